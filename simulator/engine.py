@@ -1,0 +1,199 @@
+"""One scenario in, per-council financial results out (no Monte Carlo here).
+
+Data flows one way: dataset -> expectations -> tests -> selection -> consequences
+-> redistribution -> results table and summary. The projection of delays is a
+separate, slower step (:func:`simulator.engine.project_scenario`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator import MODEL_VERSION
+from simulator.consequences import MoneyAtRisk, apply_consequences, released_mask
+from simulator.data import ATTRIBUTIONS, YEAR, Dataset
+from simulator.expectations import expected_beds
+from simulator.measures import rate_per_100k, window_rate
+from simulator.redistribution import Ledger, redistribute
+from simulator.scenario import Scenario
+from simulator.selection import SelectionResult, TestOutcome, run_test, select
+
+
+@dataclass(frozen=True)
+class Result:
+    scenario: Scenario
+    data: Dataset
+    expected: np.ndarray  # (council, attribution) beds/day, September 2017
+    expected_status: np.ndarray
+    outcomes: list[TestOutcome]
+    selection: SelectionResult
+    money: MoneyAtRisk
+    ledger: Ledger
+    table: pd.DataFrame
+    summary: dict[str, Any]
+
+    def outcome(self, test_id: str) -> TestOutcome:
+        return next(o for o in self.outcomes if o.id == test_id)
+
+
+def allocation_arrays(data: Dataset) -> dict[str, np.ndarray]:
+    alloc = data.allocations
+    return {
+        "original": alloc["allocation_original"].to_numpy(dtype=np.int64),
+        "spring_budget": alloc["allocation_spring_budget"].to_numpy(dtype=np.int64),
+    }
+
+
+def data_month(scenario: Scenario) -> str:
+    """The latest month of data the scenario's tests read."""
+    months = []
+    for test in scenario.selection.tests:
+        months.append(test.after.end if test.kind == "trend" else test.window.end)
+    return max(months) if months else "none"
+
+
+def evaluate(scenario: Scenario, data: Dataset) -> Result:
+    """Apply ``scenario`` to ``data``: selection, money and the balanced ledger."""
+    expected, expected_status = expected_beds(data, scenario.expectations)
+    outcomes = [run_test(t, data, expected) for t in scenario.selection.tests]
+    selection = select(scenario.selection, outcomes, data, expected)
+    allocations = allocation_arrays(data)
+    released = released_mask(scenario.consequences, data, expected)
+    money = apply_consequences(
+        scenario.consequences, selection, {o.id: o for o in outcomes}, allocations, released
+    )
+    ledger = redistribute(
+        scenario.redistribution, data, selection, money.withheld, money.base, expected
+    )
+    table = results_table(data, outcomes, selection, money, ledger, allocations)
+    summary = summarise(scenario, data, table, ledger)
+    return Result(
+        scenario=scenario,
+        data=data,
+        expected=expected,
+        expected_status=expected_status,
+        outcomes=outcomes,
+        selection=selection,
+        money=money,
+        ledger=ledger,
+        table=table,
+        summary=summary,
+    )
+
+
+def results_table(
+    data: Dataset,
+    outcomes: list[TestOutcome],
+    selection: SelectionResult,
+    money: MoneyAtRisk,
+    ledger: Ledger,
+    allocations: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """One row per council: baseline, selection, each test, and the money line by line."""
+    c = data.councils
+    total = allocations["original"] + allocations["spring_budget"]
+    final = total - money.withheld + ledger.received
+    table = pd.DataFrame(
+        {
+            "gss_code": c["gss_code"],
+            "council": c["council"],
+            "region": c["region"],
+            "authority_type": c["authority_type"],
+            "adults_18plus": c["adults_18plus"],
+            "allocation_original": allocations["original"],
+            "allocation_spring_budget": allocations["spring_budget"],
+            "allocation_total": total,
+            "allocation_status": data.allocations["allocation_status"],
+            "has_dtoc_data": data.has_dtoc,
+            "in_scope": selection.in_scope,
+            "selected": selection.selected,
+            "exempt": selection.exempt,
+            "manual": np.where(
+                selection.included, "included", np.where(selection.excluded, "excluded", "")
+            ),
+            "tests_failed": selection.tests_failed,
+            "conditioned": money.conditioned,
+            "condition_released": money.released,
+            "withheld": money.withheld,
+            "received": ledger.received,
+            "final_allocation": final,
+            "change": final - total,
+            "change_pct": np.round(100 * (final - total) / total, 3),
+        }
+    )
+    if np.isfinite(selection.score).any():
+        table["composite_score"] = selection.score
+    for o in outcomes:
+        table[f"{o.id}_value"] = np.round(o.value, 4)
+        table[f"{o.id}_fail"] = o.fails
+        table[f"{o.id}_margin"] = np.round(o.margin, 4)
+        table[f"{o.id}_margin_beds"] = np.round(o.margin_beds, 3)
+    return table
+
+
+def summarise(
+    scenario: Scenario, data: Dataset, table: pd.DataFrame, ledger: Ledger
+) -> dict[str, Any]:
+    return {
+        "scenario": scenario.name,
+        "scenario_hash": scenario.content_hash(),
+        "data_hash": data.data_hash,
+        "model_version": MODEL_VERSION,
+        "year": YEAR,
+        "data_month": data_month(scenario),
+        "allocation_status": (
+            "reconstructed"
+            if (data.allocations["allocation_status"] == "reconstructed").any()
+            else "official"
+        ),
+        "councils_selected": int(table["selected"].sum()),
+        "councils_conditioned": int((table["conditioned"] > 0).sum()),
+        "councils_reduced": int((table["withheld"] > 0).sum()),
+        "councils_receiving": int((table["received"] > 0).sum()),
+        "total_baseline": int(table["allocation_total"].sum()),
+        "total_conditioned": int(table["conditioned"].sum()),
+        "total_withheld": ledger.withheld_total,
+        "total_received": ledger.redistributed_total,
+        "total_retained": ledger.retained,
+        "total_final": int(table["final_allocation"].sum()),
+        "ledger_balanced": bool(
+            ledger.balanced
+            and int(table["final_allocation"].sum()) + ledger.retained
+            == int(table["allocation_total"].sum())
+        ),
+        "redistribution_rule": scenario.redistribution.rule,
+    }
+
+
+def breakdown(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Totals by a grouping column (region, authority_type, dtoc_quartile)."""
+    money = ["allocation_total", "conditioned", "withheld", "received", "final_allocation",
+             "change"]
+    grouped = table.groupby(by, dropna=False)
+    out = grouped[money].sum()
+    out.insert(0, "councils", grouped.size())
+    out.insert(1, "selected", grouped["selected"].sum())
+    out["change_pct"] = (100 * out["change"] / out["allocation_total"]).round(3)
+    return out.reset_index()
+
+
+def dtoc_quartile(data: Dataset, attribution: str, month: str) -> pd.Series:
+    """Quartile of each council's rate in ``month`` (1 = lowest delays, 4 = highest)."""
+    rate = window_rate(data, attribution, month, 1)
+    ranks = pd.Series(rate).rank(method="min")
+    n = int(np.isfinite(rate).sum())
+    q = np.ceil(4 * ranks / n)
+    labels = q.map({1.0: "Q1 lowest", 2.0: "Q2", 3.0: "Q3", 4.0: "Q4 highest"})
+    return labels.fillna("no DToC data")
+
+
+def england_rate(data: Dataset, attribution: str, month: str) -> float:
+    """England rate per 100,000 adults from the England row (includes non-English residents)."""
+    i = data.month_index(month)
+    return float(
+        rate_per_100k(data.england_beds[i, ATTRIBUTIONS.index(attribution)], data.adults.sum())
+    )

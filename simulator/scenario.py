@@ -1,0 +1,493 @@
+"""The Scenario: one frozen, strictly validated object that drives every run.
+
+Scenario files are TOML. Parsing is strict: unknown keys, duplicate keys, wrong
+types, out-of-range values and contradictions are errors that name the file and
+the key path. Widgets, the shareable link, the CLI and every export derive from
+this object and round-trip to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import tomli_w
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from simulator import MODEL_VERSION
+from simulator.errors import ScenarioError
+from simulator.expectations import ExpectationRule
+from simulator.parameters import param
+from simulator.projection import ProjectionParams
+
+SCHEMA_VERSION = 2
+MAX_SCENARIO_BYTES = 256 * 1024
+
+Month = Annotated[str, StringConstraints(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")]
+GssCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
+Attribution = Literal["social_care", "social_care_and_both", "nhs", "total"]
+TestId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _check_month(month: str, info: ValidationInfo, span: int = 1) -> str:
+    """A month with data, when the validation context knows the data's months."""
+    months = (info.context or {}).get("months")
+    if months is not None:
+        if month not in months:
+            raise ValueError(f"no DToC data for {month} (data run {months[0]} to {months[-1]})")
+        if months.index(month) + 1 < span:
+            raise ValueError(f"a {span}-month window ending {month} starts before the data")
+    return month
+
+
+class Window(Strict):
+    """Average of ``months`` months ending with ``end`` (1 = a single month)."""
+
+    end: Month
+    months: int = Field(1, ge=1, le=24, description="Months averaged, ending at `end`")
+
+    @model_validator(mode="after")
+    def _has_data(self, info: ValidationInfo) -> Window:
+        _check_month(self.end, info, self.months)
+        return self
+
+    def label(self) -> str:
+        if self.months == 1:
+            return _month_name(self.end)
+        return f"{self.months} months to {_month_name(self.end)}"
+
+
+def _month_name(month: str) -> str:
+    names = "January February March April May June July August September October November December"
+    year, mm = month.split("-")
+    return f"{names.split()[int(mm) - 1]} {year}"
+
+
+class _TestBase(Strict):
+    id: TestId
+    label: str = ""
+    attribution: Attribution = "social_care"
+
+
+class RateTest(_TestBase):
+    """Fails councils with the worst rate per 100,000 adults in a window."""
+
+    kind: Literal["rate"]
+    window: Window
+    mode: Literal["worst_quartile", "worst_n", "above_threshold"] = "worst_quartile"
+    n: int = Field(38, ge=1, le=152, description="Councils failed by worst_n")
+    threshold: float = param(
+        2.6, unit="beds/day per 100,000 adults 18+", ge=0, le=50, step=0.1,
+        description="Rate above which above_threshold fails",
+        source="December 2017 test (5): 2.6 per 100,000 (social care)",
+    )
+
+
+class GapTest(_TestBase):
+    """Fails councils whose rate is above their September 2017 expectation."""
+
+    kind: Literal["gap"]
+    window: Window
+    mode: Literal["above_expectation", "worst_quartile"] = "above_expectation"
+    tolerance_pct: float = param(
+        0.0, unit="% of expectation", ge=0, le=100, step=1,
+        description="Headroom above the expectation before the test fails",
+        source="Assumption: none in the 2017 letters",
+    )
+
+
+class TrendTest(_TestBase):
+    """Fails councils whose rate got worse (or did not improve) between two windows."""
+
+    kind: Literal["trend"]
+    before: Window
+    after: Window
+    mode: Literal["worse", "not_improved", "worst_quartile"] = "worse"
+    min_improvement_pct: float = param(
+        0.0, unit="% of the earlier rate", ge=0, le=100, step=1,
+        description="Improvement needed to pass not_improved",
+        source="Assumption: any improvement counts (December 2017 tests 2 and 3)",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TrendTest:
+        if self.after.end <= self.before.end:
+            raise ValueError("after.end must be later than before.end")
+        return self
+
+
+Test = Annotated[RateTest | GapTest | TrendTest, Field(discriminator="kind")]
+
+
+class Composite(Strict):
+    method: Literal["rank", "zscore"] = "rank"
+    weights: dict[str, float] = Field(default_factory=dict)
+    select: Literal["worst_n", "worst_quantile"] = "worst_n"
+    n: int = Field(32, ge=1, le=152)
+    quantile_pct: float = param(
+        25.0, unit="%", ge=0, le=100, step=1, description="Share of councils selected",
+        source="October 2017 letter: bottom quartile",
+    )
+
+
+class ManualEntry(Strict):
+    gss_code: GssCode
+    reason: str = Field(min_length=3)
+
+    @field_validator("gss_code")
+    @classmethod
+    def _known(cls, code: str, info: ValidationInfo) -> str:
+        codes = (info.context or {}).get("codes")
+        if codes is not None and code not in codes:
+            raise ValueError(f"{code} is not one of the 152 councils of 2017/18")
+        return code
+
+
+class Exemption(Strict):
+    """Selected councils that improved enough by a later month are exempted."""
+
+    attribution: Attribution = "social_care"
+    baseline: Window
+    check: Window
+    min_improvement_pct: float = param(
+        10.0, unit="% of the baseline rate", ge=0, le=100, step=1,
+        description="Improvement that exempts a selected council",
+        source="October 2017 letter: 'evidence of significant performance improvements in "
+        "the September data'; size is an assumption",
+    )
+
+
+class Selection(Strict):
+    tests: list[Test] = Field(default_factory=list, max_length=12)
+    screen: list[str] = Field(
+        default_factory=list,
+        description="Tests a council must fail to be considered at all (e.g. the October "
+        "2017 letter before the December tests)",
+    )
+    combine: Literal["all", "any", "at_least", "composite"] = "all"
+    at_least: int = Field(1, ge=1, le=12)
+    composite: Composite = Composite()
+    exemption: Exemption | None = None
+    include: list[ManualEntry] = Field(default_factory=list)
+    exclude: list[ManualEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Selection:
+        ids = [t.id for t in self.tests]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"test ids must be unique: {', '.join(sorted(dup))}")
+        unknown = [s for s in self.screen if s not in ids]
+        if unknown:
+            raise ValueError(f"screen names unknown test(s): {', '.join(unknown)}")
+        criteria = [i for i in ids if i not in self.screen]
+        if self.combine == "at_least" and self.at_least > len(criteria):
+            raise ValueError(
+                f"at_least = {self.at_least} but only {len(criteria)} test(s) to combine"
+            )
+        bad_w = [k for k in self.composite.weights if k not in criteria]
+        if bad_w:
+            raise ValueError(f"composite.weights names unknown test(s): {', '.join(bad_w)}")
+        both = {e.gss_code for e in self.include} & {e.gss_code for e in self.exclude}
+        if both:
+            raise ValueError(f"council(s) both included and excluded: {', '.join(sorted(both))}")
+        return self
+
+    @property
+    def criteria(self) -> list[Test]:
+        return [t for t in self.tests if t.id not in self.screen]
+
+
+class Release(Strict):
+    """Conditions are released for councils that reach a trigger by a later month."""
+
+    attribution: Attribution = "social_care"
+    window: Window
+    rule: Literal["meets_expectation", "below_rate"] = "meets_expectation"
+    rate: float = param(
+        2.6, unit="beds/day per 100,000 adults 18+", ge=0, le=50, step=0.1,
+        description="Rate at or below which conditions are released (below_rate)",
+        source="Assumption: the December 2017 social care test",
+    )
+
+
+class Consequences(Strict):
+    base: Literal["spring_budget", "original", "total"] = param(
+        "spring_budget", unit="", description="Element the shares apply to",
+        source="October 2017 letter: 'a proportion of the additional 2018/19 iBCF'",
+    )
+    condition_pct: float = param(
+        0.0, unit="% of base", ge=0, le=100, step=1,
+        description="Share ring-fenced for reducing delayed transfers (stays with the council)",
+        source="December 2017 letters: conditions on 33%",
+    )
+    reduction_pct: float = param(
+        0.0, unit="% of base", ge=0, le=100, step=1,
+        description="Share withheld from the council",
+        source="October 2017 letter reserved the right to reduce; no public source of a size",
+    )
+    graduation: Literal["flat", "tests_failed", "margin"] = "flat"
+    margin_test: str | None = None
+    margin_from: float = param(
+        0.0, unit="per 100,000 adults 18+", ge=-50, le=50, step=0.1,
+        description="Margin at which a graduated share starts (0% of the share)",
+        source="Assumption",
+    )
+    margin_to: float = param(
+        2.0, unit="per 100,000 adults 18+", ge=-50, le=100, step=0.1,
+        description="Margin at which the full share applies",
+        source="Assumption",
+    )
+    cap_pct: float = param(
+        100.0, unit="% of base", ge=0, le=100, step=1,
+        description="Most that can be withheld from one council, as % of its base",
+        source="Assumption",
+    )
+    cap_gbp: int | None = Field(
+        None, ge=0, description="Most that can be withheld from one council (£, 2018/19)"
+    )
+    floor_pct: float = param(
+        0.0, unit="% of 2018/19 total allocation", ge=0, le=100, step=1,
+        description="Final allocation never falls below this share of the baseline total",
+        source="Assumption",
+    )
+    release: Release | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Consequences:
+        if self.condition_pct + self.reduction_pct > 100:
+            raise ValueError(
+                f"condition_pct + reduction_pct = "
+                f"{self.condition_pct + self.reduction_pct:g}%, more than 100% of the base"
+            )
+        if self.graduation == "margin":
+            if self.margin_test is None:
+                raise ValueError("graduation = 'margin' needs margin_test (a test id)")
+            if self.margin_to <= self.margin_from:
+                raise ValueError("margin_to must be greater than margin_from")
+        return self
+
+
+class Redistribution(Strict):
+    rule: Literal[
+        "retain", "pro_rata_all", "passed", "best_quartile", "met_expectation", "improvers"
+    ] = "retain"
+    attribution: Attribution = "social_care"
+    window: Window = Window(end="2017-11")
+    before: Window = Window(end="2017-02")
+    gain_cap_pct: float | None = Field(
+        None, ge=0, le=1000,
+        description="Largest gain per council, % of its base; the excess spills over",
+    )
+
+
+class Scenario(Strict):
+    schema_version: int = SCHEMA_VERSION
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    author: str = ""
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    notes: str = ""
+    model_version: str | None = None
+    data_hash: str | None = None
+    expectations: ExpectationRule = ExpectationRule()
+    selection: Selection = Selection()
+    consequences: Consequences = Consequences()
+    redistribution: Redistribution = Redistribution()
+    projection: ProjectionParams = ProjectionParams()
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        ids = {t.id for t in self.selection.tests}
+        mt = self.consequences.margin_test
+        if self.consequences.graduation == "margin" and mt not in ids:
+            raise ValueError(f"consequences.margin_test {mt!r} is not a test id")
+        if self.schema_version > SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {self.schema_version} is newer than this model reads "
+                f"({SCHEMA_VERSION}); upgrade the simulator"
+            )
+        return self
+
+    # ------------------------------------------------------------------ derived
+    def content_dict(self) -> dict[str, Any]:
+        """The fields that change results (no metadata), for hashing and comparing."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        for key in ("name", "description", "author", "date", "notes", "model_version",
+                    "data_hash", "schema_version"):
+            data.pop(key, None)
+        return data
+
+    def content_hash(self) -> str:
+        text = json.dumps(self.content_dict(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def to_toml(self) -> str:
+        return tomli_w.dumps(self.model_dump(mode="json", exclude_none=True))
+
+    def stamped(self, data_hash: str) -> Scenario:
+        """A copy recording this model version and the data it was run on."""
+        return self.model_copy(update={"model_version": MODEL_VERSION, "data_hash": data_hash})
+
+
+# ---------------------------------------------------------------------- migrations
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older scenario mapping up to :data:`SCHEMA_VERSION`.
+
+    Version 1 named the shares ``condition_share``/``reduction_share``.
+    """
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, int) and version == 1:
+        data = dict(data)
+        cons = dict(data.get("consequences", {}))
+        for old, new in (("condition_share", "condition_pct"), ("reduction_share", "reduction_pct")):
+            if old in cons:
+                cons[new] = cons.pop(old)
+        data["consequences"] = cons
+        data["schema_version"] = SCHEMA_VERSION
+    return data
+
+
+# ---------------------------------------------------------------------- parsing
+def _format_errors(source: str, exc: ValidationError) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+        # Drop the discriminated-union tag pydantic inserts into the path.
+        loc = loc.replace(".rate.", ".").replace(".gap.", ".").replace(".trend.", ".")
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        elif err["type"] == "missing":
+            msg = "required key missing"
+        if "input" in err and err["type"] not in ("missing", "extra_forbidden"):
+            shown = repr(err["input"])
+            if len(shown) < 60:
+                msg = f"{msg} (got {shown})"
+        lines.append(f"{source}: {loc or '(top level)'}: {msg}")
+    return lines
+
+
+def _reject_non_finite(obj: Any, path: str, source: str) -> None:
+    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
+        raise ScenarioError(f"{source}: {path}: not a finite number ({obj})")
+    if isinstance(obj, Mapping):
+        for key, value in obj.items():
+            _reject_non_finite(value, f"{path}.{key}" if path else str(key), source)
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            _reject_non_finite(value, f"{path}.{i}", source)
+
+
+def scenario_from_mapping(
+    data: Mapping[str, Any], *, source: str = "<scenario>", context: dict[str, Any] | None = None
+) -> Scenario:
+    """Validate a mapping into a Scenario, raising :class:`ScenarioError`."""
+    _reject_non_finite(data, "", source)
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ScenarioError(f"{source}: schema_version: must be an integer")
+    if version > SCHEMA_VERSION:
+        raise ScenarioError(
+            f"{source}: schema_version: {version} is newer than this simulator reads "
+            f"({SCHEMA_VERSION}); upgrade the simulator"
+        )
+    if version < 1:
+        raise ScenarioError(f"{source}: schema_version: must be 1 or more")
+    try:
+        return Scenario.model_validate(migrate(dict(data)), context=context)
+    except ValidationError as exc:
+        raise ScenarioError(_format_errors(source, exc)) from None
+
+
+def parse_scenario(
+    raw: bytes | str, *, source: str = "<scenario>", context: dict[str, Any] | None = None
+) -> Scenario:
+    """Parse TOML bytes or text into a Scenario (strict; errors name ``source``)."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_SCENARIO_BYTES:
+            raise ScenarioError(
+                f"{source}: {len(raw):,} bytes, larger than the "
+                f"{MAX_SCENARIO_BYTES:,}-byte limit for a scenario file"
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(
+                f"{source}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+            ) from None
+    else:
+        text = raw
+    if not text.strip():
+        raise ScenarioError(f"{source}: empty file; a scenario needs at least a name")
+    if "\x00" in text:
+        raise ScenarioError(f"{source}: binary content (NUL byte); not a TOML scenario file")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{source}: not valid TOML ({exc})") from None
+    return scenario_from_mapping(data, source=source, context=context)
+
+
+def load_scenario(
+    path: Path, *, context: dict[str, Any] | None = None, data_hash: str | None = None
+) -> Scenario:
+    """Read and parse a scenario file; warn if it was saved with other data or model."""
+    from simulator import io
+
+    try:
+        raw = io.read_bytes(path, limit=MAX_SCENARIO_BYTES)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc})") from None
+    scenario = parse_scenario(raw, source=str(path), context=context)
+    for message in staleness(scenario, data_hash):
+        warnings.warn(f"{path}: {message}", stacklevel=2)
+    return scenario
+
+
+def staleness(scenario: Scenario, data_hash: str | None) -> list[str]:
+    """Why a saved scenario may not reproduce its results: data or model changed."""
+    out = []
+    if scenario.data_hash and data_hash and scenario.data_hash != data_hash:
+        out.append(
+            f"saved with data {scenario.data_hash}, now {data_hash}: results may differ"
+        )
+    if scenario.model_version and scenario.model_version != MODEL_VERSION:
+        out.append(
+            f"saved with model {scenario.model_version}, now {MODEL_VERSION}: results may differ"
+        )
+    return out
+
+
+def save_scenario(scenario: Scenario, path: Path, *, overwrite: bool = False) -> None:
+    """Write TOML atomically; refuse to overwrite unless asked."""
+    from simulator import io
+
+    io.write_text(path, scenario.to_toml(), overwrite=overwrite)
+
+
+def data_context(months: list[str], codes: list[str]) -> dict[str, Any]:
+    """Validation context: months with data and council codes."""
+    return {"months": months, "codes": set(codes)}
