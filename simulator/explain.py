@@ -1,0 +1,409 @@
+"""Explanations: the plain-English option summary, a reason card per council, the
+distance to the line, and a letter preview in the style of the 10 October 2017 letter.
+
+Wording is neutral: it states what a scenario would do, not what should be done.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator.data import ATTRIBUTION_LABELS, ATTRIBUTIONS, YEAR
+from simulator.engine import Result
+from simulator.measures import rate_per_100k, window_rate
+from simulator.redistribution import RULE_LABELS
+from simulator.scenario import Scenario
+
+BASE_LABELS = {
+    "spring_budget": "Spring Budget 2017 element",
+    "original": "original element",
+    "total": "total 2018/19 iBCF",
+}
+
+
+def gbp(amount: float) -> str:
+    """Pounds for people: £1.2m, £45,000, -£3,210.
+
+    >>> gbp(67_731_576), gbp(45_000), gbp(-3210), gbp(0)
+    ('£67.7m', '£45,000', '-£3,210', '£0')
+    """
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if amount >= 1_000_000:
+        return f"{sign}£{amount / 1_000_000:,.1f}m"
+    return f"{sign}£{amount:,.0f}"
+
+
+def ordinal(n: int) -> str:
+    """>>> ordinal(1), ordinal(2), ordinal(13), ordinal(151)
+    ('1st', '2nd', '13th', '151st')"""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# ---------------------------------------------------------------------- option summary
+def combine_phrase(scenario: Scenario) -> str:
+    sel = scenario.selection
+    n = len(sel.criteria)
+    if sel.combine == "all":
+        return "fails every one of the tests" if n > 1 else "fails the test"
+    if sel.combine == "any":
+        return "fails any of the tests"
+    if sel.combine == "at_least":
+        return f"fails at least {sel.at_least} of the {n} tests"
+    comp = sel.composite
+    group = (
+        f"the worst {comp.n}" if comp.select == "worst_n" else f"the worst {comp.quantile_pct:g}%"
+    )
+    return f"is among {group} on a composite {comp.method} score of the tests"
+
+
+def option_summary(result: Result) -> str:
+    """A paragraph describing the option and its headline effect, generated from it."""
+    s = result.scenario
+    summary = result.summary
+    sel = s.selection
+    cons = s.consequences
+    parts: list[str] = []
+    if not sel.tests and not sel.include:
+        parts.append(
+            f"No council is selected: every council keeps its published {YEAR} iBCF allocation."
+        )
+        return " ".join(parts)
+    if sel.screen:
+        parts.append(
+            "Only councils that fail the screening tests ("
+            + "; ".join(result.outcome(i).label for i in sel.screen)
+            + ") are considered."
+        )
+    if sel.criteria:
+        tests = "; ".join(result.outcome(t.id).rule for t in sel.criteria)
+        parts.append(f"A council is selected if it {combine_phrase(s)}: {tests}.")
+    if sel.exemption is not None:
+        parts.append(
+            f"Selected councils whose rate improved by at least "
+            f"{sel.exemption.min_improvement_pct:g}% from {sel.exemption.baseline.label()} to "
+            f"{sel.exemption.check.label()} are exempted."
+        )
+    if sel.include or sel.exclude:
+        parts.append(
+            f"{len(sel.include)} council(s) are added and {len(sel.exclude)} removed by hand."
+        )
+    parts.append(f"This selects {summary['councils_selected']} of the 152 councils.")
+    base = BASE_LABELS[cons.base]
+    grad = {
+        "flat": "",
+        "tests_failed": ", in proportion to the tests failed",
+        "margin": f", graduated by the margin on '{cons.margin_test}' "
+        f"(none at {cons.margin_from:g}, all at {cons.margin_to:g} per 100,000)",
+    }[cons.graduation]
+    if cons.condition_pct:
+        parts.append(
+            f"Each selected council has up to {cons.condition_pct:g}% of its {base} conditioned"
+            f"{grad}: it keeps the money but must spend it on reducing delayed transfers "
+            f"({gbp(summary['total_conditioned'])} in total)."
+        )
+    if cons.release is not None:
+        parts.append(
+            f"Conditions are released for councils that reach the trigger in "
+            f"{cons.release.window.label()}."
+        )
+    if cons.reduction_pct:
+        limits = []
+        if cons.cap_pct < 100:
+            limits.append(f"at most {cons.cap_pct:g}% of the base")
+        if cons.cap_gbp is not None:
+            limits.append(f"at most {gbp(cons.cap_gbp)}")
+        if cons.floor_pct > 0:
+            limits.append(f"a final allocation of at least {cons.floor_pct:g}% of the total")
+        limit_text = f" ({'; '.join(limits)})" if limits else ""
+        parts.append(
+            f"Up to {cons.reduction_pct:g}% of the {base} is withheld{grad}{limit_text}: "
+            f"{gbp(summary['total_withheld'])} in total, "
+            f"{RULE_LABELS[s.redistribution.rule]}"
+            + (
+                f" with gains capped at {s.redistribution.gain_cap_pct:g}% of the base"
+                if s.redistribution.gain_cap_pct is not None
+                else ""
+            )
+            + f" ({gbp(summary['total_received'])} redistributed, "
+            f"{gbp(summary['total_retained'])} retained)."
+        )
+    if not cons.condition_pct and not cons.reduction_pct:
+        parts.append("No money is conditioned or withheld.")
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------- distance to the line
+def distance_to_flip(result: Result) -> np.ndarray:
+    """Delayed beds a day that would flip each council's selection, tests taken one at a time.
+
+    Selected councils: the smallest reduction that would clear them. Others: the
+    smallest increase that would select them. NaN where a composite score, a manual
+    list or missing data decides. Each test's margin is taken on its own; a change in
+    one month moves several tests at once, so this is a guide to who is near the line.
+    """
+    sel = result.selection
+    s = result.scenario.selection
+    n = len(sel.selected)
+    out = np.full(n, np.nan)
+    if not s.tests or s.combine == "composite":
+        return out
+    by_id = {o.id: o for o in result.outcomes}
+    crit = np.stack([np.abs(by_id[t.id].margin_beds) for t in s.criteria], axis=1) if (
+        s.criteria
+    ) else np.zeros((n, 0))
+    fails = np.stack([by_id[t.id].fails for t in s.criteria], axis=1) if s.criteria else (
+        np.zeros((n, 0), bool)
+    )
+    k = {"all": len(s.criteria), "any": 1, "at_least": s.at_least}.get(s.combine, 1)
+    screen = [by_id[i] for i in s.screen]
+    for i in range(n):
+        if not sel.assessable[i] or sel.included[i] or sel.excluded[i]:
+            continue
+        failing = np.sort(crit[i, fails[i]])
+        passing = np.sort(crit[i, ~fails[i]])
+        if sel.by_tests[i]:
+            # clear enough failing tests to drop below k, or leave any screen
+            need = len(failing) - k + 1
+            options = [failing[:need].sum()] if need > 0 else []
+            options += [abs(o.margin_beds[i]) for o in screen]
+            out[i] = min(options) if options else np.nan
+        else:
+            extra = max(k - len(failing), 0)
+            cost = passing[:extra].sum() if extra <= len(passing) else np.inf
+            cost += sum(abs(o.margin_beds[i]) for o in screen if not o.fails[i])
+            out[i] = cost if np.isfinite(cost) else np.nan
+    return out
+
+
+def near_the_line(result: Result, beds: float = 2.0) -> pd.DataFrame:
+    """Councils whose selection would flip with a change of at most ``beds`` a day."""
+    dist = distance_to_flip(result)
+    t = result.table
+    frame = pd.DataFrame(
+        {
+            "gss_code": t["gss_code"],
+            "council": t["council"],
+            "selected": t["selected"],
+            "beds_per_day_to_flip": np.round(dist, 2),
+        }
+    )
+    return frame[frame["beds_per_day_to_flip"] <= beds].sort_values("beds_per_day_to_flip")
+
+
+# ---------------------------------------------------------------------- reason card
+def reason_card(result: Result, gss_code: str) -> dict[str, object]:
+    """Everything that explains one council's result, as plain data."""
+    data = result.data
+    i = data.position(gss_code)
+    row = result.table.iloc[i]
+    sel = result.selection
+    tests = []
+    for o in result.outcomes:
+        if not o.assessable[i]:
+            verdict = "not assessed (no data)"
+        else:
+            verdict = "fails" if o.fails[i] else "passes"
+        margin = o.margin[i]
+        tests.append(
+            {
+                "id": o.id,
+                "label": o.label,
+                "rule": o.rule,
+                "value": float(o.value[i]),
+                "line": float(o.line[i]),
+                "verdict": verdict,
+                "margin_per_100k": float(margin),
+                "margin_beds_per_day": float(o.margin_beds[i]),
+                "screen": o.id in result.scenario.selection.screen,
+                "to_change": _to_change(o.fails[i], margin, o.margin_beds[i]),
+            }
+        )
+    if not data.has_dtoc[i]:
+        why = (
+            "No DToC data: NHS England reports this council within another council "
+            "(the Isles of Scilly within Cornwall). It keeps its allocation and is never "
+            "selected on DToC grounds."
+        )
+    elif sel.excluded[i]:
+        why = "Removed by hand: " + _manual_reason(result, gss_code, "exclude")
+    elif sel.included[i]:
+        why = "Added by hand: " + _manual_reason(result, gss_code, "include")
+    elif sel.exempt[i]:
+        why = "Met the selection tests but exempted for improvement."
+    elif not sel.in_scope[i]:
+        why = "Not considered: passed at least one screening test."
+    elif sel.selected[i]:
+        why = f"Selected: it {combine_phrase(result.scenario)} ({row['tests_failed']} failed)."
+    else:
+        why = f"Not selected: failed {row['tests_failed']} of {sel.n_criteria} test(s)."
+    dist = distance_to_flip(result)[i]
+    money = [
+        ("Original element", int(row["allocation_original"])),
+        ("Spring Budget 2017 element", int(row["allocation_spring_budget"])),
+        ("Total 2018/19 allocation", int(row["allocation_total"])),
+        ("of which conditioned (kept, ring-fenced)", int(row["conditioned"])),
+        ("Withheld", -int(row["withheld"])),
+        ("Received from redistribution", int(row["received"])),
+        ("Final 2018/19 allocation", int(row["final_allocation"])),
+        ("Change", int(row["change"])),
+    ]
+    return {
+        "gss_code": gss_code,
+        "council": row["council"],
+        "region": row["region"],
+        "authority_type": row["authority_type"],
+        "adults_18plus": int(row["adults_18plus"]),
+        "allocation_status": row["allocation_status"],
+        "selected": bool(row["selected"]),
+        "why": why,
+        "tests": tests,
+        "beds_per_day_to_flip": None if np.isnan(dist) else float(dist),
+        "money": money,
+        "expectations_beds": {
+            a: float(result.expected[i, j]) for j, a in enumerate(ATTRIBUTIONS)
+        },
+        "expectation_status": str(result.expected_status[i, 0]),
+    }
+
+
+def _manual_reason(result: Result, gss_code: str, which: str) -> str:
+    entries = getattr(result.scenario.selection, which)
+    return next((e.reason for e in entries if e.gss_code == gss_code), "")
+
+
+def _to_change(fails: bool, margin: float, margin_beds: float) -> str:
+    if np.isnan(margin):
+        return "no data"
+    if fails:
+        return (
+            f"would pass with {abs(margin_beds):.1f} fewer delayed beds a day "
+            f"({abs(margin):.2f} per 100,000), other councils unchanged"
+        )
+    return (
+        f"passes with {abs(margin_beds):.1f} delayed beds a day to spare "
+        f"({abs(margin):.2f} per 100,000)"
+    )
+
+
+def reason_card_text(result: Result, gss_code: str) -> str:
+    """The reason card as Markdown (CLI and app)."""
+    card = reason_card(result, gss_code)
+    lines = [
+        f"## {card['council']} ({card['gss_code']})",
+        f"{card['region']}, {card['authority_type']}; {card['adults_18plus']:,} adults 18+ "
+        "(ONS mid-2017).",
+        "",
+        f"**{card['why']}**",
+    ]
+    if card["beds_per_day_to_flip"] is not None:
+        verb = "clear it" if card["selected"] else "select it"
+        lines.append(
+            f"A change of about {card['beds_per_day_to_flip']:.1f} delayed beds a day would "
+            f"{verb} (tests taken one at a time)."
+        )
+    lines += ["", "| test | value | line | result | margin | what would change it |",
+              "|---|---|---|---|---|---|"]
+    for t in card["tests"]:  # type: ignore[attr-defined]
+        lines.append(
+            f"| {t['label']}{' (screen)' if t['screen'] else ''} | {t['value']:.2f} | "
+            f"{t['line']:.2f} | {t['verdict']} | {t['margin_per_100k']:+.2f} per 100k "
+            f"({t['margin_beds_per_day']:+.1f} beds/day) | {t['to_change']} |"
+        )
+    lines += ["", f"| money, {YEAR} | £ |", "|---|---:|"]
+    for label, amount in card["money"]:  # type: ignore[attr-defined]
+        lines.append(f"| {label} | {amount:,} |")
+    if card["allocation_status"] != "official":
+        lines += ["", f"Allocations are {card['allocation_status']} (see Data and assumptions)."]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- letter preview
+def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -> str:
+    """A preview of the letter a council would receive, in the style of 10 October 2017.
+
+    Uses the first rate test's attribution and month (or ``month``); quotes the rate
+    per 100,000 adults and the equivalent patients delayed daily, the quartile
+    positions and what happens next under this scenario.
+    """
+    data = result.data
+    i = data.position(gss_code)
+    row = result.table.iloc[i]
+    tests = result.scenario.selection.tests
+    rate_tests = [t for t in tests if t.kind == "rate"]
+    attribution = rate_tests[0].attribution if rate_tests else "social_care"
+    if month is None:
+        if rate_tests:
+            month = rate_tests[0].window.end  # type: ignore[union-attr]
+        else:
+            month = data.months[-1]
+    label = ATTRIBUTION_LABELS[attribution]
+    header = (
+        "PREVIEW FOR ILLUSTRATION: not an official letter. Generated from scenario "
+        f"'{result.scenario.name}' on {('reconstructed' if row['allocation_status'] != 'official' else 'official')} "
+        "allocations.\n"
+    )
+    if not data.has_dtoc[i]:
+        return header + (
+            f"\n{row['council']}: no delayed transfers of care data are published for this "
+            "council (reported within Cornwall). It would not be written to on DToC grounds."
+        )
+    rate = window_rate(data, attribution, month, 1)
+    beds = rate[i] * data.adults[i] / 100_000
+    order = pd.Series(rate).rank(method="min", ascending=True)
+    n = int(np.isfinite(rate).sum())
+    position = int(order[i])
+    quartile = int(np.ceil(4 * position / n))
+    mname = pd.Period(month, freq="M").strftime("%B %Y")
+    body = [
+        header,
+        "Dear Leader,",
+        "",
+        f"Delayed transfers of care: {row['council']}",
+        "",
+        f"Looking closely at your DToC performance, in {mname} your rate of delayed "
+        f"transfers attributable to {label} was {rate[i]:.1f} per 100,000 adults aged 18+, "
+        f"which is equivalent to {beds:.0f} patients delayed daily. This places your "
+        f"council {ordinal(position)} of {n} councils (1st = lowest rate), in the "
+        f"{['lowest', 'second', 'third', 'highest'][quartile - 1]} quartile.",
+    ]
+    tested = [o for o in result.outcomes if o.assessable[i]]
+    if tested:
+        body += ["", "Against the measures in this review:"]
+        for o in tested:
+            verdict = "does not meet" if o.fails[i] else "meets"
+            body.append(f"- {o.label}: your council {verdict} this measure "
+                        f"({_to_change(bool(o.fails[i]), o.margin[i], o.margin_beds[i])}).")
+    body += ["", "Next steps"]
+    base = BASE_LABELS[result.scenario.consequences.base]
+    if row["selected"]:
+        if row["conditioned"]:
+            body.append(
+                f"Under this option, {gbp(row['conditioned'])} of your {YEAR} {base} "
+                "would be subject to conditions: it remains with your council, to be used to "
+                "support DToC performance."
+            )
+        if row["withheld"]:
+            body.append(
+                f"Under this option, your published {YEAR} allocation would be reduced by "
+                f"{gbp(row['withheld'])}, to {gbp(row['final_allocation'])}. All iBCF funding "
+                "remains in local government."
+            )
+        if not row["conditioned"] and not row["withheld"]:
+            body.append("Under this option, your council is identified for review; no money "
+                        "is conditioned or withheld.")
+    else:
+        body.append(
+            f"Under this option, your council is not selected for review and keeps its "
+            f"published {YEAR} allocation"
+            + (f", plus {gbp(row['received'])} redistributed from councils whose "
+               "allocations are reduced." if row["received"] else ".")
+        )
+    return "\n".join(body)
+
+
+def expectation_rate(result: Result, attribution: str) -> np.ndarray:
+    """Expected rate per 100,000 adults for September 2017, by council."""
+    return rate_per_100k(result.expected[:, ATTRIBUTIONS.index(attribution)], result.data.adults)
