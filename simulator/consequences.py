@@ -74,8 +74,7 @@ def released_mask(
     if release.rule == "below_rate":
         line = np.full(rate.shape, release.rate)
     else:
-        line = rate_per_100k(expected_beds[:, ATTRIBUTIONS.index(release.attribution)],
-                             data.adults)
+        line = rate_per_100k(expected_beds[:, ATTRIBUTIONS.index(release.attribution)], data.adults)
     return np.asarray(np.nan_to_num(rate <= line, nan=0).astype(bool))
 
 

@@ -58,40 +58,93 @@ PROXY_SOURCE = (
 
 SCHEMAS: dict[str, list[str]] = {
     "council_reference.csv": [
-        "gss_code", "council", "region", "population_18plus", "population_year", "source",
+        "gss_code",
+        "council",
+        "region",
+        "population_18plus",
+        "population_year",
+        "source",
         "authority_type",
     ],
     "council_population_ages.csv": [
-        "gss_code", "council", "pop_18plus", "pop_65plus", "pop_85plus", "year", "source",
-        "pop_75plus", "pop_all_ages",
+        "gss_code",
+        "council",
+        "pop_18plus",
+        "pop_65plus",
+        "pop_85plus",
+        "year",
+        "source",
+        "pop_75plus",
+        "pop_all_ages",
     ],
     "covid19_tranche1_allocations.csv": [
-        "gss_code", "council", "amount", "grant", "share_of_upper_tier_total",
-        "gss_code_as_published", "name_as_published", "note", "source",
+        "gss_code",
+        "council",
+        "amount",
+        "grant",
+        "share_of_upper_tier_total",
+        "gss_code_as_published",
+        "name_as_published",
+        "note",
+        "source",
     ],
     "dtoc_monthly.csv": [
-        "gss_code", "council", "month", "delayed_days_total", "delayed_days_nhs",
-        "delayed_days_social_care", "delayed_days_both", "source",
+        "gss_code",
+        "council",
+        "month",
+        "delayed_days_total",
+        "delayed_days_nhs",
+        "delayed_days_social_care",
+        "delayed_days_both",
+        "source",
     ],
     "ibcf_known_figures.csv": [
-        "gss_code", "council", "element", "year", "amount", "precision", "source",
+        "gss_code",
+        "council",
+        "element",
+        "year",
+        "amount",
+        "precision",
+        "source",
     ],
     "dtoc_expectations_2017.csv": [
-        "gss_code", "council", "expectation_measure", "expectation_value",
-        "expectation_unit", "baseline_period", "target_period", "status", "source", "notes",
+        "gss_code",
+        "council",
+        "expectation_measure",
+        "expectation_value",
+        "expectation_unit",
+        "baseline_period",
+        "target_period",
+        "status",
+        "source",
+        "notes",
     ],
     "dtoc_la_lookup_2017.csv": [
-        "gss_code", "dh_la_code", "council_name_as_published", "region_as_published", "source",
+        "gss_code",
+        "dh_la_code",
+        "council_name_as_published",
+        "region_as_published",
+        "source",
     ],
     "ibcf_allocations_2018_19.csv": [
-        "gss_code", "allocation_original", "allocation_spring_budget", "status", "source",
+        "gss_code",
+        "allocation_original",
+        "allocation_spring_budget",
+        "status",
+        "source",
     ],
     "dtoc_expectations_2017_official.csv": [
-        "gss_code", "attribution", "expectation_beds_per_day", "source",
+        "gss_code",
+        "attribution",
+        "expectation_beds_per_day",
+        "source",
     ],
 }
 AUTHORITY_TYPES = (
-    "County council", "London borough", "Metropolitan district", "Unitary authority",
+    "County council",
+    "London borough",
+    "Metropolitan district",
+    "Unitary authority",
 )
 OFFICIAL_STATUSES = ("official", "published_rounded")
 
@@ -214,9 +267,7 @@ def build_councils(reference: pd.DataFrame, populations: pd.DataFrame) -> pd.Dat
     merged = reference.merge(populations[["gss_code", *pops]], on="gss_code", how="left")
     missing = merged["pop_18plus"].isna()
     if missing.any():
-        raise DataError(
-            f"{pop_file}: no row for {', '.join(merged.loc[missing, 'gss_code'][:5])}"
-        )
+        raise DataError(f"{pop_file}: no row for {', '.join(merged.loc[missing, 'gss_code'][:5])}")
     if (merged["pop_18plus"] != merged["population_18plus"]).any():
         code = merged.loc[merged["pop_18plus"] != merged["population_18plus"], "gss_code"]
         raise DataError(f"{pop_file}: adults 18+ differ from {ref_file} for {code.iloc[0]}")
@@ -390,9 +441,7 @@ DTOC_COLUMNS = {
 }
 
 
-def build_dtoc(
-    dtoc: pd.DataFrame, codes: np.ndarray
-) -> tuple[list[str], np.ndarray, np.ndarray]:
+def build_dtoc(dtoc: pd.DataFrame, codes: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Monthly delayed days as arrays ``(council, month, attribution)`` and England's.
 
     Councils without rows (Isles of Scilly) are NaN throughout.
@@ -544,7 +593,7 @@ def build_dataset(
     shares = proxy_shares(raw["proxy"], councils)
     allocations = build_allocations(councils, shares, official.get("allocations"))
     months, dtoc_days, england_days = build_dtoc(raw["dtoc"], codes)
-    missing = [c for c, ok in zip(codes, ~np.isnan(dtoc_days[:, :, 3]).all(axis=1)) if not ok]
+    missing = list(codes[np.isnan(dtoc_days[:, :, 3]).all(axis=1)])
     if missing:
         log.info("no DToC rows for %s (reported within another council)", ", ".join(missing))
     return Dataset(
@@ -558,9 +607,7 @@ def build_dataset(
         data_hash=data_hash,
         sources={
             "councils": "ONS mid-2017 population estimates; MHCLG Oflog ASC dataset",
-            "allocations": (
-                "official table" if "allocations" in official else PROXY_SOURCE
-            ),
+            "allocations": ("official table" if "allocations" in official else PROXY_SOURCE),
             "dtoc": "NHS England DToC LA Type B, revised figures, 2011-04 to 2018-03",
         },
     )

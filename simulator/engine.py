@@ -171,8 +171,14 @@ def summarise(
 
 def breakdown(table: pd.DataFrame, by: str) -> pd.DataFrame:
     """Totals by a grouping column (region, authority_type, dtoc_quartile)."""
-    money = ["allocation_total", "conditioned", "withheld", "received", "final_allocation",
-             "change"]
+    money = [
+        "allocation_total",
+        "conditioned",
+        "withheld",
+        "received",
+        "final_allocation",
+        "change",
+    ]
     grouped = table.groupby(by, dropna=False)
     out = grouped[money].sum()
     out.insert(0, "councils", grouped.size())

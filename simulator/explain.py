@@ -151,11 +151,15 @@ def distance_to_flip(result: Result) -> np.ndarray:
     if not s.tests or s.combine == "composite":
         return out
     by_id = {o.id: o for o in result.outcomes}
-    crit = np.stack([np.abs(by_id[t.id].margin_beds) for t in s.criteria], axis=1) if (
-        s.criteria
-    ) else np.zeros((n, 0))
-    fails = np.stack([by_id[t.id].fails for t in s.criteria], axis=1) if s.criteria else (
-        np.zeros((n, 0), bool)
+    crit = (
+        np.stack([np.abs(by_id[t.id].margin_beds) for t in s.criteria], axis=1)
+        if (s.criteria)
+        else np.zeros((n, 0))
+    )
+    fails = (
+        np.stack([by_id[t.id].fails for t in s.criteria], axis=1)
+        if s.criteria
+        else (np.zeros((n, 0), bool))
     )
     k = {"all": len(s.criteria), "any": 1, "at_least": s.at_least}.get(s.combine, 1)
     screen = [by_id[i] for i in s.screen]
@@ -262,9 +266,7 @@ def reason_card(result: Result, gss_code: str) -> dict[str, object]:
         "tests": tests,
         "beds_per_day_to_flip": None if np.isnan(dist) else float(dist),
         "money": money,
-        "expectations_beds": {
-            a: float(result.expected[i, j]) for j, a in enumerate(ATTRIBUTIONS)
-        },
+        "expectations_beds": {a: float(result.expected[i, j]) for j, a in enumerate(ATTRIBUTIONS)},
         "expectation_status": str(result.expected_status[i, 0]),
     }
 
@@ -304,8 +306,11 @@ def reason_card_text(result: Result, gss_code: str) -> str:
             f"A change of about {card['beds_per_day_to_flip']:.1f} delayed beds a day would "
             f"{verb} (tests taken one at a time)."
         )
-    lines += ["", "| test | value | line | result | margin | what would change it |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| test | value | line | result | margin | what would change it |",
+        "|---|---|---|---|---|---|",
+    ]
     for t in card["tests"]:  # type: ignore[attr-defined]
         lines.append(
             f"| {t['label']}{' (screen)' if t['screen'] else ''} | {t['value']:.2f} | "
@@ -335,15 +340,12 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
     rate_tests = [t for t in tests if t.kind == "rate"]
     attribution = rate_tests[0].attribution if rate_tests else "social_care"
     if month is None:
-        if rate_tests:
-            month = rate_tests[0].window.end  # type: ignore[union-attr]
-        else:
-            month = data.months[-1]
+        month = rate_tests[0].window.end if rate_tests else data.months[-1]  # type: ignore[union-attr]
     label = ATTRIBUTION_LABELS[attribution]
+    status = "official" if row["allocation_status"] == "official" else "reconstructed"
     header = (
         "PREVIEW FOR ILLUSTRATION: not an official letter. Generated from scenario "
-        f"'{result.scenario.name}' on {('reconstructed' if row['allocation_status'] != 'official' else 'official')} "
-        "allocations.\n"
+        f"'{result.scenario.name}' on {status} allocations.\n"
     )
     if not data.has_dtoc[i]:
         return header + (
@@ -374,8 +376,10 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
         body += ["", "Against the measures in this review:"]
         for o in tested:
             verdict = "does not meet" if o.fails[i] else "meets"
-            body.append(f"- {o.label}: your council {verdict} this measure "
-                        f"({_to_change(bool(o.fails[i]), o.margin[i], o.margin_beds[i])}).")
+            body.append(
+                f"- {o.label}: your council {verdict} this measure "
+                f"({_to_change(bool(o.fails[i]), o.margin[i], o.margin_beds[i])})."
+            )
     body += ["", "Next steps"]
     base = BASE_LABELS[result.scenario.consequences.base]
     if row["selected"]:
@@ -392,14 +396,20 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
                 "remains in local government."
             )
         if not row["conditioned"] and not row["withheld"]:
-            body.append("Under this option, your council is identified for review; no money "
-                        "is conditioned or withheld.")
+            body.append(
+                "Under this option, your council is identified for review; no money "
+                "is conditioned or withheld."
+            )
     else:
         body.append(
             f"Under this option, your council is not selected for review and keeps its "
             f"published {YEAR} allocation"
-            + (f", plus {gbp(row['received'])} redistributed from councils whose "
-               "allocations are reduced." if row["received"] else ".")
+            + (
+                f", plus {gbp(row['received'])} redistributed from councils whose "
+                "allocations are reduced."
+                if row["received"]
+                else "."
+            )
         )
     return "\n".join(body)
 

@@ -95,7 +95,11 @@ class RateTest(_TestBase):
     mode: Literal["worst_quartile", "worst_n", "above_threshold"] = "worst_quartile"
     n: int = Field(38, ge=1, le=152, description="Councils failed by worst_n")
     threshold: float = param(
-        2.6, unit="beds/day per 100,000 adults 18+", ge=0, le=50, step=0.1,
+        2.6,
+        unit="beds/day per 100,000 adults 18+",
+        ge=0,
+        le=50,
+        step=0.1,
         description="Rate above which above_threshold fails",
         source="December 2017 test (5): 2.6 per 100,000 (social care)",
     )
@@ -108,7 +112,11 @@ class GapTest(_TestBase):
     window: Window
     mode: Literal["above_expectation", "worst_quartile"] = "above_expectation"
     tolerance_pct: float = param(
-        0.0, unit="% of expectation", ge=0, le=100, step=1,
+        0.0,
+        unit="% of expectation",
+        ge=0,
+        le=100,
+        step=1,
         description="Headroom above the expectation before the test fails",
         source="Assumption: none in the 2017 letters",
     )
@@ -122,7 +130,11 @@ class TrendTest(_TestBase):
     after: Window
     mode: Literal["worse", "not_improved", "worst_quartile"] = "worse"
     min_improvement_pct: float = param(
-        0.0, unit="% of the earlier rate", ge=0, le=100, step=1,
+        0.0,
+        unit="% of the earlier rate",
+        ge=0,
+        le=100,
+        step=1,
         description="Improvement needed to pass not_improved",
         source="Assumption: any improvement counts (December 2017 tests 2 and 3)",
     )
@@ -143,7 +155,12 @@ class Composite(Strict):
     select: Literal["worst_n", "worst_quantile"] = "worst_n"
     n: int = Field(32, ge=1, le=152)
     quantile_pct: float = param(
-        25.0, unit="%", ge=0, le=100, step=1, description="Share of councils selected",
+        25.0,
+        unit="%",
+        ge=0,
+        le=100,
+        step=1,
+        description="Share of councils selected",
         source="October 2017 letter: bottom quartile",
     )
 
@@ -168,7 +185,11 @@ class Exemption(Strict):
     baseline: Window
     check: Window
     min_improvement_pct: float = param(
-        10.0, unit="% of the baseline rate", ge=0, le=100, step=1,
+        10.0,
+        unit="% of the baseline rate",
+        ge=0,
+        le=100,
+        step=1,
         description="Improvement that exempts a selected council",
         source="October 2017 letter: 'evidence of significant performance improvements in "
         "the September data'; size is an assumption",
@@ -223,7 +244,11 @@ class Release(Strict):
     window: Window
     rule: Literal["meets_expectation", "below_rate"] = "meets_expectation"
     rate: float = param(
-        2.6, unit="beds/day per 100,000 adults 18+", ge=0, le=50, step=0.1,
+        2.6,
+        unit="beds/day per 100,000 adults 18+",
+        ge=0,
+        le=50,
+        step=0.1,
         description="Rate at or below which conditions are released (below_rate)",
         source="Assumption: the December 2017 social care test",
     )
@@ -231,33 +256,55 @@ class Release(Strict):
 
 class Consequences(Strict):
     base: Literal["spring_budget", "original", "total"] = param(
-        "spring_budget", unit="", description="Element the shares apply to",
+        "spring_budget",
+        unit="",
+        description="Element the shares apply to",
         source="October 2017 letter: 'a proportion of the additional 2018/19 iBCF'",
     )
     condition_pct: float = param(
-        0.0, unit="% of base", ge=0, le=100, step=1,
+        0.0,
+        unit="% of base",
+        ge=0,
+        le=100,
+        step=1,
         description="Share ring-fenced for reducing delayed transfers (stays with the council)",
         source="December 2017 letters: conditions on 33%",
     )
     reduction_pct: float = param(
-        0.0, unit="% of base", ge=0, le=100, step=1,
+        0.0,
+        unit="% of base",
+        ge=0,
+        le=100,
+        step=1,
         description="Share withheld from the council",
         source="October 2017 letter reserved the right to reduce; no public source of a size",
     )
     graduation: Literal["flat", "tests_failed", "margin"] = "flat"
     margin_test: str | None = None
     margin_from: float = param(
-        0.0, unit="per 100,000 adults 18+", ge=-50, le=50, step=0.1,
+        0.0,
+        unit="per 100,000 adults 18+",
+        ge=-50,
+        le=50,
+        step=0.1,
         description="Margin at which a graduated share starts (0% of the share)",
         source="Assumption",
     )
     margin_to: float = param(
-        2.0, unit="per 100,000 adults 18+", ge=-50, le=100, step=0.1,
+        2.0,
+        unit="per 100,000 adults 18+",
+        ge=-50,
+        le=100,
+        step=0.1,
         description="Margin at which the full share applies",
         source="Assumption",
     )
     cap_pct: float = param(
-        100.0, unit="% of base", ge=0, le=100, step=1,
+        100.0,
+        unit="% of base",
+        ge=0,
+        le=100,
+        step=1,
         description="Most that can be withheld from one council, as % of its base",
         source="Assumption",
     )
@@ -265,7 +312,11 @@ class Consequences(Strict):
         None, ge=0, description="Most that can be withheld from one council (£, 2018/19)"
     )
     floor_pct: float = param(
-        0.0, unit="% of 2018/19 total allocation", ge=0, le=100, step=1,
+        0.0,
+        unit="% of 2018/19 total allocation",
+        ge=0,
+        le=100,
+        step=1,
         description="Final allocation never falls below this share of the baseline total",
         source="Assumption",
     )
@@ -294,7 +345,9 @@ class Redistribution(Strict):
     window: Window = Window(end="2017-11")
     before: Window = Window(end="2017-02")
     gain_cap_pct: float | None = Field(
-        None, ge=0, le=1000,
+        None,
+        ge=0,
+        le=1000,
         description="Largest gain per council, % of its base; the excess spills over",
     )
 
@@ -331,8 +384,16 @@ class Scenario(Strict):
     def content_dict(self) -> dict[str, Any]:
         """The fields that change results (no metadata), for hashing and comparing."""
         data = self.model_dump(mode="json", exclude_none=True)
-        for key in ("name", "description", "author", "date", "notes", "model_version",
-                    "data_hash", "schema_version"):
+        for key in (
+            "name",
+            "description",
+            "author",
+            "date",
+            "notes",
+            "model_version",
+            "data_hash",
+            "schema_version",
+        ):
             data.pop(key, None)
         return data
 
@@ -352,15 +413,18 @@ class Scenario(Strict):
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older scenario mapping up to :data:`SCHEMA_VERSION`.
 
-    Version 1 named the shares ``condition_share``/``reduction_share``.
+    Version 1 gave ``condition_share``/``reduction_share`` as fractions (0.33); version 2
+    gives ``condition_pct``/``reduction_pct`` in percent (33.0).
     """
     version = data.get("schema_version", SCHEMA_VERSION)
     if isinstance(version, int) and version == 1:
         data = dict(data)
         cons = dict(data.get("consequences", {}))
-        for old, new in (("condition_share", "condition_pct"), ("reduction_share", "reduction_pct")):
+        renames = (("condition_share", "condition_pct"), ("reduction_share", "reduction_pct"))
+        for old, new in renames:
             if old in cons:
-                cons[new] = cons.pop(old)
+                value = cons.pop(old)
+                cons[new] = value * 100 if isinstance(value, int | float) else value
         data["consequences"] = cons
         data["schema_version"] = SCHEMA_VERSION
     return data
@@ -471,9 +535,7 @@ def staleness(scenario: Scenario, data_hash: str | None) -> list[str]:
     """Why a saved scenario may not reproduce its results: data or model changed."""
     out = []
     if scenario.data_hash and data_hash and scenario.data_hash != data_hash:
-        out.append(
-            f"saved with data {scenario.data_hash}, now {data_hash}: results may differ"
-        )
+        out.append(f"saved with data {scenario.data_hash}, now {data_hash}: results may differ")
     if scenario.model_version and scenario.model_version != MODEL_VERSION:
         out.append(
             f"saved with model {scenario.model_version}, now {MODEL_VERSION}: results may differ"

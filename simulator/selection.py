@@ -114,7 +114,8 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
         elif test.mode == "not_improved":
             line = -before * test.min_improvement_pct / 100
             fails = value >= line
-            needed = f" by at least {test.min_improvement_pct:g}%" if test.min_improvement_pct else ""
+            pct = test.min_improvement_pct
+            needed = f" by at least {pct:g}%" if pct else ""
             rule = f"fails unless the {what} fell{needed} from {span}"
         else:
             line, fails = _worst_group(value, quartile_size(int(assessable.sum())))
@@ -214,10 +215,15 @@ def select(
         values = np.stack([o.value for o in criteria], axis=1)
         weights = np.array([comp.weights.get(o.id, 1.0) for o in criteria])
         pool = in_scope & np.isfinite(values).all(axis=1)
-        score = np.where(pool, composite_score(np.where(pool[:, None], values, np.nan),
-                                               weights, comp.method), np.nan)
-        k = comp.n if comp.select == "worst_n" else math.ceil(
-            comp.quantile_pct / 100 * int(pool.sum())
+        score = np.where(
+            pool,
+            composite_score(np.where(pool[:, None], values, np.nan), weights, comp.method),
+            np.nan,
+        )
+        k = (
+            comp.n
+            if comp.select == "worst_n"
+            else math.ceil(comp.quantile_pct / 100 * int(pool.sum()))
         )
         by_tests = pool & (score >= worst_line(score, max(k, 1))) if k > 0 else np.zeros(n, bool)
     by_tests = np.asarray(by_tests & in_scope)

@@ -1,0 +1,335 @@
+"""The command line: a thin shell over the model (``ibcf`` or ``python -m simulator``).
+
+Progress and errors go to stderr, results to stdout or files. Any problem with the
+input is reported as ``FILE: key.path: reason`` lines and exit code 2, never a
+traceback; nothing existing is overwritten unless ``--overwrite`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from simulator import MODEL_VERSION, io
+from simulator.errors import SimulatorError
+
+log = logging.getLogger("ibcf")
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _dataset():  # type: ignore[no-untyped-def]
+    from simulator.data import load_dataset
+
+    log.info("loading and validating the bundled data")
+    return load_dataset()
+
+
+def _load(path: Path, data):  # type: ignore[no-untyped-def]
+    from simulator.scenario import data_context, load_scenario
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scenario = load_scenario(
+            path, context=data_context(data.months, list(data.codes)), data_hash=data.data_hash
+        )
+    for w in caught:
+        log.warning("%s", w.message)
+    return scenario
+
+
+def _check_out_dir(out: Path, names: list[str], overwrite: bool) -> None:
+    clash = [n for n in names if (out / n).exists()]
+    if clash and not overwrite:
+        raise SimulatorError(
+            f"{out}: would overwrite {', '.join(clash)}; use --overwrite or another --out"
+        )
+
+
+# ---------------------------------------------------------------------- commands
+def cmd_data_check(args: argparse.Namespace) -> int:
+    from simulator.data import ATTRIBUTIONS
+    from simulator.measures import rate_per_100k
+
+    data = _dataset()
+    alloc = data.allocations
+    feb, sep = data.month_index("2017-02"), data.month_index("2017-09")
+    total = ATTRIBUTIONS.index("total")
+    lines = [
+        f"councils: {len(data.councils)}",
+        f"councils with DToC data: {int(data.has_dtoc.sum())} "
+        "(Isles of Scilly reported within Cornwall)",
+        f"England adults 18+ (ONS mid-2017): {int(data.councils['adults_18plus'].sum()):,}",
+        f"England all ages (ONS mid-2017): {int(data.councils['pop_all_ages'].sum()):,}",
+    ]
+    for element in ("original", "spring_budget"):
+        by_status = alloc.groupby(f"status_{element}")[f"allocation_{element}"].agg(
+            ["count", "sum"]
+        )
+        parts = ", ".join(
+            f"{s}: {int(r['count'])} councils £{int(r['sum']):,}" for s, r in by_status.iterrows()
+        )
+        lines.append(
+            f"2018/19 {element.replace('_', ' ')} element: "
+            f"£{int(alloc[f'allocation_{element}'].sum()):,} ({parts})"
+        )
+    lines.append(f"2018/19 total: £{int(alloc['allocation_total'].sum()):,}")
+    lines += [
+        f"England delayed beds a day, February 2017: {data.england_beds[feb, total]:,.1f} "
+        "(published baseline 6,660)",
+        f"England delayed beds a day, September 2017: {data.england_beds[sep, total]:,.1f} "
+        f"({int(data.england_days[sep, total]):,} delayed days)",
+        f"England total DToC rate, February 2017: "
+        f"{rate_per_100k(data.england_beds[feb, total], data.adults.sum()):.2f} per 100,000 "
+        "adults 18+",
+        f"DToC months: {data.months[0]} to {data.months[-1]}",
+        f"data hash: {data.data_hash}",
+        f"model version: {MODEL_VERSION}",
+    ]
+    for line in lines:
+        _out(line)
+    if not data.known_figures.empty:
+        _out("published figures vs reconstruction:")
+        for _, r in data.known_figures.iterrows():
+            _out(
+                f"  {r['council']} {r['element']} {r['year']}: published £{r['published']:,.0f} "
+                f"({r['precision']}), reconstructed £{r['reconstructed']:,} "
+                f"({r['difference_pct']:+.1f}%)"
+            )
+    return EXIT_OK
+
+
+def cmd_data_build(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from simulator.data import ATTRIBUTIONS
+
+    data = _dataset()
+    out = Path(args.out)
+    names = [
+        "councils.csv",
+        "allocations_2018_19.csv",
+        "dtoc_monthly_beds.csv",
+        "allocation_checks.csv",
+    ]
+    _check_out_dir(out, names, args.overwrite)
+    n, t, _ = data.dtoc_beds.shape
+    long = pd.DataFrame(
+        {
+            "gss_code": data.codes.repeat(t),
+            "month": data.months * n,
+            **{
+                f"beds_{a}": data.dtoc_beds[:, :, j].reshape(-1) for j, a in enumerate(ATTRIBUTIONS)
+            },
+            **{
+                f"days_{a}": data.dtoc_days[:, :, j].reshape(-1) for j, a in enumerate(ATTRIBUTIONS)
+            },
+        }
+    )
+    io.write_csv(out / "councils.csv", data.councils, overwrite=args.overwrite)
+    io.write_csv(out / "allocations_2018_19.csv", data.allocations, overwrite=args.overwrite)
+    io.write_csv(out / "dtoc_monthly_beds.csv", long, overwrite=args.overwrite)
+    io.write_csv(out / "allocation_checks.csv", data.known_figures, overwrite=args.overwrite)
+    log.info("wrote %s to %s (data hash %s)", ", ".join(names), out, data.data_hash)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from simulator.errors import ScenarioError
+
+    data = _dataset()
+    status = EXIT_OK
+    for name in args.files:
+        try:
+            _load(Path(name), data)
+            _out(f"{name}: valid")
+        except ScenarioError as exc:
+            status = EXIT_USAGE
+            for problem in exc.problems:
+                _out(problem)
+    return status
+
+
+def _run_projection(result, draws: int | None, seed: int | None):  # type: ignore[no-untyped-def]
+    from simulator.engine import project_scenario
+
+    log.info("projecting DToC for 2018/19 (Monte Carlo)")
+    return project_scenario(result, draws=draws, seed=seed)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from simulator import export
+    from simulator.engine import evaluate
+
+    data = _dataset()
+    scenario = _load(Path(args.scenario), data)
+    out = Path(args.out)
+    names = ["councils.csv", "summary.json", "projection.csv", "report.xlsx", "scenario.toml"]
+    _check_out_dir(out, names, args.overwrite)
+    log.info("evaluating '%s'", scenario.name)
+    result = evaluate(scenario, data)
+    projection = _run_projection(result, args.draws, args.seed)
+    assumptions = _assumptions()
+    io.write_csv(out / "councils.csv", export.councils_frame(result), overwrite=args.overwrite)
+    summary = export.summary_dict(result, projection)
+    io.write_json(out / "summary.json", summary, overwrite=args.overwrite)
+    io.write_csv(
+        out / "projection.csv",
+        export.projection_frame(result, projection),
+        overwrite=args.overwrite,
+    )
+    log.info("writing the Excel pack")
+    io.write_atomic(
+        out / "report.xlsx",
+        export.excel_pack(result, projection, assumptions=assumptions),
+        overwrite=args.overwrite,
+    )
+    io.write_text(
+        out / "scenario.toml", scenario.stamped(data.data_hash).to_toml(), overwrite=args.overwrite
+    )
+    _out(
+        json.dumps(
+            {
+                k: summary[k]
+                for k in (
+                    "scenario",
+                    "councils_selected",
+                    "total_conditioned",
+                    "total_withheld",
+                    "total_received",
+                    "total_retained",
+                    "ledger_balanced",
+                    "beds_freed",
+                    "probability_ambition_met",
+                )
+                if k in summary
+            }
+        )
+    )
+    log.info("wrote %s to %s", ", ".join(names), out)
+    return EXIT_OK
+
+
+def _assumptions():  # type: ignore[no-untyped-def]
+    try:
+        from simulator.assumptions import assumptions_register
+    except ImportError:  # pragma: no cover - the register ships with the model
+        return None
+    return assumptions_register()
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from simulator import export
+    from simulator.engine import evaluate
+
+    if not 2 <= len(args.scenarios) <= 4:
+        raise SimulatorError("compare takes two to four scenario files")
+    data = _dataset()
+    results = [evaluate(_load(Path(p), data), data) for p in args.scenarios]
+    out = Path(args.out)
+    _check_out_dir(out, ["compare.csv", "compare_summary.csv"], args.overwrite)
+    frame = export.compare_frame(results)
+    io.write_csv(out / "compare.csv", frame, overwrite=args.overwrite)
+    io.write_csv(
+        out / "compare_summary.csv", export.compare_summary(results), overwrite=args.overwrite
+    )
+    _out(export.compare_summary(results).to_string(index=False))
+    _out(f"councils whose status or allocation differs: {int(frame['differs'].sum())}")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from simulator.engine import evaluate
+    from simulator.explain import letter_preview, reason_card_text
+
+    data = _dataset()
+    if args.gss_code not in set(data.codes):
+        raise SimulatorError(f"{args.gss_code}: not one of the 152 councils of 2017/18")
+    result = evaluate(_load(Path(args.scenario), data), data)
+    _out(reason_card_text(result, args.gss_code))
+    _out("")
+    _out(letter_preview(result, args.gss_code))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ibcf",
+        description="Simulate the review of 2018/19 iBCF allocations by DToC performance.",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("--version", action="version", version=f"ibcf {MODEL_VERSION}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="check or build the bundled data")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    data_sub.add_parser("check", help="validate the data and print control figures")
+    build = data_sub.add_parser("build", help="write the validated tables as CSV")
+    build.add_argument("--out", default="data/processed")
+    build.add_argument("--overwrite", action="store_true")
+
+    run = sub.add_parser("run", help="run a scenario and write the results")
+    run.add_argument("scenario")
+    run.add_argument("--out", required=True, help="output folder")
+    run.add_argument("--overwrite", action="store_true")
+    run.add_argument("--draws", type=int, help="Monte Carlo draws (default: the scenario's)")
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+
+    val = sub.add_parser("validate", help="check scenario files")
+    val.add_argument("files", nargs="+")
+
+    cmp_ = sub.add_parser("compare", help="compare two to four scenarios")
+    cmp_.add_argument("scenarios", nargs="+")
+    cmp_.add_argument("--out", required=True)
+    cmp_.add_argument("--overwrite", action="store_true")
+
+    exp = sub.add_parser("explain", help="reason card and letter preview for one council")
+    exp.add_argument("gss_code")
+    exp.add_argument("--scenario", required=True)
+    return parser
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "validate": cmd_validate,
+    "compare": cmd_compare,
+    "explain": cmd_explain,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="ibcf: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command == "data":
+        handler = cmd_data_check if args.data_command == "check" else cmd_data_build
+    else:
+        handler = COMMANDS[args.command]
+    try:
+        return handler(args)
+    except SimulatorError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"ibcf: error: {problem}\n")
+        return EXIT_USAGE
+    except FileExistsError as exc:
+        sys.stderr.write(f"ibcf: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("ibcf: interrupted; no partial files were left\n")
+        return 130

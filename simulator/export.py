@@ -1,0 +1,244 @@
+"""Exports: the councils table, the summary, comparisons and the Excel pack.
+
+Everything here returns frames, dicts or bytes; :mod:`simulator.io` writes files.
+Every export says which year and data month drove it and that allocations are
+reconstructed unless the official table is loaded.
+"""
+
+from __future__ import annotations
+
+import io as _io
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from simulator import MODEL_VERSION
+from simulator.data import YEAR
+from simulator.engine import Result, breakdown, dtoc_quartile
+from simulator.explain import distance_to_flip, option_summary
+from simulator.parameters import param_table
+
+if TYPE_CHECKING:
+    from simulator.projection import ProjectionResult
+
+CAVEATS = [
+    "Allocations for 2018/19 are RECONSTRUCTED unless the official table is loaded "
+    "(data/official/): the Spring Budget 2017 element and the original element are "
+    "distributed on each council's share of COVID-19 emergency funding tranche 1 "
+    "(March 2020, primarily the adult social care RNF). Against published figures the "
+    "shares run about 4-5% low for Devon, Kent and Bromley and about 20% high for the "
+    "Isles of Scilly; Kent's original element is about 20% above the published £17m.",
+    "September 2017 DToC expectations are RECONSTRUCTED by a rule that fits the "
+    "published examples (Shropshire 6.7 beds a day; Hampshire -66%; Northamptonshire "
+    "-67%); the official council table was not available.",
+    "DToC figures are NHS England's REVISED monthly figures (April-September 2017 revised "
+    "14 June 2018), not the figures first published when the 2017 review was run.",
+    "The Isles of Scilly has no DToC data (reported within Cornwall): it keeps its "
+    "allocation and is never selected on DToC grounds.",
+    "The England DToC row includes patients resident outside England, so council rows "
+    "sum to slightly less than England.",
+    "Projected DToC effects rest on assumptions about how money buys care capacity; see "
+    "the assumptions register. Ranges are P10-P90 of a seeded Monte Carlo.",
+    "No public source names a council whose 2018/19 allocation was reduced.",
+]
+
+
+def councils_frame(result: Result, anonymise: bool = False) -> pd.DataFrame:
+    """The councils table for export: one row per council, with year and data month."""
+    table = result.table.copy()
+    table.insert(
+        4,
+        "dtoc_quartile",
+        dtoc_quartile(result.data, _quartile_basis(result), _quartile_month(result)).to_numpy(),
+    )
+    table["beds_per_day_to_flip"] = np.round(distance_to_flip(result), 2)
+    table.insert(0, "year", YEAR)
+    table["data_month"] = result.summary["data_month"]
+    if anonymise:
+        table["council"] = anonymised_names(len(table))
+        table["gss_code"] = [f"X{i:08d}" for i in range(1, len(table) + 1)]
+    return table
+
+
+def anonymised_names(n: int) -> list[str]:
+    """'Council A' ... 'Council Z', 'Council AA' ...
+
+    >>> anonymised_names(28)[-3:]
+    ['Council Z', 'Council AA', 'Council AB']
+    """
+    names = []
+    for i in range(n):
+        label, k = "", i
+        while True:
+            label = chr(ord("A") + k % 26) + label
+            k = k // 26 - 1
+            if k < 0:
+                break
+        names.append(f"Council {label}")
+    return names
+
+
+def _quartile_basis(result: Result) -> str:
+    tests = result.scenario.selection.tests
+    return tests[0].attribution if tests else "social_care"
+
+
+def _quartile_month(result: Result) -> str:
+    month = result.summary["data_month"]
+    return month if month in result.data.months else "2017-11"
+
+
+def summary_dict(result: Result, projection: ProjectionResult | None = None) -> dict[str, Any]:
+    out = dict(result.summary)
+    out["option_summary"] = option_summary(result)
+    if projection is not None:
+        out.update(projection_summary(projection))
+    return out
+
+
+def projection_summary(projection: ProjectionResult) -> dict[str, Any]:
+    return {
+        "projection_year": YEAR,
+        "projection_method": projection.method,
+        "beds_freed": {k: round(float(v), 2) for k, v in projection.beds_freed.items()},
+        "delayed_days_avoided": round(float(projection.delayed_days_avoided), 1),
+        "nhs_value_gbp": round(float(projection.nhs_value_gbp)),
+        "probability_ambition_met": round(float(projection.probability_ambition_met), 4),
+        "seed": projection.seed,
+        "draws": projection.draws,
+    }
+
+
+def projection_frame(result: Result, projection: ProjectionResult) -> pd.DataFrame:
+    """projection.csv: one row per council, month and attribution basis."""
+    frame = projection.per_council()
+    codes = result.data.codes
+    frame.insert(0, "gss_code", codes[frame["council_index"].to_numpy()])
+    return frame.drop(columns=["council_index"])
+
+
+def compare_frame(results: list[Result]) -> pd.DataFrame:
+    """Councils side by side; ``differs`` marks a change of status or final allocation."""
+    first = results[0].table
+    out = first[["gss_code", "council", "region", "authority_type", "allocation_total"]].copy()
+    for k, r in enumerate(results, start=1):
+        tag = f"s{k}"
+        out[f"{tag}_selected"] = r.table["selected"].to_numpy()
+        out[f"{tag}_final_allocation"] = r.table["final_allocation"].to_numpy()
+        out[f"{tag}_change"] = r.table["change"].to_numpy()
+    sel = np.stack([r.table["selected"].to_numpy() for r in results], axis=1)
+    fin = np.stack([r.table["final_allocation"].to_numpy() for r in results], axis=1)
+    out["differs"] = (sel != sel[:, :1]).any(axis=1) | (fin != fin[:, :1]).any(axis=1)
+    return out
+
+
+def compare_summary(results: list[Result]) -> pd.DataFrame:
+    keys = [
+        "councils_selected",
+        "total_conditioned",
+        "total_withheld",
+        "total_received",
+        "total_retained",
+        "total_final",
+        "ledger_balanced",
+    ]
+    return pd.DataFrame(
+        {
+            f"s{k}: {r.scenario.name}": [r.summary[key] for key in keys]
+            for k, r in enumerate(results, start=1)
+        },
+        index=keys,
+    ).reset_index(names="measure")
+
+
+def methods_frame(result: Result) -> pd.DataFrame:
+    rows = [
+        ("Year", f"{YEAR} iBCF allocations; DToC data to {result.data.months[-1]}"),
+        ("Option", option_summary(result)),
+        (
+            "Rates",
+            "Average delayed beds a day (delayed days / days in month) per 100,000 "
+            "adults aged 18+ (ONS mid-2017).",
+        ),
+        (
+            "Tie rule",
+            "Quartile and worst-N lines are the value of the N-th worst council with "
+            "data; councils tied at the line are all included.",
+        ),
+        (
+            "Margins",
+            "Measured value minus the test's line, per 100,000 adults and in beds a "
+            "day; positive = fails by that much.",
+        ),
+        (
+            "Money",
+            "Whole pounds; rounding half away from zero; redistribution by largest "
+            "remainder so the ledger balances to the pound.",
+        ),
+    ]
+    for o in result.outcomes:
+        rows.append((f"Test {o.id}", o.rule))
+    return pd.DataFrame(rows, columns=["item", "description"])
+
+
+def parameters_frame(result: Result) -> pd.DataFrame:
+    """Every numeric parameter of the scenario with its value, unit, range and source."""
+    s = result.scenario
+    rows = []
+    for section in ("expectations", "consequences", "projection"):
+        model = getattr(s, section)
+        for meta in param_table(type(model)):
+            if not meta["unit"] and not meta["source"]:
+                continue
+            rows.append({"section": section, **meta, "value": getattr(model, meta["name"])})
+    return pd.DataFrame(rows)
+
+
+def excel_pack(
+    result: Result,
+    projection: ProjectionResult | None = None,
+    *,
+    assumptions: pd.DataFrame | None = None,
+) -> bytes:
+    """report.xlsx: every table, caveats, methods, the scenario and the data provenance."""
+    summary = summary_dict(result, projection)
+    flat = []
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            flat += [(f"{key}.{k}", v) for k, v in value.items()]
+        else:
+            flat.append((key, value))
+    councils = councils_frame(result)
+    sheets: dict[str, pd.DataFrame] = {
+        "Summary": pd.DataFrame(flat, columns=["measure", "value"]),
+        "Caveats": pd.DataFrame({"caveat": CAVEATS}),
+        "Councils": councils,
+        "By region": breakdown(councils, "region"),
+        "By type": breakdown(councils, "authority_type"),
+        "By DToC quartile": breakdown(councils, "dtoc_quartile"),
+        "Methods": methods_frame(result),
+        "Parameters": parameters_frame(result),
+        "Scenario": pd.DataFrame({"toml": result.scenario.to_toml().splitlines()}),
+        "Data provenance": pd.DataFrame(
+            [(k, v) for k, v in result.data.sources.items()]
+            + [("data_hash", result.data.data_hash), ("model_version", MODEL_VERSION)],
+            columns=["input", "source"],
+        ),
+        "Allocation checks": result.data.known_figures,
+    }
+    if projection is not None:
+        sheets["Projection national"] = projection.national_path
+        sheets["Projection councils"] = projection_frame(result, projection)
+    if assumptions is not None:
+        sheets["Assumptions"] = assumptions
+    buffer = _io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = writer.sheets[name[:31]]
+            sheet.freeze_panes = "A2"
+            for col in sheet.columns:
+                width = max(len(str(c.value or "")) for c in list(col)[:60])
+                sheet.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 80)
+    return buffer.getvalue()
