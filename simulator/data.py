@@ -492,8 +492,8 @@ def build_dtoc(dtoc: pd.DataFrame, codes: np.ndarray) -> tuple[list[str], np.nda
     long["month"] = dtoc["month"].to_numpy()
     wide = long.set_index(["gss_code", "month"])
     full_index = pd.MultiIndex.from_product([list(codes), months], names=["gss_code", "month"])
-    councils = wide.reindex(full_index)[list(ATTRIBUTIONS)].to_numpy(dtype=float)
-    councils = councils.reshape(len(codes), len(months), len(ATTRIBUTIONS))
+    flat = wide.reindex(full_index)[list(ATTRIBUTIONS)].to_numpy(dtype=float)
+    councils = flat.reshape(len(codes), len(months), len(ATTRIBUTIONS))
     eng_index = pd.MultiIndex.from_product([[ENGLAND], months], names=["gss_code", "month"])
     england = wide.reindex(eng_index)[list(ATTRIBUTIONS)].to_numpy(dtype=float)
     return months, councils, england

@@ -70,7 +70,7 @@ def evaluate(scenario: Scenario, data: Dataset) -> Result:
         scenario.redistribution, data, selection, money.withheld, money.base, expected
     )
     table = results_table(data, outcomes, selection, money, ledger, allocations)
-    summary = summarise(scenario, data, table, ledger)
+    summary = summarise(scenario, data, selection, money, ledger, allocations)
     return Result(
         scenario=scenario,
         data=data,
@@ -97,47 +97,53 @@ def results_table(
     c = data.councils
     total = allocations["original"] + allocations["spring_budget"]
     final = total - money.withheld + ledger.received
-    table = pd.DataFrame(
-        {
-            "gss_code": c["gss_code"],
-            "council": c["council"],
-            "region": c["region"],
-            "authority_type": c["authority_type"],
-            "adults_18plus": c["adults_18plus"],
-            "allocation_original": allocations["original"],
-            "allocation_spring_budget": allocations["spring_budget"],
-            "allocation_total": total,
-            "allocation_status": data.allocations["allocation_status"],
-            "has_dtoc_data": data.has_dtoc,
-            "in_scope": selection.in_scope,
-            "selected": selection.selected,
-            "exempt": selection.exempt,
-            "manual": np.where(
-                selection.included, "included", np.where(selection.excluded, "excluded", "")
-            ),
-            "tests_failed": selection.tests_failed,
-            "conditioned": money.conditioned,
-            "condition_released": money.released,
-            "withheld": money.withheld,
-            "received": ledger.received,
-            "final_allocation": final,
-            "change": final - total,
-            "change_pct": np.round(100 * (final - total) / total, 3),
-        }
-    )
+    columns: dict[str, object] = {
+        "gss_code": c["gss_code"].to_numpy(),
+        "council": c["council"].to_numpy(),
+        "region": c["region"].to_numpy(),
+        "authority_type": c["authority_type"].to_numpy(),
+        "adults_18plus": c["adults_18plus"].to_numpy(),
+        "allocation_original": allocations["original"],
+        "allocation_spring_budget": allocations["spring_budget"],
+        "allocation_total": total,
+        "allocation_status": data.allocations["allocation_status"].to_numpy(),
+        "has_dtoc_data": data.has_dtoc,
+        "in_scope": selection.in_scope,
+        "selected": selection.selected,
+        "exempt": selection.exempt,
+        "manual": np.where(
+            selection.included, "included", np.where(selection.excluded, "excluded", "")
+        ),
+        "tests_failed": selection.tests_failed,
+        "conditioned": money.conditioned,
+        "condition_released": money.released,
+        "withheld": money.withheld,
+        "received": ledger.received,
+        "final_allocation": final,
+        "change": final - total,
+        "change_pct": np.round(100 * (final - total) / total, 3),
+    }
     if np.isfinite(selection.score).any():
-        table["composite_score"] = selection.score
+        columns["composite_score"] = selection.score
     for o in outcomes:
-        table[f"{o.id}_value"] = np.round(o.value, 4)
-        table[f"{o.id}_fail"] = o.fails
-        table[f"{o.id}_margin"] = np.round(o.margin, 4)
-        table[f"{o.id}_margin_beds"] = np.round(o.margin_beds, 3)
+        columns[f"{o.id}_value"] = np.round(o.value, 4)
+        columns[f"{o.id}_fail"] = o.fails
+        columns[f"{o.id}_margin"] = np.round(o.margin, 4)
+        columns[f"{o.id}_margin_beds"] = np.round(o.margin_beds, 3)
+    table = pd.DataFrame(columns)
     return table
 
 
 def summarise(
-    scenario: Scenario, data: Dataset, table: pd.DataFrame, ledger: Ledger
+    scenario: Scenario,
+    data: Dataset,
+    selection: SelectionResult,
+    money: MoneyAtRisk,
+    ledger: Ledger,
+    allocations: dict[str, np.ndarray],
 ) -> dict[str, Any]:
+    baseline = int(allocations["original"].sum() + allocations["spring_budget"].sum())
+    final = baseline - ledger.withheld_total + ledger.redistributed_total
     return {
         "scenario": scenario.name,
         "scenario_hash": scenario.content_hash(),
@@ -147,23 +153,27 @@ def summarise(
         "data_month": data_month(scenario),
         "allocation_status": (
             "reconstructed"
-            if (data.allocations["allocation_status"] == "reconstructed").any()
+            if (data.allocations["allocation_status"] != "official").any()
             else "official"
         ),
-        "councils_selected": int(table["selected"].sum()),
-        "councils_conditioned": int((table["conditioned"] > 0).sum()),
-        "councils_reduced": int((table["withheld"] > 0).sum()),
-        "councils_receiving": int((table["received"] > 0).sum()),
-        "total_baseline": int(table["allocation_total"].sum()),
-        "total_conditioned": int(table["conditioned"].sum()),
+        "councils_selected": int(selection.selected.sum()),
+        "councils_conditioned": int((money.conditioned > 0).sum()),
+        "councils_reduced": int((money.withheld > 0).sum()),
+        "councils_receiving": int((ledger.received > 0).sum()),
+        "total_baseline": baseline,
+        "total_conditioned": int(money.conditioned.sum()),
         "total_withheld": ledger.withheld_total,
         "total_received": ledger.redistributed_total,
         "total_retained": ledger.retained,
-        "total_final": int(table["final_allocation"].sum()),
+        "total_final": final,
         "ledger_balanced": bool(
             ledger.balanced
-            and int(table["final_allocation"].sum()) + ledger.retained
-            == int(table["allocation_total"].sum())
+            and int(money.withheld.sum()) == ledger.withheld_total
+            and int(ledger.received.sum()) == ledger.redistributed_total
+            and final + ledger.retained == baseline
+            and bool(
+                (money.withheld <= allocations["original"] + allocations["spring_budget"]).all()
+            )
         ),
         "redistribution_rule": scenario.redistribution.rule,
     }
@@ -192,7 +202,7 @@ def dtoc_quartile(data: Dataset, attribution: str, month: str) -> pd.Series:
     rate = window_rate(data, attribution, month, 1)
     ranks = pd.Series(rate).rank(method="min")
     n = int(np.isfinite(rate).sum())
-    q = np.ceil(4 * ranks / n)
+    q = pd.Series(np.ceil(4 * ranks / n))
     labels = q.map({1.0: "Q1 lowest", 2.0: "Q2", 3.0: "Q3", 4.0: "Q4 highest"})
     return labels.fillna("no DToC data")
 

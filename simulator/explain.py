@@ -340,7 +340,7 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
     rate_tests = [t for t in tests if t.kind == "rate"]
     attribution = rate_tests[0].attribution if rate_tests else "social_care"
     if month is None:
-        month = rate_tests[0].window.end if rate_tests else data.months[-1]  # type: ignore[union-attr]
+        month = rate_tests[0].window.end if rate_tests else data.months[-1]
     label = ATTRIBUTION_LABELS[attribution]
     status = "official" if row["allocation_status"] == "official" else "reconstructed"
     header = (

@@ -202,14 +202,15 @@ def select(
     fails = np.stack([o.fails for o in criteria], axis=1) if criteria else np.zeros((n, 0), bool)
     tests_failed = fails.sum(axis=1)
     score = np.full(n, np.nan)
+    by_tests: np.ndarray
     if not criteria:
         by_tests = in_scope & bool(screen) & assessable
     elif selection.combine == "all":
-        by_tests = fails.all(axis=1)
+        by_tests = np.asarray(fails.all(axis=1))
     elif selection.combine == "any":
-        by_tests = fails.any(axis=1)
+        by_tests = np.asarray(fails.any(axis=1))
     elif selection.combine == "at_least":
-        by_tests = tests_failed >= selection.at_least
+        by_tests = np.asarray(tests_failed >= selection.at_least)
     else:
         comp = selection.composite
         values = np.stack([o.value for o in criteria], axis=1)
