@@ -1,0 +1,1 @@
+"""Tests of the iBCF review simulator (a package so ``python -m tests.golden`` runs)."""

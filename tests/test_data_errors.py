@@ -1,0 +1,311 @@
+"""Bad input data: one tiny broken copy per failure mode, and the words its error must say.
+
+Each case copies the real raw files into a temporary folder, makes one small edit,
+and checks the :class:`DataError` names the file, the row (the line in the file:
+the header is line 1) and the column, with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator import io
+from simulator.data import build_dataset
+from simulator.errors import DataError, SimulatorError
+
+REFERENCE = "council_reference.csv"
+POPULATIONS = "council_population_ages.csv"
+PROXY = "covid19_tranche1_allocations.csv"
+DTOC = "dtoc_monthly.csv"
+KNOWN = "ibcf_known_figures.csv"
+OFFICIAL = "ibcf_allocations_2018_19.csv"
+OFFICIAL_EXPECTATIONS = "dtoc_expectations_2017_official.csv"
+
+
+def read(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+
+
+def write(folder: Path, name: str, frame: pd.DataFrame) -> None:
+    frame.to_csv(folder / name, index=False)
+
+
+def edit(name: str, change: Callable[[pd.DataFrame], pd.DataFrame | None]) -> Callable:
+    """A case that rewrites one raw file after ``change`` (which may edit in place)."""
+
+    def apply(raw: Path, official: Path) -> None:
+        frame = read(raw, name)
+        out = change(frame)
+        write(raw, name, frame if out is None else out)
+
+    return apply
+
+
+def set_cell(row: int, column: str, value: str) -> Callable[[pd.DataFrame], None]:
+    def change(frame: pd.DataFrame) -> None:
+        frame.loc[row, column] = value
+
+    return change
+
+
+def official_table(rows: list[dict[str, str]]) -> Callable:
+    """A case that drops an official allocations table beside the raw files."""
+
+    def apply(raw: Path, official: Path) -> None:
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "gss_code",
+                "allocation_original",
+                "allocation_spring_budget",
+                "status",
+                "source",
+            ],
+        )
+        write(official, OFFICIAL, frame)
+
+    return apply
+
+
+def official_row(
+    code: str = "E10000008",
+    original: str = "20000000",
+    spring_budget: str = "10148000",
+    status: str = "official",
+) -> dict[str, str]:
+    return {
+        "gss_code": code,
+        "allocation_original": original,
+        "allocation_spring_budget": spring_budget,
+        "status": status,
+        "source": "test",
+    }
+
+
+def swap_first_rows_of_two_months(frame: pd.DataFrame) -> pd.DataFrame:
+    # Rows 0-151 are April 2011 (England + 151 councils); row 152 opens May 2011.
+    assert frame.loc[0, "month"] == "2011-04" and frame.loc[152, "month"] == "2011-05"
+    order = list(range(len(frame)))
+    order[0], order[152] = 152, 0
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def shropshire_september_2017(frame: pd.DataFrame) -> int:
+    hit = frame.index[(frame["gss_code"] == "E06000051") & (frame["month"] == "2017-09")]
+    return int(hit[0])
+
+
+def break_total(frame: pd.DataFrame) -> None:
+    row = shropshire_september_2017(frame)
+    assert row == 11_754  # line 11,756 of the file: total 653 = 518 + 95 + 40
+    frame.loc[row, "delayed_days_total"] = str(int(frame.loc[row, "delayed_days_total"]) + 1)
+
+
+def drop_month(month: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    return lambda frame: frame[frame["month"] != month]
+
+
+def latin1_reference(raw: Path, official: Path) -> None:
+    frame = read(raw, REFERENCE)
+    frame.loc[5, "council"] = "Darlingtón"
+    (raw / REFERENCE).write_bytes(frame.to_csv(index=False).encode("latin-1"))
+
+
+def unreadable_csv(raw: Path, official: Path) -> None:
+    (raw / KNOWN).write_text('gss_code,council\n"E10000008,"Devon\n"unclosed,x\n')
+
+
+def bad_official_expectation(raw: Path, official: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "gss_code": ["E06000051", "E06000051"],
+            "attribution": ["social_care", "socialcare"],
+            "expectation_beds_per_day": ["6.7", "7"],
+            "source": ["Shropshire Council", "typo"],
+        }
+    )
+    write(official, OFFICIAL_EXPECTATIONS, frame)
+
+
+CASES: dict[str, tuple[Callable, list[str]]] = {
+    # ---- the failure modes named in issue 2
+    "missing_column": (
+        edit(POPULATIONS, lambda f: f.drop(columns=["pop_65plus"])),
+        [POPULATIONS, "missing column", "pop_65plus"],
+    ),
+    "extra_column": (
+        edit(DTOC, lambda f: f.assign(comment="")),
+        [DTOC, "unexpected column", "comment"],
+    ),
+    "duplicate_council": (
+        edit(REFERENCE, set_cell(1, "gss_code", "E06000001")),
+        [REFERENCE, "row 3", "duplicate gss_code E06000001"],
+    ),
+    "duplicate_council_month": (
+        edit(DTOC, lambda f: pd.concat([f.iloc[:2], f.iloc[1:]]).reset_index(drop=True)),
+        [DTOC, "row 4", "duplicate gss_code/month E06000001 2011-04"],
+    ),
+    "unknown_gss_code": (
+        edit(PROXY, set_cell(4, "gss_code", "E06000999")),
+        [PROXY, "row 6", "column gss_code", "unknown GSS code 'E06000999'"],
+    ),
+    "unknown_gss_code_in_dtoc": (
+        edit(DTOC, set_cell(7, "gss_code", "E08000099")),
+        [DTOC, "row 9", "column gss_code", "unknown GSS code 'E08000099'"],
+    ),
+    "not_a_council_code": (
+        edit(REFERENCE, set_cell(9, "gss_code", "W06000001")),
+        [REFERENCE, "row 11", "column gss_code", "not a council GSS code ('W06000001')"],
+    ),
+    "negative_value": (
+        edit(DTOC, set_cell(10, "delayed_days_nhs", "-5")),
+        [DTOC, "row 12", "column delayed_days_nhs", "negative value -5"],
+    ),
+    "negative_population": (
+        edit(POPULATIONS, set_cell(3, "pop_75plus", "-100")),
+        [POPULATIONS, "row 5", "column pop_75plus", "negative value -100"],
+    ),
+    "non_numeric_cell": (
+        edit(POPULATIONS, set_cell(2, "pop_85plus", "n/a")),
+        [POPULATIONS, "row 4", "column pop_85plus", "not a number ('n/a')"],
+    ),
+    "non_numeric_dtoc": (
+        edit(DTOC, set_cell(40, "delayed_days_social_care", "12a")),
+        [DTOC, "row 42", "column delayed_days_social_care", "not a number ('12a')"],
+    ),
+    "blank_population": (
+        edit(REFERENCE, set_cell(6, "population_18plus", "")),
+        [REFERENCE, "row 8", "column population_18plus", "blank"],
+    ),
+    "months_out_of_order": (
+        edit(DTOC, swap_first_rows_of_two_months),
+        [DTOC, "row 3", "column month", "months out of order (2011-05 then 2011-04)"],
+    ),
+    "not_a_month": (
+        edit(DTOC, set_cell(5, "month", "2011-13")),
+        [DTOC, "row 7", "column month", "not a month YYYY-MM ('2011-13')"],
+    ),
+    "month_missing_from_series": (
+        edit(DTOC, drop_month("2015-06")),
+        [DTOC, "month(s) missing from the series: 2015-06"],
+    ),
+    "total_not_reconciling": (
+        edit(DTOC, break_total),
+        [
+            DTOC,
+            "row 11756",
+            "column delayed_days_total",
+            "total 654 does not equal NHS + social care + both (653)",
+        ],
+    ),
+    "wrong_encoding": (
+        latin1_reference,
+        [REFERENCE, "not UTF-8 text", "byte"],
+    ),
+    "not_a_csv": (
+        unreadable_csv,
+        [KNOWN, "not a readable CSV"],
+    ),
+    "too_few_councils": (
+        edit(REFERENCE, lambda f: f.drop(index=[100])),
+        [REFERENCE, "151 councils, expected 152"],
+    ),
+    "unknown_authority_type": (
+        edit(REFERENCE, set_cell(12, "authority_type", "District council")),
+        [REFERENCE, "row 14", "column authority_type", "unknown authority type 'District council'"],
+    ),
+    "adults_disagree_between_files": (
+        edit(POPULATIONS, set_cell(0, "pop_18plus", "72970")),
+        [POPULATIONS, "adults 18+ differ", REFERENCE, "E06000001"],
+    ),
+    "blank_proxy_amount": (
+        edit(PROXY, set_cell(0, "amount", "")),
+        [PROXY, "blank amount for E06000001", "only Bournemouth, Poole and Dorset"],
+    ),
+    "known_figure_not_a_number": (
+        edit(KNOWN, set_cell(1, "amount", "£3.4m")),
+        [KNOWN, "row 3", "column amount", "not a number ('£3.4m')"],
+    ),
+    # ---- the official allocations table
+    "blank_official_allocation": (
+        official_table([official_row(spring_budget="")]),
+        [OFFICIAL, "row 2", "column allocation_spring_budget", "blank"],
+    ),
+    "official_status_unknown": (
+        official_table([official_row(), official_row("E10000016", status="draft")]),
+        [OFFICIAL, "row 3", "column status", "status must be one of", "'draft'"],
+    ),
+    "official_not_whole_pounds": (
+        official_table([official_row(original="20000000.50")]),
+        [OFFICIAL, "row 2", "column allocation_original", "not whole pounds"],
+    ),
+    "official_unknown_code": (
+        official_table([official_row("E10000099")]),
+        [OFFICIAL, "row 2", "column gss_code", "unknown GSS code 'E10000099'"],
+    ),
+    "official_duplicate_council": (
+        official_table([official_row(), official_row()]),
+        [OFFICIAL, "row 3", "duplicate gss_code E10000008"],
+    ),
+    "official_more_than_national_total": (
+        official_table([official_row(original="900000000")]),
+        [OFFICIAL, "allocation_original", "more than the national total £825,000,000"],
+    ),
+    "official_missing_column": (
+        lambda raw, official: write(
+            official, OFFICIAL, pd.DataFrame([official_row()]).drop(columns=["source"])
+        ),
+        [OFFICIAL, "missing column", "source"],
+    ),
+    "official_expectation_attribution": (
+        bad_official_expectation,
+        [OFFICIAL_EXPECTATIONS, "row 3", "column attribution", "must be one of"],
+    ),
+}
+
+
+def build_from(raw: Path, official: Path) -> None:
+    tables, overrides, data_hash = io.read_data_tables(raw, official)
+    build_dataset(tables, overrides, data_hash)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_data_error_names_file_row_and_column(
+    case: str, raw_copy: Path, tmp_path: Path
+) -> None:
+    breaker, words = CASES[case]
+    official = tmp_path / "official"
+    official.mkdir()
+    breaker(raw_copy, official)
+    with pytest.raises(DataError) as caught:
+        build_from(raw_copy, official)
+    message = str(caught.value)
+    for word in words:
+        assert word in message, f"{case}: {word!r} not in {message!r}"
+    # Reported without a traceback by the command line: a SimulatorError with lines.
+    assert isinstance(caught.value, SimulatorError)
+    assert all(line.startswith(words[0]) or words[0] in line for line in caught.value.problems)
+
+
+def test_the_unbroken_copy_builds(raw_copy: Path, tmp_path: Path) -> None:
+    """The cases above fail because of their one edit, not because of the copy."""
+    official = tmp_path / "official"
+    official.mkdir()
+    build_from(raw_copy, official)
+
+
+def test_a_full_official_table_that_does_not_add_up(raw_copy: Path, tmp_path: Path) -> None:
+    official = tmp_path / "official"
+    official.mkdir()
+    codes = read(raw_copy, REFERENCE)["gss_code"]
+    rows = [official_row(code, original="5000000", spring_budget="4000000") for code in codes]
+    official_table(rows)(raw_copy, official)
+    with pytest.raises(DataError) as caught:
+        build_from(raw_copy, official)
+    # 152 x £5m = £760m of original; 152 x £4m = £608m of Spring Budget.
+    assert f"{OFFICIAL}: allocation_original sums to £760,000,000" in str(caught.value)
+    assert "not the national total £825,000,000" in str(caught.value)
