@@ -8,7 +8,7 @@ separate, slower step (:func:`simulator.engine.project_scenario`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ from simulator.measures import rate_per_100k, window_rate
 from simulator.redistribution import Ledger, redistribute
 from simulator.scenario import Scenario
 from simulator.selection import SelectionResult, TestOutcome, run_test, select
+
+if TYPE_CHECKING:
+    from simulator.projection import ProjectionResult
 
 
 @dataclass(frozen=True)
@@ -212,4 +215,33 @@ def england_rate(data: Dataset, attribution: str, month: str) -> float:
     i = data.month_index(month)
     return float(
         rate_per_100k(data.england_beds[i, ATTRIBUTIONS.index(attribution)], data.adults.sum())
+    )
+
+
+def project_scenario(
+    result: Result, *, draws: int | None = None, seed: int | None = None
+) -> ProjectionResult:
+    """Project 2018/19 DToC for an evaluated scenario (the slower, Monte Carlo step).
+
+    ``draws`` and ``seed`` override the scenario's projection settings.
+    """
+    from simulator.projection import project
+
+    params = result.scenario.projection
+    update: dict[str, int] = {}
+    if draws is not None:
+        update["draws"] = draws
+    if seed is not None:
+        update["seed"] = seed
+    if update:
+        params = params.model_copy(update=update)
+    return project(
+        result.data.dtoc_beds,
+        result.data.months,
+        result.data.adults,
+        conditioned=result.money.conditioned.astype(float),
+        withheld=result.money.withheld.astype(float),
+        received=result.ledger.received.astype(float),
+        reviewed=result.selection.selected,
+        params=params,
     )
