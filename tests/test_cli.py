@@ -1,0 +1,171 @@
+"""The command line: exit codes, error lines, files written, nothing overwritten."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+COUNCIL_COLUMNS = [
+    "gss_code", "council", "region", "authority_type", "allocation_original",
+    "allocation_spring_budget", "allocation_total", "allocation_status", "selected",
+    "tests_failed", "conditioned", "withheld", "received", "final_allocation", "change",
+    "change_pct",
+]  # fmt: skip
+SUMMARY_KEYS = [
+    "scenario", "scenario_hash", "data_hash", "model_version", "councils_selected",
+    "total_baseline", "total_conditioned", "total_withheld", "total_received",
+    "total_retained", "total_final", "ledger_balanced",
+]  # fmt: skip
+
+
+def test_data_check_prints_control_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "councils: 152" in out
+    assert "councils with DToC data: 151" in out
+    # published figures: 18+ mid-2017 and the national totals of each element
+    assert "England adults 18+ (ONS mid-2017): 43,752,473" in out
+    assert "£825,000,000" in out and "£674,000,000" in out
+    assert "February 2017: 6,660.4" in out
+    assert "168,041 delayed days" in out
+
+
+def test_validate_good_and_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[consequences]\ncondition_pct = 80.0\nreduction_pct = 40.0\n')
+    code = main(["validate", str(SCENARIOS / "status-quo.toml"), str(bad)])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 2
+    assert out[0].endswith("status-quo.toml: valid")
+    assert out[1].startswith(f"{bad}: consequences: ")
+    assert "more than 100%" in out[1]
+
+
+def test_validate_all_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(p) for p in SCENARIOS.glob("*.toml"))
+    assert len(files) == 5
+    assert main(["validate", *files]) == 0
+    assert capsys.readouterr().out.count(": valid") == 5
+
+
+def test_run_writes_the_output_contract(tmp_path: Path) -> None:
+    out = tmp_path / "oct"
+    code = main(["-q", "run", str(SCENARIOS / "october-2017-letter.toml"), "--out", str(out),
+                 "--draws", "200"])  # fmt: skip
+    assert code == 0
+    councils = pd.read_csv(out / "councils.csv")
+    assert len(councils) == 152
+    assert set(COUNCIL_COLUMNS) <= set(councils.columns)
+    for test_id in ("rate_quartile", "gap_quartile", "trend_quartile"):
+        assert f"{test_id}_fail" in councils and f"{test_id}_margin" in councils
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(SUMMARY_KEYS) <= set(summary)
+    assert summary["ledger_balanced"] is True
+    # the October scenario conditions 33% of the Spring Budget element of those selected
+    chosen = councils[councils["selected"]]
+    expected = (chosen["allocation_spring_budget"] * 0.33).round().sum()
+    assert abs(summary["total_conditioned"] - expected) <= len(chosen)
+    assert summary["total_final"] == 1_499_000_000
+    for key in ("beds_freed", "delayed_days_avoided", "nhs_value_gbp",
+                "probability_ambition_met", "seed", "draws"):  # fmt: skip
+        assert key in summary
+    assert set(summary["beds_freed"]) == {"p10", "p50", "p90"}
+    projection = pd.read_csv(out / "projection.csv")
+    assert {"gss_code", "month", "attribution", "baseline_beds_p50", "scenario_beds_p10",
+            "scenario_beds_p50", "scenario_beds_p90"} <= set(projection.columns)  # fmt: skip
+    assert projection["month"].min() == "2018-04" and projection["month"].max() == "2019-03"
+    assert set(projection["attribution"]) == {
+        "social_care", "social_care_and_both", "nhs", "total"
+    }  # fmt: skip
+    sheets = pd.ExcelFile(out / "report.xlsx").sheet_names
+    for sheet in ("Summary", "Councils", "Caveats", "Methods", "Scenario", "Data provenance"):
+        assert sheet in sheets
+    caveats = pd.read_excel(out / "report.xlsx", sheet_name="Caveats")["caveat"].str.cat()
+    assert "RECONSTRUCTED" in caveats
+
+
+def test_run_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "councils.csv").write_text("precious\n")
+    code = main(["run", str(SCENARIOS / "status-quo.toml"), "--out", str(out), "--draws", "0"])
+    assert code == 2
+    assert (out / "councils.csv").read_text() == "precious\n"
+    assert not (out / "summary.json").exists()
+    assert "--overwrite" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\x00\xff\xfe garbage", "not UTF-8"),
+        (b"", "empty file"),
+        (b'name = "x"\nbogus = 1\n', "bogus: unknown key"),
+        (b'name = "x"\nname = "y"\n', "not valid TOML"),
+        (b'name = "x"\nschema_version = 99\n', "newer than this simulator"),
+    ],
+)
+def test_bad_scenario_exits_2_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, words: str
+) -> None:
+    path = tmp_path / "s.toml"
+    path.write_bytes(content)
+    code = main(["run", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert words in err
+    assert str(path) in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_file_and_unknown_council(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "no/such/file.toml"]) == 2
+    assert "no such file" in capsys.readouterr().out
+    code = main(["explain", "E99999999", "--scenario", str(SCENARIOS / "status-quo.toml")])
+    assert code == 2
+    assert "not one of the 152 councils" in capsys.readouterr().err
+
+
+def test_explain_prints_card_and_letter(capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = str(SCENARIOS / "october-2017-letter.toml")
+    assert main(["-q", "explain", "E10000017", "--scenario", scenario]) == 0
+    out = capsys.readouterr().out
+    assert "## Lancashire (E10000017)" in out
+    assert "PREVIEW FOR ILLUSTRATION" in out
+    assert "per 100,000 adults aged 18+" in out
+
+
+def test_compare_lists_differences(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(SCENARIOS / "status-quo.toml"), str(SCENARIOS / "october-2017-letter.toml")]
+    assert main(["-q", "compare", *files, "--out", str(tmp_path)]) == 0
+    frame = pd.read_csv(tmp_path / "compare.csv")
+    # every council the October scenario selects differs from the status quo
+    assert frame["differs"].sum() == frame["s2_selected"].sum() > 0
+    assert main(["compare", files[0], "--out", str(tmp_path / "x")]) == 2
+
+
+def test_usage_error_exit_code() -> None:
+    assert main(["run"]) == 2
+
+
+def test_console_script_has_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[selection]\ncombine = "sometimes"\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator", "validate", str(bad)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert f"{bad}: selection.combine:" in proc.stdout
+    assert "Traceback" not in proc.stderr + proc.stdout
