@@ -6,7 +6,8 @@ response ``k`` of :func:`simulator.projection.saturating_response` so that the m
 each council received explains the fall in its social-care-affected delays against its
 own counterfactual (the forecast from March 2017):
 
-    observed_i  = counterfactual_i − actual_i            (delayed days, April-December 2017)
+    observed_i  = counterfactual_i − actual_i   (social care + 'both' delayed days,
+                                                 April-December 2017)
     predicted_i = D_i · (1 − exp(−k · x_i / D_i))
     x_i         = money_i · spend share · share reaching delayed patients / unit cost
 
@@ -111,7 +112,7 @@ def calibrate_response(
     origin: str = "2017-03",
     window_end: str = "2017-12",
     method: str = "persistence",
-    control: Literal["none", "nhs"] = "nhs",
+    control: Literal["none", "nhs"] = "none",
 ) -> CalibrationResult:
     """Fit ``response_k`` to the fall in delays after the 2017/18 money.
 
@@ -136,14 +137,16 @@ def calibrate_response(
     sc_cf, both_cf = affected_parts(cf)
     sc_act = act[..., 0]
     both_act = act[..., 1] - act[..., 0]
+    # The money acts on social care delays and on a share theta of 'both' delays, so
+    # the capacity is sc + theta·both; any fall in either counts as observed.
     capacity = (sc_cf + theta * both_cf) @ days
-    actual = (sc_act + theta * both_act) @ days
-    observed = capacity - actual
-    valid = np.isfinite(capacity) & np.isfinite(actual) & (capacity > 0)
+    joint_cf = (sc_cf + both_cf) @ days
+    observed = joint_cf - (sc_act + both_act) @ days
+    valid = np.isfinite(capacity) & np.isfinite(observed) & (capacity > 0)
     if control == "nhs":
         nhs_ok = valid & np.isfinite(act[..., 2]).all(1) & np.isfinite(cf[..., 2]).all(1)
         nhs_fall = 1.0 - (act[nhs_ok, :, 2] @ days).sum() / (cf[nhs_ok, :, 2] @ days).sum()
-        observed = observed - nhs_fall * capacity
+        observed = observed - nhs_fall * joint_cf
         log.info("NHS-attributed delays fell %.1f%% against their counterfactual", 100 * nhs_fall)
     elif control != "none":
         raise ValueError(f"unknown control {control!r}")

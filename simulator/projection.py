@@ -180,7 +180,7 @@ class ProjectionParams(BaseModel):
         step=0.005,
         description="Marginal response: delayed days avoided per day of alternative care "
         "reaching delayed patients, before saturation",
-        source="Calibration to 2017/18 (docs/projection.md): 0.11 (95% 0.07-0.15) if the "
+        source="Calibration to 2017/18 (docs/projection.md): 0.13 (95% 0.09-0.17) if the "
         "whole April-December 2017 fall in social care delays is put down to the £1,010m "
         "(an upper bound); 0.00-0.03 net of the fall NHS-attributed delays also saw. "
         "Assumption: 0.05, between the two",
@@ -353,7 +353,7 @@ def seasonal_factors(national: np.ndarray, months: list[str], years: int = 3) ->
     for c in range(SEASON):
         rows = ratio[cal == c]
         if len(rows):
-            with np.errstate(invalid="ignore"):
+            with _quiet():
                 factors[c] = np.nanmean(np.where(np.isfinite(rows), rows, np.nan), axis=0)
     factors = np.where(np.isfinite(factors) & (factors > 0), factors, 1.0)
     return factors / factors.mean(axis=0, keepdims=True)
@@ -847,7 +847,12 @@ def prepare_baseline(
     *,
     with_noise: bool = True,
 ) -> PreparedBaseline:
-    """Resolve the method, forecast the baseline and (optionally) estimate the noise."""
+    """Resolve the method, forecast the baseline and (optionally) estimate the noise.
+
+    The result can be passed to :func:`project` and :func:`tornado` as ``prepared`` for
+    any scenario with the same history and the same ``method``; build it with
+    ``with_noise=True`` (the default) if the Monte Carlo is to include forecast noise.
+    """
     from simulator.uncertainty import estimate_noise  # uncertainty imports this module
 
     arr = _check_history(history, months)

@@ -392,6 +392,8 @@ def run_monte_carlo(
             idio = z_idio @ chol.T
             shock = np.exp(common)
         else:
+            if scale > 0:
+                log.info("no forecast noise estimated: bands show parameter uncertainty only")
             shock = np.ones((draws, len(inp.days)))
             idio = np.zeros((draws, len(inp.days)))
         freed = shock * ((g @ inp.sc) + theta[:, None] * (g @ inp.both))  # (draws, 12)
