@@ -226,6 +226,13 @@ def _assumptions():  # type: ignore[no-untyped-def]
     return assumptions_register()
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from simulator.reference import scenario_reference
+
+    _out(scenario_reference().rstrip("\n"))
+    return EXIT_OK
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from simulator import export
     from simulator.engine import evaluate
@@ -295,10 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("explain", help="reason card and letter preview for one council")
     exp.add_argument("gss_code")
     exp.add_argument("--scenario", required=True)
+    sub.add_parser("schema", help="print the scenario file reference (Markdown)")
     return parser
 
 
 COMMANDS = {
+    "schema": cmd_schema,
     "run": cmd_run,
     "validate": cmd_validate,
     "compare": cmd_compare,

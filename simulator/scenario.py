@@ -61,7 +61,7 @@ def _check_month(month: str, info: ValidationInfo, span: int = 1) -> str:
 class Window(Strict):
     """Average of ``months`` months ending with ``end`` (1 = a single month)."""
 
-    end: Month
+    end: Month = Field(description="Last month of the window, YYYY-MM")
     months: int = Field(1, ge=1, le=24, description="Months averaged, ending at `end`")
 
     @model_validator(mode="after")
@@ -82,17 +82,21 @@ def _month_name(month: str) -> str:
 
 
 class _TestBase(Strict):
-    id: TestId
-    label: str = ""
-    attribution: Attribution = "social_care"
+    id: TestId = Field(description="Short name used in outputs (a-z, 0-9, _)")
+    label: str = Field("", description="Label shown in tables and letters")
+    attribution: Attribution = Field(
+        "social_care", description="Delays counted: social care, social care and both, NHS, total"
+    )
 
 
 class RateTest(_TestBase):
     """Fails councils with the worst rate per 100,000 adults in a window."""
 
     kind: Literal["rate"]
-    window: Window
-    mode: Literal["worst_quartile", "worst_n", "above_threshold"] = "worst_quartile"
+    window: Window = Field(description="Month or months measured")
+    mode: Literal["worst_quartile", "worst_n", "above_threshold"] = Field(
+        "worst_quartile", description="Who fails: the worst quarter, the worst n, or above a line"
+    )
     n: int = Field(38, ge=1, le=152, description="Councils failed by worst_n")
     threshold: float = param(
         2.6,
@@ -109,8 +113,10 @@ class GapTest(_TestBase):
     """Fails councils whose rate is above their September 2017 expectation."""
 
     kind: Literal["gap"]
-    window: Window
-    mode: Literal["above_expectation", "worst_quartile"] = "above_expectation"
+    window: Window = Field(description="Month or months measured against the expectation")
+    mode: Literal["above_expectation", "worst_quartile"] = Field(
+        "above_expectation", description="Who fails: any council above, or the worst quarter"
+    )
     tolerance_pct: float = param(
         0.0,
         unit="% of expectation",
@@ -126,9 +132,11 @@ class TrendTest(_TestBase):
     """Fails councils whose rate got worse (or did not improve) between two windows."""
 
     kind: Literal["trend"]
-    before: Window
-    after: Window
-    mode: Literal["worse", "not_improved", "worst_quartile"] = "worse"
+    before: Window = Field(description="Earlier window")
+    after: Window = Field(description="Later window")
+    mode: Literal["worse", "not_improved", "worst_quartile"] = Field(
+        "worse", description="Who fails: rate rose, rate did not fall, or the worst quarter"
+    )
     min_improvement_pct: float = param(
         0.0,
         unit="% of the earlier rate",
@@ -203,12 +211,18 @@ class Selection(Strict):
         description="Tests a council must fail to be considered at all (e.g. the October "
         "2017 letter before the December tests)",
     )
-    combine: Literal["all", "any", "at_least", "composite"] = "all"
-    at_least: int = Field(1, ge=1, le=12)
+    combine: Literal["all", "any", "at_least", "composite"] = Field(
+        "all", description="How failed tests combine into selection"
+    )
+    at_least: int = Field(1, ge=1, le=12, description="Tests to fail when combine = at_least")
     composite: Composite = Composite()
-    exemption: Exemption | None = None
-    include: list[ManualEntry] = Field(default_factory=list)
-    exclude: list[ManualEntry] = Field(default_factory=list)
+    exemption: Exemption | None = Field(None, description="Exempt councils that improved")
+    include: list[ManualEntry] = Field(
+        default_factory=list, description="Councils added by hand, each with a reason"
+    )
+    exclude: list[ManualEntry] = Field(
+        default_factory=list, description="Councils removed by hand, each with a reason"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Selection:
@@ -279,8 +293,10 @@ class Consequences(Strict):
         description="Share withheld from the council",
         source="October 2017 letter reserved the right to reduce; no public source of a size",
     )
-    graduation: Literal["flat", "tests_failed", "margin"] = "flat"
-    margin_test: str | None = None
+    graduation: Literal["flat", "tests_failed", "margin"] = Field(
+        "flat", description="Full share, share by tests failed, or linear in a test's margin"
+    )
+    margin_test: str | None = Field(None, description="Test id whose margin graduates")
     margin_from: float = param(
         0.0,
         unit="per 100,000 adults 18+",
@@ -353,14 +369,16 @@ class Redistribution(Strict):
 
 
 class Scenario(Strict):
-    schema_version: int = SCHEMA_VERSION
-    name: str = Field(min_length=1, max_length=120)
-    description: str = ""
-    author: str = ""
-    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
-    notes: str = ""
-    model_version: str | None = None
-    data_hash: str | None = None
+    schema_version: int = Field(SCHEMA_VERSION, description="Scenario file format version")
+    name: str = Field(min_length=1, max_length=120, description="Short name of the option")
+    description: str = Field("", description="One-line description")
+    author: str = Field("", description="Who wrote the scenario")
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = Field(
+        None, description="Date, YYYY-MM-DD"
+    )
+    notes: str = Field("", description="What it represents, sources and assumptions")
+    model_version: str | None = Field(None, description="Model version it was saved with")
+    data_hash: str | None = Field(None, description="Hash of the data it was saved with")
     expectations: ExpectationRule = ExpectationRule()
     selection: Selection = Selection()
     consequences: Consequences = Consequences()

@@ -169,3 +169,12 @@ def test_console_script_has_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert f"{bad}: selection.combine:" in proc.stdout
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_scenario_reference_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/scenario-reference.md is generated: regenerate with `ibcf schema`."""
+    assert main(["schema"]) == 0
+    printed = capsys.readouterr().out
+    committed = (ROOT / "docs" / "scenario-reference.md").read_text()
+    assert printed == committed, "run: .venv/bin/ibcf schema > docs/scenario-reference.md"
+    assert "| `condition_pct` | float | `0.0` | 0–100 | % of base |" in printed
