@@ -21,6 +21,7 @@ See ``docs/projection.md`` for the formulas and the back-test.
 from __future__ import annotations
 
 import calendar
+import hashlib
 import logging
 import warnings
 from collections.abc import Iterator
@@ -584,9 +585,40 @@ def backtest(
     against the data (:func:`score_forecast`). ``origins`` defaults to
     :data:`DEFAULT_ORIGINS` (those with enough data). Returns one row per method, origin
     and attribution with the columns of :data:`METRICS` (beds/day; MASE unitless) and
-    ``n_councils``.
+    ``n_councils``. Results are remembered for the last few histories (same input, same
+    table).
     """
     arr = _check_history(history, months)
+    key = (
+        hashlib.sha1(np.ascontiguousarray(arr).tobytes()).hexdigest(),
+        arr.shape,
+        tuple(months),
+        None if origins is None else tuple(origins),
+        tuple(methods),
+        horizon,
+    )
+    if key in _BACKTEST_MEMO:
+        return _BACKTEST_MEMO[key].copy()
+    table = _run_backtest(arr, months, origins, methods, horizon)
+    _BACKTEST_MEMO[key] = table
+    while len(_BACKTEST_MEMO) > _BACKTEST_MEMO_SIZE:
+        _BACKTEST_MEMO.pop(next(iter(_BACKTEST_MEMO)))
+    return table.copy()
+
+
+# The back-test is deterministic; recent tables are kept so that repeated projections on
+# the same history (the app, the command line, benchmarks) do not refit every method.
+_BACKTEST_MEMO: dict[tuple[object, ...], pd.DataFrame] = {}
+_BACKTEST_MEMO_SIZE = 8
+
+
+def _run_backtest(
+    arr: np.ndarray,
+    months: list[str],
+    origins: list[str] | None,
+    methods: tuple[str, ...],
+    horizon: int,
+) -> pd.DataFrame:
     rows = []
     for method in methods:
         used, fc, act = backtest_forecasts(arr, months, method, origins, horizon)

@@ -474,3 +474,14 @@ def test_assumptions_register_covers_every_parameter_and_the_data() -> None:
     assert reg.loc[reg["assumption"].str.startswith("Share of conditioned"), "value"].item() == (
         "0.677"
     )
+
+
+def test_backtest_is_remembered_but_returned_as_a_copy() -> None:
+    first = backtest(TINY, TINY_MONTHS, origins=["2017-01"], horizon=2)
+    first.loc[:, "national_mae"] = -1.0
+    again = backtest(TINY, TINY_MONTHS, origins=["2017-01"], horizon=2)
+    assert (again["national_mae"] >= 0).all()
+    changed = TINY.copy()
+    changed[0, -1, :] += 1.0
+    other = backtest(changed, TINY_MONTHS, origins=["2017-01"], horizon=2)
+    assert not other["national_mae"].equals(again["national_mae"])
