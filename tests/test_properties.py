@@ -1,0 +1,176 @@
+"""Properties of the engine over random valid scenarios on the real (bundled) data.
+
+Money is conserved to the pound; no allocation goes negative; a scenario without
+consequences is the identity; a stricter threshold never selects fewer councils;
+council order does not matter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator.data import Dataset, load_dataset
+from simulator.engine import Result, evaluate
+from simulator.money import to_pounds
+from simulator.scenario import Scenario, data_context, parse_scenario, scenario_from_mapping
+from tests.strategies import rate_tests, scenarios
+
+DATA: Dataset = load_dataset()
+CODES = list(DATA.codes)
+CONTEXT = data_context(DATA.months, CODES)
+MONEY = ["conditioned", "withheld", "received", "final_allocation"]
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def build(mapping: dict[str, Any]) -> Scenario:
+    return scenario_from_mapping(mapping, source="random.toml", context=CONTEXT)
+
+
+def run(mapping: dict[str, Any], data: Dataset = DATA) -> Result:
+    return evaluate(build(mapping), data)
+
+
+@PROPERTY
+@given(mapping=scenarios(CODES))
+def test_ledger_balances_to_the_pound(mapping: dict[str, Any]) -> None:
+    result = run(mapping)
+    t = result.table
+    for col in ["allocation_total", *MONEY]:
+        assert t[col].dtype == np.int64, col
+    withheld = int(t["withheld"].sum())
+    received = int(t["received"].sum())
+    assert withheld == result.ledger.withheld_total
+    assert withheld == received + result.ledger.retained
+    assert int(t["final_allocation"].sum()) + result.ledger.retained == int(
+        t["allocation_total"].sum()
+    )
+    assert result.summary["ledger_balanced"] is True
+    assert result.ledger.retained >= 0
+
+
+@PROPERTY
+@given(mapping=scenarios(CODES))
+def test_no_allocation_goes_negative(mapping: dict[str, Any]) -> None:
+    result = run(mapping)
+    t = result.table
+    base = result.money.base
+    assert (t["final_allocation"] >= 0).all()
+    for col in ("conditioned", "withheld", "received"):
+        assert (t[col] >= 0).all(), col
+    assert (t["conditioned"] + t["withheld"] <= base).all()
+    # Losers never gain; councils not selected never lose.
+    assert not ((t["withheld"] > 0) & (t["received"] > 0)).any()
+    assert (t.loc[~t["selected"], ["withheld", "conditioned"]] == 0).all().all()
+    # The floor holds.
+    floor = result.scenario.consequences.floor_pct / 100 * t["allocation_total"]
+    assert (t["allocation_total"] - t["withheld"] >= to_pounds(floor.to_numpy())).all()
+
+
+@PROPERTY
+@given(mapping=scenarios(CODES))
+def test_no_consequence_is_the_identity(mapping: dict[str, Any]) -> None:
+    mapping["consequences"] = {
+        **mapping["consequences"],
+        "condition_pct": 0.0,
+        "reduction_pct": 0.0,
+    }
+    result = run(mapping)
+    t = result.table
+    assert (t["final_allocation"] == t["allocation_total"]).all()
+    assert (t[["conditioned", "withheld", "received", "change"]] == 0).all().all()
+    assert result.ledger.retained == 0
+
+
+def test_status_quo_selects_nobody_and_changes_nothing() -> None:
+    result = run({"name": "empty"})
+    assert not result.table["selected"].any()
+    assert (result.table["final_allocation"] == result.table["allocation_total"]).all()
+    assert result.summary["total_final"] == 1_499_000_000
+
+
+@PROPERTY
+@given(
+    mapping=scenarios(CODES, combiners=("all", "any", "at_least")),
+    extra=rate_tests("strict"),
+    position=st.integers(0, 4),
+    lower_by=st.floats(0.01, 10, allow_nan=False),
+    as_screen=st.booleans(),
+)
+def test_a_stricter_threshold_never_selects_fewer(
+    mapping: dict[str, Any],
+    extra: dict[str, Any],
+    position: int,
+    lower_by: float,
+    as_screen: bool,
+) -> None:
+    extra = {**extra, "mode": "above_threshold", "threshold": round(extra["threshold"] + 5, 2)}
+    tests = list(mapping["selection"]["tests"])
+    tests.insert(min(position, len(tests)), extra)
+    selection = {**mapping["selection"], "tests": tests}
+    if as_screen:
+        selection["screen"] = [*selection["screen"], "strict"]
+    loose = {**mapping, "selection": selection}
+    stricter_test = {**extra, "threshold": round(max(0.0, extra["threshold"] - lower_by), 2)}
+    strict = {
+        **mapping,
+        "selection": {
+            **selection,
+            "tests": [stricter_test if t["id"] == "strict" else t for t in tests],
+        },
+    }
+    before = run(loose).selection
+    after = run(strict).selection
+    assert (after.selected >= before.selected).all()
+    assert (after.tests_failed >= before.tests_failed).all()
+    assert after.selected.sum() >= before.selected.sum()
+
+
+def permuted(data: Dataset, order: np.ndarray) -> Dataset:
+    return Dataset(
+        councils=data.councils.iloc[order].reset_index(drop=True),
+        allocations=data.allocations.iloc[order].reset_index(drop=True),
+        months=list(data.months),
+        dtoc_days=data.dtoc_days[order].copy(),
+        england_days=data.england_days.copy(),
+        known_figures=data.known_figures,
+        official_expectations=data.official_expectations,
+        data_hash=data.data_hash,
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mapping=scenarios(CODES), seed=st.integers(0, 2**32 - 1))
+def test_council_order_does_not_matter(mapping: dict[str, Any], seed: int) -> None:
+    order = np.random.default_rng(seed).permutation(len(CODES))
+    keys = ["selected", "in_scope", "exempt", "tests_failed", *MONEY]
+    base = run(mapping).table.set_index("gss_code")[keys]
+    shuffled = run(mapping, permuted(DATA, order)).table.set_index("gss_code")[keys]
+    shuffled = shuffled.loc[base.index]
+    for key in keys:
+        assert shuffled[key].tolist() == base[key].tolist(), key
+
+
+@PROPERTY
+@given(mapping=scenarios(CODES))
+def test_scenario_round_trips_through_toml(mapping: dict[str, Any]) -> None:
+    scenario = build(mapping)
+    again = parse_scenario(scenario.to_toml(), source="again.toml", context=CONTEXT)
+    assert again == scenario
+    assert again.content_hash() == scenario.content_hash()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_permuted_dataset_is_really_permuted(seed: int) -> None:
+    """Guards the order test: the permutation moves councils and their data together."""
+    order = np.random.default_rng(seed).permutation(len(CODES))
+    other = permuted(DATA, order)
+    assert list(other.codes) != CODES
+    i = other.position("E06000051")
+    j = DATA.position("E06000051")
+    assert np.array_equal(other.dtoc_days[i], DATA.dtoc_days[j], equal_nan=True)
+    assert other.allocations["gss_code"].iloc[i] == "E06000051"

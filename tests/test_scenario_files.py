@@ -1,0 +1,226 @@
+"""Scenario files: the shipped ones parse; one broken file per failure mode, each with
+the words its error must contain (the file name, the key path and the reason);
+migration of old files; save and load round trips, no silent overwrite, stale warnings.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from simulator import MODEL_VERSION
+from simulator.data import Dataset
+from simulator.errors import ScenarioError
+from simulator.io import SCENARIO_DIR
+from simulator.scenario import (
+    MAX_SCENARIO_BYTES,
+    SCHEMA_VERSION,
+    Scenario,
+    data_context,
+    load_scenario,
+    parse_scenario,
+    save_scenario,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
+BAD = FIXTURES / "bad"
+SHIPPED = sorted(SCENARIO_DIR.glob("*.toml"))
+
+# File -> the words its ScenarioError must contain, besides the file name.
+# TOML syntax errors (garbage, duplicate keys) come from the TOML parser, which gives a
+# line and column rather than a key path.
+EXPECTED: dict[str, list[str]] = {
+    "garbage.toml": ["not valid TOML", "line 1"],
+    "garbage_bytes.toml": ["not UTF-8 text", "save the file as UTF-8"],
+    "binary_nul.toml": ["binary content (NUL byte)"],
+    "empty.toml": ["empty file"],
+    "blank_lines.toml": ["empty file"],
+    "not_utf8.toml": ["not UTF-8 text (byte 30)"],
+    "unknown_key.toml": ["consequences.conditon_pct: unknown key"],
+    "unknown_top_level_key.toml": ["nmae: unknown key"],
+    "duplicate_key.toml": ["not valid TOML", "Cannot overwrite a value", "line 3"],
+    "wrong_type.toml": ["consequences.condition_pct: Input should be a valid number", "'33'"],
+    "wrong_type_bool.toml": ["selection.at_least: Input should be a valid integer"],
+    "out_of_range.toml": ["consequences.condition_pct: Input should be less than or equal to 100"],
+    "negative_cap.toml": ["consequences.cap_gbp: Input should be greater than or equal to 0"],
+    "nan.toml": ["consequences.reduction_pct: not a finite number (nan)"],
+    "inf.toml": ["selection.tests.0.threshold: not a finite number (inf)"],
+    "shares_over_100.toml": ["consequences: condition_pct + reduction_pct = 110%"],
+    "month_without_data.toml": [
+        "selection.tests.0.window: no DToC data for 2019-01",
+        "data run 2011-04 to 2018-03",
+    ],
+    "window_before_data.toml": [
+        "selection.tests.0.window: a 3-month window ending 2011-05 starts before the data"
+    ],
+    "not_a_month.toml": ["selection.tests.0.window.end: String should match pattern", "2017-13"],
+    "unknown_gss_code.toml": [
+        "selection.include.0.gss_code: E06000999 is not one of the 152 councils"
+    ],
+    "unknown_screen_test.toml": ["selection: screen names unknown test(s): nope"],
+    "future_schema_version.toml": ["schema_version: 99 is newer than this simulator reads"],
+    "schema_version_string.toml": ["schema_version: must be an integer"],
+    "schema_version_zero.toml": ["schema_version: must be 1 or more"],
+    "margin_without_test.toml": ["consequences: graduation = 'margin' needs margin_test"],
+    "margin_test_unknown.toml": ["consequences.margin_test 'nope' is not a test id"],
+    "margin_range_backwards.toml": ["consequences: margin_to must be greater than margin_from"],
+    "duplicate_test_id.toml": ["selection: test ids must be unique: t"],
+    "at_least_too_many.toml": ["selection: at_least = 3 but only 1 test(s) to combine"],
+    "trend_backwards.toml": ["selection.tests.0", "after.end must be later than before.end"],
+    "unknown_test_kind.toml": ["selection.tests.0: Input tag 'ratio'", "'rate', 'gap', 'trend'"],
+    "missing_name.toml": ["name: required key missing"],
+    "missing_window.toml": ["selection.tests.0.window: required key missing"],
+    "include_and_exclude.toml": ["selection: council(s) both included and excluded: E06000051"],
+    "composite_weight_unknown.toml": ["selection: composite.weights names unknown test(s): nope"],
+    "unknown_attribution.toml": ["selection.tests.0.attribution: Input should be", "'social'"],
+    "date_format.toml": ["date: String should match pattern", "18/12/2017"],
+    "unknown_redistribution_rule.toml": ["redistribution.rule: Input should be", "to_everyone"],
+}
+
+
+@pytest.fixture(scope="module")
+def context(dataset: Dataset) -> dict:
+    return data_context(dataset.months, list(dataset.codes))
+
+
+# --------------------------------------------------------------------------- shipped
+def test_the_five_scenarios_are_shipped() -> None:
+    assert {p.stem for p in SHIPPED} >= {
+        "status-quo",
+        "october-2017-letter",
+        "december-2017-five-tests",
+        "reduce-and-redistribute",
+        "graduated",
+    }
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenario_parses_with_its_metadata(path: Path, context: dict) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scenario = load_scenario(path, context=context)
+    assert scenario.schema_version == SCHEMA_VERSION
+    assert scenario.name
+    assert scenario.description
+    assert scenario.author
+    assert scenario.date
+    assert "Represents" in scenario.notes or "Baseline" in scenario.notes
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenario_round_trips(path: Path, context: dict) -> None:
+    scenario = load_scenario(path, context=context)
+    again = parse_scenario(scenario.to_toml(), source="again.toml", context=context)
+    assert again == scenario
+    assert again.content_hash() == scenario.content_hash()
+
+
+# --------------------------------------------------------------------------- broken files
+def test_every_broken_file_has_expected_words() -> None:
+    on_disk = {p.name for p in BAD.glob("*.toml")}
+    assert on_disk == set(EXPECTED), "add the new file's expected words to EXPECTED"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_scenario_error_names_file_and_key(name: str, context: dict) -> None:
+    path = BAD / name
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path, context=context)
+    message = str(caught.value)
+    # Each problem reads FILE: key.path: reason (the command line prints these lines).
+    for line in caught.value.problems:
+        assert line.startswith(f"{path}: "), line
+    assert name in message
+    for words in EXPECTED[name]:
+        assert words in message, f"{words!r} not in {message!r}"
+
+
+def test_too_large_a_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.toml"
+    path.write_text('name = "big"\nnotes = """' + "x" * MAX_SCENARIO_BYTES + '"""\n')
+    with pytest.raises(ScenarioError, match=r"huge\.toml: .*(larger than|limit)"):
+        load_scenario(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"nowhere\.toml: no such file"):
+        load_scenario(tmp_path / "nowhere.toml")
+
+
+def test_month_check_needs_the_data_context() -> None:
+    """Without the data's months a well-formed month is accepted; with them, it is not."""
+    text = (BAD / "month_without_data.toml").read_text()
+    assert parse_scenario(text, source="x.toml").selection.tests[0].window.end == "2019-01"
+
+
+# --------------------------------------------------------------------------- migration
+def test_schema_version_1_is_migrated(context: dict) -> None:
+    scenario = load_scenario(FIXTURES / "old" / "v1_condition_share.toml", context=context)
+    assert scenario.schema_version == SCHEMA_VERSION
+    # Version 1 gave fractions (0.33, 0.05); version 2 gives percent.
+    assert scenario.consequences.condition_pct == pytest.approx(33.0)
+    assert scenario.consequences.reduction_pct == pytest.approx(5.0)
+    assert "condition_share" not in scenario.to_toml()
+
+
+def test_schema_version_2_does_not_accept_the_old_names() -> None:
+    text = (FIXTURES / "old" / "v1_condition_share.toml").read_text()
+    text = text.replace("schema_version = 1", "schema_version = 2")
+    with pytest.raises(ScenarioError, match=r"consequences\.condition_share: unknown key"):
+        parse_scenario(text, source="v2.toml")
+
+
+# --------------------------------------------------------------------------- save and load
+def example() -> Scenario:
+    return parse_scenario((SCENARIO_DIR / "graduated.toml").read_bytes(), source="graduated")
+
+
+def test_save_then_load_is_equal(tmp_path: Path) -> None:
+    scenario = example()
+    path = tmp_path / "saved.toml"
+    save_scenario(scenario, path)
+    assert load_scenario(path) == scenario
+    assert [p.name for p in tmp_path.iterdir()] == ["saved.toml"], "no temporary file left"
+
+
+def test_save_never_overwrites_unless_asked(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text("# someone's own file\n")
+    with pytest.raises(FileExistsError):
+        save_scenario(example(), path)
+    assert path.read_text() == "# someone's own file\n"
+    save_scenario(example(), path, overwrite=True)
+    assert load_scenario(path) == example()
+
+
+def test_stamped_scenario_records_model_and_data(tmp_path: Path) -> None:
+    stamped = example().stamped("abc123")
+    assert stamped.model_version == MODEL_VERSION
+    assert stamped.data_hash == "abc123"
+    # Metadata does not change what the scenario computes.
+    assert stamped.content_hash() == example().content_hash()
+    path = tmp_path / "stamped.toml"
+    save_scenario(stamped, path)
+    text = path.read_text()
+    assert 'data_hash = "abc123"' in text
+    assert f'model_version = "{MODEL_VERSION}"' in text
+
+
+def test_load_warns_when_the_data_changed(tmp_path: Path) -> None:
+    path = tmp_path / "old-data.toml"
+    save_scenario(example().stamped("abc123"), path)
+    with pytest.warns(UserWarning, match="saved with data abc123, now def456"):
+        load_scenario(path, data_hash="def456")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_scenario(path, data_hash="abc123")
+
+
+def test_load_warns_when_the_model_changed(tmp_path: Path) -> None:
+    path = tmp_path / "old-model.toml"
+    scenario = example().model_copy(update={"model_version": "0.0.1", "data_hash": "abc123"})
+    save_scenario(scenario, path)
+    with pytest.warns(UserWarning, match=f"saved with model 0.0.1, now {MODEL_VERSION}"):
+        load_scenario(path, data_hash="abc123")
