@@ -1,0 +1,158 @@
+"""Golden runs: every shipped scenario against committed expected outputs.
+
+For each ``scenarios/<name>.toml`` the committed files are
+
+* ``tests/golden/<name>.csv``: the key columns of the councils table, one row per
+  council (gss_code, selected, tests_failed, conditioned, withheld, received,
+  final_allocation);
+* ``tests/golden/<name>.json``: the run summary, without the scenario and data hashes.
+
+``tests/test_golden.py`` compares a fresh run with them. When a change to the model,
+the data or a scenario is deliberate, regenerate them and commit the result::
+
+    make golden            # same as: python -m tests.golden --update
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulator.data import Dataset, load_dataset
+from simulator.engine import evaluate
+from simulator.io import SCENARIO_DIR
+from simulator.scenario import data_context, load_scenario
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+KEY_COLUMNS = [
+    "gss_code",
+    "selected",
+    "tests_failed",
+    "conditioned",
+    "withheld",
+    "received",
+    "final_allocation",
+]
+# Hashes change with any byte of the inputs or any metadata; the figures are what matter.
+LEFT_OUT_OF_SUMMARY = ("scenario_hash", "data_hash")
+UPDATE_HINT = (
+    "If the change is deliberate, run `make golden` (python -m tests.golden --update) "
+    "and commit the files in tests/golden/."
+)
+
+
+def shipped_scenarios() -> list[Path]:
+    return sorted(SCENARIO_DIR.glob("*.toml"))
+
+
+def golden_outputs(path: Path, data: Dataset) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The key columns and the summary of one shipped scenario, as committed."""
+    scenario = load_scenario(path, context=data_context(data.months, list(data.codes)))
+    result = evaluate(scenario, data)
+    table = result.table[KEY_COLUMNS].reset_index(drop=True)
+    summary = {k: v for k, v in result.summary.items() if k not in LEFT_OUT_OF_SUMMARY}
+    return table, json.loads(json.dumps(summary, default=str))
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def json_text(summary: dict[str, Any]) -> str:
+    return json.dumps(summary, indent=2, sort_keys=True) + "\n"
+
+
+def read_golden(name: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    table = pd.read_csv(GOLDEN_DIR / f"{name}.csv", dtype={"gss_code": str})
+    summary = json.loads((GOLDEN_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return table, summary
+
+
+def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list[str]:
+    """What differs between a fresh run and the committed golden files (empty if none)."""
+    missing = [
+        p.name for p in (GOLDEN_DIR / f"{name}.csv", GOLDEN_DIR / f"{name}.json") if not p.exists()
+    ]
+    if missing:
+        return [f"{name}: no golden file {', '.join(missing)}"]
+    old_table, old_summary = read_golden(name)
+    out = []
+    for key in sorted(set(old_summary) | set(summary)):
+        if old_summary.get(key, "<absent>") != summary.get(key, "<absent>"):
+            out.append(
+                f"{name}.json: {key}: expected {old_summary.get(key, '<absent>')!r}, "
+                f"got {summary.get(key, '<absent>')!r}"
+            )
+    if list(old_table.columns) != list(table.columns):
+        out.append(f"{name}.csv: columns {list(old_table.columns)} != {list(table.columns)}")
+        return out
+    if list(old_table["gss_code"]) != list(table["gss_code"]):
+        out.append(f"{name}.csv: councils differ (codes or order)")
+        return out
+    new = pd.read_csv(pd.io.common.StringIO(csv_text(table)), dtype={"gss_code": str})
+    for column in KEY_COLUMNS[1:]:
+        changed = old_table[column].to_numpy() != new[column].to_numpy()
+        for i in changed.nonzero()[0][:5]:
+            out.append(
+                f"{name}.csv: {table['gss_code'].iloc[i]} {column}: expected "
+                f"{old_table[column].iloc[i]!r}, got {new[column].iloc[i]!r}"
+            )
+        if changed.sum() > 5:
+            out.append(f"{name}.csv: {column}: {int(changed.sum())} councils differ in all")
+    return out
+
+
+def update(data: Dataset | None = None) -> list[Path]:
+    """Write the golden files for every shipped scenario; remove those of retired ones."""
+    data = data or load_dataset()
+    GOLDEN_DIR.mkdir(exist_ok=True)
+    written = []
+    names = set()
+    for path in shipped_scenarios():
+        table, summary = golden_outputs(path, data)
+        for target, text in (
+            (GOLDEN_DIR / f"{path.stem}.csv", csv_text(table)),
+            (GOLDEN_DIR / f"{path.stem}.json", json_text(summary)),
+        ):
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                target.write_text(text, encoding="utf-8")
+                written.append(target)
+        names.add(path.stem)
+    for stale in sorted(GOLDEN_DIR.glob("*.csv")) + sorted(GOLDEN_DIR.glob("*.json")):
+        if stale.stem not in names:
+            stale.unlink()
+            written.append(stale)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.golden",
+        description="Check (default) or update the golden outputs of the shipped scenarios.",
+    )
+    parser.add_argument("--update", action="store_true", help="rewrite tests/golden/")
+    args = parser.parse_args(argv)
+    data = load_dataset()
+    if args.update:
+        changed = update(data)
+        for path in changed:
+            print(f"updated {path.relative_to(GOLDEN_DIR.parent.parent)}", file=sys.stderr)
+        print(f"{len(changed)} golden file(s) changed", file=sys.stderr)
+        return 0
+    problems = []
+    for path in shipped_scenarios():
+        problems += differences(path.stem, *golden_outputs(path, data))
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(UPDATE_HINT, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Explanations: the reason card and the letter preview quote the right numbers.
+
+Four made-up councils, July 2017 social care delayed beds a day:
+
+         adults    beds   rate per 100,000   rank (1st = lowest)   quartile
+    A   200,000     10         5.0                4th of 4          highest
+    B   100,000      1         1.0                1st               lowest
+    C   100,000      2         2.0                2nd               second
+    D   100,000      3         3.0                3rd               third
+
+One test: the July rate above 2.6.  A fails by 2.4 per 100,000 = 2.4 x 200,000 /
+100,000 = 4.8 beds a day; D fails by 0.4 (0.4 beds); C passes with 0.6 to spare.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from simulator.data import Dataset
+from simulator.engine import Result, evaluate
+from simulator.explain import letter_preview, reason_card, reason_card_text
+from simulator.io import SCENARIO_DIR
+from simulator.scenario import data_context, load_scenario
+from tests.toy import Toy, rate_test, run
+
+A, B, C, D = "E06000001", "E06000002", "E06000003", "E06000004"
+
+
+def toys() -> list[Toy]:
+    return [
+        Toy("Aville", social_care=10, adults=200_000),
+        Toy("Bton", social_care=1),
+        Toy("Cford", social_care=2),
+        Toy("Dham", social_care=3),
+    ]
+
+
+def evaluate_toys(consequences: dict[str, Any], **redistribution: Any) -> Result:
+    return run(
+        toys(),
+        {
+            "name": "Letter case",
+            "selection": {
+                "tests": [
+                    rate_test("rate", "2017-07", threshold=2.6, label="Social care rate above 2.6")
+                ]
+            },
+            "consequences": consequences,
+            "redistribution": redistribution or {"rule": "retain"},
+        },
+    )
+
+
+def test_reason_card_for_a_selected_council() -> None:
+    result = evaluate_toys({"condition_pct": 33})
+    card = reason_card(result, A)
+    assert card["council"] == "Aville"
+    assert card["adults_18plus"] == 200_000
+    assert card["selected"] is True
+    assert card["why"].startswith("Selected")
+    (test,) = card["tests"]
+    assert test["verdict"] == "fails"
+    assert test["value"] == pytest.approx(5.0)
+    assert test["line"] == pytest.approx(2.6)
+    assert test["margin_per_100k"] == pytest.approx(2.4)
+    assert test["margin_beds_per_day"] == pytest.approx(4.8)
+    assert "4.8 fewer delayed beds a day" in test["to_change"]
+    assert card["beds_per_day_to_flip"] == pytest.approx(4.8)
+    assert dict(card["money"]) == {
+        "Original element": 2_000_000,
+        "Spring Budget 2017 element": 1_000_000,
+        "Total 2018/19 allocation": 3_000_000,
+        "of which conditioned (kept, ring-fenced)": 330_000,
+        "Withheld": 0,
+        "Received from redistribution": 0,
+        "Final 2018/19 allocation": 3_000_000,
+        "Change": 0,
+    }
+    text = reason_card_text(result, A)
+    assert "## Aville (E06000001)" in text
+    assert "200,000 adults 18+" in text
+    assert "| 5.00 | 2.60 | fails | +2.40 per 100k (+4.8 beds/day) |" in text
+    assert "A change of about 4.8 delayed beds a day would clear it" in text
+    assert "| of which conditioned (kept, ring-fenced) | 330,000 |" in text
+    assert "reconstructed" in text
+
+
+def test_reason_card_for_a_council_that_passes() -> None:
+    result = evaluate_toys({"condition_pct": 33})
+    card = reason_card(result, C)
+    assert card["selected"] is False
+    assert card["why"] == "Not selected: failed 0 of 1 test(s)."
+    (test,) = card["tests"]
+    assert test["verdict"] == "passes"
+    assert test["margin_per_100k"] == pytest.approx(-0.6)
+    assert "0.6 delayed beds a day to spare" in test["to_change"]
+    assert card["beds_per_day_to_flip"] == pytest.approx(0.6)
+    assert "would select it" in reason_card_text(result, C)
+
+
+def test_letter_preview_quotes_rate_patients_and_position() -> None:
+    result = evaluate_toys({"condition_pct": 33})
+    letter = letter_preview(result, A)
+    assert letter.startswith("PREVIEW FOR ILLUSTRATION: not an official letter")
+    assert "'Letter case'" in letter
+    assert "Delayed transfers of care: Aville" in letter
+    assert "in July 2017 your rate of delayed transfers attributable to social care" in letter
+    assert "was 5.0 per 100,000 adults aged 18+" in letter
+    assert "equivalent to 10 patients delayed daily" in letter
+    assert "4th of 4 councils (1st = lowest rate), in the highest quartile" in letter
+    assert "Social care rate above 2.6: your council does not meet this measure" in letter
+    assert "£330,000 of your 2018/19 Spring Budget 2017 element" in letter
+    assert "subject to conditions" in letter
+
+
+def test_letter_preview_for_other_positions_and_a_reduction() -> None:
+    # 10% of the Spring Budget element withheld from A and D (100,000 each), shared
+    # pro rata among B and C (equal elements): 100,000 each.
+    result = evaluate_toys({"reduction_pct": 10}, rule="pro_rata_all")
+    letter_a = letter_preview(result, A)
+    assert "reduced by £100,000, to £2.9m" in letter_a
+    assert "All iBCF funding remains in local government" in letter_a
+    letter_c = letter_preview(result, C)
+    assert "was 2.0 per 100,000 adults aged 18+" in letter_c
+    assert "equivalent to 2 patients delayed daily" in letter_c
+    assert "2nd of 4 councils (1st = lowest rate), in the second quartile" in letter_c
+    assert "your council meets this measure" in letter_c
+    assert "not selected for review" in letter_c
+    assert "plus £100,000 redistributed" in letter_c
+    letter_d = letter_preview(result, D)
+    assert "3rd of 4 councils" in letter_d and "third quartile" in letter_d
+
+
+@pytest.fixture(scope="module")
+def october(dataset: Dataset) -> Result:
+    path = SCENARIO_DIR / "october-2017-letter.toml"
+    scenario = load_scenario(path, context=data_context(dataset.months, list(dataset.codes)))
+    return evaluate(scenario, dataset)
+
+
+def test_isles_of_scilly_card_says_why_it_has_no_data(october: Result) -> None:
+    card = reason_card(october, "E06000053")
+    assert card["council"] == "Isles of Scilly"
+    assert card["selected"] is False
+    assert "No DToC data" in card["why"]
+    assert "Isles of Scilly within Cornwall" in card["why"]
+    assert "never selected on DToC grounds" in card["why"]
+    assert {t["verdict"] for t in card["tests"]} == {"not assessed (no data)"}
+    assert all(t["to_change"] == "no data" for t in card["tests"])
+    assert card["beds_per_day_to_flip"] is None
+    money = dict(card["money"])
+    assert money["Final 2018/19 allocation"] == money["Total 2018/19 allocation"]
+    letter = letter_preview(october, "E06000053")
+    assert "no delayed transfers of care data are published" in letter
+    assert "reported within Cornwall" in letter
+    assert "would not be written to on DToC grounds" in letter
