@@ -359,3 +359,31 @@ def test_partial_official_table_pins_rows_and_keeps_totals(
         column = f"allocation_{element}"
         share = before[column] / before[column].sum()
         assert (others[column] - (total - pinned) * share).abs().max() <= 2, element
+
+
+def test_official_expectations_override_the_rule(tmp_path: Path, reconstructed: Dataset) -> None:
+    official = tmp_path / "official"
+    official.mkdir()
+    pd.DataFrame(
+        {
+            "gss_code": [SHROPSHIRE, SHROPSHIRE],
+            "attribution": ["social_care", "total"],
+            "expectation_beds_per_day": ["6.7", "20.5"],
+            "source": ["Shropshire Council performance portal", "made up for a test"],
+        }
+    ).to_csv(official / "dtoc_expectations_2017_official.csv", index=False)
+    raw, overrides, data_hash = io.read_data_tables(RAW, official)
+    data = build_dataset(raw, overrides, data_hash)
+    expected, status = expected_beds(data, ExpectationRule())
+    rule_only, _ = expected_beds(reconstructed, ExpectationRule())
+    i = data.position(SHROPSHIRE)
+    sc, total = ATTRIBUTIONS.index("social_care"), ATTRIBUTIONS.index("total")
+    assert expected[i, sc] == 6.7
+    assert expected[i, total] == 20.5
+    assert status[i, sc] == "official" and status[i, total] == "official"
+    assert status[i, ATTRIBUTIONS.index("nhs")] == "reconstructed"
+    # Every other value is the rule's, unchanged.
+    mask = np.ones(expected.shape, dtype=bool)
+    mask[i, [sc, total]] = False
+    assert np.array_equal(expected[mask], rule_only[mask], equal_nan=True)
+    assert (status[mask] == "reconstructed").all()
