@@ -78,7 +78,9 @@ def option_summary(result: Result) -> str:
             + ") are considered."
         )
     if sel.criteria:
-        tests = "; ".join(result.outcome(t.id).rule for t in sel.criteria)
+        tests = "; ".join(
+            f"({k}) {result.outcome(t.id).condition}" for k, t in enumerate(sel.criteria, 1)
+        )
         parts.append(f"A council is selected if it {combine_phrase(s)}: {tests}.")
     if sel.exemption is not None:
         parts.append(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.data import ATTRIBUTIONS, Dataset
+from simulator.data import ATTRIBUTION_LABELS, ATTRIBUTIONS, Dataset
 from simulator.measures import beds_from_rate, rate_per_100k, window_rate
 from simulator.scenario import GapTest, RateTest, Selection, Test, TrendTest
 
@@ -36,7 +36,8 @@ class TestOutcome:
     margin: np.ndarray  # value - line, per 100,000; NaN where not assessable
     margin_beds: np.ndarray  # the margin in delayed beds per day
     assessable: np.ndarray  # bool: the council has the data this test needs
-    rule: str  # plain-English statement of the test
+    rule: str  # plain-English statement of the test: "fails if ..."
+    condition: str  # what failing means, e.g. "the ... rate rose from ... to ..."
 
 
 def quartile_size(n_assessable: int) -> int:
@@ -69,19 +70,19 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
     """Apply one test to every council."""
     adults = data.adults
     basis = ATTRIBUTIONS.index(test.attribution)
-    what = f"{test.attribution.replace('_', ' ')} delayed beds a day per 100,000 adults 18+"
+    what = f"{ATTRIBUTION_LABELS[test.attribution]} DToC rate per 100,000 adults 18+"
     if isinstance(test, RateTest):
         value = window_rate(data, test.attribution, test.window.end, test.window.months)
         assessable = np.isfinite(value)
         if test.mode == "above_threshold":
             line = np.full(value.shape, test.threshold)
             fails = value > line
-            rule = f"fails if the {what} in {test.window.label()} is above {test.threshold:g}"
+            condition = f"the {what} in {test.window.label()} is above {test.threshold:g}"
         else:
             n = quartile_size(int(assessable.sum())) if test.mode == "worst_quartile" else test.n
             line, fails = _worst_group(value, n)
             group = "worst quartile" if test.mode == "worst_quartile" else f"worst {n}"
-            rule = f"fails if in the {group} of councils for {what} in {test.window.label()}"
+            condition = f"in the {group} of councils for the {what} in {test.window.label()}"
     elif isinstance(test, GapTest):
         rate = window_rate(data, test.attribution, test.window.end, test.window.months)
         expected_rate = rate_per_100k(expected_beds[:, basis], adults)
@@ -90,15 +91,15 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
         if test.mode == "above_expectation":
             line = np.zeros(value.shape)
             fails = value > 0
-            rule = (
-                f"fails if the {what} in {test.window.label()} is above the council's "
+            condition = (
+                f"the {what} in {test.window.label()} is above the council's "
                 "September 2017 expectation"
                 + (f" plus {test.tolerance_pct:g}%" if test.tolerance_pct else "")
             )
         else:
             line, fails = _worst_group(value, quartile_size(int(assessable.sum())))
-            rule = (
-                f"fails if in the worst quartile for the gap between the {what} in "
+            condition = (
+                f"in the worst quartile for the gap between the {what} in "
                 f"{test.window.label()} and the September 2017 expectation"
             )
     elif isinstance(test, TrendTest):
@@ -110,16 +111,16 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
         if test.mode == "worse":
             line = np.zeros(value.shape)
             fails = value > 0
-            rule = f"fails if the {what} rose from {span}"
+            condition = f"the {what} rose from {span}"
         elif test.mode == "not_improved":
             line = -before * test.min_improvement_pct / 100
             fails = value >= line
             pct = test.min_improvement_pct
             needed = f" by at least {pct:g}%" if pct else ""
-            rule = f"fails unless the {what} fell{needed} from {span}"
+            condition = f"the {what} did not fall{needed} from {span}"
         else:
             line, fails = _worst_group(value, quartile_size(int(assessable.sum())))
-            rule = f"fails if in the worst quartile for the change in the {what} from {span}"
+            condition = f"in the worst quartile for the change in the {what} from {span}"
     else:  # pragma: no cover - the discriminated union admits no other kind
         raise TypeError(type(test))
     fails = np.asarray(fails & assessable)
@@ -135,7 +136,8 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
         margin=margin,
         margin_beds=beds_from_rate(margin, adults),
         assessable=assessable,
-        rule=rule,
+        rule=f"fails if {condition}",
+        condition=condition,
     )
 
 
