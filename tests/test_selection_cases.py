@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
 from simulator.data import ATTRIBUTIONS
@@ -59,11 +58,16 @@ def test_rate_modes(mode: str, extra: dict, failing: set[str], line: float) -> N
     o = result.outcome("t")
     assert names(result, o.fails) == failing
     assert names(result, result.selection.selected) == failing
-    # margin = value - line: positive fails by that much.
-    approx_dict(
-        column(result, "t_margin"), {n: v - line for n, v in zip(LETTERS, RATES, strict=True)}
-    )
-    assert o.line == pytest.approx(np.full(8, line))
+    # margin = value - line: negative for councils that pass (how far below the line).
+    # For a fixed threshold it is also the amount by which failing councils fail.
+    # Inside a worst group the margin of a failing council is not pinned here: it is
+    # measured to the group's own boundary (see selection.py), not to the value the
+    # council would have to fall below to leave the group.
+    margins = {n: v - line for n, v in zip(LETTERS, RATES, strict=True)}
+    if mode != "above_threshold":
+        margins = {n: m for n, m in margins.items() if n not in failing}
+    approx_dict(column(result, "t_margin"), margins)
+    assert o.line[[LETTERS.index(n) for n in margins]] == pytest.approx(line)
 
 
 def test_rate_tie_at_the_quartile_line_takes_everyone_tied() -> None:
@@ -82,29 +86,36 @@ def test_rate_tie_at_the_quartile_line_takes_everyone_tied() -> None:
 
 
 def test_rate_uses_adults_and_skips_councils_without_data() -> None:
-    # A: 10 beds / 200,000 adults = 5 per 100k.  B: 2 beds / 50,000 = 4 per 100k.
-    # C: no July data (unknown).  D: 1.  E: 3.
-    # worst_quartile: 4 councils with data -> ceil(4/4) = 1 -> line 5 -> A only.
+    # A: 10 beds / 200,000 adults = 5 per 100k.   B: 2 beds / 50,000 = 4 per 100k.
+    # C: no July data (unknown).   D: 1.   E: 3.   F: 0.5.
+    # G: 3 beds / 150,000 adults = 2 per 100k.
+    # worst_quartile: 6 councils with data -> ceil(6/4) = 2 (not 1: a quarter is
+    # rounded up) -> line = 2nd worst = 4 -> A and B fail.
     # C is not assessable: it does not fail and has no margin.
-    # B's margin: 4 - 5 = -1 per 100k = -1 x 50,000 / 100,000 = -0.5 beds a day.
+    # Margins of those passing: D 1 - 4 = -3, E -1, F -3.5, G -2 per 100k;
+    # in beds a day G's is -2 x 150,000 / 100,000 = -3.
     data = [
         Toy("A", social_care=10, adults=200_000),
         Toy("B", social_care=2, adults=50_000),
         Toy("C", social_care=monthly(9, jul=NAN)),
         Toy("D", social_care=1),
         Toy("E", social_care=3),
+        Toy("F", social_care=0.5),
+        Toy("G", social_care=3, adults=150_000),
     ]
     result = run(data, one_test(rate_test("t", "2017-07", mode="worst_quartile")))
     o = result.outcome("t")
-    approx_dict(column(result, "t_value"), {"A": 5, "B": 4, "C": NAN, "D": 1, "E": 3})
-    assert names(result, o.fails) == {"A"}
-    assert names(result, o.assessable) == {"A", "B", "D", "E"}
-    approx_dict(column(result, "t_margin"), {"A": 0, "B": -1, "C": NAN, "E": -2})
-    approx_dict(column(result, "t_margin_beds"), {"A": 0, "B": -0.5, "C": NAN, "E": -2})
-    # worst 2: line = 2nd worst of 5, 4, 3, 1 = 4 -> A, B.
-    worst_2 = run(data, one_test(rate_test("t", "2017-07", mode="worst_n", n=2)))
-    assert names(worst_2, worst_2.selection.selected) == {"A", "B"}
-    assert not worst_2.selection.assessable[2]
+    approx_dict(
+        column(result, "t_value"), {"A": 5, "B": 4, "C": NAN, "D": 1, "E": 3, "F": 0.5, "G": 2}
+    )
+    assert names(result, o.fails) == {"A", "B"}
+    assert names(result, o.assessable) == {"A", "B", "D", "E", "F", "G"}
+    approx_dict(column(result, "t_margin"), {"C": NAN, "D": -3, "E": -1, "F": -3.5, "G": -2})
+    approx_dict(column(result, "t_margin_beds"), {"C": NAN, "D": -3, "E": -1, "G": -3})
+    # worst 1: line = the worst value, 5 -> A only.
+    worst_1 = run(data, one_test(rate_test("t", "2017-07", mode="worst_n", n=1)))
+    assert names(worst_1, worst_1.selection.selected) == {"A"}
+    assert not worst_1.selection.assessable[2]
 
 
 def test_rate_window_averages_months() -> None:
@@ -225,7 +236,8 @@ def test_gap_worst_quartile() -> None:
         gap_toys(), {"expectations": HALF_CUT, **one_test(gap_test(mode="worst_quartile"))}
     )
     assert names(result, result.selection.selected) == {"D", "G"}
-    approx_dict(column(result, "gap_margin"), {k: v - 3 for k, v in GAPS.items()})
+    # Margins of those passing: gap - 3 (failing councils' margins: see test_rate_modes).
+    approx_dict(column(result, "gap_margin"), {k: v - 3 for k, v in GAPS.items() if k not in "DG"})
 
 
 # =========================================================================== trend tests
@@ -529,6 +541,23 @@ def test_composite_zscore_differs_from_rank_on_an_outlier() -> None:
         },
     )
     assert names(rank, rank.selection.selected) == {"H"}
+    # zscore, worst 25%: ceil(0.25 x 8) = 2 -> the two highest scores, A and H.
+    quantile = run(
+        data,
+        {
+            "selection": {
+                "tests": TWO_TESTS,
+                "combine": "composite",
+                "composite": {
+                    "method": "zscore",
+                    "select": "worst_quantile",
+                    "quantile_pct": 25,
+                    "weights": {"t1": 1, "t2": 3},
+                },
+            }
+        },
+    )
+    assert names(quantile, quantile.selection.selected) == {"A", "H"}
     approx_dict(column(rank, "composite_score"), {"A": 6.25, "H": 7.25, "B": 3.125})
 
 
