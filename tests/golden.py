@@ -16,6 +16,7 @@ the data or a scenario is deliberate, regenerate them and commit the result::
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from pathlib import Path
@@ -94,7 +95,7 @@ def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list
     if list(old_table["gss_code"]) != list(table["gss_code"]):
         out.append(f"{name}.csv: councils differ (codes or order)")
         return out
-    new = pd.read_csv(pd.io.common.StringIO(csv_text(table)), dtype={"gss_code": str})
+    new = pd.read_csv(io.StringIO(csv_text(table)), dtype={"gss_code": str})
     for column in KEY_COLUMNS[1:]:
         changed = old_table[column].to_numpy() != new[column].to_numpy()
         for i in changed.nonzero()[0][:5]:
