@@ -271,3 +271,16 @@ def test_no_consequence_is_the_identity() -> None:
     assert column(result, "final_allocation") == TOTAL
     assert result.summary["total_withheld"] == 0
     assert result.summary["total_conditioned"] == 0
+
+
+def test_rounding_never_takes_more_than_the_base() -> None:
+    # Spring Budget element 1,000,001; 50% conditioned and 50% withheld: each is
+    # 500,000.5, which rounds (halves up) to 500,001, and 500,001 + 500,001 would be
+    # 1,000,002 > 1,000,001. The withheld pound stands; the condition takes what is
+    # left: 1,000,001 - 500,001 = 500,000.
+    result = run(
+        [Toy("A", social_care=10, spring_budget=1_000_001), Toy("B", social_care=1)],
+        scenario({"condition_pct": 50, "reduction_pct": 50}),
+    )
+    assert column(result, "withheld") == {"A": 500_001, "B": 0}
+    assert column(result, "conditioned") == {"A": 500_000, "B": 0}
