@@ -114,7 +114,9 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
             condition = f"the {what} rose from {span}"
         elif test.mode == "not_improved":
             line = -before * test.min_improvement_pct / 100
-            fails = value >= line
+            # Any required fall: exactly that fall passes ("by at least X%"). None
+            # required: no change at all fails ("did not fall").
+            fails = value > line if test.min_improvement_pct > 0 else value >= line
             pct = test.min_improvement_pct
             needed = f" by at least {pct:g}%" if pct else ""
             condition = f"the {what} did not fall{needed} from {span}"

@@ -611,3 +611,19 @@ def test_council_without_data_is_never_selected_on_dtoc_grounds() -> None:
         assert "C" not in names(result, result.selection.selected), combine
         assert not result.selection.assessable[2]
         assert not result.table["has_dtoc_data"][2]
+
+
+def test_trend_fall_of_exactly_the_required_share_passes() -> None:
+    # "Fails unless the rate fell by at least 25%": A falls 8 -> 6, exactly 25%, and
+    # passes; B falls 8 -> 6.5 (18.75%) and fails.  With no share required, "fails
+    # unless the rate fell": C, unchanged at 4, fails; D, 4 -> 3.9, passes.
+    data = [
+        Toy("A", social_care=monthly(8, nov=6)),
+        Toy("B", social_care=monthly(8, nov=6.5)),
+        Toy("C", social_care=4),
+        Toy("D", social_care=monthly(4, nov=3.9)),
+    ]
+    share = run(data, one_test(trend_test(mode="not_improved", min_improvement_pct=25)))
+    assert names(share, share.outcome("trend").fails) == {"B", "C", "D"}
+    any_fall = run(data, one_test(trend_test(mode="not_improved")))
+    assert names(any_fall, any_fall.outcome("trend").fails) == {"C"}
