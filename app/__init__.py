@@ -1,0 +1,5 @@
+"""The Streamlit shell of the iBCF allocation review simulator.
+
+Thin modules only: they turn widgets into one :class:`simulator.scenario.Scenario`,
+call the model (``simulator``) and draw the results. No model arithmetic lives here.
+"""

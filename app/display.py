@@ -1,0 +1,133 @@
+"""Display formatting only: pounds, beds, percentages, months, anonymous names.
+
+Nothing here computes a model quantity; it turns numbers the model produced into
+text with units.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+YEAR = "2018/19"
+MONTHS = "January February March April May June July August September October November December"
+
+
+def gbp(amount: float) -> str:
+    """Pounds, short: £67.7m, £450,000, -£3,210, £0.
+
+    >>> gbp(67_731_576), gbp(450_000), gbp(-3210), gbp(0), gbp(1_499_000_000)
+    ('£67.7m', '£450,000', '-£3,210', '£0', '£1,499.0m')
+    """
+    sign = "-" if amount < 0 else ""
+    amount = abs(float(amount))
+    if amount >= 1_000_000:
+        return f"{sign}£{amount / 1_000_000:,.1f}m"
+    return f"{sign}£{amount:,.0f}"
+
+
+def gbp_exact(amount: float) -> str:
+    """Whole pounds with separators.
+
+    >>> gbp_exact(1_499_000_000), gbp_exact(-12)
+    ('£1,499,000,000', '-£12')
+    """
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(round(amount)):,}"
+
+
+def beds(value: float, digits: int = 0) -> str:
+    """Beds a day, rounded.
+
+    >>> beds(123.456), beds(-2.04, 1), beds(-0.2), beds(float("nan"))
+    ('123', '-2.0', '0', 'n/a')
+    """
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    text = f"{value:,.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def beds_range(p10: float, p50: float, p90: float) -> str:
+    """Central value and P10-P90 range in beds a day.
+
+    >>> beds_range(80.2, 101.0, 130.9)
+    '101 (P10–P90 80–131)'
+    """
+    return f"{beds(p50)} (P10–P90 {beds(p10)}–{beds(p90)})"
+
+
+def pct(share: float, digits: int = 0) -> str:
+    """A share 0-1 as a percentage.
+
+    >>> pct(0.4567), pct(0.4567, 1)
+    ('46%', '45.7%')
+    """
+    if share is None or not math.isfinite(share):
+        return "n/a"
+    return f"{100 * share:.{digits}f}%"
+
+
+def month_name(month: str) -> str:
+    """``YYYY-MM`` as words.
+
+    >>> month_name("2017-11"), month_name("none")
+    ('November 2017', 'none')
+    """
+    try:
+        year, mm = month.split("-")
+        return f"{MONTHS.split()[int(mm) - 1]} {year}"
+    except (ValueError, IndexError):
+        return month
+
+
+def anonymous_names(n: int) -> list[str]:
+    """'Council A' ... 'Council Z', 'Council AA' ...
+
+    >>> anonymous_names(28)[-3:]
+    ['Council Z', 'Council AA', 'Council AB']
+    """
+    names = []
+    for i in range(n):
+        label, k = "", i
+        while True:
+            label = chr(ord("A") + k % 26) + label
+            k = k // 26 - 1
+            if k < 0:
+                break
+        names.append(f"Council {label}")
+    return names
+
+
+def alias_map(codes: list[str], seed: int = 2017) -> dict[str, str]:
+    """A fixed shuffle of 'Council A'... over GSS codes, so aliases do not follow the
+    alphabetical order of codes or names (and stay the same between reruns).
+
+    >>> m = alias_map(["E1", "E2", "E3"]); sorted(m.values())
+    ['Council A', 'Council B', 'Council C']
+    """
+    order = np.random.default_rng(seed).permutation(len(codes))
+    names = anonymous_names(len(codes))
+    return {code: names[int(k)] for code, k in zip(codes, order, strict=True)}
+
+
+def anonymise(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
+    """Replace council names by their alias and blank the GSS code (workshop mode)."""
+    out = frame.copy()
+    if "gss_code" in out and "council" in out:
+        out["council"] = out["gss_code"].map(aliases).fillna(out["council"])
+    if "gss_code" in out:
+        out["gss_code"] = "hidden"
+    return out
+
+
+def label(name: str) -> str:
+    """A column or field name as words.
+
+    >>> label("allocation_spring_budget"), label("condition_pct")
+    ('Allocation spring budget', 'Condition %')
+    """
+    words = name.replace("_pct", " %").replace("_gbp", " £").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

@@ -1,0 +1,275 @@
+"""Editing the one Scenario: set a field by its path, add or remove a test, read a file.
+
+Pure functions (no Streamlit): every edit goes through the model's own strict
+validation (:func:`simulator.scenario.scenario_from_mapping`), so the app can never
+hold a scenario that a scenario file could not. A path names a field the way the
+scenario file does, with list positions as numbers: ``selection.tests.2.window.end``.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import ScenarioError
+from simulator.scenario import (
+    MAX_SCENARIO_BYTES,
+    Scenario,
+    parse_scenario,
+    scenario_from_mapping,
+    staleness,
+)
+
+EDITED = " (edited)"
+METADATA = ("name", "description", "author", "date", "notes")
+# New tests start on the months of the December 2017 review.
+NEW_TEST_DEFAULTS: dict[str, dict[str, Any]] = {
+    "rate": {"kind": "rate", "window": {"end": "2017-11"}, "mode": "worst_quartile"},
+    "gap": {"kind": "gap", "window": {"end": "2017-11"}, "mode": "above_expectation"},
+    "trend": {
+        "kind": "trend",
+        "before": {"end": "2017-02"},
+        "after": {"end": "2017-11"},
+        "mode": "worse",
+    },
+}
+
+
+def as_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as the mapping a scenario file holds (no ``None`` values)."""
+    return scenario.model_dump(mode="json", exclude_none=True)
+
+
+def split_path(path: str) -> list[str | int]:
+    """``"selection.tests.2.id"`` -> ``["selection", "tests", 2, "id"]``.
+
+    >>> split_path("selection.tests.2.window.end")
+    ['selection', 'tests', 2, 'window', 'end']
+    """
+    return [int(p) if p.isdigit() else p for p in path.split(".")]
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at ``path`` (``None`` when absent).
+
+    >>> get_path({"a": [{"b": 1}]}, "a.0.b"), get_path({"a": {}}, "a.c")
+    (1, None)
+    """
+    node = data
+    for part in split_path(path):
+        if (isinstance(node, list) and isinstance(part, int) and part < len(node)) or (
+            isinstance(node, dict) and part in node
+        ):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A deep copy of ``data`` with ``path`` set to ``value`` (``None`` removes the key).
+
+    >>> set_path({"a": {"b": 1}}, "a.b", 2), set_path({"a": {"b": 1}}, "a.b", None)
+    ({'a': {'b': 2}}, {'a': {}})
+    """
+    out = copy.deepcopy(data)
+    parts = split_path(path)
+    node: Any = out
+    for part, nxt in itertools.pairwise(parts):
+        if isinstance(node, list):
+            if not isinstance(part, int) or part >= len(node):
+                raise ScenarioError(f"{path}: no list position {part}")
+            node = node[part]
+            continue
+        if part not in node or node[part] is None:
+            node[part] = [] if isinstance(nxt, int) else {}
+        node = node[part]
+    last = parts[-1]
+    if isinstance(node, list):
+        if not isinstance(last, int) or last >= len(node):
+            raise ScenarioError(f"{path}: no list position {last}")
+        node[last] = value
+    elif value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value
+    return out
+
+
+def edited_name(name: str) -> str:
+    """Mark a scenario as changed from what was loaded, once.
+
+    >>> edited_name("October 2017 letter"), edited_name("October 2017 letter (edited)")
+    ('October 2017 letter (edited)', 'October 2017 letter (edited)')
+    """
+    if name.endswith(EDITED):
+        return name
+    return name[: 120 - len(EDITED)] + EDITED
+
+
+def validate(
+    data: dict[str, Any], context: dict[str, Any] | None, source: str = "sidebar"
+) -> Scenario:
+    return scenario_from_mapping(data, source=source, context=context)
+
+
+def with_changes(
+    scenario: Scenario, changes: dict[str, Any], context: dict[str, Any] | None
+) -> Scenario:
+    """A new scenario with each ``path: value`` applied, validated as a whole.
+
+    Raises :class:`ScenarioError` (naming the key path) if the result is invalid;
+    the scenario passed in is never changed.
+    """
+    data = as_dict(scenario)
+    for path, value in changes.items():
+        data = set_path(data, path, value)
+    if any(not path.startswith(METADATA) for path in changes):
+        data["name"] = edited_name(data["name"])
+    return validate(data, context)
+
+
+def with_value(
+    scenario: Scenario, path: str, value: Any, context: dict[str, Any] | None
+) -> Scenario:
+    return with_changes(scenario, {path: value}, context)
+
+
+def new_test_id(scenario: Scenario, kind: str) -> str:
+    """A test id not yet used: ``rate_2``, ``gap_3`` ...
+
+    >>> from simulator.scenario import Scenario
+    >>> new_test_id(Scenario(name="x"), "rate")
+    'rate_1'
+    """
+    used = {t.id for t in scenario.selection.tests}
+    k = 1
+    while f"{kind}_{k}" in used:
+        k += 1
+    return f"{kind}_{k}"
+
+
+def add_test(scenario: Scenario, kind: str, context: dict[str, Any] | None) -> Scenario:
+    """Append a test of ``kind`` with the December 2017 months as defaults."""
+    data = as_dict(scenario)
+    test = {"id": new_test_id(scenario, kind), **copy.deepcopy(NEW_TEST_DEFAULTS[kind])}
+    test["label"] = f"New {kind} test"
+    data.setdefault("selection", {}).setdefault("tests", []).append(test)
+    data["name"] = edited_name(data["name"])
+    return validate(data, context)
+
+
+def remove_test(scenario: Scenario, index: int, context: dict[str, Any] | None) -> Scenario:
+    """Drop a test and every reference to it (screen, weights, margin graduation)."""
+    data = as_dict(scenario)
+    sel = data["selection"]
+    gone = sel["tests"].pop(index)["id"]
+    sel["screen"] = [t for t in sel.get("screen", []) if t != gone]
+    weights = sel.get("composite", {}).get("weights", {})
+    weights.pop(gone, None)
+    criteria = [t for t in sel["tests"] if t["id"] not in sel["screen"]]
+    if sel.get("combine") == "at_least":
+        sel["at_least"] = max(1, min(sel.get("at_least", 1), len(criteria) or 1))
+        if not criteria:
+            sel["combine"] = "all"
+    cons = data.get("consequences", {})
+    if cons.get("margin_test") == gone:
+        cons.pop("margin_test")
+        cons["graduation"] = "flat"
+    data["name"] = edited_name(data["name"])
+    return validate(data, context)
+
+
+def set_screen(
+    scenario: Scenario, test_id: str, screen: bool, context: dict[str, Any] | None
+) -> Scenario:
+    """Make a test a screening test (must fail to be considered) or a criterion."""
+    ids = [t.id for t in scenario.selection.tests]
+    current = [i for i in scenario.selection.screen if i != test_id]
+    if screen:
+        current.append(test_id)
+    ordered = [i for i in ids if i in current]
+    changes: dict[str, Any] = {"selection.screen": ordered}
+    criteria = [i for i in ids if i not in ordered]
+    if scenario.selection.combine == "at_least":
+        changes["selection.at_least"] = max(1, min(scenario.selection.at_least, len(criteria)))
+    weights = {k: v for k, v in scenario.selection.composite.weights.items() if k in criteria}
+    if weights != scenario.selection.composite.weights:
+        changes["selection.composite.weights"] = weights
+    return with_changes(scenario, changes, context)
+
+
+# ---------------------------------------------------------------------- months
+MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
+
+
+def shift_month(month: str, k: int) -> str:
+    """A ``YYYY-MM`` month moved by ``k`` months.
+
+    >>> shift_month("2017-11", 1), shift_month("2017-12", 1), shift_month("2017-01", -1)
+    ('2017-12', '2018-01', '2016-12')
+    """
+    year, mm = (int(x) for x in month.split("-"))
+    total = year * 12 + (mm - 1) + k
+    return f"{total // 12}-{total % 12 + 1:02d}"
+
+
+def shift_test_months(scenario: Scenario, k: int, context: dict[str, Any] | None) -> Scenario:
+    """The same scenario with every window it reads (tests, exemption, release,
+    redistribution) moved by ``k`` months: "what if the review had used one more
+    month of data".
+
+    Raises :class:`ScenarioError` when a moved window has no data.
+    """
+
+    def move(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: (shift_month(v, k) if key == "end" and isinstance(v, str) else move(v))
+                for key, v in node.items()
+            }
+        if isinstance(node, list):
+            return [move(v) for v in node]
+        return node
+
+    data = as_dict(scenario)
+    data["selection"] = move(data.get("selection", {}))
+    release = data.get("consequences", {}).get("release")
+    if release is not None:
+        data["consequences"]["release"] = move(release)
+    if "redistribution" in data:
+        data["redistribution"] = move(data["redistribution"])
+    data["name"] = f"{scenario.name}, test months {k:+d}"[:120]
+    return validate(data, context, source=f"months {k:+d}")
+
+
+# ---------------------------------------------------------------------- files
+def read_scenario_file(
+    name: str, raw: bytes, context: dict[str, Any] | None, data_hash: str | None
+) -> tuple[Scenario | None, list[str], list[str]]:
+    """Validate an uploaded scenario file.
+
+    Returns ``(scenario, errors, warnings)``: ``scenario`` is ``None`` whenever
+    ``errors`` is not empty, so the caller keeps the scenario it had. Warnings say
+    when the file was saved with other data or another model version.
+    """
+    source = Path(name or "upload").name
+    if not source.lower().endswith(".toml"):
+        return None, [f"{source}: not a .toml scenario file (use Download scenario to get one)"], []
+    if len(raw) > MAX_SCENARIO_BYTES:
+        return (
+            None,
+            [
+                f"{source}: {len(raw):,} bytes, larger than the {MAX_SCENARIO_BYTES:,}-byte "
+                "limit for a scenario file"
+            ],
+            [],
+        )
+    try:
+        scenario = parse_scenario(raw, source=source, context=context)
+    except ScenarioError as exc:
+        return None, list(exc.problems), []
+    return scenario, [], [f"{source}: {m}" for m in staleness(scenario, data_hash)]

@@ -1,0 +1,139 @@
+"""The app's only door to the model, with caching.
+
+The bundled dataset, the shipped scenarios and the forecast baseline are loaded once
+per server process (``st.cache_resource``); evaluations and projections are cached
+by the scenario's content hash, so moving a slider back to a value already seen
+costs nothing. Cached objects are shared between sessions and treated as read-only:
+views copy a frame before changing it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from simulator import engine, explain, io, projection
+from simulator.data import Dataset, load_dataset
+from simulator.engine import Result
+from simulator.projection import PreparedBaseline, ProjectionParams, ProjectionResult
+from simulator.scenario import Scenario, data_context, load_scenario
+
+STATUS_QUO = "status-quo"
+
+
+@st.cache_resource(show_spinner="Loading and validating the bundled data…")
+def dataset() -> Dataset:
+    return load_dataset()
+
+
+@st.cache_resource
+def context() -> dict[str, Any]:
+    data = dataset()
+    return data_context(data.months, list(data.codes))
+
+
+@st.cache_resource
+def presets() -> dict[str, Scenario]:
+    """Shipped scenarios by file name (without ``.toml``); the status quo first."""
+    paths = sorted(Path(io.SCENARIO_DIR).glob("*.toml"), key=lambda p: (p.stem != STATUS_QUO, p))
+    out = {}
+    for path in paths:
+        out[path.stem] = load_scenario(path, context=context())
+    return out
+
+
+def key(scenario: Scenario) -> str:
+    """Cache key: what changes results, plus the name (letters and exports quote it)."""
+    return f"{scenario.content_hash()}|{scenario.name}"
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _evaluate(cache_key: str, _scenario: Scenario) -> Result:
+    return engine.evaluate(_scenario, dataset())
+
+
+def evaluate(scenario: Scenario) -> Result:
+    return _evaluate(key(scenario), scenario)
+
+
+# ---------------------------------------------------------------------- projection
+@st.cache_resource(max_entries=8, show_spinner="Forecasting the 2018/19 baseline…")
+def _prepared(method: str, with_noise: bool, _params: ProjectionParams) -> PreparedBaseline:
+    data = dataset()
+    return projection.prepare_baseline(
+        data.dtoc_beds, data.months, data.adults, _params, with_noise=with_noise
+    )
+
+
+def prepared(params: ProjectionParams, *, with_noise: bool = True) -> PreparedBaseline:
+    """The counterfactual forecast depends only on the method (and whether noise is
+    needed), not on the money: computed once per method and shared."""
+    noise = with_noise and params.draws > 0 and params.forecast_noise_scale > 0
+    return _prepared(params.method, noise, params)
+
+
+def _money(result: Result) -> dict[str, Any]:
+    return {
+        "conditioned": result.money.conditioned.astype(float),
+        "withheld": result.money.withheld.astype(float),
+        "received": result.ledger.received.astype(float),
+        "reviewed": result.selection.selected,
+    }
+
+
+@st.cache_resource(max_entries=64, show_spinner="Running the Monte Carlo projection…")
+def _project(cache_key: str, _result: Result) -> ProjectionResult:
+    data = dataset()
+    params = _result.scenario.projection
+    return projection.project(
+        data.dtoc_beds,
+        data.months,
+        data.adults,
+        params=params,
+        prepared=prepared(params),
+        **_money(_result),
+    )
+
+
+def project(result: Result) -> ProjectionResult:
+    """2018/19 projection of the scenario, with its own draws and seed.
+
+    Same call as ``engine.project_scenario(result)`` but reusing the cached baseline.
+    """
+    return _project(key(result.scenario), result)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Running one-at-a-time sensitivities…")
+def _tornado(cache_key: str, _result: Result) -> pd.DataFrame:
+    data = dataset()
+    params = _result.scenario.projection
+    return projection.tornado(
+        data.dtoc_beds,
+        data.months,
+        data.adults,
+        params=params,
+        prepared=prepared(params, with_noise=False),
+        **_money(_result),
+    )
+
+
+def tornado(result: Result) -> pd.DataFrame:
+    return _tornado(key(result.scenario), result)
+
+
+# ---------------------------------------------------------------------- small derived views
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _flip(cache_key: str, _result: Result) -> np.ndarray:
+    return explain.distance_to_flip(_result)
+
+
+def distance_to_flip(result: Result) -> np.ndarray:
+    return _flip(key(result.scenario), result)
+
+
+def status_quo() -> Result:
+    return evaluate(presets()[STATUS_QUO])

@@ -1,0 +1,132 @@
+"""Breakdowns: totals by region, authority type and DToC quartile; who gains and loses."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import charts, show
+from app.context import Ctx
+from app.display import YEAR, month_name
+from simulator import engine, export
+
+GROUPS = {
+    "region": "Region",
+    "authority_type": "Authority type",
+    "dtoc_quartile": "DToC quartile",
+}
+GROUP_BY = "breakdown_by"
+TOP_N = "winners_n"
+
+
+def render(ctx: Ctx) -> None:
+    councils = export.councils_frame(ctx.result)
+    by = (
+        st.segmented_control(
+            "Group councils by",
+            list(GROUPS),
+            default="region",
+            key=GROUP_BY,
+            format_func=GROUPS.get,
+        )
+        or "region"
+    )
+    table = engine.breakdown(councils, by)
+    if by == "dtoc_quartile":
+        tests = ctx.scenario.selection.tests
+        basis = tests[0].attribution.replace("_", " ") if tests else "social care"
+        st.caption(
+            f"Quartiles of the {basis} rate per 100,000 adults 18+ in "
+            f"{month_name(str(councils['data_month'].iloc[0]))} (Q1 = lowest delays)."
+        )
+    group = GROUPS[by].lower()
+    left, right = st.columns(2)
+    with left:
+        if (table["change"] != 0).any():
+            show.chart(
+                charts.hbars(
+                    table, by, "change", f"Net change in allocations by {group}, {YEAR}", "£"
+                ),
+                table[[by, "change", "change_pct"]],
+                ctx,
+                f"breakdown_{by}",
+                f"net change by {group}",
+            )
+        else:
+            counts = table[[by, "councils", "selected"]]
+            show.chart(
+                charts.hgrouped(
+                    counts,
+                    by,
+                    ["councils", "selected"],
+                    f"Councils and councils selected by {group}",
+                    "councils",
+                ),
+                counts,
+                ctx,
+                f"breakdown_{by}",
+                f"councils selected by {group}",
+            )
+    with right:
+        money = table[[by, "conditioned", "withheld", "received"]]
+        show.chart(
+            charts.hgrouped(
+                money,
+                by,
+                ["conditioned", "withheld", "received"],
+                f"Conditioned, withheld and received by {group}, {YEAR}",
+                "£",
+            ),
+            money,
+            ctx,
+            f"breakdown_money_{by}",
+            f"money by {group}",
+        )
+    show.table(table, ctx, f"breakdown_table_{by}", f"breakdown by {group}")
+
+    st.markdown(f"#### Who gains and who loses, {YEAR}")
+    n = st.slider("Councils in each list", 5, 30, 10, key=TOP_N)
+    cols = [
+        "gss_code",
+        "council",
+        "region",
+        "authority_type",
+        "allocation_total",
+        "withheld",
+        "received",
+        "change",
+        "change_pct",
+    ]
+    moved = councils[councils["change"] != 0]
+    gains = moved[moved["change"] > 0].nlargest(n, "change")[cols]
+    losses = moved[moved["change"] < 0].nsmallest(n, "change")[cols]
+    st.caption(
+        f"{int((councils['change'] > 0).sum())} councils gain, "
+        f"{int((councils['change'] < 0).sum())} lose, "
+        f"{int((councils['change'] == 0).sum())} are unchanged "
+        "(conditioned money is not a change: it stays with the council)."
+    )
+    left, right = st.columns(2)
+    with left:
+        if gains.empty:
+            st.caption("No council gains under this scenario.")
+        else:
+            shown = ctx.shown(gains)
+            show.chart(
+                charts.hbars(shown, "council", "change", "Largest gains", "£"),
+                gains,
+                ctx,
+                "gains",
+                "largest gains",
+            )
+    with right:
+        if losses.empty:
+            st.caption("No council loses under this scenario.")
+        else:
+            shown = ctx.shown(losses)
+            show.chart(
+                charts.hbars(shown, "council", "change", "Largest losses", "£"),
+                losses,
+                ctx,
+                "losses",
+                "largest losses",
+            )

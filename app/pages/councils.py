@@ -1,0 +1,202 @@
+"""Councils: every output column for all 152 councils, and one council's card."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import charts, show, state
+from app.context import Ctx
+from app.display import YEAR, gbp_exact, month_name
+from simulator import explain, export
+from simulator.data import ATTRIBUTION_LABELS, ATTRIBUTIONS
+from simulator.measures import rate_per_100k
+
+SEARCH = "council_search"
+ONLY_SELECTED = "only_selected"
+
+
+def councils_table(ctx: Ctx) -> pd.DataFrame:
+    return export.councils_frame(ctx.result)
+
+
+def filtered(frame: pd.DataFrame, ctx: Ctx, text: str, only_selected: bool) -> pd.DataFrame:
+    shown = ctx.shown(frame)
+    if only_selected:
+        shown = shown[shown["selected"]]
+    text = text.strip().lower()
+    if text:
+        hay = (
+            shown["council"].str.lower()
+            + " "
+            + shown["gss_code"].str.lower()
+            + " "
+            + shown["region"].str.lower()
+            + " "
+            + shown["authority_type"].str.lower()
+        )
+        shown = shown[hay.str.contains(text, regex=False)]
+    return shown
+
+
+def render(ctx: Ctx) -> None:
+    table = councils_table(ctx)
+    st.markdown(f"#### All 152 councils, {YEAR}")
+    c1, c2 = st.columns([3, 1])
+    text = c1.text_input("Search councils (name, code, region or type)", key=SEARCH)
+    only = c2.toggle("Selected only", key=ONLY_SELECTED)
+    shown = filtered(table, ctx, text, only)
+    st.caption(
+        f"{len(shown)} of 152 councils shown. Click a column heading to sort. Money in whole "
+        f"pounds, {YEAR}; test values and margins per 100,000 adults 18+ (margin: value minus "
+        "the test's line, positive = fails by that much) and in delayed beds a day."
+    )
+    show.table(shown, ctx, "councils_shown", "councils (as filtered)", height=380)
+    st.divider()
+    card(ctx)
+
+
+def _default_council(ctx: Ctx) -> str:
+    selected = ctx.result.table.loc[ctx.result.table["selected"], "gss_code"]
+    return str(selected.iloc[0]) if len(selected) else str(ctx.data.codes[0])
+
+
+def card(ctx: Ctx) -> None:
+    codes = ctx.council_codes()
+    if st.session_state.get(state.COUNCIL) not in codes:
+        st.session_state[state.COUNCIL] = _default_council(ctx)
+    code = st.selectbox("Council card", codes, key=state.COUNCIL, format_func=ctx.name)
+    r = ctx.result
+    info = explain.reason_card(r, code)
+    i = ctx.data.position(code)
+    st.markdown(f"### {ctx.name(code)}")
+    st.caption(
+        f"{info['region']}, {info['authority_type']}; {info['adults_18plus']:,} adults 18+ "
+        f"(ONS mid-2017). Allocation {info['allocation_status']}; September 2017 expectation "
+        f"{info['expectation_status']}."
+    )
+    with st.container(border=True):
+        st.markdown(f"**{ctx.hide(str(info['why']), code)}**")
+        flip = info["beds_per_day_to_flip"]
+        if flip is not None:
+            verb = "clear it" if info["selected"] else "select it"
+            st.markdown(
+                f"A change of about **{flip:.1f} delayed beds a day** would {verb} (tests taken "
+                "one at a time, other councils unchanged)."
+            )
+    left, right = st.columns(2)
+    with left:
+        hist, marks = history_frames(ctx, i)
+        show.chart(
+            charts.council_history(hist, marks, f"Monthly delayed transfers, {ctx.name(code)}"),
+            hist,
+            ctx,
+            "council_history",
+            "council monthly DToC",
+        )
+    with right:
+        proj_frame = council_projection(ctx, i)
+        if proj_frame is None:
+            st.info("No DToC data for this council: nothing to project.")
+        else:
+            show.chart(
+                charts.council_projection(
+                    proj_frame, f"Projected delayed beds a day, {YEAR} (all organisations)"
+                ),
+                proj_frame,
+                ctx,
+                "council_projection",
+                "council projection",
+            )
+    st.markdown("**Tests: results, margins and what would change them**")
+    tests = pd.DataFrame(
+        [
+            {
+                "test": t["label"] + (" (screen)" if t["screen"] else ""),
+                "value per 100k": round(t["value"], 2),
+                "line per 100k": round(t["line"], 2),
+                "result": t["verdict"],
+                "margin per 100k": round(t["margin_per_100k"], 2),
+                "margin, beds a day": round(t["margin_beds_per_day"], 1),
+                "what would change it": t["to_change"],
+            }
+            for t in info["tests"]  # type: ignore[attr-defined]
+        ]
+    )
+    if len(tests):
+        st.dataframe(tests, hide_index=True, width="stretch", key="card_tests")
+    else:
+        st.caption("The scenario has no tests.")
+    money = pd.DataFrame(info["money"], columns=["line", "£"])  # type: ignore[arg-type]
+    c1, c2 = st.columns([2, 3])
+    with c1:
+        st.markdown(f"**Money, line by line ({YEAR})**")
+        st.dataframe(
+            money.assign(**{"£": [gbp_exact(v) for v in money["£"]]}),
+            hide_index=True,
+            width="stretch",
+            key="card_money",
+        )
+    with c2:
+        st.markdown("**Letter preview**")
+        letter = ctx.hide(explain.letter_preview(r, code), code)
+        with st.container(border=True, height=380):
+            st.markdown(letter.replace("\n", "  \n"))
+
+
+def history_frames(ctx: Ctx, i: int, start: str = "2015-04") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monthly rates by attribution for one council, and marks for its expectation and
+    the months the scenario's tests read."""
+    data = ctx.data
+    first = data.months.index(start) if start in data.months else 0
+    months = data.months[first:]
+    rows = []
+    for j, attribution in enumerate(ATTRIBUTIONS):
+        beds = data.dtoc_beds[i, first:, j]
+        rates = rate_per_100k(beds, data.adults[i])
+        for m, value, rate in zip(months, beds, rates, strict=True):
+            rows.append(
+                {
+                    "month": m,
+                    "attribution": ATTRIBUTION_LABELS[attribution],
+                    "beds_per_day": round(float(value), 3),
+                    "rate": round(float(rate), 3) if np.isfinite(rate) else None,
+                }
+            )
+    marks = [
+        {
+            "kind": "expectation",
+            "month": "2017-09",
+            "value": round(float(explain.expectation_rate(ctx.result, "social_care")[i]), 3),
+            "label": "September 2017 expectation (social care, reconstructed)",
+        }
+    ]
+    for test in ctx.scenario.selection.tests:
+        ends = [test.before.end, test.after.end] if test.kind == "trend" else [test.window.end]
+        for end in ends:
+            marks.append(
+                {
+                    "kind": "test",
+                    "month": end,
+                    "value": None,
+                    "label": f"{test.id}: {month_name(end)}",
+                }
+            )
+    return pd.DataFrame(rows), pd.DataFrame(marks)
+
+
+def council_projection(ctx: Ctx, i: int) -> pd.DataFrame | None:
+    proj = ctx.projection
+    total = ATTRIBUTIONS.index("total")
+    if not np.isfinite(proj.baseline_p50[i, :, total]).any():
+        return None
+    return pd.DataFrame(
+        {
+            "month": proj.months,
+            "baseline": proj.baseline_p50[i, :, total],
+            "p10": proj.scenario_p10[i, :, total],
+            "p50": proj.scenario_p50[i, :, total],
+            "p90": proj.scenario_p90[i, :, total],
+        }
+    )

@@ -1,0 +1,186 @@
+"""Data and assumptions: where every input comes from and its status, the assumptions
+register, the projection's back-test and a validation panel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import model, show
+from app.context import Ctx
+from app.display import YEAR, gbp_exact, month_name
+from simulator import data as sim_data
+from simulator import export
+from simulator.assumptions import assumptions_register
+from simulator.projection import METHOD_LABELS, summarise_backtest
+
+
+def provenance(ctx: Ctx) -> pd.DataFrame:
+    d = ctx.data
+    alloc = d.allocations
+    n_recon = int((alloc["allocation_status"] == "reconstructed").sum())
+    official_exp = d.official_expectations is not None
+    return pd.DataFrame(
+        [
+            {
+                "input": "Councils, regions, authority types",
+                "status": "official",
+                "source": "MHCLG Oflog adult social care dataset (2017/18 councils)",
+                "note": "152 councils with adult social care duties; joined on GSS code",
+            },
+            {
+                "input": "Adults aged 18+ (rates per 100,000)",
+                "status": "official",
+                "source": d.sources.get("councils", "ONS mid-2017 population estimates"),
+                "note": f"England adults 18+: {int(d.councils['adults_18plus'].sum()):,}",
+            },
+            {
+                "input": f"{YEAR} iBCF allocations",
+                "status": "RECONSTRUCTED" if n_recon else "official",
+                "source": d.sources.get("allocations", ""),
+                "note": f"{n_recon} of 152 councils reconstructed; national totals exact "
+                f"(original £825m, Spring Budget 2017 £674m)",
+            },
+            {
+                "input": "September 2017 DToC expectations",
+                "status": "official" if official_exp else "RECONSTRUCTED",
+                "source": "Rule fitted to published examples (Shropshire, Hampshire, "
+                "Northamptonshire); see the Expectations settings",
+                "note": "The official council table was not available",
+            },
+            {
+                "input": "Monthly delayed transfers of care",
+                "status": "official (revised)",
+                "source": d.sources.get("dtoc", "NHS England DToC"),
+                "note": f"{d.months[0]} to {d.months[-1]}; revised figures, not those first "
+                f"published in 2017; {int(d.has_dtoc.sum())} councils with data",
+            },
+            {
+                "input": "Data hash",
+                "status": "",
+                "source": d.data_hash,
+                "note": "Changes when any input file changes; stamped on saved scenarios",
+            },
+        ]
+    )
+
+
+def checks(ctx: Ctx) -> pd.DataFrame:
+    """The validation panel: each check with what was found and whether it passed."""
+    d = ctx.data
+    alloc = d.allocations
+    r = ctx.result
+    sq = model.status_quo()
+    original = int(alloc["allocation_original"].sum())
+    spring = int(alloc["allocation_spring_budget"].sum())
+    month = d.months[-1]
+    i = d.month_index(month)
+    council_sum = float(np.nansum(d.dtoc_days[:, i, 3]))
+    england = float(d.england_days[i, 3])
+    share = council_sum / england if england else float("nan")
+    rows = [
+        (
+            "Original element sums to £825,000,000",
+            gbp_exact(original),
+            original == sim_data.ORIGINAL_TOTAL_2018_19,
+        ),
+        (
+            "Spring Budget 2017 element sums to £674,000,000",
+            gbp_exact(spring),
+            spring == sim_data.SPRING_BUDGET_TOTAL_2018_19,
+        ),
+        (
+            "This scenario's ledger balances (withheld = redistributed + retained)",
+            f"{gbp_exact(r.summary['total_withheld'])} = {gbp_exact(r.summary['total_received'])}"
+            f" + {gbp_exact(r.summary['total_retained'])}",
+            bool(r.summary["ledger_balanced"]),
+        ),
+        (
+            "No final allocation is negative",
+            gbp_exact(int(r.table["final_allocation"].min())) + " smallest",
+            bool((r.table["final_allocation"] >= 0).all()),
+        ),
+        (
+            "Status quo gives zero change for every council",
+            f"largest change {gbp_exact(int(sq.table['change'].abs().max()))}",
+            bool((sq.table["change"] == 0).all() and sq.summary["councils_selected"] == 0),
+        ),
+        (
+            f"Council DToC rows sum to England's, {month_name(month)} (England includes "
+            "patients resident outside England, so slightly more)",
+            f"{council_sum:,.0f} of {england:,.0f} delayed days ({100 * share:.1f}%)",
+            bool(0.95 <= share <= 1.0),
+        ),
+        (
+            "152 councils; 151 with DToC data (Isles of Scilly reported within Cornwall)",
+            f"{len(d.codes)} councils, {int(d.has_dtoc.sum())} with data",
+            len(d.codes) == 152 and int(d.has_dtoc.sum()) == 151,
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["check", "found", "passed"])
+
+
+def render(ctx: Ctx) -> None:
+    status = ctx.result.summary["allocation_status"]
+    if status != "official":
+        st.markdown(
+            "**Allocations are reconstructed, not official.** The per-council 2018/19 iBCF "
+            "table is published only in spreadsheets that could not be obtained. Until it is "
+            "placed in `data/official/`, the national totals (exact) are shared out on each "
+            "council's share of COVID-19 emergency funding tranche 1 (March 2020, primarily "
+            "the adult social care RNF); Bournemouth, Poole and Dorset are split by population "
+            "65+. The published figures below show the likely size of the error."
+        )
+    st.markdown("#### Inputs and their status")
+    show.table(provenance(ctx), ctx, "provenance", "data provenance")
+    st.info(
+        "Isles of Scilly: NHS England reports its delayed transfers within Cornwall, so it "
+        "has no DToC data of its own. It keeps its allocation, is never selected on DToC "
+        "grounds and is left out of quartiles and projections.",
+        icon=":material/info:",
+    )
+
+    st.markdown("#### Validation")
+    table = checks(ctx)
+    passed = int(table["passed"].sum())
+    (st.success if passed == len(table) else st.error)(f"{passed} of {len(table)} checks pass.")
+    st.dataframe(
+        table.assign(passed=table["passed"].map({True: "✓ pass", False: "✗ FAIL"})),
+        hide_index=True,
+        width="stretch",
+        key="checks",
+    )
+
+    st.markdown("#### Published figures beside the reconstruction")
+    st.caption(
+        "Every per-council iBCF figure found in public sources, with the reconstructed value "
+        "and the difference. These show how far the reconstruction may be from the official "
+        "table."
+    )
+    show.table(ctx.data.known_figures, ctx, "known_figures", "allocation checks")
+
+    st.markdown("#### Assumptions register")
+    st.caption(
+        "Quality on the AQuA Book scale: green (published), amber (proxy or "
+        "reconstruction), red (modelling assumption with weak evidence)."
+    )
+    show.table(
+        assumptions_register(ctx.scenario.projection), ctx, "assumptions", "assumptions register"
+    )
+
+    st.markdown("#### Every scenario parameter: value, unit, range and source")
+    show.table(export.parameters_frame(ctx.result), ctx, "parameters", "parameters")
+
+    st.markdown("#### Projection baseline: back-test of the forecasting methods")
+    backtest = ctx.projection.backtest
+    if backtest is None or backtest.empty:
+        st.caption(f"Method fixed by the scenario: {METHOD_LABELS.get(ctx.projection.method)}.")
+    else:
+        summary = summarise_backtest(backtest)
+        summary.insert(1, "description", summary["method"].map(METHOD_LABELS))
+        st.caption(
+            "Each method is fitted on data up to an origin month and scored on the next 12 "
+            f"months; lower is better. In use: {METHOD_LABELS.get(ctx.projection.method)}."
+        )
+        show.table(summary, ctx, "backtest", "projection back-test")

@@ -1,0 +1,155 @@
+"""Exports: the scenario file, the Excel pack and a CSV of every table and chart."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pandas as pd
+import streamlit as st
+
+from app import model, show
+from app.context import Ctx
+from app.display import YEAR
+from app.pages.overview import ledger_frame, national_history
+from app.sidebar import scenario_toml, slug
+from simulator import engine, explain, export
+from simulator.assumptions import assumptions_register
+
+
+def excel_bytes(ctx: Ctx) -> bytes:
+    return export.excel_pack(
+        ctx.result, ctx.projection, assumptions=assumptions_register(ctx.scenario.projection)
+    )
+
+
+def tables(ctx: Ctx) -> dict[str, tuple[str, object]]:
+    """Every table the app shows, by file name: (description, frame or function)."""
+    r = ctx.result
+    councils = lambda: export.councils_frame(r)  # noqa: E731 - deferred until clicked
+    return {
+        "councils": ("councils: every output column", councils),
+        "summary": (
+            "headline summary",
+            lambda: pd.DataFrame(
+                [
+                    (k, json.dumps(v) if isinstance(v, dict) else v)
+                    for k, v in export.summary_dict(r, ctx.projection).items()
+                ],
+                columns=["measure", "value"],
+            ),
+        ),
+        "ledger": ("ledger", lambda: ledger_frame(r.summary)),
+        "by_region": ("totals by region", lambda: engine.breakdown(councils(), "region")),
+        "by_authority_type": (
+            "totals by authority type",
+            lambda: engine.breakdown(councils(), "authority_type"),
+        ),
+        "by_dtoc_quartile": (
+            "totals by DToC quartile",
+            lambda: engine.breakdown(councils(), "dtoc_quartile"),
+        ),
+        "national_path": ("national projection (fan chart)", lambda: ctx.projection.national_path),
+        "national_history": ("national reported delayed beds a day", lambda: national_history(ctx)),
+        "projection_councils": (
+            "projection per council, month and attribution",
+            lambda: export.projection_frame(r, ctx.projection),
+        ),
+        "monte_carlo": (
+            "Monte Carlo draws of beds freed",
+            lambda: pd.DataFrame({"beds_freed_per_day": ctx.projection.national_draws}),
+        ),
+        "tornado": ("tornado (one-at-a-time sensitivities)", lambda: model.tornado(r)),
+        "near_the_line": (
+            "councils within 2 beds a day of the line",
+            lambda: explain.near_the_line(r, beds=2.0),
+        ),
+        "compare_status_quo": (
+            "this scenario against the status quo",
+            lambda: export.compare_frame([r, model.status_quo()]),
+        ),
+        "known_figures": (
+            "published figures beside the reconstruction",
+            lambda: ctx.data.known_figures,
+        ),
+        "assumptions": (
+            "assumptions register",
+            lambda: assumptions_register(ctx.scenario.projection),
+        ),
+        "parameters": ("scenario parameters", lambda: export.parameters_frame(r)),
+        "methods": ("methods", lambda: export.methods_frame(r)),
+        "caveats": ("caveats", lambda: pd.DataFrame({"caveat": export.CAVEATS})),
+    }
+
+
+def all_csvs(ctx: Ctx) -> bytes:
+    """Every CSV and the scenario file in one zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (what, frame) in tables(ctx).items():
+            table = frame() if callable(frame) else frame
+            archive.writestr(f"{name}.csv", show.csv_text(ctx.shown(table), ctx, what))
+        archive.writestr("scenario.toml", scenario_toml(ctx.scenario, ctx.data.data_hash))
+    return buffer.getvalue()
+
+
+def render(ctx: Ctx) -> None:
+    if ctx.result.summary["allocation_status"] != "official":
+        st.caption(
+            "Every export says that allocations are reconstructed: the Excel pack's "
+            "Caveats sheet, and the first lines of each CSV."
+        )
+    st.markdown(f"#### {ctx.scenario.name}: {YEAR}")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.download_button(
+            "Excel pack (.xlsx)",
+            data=lambda: excel_bytes(ctx),
+            file_name=f"{slug(ctx.scenario.name)}-report.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="excel_pack",
+            on_click="ignore",
+            type="primary",
+            icon=":material/table_view:",
+        )
+        st.caption(
+            "Every table, caveats, methods, parameters, the scenario, data provenance, "
+            "allocation checks, the projection and the assumptions register: the same "
+            "pack as `ibcf run`."
+        )
+    with c2:
+        st.download_button(
+            "Scenario file (.toml)",
+            data=scenario_toml(ctx.scenario, ctx.data.data_hash),
+            file_name=f"{slug(ctx.scenario.name)}.toml",
+            mime="application/toml",
+            key="export_toml",
+            on_click="ignore",
+            icon=":material/description:",
+        )
+        st.caption(
+            "Stamped with the model version and data hash; rerun it with "
+            "`ibcf run FILE` or upload it in the sidebar."
+        )
+    st.markdown("#### CSV files")
+    st.download_button(
+        "All CSV files and the scenario (.zip)",
+        data=lambda: all_csvs(ctx),
+        file_name=f"{slug(ctx.scenario.name)}-csv.zip",
+        mime="application/zip",
+        key="export_zip",
+        on_click="ignore",
+        icon=":material/folder_zip:",
+    )
+    st.caption(
+        "Each CSV starts with two lines beginning `#` giving the scenario, year, data "
+        "hash, model version and allocation status (pandas: `read_csv(path, "
+        "comment='#')`)."
+    )
+    items = list(tables(ctx).items())
+    cols = st.columns(3)
+    for k, (name, (what, frame)) in enumerate(items):
+        with cols[k % 3]:
+            show.csv_button(frame, ctx, name, what, label=f"{name}.csv", key=f"export_{name}")  # type: ignore[arg-type]
+            st.caption(what)

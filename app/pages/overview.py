@@ -1,0 +1,210 @@
+"""Overview: the headline numbers first, the option in plain English, the ledger and
+the national projection against the ambition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import charts, show
+from app.context import Ctx
+from app.display import YEAR, beds, beds_range, gbp, gbp_exact, month_name, pct
+from simulator import explain
+from simulator.projection import METHOD_LABELS, ProjectionResult
+
+# Metric labels (tests look the numbers up by these).
+SELECTED = "Councils selected"
+CONDITIONED = f"Conditioned, {YEAR}"
+WITHHELD = f"Withheld, {YEAR}"
+REDISTRIBUTED = f"Redistributed, {YEAR}"
+BEDS = "Beds freed a day (P50)"
+NHS_VALUE = f"NHS value, {YEAR}"
+AMBITION = "Chance national ambition is met"
+
+
+def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> dict[str, str]:
+    """The headline numbers as shown, from the model's summary and projection."""
+    out = {
+        SELECTED: f"{summary['councils_selected']} of 152",
+        CONDITIONED: gbp(float(summary["total_conditioned"])),
+        WITHHELD: gbp(float(summary["total_withheld"])),
+        REDISTRIBUTED: gbp(float(summary["total_received"])),
+    }
+    if proj is not None:
+        out[BEDS] = beds(proj.beds_freed["p50"])
+        out[NHS_VALUE] = gbp(proj.nhs_value_gbp)
+        out[AMBITION] = pct(proj.probability_ambition_met)
+    return out
+
+
+def ledger_frame(summary: dict[str, Any]) -> pd.DataFrame:
+    """The ledger's steps for the waterfall (amounts straight from the summary)."""
+    base = int(summary["total_baseline"])
+    withheld = int(summary["total_withheld"])
+    received = int(summary["total_received"])
+    retained = int(summary["total_retained"])
+    final = int(summary["total_final"])
+    return pd.DataFrame(
+        [
+            (f"Published {YEAR} allocations", base, "absolute"),
+            ("Withheld from councils", -withheld, "relative"),
+            ("Redistributed to councils", received, "relative"),
+            ("Final allocations to councils", final, "total"),
+            ("Retained by the centre", retained, "relative"),
+            ("Accounted for", final + retained, "total"),
+        ],
+        columns=["step", "amount_gbp", "measure"],
+    )
+
+
+def ledger_flows(table: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame:
+    """Flows for the Sankey: published allocations to councils not selected, selected
+    councils' untouched money, conditioned and withheld; withheld to redistributed and
+    retained. Amounts come from the results table and summary; zero flows are dropped."""
+    published = f"Published {YEAR} iBCF"
+    selected = table["selected"].to_numpy()
+    conditioned = int(summary["total_conditioned"])
+    withheld = int(summary["total_withheld"])
+    rows = [
+        (published, "Councils not selected", int(table.loc[~selected, "allocation_total"].sum())),
+        (
+            published,
+            "Selected councils, not conditioned",
+            int(table.loc[selected, "allocation_total"].sum()) - conditioned - withheld,
+        ),
+        (published, "Conditioned (stays with councils)", conditioned),
+        (published, "Withheld", withheld),
+        ("Withheld", "Redistributed to councils", int(summary["total_received"])),
+        ("Withheld", "Retained by the centre", int(summary["total_retained"])),
+    ]
+    frame = pd.DataFrame(rows, columns=["source", "target", "amount_gbp"])
+    return frame[frame["amount_gbp"] != 0].reset_index(drop=True)
+
+
+def national_history(ctx: Ctx, months: int = 24) -> pd.DataFrame:
+    """Reported delayed beds a day, summed over councils (the projection's basis)."""
+    beds_total = np.nansum(ctx.data.dtoc_beds[:, -months:, 3], axis=0)
+    return pd.DataFrame({"month": ctx.data.months[-months:], "beds": beds_total})
+
+
+def render(ctx: Ctx) -> None:
+    r = ctx.result
+    s = r.summary
+    p = r.scenario.projection
+    values = headline_values(s, None)
+    st.caption(
+        f"{YEAR} iBCF allocations (£, whole pounds); tests read NHS England DToC data to "
+        f"{month_name(str(s['data_month']))}; projection April 2018 to March 2019 "
+        f"({p.draws:,} draws, seed {p.seed})."
+    )
+    c = st.columns(4)
+    c[0].metric(
+        SELECTED,
+        values[SELECTED],
+        border=True,
+        help="Councils the scenario selects for conditions or reductions, of the 152 "
+        "with adult social care duties in 2017/18.",
+    )
+    c[1].metric(
+        CONDITIONED,
+        values[CONDITIONED],
+        border=True,
+        help=f"Money that stays with the council but is ring-fenced for reducing "
+        f"delayed transfers: {gbp_exact(float(s['total_conditioned']))} in "
+        f"{s['councils_conditioned']} councils.",
+    )
+    c[2].metric(
+        WITHHELD,
+        values[WITHHELD],
+        border=True,
+        help=f"Money withheld from councils' {YEAR} allocations: "
+        f"{gbp_exact(float(s['total_withheld']))} from "
+        f"{s['councils_reduced']} councils.",
+    )
+    c[3].metric(
+        REDISTRIBUTED,
+        values[REDISTRIBUTED],
+        border=True,
+        help=f"Withheld money passed to other councils: "
+        f"{gbp_exact(float(s['total_received']))} to "
+        f"{s['councils_receiving']} councils; "
+        f"{gbp_exact(float(s['total_retained']))} retained by the centre.",
+    )
+    # The money is drawn before the Monte Carlo runs, so it updates first.
+    proj = ctx.projection
+    values = headline_values(s, proj)
+    c = st.columns(3)
+    c[0].metric(
+        BEDS,
+        values[BEDS],
+        border=True,
+        help="Average delayed beds a day freed in 2018/19 (all organisations, summed "
+        "over councils) against the no-change baseline; P50 of the Monte Carlo. "
+        f"Range: {beds_range(**proj.beds_freed)}.",
+    )
+    c[0].caption(
+        f"P10–P90: {beds(proj.beds_freed['p10'])} to {beds(proj.beds_freed['p90'])} beds a day"
+    )
+    c[1].metric(
+        NHS_VALUE,
+        values[NHS_VALUE],
+        border=True,
+        help=f"Delayed bed days avoided in 2018/19 "
+        f"({proj.delayed_days_avoided:,.0f}) valued at "
+        f"£{r.scenario.projection.excess_bed_day_cost_gbp:,.0f} a day (NHS reference "
+        "costs 2016/17 excess bed day).",
+    )
+    c[1].caption(f"{proj.delayed_days_avoided:,.0f} delayed bed days avoided")
+    c[2].metric(
+        AMBITION,
+        values[AMBITION],
+        border=True,
+        help="Share of Monte Carlo draws in which national delayed beds a day meet "
+        f"the ambition of {r.scenario.projection.ambition_rate_per_100k:g} per 100,000 "
+        f"adults 18+ ({proj.ambition_beds:,.0f} beds a day), measured as the "
+        f"{proj.ambition_basis.replace('_', ' ')}.",
+    )
+    c[2].caption(
+        f"Ambition: {proj.ambition_beds:,.0f} delayed beds a day "
+        f"({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
+    )
+
+    st.markdown("#### The option in plain English")
+    with st.container(border=True):
+        st.markdown(explain.option_summary(r))
+
+    left, right = st.columns(2)
+    with left:
+        flows = ledger_flows(r.table, s)
+        show.chart(charts.ledger_sankey(flows), flows, ctx, "ledger", "ledger flows")
+        balanced = "balances" if s["ledger_balanced"] else "DOES NOT BALANCE"
+        st.caption(
+            f"Withheld {gbp_exact(float(s['total_withheld']))} = redistributed "
+            f"{gbp_exact(float(s['total_received']))} + retained "
+            f"{gbp_exact(float(s['total_retained']))}: the ledger {balanced}. Conditioned "
+            f"money ({gbp(float(s['total_conditioned']))}) stays with councils."
+        )
+    with right:
+        history = national_history(ctx)
+        path = proj.national_path
+        frame = pd.concat(
+            [history.assign(series="reported"), path.assign(series="projected")],
+            ignore_index=True,
+        )
+        show.chart(
+            charts.fan_chart(history, path),
+            frame,
+            ctx,
+            "national_path",
+            "national delayed beds a day",
+        )
+        st.caption(
+            "Reported: NHS England DToC (revised), average delayed beds a day summed over "
+            "councils. Projection: baseline forecast "
+            f"({METHOD_LABELS.get(proj.method, proj.method).lower()}, chosen "
+            f"{'by back-test' if p.method == 'auto' else 'in the scenario'}) plus the "
+            "scenario's funding response; see Sensitivity for the assumptions that matter most."
+        )

@@ -1,0 +1,122 @@
+"""Sensitivity: which assumptions move the projection, the Monte Carlo spread, and the
+councils near the line whose status flips with a small change or another month of data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, edit, model, show
+from app.context import Ctx
+from app.display import YEAR, beds
+from app.widgets import LABELS
+from simulator import explain
+from simulator.errors import ScenarioError
+
+NEAR_BEDS = "near_beds"
+SHIFT = "month_shift"
+
+
+def tornado_frame(ctx: Ctx) -> pd.DataFrame:
+    table = model.tornado(ctx.result).copy()
+    table.insert(0, "label", [LABELS.get(p, p) for p in table["parameter"]])
+    return table
+
+
+def month_flips(ctx: Ctx, k: int) -> pd.DataFrame | None:
+    """Councils whose selection differs when every window moves by ``k`` months."""
+    try:
+        moved = edit.shift_test_months(ctx.scenario, k, model.context())
+    except ScenarioError:
+        return None
+    other = model.evaluate(moved).table
+    now = ctx.result.table
+    flips = now["selected"].to_numpy() != other["selected"].to_numpy()
+    return pd.DataFrame(
+        {
+            "gss_code": now["gss_code"],
+            "council": now["council"],
+            "selected now": now["selected"],
+            f"selected with months {k:+d}": other["selected"],
+            "change now £": now["change"],
+            f"change with months {k:+d} £": other["change"],
+        }
+    )[flips]
+
+
+def render(ctx: Ctx) -> None:
+    proj = ctx.projection
+    left, right = st.columns(2)
+    with left:
+        table = tornado_frame(ctx)
+        base = float(table["beds_freed_base"].iloc[0]) if len(table) else 0.0
+        show.chart(charts.tornado(table, base), table, ctx, "tornado", "tornado")
+        st.caption(
+            f"Central projection (no Monte Carlo): {beds(base, 1)} beds a day freed. Each bar "
+            "sets one assumption to its low or high value (P10 and P90 of its distribution), "
+            "the others held at the scenario's values."
+        )
+    with right:
+        if proj.draws and len(proj.national_draws):
+            draws = pd.Series(proj.national_draws, name="beds_freed_per_day")
+            show.chart(
+                charts.histogram(
+                    draws,
+                    proj.beds_freed["p10"],
+                    proj.beds_freed["p50"],
+                    proj.beds_freed["p90"],
+                    f"Beds freed a day, {YEAR} average",
+                ),
+                draws.to_frame(),
+                ctx,
+                "monte_carlo",
+                "Monte Carlo draws of beds freed",
+            )
+            st.caption(
+                f"{proj.draws:,} draws, seed {proj.seed}: the same seed gives the same numbers. "
+                f"Chance that national delays meet the ambition: "
+                f"{100 * proj.probability_ambition_met:.1f}%."
+            )
+        else:
+            st.info("The scenario has no Monte Carlo draws (projection draws = 0).")
+
+    st.markdown("#### Councils near the line")
+    c1, c2 = st.columns([2, 3])
+    limit = c1.slider(
+        "Within (delayed beds a day)",
+        min_value=0.5,
+        max_value=20.0,
+        value=2.0,
+        step=0.5,
+        key=NEAR_BEDS,
+        help="Councils whose selection would flip with a change of at most this many delayed "
+        "beds a day, tests taken one at a time.",
+    )
+    near = explain.near_the_line(ctx.result, beds=limit)
+    c2.caption(
+        f"{len(near)} councils would change status with a change of {limit:g} delayed beds a "
+        "day or less. Selected councils: the fall that would clear them; others: the rise "
+        "that would select them. Composite scores and manual lists are not covered."
+    )
+    show.table(near, ctx, "near_the_line", "councils near the line", height=300)
+
+    st.markdown("#### Another month of data")
+    k = st.segmented_control(
+        "Move every window the scenario reads by",
+        [-2, -1, 1, 2],
+        default=1,
+        key=SHIFT,
+        format_func=lambda v: f"{v:+d} month" + ("s" if abs(v) > 1 else ""),
+    )
+    if k is None:
+        return
+    flips = month_flips(ctx, int(k))
+    if flips is None:
+        st.info("The data do not cover the moved windows (DToC data run to March 2018).")
+    elif flips.empty:
+        st.success(f"No council changes status when the windows move by {int(k):+d} month(s).")
+    else:
+        st.caption(
+            f"{len(flips)} councils change status when the windows move by {int(k):+d} month(s)."
+        )
+        show.table(flips, ctx, "month_flips", "councils that flip with another month")

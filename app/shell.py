@@ -1,0 +1,117 @@
+"""The page: header, sidebar, the chosen view and the link in the address bar.
+
+One run: the session's Scenario (already updated by any widget callback) -> the model
+(cached by content hash) -> the chosen view. Only the chosen view is computed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from app import link, model, sidebar, state
+from app.context import Ctx
+from app.display import YEAR
+from app.pages import breakdowns, compare, councils, data_page, exports, overview, sensitivity
+from app.show import RECONSTRUCTED_NOTE
+from simulator import MODEL_VERSION
+
+VIEWS = {
+    "Overview": overview.render,
+    "Councils": councils.render,
+    "Compare": compare.render,
+    "Sensitivity": sensitivity.render,
+    "Breakdowns": breakdowns.render,
+    "Data and assumptions": data_page.render,
+    "Exports": exports.render,
+}
+TIMING = "_last_run_seconds"
+
+BASE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+section[data-testid="stSidebar"] { width: 370px !important; min-width: 370px; }
+</style>
+"""
+WORKSHOP_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+[data-testid="stMetricValue"] { font-size: 3.2rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.1rem; }
+h1 { font-size: 2.6rem; }
+</style>
+"""
+
+
+def main() -> None:
+    started = time.perf_counter()
+    st.set_page_config(
+        page_title="iBCF allocation review simulator",
+        page_icon=":material/account_balance:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    data = model.dataset()
+    presets = model.presets()
+    state.init()
+    ctx = Ctx(
+        data=data,
+        presets=presets,
+        scenario=state.scenario(),
+        preset_slug=state.preset_slug(),
+        result=model.evaluate(state.scenario()),
+        workshop=state.workshop(),
+    )
+    if st.session_state.get(state.VIEW) not in VIEWS:
+        st.session_state[state.VIEW] = "Overview"
+    sync_url(ctx, st.session_state[state.VIEW])
+    sidebar.render(ctx)
+    st.html(BASE_CSS)
+    if ctx.workshop:
+        st.html(WORKSHOP_CSS)
+
+    st.title("iBCF allocation review simulator")
+    st.markdown(
+        f"**{ctx.scenario.name}**: {YEAR} improved Better Care Fund allocations of 152 councils, "
+        "reviewed by delayed transfers of care."
+    )
+    if ctx.result.summary["allocation_status"] != "official":
+        st.warning(RECONSTRUCTED_NOTE, icon=":material/warning:")
+    for kind, text in st.session_state.get(state.LINK_NOTES, []):
+        (st.error if kind == "error" else st.warning)(text, icon=":material/link:")
+    for kind, lines in state.take_flash():
+        getattr(st, kind)("\n\n".join(lines))
+
+    view = (
+        st.segmented_control(
+            "View", list(VIEWS), key=state.VIEW, label_visibility="collapsed", required=True
+        )
+        or "Overview"
+    )
+    VIEWS[view](ctx)
+
+    elapsed = time.perf_counter() - started
+    st.session_state[TIMING] = elapsed
+    st.caption(
+        f"Model {MODEL_VERSION}; data {data.data_hash}; scenario {ctx.scenario.content_hash()}. "
+        f"Drawn in {elapsed:.2f} s."
+    )
+
+
+def sync_url(ctx: Ctx, view: str) -> None:
+    """Keep the address bar a link to this view (only when something changed)."""
+    extra = {}
+    if view != "Overview":
+        extra[link.VIEW] = view
+    if ctx.workshop:
+        extra[link.WORKSHOP] = "1"
+    council = st.session_state.get(state.COUNCIL)
+    if view == "Councils" and council:
+        extra[link.COUNCIL] = council
+    preset = ctx.presets[ctx.preset_slug]
+    params = link.link_params(ctx.preset_slug, preset, ctx.scenario, ctx.data.data_hash, extra)
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != params:
+        st.query_params.from_dict(params)

@@ -1,0 +1,538 @@
+"""The sidebar: choose, edit, upload, download and share a scenario.
+
+Groups follow the scenario file: selection, consequences, redistribution,
+projection assumptions, the expectations rule and the scenario's own details.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from app import edit, link, model, state
+from app import widgets as w
+from app.context import Ctx
+from simulator.data import YEAR
+from simulator.expectations import ExpectationRule
+from simulator.projection import ProjectionParams
+from simulator.scenario import (
+    MAX_SCENARIO_BYTES,
+    Composite,
+    Consequences,
+    Exemption,
+    GapTest,
+    ManualEntry,
+    RateTest,
+    Redistribution,
+    Release,
+    Scenario,
+    Selection,
+    TrendTest,
+    Window,
+)
+
+TEST_MODELS = {"rate": RateTest, "gap": GapTest, "trend": TrendTest}
+EDIT_TEST = "edit_test"
+NEW_TEST_KIND = "new_test_kind"
+MANUAL_REASON = "Chosen by hand in the app"
+EXEMPTION_DEFAULT = {
+    "attribution": "social_care",
+    "baseline": {"end": "2017-07"},
+    "check": {"end": "2017-09"},
+    "min_improvement_pct": 10.0,
+}
+RELEASE_DEFAULT = {"attribution": "social_care", "window": {"end": "2018-01"}}
+
+
+def slug(name: str) -> str:
+    """A file name from a scenario name.
+
+    >>> slug("October 2017 letter (edited)")
+    'october-2017-letter-edited'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "scenario"
+
+
+def scenario_toml(scenario: Scenario, data_hash: str) -> str:
+    """The file the download button gives: stamped with model version and data hash."""
+    return scenario.stamped(data_hash).to_toml()
+
+
+# ---------------------------------------------------------------------- callbacks
+def _preset_changed() -> None:
+    chosen = st.session_state[state.PRESET_SELECT]
+    state.replace(model.presets()[chosen], chosen)
+
+
+def _reset() -> None:
+    current = state.preset_slug()
+    state.replace(model.presets()[current], current)
+    st.session_state.pop(state.UPLOAD_ERRORS, None)
+
+
+def _uploaded() -> None:
+    upload = st.session_state.get(state.UPLOAD)
+    if upload is None:
+        st.session_state[state.UPLOAD_ERRORS] = []
+        return
+    handle_upload(upload.name, upload.getvalue())
+
+
+def handle_upload(name: str, raw: bytes) -> bool:
+    """Validate an uploaded file; swap it in, or keep the scenario and list the errors."""
+    data = model.dataset()
+    scenario, errors, warnings = edit.read_scenario_file(name, raw, model.context(), data.data_hash)
+    if scenario is None:
+        st.session_state[state.UPLOAD_ERRORS] = errors
+        return False
+    st.session_state[state.UPLOAD_ERRORS] = []
+    state.replace(scenario, link.closest_preset(scenario, model.presets()))
+    state.flash("success", f"Loaded {scenario.name} from {name}.")
+    if warnings:
+        state.flash("warning", warnings)
+    return True
+
+
+def _graduation_changed() -> None:
+    value = st.session_state[w.key("consequences.graduation")]
+    changes: dict[str, Any] = {"consequences.graduation": value}
+    scen = state.scenario()
+    if value == "margin" and scen.consequences.margin_test is None and scen.selection.tests:
+        ids = [t.id for t in scen.selection.criteria] or [t.id for t in scen.selection.tests]
+        changes["consequences.margin_test"] = ids[0]
+    state.apply(changes)
+
+
+def _add_test() -> None:
+    kind = st.session_state.get(NEW_TEST_KIND, "rate")
+    if state.apply_scenario(lambda s: edit.add_test(s, kind, model.context()), structural=True):
+        st.session_state[EDIT_TEST] = len(state.scenario().selection.tests) - 1
+
+
+def _remove_test(index: int) -> None:
+    if state.apply_scenario(lambda s: edit.remove_test(s, index, model.context()), structural=True):
+        st.session_state[EDIT_TEST] = 0
+
+
+def _screen_changed(test_id: str, widget_key: str) -> None:
+    on = bool(st.session_state[widget_key])
+    state.apply_scenario(lambda s: edit.set_screen(s, test_id, on, model.context()))
+
+
+def _manual_changed(which: str, widget_key: str) -> None:
+    codes = st.session_state[widget_key]
+    existing = {e.gss_code: e.reason for e in getattr(state.scenario().selection, which)}
+    entries = [{"gss_code": c, "reason": existing.get(c, MANUAL_REASON)} for c in codes]
+    state.apply({f"selection.{which}": entries})
+
+
+# ---------------------------------------------------------------------- layout
+def render(ctx: Ctx) -> None:
+    scen = state.scenario()
+    data = edit.as_dict(scen)
+    locked = ctx.workshop
+    with st.sidebar:
+        st.toggle(
+            "Workshop mode",
+            key=state.WORKSHOP,
+            help="For presenting: larger type, shipped scenarios locked (only the two "
+            "shares can move), council names replaced by 'Council A', 'Council B'..., "
+            "one-click reset.",
+        )
+        st.selectbox(
+            "Scenario",
+            list(ctx.presets),
+            key=state.PRESET_SELECT,
+            format_func=lambda s: ctx.presets[s].name,
+            on_change=_preset_changed,
+            help="A shipped scenario (scenarios/*.toml). The status quo is the published "
+            f"{YEAR} allocations with no review.",
+        )
+        edited = edit.as_dict(scen) != edit.as_dict(ctx.presets[state.preset_slug()])
+        st.caption(
+            f"Now showing **{scen.name}**" + (" (changed from the shipped file)" if edited else "")
+        )
+        st.button(
+            "Reset to the shipped scenario",
+            on_click=_reset,
+            type="primary" if locked else "secondary",
+            width="stretch",
+            help="Undo every change since the scenario was chosen or loaded.",
+        )
+        _files(ctx, scen, locked)
+        st.divider()
+        if locked:
+            st.markdown("**Presenter levers**")
+            w.field(Consequences, "condition_pct", "consequences.condition_pct", data)
+            w.field(Consequences, "reduction_pct", "consequences.reduction_pct", data)
+            st.caption("Other settings are locked in workshop mode.")
+        with st.expander("Selection: who is reviewed", expanded=False):
+            _selection(ctx, scen, data, locked)
+        with st.expander("Consequences: conditions and reductions", expanded=not locked):
+            _consequences(scen, data, locked)
+        with st.expander("Redistribution of withheld money"):
+            _redistribution(ctx, scen, data, locked)
+        with st.expander(f"Projection assumptions ({YEAR})"):
+            _projection(data, locked)
+        with st.expander("Expectations: September 2017 (reconstruction rule)"):
+            _expectations(data, locked)
+        with st.expander("Scenario details"):
+            _details(data, locked)
+
+
+def _files(ctx: Ctx, scen: Scenario, locked: bool) -> None:
+    st.download_button(
+        "Download scenario (.toml)",
+        data=scenario_toml(scen, ctx.data.data_hash),
+        file_name=f"{slug(scen.name)}.toml",
+        mime="application/toml",
+        width="stretch",
+        help="The scenario file, stamped with the model version and the data hash, to "
+        "rerun with `ibcf run` or upload here later.",
+    )
+    if not locked:
+        st.file_uploader(
+            "Upload a scenario (.toml)",
+            type=["toml"],
+            key=state.UPLOAD,
+            on_change=_uploaded,
+            max_upload_size=1,
+            help=f"A scenario file of at most {MAX_SCENARIO_BYTES // 1024} KB. It is checked "
+            "strictly; a file with errors is not applied and the errors are listed.",
+        )
+        errors = st.session_state.get(state.UPLOAD_ERRORS) or []
+        if errors:
+            st.error(
+                "The file was not loaded; the current scenario is unchanged.\n\n"
+                + "\n".join(f"- {e}" for e in errors)
+            )
+    with st.expander("Shareable link"):
+        st.caption(
+            "The address bar always holds a link to this view: the shipped scenario plus "
+            "the changes made to it, the data hash and the model version."
+        )
+        st.code(share_url(), language=None, wrap_lines=True)
+
+
+def share_url() -> str:
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    return f"{base}?{query}"
+
+
+def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> None:
+    months = ctx.data.months
+    tests = scen.selection.tests
+    if tests:
+        rows = [
+            {
+                "test": t.label or t.id,
+                "kind": t.kind,
+                "role": "screen" if t.id in scen.selection.screen else "criterion",
+            }
+            for t in tests
+        ]
+        st.dataframe(rows, hide_index=True, width="stretch")
+        if st.session_state.get(EDIT_TEST, 0) >= len(tests):
+            st.session_state[EDIT_TEST] = 0
+        index = st.selectbox(
+            "Edit test",
+            list(range(len(tests))),
+            key=EDIT_TEST,
+            format_func=lambda i: f"{i + 1}. {tests[i].label or tests[i].id}",
+        )
+        _test(ctx, scen, data, index, months, locked)
+    else:
+        st.caption("No tests: no council is selected on DToC grounds.")
+    c1, c2 = st.columns([3, 2])
+    c1.selectbox(
+        "New test",
+        ["rate", "gap", "trend"],
+        key=NEW_TEST_KIND,
+        format_func={
+            "rate": "Rate per 100,000 adults",
+            "gap": "Gap to expectation",
+            "trend": "Trend between two windows",
+        }.get,
+        disabled=locked,
+    )
+    c2.button("Add test", on_click=_add_test, disabled=locked, width="stretch")
+
+    st.markdown("**Combining the tests**")
+    w.field(Selection, "combine", "selection.combine", data, disabled=locked)
+    if scen.selection.combine == "at_least":
+        w.field(Selection, "at_least", "selection.at_least", data, disabled=locked)
+    if scen.selection.combine == "composite":
+        w.field(Composite, "method", "selection.composite.method", data, disabled=locked)
+        w.field(Composite, "select", "selection.composite.select", data, disabled=locked)
+        if scen.selection.composite.select == "worst_n":
+            w.field(
+                Composite,
+                "n",
+                "selection.composite.n",
+                data,
+                disabled=locked,
+                label="Worst N councils",
+            )
+        else:
+            w.field(
+                Composite, "quantile_pct", "selection.composite.quantile_pct", data, disabled=locked
+            )
+        for t in scen.selection.criteria:
+            path = f"selection.composite.weights.{t.id}"
+            wkey = w.key(path)
+            if wkey not in st.session_state:
+                st.session_state[wkey] = float(scen.selection.composite.weights.get(t.id, 1.0))
+            state.register(wkey, lambda d, p=path: float(edit.get_path(d, p) or 1.0))
+            st.number_input(
+                f"Weight of {t.label or t.id}",
+                min_value=0.0,
+                max_value=100.0,
+                step=0.5,
+                key=wkey,
+                disabled=locked,
+                on_change=lambda p=path, k=wkey: state.apply({p: st.session_state[k]}),
+                help="Relative weight in the composite score (default 1).",
+            )
+    st.markdown("**Exemption for improvement**")
+    if w.section_toggle(
+        "selection.exemption",
+        "Exempt selected councils that improved",
+        data,
+        EXEMPTION_DEFAULT,
+        disabled=locked,
+        hint="October 2017 letter: councils showing significant improvement in the "
+        "September data would be considered for exemption.",
+    ):
+        w.field(Exemption, "attribution", "selection.exemption.attribution", data, disabled=locked)
+        w.window("selection.exemption.baseline", "From", data, months, disabled=locked)
+        w.window("selection.exemption.check", "To", data, months, disabled=locked)
+        w.field(
+            Exemption,
+            "min_improvement_pct",
+            "selection.exemption.min_improvement_pct",
+            data,
+            disabled=locked,
+        )
+    st.markdown("**Councils added or removed by hand**")
+    for which, text in (("include", "Always select"), ("exclude", "Never select")):
+        wkey = w.key(f"selection.{which}")
+        if wkey not in st.session_state:
+            st.session_state[wkey] = [e.gss_code for e in getattr(scen.selection, which)]
+        state.register(
+            wkey,
+            lambda d, wh=which: [e["gss_code"] for e in edit.get_path(d, f"selection.{wh}") or []],
+        )
+        st.multiselect(
+            text,
+            ctx.council_codes(),
+            key=wkey,
+            format_func=ctx.name,
+            disabled=locked,
+            on_change=_manual_changed,
+            args=(which, wkey),
+            help=ManualEntry.model_fields["reason"].description
+            or "Each entry carries a reason in the scenario file.",
+        )
+
+
+def _test(
+    ctx: Ctx, scen: Scenario, data: dict[str, Any], i: int, months: list[str], locked: bool
+) -> None:
+    test = scen.selection.tests[i]
+    model_cls = TEST_MODELS[test.kind]
+    base = f"selection.tests.{i}"
+    with st.container(border=True):
+        w.field(model_cls, "label", f"{base}.label", data, disabled=locked, label="Label")
+        screen_key = w.key(f"screen#{test.id}")
+        if screen_key not in st.session_state:
+            st.session_state[screen_key] = test.id in scen.selection.screen
+        state.register(
+            screen_key, lambda d, tid=test.id: tid in (edit.get_path(d, "selection.screen") or [])
+        )
+        st.toggle(
+            "Screening test",
+            key=screen_key,
+            disabled=locked,
+            on_change=_screen_changed,
+            args=(test.id, screen_key),
+            help="A council must fail every screening test to be considered at all (as the "
+            "October 2017 letter scoped the December 2017 tests).",
+        )
+        w.field(model_cls, "attribution", f"{base}.attribution", data, disabled=locked)
+        w.field(model_cls, "mode", f"{base}.mode", data, disabled=locked)
+        if test.kind == "trend":
+            w.window(f"{base}.before", "Earlier window", data, months, disabled=locked)
+            w.window(f"{base}.after", "Later window", data, months, disabled=locked)
+        else:
+            w.window(f"{base}.window", "Window", data, months, disabled=locked)
+        if isinstance(test, RateTest) and test.mode == "worst_n":
+            w.field(RateTest, "n", f"{base}.n", data, disabled=locked)
+        if isinstance(test, RateTest) and test.mode == "above_threshold":
+            w.field(RateTest, "threshold", f"{base}.threshold", data, disabled=locked)
+        if isinstance(test, GapTest) and test.mode == "above_expectation":
+            w.field(GapTest, "tolerance_pct", f"{base}.tolerance_pct", data, disabled=locked)
+        if isinstance(test, TrendTest) and test.mode == "not_improved":
+            w.field(
+                TrendTest,
+                "min_improvement_pct",
+                f"{base}.min_improvement_pct",
+                data,
+                disabled=locked,
+            )
+        st.button(
+            "Remove this test",
+            key=f"remove_test_{i}",
+            on_click=_remove_test,
+            args=(i,),
+            disabled=locked,
+        )
+
+
+def _consequences(scen: Scenario, data: dict[str, Any], locked: bool) -> None:
+    c = "consequences"
+    w.field(Consequences, "base", f"{c}.base", data, disabled=locked, fmt=w.BASE_LABELS.get)
+    if not locked:
+        w.field(Consequences, "condition_pct", f"{c}.condition_pct", data)
+        w.field(Consequences, "reduction_pct", f"{c}.reduction_pct", data)
+    gkey = w.key(f"{c}.graduation")
+    if gkey not in st.session_state:
+        st.session_state[gkey] = scen.consequences.graduation
+    state.register(gkey, lambda d: edit.get_path(d, "consequences.graduation"))
+    st.selectbox(
+        "Graduation",
+        ["flat", "tests_failed", "margin"],
+        key=gkey,
+        format_func=w.option_label,
+        on_change=_graduation_changed,
+        disabled=locked,
+        help="Flat: every selected council gets the full share. By tests failed: in "
+        "proportion to the share of tests failed. By margin: rising linearly with how far "
+        "a council is past one test's line. Source: assumption.",
+    )
+    if scen.consequences.graduation == "margin":
+        ids = [t.id for t in scen.selection.tests]
+        w.field(
+            Consequences,
+            "margin_test",
+            f"{c}.margin_test",
+            data,
+            options=ids,
+            fmt=lambda i: i,
+            disabled=locked,
+            label="Graduate by the margin on test",
+        )
+        w.field(Consequences, "margin_from", f"{c}.margin_from", data, disabled=locked)
+        w.field(Consequences, "margin_to", f"{c}.margin_to", data, disabled=locked)
+    w.field(Consequences, "cap_pct", f"{c}.cap_pct", data, disabled=locked)
+    w.field(
+        Consequences,
+        "cap_gbp",
+        f"{c}.cap_gbp",
+        data,
+        disabled=locked,
+        optional_default=1_000_000,
+        label=f"Cap per council (£, {YEAR})",
+    )
+    w.field(Consequences, "floor_pct", f"{c}.floor_pct", data, disabled=locked)
+    if w.section_toggle(
+        f"{c}.release",
+        "Release conditions for councils that reach a trigger",
+        data,
+        RELEASE_DEFAULT,
+        disabled=locked,
+        hint="Early 2018: councils that improved were told a reduction was no longer likely.",
+    ):
+        w.field(Release, "attribution", f"{c}.release.attribution", data, disabled=locked)
+        w.field(Release, "rule", f"{c}.release.rule", data, disabled=locked)
+        w.window(
+            f"{c}.release.window",
+            "Trigger",
+            data,
+            model.dataset().months,
+            disabled=locked,
+            default_end="2018-01",
+        )
+        if scen.consequences.release is not None and scen.consequences.release.rule == (
+            "below_rate"
+        ):
+            w.field(Release, "rate", f"{c}.release.rate", data, disabled=locked)
+
+
+def _redistribution(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> None:
+    r = "redistribution"
+    w.field(Redistribution, "rule", f"{r}.rule", data, disabled=locked)
+    rule = scen.redistribution.rule
+    if rule in ("best_quartile", "met_expectation", "improvers"):
+        w.field(Redistribution, "attribution", f"{r}.attribution", data, disabled=locked)
+        w.window(f"{r}.window", "Performance window", data, ctx.data.months, disabled=locked)
+    if rule == "improvers":
+        w.window(
+            f"{r}.before",
+            "Improvement from",
+            data,
+            ctx.data.months,
+            disabled=locked,
+            default_end=Window(end="2017-02").end,
+        )
+    if rule != "retain":
+        w.field(
+            Redistribution,
+            "gain_cap_pct",
+            f"{r}.gain_cap_pct",
+            data,
+            disabled=locked,
+            optional_default=10.0,
+            label="Cap on gains (% of base)",
+        )
+    st.caption(
+        "All withheld money stays in local government unless the rule retains it "
+        "centrally; the ledger balances to the pound."
+    )
+
+
+def _projection(data: dict[str, Any], locked: bool) -> None:
+    for name in ProjectionParams.model_fields:
+        w.field(ProjectionParams, name, f"projection.{name}", data, disabled=locked)
+    st.caption(
+        "Fewer draws redraw faster; the P10–P90 ranges and the probability of "
+        "meeting the ambition use the scenario's draws and seed."
+    )
+
+
+def _expectations(data: dict[str, Any], locked: bool) -> None:
+    st.caption(
+        "The official September 2017 expectations table was not available: "
+        "expectations are reconstructed by this rule and labelled so."
+    )
+    for name in ExpectationRule.model_fields:
+        w.field(ExpectationRule, name, f"expectations.{name}", data, disabled=locked)
+
+
+def _details(data: dict[str, Any], locked: bool) -> None:
+    for name in ("name", "author"):
+        w.field(Scenario, name, name, data, disabled=locked, label=name.capitalize())
+    dkey = w.key("date")
+    if dkey not in st.session_state:
+        st.session_state[dkey] = data.get("date", "")
+    state.register(dkey, lambda d: d.get("date", ""))
+    st.text_input(
+        "Date (YYYY-MM-DD)",
+        key=dkey,
+        disabled=locked,
+        on_change=lambda: state.apply({"date": st.session_state[dkey].strip() or None}),
+    )
+    for name in ("description", "notes"):
+        wkey = w.key(name)
+        if wkey not in st.session_state:
+            st.session_state[wkey] = data.get(name, "")
+        state.register(wkey, lambda d, n=name: d.get(n, ""))
+        st.text_area(
+            name.capitalize(),
+            key=wkey,
+            disabled=locked,
+            on_change=lambda n=name, k=wkey: state.apply({n: st.session_state[k]}),
+        )

@@ -1,0 +1,159 @@
+"""Session state: the one Scenario each browser session holds, and how it changes.
+
+Flow: widget -> callback -> :func:`apply` (validated edit) -> ``session_state``'s
+Scenario -> model -> views. Widgets never hold the truth; after every change
+:func:`sync_widgets` writes the scenario's values back into the widgets, so a value
+the model rejected snaps back and side effects (the "(edited)" name) show at once.
+
+Everything lives in ``st.session_state`` (one per browser session); nothing mutable
+is kept at module level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from app import edit, link, model
+from simulator.errors import ScenarioError
+from simulator.scenario import Scenario
+
+SCENARIO = "scenario"
+PRESET = "preset"
+PRESET_SELECT = "preset_select"
+FLASH = "flash"
+LINK_NOTES = "link_notes"
+UPLOAD_ERRORS = "upload_errors"
+UPLOAD = "upload"
+WORKSHOP = "workshop"
+VIEW = "view"
+COUNCIL = "council_select"
+SAVED = "saved_scenarios"
+WIDGETS = "_widget_registry"
+DEFAULT_PRESET = "october-2017-letter"
+W = "w:"  # prefix of every widget key that mirrors a scenario field
+
+# A widget's "kind" says how its value maps to the scenario; readers turn the
+# scenario mapping into the widget's value (None: leave the widget as it is).
+Reader = Callable[[dict[str, Any]], Any]
+
+
+# ---------------------------------------------------------------------- access
+def scenario() -> Scenario:
+    return st.session_state[SCENARIO]  # type: ignore[no-any-return]
+
+
+def preset_slug() -> str:
+    return st.session_state[PRESET]  # type: ignore[no-any-return]
+
+
+def workshop() -> bool:
+    return bool(st.session_state.get(WORKSHOP, False))
+
+
+def flash(kind: str, lines: list[str] | str) -> None:
+    """Queue a message for the top of the page (shown once)."""
+    st.session_state.setdefault(FLASH, []).append(
+        (kind, [lines] if isinstance(lines, str) else list(lines))
+    )
+
+
+def take_flash() -> list[tuple[str, list[str]]]:
+    return st.session_state.pop(FLASH, [])  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------- start
+def init() -> None:
+    """First run of a session: the scenario comes from the link, else the default preset."""
+    ss = st.session_state
+    if SCENARIO in ss:
+        return
+    presets = model.presets()
+    data = model.dataset()
+    params = {k: st.query_params.get(k) for k in st.query_params}
+    notes: list[tuple[str, str]] = []
+    if link.PRESET in params:
+        slug, scen, warnings, errors = link.scenario_from_link(
+            params, presets, model.context(), data.data_hash
+        )
+        notes += [("warning", w) for w in warnings]
+        if errors:
+            notes.append(("error", "The link could not be applied:\n\n" + "\n\n".join(errors)))
+    else:
+        slug = DEFAULT_PRESET if DEFAULT_PRESET in presets else next(iter(presets))
+        scen = presets[slug]
+    ss[SCENARIO] = scen
+    ss[PRESET] = slug
+    ss[PRESET_SELECT] = slug
+    ss[LINK_NOTES] = notes
+    ss[WORKSHOP] = params.get(link.WORKSHOP) == "1"
+    view = params.get(link.VIEW)
+    if view:
+        ss[VIEW] = view
+    council = params.get(link.COUNCIL)
+    if council in set(data.codes):
+        ss[COUNCIL] = council
+
+
+# ---------------------------------------------------------------------- changes
+def replace(new: Scenario, slug: str | None = None) -> None:
+    """Swap in a whole scenario (preset, upload, reset): every widget starts afresh."""
+    st.session_state[SCENARIO] = new
+    if slug is not None:
+        st.session_state[PRESET] = slug
+        st.session_state[PRESET_SELECT] = slug
+    clear_widgets()
+
+
+def apply(changes: dict[str, Any]) -> bool:
+    """Apply ``path: value`` edits; on a validation error keep the scenario and say why."""
+    try:
+        new = edit.with_changes(scenario(), changes, model.context())
+    except ScenarioError as exc:
+        flash("error", ["That change was not applied:", *exc.problems])
+        sync_widgets()
+        return False
+    st.session_state[SCENARIO] = new
+    sync_widgets()
+    return True
+
+
+def apply_scenario(fn: Callable[[Scenario], Scenario], structural: bool = False) -> bool:
+    """Apply an edit given as a function of the scenario (add or remove a test)."""
+    try:
+        new = fn(scenario())
+    except ScenarioError as exc:
+        flash("error", ["That change was not applied:", *exc.problems])
+        sync_widgets()
+        return False
+    st.session_state[SCENARIO] = new
+    if structural:
+        clear_widgets()
+    else:
+        sync_widgets()
+    return True
+
+
+# ---------------------------------------------------------------------- widgets
+def register(key: str, reader: Reader) -> None:
+    st.session_state.setdefault(WIDGETS, {})[key] = reader
+
+
+def clear_widgets() -> None:
+    """Forget every scenario widget's value; each is re-created from the scenario."""
+    ss = st.session_state
+    for key in [k for k in ss if isinstance(k, str) and k.startswith(W)]:
+        del ss[key]
+    ss[WIDGETS] = {}
+
+
+def sync_widgets() -> None:
+    """Write the scenario's values into every known widget (inside callbacks only)."""
+    ss = st.session_state
+    data = edit.as_dict(scenario())
+    for key, reader in list(ss.get(WIDGETS, {}).items()):
+        value = reader(data)
+        if value is not None and key in ss and ss[key] != value:
+            ss[key] = value

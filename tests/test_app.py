@@ -1,0 +1,440 @@
+"""The Streamlit app, headless (``streamlit.testing.v1.AppTest``): every view, the
+widgets, shipped scenarios, uploads, the shareable link and workshop mode.
+
+Expected numbers always come from the model on the same scenario (``engine.evaluate``
+and ``engine.project_scenario``), formatted as the app formats them; nothing here is a
+hard-coded output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import edit, link
+from app.display import anonymous_names, gbp
+from app.pages.overview import (
+    AMBITION,
+    BEDS,
+    CONDITIONED,
+    NHS_VALUE,
+    REDISTRIBUTED,
+    SELECTED,
+    WITHHELD,
+    headline_values,
+)
+from app.sidebar import scenario_toml
+from simulator import MODEL_VERSION, engine, explain
+from simulator.data import Dataset
+from simulator.scenario import Scenario, data_context, load_scenario, parse_scenario
+
+APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+VIEWS = [
+    "Overview",
+    "Councils",
+    "Compare",
+    "Sensitivity",
+    "Breakdowns",
+    "Data and assumptions",
+    "Exports",
+]
+
+
+# ---------------------------------------------------------------------- helpers
+@pytest.fixture(scope="module")
+def context(dataset: Dataset) -> dict[str, Any]:
+    return data_context(dataset.months, list(dataset.codes))
+
+
+def preset(name: str, context: dict[str, Any]) -> Scenario:
+    return load_scenario(SCENARIOS / f"{name}.toml", context=context)
+
+
+def new_app(**query: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.main.metric}
+
+
+def expected(scenario: Scenario, dataset: Dataset, projection: bool = True) -> dict[str, str]:
+    result = engine.evaluate(scenario, dataset)
+    proj = engine.project_scenario(result) if projection else None
+    return headline_values(result.summary, proj)
+
+
+def money_only(values: dict[str, str]) -> dict[str, str]:
+    return {k: values[k] for k in (SELECTED, CONDITIONED, WITHHELD, REDISTRIBUTED)}
+
+
+def frame_with(at: AppTest, *columns: str) -> Any:
+    """The first table shown whose columns include ``columns`` (as a DataFrame)."""
+    for element in at.main.dataframe:
+        value = element.value
+        if all(c in value.columns for c in columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def view(at: AppTest, name: str) -> AppTest:
+    at.segmented_control(key="view").set_value(name).run()
+    return ok(at)
+
+
+# ---------------------------------------------------------------------- overview
+def test_overview_headline_equals_the_model(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    shown = metrics(at)
+    want = expected(preset(link_default(), context), dataset)
+    for label in (SELECTED, CONDITIONED, WITHHELD, REDISTRIBUTED, BEDS, NHS_VALUE, AMBITION):
+        assert shown[label] == want[label], label
+    text = " ".join(m.value for m in at.main.markdown)
+    assert "A council is selected if it" in text  # the plain-English option summary
+    assert any("RECONSTRUCTED" in w.value for w in at.main.warning)
+    assert any("2018/19" in c.value for c in at.main.caption)
+
+
+def link_default() -> str:
+    from app.state import DEFAULT_PRESET
+
+    return DEFAULT_PRESET
+
+
+def test_condition_slider_moves_the_headline(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    before = metrics(at)[CONDITIONED]
+    at.slider(key="w:consequences.condition_pct").set_value(50.0).run()
+    ok(at)
+    scenario = edit.with_value(
+        preset(link_default(), context), "consequences.condition_pct", 50.0, context
+    )
+    want = expected(scenario, dataset)
+    shown = metrics(at)
+    assert shown[CONDITIONED] == want[CONDITIONED] != before
+    assert shown[BEDS] == want[BEDS]
+    assert shown[NHS_VALUE] == want[NHS_VALUE]
+    assert at.query_params["consequences.condition_pct"] == "50.0"
+    assert at.session_state["scenario"].name.endswith("(edited)")
+
+
+def test_reduction_and_redistribution_rule(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    at.slider(key="w:consequences.condition_pct").set_value(0.0).run()
+    at.slider(key="w:consequences.reduction_pct").set_value(20.0).run()
+    at.selectbox(key="w:redistribution.rule").set_value("pro_rata_all").run()
+    ok(at)
+    scenario = edit.with_changes(
+        preset(link_default(), context),
+        {
+            "consequences.condition_pct": 0.0,
+            "consequences.reduction_pct": 20.0,
+            "redistribution.rule": "pro_rata_all",
+        },
+        context,
+    )
+    want = money_only(expected(scenario, dataset, projection=False))
+    assert money_only(metrics(at)) == want
+    assert want[WITHHELD] != gbp(0)
+
+
+def test_a_change_the_model_rejects_is_not_applied(dataset: Dataset) -> None:
+    at = ok(new_app())
+    at.slider(key="w:consequences.condition_pct").set_value(80.0).run()
+    before = metrics(at)
+    at.slider(key="w:consequences.reduction_pct").set_value(40.0).run()
+    ok(at)
+    assert any("more than 100% of the base" in e.value for e in at.error)
+    assert at.slider(key="w:consequences.reduction_pct").value == 0.0  # snapped back
+    assert metrics(at) == before
+
+
+def test_each_shipped_scenario_loads(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    names = sorted(p.stem for p in SCENARIOS.glob("*.toml"))
+    assert at.selectbox(key="preset_select").options == [
+        preset(n, context).name for n in ["status-quo", *[n for n in names if n != "status-quo"]]
+    ]
+    for name in names:
+        at.selectbox(key="preset_select").set_value(name).run()
+        ok(at)
+        assert money_only(metrics(at)) == money_only(
+            expected(preset(name, context), dataset, projection=False)
+        ), name
+        assert at.query_params["preset"] == name
+        # the widgets show the file's values
+        cons = preset(name, context).consequences
+        assert at.slider(key="w:consequences.condition_pct").value == cons.condition_pct
+
+
+def test_reset_returns_to_the_shipped_scenario(context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    at.slider(key="w:consequences.condition_pct").set_value(10.0).run()
+    reset = next(b for b in at.sidebar.button if b.label.startswith("Reset"))
+    reset.click().run()
+    ok(at)
+    assert at.session_state["scenario"] == preset(link_default(), context)
+    assert at.slider(key="w:consequences.condition_pct").value == 33.0
+    assert "consequences.condition_pct" not in at.query_params
+
+
+# ---------------------------------------------------------------------- selection tests
+def test_test_parameters_are_editable(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    at.selectbox(key="preset_select").set_value("december-2017-five-tests").run()
+    tests = preset("december-2017-five-tests", context).selection.tests
+    k = next(i for i, t in enumerate(tests) if t.id == "rate_2_6")
+    at.selectbox(key="edit_test").set_value(k).run()
+    at.slider(key=f"w:selection.tests.{k}.threshold").set_value(4.0).run()
+    at.select_slider(key=f"w:selection.tests.{k}.window.end").set_value("2017-12").run()
+    at.selectbox(key=f"w:selection.tests.{k}.attribution").set_value("social_care_and_both").run()
+    ok(at)
+    scenario = edit.with_changes(
+        preset("december-2017-five-tests", context),
+        {
+            f"selection.tests.{k}.threshold": 4.0,
+            f"selection.tests.{k}.window.end": "2017-12",
+            f"selection.tests.{k}.attribution": "social_care_and_both",
+        },
+        context,
+    )
+    assert at.session_state["scenario"] == scenario
+    assert money_only(metrics(at)) == money_only(expected(scenario, dataset, projection=False))
+
+
+def test_add_and_remove_a_test(context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    n = len(at.session_state["scenario"].selection.tests)
+    at.selectbox(key="new_test_kind").set_value("gap").run()
+    next(b for b in at.sidebar.button if b.label == "Add test").click().run()
+    ok(at)
+    tests = at.session_state["scenario"].selection.tests
+    assert len(tests) == n + 1 and tests[-1].kind == "gap"
+    assert at.selectbox(key="edit_test").value == n
+    at.button(key=f"remove_test_{n}").click().run()
+    ok(at)
+    assert len(at.session_state["scenario"].selection.tests) == n
+
+
+# ---------------------------------------------------------------------- views
+def test_every_view_renders(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    result = engine.evaluate(preset(link_default(), context), dataset)
+    view(at, "Councils")
+    table = at.dataframe[0].value
+    assert len(table) == 152
+    for column in result.table.columns:
+        assert column in table.columns, column
+    view(at, "Compare")
+    side = frame_with(at, "measure")
+    assert list(side.columns)[1:] == [f"Current: {result.scenario.name}", "Status quo"]
+    view(at, "Sensitivity")
+    near = explain.near_the_line(result, beds=2.0)
+    assert len(frame_with(at, "beds_per_day_to_flip")) == len(near)
+    view(at, "Breakdowns")
+    regions = frame_with(at, "region", "councils", "selected")
+    assert regions["selected"].sum() == result.summary["councils_selected"]
+    view(at, "Data and assumptions")
+    assert any("7 of 7 checks pass" in s.value for s in at.success)
+    assert any("Isles of Scilly" in i.value for i in at.info)
+    view(at, "Exports")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Excel pack (.xlsx)" in labels and "councils.csv" in labels
+    view(at, "Overview")
+    assert metrics(at)[SELECTED] == f"{result.summary['councils_selected']} of 152"
+
+
+def test_council_search_and_card(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    view(at, "Councils")
+    at.text_input(key="council_search").set_value("lancashire").run()
+    ok(at)
+    names = list(at.dataframe[0].value["council"])
+    assert names and all("lancashire" in n.lower() for n in names)
+    code = "E10000017"  # Lancashire
+    at.selectbox(key="council_select").set_value(code).run()
+    ok(at)
+    card = explain.reason_card(engine.evaluate(preset(link_default(), context), dataset), code)
+    text = " ".join(m.value for m in at.main.markdown)
+    assert "Lancashire" in text and str(card["why"]) in text
+    assert "PREVIEW FOR ILLUSTRATION" in text  # the letter preview
+    tests = frame_with(at, "what would change it")
+    assert list(tests["result"]) == [t["verdict"] for t in card["tests"]]  # type: ignore[attr-defined]
+
+
+def test_compare_several_scenarios(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    view(at, "Compare")
+    picks = ["current", "preset:status-quo", "preset:graduated", "preset:reduce-and-redistribute"]
+    at.multiselect(key="compare_pick").set_value(picks).run()
+    ok(at)
+    side = frame_with(at, "measure").set_index("measure")
+    graduated = expected(preset("graduated", context), dataset)
+    assert side.loc[f"Withheld, {'2018/19'}", "Graduated by margin"] == graduated[WITHHELD]
+    assert side.shape[1] == 4
+
+
+# ---------------------------------------------------------------------- files
+def test_upload_a_bad_file_keeps_the_scenario(dataset: Dataset) -> None:
+    at = ok(new_app())
+    before = at.session_state["scenario"]
+    at.file_uploader(key="upload").set_value(
+        (
+            "broken.toml",
+            b"name = 'x'\n[consequences]\ncondition_pct = 300\nsurprise = 1\n",
+            "application/toml",
+        )
+    ).run()
+    ok(at)
+    errors = " ".join(e.value for e in at.sidebar.error)
+    assert "broken.toml: consequences.condition_pct" in errors
+    assert "broken.toml: consequences.surprise: unknown key" in errors
+    assert "current scenario is unchanged" in errors
+    assert at.session_state["scenario"] == before
+
+
+def test_upload_a_good_file_replaces_the_scenario(
+    dataset: Dataset, context: dict[str, Any]
+) -> None:
+    at = ok(new_app())
+    raw = (SCENARIOS / "graduated.toml").read_bytes()
+    at.file_uploader(key="upload").set_value(("mine.toml", raw, "application/toml")).run()
+    ok(at)
+    assert at.session_state["scenario"] == preset("graduated", context)
+    assert money_only(metrics(at)) == money_only(
+        expected(preset("graduated", context), dataset, projection=False)
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "words"),
+    [
+        ("scenario.txt", b"name = 'x'\n", "not a .toml scenario file"),
+        ("big.toml", b"#" * 300_000, "larger than the"),
+        ("bin.toml", b"name = 'x'\x00", "binary content"),
+        ("bad.toml", b"name = [", "not valid TOML"),
+        ("old.toml", b"schema_version = 99\nname = 'x'\n", "newer than this simulator"),
+    ],
+)
+def test_upload_handler_rejects(
+    name: str, raw: bytes, words: str, context: dict[str, Any], dataset: Dataset
+) -> None:
+    """The function behind the upload widget, for each way a file can be wrong."""
+    scenario, errors, _ = edit.read_scenario_file(name, raw, context, dataset.data_hash)
+    assert scenario is None
+    assert any(words in e for e in errors), errors
+
+
+def test_upload_handler_warns_about_other_data(context: dict[str, Any], dataset: Dataset) -> None:
+    raw = (
+        preset("graduated", context)
+        .model_copy(update={"data_hash": "0000000000000000", "model_version": "0.0.1"})
+        .to_toml()
+        .encode()
+    )
+    scenario, errors, warnings = edit.read_scenario_file(
+        "old.toml", raw, context, dataset.data_hash
+    )
+    assert scenario is not None and not errors
+    assert any("saved with data 0000000000000000" in w for w in warnings)
+    assert any("saved with model 0.0.1" in w for w in warnings)
+
+
+def test_downloaded_scenario_round_trips(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    at.slider(key="w:consequences.condition_pct").set_value(40.0).run()
+    scenario = at.session_state["scenario"]
+    text = scenario_toml(scenario, dataset.data_hash)
+    again = parse_scenario(text, context=context)
+    assert again.data_hash == dataset.data_hash and again.model_version == MODEL_VERSION
+    assert again.content_hash() == scenario.content_hash()
+    assert any(b.label == "Download scenario (.toml)" for b in at.sidebar.get("download_button"))
+
+
+# ---------------------------------------------------------------------- the link
+def test_link_reproduces_the_view(dataset: Dataset, context: dict[str, Any]) -> None:
+    first = ok(new_app())
+    first.slider(key="w:consequences.reduction_pct").set_value(15.0).run()
+    first.slider(key="w:consequences.condition_pct").set_value(20.0).run()
+    first.selectbox(key="w:redistribution.rule").set_value("best_quartile").run()
+    params = dict(first.query_params)
+    second = ok(new_app(**params))
+    assert second.session_state["scenario"] == first.session_state["scenario"]
+    assert metrics(second) == metrics(first)
+    assert not second.main.warning[1:]  # only the reconstruction banner
+
+
+def test_link_warns_when_data_or_model_changed(dataset: Dataset) -> None:
+    at = ok(new_app(preset="graduated", dh="0123456789abcdef", mv="0.0.1"))
+    warnings = " ".join(w.value for w in at.main.warning)
+    assert "made with data 0123456789abcdef" in warnings
+    assert "made with model version 0.0.1" in warnings
+
+
+def test_a_broken_link_falls_back_to_its_preset(context: dict[str, Any]) -> None:
+    at = ok(new_app(**{"preset": "graduated", "consequences.condition_pct": "250"}))
+    assert any("could not be applied" in e.value for e in at.main.error)
+    assert at.session_state["scenario"] == preset("graduated", context)
+
+
+def test_link_diff_round_trips_every_preset(context: dict[str, Any], dataset: Dataset) -> None:
+    presets = {p.stem: preset(p.stem, context) for p in SCENARIOS.glob("*.toml")}
+    december = presets["december-2017-five-tests"]
+    k = next(i for i, t in enumerate(december.selection.tests) if t.id == "rate_2_6")
+    target = edit.with_changes(
+        december,
+        {"consequences.reduction_pct": 12.0, f"selection.tests.{k}.threshold": 3.1},
+        context,
+    )
+    for slug in presets:
+        params = link.link_params(slug, presets[slug], target, dataset.data_hash)
+        got_slug, got, warnings, errors = link.scenario_from_link(
+            params, presets, context, dataset.data_hash
+        )
+        assert (got_slug, errors, warnings) == (slug, [], [])
+        assert got == target
+
+
+# ---------------------------------------------------------------------- workshop, sessions
+def test_workshop_mode_anonymises_and_locks(dataset: Dataset) -> None:
+    at = ok(new_app())
+    at.toggle(key="workshop").set_value(True).run()
+    view(at, "Councils")
+    real = set(dataset.councils["council"])
+    table = at.dataframe[0].value
+    assert set(table["council"]) <= set(anonymous_names(152))
+    assert not set(table["council"]) & real
+    assert set(table["gss_code"]) == {"hidden"}
+    shown_text = " ".join(m.value for m in at.main.markdown)
+    code = at.selectbox(key="council_select").value
+    name = dataset.councils.set_index("gss_code").loc[code, "council"]
+    assert name not in shown_text
+    # shipped scenarios locked except the two presenter levers; upload hidden
+    assert at.selectbox(key="w:redistribution.rule").disabled
+    assert not at.slider(key="w:consequences.condition_pct").disabled
+    assert not at.sidebar.file_uploader
+    assert at.query_params["ws"] == "1"
+
+
+def test_two_sessions_do_not_share_state() -> None:
+    one = ok(new_app())
+    two = ok(new_app())
+    one.slider(key="w:consequences.condition_pct").set_value(70.0).run()
+    one.toggle(key="workshop").set_value(True).run()
+    two.run()
+    assert two.slider(key="w:consequences.condition_pct").value == 33.0
+    assert two.session_state["scenario"].consequences.condition_pct == 33.0
+    assert not two.session_state["workshop"]
+    assert metrics(one)[CONDITIONED] != metrics(two)[CONDITIONED]

@@ -1,0 +1,115 @@
+"""The app's pure helpers, without Streamlit running: scenario edits, the link encoding,
+display formatting and the frames the charts draw."""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app import display, edit, link, widgets
+from app.pages.overview import ledger_flows
+from simulator import engine
+from simulator.data import Dataset
+from simulator.errors import ScenarioError
+from simulator.scenario import Scenario, data_context, load_scenario
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def context(dataset: Dataset) -> dict[str, Any]:
+    return data_context(dataset.months, list(dataset.codes))
+
+
+def shipped(name: str, context: dict[str, Any]) -> Scenario:
+    return load_scenario(SCENARIOS / f"{name}.toml", context=context)
+
+
+@pytest.mark.parametrize("module", [display, edit, link, widgets])
+def test_docstring_examples(module: object) -> None:
+    result = doctest.testmod(module)  # type: ignore[arg-type]
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_with_value_validates_the_whole_scenario(context: dict[str, Any]) -> None:
+    s = shipped("october-2017-letter", context)
+    changed = edit.with_value(s, "consequences.reduction_pct", 10.0, context)
+    assert changed.consequences.reduction_pct == 10.0
+    assert changed.name == "October 2017 letter (edited)"
+    assert s.consequences.reduction_pct == 0.0  # the original is untouched
+    with pytest.raises(ScenarioError, match="more than 100% of the base"):
+        edit.with_value(changed, "consequences.condition_pct", 95.0, context)
+    with pytest.raises(ScenarioError, match="no DToC data for 2019-01"):
+        edit.with_value(s, "selection.tests.0.window.end", "2019-01", context)
+    renamed = edit.with_value(s, "name", "Mine", context)
+    assert renamed.name == "Mine"
+
+
+def test_remove_test_drops_every_reference(context: dict[str, Any]) -> None:
+    graduated = shipped("graduated", context)
+    k = next(i for i, t in enumerate(graduated.selection.tests) if t.id == "gap")
+    out = edit.remove_test(graduated, k, context)
+    assert [t.id for t in out.selection.tests] == ["rate_quartile"]
+    assert out.consequences.graduation == "flat" and out.consequences.margin_test is None
+    december = shipped("december-2017-five-tests", context)
+    out = edit.remove_test(december, 0, context)
+    assert "oct_rate" not in out.selection.screen
+
+
+def test_add_test_and_screen(context: dict[str, Any]) -> None:
+    s = shipped("october-2017-letter", context)
+    added = edit.add_test(s, "trend", context)
+    assert added.selection.tests[-1].id == "trend_1"
+    screened = edit.set_screen(added, "trend_1", True, context)
+    assert screened.selection.screen == ["trend_1"]
+    assert edit.set_screen(screened, "trend_1", False, context).selection.screen == []
+
+
+def test_shift_months(context: dict[str, Any]) -> None:
+    s = shipped("december-2017-five-tests", context)
+    later = edit.shift_test_months(s, 1, context)
+    assert {t.window.end for t in later.selection.tests if t.kind != "trend"} >= {"2017-12"}
+    with pytest.raises(ScenarioError):
+        edit.shift_test_months(s, 6, context)  # past March 2018: no data
+
+
+@pytest.mark.parametrize("value", [40.0, 3, "total", "40", "true", None, [1, 2], {"a": "b"}])
+def test_link_values_round_trip(value: object) -> None:
+    assert link.decode_value(link.encode_value(value)) == value
+
+
+def test_closest_preset_for_an_upload(context: dict[str, Any]) -> None:
+    presets = {p.stem: shipped(p.stem, context) for p in SCENARIOS.glob("*.toml")}
+    near = edit.with_value(presets["graduated"], "consequences.cap_pct", 50.0, context)
+    assert link.closest_preset(near, presets) == "graduated"
+
+
+def test_unknown_preset_in_a_link(context: dict[str, Any], dataset: Dataset) -> None:
+    presets = {p.stem: shipped(p.stem, context) for p in SCENARIOS.glob("*.toml")}
+    slug, scenario, _, errors = link.scenario_from_link(
+        {"preset": "nonsense"}, presets, context, dataset.data_hash
+    )
+    assert errors and "not one of the shipped scenarios" in errors[0]
+    assert scenario == presets[slug]
+
+
+def test_ledger_flows_account_for_every_pound(context: dict[str, Any], dataset: Dataset) -> None:
+    for path in SCENARIOS.glob("*.toml"):
+        result = engine.evaluate(load_scenario(path, context=context), dataset)
+        flows = ledger_flows(result.table, result.summary)
+        published = flows[flows["source"].str.startswith("Published")]["amount_gbp"].sum()
+        assert published == result.summary["total_baseline"]
+        withheld = flows[flows["source"] == "Withheld"]["amount_gbp"].sum()
+        assert withheld == result.summary["total_withheld"]
+
+
+def test_anonymise_hides_names_and_codes(dataset: Dataset) -> None:
+    aliases = display.alias_map(list(dataset.codes))
+    assert len(set(aliases.values())) == 152
+    shown = display.anonymise(dataset.councils, aliases)
+    assert not set(shown["council"]) & set(dataset.councils["council"])
+    assert set(shown["gss_code"]) == {"hidden"}
+    assert display.alias_map(list(dataset.codes)) == aliases  # stable between reruns

@@ -1,0 +1,223 @@
+"""The app in a real browser: Playwright driving Debian's chromium against
+``streamlit run`` on a free localhost port.
+
+Moves a slider with the keyboard, checks the headline follows the model, downloads the
+scenario file, reopens the view from the shareable link and from the downloaded file,
+and saves screenshots to ``test-artifacts/``. Fails (does not skip) without
+``/usr/bin/chromium``: CI installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.display import gbp
+from app.pages.overview import CONDITIONED
+from simulator import engine
+from simulator.data import Dataset
+from simulator.scenario import data_context, load_scenario, parse_scenario
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+STREAMLIT = Path(sys.executable).parent / "streamlit"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 60_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"streamlit did not become healthy in {seconds:.0f} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [
+        str(STREAMLIT),
+        "run",
+        "streamlit_app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, log)
+        yield url
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser test needs Debian's chromium "
+            "(apt-get install chromium; .ci/run installs it)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            accept_downloads=True,
+            viewport={"width": 1440, "height": 1100},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return str(metric.locator('[data-testid="stMetricValue"]').inner_text()).strip()
+
+
+def wait_metric(page, label: str, want: str, seconds: float = 30) -> float:  # type: ignore[no-untyped-def]
+    """Wait until a headline shows ``want``; returns the seconds it took."""
+    start = time.monotonic()
+    seen = ""
+    while time.monotonic() - start < seconds:
+        try:
+            seen = metric_value(page, label)
+        except Exception:
+            seen = ""
+        if seen == want and not page.locator('[data-testid="stStatusWidget"]').is_visible():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    raise AssertionError(f"{label}: showed {seen!r}, expected {want!r}")
+
+
+def expected_conditioned(dataset: Dataset, condition_pct: float) -> str:
+    context = data_context(dataset.months, list(dataset.codes))
+    scenario = load_scenario(ROOT / "scenarios" / "october-2017-letter.toml", context=context)
+    scenario = scenario.model_copy(
+        update={
+            "consequences": scenario.consequences.model_copy(
+                update={"condition_pct": condition_pct}
+            )
+        }
+    )
+    return gbp(engine.evaluate(scenario, dataset).summary["total_conditioned"])
+
+
+def test_slider_download_link_and_screenshot(
+    server: str,
+    browser_context,
+    dataset: Dataset,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser_context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server)
+    page.get_by_text("Councils selected").first.wait_for()
+    wait_metric(page, CONDITIONED, expected_conditioned(dataset, 33.0))
+
+    # Move the condition share with the keyboard on the slider thumb.
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Condition share").first
+    thumb = slider.get_by_role("slider")
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowRight")
+    # The thumb is an <input type="range">: its value is the slider's value.
+    deadline = time.monotonic() + 10
+    while thumb.input_value() != "38" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert thumb.input_value() == "38"
+    want = expected_conditioned(dataset, 38.0)
+    assert want != expected_conditioned(dataset, 33.0)
+    took = wait_metric(page, CONDITIONED, want)
+    print(f"headline redrawn {took:.2f} s after the slider moved")
+    page.screenshot(path=str(ARTIFACTS / "browser-overview.png"), full_page=True)
+
+    # The address bar is the shareable link.
+    page.wait_for_url(re.compile(r"consequences\.condition_pct=38"))
+    link = page.url
+
+    # Download the scenario file.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download scenario (.toml)").click()
+    path = tmp_path / "scenario.toml"
+    info.value.save_as(path)
+    context = data_context(dataset.months, list(dataset.codes))
+    saved = parse_scenario(path.read_bytes(), source=str(path), context=context)
+    assert saved.consequences.condition_pct == 38.0
+    assert saved.data_hash == dataset.data_hash
+
+    # Reopen the view from the link, in a fresh page: same headline.
+    again = browser_context.new_page()
+    again.set_default_timeout(TIMEOUT_MS)
+    again.goto(link)
+    again.get_by_text("Councils selected").first.wait_for()
+    wait_metric(again, CONDITIONED, want)
+    again.close()
+
+    # Load the downloaded file into a fresh page that starts from the status quo.
+    fresh = browser_context.new_page()
+    fresh.set_default_timeout(TIMEOUT_MS)
+    fresh.goto(f"{server}/?preset=status-quo")
+    fresh.get_by_text("Councils selected").first.wait_for()
+    wait_metric(fresh, CONDITIONED, gbp(0))
+    fresh.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    wait_metric(fresh, CONDITIONED, want)
+    fresh.screenshot(path=str(ARTIFACTS / "browser-uploaded.png"), full_page=True)
+    fresh.close()
+    page.close()
