@@ -197,7 +197,9 @@ def tornado(table: pd.DataFrame, base: float) -> go.Figure:
     fig.add_vline(x=base, line={"color": "black", "width": 1})
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title=f"Beds freed a day, {YEAR} average")
-    return _layout(fig, "Tornado: beds freed when one assumption moves", 120 + 34 * len(t))
+    fig = _layout(fig, "Tornado: beds freed when one assumption moves", 190 + 34 * len(t))
+    fig.update_layout(legend={"y": -0.25, "yanchor": "top", "x": 0})
+    return fig
 
 
 def council_history(history: pd.DataFrame, marks: pd.DataFrame, title: str) -> go.Figure:

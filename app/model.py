@@ -87,23 +87,11 @@ def _money(result: Result) -> dict[str, Any]:
 
 @st.cache_resource(max_entries=64, show_spinner="Running the Monte Carlo projection…")
 def _project(cache_key: str, _result: Result) -> ProjectionResult:
-    data = dataset()
-    params = _result.scenario.projection
-    return projection.project(
-        data.dtoc_beds,
-        data.months,
-        data.adults,
-        params=params,
-        prepared=prepared(params),
-        **_money(_result),
-    )
+    return engine.project_scenario(_result)
 
 
 def project(result: Result) -> ProjectionResult:
-    """2018/19 projection of the scenario, with its own draws and seed.
-
-    Same call as ``engine.project_scenario(result)`` but reusing the cached baseline.
-    """
+    """2018/19 projection of the scenario, with its own draws and seed."""
     return _project(key(result.scenario), result)
 
 

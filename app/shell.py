@@ -108,7 +108,7 @@ def sync_url(ctx: Ctx, view: str) -> None:
     if ctx.workshop:
         extra[link.WORKSHOP] = "1"
     council = st.session_state.get(state.COUNCIL)
-    if view == "Councils" and council:
+    if view == "Councils" and council and not ctx.workshop:  # codes stay hidden
         extra[link.COUNCIL] = council
     preset = ctx.presets[ctx.preset_slug]
     params = link.link_params(ctx.preset_slug, preset, ctx.scenario, ctx.data.data_hash, extra)

@@ -426,6 +426,8 @@ def test_workshop_mode_anonymises_and_locks(dataset: Dataset) -> None:
     assert not at.slider(key="w:consequences.condition_pct").disabled
     assert not at.sidebar.file_uploader
     assert at.query_params["ws"] == "1"
+    at.run()
+    assert "council" not in at.query_params  # no GSS code in a workshop link
 
 
 def test_two_sessions_do_not_share_state() -> None:
@@ -438,3 +440,35 @@ def test_two_sessions_do_not_share_state() -> None:
     assert two.session_state["scenario"].consequences.condition_pct == 33.0
     assert not two.session_state["workshop"]
     assert metrics(one)[CONDITIONED] != metrics(two)[CONDITIONED]
+
+
+def test_every_view_for_every_shipped_scenario() -> None:
+    at = ok(new_app())
+    for name in sorted(p.stem for p in SCENARIOS.glob("*.toml")):
+        at.selectbox(key="preset_select").set_value(name).run()
+        for name_of_view in VIEWS:
+            view(at, name_of_view)
+            assert not at.main.error, (name, name_of_view, [e.value for e in at.main.error])
+
+
+def test_optional_sections_and_their_link(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    at.selectbox(key="w:selection.combine").set_value("composite").run()
+    at.toggle(key="w:selection.exemption#on").set_value(True).run()
+    at.toggle(key="w:consequences.release#on").set_value(True).run()
+    at.toggle(key="w:consequences.cap_gbp#on").set_value(True).run()
+    at.selectbox(key="w:consequences.graduation").set_value("margin").run()
+    at.selectbox(key="w:redistribution.rule").set_value("improvers").run()
+    at.toggle(key="w:redistribution.gain_cap_pct#on").set_value(True).run()
+    ok(at)
+    assert not at.error
+    s = at.session_state["scenario"]
+    assert s.selection.combine == "composite" and s.selection.exemption is not None
+    assert s.consequences.release is not None and s.consequences.cap_gbp == 1_000_000
+    assert s.consequences.margin_test == s.selection.tests[0].id
+    assert s.redistribution.gain_cap_pct == 10.0
+    assert money_only(metrics(at)) == money_only(expected(s, dataset, projection=False))
+    again = ok(new_app(**dict(at.query_params)))
+    assert again.session_state["scenario"] == s
+    at.toggle(key="w:selection.exemption#on").set_value(False).run()
+    assert at.session_state["scenario"].selection.exemption is None
