@@ -218,7 +218,7 @@ def _files(ctx: Ctx, scen: Scenario, locked: bool) -> None:
 
 
 def share_url() -> str:
-    base = (st.context.url or "").split("?")[0]
+    base = (st.context.url or "").split("?")[0].rstrip("/") + "/"
     query = urlencode({k: st.query_params.get(k) for k in st.query_params})
     return f"{base}?{query}"
 
