@@ -588,6 +588,8 @@ def build_dataset(
     raw: dict[str, pd.DataFrame], official: dict[str, pd.DataFrame], data_hash: str
 ) -> Dataset:
     """Validate raw tables and assemble the :class:`Dataset` (pure: no file access)."""
+    check_columns(raw["expectation_facts"], "dtoc_expectations_2017.csv")
+    check_columns(raw["dtoc_lookup"], "dtoc_la_lookup_2017.csv")
     councils = build_councils(raw["councils"], raw["populations"])
     codes = councils["gss_code"].to_numpy()
     shares = proxy_shares(raw["proxy"], councils)

@@ -36,8 +36,11 @@ def gbp(amount: float) -> str:
 
 
 def ordinal(n: int) -> str:
-    """>>> ordinal(1), ordinal(2), ordinal(13), ordinal(151)
-    ('1st', '2nd', '13th', '151st')"""
+    """An English ordinal.
+
+    >>> ordinal(1), ordinal(2), ordinal(13), ordinal(151)
+    ('1st', '2nd', '13th', '151st')
+    """
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -92,7 +95,9 @@ def option_summary(result: Result) -> str:
         parts.append(
             f"{len(sel.include)} council(s) are added and {len(sel.exclude)} removed by hand."
         )
-    parts.append(f"This selects {summary['councils_selected']} of the 152 councils.")
+    parts.append(
+        f"This selects {summary['councils_selected']} of the {len(result.data.codes)} councils."
+    )
     base = BASE_LABELS[cons.base]
     grad = {
         "flat": "",

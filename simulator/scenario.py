@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 import warnings
 from collections.abc import Mapping
@@ -452,9 +453,14 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 def _format_errors(source: str, exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
-        # Drop the discriminated-union tag pydantic inserts into the path.
-        loc = loc.replace(".rate.", ".").replace(".gap.", ".").replace(".trend.", ".")
+        parts = [str(p) for p in err["loc"] if not str(p).startswith("function-")]
+        # Drop the discriminated-union tag pydantic inserts after a test's index.
+        parts = [
+            p
+            for i, p in enumerate(parts)
+            if not (p in ("rate", "gap", "trend") and i > 0 and parts[i - 1].isdigit())
+        ]
+        loc = ".".join(parts)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
@@ -502,6 +508,18 @@ def scenario_from_mapping(
         raise ScenarioError(_format_errors(source, exc)) from None
 
 
+def _toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """Say which key a TOML error is about where it can be found (duplicates)."""
+    message = str(exc)
+    match = re.search(r"at line (\d+)", message)
+    if match and "overwrite" in message.lower():
+        line = text.splitlines()[int(match.group(1)) - 1].strip()
+        key = line.split("=", 1)[0].strip().strip("[]").strip()
+        if key:
+            return f"{key}: duplicate key (line {match.group(1)}); not valid TOML ({message})"
+    return f"not valid TOML ({message})"
+
+
 def parse_scenario(
     raw: bytes | str, *, source: str = "<scenario>", context: dict[str, Any] | None = None
 ) -> Scenario:
@@ -527,7 +545,7 @@ def parse_scenario(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: not valid TOML ({exc})") from None
+        raise ScenarioError(f"{source}: {_toml_problem(text, exc)}") from None
     return scenario_from_mapping(data, source=source, context=context)
 
 

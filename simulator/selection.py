@@ -62,8 +62,23 @@ def worst_line(values: np.ndarray, n: int) -> float:
 
 
 def _worst_group(values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    line = worst_line(values, n)
-    return np.full(values.shape, line), values >= line
+    """Lines and fails for a worst-``n`` group (ties at the boundary included).
+
+    A council outside the group must reach the n-th worst value to enter it; a council
+    inside must fall below the (n+1)-th worst value to leave it (falling between the
+    two leaves it n-th worst). Each council's line is the one it would have to cross,
+    so its margin says how far it is from changing status, other councils unchanged.
+
+    >>> line, fails = _worst_group(np.array([9.0, 7.0, 4.0, 2.0]), 2)
+    >>> line.tolist(), fails.tolist()
+    ([4.0, 4.0, 7.0, 7.0], [True, True, False, False])
+    """
+    entry = worst_line(values, n)
+    fails = values >= entry
+    n_in = int(fails.sum())
+    finite = np.isfinite(values)
+    exit_line = worst_line(values, n_in + 1) if finite.sum() > n_in else -np.inf
+    return np.where(fails, exit_line, entry), fails
 
 
 def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcome:
