@@ -566,6 +566,32 @@ class Dataset:
         return np.asarray(~np.isnan(self.dtoc_days[:, :, 3]).all(axis=1))
 
     @cached_property
+    def council_columns(self) -> dict[str, np.ndarray]:
+        """Descriptive council columns as arrays, converted once (results tables reuse them)."""
+        c = self.councils
+        return {
+            "gss_code": c["gss_code"].to_numpy(),
+            "council": c["council"].to_numpy(),
+            "region": c["region"].to_numpy(),
+            "authority_type": c["authority_type"].to_numpy(),
+            "adults_18plus": c["adults_18plus"].to_numpy(),
+            "allocation_status": self.allocations["allocation_status"].to_numpy(),
+        }
+
+    @cached_property
+    def allocation_by_element(self) -> dict[str, np.ndarray]:
+        """Whole-pound 2018/19 allocations by element (``original``, ``spring_budget``)."""
+        alloc = self.allocations
+        return {
+            "original": alloc["allocation_original"].to_numpy(dtype=np.int64),
+            "spring_budget": alloc["allocation_spring_budget"].to_numpy(dtype=np.int64),
+        }
+
+    @cached_property
+    def allocations_reconstructed(self) -> bool:
+        return bool((self.allocations["allocation_status"] != "official").any())
+
+    @cached_property
     def codes(self) -> np.ndarray:
         return self.councils["gss_code"].to_numpy()
 

@@ -44,11 +44,7 @@ class Result:
 
 
 def allocation_arrays(data: Dataset) -> dict[str, np.ndarray]:
-    alloc = data.allocations
-    return {
-        "original": alloc["allocation_original"].to_numpy(dtype=np.int64),
-        "spring_budget": alloc["allocation_spring_budget"].to_numpy(dtype=np.int64),
-    }
+    return data.allocation_by_element
 
 
 def data_month(scenario: Scenario) -> str:
@@ -97,19 +93,19 @@ def results_table(
     allocations: dict[str, np.ndarray],
 ) -> pd.DataFrame:
     """One row per council: baseline, selection, each test, and the money line by line."""
-    c = data.councils
+    c = data.council_columns
     total = allocations["original"] + allocations["spring_budget"]
     final = total - money.withheld + ledger.received
     columns: dict[str, object] = {
-        "gss_code": c["gss_code"].to_numpy(),
-        "council": c["council"].to_numpy(),
-        "region": c["region"].to_numpy(),
-        "authority_type": c["authority_type"].to_numpy(),
-        "adults_18plus": c["adults_18plus"].to_numpy(),
+        "gss_code": c["gss_code"],
+        "council": c["council"],
+        "region": c["region"],
+        "authority_type": c["authority_type"],
+        "adults_18plus": c["adults_18plus"],
         "allocation_original": allocations["original"],
         "allocation_spring_budget": allocations["spring_budget"],
         "allocation_total": total,
-        "allocation_status": data.allocations["allocation_status"].to_numpy(),
+        "allocation_status": c["allocation_status"],
         "has_dtoc_data": data.has_dtoc,
         "in_scope": selection.in_scope,
         "selected": selection.selected,
@@ -154,11 +150,7 @@ def summarise(
         "model_version": MODEL_VERSION,
         "year": YEAR,
         "data_month": data_month(scenario),
-        "allocation_status": (
-            "reconstructed"
-            if (data.allocations["allocation_status"] != "official").any()
-            else "official"
-        ),
+        "allocation_status": "reconstructed" if data.allocations_reconstructed else "official",
         "councils_selected": int(selection.selected.sum()),
         "councils_conditioned": int((money.conditioned > 0).sum()),
         "councils_reduced": int((money.withheld > 0).sum()),
