@@ -86,34 +86,8 @@ def fan_chart(history: pd.DataFrame, path: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     x = path["month"]
     if {"baseline_p10", "baseline_p90"} <= set(path.columns):
-        fig.add_trace(
-            go.Scatter(
-                x=x, y=path["baseline_p90"], line={"width": 0}, showlegend=False, hoverinfo="skip"
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=path["baseline_p10"],
-                fill="tonexty",
-                fillcolor="rgba(122,122,122,0.15)",
-                line={"width": 0},
-                name="Baseline P10–P90",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(x=x, y=path["p90"], line={"width": 0}, showlegend=False, hoverinfo="skip")
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=path["p10"],
-            fill="tonexty",
-            fillcolor="rgba(31,95,168,0.25)",
-            line={"width": 0},
-            name="Scenario P10–P90",
-        )
-    )
+        _band(fig, x, path["baseline_p10"], path["baseline_p90"], BASELINE_FILL, "Baseline P10–P90")
+    _band(fig, x, path["p10"], path["p90"], SCENARIO_FILL, "Scenario P10–P90")
     fig.add_trace(
         go.Scatter(
             x=history["month"],
@@ -233,21 +207,7 @@ def council_history(history: pd.DataFrame, marks: pd.DataFrame, title: str) -> g
 
 def council_projection(frame: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=frame["month"], y=frame["p90"], line={"width": 0}, showlegend=False, hoverinfo="skip"
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=frame["month"],
-            y=frame["p10"],
-            fill="tonexty",
-            fillcolor="rgba(31,95,168,0.25)",
-            line={"width": 0},
-            name="Scenario P10–P90",
-        )
-    )
+    _band(fig, frame["month"], frame["p10"], frame["p90"], SCENARIO_FILL, "Scenario P10–P90")
     fig.add_trace(
         go.Scatter(
             x=frame["month"],
@@ -312,3 +272,17 @@ def grouped(frame: pd.DataFrame, x: str, series: list[str], title: str, axis: st
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=axis)
     return _layout(fig, title)
+
+
+SCENARIO_FILL = "rgba(31,95,168,0.25)"
+BASELINE_FILL = "rgba(122,122,122,0.15)"
+
+
+def _band(
+    fig: go.Figure, x: pd.Series, low: pd.Series, high: pd.Series, fill: str, name: str
+) -> None:
+    """A shaded P10-P90 band: an invisible upper edge, then the lower edge filled up to it."""
+    fig.add_trace(go.Scatter(x=x, y=high, line={"width": 0}, showlegend=False, hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(x=x, y=low, fill="tonexty", fillcolor=fill, line={"width": 0}, name=name)
+    )

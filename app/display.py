@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from simulator.export import anonymised_names
+
 YEAR = "2018/19"
 MONTHS = "January February March April May June July August September October November December"
 
@@ -84,21 +86,8 @@ def month_name(month: str) -> str:
 
 
 def anonymous_names(n: int) -> list[str]:
-    """'Council A' ... 'Council Z', 'Council AA' ...
-
-    >>> anonymous_names(28)[-3:]
-    ['Council Z', 'Council AA', 'Council AB']
-    """
-    names = []
-    for i in range(n):
-        label, k = "", i
-        while True:
-            label = chr(ord("A") + k % 26) + label
-            k = k // 26 - 1
-            if k < 0:
-                break
-        names.append(f"Council {label}")
-    return names
+    """'Council A' ... 'Council Z', 'Council AA' ... (the exports' own naming)."""
+    return anonymised_names(n)
 
 
 def alias_map(codes: list[str], seed: int = 2017) -> dict[str, str]:
