@@ -178,3 +178,22 @@ def test_scenario_reference_is_current(capsys: pytest.CaptureFixture[str]) -> No
     committed = (ROOT / "docs" / "scenario-reference.md").read_text()
     assert printed == committed, "run: .venv/bin/ibcf schema > docs/scenario-reference.md"
     assert "| `condition_pct` | float | `0.0` | 0–100 | % of base |" in printed
+
+
+BAD = sorted((ROOT / "tests" / "fixtures" / "scenarios" / "bad").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_every_broken_scenario_exits_2_and_names_the_file(
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole bad-input catalogue through the command line: exit 2, no traceback,
+    every line names the file, and `run` writes nothing."""
+    assert main(["validate", str(path)]) == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(line.startswith(f"{path}: ") for line in lines)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "Traceback" not in err
+    assert not out.exists()
