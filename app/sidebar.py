@@ -97,6 +97,8 @@ def handle_upload(name: str, raw: bytes) -> bool:
 
 
 def _graduation_changed() -> None:
+    if w.key("consequences.graduation") not in st.session_state:
+        return  # stale: the scenario was replaced
     value = st.session_state[w.key("consequences.graduation")]
     changes: dict[str, Any] = {"consequences.graduation": value}
     scen = state.scenario()
@@ -118,11 +120,17 @@ def _remove_test(index: int) -> None:
 
 
 def _screen_changed(test_id: str, widget_key: str) -> None:
+    if widget_key not in st.session_state or test_id not in {
+        t.id for t in state.scenario().selection.tests
+    }:
+        return  # stale: the scenario was replaced
     on = bool(st.session_state[widget_key])
     state.apply_scenario(lambda s: edit.set_screen(s, test_id, on, model.context()))
 
 
 def _manual_changed(which: str, widget_key: str) -> None:
+    if widget_key not in st.session_state:
+        return  # stale: the scenario was replaced
     codes = st.session_state[widget_key]
     existing = {e.gss_code: e.reason for e in getattr(state.scenario().selection, which)}
     entries = [{"gss_code": c, "reason": existing.get(c, MANUAL_REASON)} for c in codes]
@@ -236,7 +244,10 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
             for t in tests
         ]
         st.dataframe(rows, hide_index=True, width="stretch")
-        if st.session_state.get(EDIT_TEST, 0) >= len(tests):
+        # The browser can hand back a stale or string value after the test list changes
+        # (another scenario chosen): anything that is not a valid position starts at 0.
+        current = st.session_state.get(EDIT_TEST, 0)
+        if not isinstance(current, int) or not 0 <= current < len(tests):
             st.session_state[EDIT_TEST] = 0
         index = st.selectbox(
             "Edit test",
@@ -294,7 +305,9 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
                 step=0.5,
                 key=wkey,
                 disabled=locked,
-                on_change=lambda p=path, k=wkey: state.apply({p: st.session_state[k]}),
+                on_change=lambda p=path, k=wkey: (
+                    state.apply({p: st.session_state[k]}) if k in st.session_state else None
+                ),
                 help="Relative weight in the composite score (default 1).",
             )
     st.markdown("**Exemption for improvement**")
@@ -523,7 +536,11 @@ def _details(data: dict[str, Any], locked: bool) -> None:
         "Date (YYYY-MM-DD)",
         key=dkey,
         disabled=locked,
-        on_change=lambda: state.apply({"date": st.session_state[dkey].strip() or None}),
+        on_change=lambda: (
+            state.apply({"date": st.session_state[dkey].strip() or None})
+            if dkey in st.session_state
+            else None
+        ),
     )
     for name in ("description", "notes"):
         wkey = w.key(name)
@@ -534,5 +551,7 @@ def _details(data: dict[str, Any], locked: bool) -> None:
             name.capitalize(),
             key=wkey,
             disabled=locked,
-            on_change=lambda n=name, k=wkey: state.apply({n: st.session_state[k]}),
+            on_change=lambda n=name, k=wkey: (
+                state.apply({n: st.session_state[k]}) if k in st.session_state else None
+            ),
         )

@@ -150,6 +150,10 @@ def field_label(model: type[BaseModel], name: str) -> str:
 
 
 def _on_change(path: str, widget_key: str, convert: Callable[[Any], Any]) -> None:
+    # A change reported for a widget of a scenario that has just been replaced (its key
+    # already cleared) is stale: ignore it rather than apply it to the new scenario.
+    if widget_key not in st.session_state:
+        return
     state.apply({path: convert(st.session_state[widget_key])})
 
 

@@ -142,7 +142,10 @@ def wait_metric(page, label: str, want: str, seconds: float = 30) -> float:  # t
         if seen == want and not page.locator('[data-testid="stStatusWidget"]').is_visible():
             return time.monotonic() - start
         time.sleep(0.05)
-    raise AssertionError(f"{label}: showed {seen!r}, expected {want!r}")
+    shot = ARTIFACTS / f"failed-{label.replace(' ', '-')}.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    raise AssertionError(f"{label}: showed {seen!r}, expected {want!r} (screenshot {shot})")
 
 
 def expected_conditioned(dataset: Dataset, condition_pct: float) -> str:
@@ -229,4 +232,36 @@ def test_slider_download_link_and_screenshot(
     wait_metric(fresh, CONDITIONED, want)
     fresh.screenshot(path=str(ARTIFACTS / "browser-uploaded.png"), full_page=True)
     fresh.close()
+    page.close()
+
+
+def test_switching_between_shipped_scenarios(
+    server: str,
+    browser_context,
+    dataset: Dataset,  # type: ignore[no-untyped-def]
+) -> None:
+    """Choosing one shipped scenario after another in the sidebar never shows an error,
+    and each shows the model's number of councils selected."""
+    context = data_context(dataset.months, list(dataset.codes))
+    page = browser_context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/?preset=status-quo")
+    page.get_by_text("Councils selected").first.wait_for()
+    order = [
+        "december-2017-five-tests",
+        "graduated",
+        "october-2017-letter",
+        "reduce-and-redistribute",
+        "december-2017-five-tests",
+        "reduce-and-redistribute",
+        "status-quo",
+    ]
+    for stem in order:
+        scenario = load_scenario(ROOT / "scenarios" / f"{stem}.toml", context=context)
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario").first
+        box.click()
+        page.get_by_role("option", name=scenario.name, exact=True).click()
+        selected = engine.evaluate(scenario, dataset).summary["councils_selected"]
+        wait_metric(page, "Councils selected", f"{selected} of 152")
+        assert page.locator('[data-testid="stException"]').count() == 0, stem
     page.close()
