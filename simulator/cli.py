@@ -259,7 +259,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     data = _dataset()
     if args.gss_code not in set(data.codes):
-        raise SimulatorError(f"{args.gss_code}: not one of the 152 councils of 2017/18")
+        names = data.councils.set_index("gss_code")["council"]
+        hits = names[names.str.lower().str.contains(args.gss_code.lower(), regex=False)]
+        hint = "; ".join(f"{c} {n}" for c, n in hits.head(5).items())
+        raise SimulatorError(
+            f"{args.gss_code}: not one of the 152 councils of 2017/18"
+            + (f" (did you mean: {hint})" if hint else "; `ibcf data build` lists the codes")
+        )
     result = evaluate(_load(Path(args.scenario), data), data)
     _out(reason_card_text(result, args.gss_code))
     _out("")
@@ -272,37 +278,51 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ibcf",
         description="Simulate the review of 2018/19 iBCF allocations by DToC performance.",
+        epilog="Examples: ibcf data check | ibcf run scenarios/october-2017-letter.toml "
+        "--out out/oct | ibcf explain E10000017 --scenario scenarios/graduated.toml",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="only warnings and errors",
+    )
     parser.add_argument("--version", action="version", version=f"ibcf {MODEL_VERSION}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    data = sub.add_parser("data", help="check or build the bundled data")
+    data = sub.add_parser("data", parents=[common], help="check or build the bundled data")
     data_sub = data.add_subparsers(dest="data_command", required=True)
-    data_sub.add_parser("check", help="validate the data and print control figures")
-    build = data_sub.add_parser("build", help="write the validated tables as CSV")
+    data_sub.add_parser(
+        "check", parents=[common], help="validate the data and print control figures"
+    )
+    build = data_sub.add_parser("build", parents=[common], help="write the validated tables as CSV")
     build.add_argument("--out", default="data/processed")
     build.add_argument("--overwrite", action="store_true")
 
-    run = sub.add_parser("run", help="run a scenario and write the results")
-    run.add_argument("scenario")
+    run = sub.add_parser("run", parents=[common], help="run a scenario and write the results")
+    run.add_argument("scenario", help="scenario TOML file")
     run.add_argument("--out", required=True, help="output folder")
     run.add_argument("--overwrite", action="store_true")
     run.add_argument("--draws", type=int, help="Monte Carlo draws (default: the scenario's)")
     run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
 
-    val = sub.add_parser("validate", help="check scenario files")
-    val.add_argument("files", nargs="+")
+    val = sub.add_parser("validate", parents=[common], help="check scenario files")
+    val.add_argument("files", nargs="+", help="scenario TOML files")
 
-    cmp_ = sub.add_parser("compare", help="compare two to four scenarios")
-    cmp_.add_argument("scenarios", nargs="+")
+    cmp_ = sub.add_parser("compare", parents=[common], help="compare two to four scenarios")
+    cmp_.add_argument("scenarios", nargs="+", help="two to four scenario TOML files")
     cmp_.add_argument("--out", required=True)
     cmp_.add_argument("--overwrite", action="store_true")
 
-    exp = sub.add_parser("explain", help="reason card and letter preview for one council")
-    exp.add_argument("gss_code")
+    exp = sub.add_parser(
+        "explain", parents=[common], help="reason card and letter preview for one council"
+    )
+    exp.add_argument("gss_code", help="council GSS code, e.g. E10000017 (Lancashire)")
     exp.add_argument("--scenario", required=True)
-    sub.add_parser("schema", help="print the scenario file reference (Markdown)")
+    sub.add_parser("schema", parents=[common], help="print the scenario file reference (Markdown)")
     return parser
 
 
@@ -339,6 +359,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileExistsError as exc:
         sys.stderr.write(f"ibcf: error: {exc}\n")
         return EXIT_USAGE
+    except BrokenPipeError:
+        # the reader (e.g. `head`) closed the pipe: stop quietly
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write("ibcf: interrupted; no partial files were left\n")
         return 130

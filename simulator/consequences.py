@@ -94,7 +94,8 @@ def apply_consequences(
     limit = to_pounds(consequences.cap_pct / 100 * base)
     if consequences.cap_gbp is not None:
         limit = np.minimum(limit, consequences.cap_gbp)
-    floor_room = total - to_pounds(consequences.floor_pct / 100 * total)
+    # The floor is a minimum: round it up so the final allocation never falls below it.
+    floor_room = total - np.ceil(consequences.floor_pct / 100 * total - 1e-9).astype(np.int64)
     limit = np.minimum(limit, np.maximum(floor_room, 0))
     withheld = np.minimum(wanted, limit)
     capped = wanted > withheld

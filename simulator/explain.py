@@ -319,11 +319,15 @@ def reason_card_text(result: Result, gss_code: str) -> str:
         "|---|---|---|---|---|---|",
     ]
     for t in card["tests"]:  # type: ignore[attr-defined]
-        lines.append(
-            f"| {t['label']}{' (screen)' if t['screen'] else ''} | {t['value']:.2f} | "
-            f"{t['line']:.2f} | {t['verdict']} | {t['margin_per_100k']:+.2f} per 100k "
-            f"({t['margin_beds_per_day']:+.1f} beds/day) | {t['to_change']} |"
-        )
+        if np.isnan(t["margin_per_100k"]):
+            numbers = "no data | – | not assessed | – | –"
+        else:
+            numbers = (
+                f"{t['value']:.2f} | {t['line'] + 0.0:.2f} | {t['verdict']} | "
+                f"{t['margin_per_100k']:+.2f} per 100k ({t['margin_beds_per_day']:+.1f} "
+                f"beds/day) | {t['to_change']}"
+            )
+        lines.append(f"| {t['label']}{' (screen)' if t['screen'] else ''} | {numbers} |")
     lines += ["", f"| money, {YEAR} | £ |", "|---|---:|"]
     for label, amount in card["money"]:  # type: ignore[attr-defined]
         lines.append(f"| {label} | {amount:,} |")
@@ -336,7 +340,8 @@ def reason_card_text(result: Result, gss_code: str) -> str:
 def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -> str:
     """A preview of the letter a council would receive, in the style of 10 October 2017.
 
-    Uses the first rate test's attribution and month (or ``month``); quotes the rate
+    Uses the first rate test among the selection criteria (else any rate test) for the
+    attribution and month (or ``month``); quotes the rate
     per 100,000 adults and the equivalent patients delayed daily, the quartile
     positions and what happens next under this scenario.
     """
@@ -344,7 +349,8 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
     i = data.position(gss_code)
     row = result.table.iloc[i]
     tests = result.scenario.selection.tests
-    rate_tests = [t for t in tests if t.kind == "rate"]
+    criteria = result.scenario.selection.criteria
+    rate_tests = [t for t in criteria if t.kind == "rate"] or [t for t in tests if t.kind == "rate"]
     attribution = rate_tests[0].attribution if rate_tests else "social_care"
     if month is None:
         month = rate_tests[0].window.end if rate_tests else data.months[-1]
@@ -354,6 +360,11 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
         "PREVIEW FOR ILLUSTRATION: not an official letter. Generated from scenario "
         f"'{result.scenario.name}' on {status} allocations.\n"
     )
+    if not row["selected"]:
+        header += (
+            "Under this option this council is not selected; the text shows what a letter "
+            "setting out its position would say.\n"
+        )
     if not data.has_dtoc[i]:
         return header + (
             f"\n{row['council']}: no delayed transfers of care data are published for this "

@@ -79,6 +79,16 @@ def anonymised_names(n: int) -> list[str]:
     return names
 
 
+def _anonymised(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
+    out = frame.copy()
+    alias = out["gss_code"].map(aliases)
+    if "council" in out:
+        out["council"] = alias
+    out.insert(0, "alias", alias)
+    out = out.drop(columns=["gss_code"]).sort_values("alias", kind="stable")
+    return out.drop(columns=["alias"]) if "council" in out else out
+
+
 def _quartile_basis(result: Result) -> str:
     tests = result.scenario.selection.tests
     return tests[0].attribution if tests else "social_care"
@@ -200,8 +210,14 @@ def excel_pack(
     projection: ProjectionResult | None = None,
     *,
     assumptions: pd.DataFrame | None = None,
+    aliases: dict[str, str] | None = None,
 ) -> bytes:
-    """report.xlsx: every table, caveats, methods, the scenario and the data provenance."""
+    """report.xlsx: every table, caveats, methods, the scenario and the data provenance.
+
+    ``aliases`` (GSS code to a neutral name, for workshops) anonymises the pack: names
+    replaced, codes hidden, rows sorted by alias, and the sheets that would identify a
+    council (published-figure checks) left out.
+    """
     summary = summary_dict(result, projection)
     flat = []
     for key, value in summary.items():
@@ -230,6 +246,17 @@ def excel_pack(
     if projection is not None:
         sheets["Projection national"] = projection.national_path
         sheets["Projection councils"] = projection_frame(result, projection)
+    if aliases is not None:
+        sheets.pop("Allocation checks")
+        sheets["Caveats"] = pd.DataFrame(
+            {
+                "caveat": ["Council names are replaced by neutral labels (workshop)."]
+                + [c for c in CAVEATS if "Devon" not in c and "Scilly" not in c]
+            }
+        )
+        for name in ("Councils", "Projection councils"):
+            if name in sheets:
+                sheets[name] = _anonymised(sheets[name], aliases)
     if assumptions is not None:
         sheets["Assumptions"] = assumptions
     buffer = _io.BytesIO()

@@ -20,7 +20,10 @@ from simulator.assumptions import assumptions_register
 
 def excel_bytes(ctx: Ctx) -> bytes:
     return export.excel_pack(
-        ctx.result, ctx.projection, assumptions=assumptions_register(ctx.scenario.projection)
+        ctx.result,
+        ctx.projection,
+        assumptions=assumptions_register(ctx.scenario.projection),
+        aliases=ctx.aliases if ctx.workshop else None,
     )
 
 

@@ -1,0 +1,57 @@
+"""The Excel pack: sheets, caveats, and a workshop pack that names no council."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from simulator import export
+from simulator.data import Dataset
+from simulator.engine import evaluate
+from simulator.scenario import data_context, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _result(dataset: Dataset):  # type: ignore[no-untyped-def]
+    context = data_context(dataset.months, list(dataset.codes))
+    return evaluate(load_scenario(ROOT / "scenarios" / "graduated.toml", context=context), dataset)
+
+
+def test_workshop_pack_names_no_council(dataset: Dataset) -> None:
+    result = _result(dataset)
+    aliases = {code: f"Council {k:03d}" for k, code in enumerate(dataset.codes[::-1])}
+    book = pd.read_excel(io.BytesIO(export.excel_pack(result, aliases=aliases)), sheet_name=None)
+    assert "Allocation checks" not in book
+    councils = book["Councils"]
+    assert "gss_code" not in councils
+    assert sorted(councils["council"]) == sorted(aliases.values())
+    assert list(councils["council"]) == sorted(councils["council"])  # not in code order
+    text = " ".join(frame.astype(str).to_csv() for frame in book.values())
+    for name in ("Lancashire", "Cornwall", "Kent", "Isles of Scilly", "E10000017"):
+        assert name not in text
+    # the money is unchanged by anonymising
+    assert councils["withheld"].sum() == result.summary["total_withheld"]
+
+
+def test_pack_has_every_table_and_the_caveats(dataset: Dataset) -> None:
+    result = _result(dataset)
+    book = pd.read_excel(io.BytesIO(export.excel_pack(result)), sheet_name=None)
+    for sheet in ("Summary", "Caveats", "Councils", "By region", "By type",
+                  "By DToC quartile", "Methods", "Parameters", "Scenario",
+                  "Data provenance", "Allocation checks"):  # fmt: skip
+        assert sheet in book, sheet
+    assert len(book["Councils"]) == 152
+    assert book["By region"]["allocation_total"].sum() == 1_499_000_000
+    assert "Lancashire" in set(book["Councils"]["council"])
+
+
+def test_floor_is_never_breached(dataset: Dataset) -> None:
+    """graduated.toml keeps every final allocation at or above 95% of its total: the
+    floor is rounded up to whole pounds, never down."""
+    table = _result(dataset).table
+    assert (table["final_allocation"] >= 0.95 * table["allocation_total"]).all()
+    floored = table["withheld"] > 0
+    assert (table.loc[floored, "final_allocation"] < 0.95 * table["allocation_total"] + 1).any()
