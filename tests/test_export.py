@@ -54,4 +54,5 @@ def test_floor_is_never_breached(dataset: Dataset) -> None:
     table = _result(dataset).table
     assert (table["final_allocation"] >= 0.95 * table["allocation_total"]).all()
     floored = table["withheld"] > 0
-    assert (table.loc[floored, "final_allocation"] < 0.95 * table["allocation_total"] + 1).any()
+    at_floor = table["final_allocation"] < 0.95 * table["allocation_total"] + 1
+    assert (floored & at_floor).any()  # the floor binds for some council
