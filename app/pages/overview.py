@@ -21,7 +21,7 @@ CONDITIONED = f"Conditioned, {YEAR}"
 WITHHELD = f"Withheld, {YEAR}"
 REDISTRIBUTED = f"Redistributed, {YEAR}"
 BEDS = "Beds freed a day (P50)"
-NHS_VALUE = f"NHS value, {YEAR}"
+NHS_VALUE = f"NHS value (notional), {YEAR}"
 AMBITION = "Chance national ambition is met"
 
 
@@ -155,9 +155,14 @@ def render(ctx: Ctx) -> None:
         help=f"Delayed bed days avoided in 2018/19 "
         f"({proj.delayed_days_avoided:,.0f}) valued at "
         f"£{r.scenario.projection.excess_bed_day_cost_gbp:,.0f} a day (NHS reference "
-        "costs 2016/17 excess bed day).",
+        "costs 2016/17 excess bed day): a notional value of beds released, not cash.",
     )
-    c[1].caption(f"{proj.delayed_days_avoided:,.0f} delayed bed days avoided")
+    days = proj.delayed_days_avoided
+    c[1].caption(
+        f"{days:,.0f} delayed bed days avoided"
+        if days >= 0
+        else f"{-days:,.0f} more delayed bed days than with no change"
+    )
     c[2].metric(
         AMBITION,
         values[AMBITION],
