@@ -47,6 +47,12 @@ TestId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_negative_zero(cls, value: Any) -> Any:
+        """-0.0 is stored as 0.0, so equal scenarios have equal files and hashes."""
+        return 0.0 if isinstance(value, float) and value == 0 else value
+
 
 def _check_month(month: str, info: ValidationInfo, span: int = 1) -> str:
     """A month with data, when the validation context knows the data's months."""
@@ -421,7 +427,11 @@ class Scenario(Strict):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def to_toml(self) -> str:
-        return tomli_w.dumps(self.model_dump(mode="json", exclude_none=True))
+        """TOML for people: only what differs from the defaults (plus the version and
+        name), multi-line notes kept multi-line. Parsing it gives back this scenario."""
+        data = self.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        head = {"schema_version": self.schema_version, "name": self.name}
+        return tomli_w.dumps({**head, **data}, multiline_strings=True)
 
     def stamped(self, data_hash: str) -> Scenario:
         """A copy recording this model version and the data it was run on."""

@@ -185,6 +185,20 @@ def test_save_then_load_is_equal(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["saved.toml"], "no temporary file left"
 
 
+def test_saved_file_lists_only_what_differs_from_the_defaults() -> None:
+    text = parse_scenario('name = "Mine"\nnotes = """line one\nline two"""\n').to_toml()
+    assert text.splitlines()[:2] == ["schema_version = 2", 'name = "Mine"']
+    assert "[consequences]" not in text, "untouched sections are left out"
+    assert 'notes = """' in text, "multi-line notes stay readable"
+
+
+def test_negative_zero_is_stored_as_zero() -> None:
+    plain = parse_scenario('name = "z"\n[consequences]\nreduction_pct = 0.0\n')
+    signed = parse_scenario('name = "z"\n[consequences]\nreduction_pct = -0.0\n')
+    assert "-0.0" not in signed.to_toml()
+    assert signed.content_hash() == plain.content_hash()
+
+
 def test_save_never_overwrites_unless_asked(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text("# someone's own file\n")
