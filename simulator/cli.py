@@ -227,6 +227,11 @@ def _assumptions():  # type: ignore[no-untyped-def]
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    if args.outputs:
+        from simulator.columns import outputs_reference
+
+        _out(outputs_reference().rstrip("\n"))
+        return EXIT_OK
     from simulator.reference import scenario_reference
 
     _out(scenario_reference().rstrip("\n"))
@@ -322,7 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument("gss_code", help="council GSS code, e.g. E10000017 (Lancashire)")
     exp.add_argument("--scenario", required=True)
-    sub.add_parser("schema", parents=[common], help="print the scenario file reference (Markdown)")
+    schema = sub.add_parser(
+        "schema", parents=[common], help="print the scenario file reference (Markdown)"
+    )
+    schema.add_argument(
+        "--outputs", action="store_true", help="print the output files' columns instead"
+    )
     return parser
 
 

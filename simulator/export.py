@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simulator import MODEL_VERSION
+from simulator.columns import describe, excel_format
 from simulator.data import YEAR
 from simulator.engine import Result, breakdown, dtoc_quartile
 from simulator.explain import distance_to_flip, option_summary
@@ -221,13 +222,14 @@ def excel_pack(
     summary = summary_dict(result, projection)
     flat = []
     for key, value in summary.items():
+        unit = (describe(key) or ("", ""))[0]
         if isinstance(value, dict):
-            flat += [(f"{key}.{k}", v) for k, v in value.items()]
+            flat += [(f"{key}.{k}", v, unit) for k, v in value.items()]
         else:
-            flat.append((key, value))
+            flat.append((key, value, unit))
     councils = councils_frame(result)
     sheets: dict[str, pd.DataFrame] = {
-        "Summary": pd.DataFrame(flat, columns=["measure", "value"]),
+        "Summary": pd.DataFrame(flat, columns=["measure", "value", "unit"]),
         "Caveats": pd.DataFrame({"caveat": CAVEATS}),
         "Councils": councils,
         "By region": breakdown(councils, "region"),
@@ -259,13 +261,48 @@ def excel_pack(
                 sheets[name] = _anonymised(sheets[name], aliases)
     if assumptions is not None:
         sheets["Assumptions"] = assumptions
+    test_ids = tuple(o.id for o in result.outcomes)
+    sheets["Columns"] = columns_frame(sheets, test_ids)
+    return _workbook(sheets, test_ids)
+
+
+TABLE_SHEETS = (
+    "Councils",
+    "By region",
+    "By type",
+    "By DToC quartile",
+    "Projection national",
+    "Projection councils",
+)
+
+
+def columns_frame(sheets: dict[str, pd.DataFrame], test_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The Columns sheet: unit and meaning of every column of the data sheets."""
+    rows = []
+    for name in TABLE_SHEETS:
+        for col in sheets[name].columns if name in sheets else []:
+            unit, meaning = describe(col, test_ids) or ("", "")
+            rows.append((name, col, unit, meaning))
+    return pd.DataFrame(rows, columns=["sheet", "column", "unit", "meaning"])
+
+
+def _workbook(sheets: dict[str, pd.DataFrame], test_ids: tuple[str, ...]) -> bytes:
+    """Write the sheets: bold frozen headers, widths to fit, £ / % / beds cell formats."""
+    from openpyxl.styles import Font
+
     buffer = _io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
             sheet.freeze_panes = "A2"
-            for col in sheet.columns:
+            for col, label in zip(sheet.columns, frame.columns, strict=True):
+                col[0].font = Font(bold=True)
                 width = max(len(str(c.value or "")) for c in list(col)[:60])
                 sheet.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 80)
+                known = describe(str(label), test_ids) if name in TABLE_SHEETS else None
+                number_format = excel_format(known.unit) if known else None
+                if number_format:
+                    for cell in col[1:]:
+                        cell.number_format = number_format
     return buffer.getvalue()

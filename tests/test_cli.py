@@ -180,6 +180,15 @@ def test_scenario_reference_is_current(capsys: pytest.CaptureFixture[str]) -> No
     assert "| `condition_pct` | float | `0.0` | 0–100 | % of base |" in printed
 
 
+def test_output_reference_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/outputs.md is generated: regenerate with `ibcf schema --outputs`."""
+    assert main(["schema", "--outputs"]) == 0
+    printed = capsys.readouterr().out
+    committed = (ROOT / "docs" / "outputs.md").read_text()
+    assert printed == committed, "run: .venv/bin/ibcf schema --outputs > docs/outputs.md"
+    assert "| `final_allocation` | £ (whole pounds, 2018/19) |" in printed
+
+
 BAD = sorted((ROOT / "tests" / "fixtures" / "scenarios" / "bad").glob("*.toml"))
 
 

@@ -56,3 +56,36 @@ def test_floor_is_never_breached(dataset: Dataset) -> None:
     floored = table["withheld"] > 0
     at_floor = table["final_allocation"] < 0.95 * table["allocation_total"] + 1
     assert (floored & at_floor).any()  # the floor binds for some council
+
+
+def test_every_output_column_is_described(dataset: Dataset) -> None:
+    """A new column without a unit and meaning in simulator/columns.py fails here."""
+    result = _result(dataset)
+    book = pd.read_excel(io.BytesIO(export.excel_pack(result)), sheet_name=None)
+    guide = book["Columns"]
+    assert set(guide["sheet"]) == {"Councils", "By region", "By type", "By DToC quartile"}
+    undescribed = guide[guide["meaning"].isna()]
+    assert undescribed.empty, undescribed.to_string()
+    councils = guide[guide["sheet"] == "Councils"].set_index("column")
+    assert councils.loc["withheld", "unit"] == "£ (whole pounds, 2018/19)"
+    assert councils.loc["gap_margin_beds", "unit"] == "average delayed beds a day"
+    assert set(councils.index) == set(book["Councils"].columns)
+    summary = book["Summary"].set_index("measure")
+    assert summary.loc["total_withheld", "unit"].startswith("£")
+
+
+def test_pack_cells_carry_pounds_percent_and_beds_formats(dataset: Dataset) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(export.excel_pack(_result(dataset))))
+    sheet = book["Councils"]
+    header = {cell.value: cell for cell in sheet[1]}
+    assert header["council"].font.bold
+
+    def fmt(column: str) -> str:
+        return str(sheet.cell(row=2, column=header[column].column).number_format)
+
+    assert fmt("final_allocation") == '"£"#,##0'
+    assert fmt("change_pct") == '0.00"%"'
+    assert fmt("gap_margin_beds") == "#,##0.00"
+    assert fmt("council") == "General"

@@ -1,0 +1,219 @@
+"""The output contract: every column and key the simulator writes, with unit and meaning.
+
+One table serves three readers: the Excel pack (a "Columns" sheet and cell formats by
+unit), ``ibcf schema --outputs`` and its committed copy ``docs/outputs.md`` (a test
+keeps it in step), and analysts scripting against ``councils.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Column(NamedTuple):
+    unit: str
+    meaning: str
+
+
+POUNDS = "£ (whole pounds, 2018/19)"
+PERCENT = "% of the council's 2018/19 allocation"
+BEDS = "average delayed beds a day"
+RATE = "delayed beds a day per 100,000 adults 18+"
+
+COUNCIL_COLUMNS: dict[str, Column] = {
+    "year": Column("", "Financial year of the allocations (2018/19)."),
+    "gss_code": Column("", "ONS GSS code of the council (2017/18 boundaries)."),
+    "council": Column("", "Council name (or a neutral label in workshop exports)."),
+    "region": Column("", "ONS region."),
+    "authority_type": Column("", "County, unitary, metropolitan district or London borough."),
+    "dtoc_quartile": Column(
+        "", "Quartile of the council's DToC rate in the data month (Q1 lowest, Q4 highest)."
+    ),
+    "adults_18plus": Column("people", "Resident population aged 18+, ONS mid-2017."),
+    "allocation_original": Column(POUNDS, "Original iBCF element (Spending Review 2015)."),
+    "allocation_spring_budget": Column(POUNDS, "Spring Budget 2017 element."),
+    "allocation_total": Column(POUNDS, "Original plus Spring Budget element, before review."),
+    "allocation_status": Column("", "official, published_rounded or reconstructed."),
+    "has_dtoc_data": Column("", "False where the council has no DToC data (see the caveats)."),
+    "in_scope": Column("", "Fails every screening test (all councils when there is no screen)."),
+    "selected": Column(
+        "", "Selected by the tests (and not exempt) or included by hand, and not excluded."
+    ),
+    "exempt": Column("", "Would be selected but improved by the exemption month."),
+    "manual": Column("", "included or excluded by hand (reason in the scenario), else blank."),
+    "tests_failed": Column("tests", "Number of the scenario's tests the council fails."),
+    "conditioned": Column(POUNDS, "Kept by the council but spent only as the condition says."),
+    "condition_released": Column("", "The condition was released by the scenario's trigger."),
+    "withheld": Column(POUNDS, "Taken from the council's allocation (reduction)."),
+    "received": Column(POUNDS, "Redistributed to the council from money withheld elsewhere."),
+    "final_allocation": Column(POUNDS, "allocation_total - withheld + received."),
+    "change": Column(POUNDS, "final_allocation - allocation_total."),
+    "change_pct": Column(PERCENT, "change / allocation_total x 100."),
+    "composite_score": Column("score", "Composite score of the tests (higher is worse)."),
+    "beds_per_day_to_flip": Column(
+        BEDS,
+        "Change in delayed beds a day that would flip the council's selection: the "
+        "reduction that clears a selected council, the rise that selects another. Tests "
+        "taken one at a time; blank where a composite score, a manual list or missing "
+        "data decides.",
+    ),
+    "data_month": Column("YYYY-MM", "Latest month of DToC data the tests use."),
+}
+
+# Four columns per test, named after the test's id in the scenario.
+TEST_COLUMNS: dict[str, Column] = {
+    "value": Column(
+        RATE, "The measured value: rate, gap to expectation or change, by the test's kind."
+    ),
+    "fail": Column("", "The council fails this test."),
+    "margin": Column(RATE, "Value minus the test's line; positive fails by that much."),
+    "margin_beds": Column(BEDS, "The margin as delayed beds a day for this council."),
+}
+
+PROJECTION_COLUMNS: dict[str, Column] = {
+    "gss_code": COUNCIL_COLUMNS["gss_code"],
+    "month": Column("YYYY-MM", "Projected month, 2018-04 to 2019-03."),
+    "attribution": Column("", "social_care, social_care_and_both, nhs or total."),
+    "baseline_beds_p50": Column(BEDS, "Counterfactual without the scenario, median."),
+    "scenario_beds_p10": Column(BEDS, "With the scenario, 10th percentile."),
+    "scenario_beds_p50": Column(BEDS, "With the scenario, median."),
+    "scenario_beds_p90": Column(BEDS, "With the scenario, 90th percentile."),
+}
+
+NATIONAL_COLUMNS: dict[str, Column] = {
+    "month": PROJECTION_COLUMNS["month"],
+    "baseline": Column(BEDS, "England counterfactual without the scenario, median."),
+    "baseline_p10": Column(BEDS, "England counterfactual, 10th percentile."),
+    "baseline_p90": Column(BEDS, "England counterfactual, 90th percentile."),
+    "p10": Column(BEDS, "England with the scenario, 10th percentile."),
+    "p50": Column(BEDS, "England with the scenario, median."),
+    "p90": Column(BEDS, "England with the scenario, 90th percentile."),
+    "ambition": Column(BEDS, "The national ambition the path is measured against."),
+}
+
+BREAKDOWN_COLUMNS: dict[str, Column] = {
+    "councils": Column("councils", "Councils in the group."),
+    "selected": Column("councils", "Councils selected in the group."),
+    **{
+        k: COUNCIL_COLUMNS[k]
+        for k in ("allocation_total", "conditioned", "withheld", "received", "final_allocation")
+    },
+    "change": COUNCIL_COLUMNS["change"],
+    "change_pct": Column("% of the group's 2018/19 allocation", "change / allocation_total x 100."),
+}
+
+COMPARE_COLUMNS: dict[str, Column] = {
+    "sN_selected": Column("", "Selected under scenario N (s1 to s4, in the order given)."),
+    "sN_final_allocation": Column(POUNDS, "Final allocation under scenario N."),
+    "sN_change": Column(POUNDS, "Change from allocation_total under scenario N."),
+    "differs": Column("", "Status or final allocation differs between the scenarios."),
+}
+
+SUMMARY_KEYS: dict[str, Column] = {
+    "scenario": Column("", "Scenario name."),
+    "scenario_hash": Column("", "Hash of the scenario's content (metadata excluded)."),
+    "data_hash": Column("", "Hash of the input data files."),
+    "model_version": Column("", "Version of the simulator that produced the results."),
+    "year": COUNCIL_COLUMNS["year"],
+    "data_month": COUNCIL_COLUMNS["data_month"],
+    "allocation_status": Column("", "reconstructed unless the official table is loaded."),
+    "councils_selected": Column("councils", "Councils selected."),
+    "councils_conditioned": Column("councils", "Councils with money conditioned."),
+    "councils_reduced": Column("councils", "Councils with money withheld."),
+    "councils_receiving": Column("councils", "Councils receiving redistributed money."),
+    "total_baseline": Column(POUNDS, "Sum of allocation_total (£1,499m)."),
+    "total_conditioned": Column(POUNDS, "Sum of conditioned."),
+    "total_withheld": Column(POUNDS, "Sum of withheld."),
+    "total_received": Column(POUNDS, "Sum of received."),
+    "total_retained": Column(POUNDS, "Withheld and kept centrally (within local government)."),
+    "total_final": Column(POUNDS, "Sum of final_allocation; equals total_baseline - retained."),
+    "ledger_balanced": Column("", "withheld = received + retained, to the pound."),
+    "redistribution_rule": Column("", "Where withheld money goes."),
+    "option_summary": Column("", "The option in plain English, generated from the scenario."),
+    "projection_year": Column("", "Year projected (2018/19)."),
+    "projection_method": Column("", "Counterfactual method (see docs/projection.md)."),
+    "beds_freed": Column(BEDS, "England, average over 2018/19: p10, p50, p90."),
+    "delayed_days_avoided": Column("delayed days", "England, 2018/19, median."),
+    "nhs_value_gbp": Column("£", "Delayed days avoided x the excess bed-day cost (notional)."),
+    "probability_ambition_met": Column("0-1", "Share of draws meeting the national ambition."),
+    "seed": Column("", "Random seed of the Monte Carlo (same seed, same numbers)."),
+    "draws": Column("draws", "Number of Monte Carlo draws."),
+}
+
+FILES: list[tuple[str, str, dict[str, Column]]] = [
+    ("councils.csv", "One row per council (152).", COUNCIL_COLUMNS),
+    (
+        "councils.csv, per test",
+        "Four columns per test, each prefixed with the test's id (e.g. `rate_quartile_`).",
+        {f"<id>_{k}": v for k, v in TEST_COLUMNS.items()},
+    ),
+    ("summary.json", "One object; `beds_freed` holds p10, p50, p90.", SUMMARY_KEYS),
+    ("projection.csv", "One row per council, month and attribution basis.", PROJECTION_COLUMNS),
+    ("report.xlsx, Projection national", "One row per month, England.", NATIONAL_COLUMNS),
+    ("report.xlsx, By region / type / DToC quartile", "One row per group.", BREAKDOWN_COLUMNS),
+    (
+        "compare.csv",
+        "One row per council; also gss_code, council, region, authority_type, "
+        "allocation_total as in councils.csv.",
+        COMPARE_COLUMNS,
+    ),
+]
+
+_TEST_SUFFIX = re.compile(r"^(?P<id>[a-z][a-z0-9_]*?)_(?P<part>value|fail|margin_beds|margin)$")
+_COMPARE = re.compile(r"^s[1-4]_(?P<part>selected|final_allocation|change)$")
+
+
+def describe(column: str, test_ids: tuple[str, ...] = ()) -> Column | None:
+    """Unit and meaning of an output column, or None if the contract does not know it.
+
+    >>> describe("withheld").unit
+    '£ (whole pounds, 2018/19)'
+    >>> describe("gap_margin_beds", ("gap",)).unit
+    'average delayed beds a day'
+    >>> describe("s2_change").meaning
+    'Change from allocation_total under scenario N.'
+    """
+    for table in (COUNCIL_COLUMNS, PROJECTION_COLUMNS, NATIONAL_COLUMNS, BREAKDOWN_COLUMNS):
+        if column in table:
+            return table[column]
+    for test_id in test_ids:
+        if column.startswith(f"{test_id}_") and column[len(test_id) + 1 :] in TEST_COLUMNS:
+            return TEST_COLUMNS[column[len(test_id) + 1 :]]
+    if m := _COMPARE.match(column):
+        return COMPARE_COLUMNS[f"sN_{m['part']}"]
+    return COMPARE_COLUMNS.get(column) or SUMMARY_KEYS.get(column)
+
+
+def excel_format(unit: str) -> str | None:
+    """The Excel number format for a unit: pounds, percent (values already x100), beds.
+
+    >>> excel_format(POUNDS)
+    '"£"#,##0'
+    >>> excel_format(PERCENT)
+    '0.00"%"'
+    """
+    if unit.startswith("£"):
+        return '"£"#,##0'
+    if unit.startswith("%"):
+        return '0.00"%"'
+    if unit in (BEDS, RATE):
+        return "#,##0.00"
+    if unit in ("people", "delayed days"):
+        return "#,##0"
+    return None
+
+
+def outputs_reference() -> str:
+    """docs/outputs.md: every output file's columns, units and meanings (Markdown)."""
+    lines = [
+        "# Output reference",
+        "",
+        "Generated by `ibcf schema --outputs` from `simulator/columns.py`; the Excel pack's",
+        "Columns sheet says the same. Money is in whole pounds of 2018/19; allocations are",
+        "reconstructed unless the official table is loaded (see `data/README.md`).",
+    ]
+    for name, note, table in FILES:
+        lines += ["", f"## {name}", "", note, "", "| Column | Unit | Meaning |", "|---|---|---|"]
+        lines += [f"| `{col}` | {c.unit} | {c.meaning} |" for col, c in table.items()]
+    return "\n".join(lines) + "\n"
