@@ -77,7 +77,7 @@ OPTION_LABELS: dict[str, str] = {
     **{k: v[:1].upper() + v[1:] for k, v in RULE_LABELS.items()},
     **METHOD_LABELS,
     "auto": "Automatic (best in the back-test)",
-    "worst_quartile": "Worst quartile",
+    "worst_quartile": "Worst quartile (highest rates; the letters' bottom quartile)",
     "worst_n": "Worst N councils",
     "above_threshold": "Above a threshold",
     "above_expectation": "Above its September 2017 expectation",

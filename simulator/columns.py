@@ -28,7 +28,9 @@ COUNCIL_COLUMNS: dict[str, Column] = {
     "region": Column("", "ONS region."),
     "authority_type": Column("", "County, unitary, metropolitan district or London borough."),
     "dtoc_quartile": Column(
-        "", "Quartile of the council's DToC rate in the data month (Q1 lowest, Q4 highest)."
+        "",
+        "Quartile of the council's DToC rate in the data month "
+        "(Q1 lowest delays; Q4 highest, the letters' 'bottom quartile').",
     ),
     "adults_18plus": Column("people", "Resident population aged 18+, ONS mid-2017."),
     "allocation_original": Column(POUNDS, "Original iBCF element (Spending Review 2015)."),

@@ -198,7 +198,7 @@ def dtoc_quartile(data: Dataset, attribution: str, month: str) -> pd.Series:
     ranks = pd.Series(rate).rank(method="min")
     n = int(np.isfinite(rate).sum())
     q = pd.Series(np.ceil(4 * ranks / n))
-    labels = q.map({1.0: "Q1 lowest", 2.0: "Q2", 3.0: "Q3", 4.0: "Q4 highest"})
+    labels = q.map({1.0: "Q1 lowest delays", 2.0: "Q2", 3.0: "Q3", 4.0: "Q4 highest delays"})
     return labels.fillna("no DToC data")
 
 

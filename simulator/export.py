@@ -178,6 +178,12 @@ def methods_frame(result: Result) -> pd.DataFrame:
             "data; councils tied at the line are all included.",
         ),
         (
+            "Quartiles",
+            "The worst quartile is the quarter of councils with the highest rates (or "
+            "gaps, or rises): the 2017 letters' 'bottom quartile' of performance, and Q4 "
+            "of the DToC quartile column.",
+        ),
+        (
             "Margins",
             "Measured value minus the test's line, per 100,000 adults and in beds a "
             "day; positive = fails by that much.",
