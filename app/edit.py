@@ -127,9 +127,27 @@ def with_changes(
     data = as_dict(scenario)
     for path, value in changes.items():
         data = set_path(data, path, value)
+    for index in changed_tests(changes):
+        data["selection"]["tests"][index]["label"] = ""
     if any(not path.startswith(METADATA) for path in changes):
         data["name"] = edited_name(data["name"])
     return validate(data, context)
+
+
+def changed_tests(changes: dict[str, Any]) -> set[int]:
+    """Tests whose rule an edit changes: their written labels may no longer be true, so
+    they are blanked and the model generates one from the test.
+
+    >>> sorted(changed_tests({"selection.tests.1.window.end": "2017-11",
+    ...                       "selection.tests.0.label": "Mine", "name": "x"}))
+    [1]
+    """
+    out = set()
+    for path in changes:
+        parts = split_path(path)
+        if parts[:2] == ["selection", "tests"] and len(parts) > 3 and parts[3] != "label":
+            out.add(int(parts[2]))
+    return out
 
 
 def with_value(
@@ -237,6 +255,8 @@ def shift_test_months(scenario: Scenario, k: int, context: dict[str, Any] | None
 
     data = as_dict(scenario)
     data["selection"] = move(data.get("selection", {}))
+    for test in data["selection"].get("tests", []):
+        test["label"] = ""  # written labels name the old months
     release = data.get("consequences", {}).get("release")
     if release is not None:
         data["consequences"]["release"] = move(release)

@@ -76,6 +76,22 @@ def test_shift_months(context: dict[str, Any]) -> None:
         edit.shift_test_months(s, 6, context)  # past March 2018: no data
 
 
+def test_a_changed_test_loses_its_written_label(dataset: Dataset, context: dict[str, Any]) -> None:
+    """The October file labels test 0 "... July 2017"; moved to November, that label
+    would be false, so it is blanked and the model's generated label names November."""
+    s = shipped("october-2017-letter", context)
+    assert "July 2017" in s.selection.tests[0].label
+    moved = edit.with_value(s, "selection.tests.0.window.end", "2017-11", context)
+    assert moved.selection.tests[0].label == ""
+    assert moved.selection.tests[1].label == s.selection.tests[1].label  # untouched
+    outcome = engine.evaluate(moved, dataset).outcomes[0]
+    assert outcome.label == "Worst quartile: social care rate, November 2017"
+    relabelled = edit.with_value(s, "selection.tests.0.label", "Mine", context)
+    assert relabelled.selection.tests[0].label == "Mine"
+    shifted = edit.shift_test_months(s, 1, context)
+    assert all(t.label == "" for t in shifted.selection.tests)
+
+
 @pytest.mark.parametrize("value", [40.0, 3, "total", "40", "true", None, [1, 2], {"a": "b"}])
 def test_link_values_round_trip(value: object) -> None:
     assert link.decode_value(link.encode_value(value)) == value
