@@ -186,6 +186,8 @@ def remove_test(scenario: Scenario, index: int, context: dict[str, Any] | None) 
     sel = data["selection"]
     gone = sel["tests"].pop(index)["id"]
     sel["screen"] = [t for t in sel.get("screen", []) if t != gone]
+    if sel.get("screen_at_least", 0) >= len(sel["screen"]):
+        sel.pop("screen_at_least", None)  # "all" of what is left
     weights = sel.get("composite", {}).get("weights", {})
     weights.pop(gone, None)
     criteria = [t for t in sel["tests"] if t["id"] not in sel["screen"]]
@@ -211,6 +213,9 @@ def set_screen(
         current.append(test_id)
     ordered = [i for i in ids if i in current]
     changes: dict[str, Any] = {"selection.screen": ordered}
+    k = scenario.selection.screen_at_least
+    if k is not None and k >= len(ordered):
+        changes["selection.screen_at_least"] = None  # "all" of what is left
     criteria = [i for i in ids if i not in ordered]
     if scenario.selection.combine == "at_least":
         changes["selection.at_least"] = max(1, min(scenario.selection.at_least, len(criteria)))

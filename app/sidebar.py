@@ -272,6 +272,8 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
     )
     c2.button("Add test", on_click=_add_test, disabled=locked, width="stretch")
 
+    if len(scen.selection.screen) > 1:
+        _screen_needed(scen, locked)
     st.markdown("**Combining the tests**")
     w.field(Selection, "combine", "selection.combine", data, disabled=locked)
     if scen.selection.combine == "at_least":
@@ -352,6 +354,36 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
         )
 
 
+def _screen_needed(scen: Scenario, locked: bool) -> None:
+    n = len(scen.selection.screen)
+    wkey = w.key("selection.screen_at_least")
+    if wkey not in st.session_state:
+        st.session_state[wkey] = scen.selection.screen_needed
+    state.register(
+        wkey,
+        lambda d: (
+            edit.get_path(d, "selection.screen_at_least")
+            or len(edit.get_path(d, "selection.screen") or [])
+        ),
+    )
+
+    def changed() -> None:
+        if wkey in st.session_state:  # else stale: the scenario was replaced
+            k = int(st.session_state[wkey])
+            state.apply({"selection.screen_at_least": None if k >= n else k})
+
+    st.selectbox(
+        "Screening tests a council must fail",
+        list(range(1, n + 1)),
+        key=wkey,
+        format_func=lambda k: f"all {n}" if k == n else f"at least {k} of {n}",
+        disabled=locked,
+        on_change=changed,
+        help="A council is considered only if it fails this many of the screening tests "
+        "(the December 2017 scenario: at least 2 of the 3 October 2017 criteria).",
+    )
+
+
 def _test(
     ctx: Ctx, scen: Scenario, data: dict[str, Any], i: int, months: list[str], locked: bool
 ) -> None:
@@ -372,8 +404,9 @@ def _test(
             disabled=locked,
             on_change=_screen_changed,
             args=(test.id, screen_key),
-            help="A council must fail every screening test to be considered at all (as the "
-            "October 2017 letter scoped the December 2017 tests).",
+            help="A council must fail the screening tests (all, or as many as set below the "
+            "test list) to be considered at all, as the October 2017 letter scoped the "
+            "December 2017 tests.",
         )
         w.field(model_cls, "attribution", f"{base}.attribution", data, disabled=locked)
         w.field(model_cls, "mode", f"{base}.mode", data, disabled=locked)

@@ -62,6 +62,27 @@ def combine_phrase(scenario: Scenario) -> str:
     return f"is among {group} on a composite {comp.method} score of the tests"
 
 
+def screen_phrase(scenario: Scenario) -> str:
+    """How many screening tests a council must fail to be considered.
+
+    >>> from simulator.scenario import Scenario
+    >>> tests = [{"id": f"t{k}", "kind": "rate", "window": {"end": "2017-07"}} for k in range(3)]
+    >>> def s(k):
+    ...     return Scenario.model_validate({"name": "x", "selection": {"tests": tests,
+    ...         "screen": ["t0", "t1"], "screen_at_least": k}}, strict=False)
+    >>> screen_phrase(s(None)), screen_phrase(s(1))
+    ('fail every one of the screening tests', 'fail at least 1 of the 2 screening tests')
+    """
+    sel = scenario.selection
+    if sel.screen_needed >= len(sel.screen):
+        return (
+            "fail every one of the screening tests"
+            if len(sel.screen) > 1
+            else "fail the screening test"
+        )
+    return f"fail at least {sel.screen_needed} of the {len(sel.screen)} screening tests"
+
+
 def option_summary(result: Result) -> str:
     """A paragraph describing the option and its headline effect, generated from it."""
     s = result.scenario
@@ -76,7 +97,7 @@ def option_summary(result: Result) -> str:
         return " ".join(parts)
     if sel.screen:
         parts.append(
-            "Only councils that fail the screening tests ("
+            f"Only councils that {screen_phrase(s)} ("
             + "; ".join(result.outcome(i).label for i in sel.screen)
             + ") are considered."
         )
@@ -175,16 +196,21 @@ def distance_to_flip(result: Result) -> np.ndarray:
             continue
         failing = np.sort(crit[i, fails[i]])
         passing = np.sort(crit[i, ~fails[i]])
+        s_margin = np.array([abs(o.margin_beds[i]) for o in screen])
+        s_fails = np.array([bool(o.fails[i]) for o in screen], dtype=bool)
+        s_failing, s_passing = np.sort(s_margin[s_fails]), np.sort(s_margin[~s_fails])
         if sel.by_tests[i]:
-            # clear enough failing tests to drop below k, or leave any screen
+            # clear enough failing tests to drop below k, or enough screens to leave scope
             need = len(failing) - k + 1
             options = [failing[:need].sum()] if need > 0 else []
-            options += [abs(o.margin_beds[i]) for o in screen]
+            s_need = len(s_failing) - s.screen_needed + 1
+            options += [s_failing[:s_need].sum()] if screen and s_need > 0 else []
             out[i] = min(options) if options else np.nan
         else:
             extra = max(k - len(failing), 0)
             cost = passing[:extra].sum() if extra <= len(passing) else np.inf
-            cost += sum(abs(o.margin_beds[i]) for o in screen if not o.fails[i])
+            s_extra = max(s.screen_needed - len(s_failing), 0)
+            cost += s_passing[:s_extra].sum()
             out[i] = cost if np.isfinite(cost) else np.nan
     return out
 
@@ -245,7 +271,7 @@ def reason_card(result: Result, gss_code: str) -> dict[str, object]:
     elif sel.exempt[i]:
         why = "Met the selection tests but exempted for improvement."
     elif not sel.in_scope[i]:
-        why = "Not considered: passed at least one screening test."
+        why = f"Not considered: it did not {screen_phrase(result.scenario)}."
     elif sel.selected[i]:
         why = f"Selected: it {combine_phrase(result.scenario)} ({row['tests_failed']} failed)."
     else:

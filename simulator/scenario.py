@@ -220,6 +220,12 @@ class Selection(Strict):
         description="Tests a council must fail to be considered at all (e.g. the October "
         "2017 letter before the December tests)",
     )
+    screen_at_least: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="Screening tests a council must fail to be considered (blank: all)",
+    )
     combine: Literal["all", "any", "at_least", "composite"] = Field(
         "all", description="How failed tests combine into selection"
     )
@@ -242,6 +248,11 @@ class Selection(Strict):
         unknown = [s for s in self.screen if s not in ids]
         if unknown:
             raise ValueError(f"screen names unknown test(s): {', '.join(unknown)}")
+        if self.screen_at_least is not None and self.screen_at_least > len(self.screen):
+            raise ValueError(
+                f"screen_at_least = {self.screen_at_least} but only {len(self.screen)} "
+                "screening test(s)"
+            )
         criteria = [i for i in ids if i not in self.screen]
         if self.combine == "at_least" and self.at_least > len(criteria):
             raise ValueError(
@@ -258,6 +269,11 @@ class Selection(Strict):
     @property
     def criteria(self) -> list[Test]:
         return [t for t in self.tests if t.id not in self.screen]
+
+    @property
+    def screen_needed(self) -> int:
+        """Screening tests a council must fail to be considered (0 without a screen)."""
+        return self.screen_at_least or len(self.screen)
 
 
 class Release(Strict):

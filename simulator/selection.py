@@ -169,7 +169,7 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
 @dataclass(frozen=True)
 class SelectionResult:
     selected: np.ndarray  # bool
-    in_scope: np.ndarray  # bool: failed every screening test (all True without a screen)
+    in_scope: np.ndarray  # bool: failed enough screening tests (all True without a screen)
     tests_failed: np.ndarray  # int: criteria failed
     n_criteria: int
     by_tests: np.ndarray  # bool: selected by the combination before exemption and lists
@@ -220,9 +220,10 @@ def select(
     by_id = {o.id: o for o in outcomes}
     screen = [by_id[i] for i in selection.screen]
     criteria = [by_id[t.id] for t in selection.criteria]
-    in_scope = np.ones(n, dtype=bool)
+    screen_failed = np.zeros(n, dtype=int)
     for outcome in screen:
-        in_scope &= outcome.fails
+        screen_failed += outcome.fails
+    in_scope = screen_failed >= selection.screen_needed
     assessable = np.ones(n, dtype=bool)
     for outcome in outcomes:
         assessable &= outcome.assessable

@@ -86,6 +86,8 @@ def selections(
         options.remove("at_least")
     combine = draw(st.sampled_from(options))
     out: dict[str, Any] = {"tests": tests, "screen": screen, "combine": combine}
+    if len(screen) > 1 and draw(st.booleans()):
+        out["screen_at_least"] = draw(st.integers(1, len(screen)))
     if combine == "at_least":
         out["at_least"] = draw(st.integers(1, max(1, len(criteria))))
         if not criteria:

@@ -214,6 +214,23 @@ def test_test_parameters_are_editable(dataset: Dataset, context: dict[str, Any])
     assert money_only(metrics(at)) == money_only(expected(scenario, dataset, projection=False))
 
 
+def test_screen_needed_is_editable(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    at.selectbox(key="preset_select").set_value("december-2017-five-tests").run()
+    box = at.selectbox(key="w:selection.screen_at_least")
+    assert box.value == 2  # the shipped file: at least 2 of the 3 October criteria
+    box.set_value(3).run()
+    ok(at)
+    assert at.session_state["scenario"].selection.screen_at_least is None  # "all 3"
+    scenario = edit.with_value(
+        preset("december-2017-five-tests", context), "selection.screen_at_least", None, context
+    )
+    shown = money_only(metrics(at))
+    assert shown == money_only(expected(scenario, dataset, projection=False))
+    before = money_only(expected(preset("december-2017-five-tests", context), dataset, False))
+    assert shown[SELECTED] != before[SELECTED]
+
+
 def test_add_and_remove_a_test(context: dict[str, Any]) -> None:
     at = ok(new_app())
     n = len(at.session_state["scenario"].selection.tests)

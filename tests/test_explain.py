@@ -156,3 +156,44 @@ def test_isles_of_scilly_card_says_why_it_has_no_data(october: Result) -> None:
     assert "no delayed transfers of care data are published" in letter
     assert "reported within Cornwall" in letter
     assert "would not be written to on DToC grounds" in letter
+
+
+@pytest.mark.parametrize(
+    ("screen_at_least", "selected", "to_flip"),
+    [
+        # Screen t1 (July), t2 (August), criterion t3 (September), each "rate above 5";
+        # 100,000 adults, so a margin per 100,000 is also beds a day.
+        #   P: 10, 7, 9  fails t1 by 5, t2 by 2, t3 by 4
+        #   Q:  6, 1, 9  fails t1 by 1, passes t2 by 4, fails t3 by 4
+        #   R:  1, 2, 8  passes t1 by 4, t2 by 3, fails t3 by 3
+        # At least 1 screen: P and Q in scope and selected. P clears t3 (4) or both
+        # screens (5 + 2 = 7): 4. Q clears t3 (4) or t1 (1): 1. R must fail one screen:
+        # the nearer, t2, by 3.
+        (1, {"P", "Q"}, {"P": 4.0, "Q": 1.0, "R": 3.0}),
+        # All screens: only P in scope. P clears t3 (4) or one screen, t2 (2): 2.
+        # Q must also fail t2 (4). R must fail both screens (4 + 3 = 7).
+        (None, {"P"}, {"P": 2.0, "Q": 4.0, "R": 7.0}),
+    ],
+)
+def test_distance_to_flip_with_a_partial_screen(
+    screen_at_least: int | None, selected: set[str], to_flip: dict[str, float]
+) -> None:
+    from simulator.explain import distance_to_flip
+    from tests.toy import monthly
+
+    rates = {"P": (10, 7, 9), "Q": (6, 1, 9), "R": (1, 2, 8)}
+    toys = [
+        Toy(name, social_care=monthly(1, jul=j, aug=a, sep=s)) for name, (j, a, s) in rates.items()
+    ]
+    selection: dict[str, Any] = {
+        "tests": [rate_test(f"t{k}", f"2017-0{k + 6}", threshold=5) for k in (1, 2, 3)],
+        "screen": ["t1", "t2"],
+    }
+    if screen_at_least is not None:
+        selection["screen_at_least"] = screen_at_least
+    result = run(toys, {"selection": selection})
+    names = list(result.table["council"])
+    assert {n for n, s in zip(names, result.table["selected"], strict=True) if s} == selected
+    assert dict(zip(names, distance_to_flip(result).tolist(), strict=True)) == pytest.approx(
+        to_flip
+    )

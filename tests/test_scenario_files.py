@@ -68,6 +68,9 @@ EXPECTED: dict[str, list[str]] = {
     "margin_range_backwards.toml": ["consequences: margin_to must be greater than margin_from"],
     "duplicate_test_id.toml": ["selection: test ids must be unique: t"],
     "at_least_too_many.toml": ["selection: at_least = 3 but only 1 test(s) to combine"],
+    "screen_at_least_too_many.toml": [
+        "selection: screen_at_least = 2 but only 1 screening test(s)"
+    ],
     "trend_backwards.toml": ["selection.tests.0", "after.end must be later than before.end"],
     "unknown_test_kind.toml": ["selection.tests.0: Input tag 'ratio'", "'rate', 'gap', 'trend'"],
     "missing_name.toml": ["name: required key missing"],

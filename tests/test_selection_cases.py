@@ -392,6 +392,26 @@ def test_screen_then_any() -> None:
     assert result.selection.n_criteria == 2
 
 
+@pytest.mark.parametrize(
+    ("screen_at_least", "in_scope", "selected"),
+    [
+        # Screen t1, t2; criterion t3.  Failing at least 1 of t1, t2: A, B, C, E, F, G
+        # (D, H pass both).  Of those, failing t3: A, F, G.  H fails t3 but is out.
+        (1, {"A", "B", "C", "E", "F", "G"}, {"A", "F", "G"}),
+        # Both screens (the default, "all"): A and B; of them only A fails t3.
+        (2, {"A", "B"}, {"A"}),
+        (None, {"A", "B"}, {"A"}),
+    ],
+)
+def test_screen_at_least(screen_at_least: int | None, in_scope: set, selected: set) -> None:
+    sel = {"tests": THREE_TESTS, "screen": ["t1", "t2"]}
+    if screen_at_least is not None:
+        sel["screen_at_least"] = screen_at_least
+    result = run(pattern_toys(), {"selection": sel})
+    assert names(result, result.selection.in_scope) == in_scope
+    assert names(result, result.selection.selected) == selected
+
+
 def test_screen_alone_selects_those_failing_it() -> None:
     # Only a screen, no criteria: every council failing t1 is selected (A, B, C, G).
     result = run(pattern_toys(), {"selection": {"tests": THREE_TESTS[:1], "screen": ["t1"]}})
