@@ -247,13 +247,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     data = _dataset()
     results = [evaluate(_load(Path(p), data), data) for p in args.scenarios]
     out = Path(args.out)
-    _check_out_dir(out, ["compare.csv", "compare_summary.csv"], args.overwrite)
+    names = ["compare.csv", "compare_summary.csv", "compare.xlsx"]
+    _check_out_dir(out, names, args.overwrite)
+    projections = [_run_projection(r, args.draws, args.seed) for r in results]
     frame = export.compare_frame(results)
+    summary = export.compare_summary(results, projections)
     io.write_csv(out / "compare.csv", frame, overwrite=args.overwrite)
-    io.write_csv(
-        out / "compare_summary.csv", export.compare_summary(results), overwrite=args.overwrite
+    io.write_csv(out / "compare_summary.csv", summary, overwrite=args.overwrite)
+    log.info("writing the Excel comparison")
+    io.write_atomic(
+        out / "compare.xlsx", export.compare_pack(results, projections), overwrite=args.overwrite
     )
-    _out(export.compare_summary(results).to_string(index=False))
+    _out(summary.to_string(index=False))
     _out(f"councils whose status or allocation differs: {int(frame['differs'].sum())}")
     return EXIT_OK
 
@@ -321,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("scenarios", nargs="+", help="two to four scenario TOML files")
     cmp_.add_argument("--out", required=True)
     cmp_.add_argument("--overwrite", action="store_true")
+    cmp_.add_argument("--draws", type=int, help="Monte Carlo draws (default: each scenario's)")
+    cmp_.add_argument("--seed", type=int, help="random seed (default: each scenario's)")
 
     exp = sub.add_parser(
         "explain", parents=[common], help="reason card and letter preview for one council"

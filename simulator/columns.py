@@ -157,7 +157,9 @@ FILES: list[tuple[str, str, dict[str, Column]]] = [
     (
         "compare.csv",
         "One row per council; also gss_code, council, region, authority_type, "
-        "allocation_total as in councils.csv.",
+        "allocation_total as in councils.csv. `compare_summary.csv` has one row per "
+        "summary.json key (with its unit) and one column per scenario; `compare.xlsx` "
+        "holds both, the councils that differ, each scenario and the caveats.",
         COMPARE_COLUMNS,
     ),
 ]

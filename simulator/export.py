@@ -144,7 +144,10 @@ def compare_frame(results: list[Result]) -> pd.DataFrame:
     return out
 
 
-def compare_summary(results: list[Result]) -> pd.DataFrame:
+def compare_summary(
+    results: list[Result], projections: list[ProjectionResult] | None = None
+) -> pd.DataFrame:
+    """One row per measure, one column per scenario (``s1: name`` ...)."""
     keys = [
         "councils_selected",
         "total_conditioned",
@@ -154,13 +157,37 @@ def compare_summary(results: list[Result]) -> pd.DataFrame:
         "total_final",
         "ledger_balanced",
     ]
-    return pd.DataFrame(
-        {
-            f"s{k}: {r.scenario.name}": [r.summary[key] for key in keys]
-            for k, r in enumerate(results, start=1)
-        },
-        index=keys,
-    ).reset_index(names="measure")
+    columns = {}
+    for k, r in enumerate(results, start=1):
+        values = [r.summary[key] for key in keys]
+        if projections is not None:
+            p = projection_summary(projections[k - 1])
+            values += [p["beds_freed"][q] for q in ("p10", "p50", "p90")]
+            values += [p["delayed_days_avoided"], p["nhs_value_gbp"]]
+            values += [p["probability_ambition_met"], p["seed"], p["draws"]]
+        columns[f"s{k}: {r.scenario.name}"] = values
+    if projections is not None:
+        keys += ["beds_freed.p10", "beds_freed.p50", "beds_freed.p90", "delayed_days_avoided"]
+        keys += ["nhs_value_gbp", "probability_ambition_met", "seed", "draws"]
+    out = pd.DataFrame(columns, index=keys).reset_index(names="measure")
+    out.insert(1, "unit", [(describe(k.split(".")[0]) or ("", ""))[0] for k in keys])
+    return out
+
+
+def compare_pack(results: list[Result], projections: list[ProjectionResult] | None = None) -> bytes:
+    """compare.xlsx: the comparison, the councils that differ, each scenario, caveats."""
+    frame = compare_frame(results)
+    sheets: dict[str, pd.DataFrame] = {
+        "Summary": compare_summary(results, projections),
+        "Caveats": pd.DataFrame({"caveat": CAVEATS}),
+        "Councils": frame,
+        "Councils that differ": frame[frame["differs"]],
+    }
+    for k, r in enumerate(results, start=1):
+        sheets[f"Scenario s{k}"] = pd.DataFrame({"toml": r.scenario.to_toml().splitlines()})
+    sheets["Data provenance"] = provenance_frame(results[0])
+    sheets["Columns"] = columns_frame(sheets, (), tables=("Councils",))
+    return _workbook(sheets, (), tables=("Councils", "Councils that differ"))
 
 
 def methods_frame(result: Result) -> pd.DataFrame:
@@ -244,11 +271,7 @@ def excel_pack(
         "Methods": methods_frame(result),
         "Parameters": parameters_frame(result),
         "Scenario": pd.DataFrame({"toml": result.scenario.to_toml().splitlines()}),
-        "Data provenance": pd.DataFrame(
-            [(k, v) for k, v in result.data.sources.items()]
-            + [("data_hash", result.data.data_hash), ("model_version", MODEL_VERSION)],
-            columns=["input", "source"],
-        ),
+        "Data provenance": provenance_frame(result),
         "Allocation checks": result.data.known_figures,
     }
     if projection is not None:
@@ -282,17 +305,33 @@ TABLE_SHEETS = (
 )
 
 
-def columns_frame(sheets: dict[str, pd.DataFrame], test_ids: tuple[str, ...]) -> pd.DataFrame:
+def provenance_frame(result: Result) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(k, v) for k, v in result.data.sources.items()]
+        + [("data_hash", result.data.data_hash), ("model_version", MODEL_VERSION)],
+        columns=["input", "source"],
+    )
+
+
+def columns_frame(
+    sheets: dict[str, pd.DataFrame],
+    test_ids: tuple[str, ...],
+    tables: tuple[str, ...] = TABLE_SHEETS,
+) -> pd.DataFrame:
     """The Columns sheet: unit and meaning of every column of the data sheets."""
     rows = []
-    for name in TABLE_SHEETS:
+    for name in tables:
         for col in sheets[name].columns if name in sheets else []:
             unit, meaning = describe(col, test_ids) or ("", "")
             rows.append((name, col, unit, meaning))
     return pd.DataFrame(rows, columns=["sheet", "column", "unit", "meaning"])
 
 
-def _workbook(sheets: dict[str, pd.DataFrame], test_ids: tuple[str, ...]) -> bytes:
+def _workbook(
+    sheets: dict[str, pd.DataFrame],
+    test_ids: tuple[str, ...],
+    tables: tuple[str, ...] = TABLE_SHEETS,
+) -> bytes:
     """Write the sheets: bold frozen headers, widths to fit, £ / % / beds cell formats."""
     from openpyxl.styles import Font
 
@@ -306,7 +345,7 @@ def _workbook(sheets: dict[str, pd.DataFrame], test_ids: tuple[str, ...]) -> byt
                 col[0].font = Font(bold=True)
                 width = max(len(str(c.value or "")) for c in list(col)[:60])
                 sheet.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 80)
-                known = describe(str(label), test_ids) if name in TABLE_SHEETS else None
+                known = describe(str(label), test_ids) if name in tables else None
                 number_format = excel_format(known.unit) if known else None
                 if number_format:
                     for cell in col[1:]:

@@ -152,6 +152,17 @@ def test_compare_lists_differences(tmp_path: Path, capsys: pytest.CaptureFixture
     frame = pd.read_csv(tmp_path / "compare.csv")
     # every council the October scenario selects differs from the status quo
     assert frame["differs"].sum() == frame["s2_selected"].sum() > 0
+    summary = pd.read_csv(tmp_path / "compare_summary.csv").set_index("measure")
+    status_quo, october = summary.columns[1], summary.columns[2]
+    assert status_quo == "s1: Status quo" and october == "s2: October 2017 letter"
+    # the status quo moves no money, so it frees no beds; the October conditions do
+    assert float(summary.loc["beds_freed.p50", status_quo]) == 0.0
+    assert float(summary.loc["beds_freed.p50", october]) > 0.0
+    assert summary.loc["total_conditioned", "unit"].startswith("£")
+    book = pd.read_excel(tmp_path / "compare.xlsx", sheet_name=None)
+    assert len(book["Councils that differ"]) == frame["differs"].sum()
+    assert {"Summary", "Caveats", "Scenario s1", "Scenario s2", "Columns"} <= set(book)
+    assert book["Columns"]["meaning"].notna().all()
     assert main(["compare", files[0], "--out", str(tmp_path / "x")]) == 2
 
 
