@@ -134,7 +134,7 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
         "assumption": "September 2017 DToC expectations reconstructed by rule (baseline "
         "February-April 2017, social care cut to 2.6 per 100,000 or by two thirds); an "
         "official table, if supplied, overrides",
-        "value": "rule in docs/MODEL.md §2",
+        "value": "rule in simulator/expectations.py ([expectations] in docs/scenario-reference.md)",
         "unit": "delayed beds/day",
         "source": "Published examples (Shropshire 6.7, Hampshire -66%, Northamptonshire "
         "-67%); official table not found",
@@ -195,7 +195,7 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
         "value": "saturating exponential",
         "unit": "",
         "source": "Assumption: diminishing returns so that delays never fall below zero "
-        "(docs/MODEL.md §7)",
+        "(docs/projection.md)",
         "quality": "amber",
         "effect": "Large sums relative to a council's delays buy less than proportionally; "
         "small sums act linearly at rate k.",

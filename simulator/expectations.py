@@ -1,8 +1,9 @@
 """September 2017 DToC expectations per council, derived by a configurable rule.
 
 The official council table was never published in a reachable form, so the
-expectation is *reconstructed* by the rule in docs (MODEL.md §2) unless an official
-table is supplied in ``data/official/``, which then overrides it council by council.
+expectation is *reconstructed* by the rule below (the scenario's ``[expectations]``)
+unless an official table is supplied in ``data/official/``, which then overrides it
+council by council.
 
 Default social care rule (fits Shropshire 6.7 beds/day, Hampshire -66%,
 Northamptonshire -67%): baseline = average of February-April 2017; a baseline rate at
@@ -72,7 +73,7 @@ class ExpectationRule(BaseModel):
         le=100,
         step=1,
         description="Cut from the NHS baseline for councils above the England NHS rate",
-        source="Assumption: 'worst areas halve' (MODEL.md §2); not published per council",
+        source="Assumption: 'worst areas halve'; not published per council",
     )
 
 

@@ -91,9 +91,7 @@ def option_summary(result: Result) -> str:
     cons = s.consequences
     parts: list[str] = []
     if not sel.tests and not sel.include:
-        parts.append(
-            f"No council is selected: every council keeps its published {YEAR} iBCF allocation."
-        )
+        parts.append(f"No council is selected: every council keeps its {YEAR} iBCF allocation.")
         return " ".join(parts)
     if sel.screen:
         parts.append(
@@ -120,15 +118,18 @@ def option_summary(result: Result) -> str:
         f"This selects {summary['councils_selected']} of the {len(result.data.codes)} councils."
     )
     base = BASE_LABELS[cons.base]
+    margin_label = result.outcome(cons.margin_test).label if cons.margin_test else ""
     grad = {
         "flat": "",
         "tests_failed": ", in proportion to the tests failed",
-        "margin": f", graduated by the margin on '{cons.margin_test}' "
+        "margin": f", graduated by the margin on '{margin_label}' "
         f"(none at {cons.margin_from:g}, all at {cons.margin_to:g} per 100,000)",
     }[cons.graduation]
+    limited = cons.cap_pct < 100 or cons.cap_gbp is not None or cons.floor_pct > 0
+    up_to = "up to " if cons.graduation != "flat" else ""
     if cons.condition_pct:
         parts.append(
-            f"Each selected council has up to {cons.condition_pct:g}% of its {base} conditioned"
+            f"Each selected council has {up_to}{cons.condition_pct:g}% of its {base} conditioned"
             f"{grad}: it keeps the money but must spend it on reducing delayed transfers "
             f"({gbp(summary['total_conditioned'])} in total)."
         )
@@ -147,7 +148,8 @@ def option_summary(result: Result) -> str:
             limits.append(f"a final allocation of at least {cons.floor_pct:g}% of the total")
         limit_text = f" ({'; '.join(limits)})" if limits else ""
         parts.append(
-            f"Up to {cons.reduction_pct:g}% of the {base} is withheld{grad}{limit_text}: "
+            f"{'Up to ' if up_to or limited else ''}{cons.reduction_pct:g}% of the {base} is "
+            f"withheld{grad}{limit_text}: "
             f"{gbp(summary['total_withheld'])} in total, "
             f"{RULE_LABELS[s.redistribution.rule]}"
             + (
@@ -158,6 +160,13 @@ def option_summary(result: Result) -> str:
             + f" ({gbp(summary['total_received'])} redistributed, "
             f"{gbp(summary['total_retained'])} retained)."
         )
+        reduced = result.table["withheld"].to_numpy() > 0
+        bound = int((result.money.capped & reduced).sum())
+        if bound:
+            parts.append(
+                f"The limits bind for {bound} of the {int(reduced.sum())} councils reduced, "
+                "which lose less than the rule alone would take."
+            )
     if not cons.condition_pct and not cons.reduction_pct:
         parts.append("No money is conditioned or withheld.")
     return " ".join(parts)
@@ -363,6 +372,9 @@ def reason_card_text(result: Result, gss_code: str) -> str:
 
 
 # ---------------------------------------------------------------------- letter preview
+QUARTILE_WORDS = ("lowest", "second-lowest", "second-highest", "highest")
+
+
 def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -> str:
     """A preview of the letter a council would receive, in the style of 10 October 2017.
 
@@ -413,7 +425,7 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
         f"transfers attributable to {label} was {rate[i]:.1f} per 100,000 adults aged 18+, "
         f"which is equivalent to {beds:.0f} patients delayed daily. This places your "
         f"council {ordinal(position)} of {n} councils (1st = lowest rate), in the "
-        f"{['lowest', 'second', 'third', 'highest'][quartile - 1]} quartile.",
+        f"quartile with the {QUARTILE_WORDS[quartile - 1]} rates.",
     ]
     tested = [o for o in result.outcomes if o.assessable[i]]
     if tested:
@@ -435,7 +447,7 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
             )
         if row["withheld"]:
             body.append(
-                f"Under this option, your published {YEAR} allocation would be reduced by "
+                f"Under this option, your {YEAR} allocation would be reduced by "
                 f"{gbp(row['withheld'])}, to {gbp(row['final_allocation'])}. All iBCF funding "
                 "remains in local government."
             )
@@ -447,7 +459,7 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
     else:
         body.append(
             f"Under this option, your council is not selected for review and keeps its "
-            f"published {YEAR} allocation"
+            f"{YEAR} allocation"
             + (
                 f", plus {gbp(row['received'])} redistributed from councils whose "
                 "allocations are reduced."

@@ -91,7 +91,9 @@ def _month_name(month: str) -> str:
 class _TestBase(Strict):
     id: TestId = Field(description="Short name used in outputs (a-z, 0-9, _)")
     label: str = Field(
-        "", description="Label shown in tables and letters; blank: generated from the test"
+        "",
+        description="The standard a council must meet, shown in tables and letters (failing "
+        "it counts towards selection); blank: generated from the test",
     )
     attribution: Attribution = Field(
         "social_care", description="Delays counted: social care, social care and both, NHS, total"

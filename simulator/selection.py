@@ -94,13 +94,13 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
             line = np.full(value.shape, test.threshold)
             fails = value > line
             condition = f"the {what} in {test.window.label()} is above {test.threshold:g}"
-            short = f"Above {test.threshold:g}: {basis_name} rate, {test.window.label()}"
+            short = f"At or below {test.threshold:g}: {basis_name} rate, {test.window.label()}"
         else:
             n = quartile_size(int(assessable.sum())) if test.mode == "worst_quartile" else test.n
             line, fails = _worst_group(value, n)
             group = "worst quartile" if test.mode == "worst_quartile" else f"worst {n}"
             condition = f"in the {group} of councils for the {what} in {test.window.label()}"
-            short = f"{group.capitalize()}: {basis_name} rate, {test.window.label()}"
+            short = f"Not in the {group}: {basis_name} rate, {test.window.label()}"
     elif isinstance(test, GapTest):
         rate = window_rate(data, test.attribution, test.window.end, test.window.months)
         expected_rate = rate_per_100k(expected_beds[:, basis], adults)
@@ -114,14 +114,14 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
                 "September 2017 expectation"
                 + (f" plus {test.tolerance_pct:g}%" if test.tolerance_pct else "")
             )
-            short = f"Above expectation: {basis_name} rate, {test.window.label()}"
+            short = f"At or below expectation: {basis_name} rate, {test.window.label()}"
         else:
             line, fails = _worst_group(value, quartile_size(int(assessable.sum())))
             condition = (
                 f"in the worst quartile for the gap between the {what} in "
                 f"{test.window.label()} and the September 2017 expectation"
             )
-            short = f"Worst quartile: {basis_name} gap to expectation, {test.window.label()}"
+            short = f"Not in the worst quartile: {basis_name} gap, {test.window.label()}"
     elif isinstance(test, TrendTest):
         before = window_rate(data, test.attribution, test.before.end, test.before.months)
         after = window_rate(data, test.attribution, test.after.end, test.after.months)
@@ -132,7 +132,7 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
             line = np.zeros(value.shape)
             fails = value > 0
             condition = f"the {what} rose from {span}"
-            short = f"Rose: {basis_name} rate, {span}"
+            short = f"Did not rise: {basis_name} rate, {span}"
         elif test.mode == "not_improved":
             line = -before * test.min_improvement_pct / 100
             # Any required fall: exactly that fall passes ("by at least X%"). None
@@ -141,11 +141,11 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
             pct = test.min_improvement_pct
             needed = f" by at least {pct:g}%" if pct else ""
             condition = f"the {what} did not fall{needed} from {span}"
-            short = f"Did not fall{needed}: {basis_name} rate, {span}"
+            short = f"Fell{needed}: {basis_name} rate, {span}"
         else:
             line, fails = _worst_group(value, quartile_size(int(assessable.sum())))
             condition = f"in the worst quartile for the change in the {what} from {span}"
-            short = f"Worst quartile: change in {basis_name} rate, {span}"
+            short = f"Not in the worst quartile: change in {basis_name} rate, {span}"
     else:  # pragma: no cover - the discriminated union admits no other kind
         raise TypeError(type(test))
     fails = np.asarray(fails & assessable)
@@ -204,7 +204,7 @@ def composite_score(values: np.ndarray, weights: np.ndarray, method: str) -> np.
                 same = v == u
                 ranks[same] = ranks[same].mean()
             col[ok] = ranks
-        else:
+        elif v.size:  # no council with every value: every score stays NaN
             sd = v.std()
             col[ok] = (v - v.mean()) / sd if sd > 0 else 0.0
         cols.append(col)

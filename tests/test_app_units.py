@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from app import display, edit, link, widgets
+from app.pages import councils, data_page, overview
 from app.pages.overview import ledger_flows
 from simulator import engine
 from simulator.data import Dataset
@@ -28,7 +29,7 @@ def shipped(name: str, context: dict[str, Any]) -> Scenario:
     return load_scenario(SCENARIOS / f"{name}.toml", context=context)
 
 
-@pytest.mark.parametrize("module", [display, edit, link, widgets])
+@pytest.mark.parametrize("module", [display, edit, link, widgets, overview, councils, data_page])
 def test_docstring_examples(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.failed == 0 and result.attempted > 0
@@ -85,7 +86,8 @@ def test_a_changed_test_loses_its_written_label(dataset: Dataset, context: dict[
     assert moved.selection.tests[0].label == ""
     assert moved.selection.tests[1].label == s.selection.tests[1].label  # untouched
     outcome = engine.evaluate(moved, dataset).outcomes[0]
-    assert outcome.label == "Worst quartile: social care rate, November 2017"
+    # a label names the standard to meet: failing it counts towards selection
+    assert outcome.label == "Not in the worst quartile: social care rate, November 2017"
     relabelled = edit.with_value(s, "selection.tests.0.label", "Mine", context)
     assert relabelled.selection.tests[0].label == "Mine"
     shifted = edit.shift_test_months(s, 1, context)
@@ -129,3 +131,18 @@ def test_anonymise_hides_names_and_codes(dataset: Dataset) -> None:
     assert not set(shown["council"]) & set(dataset.councils["council"])
     assert set(shown["gss_code"]) == {"hidden"}
     assert display.alias_map(list(dataset.codes)) == aliases  # stable between reruns
+
+
+def test_anonymise_drops_identifying_columns(dataset: Dataset) -> None:
+    aliases = display.alias_map(list(dataset.codes))
+    shown = display.anonymise(dataset.councils, aliases)
+    assert not set(display.IDENTIFYING) & set(shown.columns)
+    by_region = dataset.councils.groupby("region", as_index=False)["adults_18plus"].sum()
+    assert list(display.anonymise(by_region, aliases).columns) == ["region", "adults_18plus"]
+
+
+def test_a_small_negative_beds_freed_keeps_its_sign() -> None:
+    assert display.beds(-0.0614) == "0"  # whole beds would hide the sign
+    assert display.beds_signed(-0.0614) == "-0.06"
+    assert display.beds_signed(-0.004) == "just below 0"
+    assert display.beds_signed(0.0) == "0" and display.beds_signed(-12.4) == "-12"

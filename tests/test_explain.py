@@ -109,7 +109,7 @@ def test_letter_preview_quotes_rate_patients_and_position() -> None:
     assert "in July 2017 your rate of delayed transfers attributable to social care" in letter
     assert "was 5.0 per 100,000 adults aged 18+" in letter
     assert "equivalent to 10 patients delayed daily" in letter
-    assert "4th of 4 councils (1st = lowest rate), in the highest quartile" in letter
+    assert "4th of 4 councils (1st = lowest rate), in the quartile with the highest rates" in letter
     assert "Social care rate above 2.6: your council does not meet this measure" in letter
     assert "£330,000 of your 2018/19 Spring Budget 2017 element" in letter
     assert "subject to conditions" in letter
@@ -125,12 +125,15 @@ def test_letter_preview_for_other_positions_and_a_reduction() -> None:
     letter_c = letter_preview(result, C)
     assert "was 2.0 per 100,000 adults aged 18+" in letter_c
     assert "equivalent to 2 patients delayed daily" in letter_c
-    assert "2nd of 4 councils (1st = lowest rate), in the second quartile" in letter_c
+    assert (
+        "2nd of 4 councils (1st = lowest rate), in the quartile with the second-lowest rates"
+        in letter_c
+    )
     assert "your council meets this measure" in letter_c
     assert "not selected for review" in letter_c
     assert "plus £100,000 redistributed" in letter_c
     letter_d = letter_preview(result, D)
-    assert "3rd of 4 councils" in letter_d and "third quartile" in letter_d
+    assert "3rd of 4 councils" in letter_d and "quartile with the second-highest rates" in letter_d
 
 
 @pytest.fixture(scope="module")
