@@ -259,7 +259,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         out / "compare.xlsx", export.compare_pack(results, projections), overwrite=args.overwrite
     )
     _out(summary.to_string(index=False))
-    _out(f"councils whose status or allocation differs: {int(frame['differs'].sum())}")
+    selected = frame[[c for c in frame.columns.astype(str) if c.endswith("_selected")]].to_numpy()
+    status = int((selected != selected[:, :1]).any(axis=1).sum())
+    _out(f"councils whose selection differs: {status}")
+    _out(f"councils whose selection or final allocation differs: {int(frame['differs'].sum())}")
     return EXIT_OK
 
 
@@ -268,6 +271,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from simulator.explain import letter_preview, reason_card_text
 
     data = _dataset()
+    args.gss_code = args.gss_code.strip()
+    if args.gss_code.upper() in set(data.codes):
+        args.gss_code = args.gss_code.upper()
     if args.gss_code not in set(data.codes):
         names = data.councils.set_index("gss_code")["council"]
         hits = names[names.str.lower().str.contains(args.gss_code.lower(), regex=False)]

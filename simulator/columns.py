@@ -107,6 +107,7 @@ BREAKDOWN_COLUMNS: dict[str, Column] = {
 
 COMPARE_COLUMNS: dict[str, Column] = {
     "sN_selected": Column("", "Selected under scenario N (s1 to s4, in the order given)."),
+    "sN_conditioned": Column(POUNDS, "Money conditioned under scenario N."),
     "sN_final_allocation": Column(POUNDS, "Final allocation under scenario N."),
     "sN_change": Column(POUNDS, "Change from allocation_total under scenario N."),
     "differs": Column("", "Status or final allocation differs between the scenarios."),
@@ -165,7 +166,7 @@ FILES: list[tuple[str, str, dict[str, Column]]] = [
 ]
 
 _TEST_SUFFIX = re.compile(r"^(?P<id>[a-z][a-z0-9_]*?)_(?P<part>value|fail|margin_beds|margin)$")
-_COMPARE = re.compile(r"^s[1-4]_(?P<part>selected|final_allocation|change)$")
+_COMPARE = re.compile(r"^s[1-4]_(?P<part>selected|conditioned|final_allocation|change)$")
 
 
 def describe(column: str, test_ids: tuple[str, ...] = ()) -> Column | None:

@@ -80,8 +80,18 @@ def anonymised_names(n: int) -> list[str]:
     return names
 
 
+# Council-level columns that single a council out even under a neutral label.
+IDENTIFYING = (
+    "region",
+    "authority_type",
+    "adults_18plus",
+    "allocation_original",
+    "allocation_spring_budget",
+)
+
+
 def _anonymised(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
-    out = frame.copy()
+    out = frame.drop(columns=[c for c in IDENTIFYING if c in frame])
     alias = out["gss_code"].map(aliases)
     if "council" in out:
         out["council"] = alias
@@ -136,6 +146,7 @@ def compare_frame(results: list[Result]) -> pd.DataFrame:
     for k, r in enumerate(results, start=1):
         tag = f"s{k}"
         out[f"{tag}_selected"] = r.table["selected"].to_numpy()
+        out[f"{tag}_conditioned"] = r.table["conditioned"].to_numpy()
         out[f"{tag}_final_allocation"] = r.table["final_allocation"].to_numpy()
         out[f"{tag}_change"] = r.table["change"].to_numpy()
     sel = np.stack([r.table["selected"].to_numpy() for r in results], axis=1)

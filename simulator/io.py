@@ -83,8 +83,21 @@ def hash_files(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+def _file_mode() -> int:
+    """The mode a new file gets from ``open()``: 0o666 less the process umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()  # read once at import: os.umask can only be read by setting it
+
+
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
-    """Write ``data`` to ``path`` via a temporary file and rename; refuse to clobber."""
+    """Write ``data`` to ``path`` via a temporary file and rename; refuse to clobber.
+
+    The file gets the usual permissions for a new file (not the private mode of a
+    temporary file), so colleagues on a shared drive can read the outputs."""
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path}: exists; pass overwrite to replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,6 +105,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

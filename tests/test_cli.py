@@ -92,6 +92,11 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
         assert sheet in sheets
     caveats = pd.read_excel(out / "report.xlsx", sheet_name="Caveats")["caveat"].str.cat()
     assert "RECONSTRUCTED" in caveats
+    # outputs get a new file's usual permissions, not a temporary file's private 0o600
+    (out / "plain.txt").write_text("x")
+    plain = (out / "plain.txt").stat().st_mode & 0o777
+    for name in ("councils.csv", "summary.json", "report.xlsx", "scenario.toml"):
+        assert (out / name).stat().st_mode & 0o777 == plain, name
 
 
 def test_run_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,6 +149,8 @@ def test_explain_prints_card_and_letter(capsys: pytest.CaptureFixture[str]) -> N
     assert "## Lancashire (E10000017)" in out
     assert "PREVIEW FOR ILLUSTRATION" in out
     assert "per 100,000 adults aged 18+" in out
+    assert main(["-q", "explain", " e10000017", "--scenario", scenario]) == 0  # as typed
+    assert "## Lancashire (E10000017)" in capsys.readouterr().out
 
 
 def test_compare_lists_differences(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,6 +159,10 @@ def test_compare_lists_differences(tmp_path: Path, capsys: pytest.CaptureFixture
     frame = pd.read_csv(tmp_path / "compare.csv")
     # every council the October scenario selects differs from the status quo
     assert frame["differs"].sum() == frame["s2_selected"].sum() > 0
+    assert frame["s2_conditioned"].sum() > 0 == frame["s1_conditioned"].sum()
+    assert f"councils whose selection differs: {frame['s2_selected'].sum()}" in (
+        capsys.readouterr().out
+    )
     summary = pd.read_csv(tmp_path / "compare_summary.csv").set_index("measure")
     status_quo, october = summary.columns[1], summary.columns[2]
     assert status_quo == "s1: Status quo" and october == "s2: October 2017 letter"

@@ -27,6 +27,8 @@ def test_workshop_pack_names_no_council(dataset: Dataset) -> None:
     assert "Allocation checks" not in book
     councils = book["Councils"]
     assert "gss_code" not in councils
+    for column in ("region", "authority_type", "adults_18plus", "allocation_original"):
+        assert column not in councils, column  # these single a council out
     assert sorted(councils["council"]) == sorted(aliases.values())
     assert list(councils["council"]) == sorted(councils["council"])  # not in code order
     text = " ".join(frame.astype(str).to_csv() for frame in book.values())
@@ -49,12 +51,12 @@ def test_pack_has_every_table_and_the_caveats(dataset: Dataset) -> None:
 
 
 def test_floor_is_never_breached(dataset: Dataset) -> None:
-    """graduated.toml keeps every final allocation at or above 95% of its total: the
+    """graduated.toml keeps every final allocation at or above 93% of its total: the
     floor is rounded up to whole pounds, never down."""
     table = _result(dataset).table
-    assert (table["final_allocation"] >= 0.95 * table["allocation_total"]).all()
+    assert (table["final_allocation"] >= 0.93 * table["allocation_total"]).all()
     floored = table["withheld"] > 0
-    at_floor = table["final_allocation"] < 0.95 * table["allocation_total"] + 1
+    at_floor = table["final_allocation"] < 0.93 * table["allocation_total"] + 1
     assert (floored & at_floor).any()  # the floor binds for some council
 
 
