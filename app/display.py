@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from simulator.export import anonymised_names
+from simulator.export import IDENTIFYING, anonymised_names
 
 YEAR = "2018/19"
 MONTHS = "January February March April May June July August September October November December"
@@ -52,13 +52,30 @@ def beds(value: float, digits: int = 0) -> str:
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
+def beds_signed(value: float) -> str:
+    """Beds a day for a headline: whole beds, or two decimals when whole beds would
+    read a bare 0 for a value that is not zero, so the sign still shows.
+
+    >>> beds_signed(29.2), beds_signed(-0.0614), beds_signed(0.31), beds_signed(0.0)
+    ('29', '-0.06', '0.31', '0')
+    >>> beds_signed(-0.5), beds_signed(-0.001), beds_signed(0.004), beds_signed(float("nan"))
+    ('-0.50', 'just below 0', 'just above 0', 'n/a')
+    """
+    text = beds(value)
+    if text != "0" or value == 0:
+        return text
+    if abs(value) < 0.005:
+        return "just below 0" if value < 0 else "just above 0"
+    return f"{value:.2f}"
+
+
 def beds_range(p10: float, p50: float, p90: float) -> str:
     """Central value and P10-P90 range in beds a day.
 
-    >>> beds_range(80.2, 101.0, 130.9)
-    '101 (P10–P90 80–131)'
+    >>> beds_range(80.2, 101.0, 130.9), beds_range(-2.9, -0.06, 2.4)
+    ('101 (P10–P90 80 to 131)', '-0.06 (P10–P90 -3 to 2)')
     """
-    return f"{beds(p50)} (P10–P90 {beds(p10)}–{beds(p90)})"
+    return f"{beds_signed(p50)} (P10–P90 {beds_signed(p10)} to {beds_signed(p90)})"
 
 
 def pct(share: float, digits: int = 0) -> str:
@@ -103,12 +120,24 @@ def alias_map(codes: list[str], seed: int = 2017) -> dict[str, str]:
 
 
 def anonymise(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
-    """Replace council names by their alias and blank the GSS code (workshop mode)."""
+    """Replace council names by their alias, blank the GSS code and drop the columns
+    that single a council out (workshop mode). Only council-level frames lose those
+    columns: totals by region or authority type are aggregates and stay.
+
+    >>> rows = pd.DataFrame({"gss_code": ["E1"], "council": ["Northshire"],
+    ...     "region": ["North"], "adults_18plus": [812_345], "change": [-10]})
+    >>> anonymise(rows, {"E1": "Council A"}).to_dict("records")
+    [{'gss_code': 'hidden', 'council': 'Council A', 'change': -10}]
+    >>> list(anonymise(pd.DataFrame({"region": ["North"], "change": [-10]}), {}).columns)
+    ['region', 'change']
+    """
     out = frame.copy()
     if "gss_code" in out and "council" in out:
         out["council"] = out["gss_code"].map(aliases).fillna(out["council"])
     if "gss_code" in out:
         out["gss_code"] = "hidden"
+    if "gss_code" in out or "council" in out:
+        out = out.drop(columns=[c for c in IDENTIFYING if c in out])
     return out
 
 

@@ -39,6 +39,10 @@ WORKSHOP_CSS = """
 html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 [data-testid="stMetricValue"] { font-size: 3.2rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+    white-space: normal !important; overflow: visible !important;
+    text-overflow: clip !important; overflow-wrap: break-word; hyphens: auto;
+}
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.1rem; }
 h1 { font-size: 2.6rem; }
 </style>
@@ -49,7 +53,7 @@ def main() -> None:
     started = time.perf_counter()
     st.set_page_config(
         page_title="iBCF allocation review simulator",
-        page_icon=":material/account_balance:",
+        page_icon="🏛️",  # an emoji is drawn in the browser: nothing is fetched
         layout="wide",
         initial_sidebar_state="expanded",
     )

@@ -19,6 +19,12 @@ RECONSTRUCTED_NOTE = (
     "distributed on its share of COVID-19 emergency funding tranche 1 (primarily the "
     "adult social care RNF). September 2017 expectations are reconstructed by a rule."
 )
+WORKSHOP_NOTE = (
+    "Workshop mode: neutral labels (Council A, Council B, ...) hide names from an "
+    "audience, but do not stop anyone identifying a council from published figures "
+    "such as its allocation or its delayed transfers. Region, authority type, adult "
+    "population and the two allocation elements are left out of council-level tables."
+)
 MONEY_COLUMNS = (
     "allocation_original",
     "allocation_spring_budget",

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import edit, link
-from app.display import anonymous_names, gbp
+from app.display import IDENTIFYING, anonymous_names, gbp
 from app.pages.overview import (
     AMBITION,
     BEDS,
@@ -26,9 +26,11 @@ from app.pages.overview import (
     WITHHELD,
     headline_values,
 )
+from app.show import WORKSHOP_NOTE
 from app.sidebar import scenario_toml
 from simulator import MODEL_VERSION, engine, explain
 from simulator.data import Dataset
+from simulator.projection import AUTO_METRIC, METHOD_LABELS
 from simulator.scenario import Scenario, data_context, load_scenario, parse_scenario
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
@@ -105,6 +107,20 @@ def test_overview_headline_equals_the_model(dataset: Dataset, context: dict[str,
     assert "A council is selected if it" in text  # the plain-English option summary
     assert any("RECONSTRUCTED" in w.value for w in at.main.warning)
     assert any("2018/19" in c.value for c in at.main.caption)
+
+
+def test_small_beds_freed_keeps_its_sign(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    at.selectbox(key="preset_select").set_value("graduated").run()
+    ok(at)
+    result = engine.evaluate(preset("graduated", context), dataset)
+    p50 = engine.project_scenario(result).beds_freed["p50"]
+    shown = metrics(at)
+    assert shown[BEDS] == expected(preset("graduated", context), dataset)[BEDS]
+    if p50 != 0:  # a value that is not zero never reads a bare 0
+        assert shown[BEDS] != "0"
+    if p50 <= -0.005:  # more delays than with no change: both headlines say so
+        assert shown[BEDS].startswith("-") and shown[NHS_VALUE].startswith("-")
 
 
 def link_default() -> str:
@@ -265,6 +281,9 @@ def test_every_view_renders(dataset: Dataset, context: dict[str, Any]) -> None:
     assert regions["selected"].sum() == result.summary["councils_selected"]
     view(at, "Data and assumptions")
     assert any("7 of 7 checks pass" in s.value for s in at.success)
+    backtest = frame_with(at, "method", AUTO_METRIC)
+    assert list(backtest.columns)[:4] == ["method", "description", "rank", AUTO_METRIC]
+    assert any(f"In use: {METHOD_LABELS[backtest['method'][0]]}" in c.value for c in at.caption)
     assert any("Isles of Scilly" in i.value for i in at.info)
     view(at, "Exports")
     labels = [b.label for b in at.get("download_button")]
@@ -427,6 +446,12 @@ def test_link_diff_round_trips_every_preset(context: dict[str, Any], dataset: Da
 # ---------------------------------------------------------------------- workshop, sessions
 def test_workshop_mode_anonymises_and_locks(dataset: Dataset) -> None:
     at = ok(new_app())
+    view(at, "Councils")
+    table = at.dataframe[0].value
+    for column in IDENTIFYING:  # shown outside workshop mode
+        assert column in table.columns, column
+    assert frame_with(at, "line", "£")["line"].str.endswith("element").any()
+    assert not any(c.value == WORKSHOP_NOTE for c in at.main.caption)
     at.toggle(key="workshop").set_value(True).run()
     view(at, "Councils")
     real = set(dataset.councils["council"])
@@ -434,10 +459,25 @@ def test_workshop_mode_anonymises_and_locks(dataset: Dataset) -> None:
     assert set(table["council"]) <= set(anonymous_names(152))
     assert not set(table["council"]) & real
     assert set(table["gss_code"]) == {"hidden"}
+    for column in IDENTIFYING:  # region, type, population, allocation elements
+        assert column not in table.columns, column
+    assert any(c.value == WORKSHOP_NOTE for c in at.main.caption)
+    assert not frame_with(at, "line", "£")["line"].str.endswith("element").any()
     shown_text = " ".join(m.value for m in at.main.markdown)
     code = at.selectbox(key="council_select").value
-    name = dataset.councils.set_index("gss_code").loc[code, "council"]
-    assert name not in shown_text
+    row = dataset.councils.set_index("gss_code").loc[code]
+    assert row["council"] not in shown_text
+    captions = " ".join(c.value for c in at.main.caption)
+    assert f"{int(row['adults_18plus']):,}" not in captions
+    assert str(row["authority_type"]) not in captions
+    view(at, "Compare")
+    differs = frame_with(at, "council")
+    assert not set(IDENTIFYING) & set(differs.columns)
+    view(at, "Breakdowns")  # totals by region are aggregates and stay
+    assert "region" in frame_with(at, "region", "councils").columns
+    view(at, "Data and assumptions")  # published figures name their councils
+    assert not any("published" in d.value.columns for d in at.main.dataframe)
+    view(at, "Councils")
     # shipped scenarios locked except the two presenter levers; upload hidden
     assert at.selectbox(key="w:redistribution.rule").disabled
     assert not at.slider(key="w:consequences.condition_pct").disabled

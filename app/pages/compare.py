@@ -7,7 +7,7 @@ import streamlit as st
 
 from app import charts, model, show, state
 from app.context import Ctx
-from app.display import YEAR, beds, gbp, pct
+from app.display import YEAR, beds_signed, gbp, pct
 from simulator import export
 from simulator.engine import Result
 from simulator.scenario import Scenario
@@ -53,9 +53,9 @@ def summary_frame(results: list[Result], labels: list[str]) -> pd.DataFrame:
                 f"withheld £ {YEAR}": s["total_withheld"],
                 f"redistributed £ {YEAR}": s["total_received"],
                 f"retained £ {YEAR}": s["total_retained"],
-                "beds freed a day P10": round(proj.beds_freed["p10"], 1),
-                "beds freed a day P50": round(proj.beds_freed["p50"], 1),
-                "beds freed a day P90": round(proj.beds_freed["p90"], 1),
+                "beds freed a day P10": round(proj.beds_freed["p10"], 2),
+                "beds freed a day P50": round(proj.beds_freed["p50"], 2),
+                "beds freed a day P90": round(proj.beds_freed["p90"], 2),
                 f"NHS value £ {YEAR}": round(proj.nhs_value_gbp),
                 "chance ambition met": round(proj.probability_ambition_met, 4),
                 "ledger balances": s["ledger_balanced"],
@@ -73,7 +73,7 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"Redistributed, {YEAR}": [gbp(v) for v in summary[f"redistributed £ {YEAR}"]],
         f"Retained by the centre, {YEAR}": [gbp(v) for v in summary[f"retained £ {YEAR}"]],
         "Beds freed a day, P50 (P10–P90)": [
-            f"{beds(b)} ({beds(a)}–{beds(c)})"
+            f"{beds_signed(b)} ({beds_signed(a)} to {beds_signed(c)})"
             for a, b, c in zip(
                 summary["beds freed a day P10"],
                 summary["beds freed a day P50"],
@@ -135,7 +135,7 @@ def render(ctx: Ctx) -> None:
     differs = diff[diff["differs"]].drop(columns=["differs"])
     rename = {}
     for k, label in enumerate(labels, start=1):
-        for field in ("selected", "final_allocation", "change"):
+        for field in ("selected", "conditioned", "final_allocation", "change"):
             rename[f"s{k}_{field}"] = f"{label}: {field.replace('_', ' ')}"
     st.markdown(f"**Councils whose status or allocation differs: {len(differs)}**")
     show.table(

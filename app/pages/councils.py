@@ -21,30 +21,43 @@ def councils_table(ctx: Ctx) -> pd.DataFrame:
     return export.councils_frame(ctx.result)
 
 
+def searched_columns(workshop: bool) -> list[str]:
+    """The columns the search box reads: in workshop mode only the neutral label."""
+    return ["council"] if workshop else ["council", "gss_code", "region", "authority_type"]
+
+
 def filtered(frame: pd.DataFrame, ctx: Ctx, text: str, only_selected: bool) -> pd.DataFrame:
     shown = ctx.shown(frame)
     if only_selected:
         shown = shown[shown["selected"]]
     text = text.strip().lower()
     if text:
-        hay = (
-            shown["council"].str.lower()
-            + " "
-            + shown["gss_code"].str.lower()
-            + " "
-            + shown["region"].str.lower()
-            + " "
-            + shown["authority_type"].str.lower()
-        )
-        shown = shown[hay.str.contains(text, regex=False)]
+        hay = shown[searched_columns(ctx.workshop)].astype(str).agg(" ".join, axis=1)
+        shown = shown[hay.str.lower().str.contains(text, regex=False)]
     return shown
+
+
+def money_lines(money: pd.DataFrame, workshop: bool) -> pd.DataFrame:
+    """The card's money lines; in workshop mode without the two allocation elements,
+    which match published figures line for line.
+
+    >>> lines = pd.DataFrame({"line": ["Original element", "Withheld"], "£": [10, 0]})
+    >>> list(money_lines(lines, workshop=True)["line"])
+    ['Withheld']
+    """
+    if not workshop:
+        return money
+    return money[~money["line"].str.endswith("element")].reset_index(drop=True)
 
 
 def render(ctx: Ctx) -> None:
     table = councils_table(ctx)
     st.markdown(f"#### All 152 councils, {YEAR}")
+    if ctx.workshop:
+        st.caption(show.WORKSHOP_NOTE)
     c1, c2 = st.columns([3, 1])
-    text = c1.text_input("Search councils (name, code, region or type)", key=SEARCH)
+    what = "label" if ctx.workshop else "name, code, region or type"
+    text = c1.text_input(f"Search councils ({what})", key=SEARCH)
     only = c2.toggle("Selected only", key=ONLY_SELECTED)
     shown = filtered(table, ctx, text, only)
     st.caption(
@@ -71,11 +84,17 @@ def card(ctx: Ctx) -> None:
     info = explain.reason_card(r, code)
     i = ctx.data.position(code)
     st.markdown(f"### {ctx.name(code)}")
-    st.caption(
-        f"{info['region']}, {info['authority_type']}; {info['adults_18plus']:,} adults 18+ "
-        f"(ONS mid-2017). Allocation {info['allocation_status']}; September 2017 expectation "
+    status = (
+        f"Allocation {info['allocation_status']}; September 2017 expectation "
         f"{info['expectation_status']}."
     )
+    if ctx.workshop:
+        st.caption(f"{status} Region, authority type and population are not shown.")
+    else:
+        st.caption(
+            f"{info['region']}, {info['authority_type']}; {info['adults_18plus']:,} adults "
+            f"18+ (ONS mid-2017). {status}"
+        )
     with st.container(border=True):
         st.markdown(f"**{ctx.hide(str(info['why']), code)}**")
         flip = info["beds_per_day_to_flip"]
@@ -129,6 +148,7 @@ def card(ctx: Ctx) -> None:
     else:
         st.caption("The scenario has no tests.")
     money = pd.DataFrame(info["money"], columns=["line", "£"])  # type: ignore[arg-type]
+    money = money_lines(money, ctx.workshop)
     c1, c2 = st.columns([2, 3])
     with c1:
         st.markdown(f"**Money, line by line ({YEAR})**")

@@ -13,7 +13,22 @@ from app.display import YEAR, gbp_exact, month_name
 from simulator import data as sim_data
 from simulator import export
 from simulator.assumptions import assumptions_register
-from simulator.projection import METHOD_LABELS, summarise_backtest
+from simulator.projection import (
+    AUTO_ATTRIBUTION,
+    AUTO_METRIC,
+    METHOD_LABELS,
+    summarise_backtest,
+)
+
+# The back-test's scores in words (beds a day, except the unitless MASE).
+METRIC_WORDS = {
+    "council_mase": "council-level MASE (mean absolute scaled error, averaged over councils)",
+    "council_mae": "council-level MAE (beds a day)",
+    "national_mae": "national MAE (beds a day)",
+    "national_rmse": "national RMSE (beds a day)",
+    "national_mase": "national MASE",
+    "national_bias": "national bias (beds a day)",
+}
 
 
 def provenance(ctx: Ctx) -> pd.DataFrame:
@@ -121,6 +136,38 @@ def checks(ctx: Ctx) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["check", "found", "passed"])
 
 
+def backtest_view(summary: pd.DataFrame, metric: str = AUTO_METRIC) -> pd.DataFrame:
+    """The back-test summary as shown: method, description, rank, then the score that
+    decides the default method, then the others.
+
+    >>> frame = pd.DataFrame({"method": ["naive"], "rank": [1], "national_mae": [4.0],
+    ...     "council_mase": [1.1], "origins": [9]})
+    >>> list(backtest_view(frame).columns)
+    ['method', 'description', 'rank', 'council_mase', 'national_mae', 'origins']
+    """
+    out = summary.copy()
+    out.insert(1, "description", out["method"].map(METHOD_LABELS))
+    first = ["method", "description", "rank", metric]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def backtest_caption(method: str, origins: int, metric: str = AUTO_METRIC) -> str:
+    """What the back-test table shows and which score chose the method in use.
+
+    >>> text = backtest_caption("persistence", 9)
+    >>> "lowest council-level MASE" in text, text.endswith("latest 3 months).")
+    (True, True)
+    """
+    return (
+        f"Each method is fitted on data up to an origin month and scored on the next 12 "
+        f"months ({origins} origins, {AUTO_ATTRIBUTION} delays); lower is better on every "
+        f"score except bias, where nearer 0 is better. The default method is the one with "
+        f"the lowest {METRIC_WORDS.get(metric, metric)}, the first score shown and the "
+        f"order of the table; the national scores are for reference and may rank the "
+        f"methods differently. In use: {METHOD_LABELS.get(method, method)}."
+    )
+
+
 def render(ctx: Ctx) -> None:
     status = ctx.result.summary["allocation_status"]
     if status != "official":
@@ -153,12 +200,18 @@ def render(ctx: Ctx) -> None:
     )
 
     st.markdown("#### Published figures beside the reconstruction")
-    st.caption(
-        "Every per-council iBCF figure found in public sources, with the reconstructed value "
-        "and the difference. These show how far the reconstruction may be from the official "
-        "table."
-    )
-    show.table(ctx.data.known_figures, ctx, "known_figures", "allocation checks")
+    if ctx.workshop:
+        st.caption(
+            "Left out in workshop mode: each published figure and its source name a "
+            "council, so they would undo the neutral labels."
+        )
+    else:
+        st.caption(
+            "Every per-council iBCF figure found in public sources, with the reconstructed "
+            "value and the difference. These show how far the reconstruction may be from "
+            "the official table."
+        )
+        show.table(ctx.data.known_figures, ctx, "known_figures", "allocation checks")
 
     st.markdown("#### Assumptions register")
     st.caption(
@@ -178,9 +231,6 @@ def render(ctx: Ctx) -> None:
         st.caption(f"Method fixed by the scenario: {METHOD_LABELS.get(ctx.projection.method)}.")
     else:
         summary = summarise_backtest(backtest)
-        summary.insert(1, "description", summary["method"].map(METHOD_LABELS))
-        st.caption(
-            "Each method is fitted on data up to an origin month and scored on the next 12 "
-            f"months; lower is better. In use: {METHOD_LABELS.get(ctx.projection.method)}."
-        )
-        show.table(summary, ctx, "backtest", "projection back-test")
+        origins = int(summary["origins"].max()) if "origins" in summary else 0
+        st.caption(backtest_caption(ctx.projection.method, origins))
+        show.table(backtest_view(summary), ctx, "backtest", "projection back-test")

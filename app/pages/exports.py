@@ -31,7 +31,7 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, object]]:
     """Every table the app shows, by file name: (description, frame or function)."""
     r = ctx.result
     councils = lambda: export.councils_frame(r)  # noqa: E731 - deferred until clicked
-    return {
+    out: dict[str, tuple[str, object]] = {
         "councils": ("councils: every output column", councils),
         "summary": (
             "headline summary",
@@ -84,6 +84,9 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, object]]:
         "methods": ("methods", lambda: export.methods_frame(r)),
         "caveats": ("caveats", lambda: pd.DataFrame({"caveat": export.CAVEATS})),
     }
+    if ctx.workshop:  # published figures name their councils (as in the Excel pack)
+        del out["known_figures"]
+    return out
 
 
 def all_csvs(ctx: Ctx) -> bytes:

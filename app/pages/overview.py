@@ -11,7 +11,7 @@ import streamlit as st
 
 from app import charts, show
 from app.context import Ctx
-from app.display import YEAR, beds, beds_range, gbp, gbp_exact, month_name, pct
+from app.display import YEAR, beds_range, beds_signed, gbp, gbp_exact, month_name, pct
 from simulator import explain
 from simulator.projection import METHOD_LABELS, ProjectionResult
 
@@ -34,10 +34,24 @@ def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> d
         REDISTRIBUTED: gbp(float(summary["total_received"])),
     }
     if proj is not None:
-        out[BEDS] = beds(proj.beds_freed["p50"])
+        out[BEDS] = beds_signed(proj.beds_freed["p50"])
         out[NHS_VALUE] = gbp(proj.nhs_value_gbp)
         out[AMBITION] = pct(proj.probability_ambition_met)
     return out
+
+
+def beds_note(freed: dict[str, float]) -> str:
+    """The caption under the beds metric: its P10-P90 range, and what a negative means.
+
+    >>> beds_note({"p10": -2.9, "p50": -0.06, "p90": 2.4})
+    'P10–P90: -3 to 2 beds a day. Below 0: more delayed beds than with no change.'
+    >>> beds_note({"p10": 10.0, "p50": 29.2, "p90": 79.9})
+    'P10–P90: 10 to 80 beds a day'
+    """
+    text = f"P10–P90: {beds_signed(freed['p10'])} to {beds_signed(freed['p90'])} beds a day"
+    if freed["p50"] < 0:
+        text += ". Below 0: more delayed beds than with no change."
+    return text
 
 
 def ledger_frame(summary: dict[str, Any]) -> pd.DataFrame:
@@ -145,9 +159,7 @@ def render(ctx: Ctx) -> None:
         "over councils) against the no-change baseline; P50 of the Monte Carlo. "
         f"Range: {beds_range(**proj.beds_freed)}.",
     )
-    c[0].caption(
-        f"P10–P90: {beds(proj.beds_freed['p10'])} to {beds(proj.beds_freed['p90'])} beds a day"
-    )
+    c[0].caption(beds_note(proj.beds_freed))
     c[1].metric(
         NHS_VALUE,
         values[NHS_VALUE],
