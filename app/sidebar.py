@@ -460,16 +460,17 @@ def _consequences(scen: Scenario, data: dict[str, Any], locked: bool) -> None:
         "a council is past one test's line. Source: assumption.",
     )
     if scen.consequences.graduation == "margin":
-        ids = [t.id for t in scen.selection.tests]
+        names = {t.id: t.label or t.id for t in scen.selection.tests}
         w.field(
             Consequences,
             "margin_test",
             f"{c}.margin_test",
             data,
-            options=ids,
-            fmt=lambda i: i,
+            options=list(names),
+            fmt=lambda i: names.get(i, i),
             disabled=locked,
             label="Graduate by the margin on test",
+            toggle=False,
         )
         w.field(Consequences, "margin_from", f"{c}.margin_from", data, disabled=locked)
         w.field(Consequences, "margin_to", f"{c}.margin_to", data, disabled=locked)

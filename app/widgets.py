@@ -183,11 +183,16 @@ def field(
     options: list[Any] | None = None,
     fmt: Callable[[Any], str] | None = None,
     optional_default: Any = None,
+    toggle: bool = True,
 ) -> None:
-    """One widget for ``model.name`` at ``path`` of the scenario mapping ``data``."""
+    """One widget for ``model.name`` at ``path`` of the scenario mapping ``data``.
+
+    An optional field gets an on/off toggle first, unless ``toggle`` is False (the
+    caller shows the widget only when the field must have a value)."""
     info = model.model_fields[name]
     meta = param_meta(model, name)
     annotation, optional = _unwrap_optional(info.annotation)
+    optional = optional and toggle
     text = label or field_label(model, name)
     hint = help_text(model, name)
     wkey = key(path)

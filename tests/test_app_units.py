@@ -118,8 +118,8 @@ def test_ledger_flows_account_for_every_pound(context: dict[str, Any], dataset: 
     for path in SCENARIOS.glob("*.toml"):
         result = engine.evaluate(load_scenario(path, context=context), dataset)
         flows = ledger_flows(result.table, result.summary)
-        published = flows[flows["source"].str.startswith("Published")]["amount_gbp"].sum()
-        assert published == result.summary["total_baseline"]
+        before = flows[flows["source"].str.endswith("iBCF before review")]["amount_gbp"].sum()
+        assert before == result.summary["total_baseline"]
         withheld = flows[flows["source"] == "Withheld"]["amount_gbp"].sum()
         assert withheld == result.summary["total_withheld"]
 

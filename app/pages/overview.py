@@ -63,7 +63,7 @@ def ledger_frame(summary: dict[str, Any]) -> pd.DataFrame:
     final = int(summary["total_final"])
     return pd.DataFrame(
         [
-            (f"Published {YEAR} allocations", base, "absolute"),
+            (f"{YEAR} allocations before review", base, "absolute"),
             ("Withheld from councils", -withheld, "relative"),
             ("Redistributed to councils", received, "relative"),
             ("Final allocations to councils", final, "total"),
@@ -78,7 +78,7 @@ def ledger_flows(table: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame:
     """Flows for the Sankey: published allocations to councils not selected, selected
     councils' untouched money, conditioned and withheld; withheld to redistributed and
     retained. Amounts come from the results table and summary; zero flows are dropped."""
-    published = f"Published {YEAR} iBCF"
+    published = f"{YEAR} iBCF before review"
     selected = table["selected"].to_numpy()
     conditioned = int(summary["total_conditioned"])
     withheld = int(summary["total_withheld"])
