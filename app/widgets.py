@@ -206,6 +206,8 @@ def field(
         start = current if current is not None else optional_default
 
         def toggled() -> None:
+            if on_key not in st.session_state:
+                return  # stale: the scenario was replaced
             on = st.session_state[on_key]
             value = st.session_state.get(wkey, start) if on else None
             state.apply({path: value})
@@ -390,7 +392,8 @@ def section_toggle(
     )
 
     def toggled() -> None:
-        state.apply({path: default if st.session_state[on_key] else None})
+        if on_key in st.session_state:  # else stale: the scenario was replaced
+            state.apply({path: default if st.session_state[on_key] else None})
 
     st.toggle(text, key=on_key, on_change=toggled, disabled=disabled, help=hint)
     return edit.get_path(data, path) is not None

@@ -247,6 +247,21 @@ def test_screen_needed_is_editable(dataset: Dataset, context: dict[str, Any]) ->
     assert shown[SELECTED] != before[SELECTED]
 
 
+def test_a_toggle_changed_as_the_scenario_is_replaced_is_ignored() -> None:
+    """A toggle's change that arrives with a switch of scenario belongs to the scenario
+    being replaced: it is dropped, and the new scenario shows without an error."""
+    keys = [t.key for t in ok(new_app(preset="reduce-and-redistribute")).toggle]
+    scenario_toggles = [k for k in keys if k and k.startswith("w:")]
+    assert len(scenario_toggles) >= 4
+    for key in scenario_toggles:
+        at = ok(new_app(preset="reduce-and-redistribute"))
+        at.toggle(key=key).set_value(not at.toggle(key=key).value)
+        at.selectbox(key="preset_select").set_value("status-quo")
+        at.run()
+        ok(at)
+        assert at.session_state["scenario"].name == "Status quo", key
+
+
 def test_add_and_remove_a_test(context: dict[str, Any]) -> None:
     at = ok(new_app())
     n = len(at.session_state["scenario"].selection.tests)
