@@ -206,6 +206,8 @@ def excel_format(unit: str) -> str | None:
         return "#,##0.00"
     if unit in ("people", "delayed days"):
         return "#,##0"
+    if unit == "0-1":
+        return "0.0%"
     return None
 
 

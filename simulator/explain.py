@@ -117,6 +117,7 @@ def option_summary(result: Result) -> str:
     parts.append(
         f"This selects {summary['councils_selected']} of the {len(result.data.codes)} councils."
     )
+    parts += overlap_warnings(result)
     base = BASE_LABELS[cons.base]
     margin_label = result.outcome(cons.margin_test).label if cons.margin_test else ""
     grad = {
@@ -237,6 +238,65 @@ def near_the_line(result: Result, beds: float = 2.0) -> pd.DataFrame:
         }
     )
     return frame[frame["beds_per_day_to_flip"] <= beds].sort_values("beds_per_day_to_flip")
+
+
+OVERLAP_WARNING = 0.9
+
+
+def overlap_warnings(result: Result) -> list[str]:
+    """A sentence for each pair of selection criteria failing largely the same councils
+    (at least 90% of the smaller group), numbered as in the option summary."""
+    criteria = [result.outcome(t.id) for t in result.scenario.selection.criteria]
+    out = []
+    for i, a in enumerate(criteria):
+        for j, b in enumerate(criteria[i + 1 :], start=i + 1):
+            smaller = min(int(a.fails.sum()), int(b.fails.sum()))
+            both = int((a.fails & b.fails).sum())
+            if smaller >= 2 and both >= OVERLAP_WARNING * smaller:
+                out.append(
+                    f"Tests ({i + 1}) and ({j + 1}) fail largely the same councils ({both} "
+                    f"of the {smaller} failing the narrower one): together they add little "
+                    "to each other."
+                )
+    return out
+
+
+def overlap_of_tests(result: Result) -> pd.DataFrame:
+    """How far each pair of tests fails the same councils.
+
+    ``overlap`` is the councils failing both as a share of the smaller group failing
+    either one (1 = one test's failures all fall inside the other's: together they add
+    nothing); ``rank_correlation`` is Spearman's between the two tests' values over the
+    councils with both. Sorted by overlap, largest first.
+    """
+    from scipy.stats import spearmanr
+
+    rows = []
+    outcomes = result.outcomes
+    for a_index, a in enumerate(outcomes):
+        for b in outcomes[a_index + 1 :]:
+            both = int((a.fails & b.fails).sum())
+            smaller = min(int(a.fails.sum()), int(b.fails.sum()))
+            valid = np.isfinite(a.value) & np.isfinite(b.value)
+            rho = (
+                float(spearmanr(a.value[valid], b.value[valid]).statistic)
+                if valid.sum() > 2
+                else np.nan
+            )
+            rows.append(
+                {
+                    "test_a": a.label,
+                    "test_b": b.label,
+                    "fail_a": int(a.fails.sum()),
+                    "fail_b": int(b.fails.sum()),
+                    "fail_both": both,
+                    "overlap": round(both / smaller, 3) if smaller else np.nan,
+                    "rank_correlation": round(rho, 3),
+                }
+            )
+    columns = ["test_a", "test_b", "fail_a", "fail_b", "fail_both", "overlap"]
+    frame = pd.DataFrame(rows, columns=[*columns, "rank_correlation"])
+    return frame.sort_values("overlap", ascending=False, kind="stable", ignore_index=True)
 
 
 # ---------------------------------------------------------------------- reason card

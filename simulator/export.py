@@ -133,7 +133,7 @@ def projection_summary(projection: ProjectionResult) -> dict[str, Any]:
 
 def projection_frame(result: Result, projection: ProjectionResult) -> pd.DataFrame:
     """projection.csv: one row per council, month and attribution basis."""
-    frame = projection.per_council()
+    frame = projection.per_council().round(4)  # beds a day: 4 decimals is ample
     codes = result.data.codes
     frame.insert(0, "gss_code", codes[frame["council_index"].to_numpy()])
     return frame.drop(columns=["council_index"])
@@ -361,4 +361,10 @@ def _workbook(
                 if number_format:
                     for cell in col[1:]:
                         cell.number_format = number_format
+            if "unit" in frame.columns:  # a measure per row: format each row by its unit
+                for r, unit in enumerate(frame["unit"], start=2):
+                    row_format = excel_format(str(unit))
+                    for cell in sheet[r] if row_format else ():
+                        if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                            cell.number_format = row_format
     return buffer.getvalue()

@@ -291,6 +291,9 @@ def test_every_view_renders(dataset: Dataset, context: dict[str, Any]) -> None:
     view(at, "Sensitivity")
     near = explain.near_the_line(result, beds=2.0)
     assert len(frame_with(at, "beds_per_day_to_flip")) == len(near)
+    overlap = frame_with(at, "test_a", "test_b", "overlap")
+    n_tests = len(result.outcomes)
+    assert len(overlap) == n_tests * (n_tests - 1) // 2
     view(at, "Breakdowns")
     regions = frame_with(at, "region", "councils", "selected")
     assert regions["selected"].sum() == result.summary["councils_selected"]

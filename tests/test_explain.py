@@ -200,3 +200,42 @@ def test_distance_to_flip_with_a_partial_screen(
     assert dict(zip(names, distance_to_flip(result).tolist(), strict=True)) == pytest.approx(
         to_flip
     )
+
+
+def test_overlap_counts_councils_failing_both_tests() -> None:
+    """Four councils, July and August rates (beds a day, 100,000 adults), each test
+    "rate above 5":
+        P: 10, 9   fails both     Q: 8, 1   fails July only
+        R:  1, 7   fails August   S: 2, 3   fails neither
+    Failing both: P alone, so the overlap is 1 of the smaller group (2): 0.5.  Ranks by
+    July 4, 3, 1, 2 and by August 4, 1, 3, 2: Spearman = 1 - 6 x (0 + 4 + 4 + 0) /
+    (4 x 15) = 0.2."""
+    from simulator.explain import overlap_of_tests
+    from tests.toy import monthly
+
+    rates = {"P": (10, 9), "Q": (8, 1), "R": (1, 7), "S": (2, 3)}
+    toys = [Toy(name, social_care=monthly(1, jul=j, aug=a)) for name, (j, a) in rates.items()]
+    tests = [rate_test("jul", "2017-07", threshold=5), rate_test("aug", "2017-08", threshold=5)]
+    frame = overlap_of_tests(run(toys, {"selection": {"tests": tests, "combine": "any"}}))
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert (row["fail_a"], row["fail_b"], row["fail_both"]) == (2, 2, 1)
+    assert row["overlap"] == pytest.approx(0.5)
+    assert row["rank_correlation"] == pytest.approx(0.2)
+
+
+def test_overlap_warning_names_tests_that_add_little() -> None:
+    """July rate above 5 and above 4 fail the same councils (P 10, Q 8): the summary
+    says so; July and August above 5 share one of two (0.5): no warning."""
+    from simulator.explain import option_summary, overlap_warnings
+    from tests.toy import monthly
+
+    rates = {"P": (10, 9), "Q": (8, 1), "R": (1, 7), "S": (2, 3)}
+    toys = [Toy(name, social_care=monthly(1, jul=j, aug=a)) for name, (j, a) in rates.items()]
+    same = [rate_test("a", "2017-07", threshold=5), rate_test("b", "2017-07", threshold=4)]
+    result = run(toys, {"selection": {"tests": same, "combine": "all"}})
+    want = "Tests (1) and (2) fail largely the same councils (2 of the 2 failing the narrower one)"
+    assert overlap_warnings(result) == [f"{want}: together they add little to each other."]
+    assert want in option_summary(result)
+    other = [rate_test("a", "2017-07", threshold=5), rate_test("b", "2017-08", threshold=5)]
+    assert overlap_warnings(run(toys, {"selection": {"tests": other, "combine": "all"}})) == []

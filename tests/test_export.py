@@ -91,3 +91,7 @@ def test_pack_cells_carry_pounds_percent_and_beds_formats(dataset: Dataset) -> N
     assert fmt("change_pct") == '0.00"%"'
     assert fmt("gap_margin_beds") == "#,##0.00"
     assert fmt("council") == "General"
+    summary = book["Summary"]
+    rows = {row[0].value: row[1] for row in summary.iter_rows(min_row=2)}
+    assert rows["total_withheld"].number_format == '"£"#,##0'
+    assert rows["councils_selected"].number_format == "General"

@@ -100,6 +100,22 @@ def render(ctx: Ctx) -> None:
     )
     show.table(near, ctx, "near_the_line", "councils near the line", height=300)
 
+    if len(ctx.result.outcomes) > 1:
+        st.markdown("#### Tests that fail the same councils")
+        st.caption(
+            "Overlap: councils failing both tests as a share of the smaller group failing "
+            "either (1 = together they add nothing); rank correlation: Spearman's, between "
+            "the two tests' values. Tests that largely coincide give the appearance of "
+            "several criteria while selecting on one."
+        )
+        show.table(
+            explain.overlap_of_tests(ctx.result),
+            ctx,
+            "test_overlap",
+            "overlap between the scenario's tests",
+            height=220,
+        )
+
     st.markdown("#### Another month of data")
     k = st.segmented_control(
         "Move every window the scenario reads by",
