@@ -51,9 +51,8 @@ def ledger_sankey(flows: pd.DataFrame) -> go.Figure:
     totals[first] = int(flows.loc[flows["source"] == first, "amount_gbp"].sum())
     colours = {
         "Conditioned": ORANGE,
-        "Withheld": RED,
-        "Redistributed": GREEN,
-        "Retained": GREY,
+        "Withheld, redistributed": GREEN,
+        "Withheld, retained": GREY,
     }
     node_colours = [next((c for k, c in colours.items() if n.startswith(k)), BLUE) for n in nodes]
     fig = go.Figure(

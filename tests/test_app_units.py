@@ -120,8 +120,9 @@ def test_ledger_flows_account_for_every_pound(context: dict[str, Any], dataset: 
         flows = ledger_flows(result.table, result.summary)
         before = flows[flows["source"].str.endswith("iBCF before review")]["amount_gbp"].sum()
         assert before == result.summary["total_baseline"]
-        withheld = flows[flows["source"] == "Withheld"]["amount_gbp"].sum()
+        withheld = flows[flows["target"].str.startswith("Withheld")]["amount_gbp"].sum()
         assert withheld == result.summary["total_withheld"]
+        assert set(flows["source"]) == {f"{display.YEAR} iBCF before review"}  # one step
 
 
 def test_anonymise_hides_names_and_codes(dataset: Dataset) -> None:

@@ -75,9 +75,11 @@ def ledger_frame(summary: dict[str, Any]) -> pd.DataFrame:
 
 
 def ledger_flows(table: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame:
-    """Flows for the Sankey: published allocations to councils not selected, selected
-    councils' untouched money, conditioned and withheld; withheld to redistributed and
-    retained. Amounts come from the results table and summary; zero flows are dropped."""
+    """Flows for the Sankey, in one step from the allocations before review: to councils
+    not selected, selected councils' untouched money, conditioned, and withheld then
+    redistributed or retained (one column of targets, so small flows' labels never sit
+    on each other). Amounts come from the results table and summary; zero flows are
+    dropped."""
     published = f"{YEAR} iBCF before review"
     selected = table["selected"].to_numpy()
     conditioned = int(summary["total_conditioned"])
@@ -90,9 +92,8 @@ def ledger_flows(table: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame:
             int(table.loc[selected, "allocation_total"].sum()) - conditioned - withheld,
         ),
         (published, "Conditioned (stays with councils)", conditioned),
-        (published, "Withheld", withheld),
-        ("Withheld", "Redistributed to councils", int(summary["total_received"])),
-        ("Withheld", "Retained by the centre", int(summary["total_retained"])),
+        (published, "Withheld, redistributed to councils", int(summary["total_received"])),
+        (published, "Withheld, retained by the centre", int(summary["total_retained"])),
     ]
     frame = pd.DataFrame(rows, columns=["source", "target", "amount_gbp"])
     return frame[frame["amount_gbp"] != 0].reset_index(drop=True)

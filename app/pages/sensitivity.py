@@ -38,8 +38,10 @@ def month_flips(ctx: Ctx, k: int) -> pd.DataFrame | None:
             "council": now["council"],
             "selected now": now["selected"],
             f"selected with months {k:+d}": other["selected"],
-            "change now £": now["change"],
-            f"change with months {k:+d} £": other["change"],
+            f"conditioned now £ {YEAR}": now["conditioned"],
+            f"conditioned with months {k:+d} £ {YEAR}": other["conditioned"],
+            f"change now £ {YEAR}": now["change"],
+            f"change with months {k:+d} £ {YEAR}": other["change"],
         }
     )[flips]
 
