@@ -138,6 +138,9 @@ def anonymise(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
         out["gss_code"] = "hidden"
     if "gss_code" in out or "council" in out:
         out = out.drop(columns=[c for c in IDENTIFYING if c in out])
+    if "gss_code" in frame and "council" in out and aliases:
+        # in code order the rows would decode the labels against the public list of codes
+        out = out.sort_values("council", kind="stable")
     return out
 
 

@@ -62,6 +62,29 @@ def combine_phrase(scenario: Scenario) -> str:
     return f"is among {group} on a composite {comp.method} score of the tests"
 
 
+def holds_phrase(scenario: Scenario) -> str:
+    """How the criteria, each written as the condition that counts against a council,
+    combine into selection (the option summary lists those conditions).
+
+    >>> from simulator.scenario import Scenario
+    >>> tests = [{"id": f"t{k}", "kind": "rate", "window": {"end": "2017-07"}} for k in range(3)]
+    >>> def s(**sel):
+    ...     return Scenario.model_validate({"name": "x", "selection": {"tests": tests, **sel}},
+    ...                                    strict=False)
+    >>> holds_phrase(s()), holds_phrase(s(combine="at_least", at_least=2))
+    ('all of the following hold', 'at least 2 of the following 3 hold')
+    """
+    sel = scenario.selection
+    n = len(sel.criteria)
+    if sel.combine == "all":
+        return "all of the following hold" if n > 1 else "the following holds"
+    if sel.combine == "any":
+        return "any of the following holds"
+    if sel.combine == "at_least":
+        return f"at least {sel.at_least} of the following {n} hold"
+    return f"it {combine_phrase(scenario)}"
+
+
 def screen_phrase(scenario: Scenario) -> str:
     """How many screening tests a council must fail to be considered.
 
@@ -103,7 +126,7 @@ def option_summary(result: Result) -> str:
         tests = "; ".join(
             f"({k}) {result.outcome(t.id).condition}" for k, t in enumerate(sel.criteria, 1)
         )
-        parts.append(f"A council is selected if it {combine_phrase(s)}: {tests}.")
+        parts.append(f"A council is selected if {holds_phrase(s)}: {tests}.")
     if sel.exemption is not None:
         parts.append(
             f"Selected councils whose rate improved by at least "
@@ -174,6 +197,13 @@ def option_summary(result: Result) -> str:
 
 
 # ---------------------------------------------------------------------- distance to the line
+FLIP_NOTE = (
+    "the margins of the fewest tests that would have to change, added together, screening "
+    "tests included and other councils unchanged; the tests read different months, so "
+    "this is a guide to who is near the line, not a target"
+)
+
+
 def distance_to_flip(result: Result) -> np.ndarray:
     """Delayed beds a day that would flip each council's selection, tests taken one at a time.
 
@@ -245,19 +275,37 @@ OVERLAP_WARNING = 0.9
 
 def overlap_warnings(result: Result) -> list[str]:
     """A sentence for each pair of selection criteria failing largely the same councils
-    (at least 90% of the smaller group), numbered as in the option summary."""
+    (at least 90% of the smaller group), among the councils in scope (after any screen),
+    numbered as in the option summary."""
     criteria = [result.outcome(t.id) for t in result.scenario.selection.criteria]
+    scope = result.selection.in_scope
     out = []
+    gap_involved = False
     for i, a in enumerate(criteria):
         for j, b in enumerate(criteria[i + 1 :], start=i + 1):
-            smaller = min(int(a.fails.sum()), int(b.fails.sum()))
-            both = int((a.fails & b.fails).sum())
-            if smaller >= 2 and both >= OVERLAP_WARNING * smaller:
+            fa, fb = a.fails & scope, b.fails & scope
+            na, nb = int(fa.sum()), int(fb.sum())
+            smaller, both = min(na, nb), int((fa & fb).sum())
+            if smaller < 2 or both < OVERLAP_WARNING * smaller:
+                continue
+            gap_involved |= "gap" in (a.kind, b.kind)
+            if both == smaller:
+                narrow, wide = (i, j) if na <= nb else (j, i)
+                out.append(
+                    f"Every council failing ({narrow + 1}) also fails ({wide + 1}) ({both} "
+                    "councils): the two overlap completely on this data."
+                )
+            else:
                 out.append(
                     f"Tests ({i + 1}) and ({j + 1}) fail largely the same councils ({both} "
                     f"of the {smaller} failing the narrower one): together they add little "
                     "to each other."
                 )
+    if gap_involved and result.data.official_expectations is None:
+        out.append(
+            "Overlaps with a gap-to-expectation test partly reflect the reconstructed "
+            "expectations (many sit at the rule's floor), not the policy alone."
+        )
     return out
 
 
@@ -406,7 +454,7 @@ def reason_card_text(result: Result, gss_code: str) -> str:
         verb = "clear it" if card["selected"] else "select it"
         lines.append(
             f"A change of about {card['beds_per_day_to_flip']:.1f} delayed beds a day would "
-            f"{verb} (tests taken one at a time)."
+            f"{verb} ({FLIP_NOTE})."
         )
     lines += [
         "",
@@ -483,11 +531,25 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
         "",
         f"Looking closely at your DToC performance, in {mname} your rate of delayed "
         f"transfers attributable to {label} was {rate[i]:.1f} per 100,000 adults aged 18+, "
-        f"which is equivalent to {beds:.0f} patients delayed daily. This places your "
+        f"which is equivalent to {beds:.0f} patient{'' if round(beds) == 1 else 's'} delayed "
+        "daily. This places your "
         f"council {ordinal(position)} of {n} councils (1st = lowest rate), in the "
         f"quartile with the {QUARTILE_WORDS[quartile - 1]} rates.",
     ]
-    tested = [o for o in result.outcomes if o.assessable[i]]
+    sel = result.scenario.selection
+    screen = [o for o in result.outcomes if o.id in sel.screen and o.assessable[i]]
+    tested = [o for o in result.outcomes if o.id not in sel.screen and o.assessable[i]]
+    if screen:
+        body += ["", "Scope of this review (earlier data):"]
+        body += [
+            f"- {o.label}: your council {'does not meet' if o.fails[i] else 'meets'} this measure."
+            for o in screen
+        ]
+        if not result.selection.in_scope[i]:
+            body.append(
+                f"Your council is outside the scope of this review: only councils that "
+                f"{screen_phrase(result.scenario)} are considered."
+            )
     if tested:
         body += ["", "Against the measures in this review:"]
         for o in tested:

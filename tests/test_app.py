@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -104,7 +105,7 @@ def test_overview_headline_equals_the_model(dataset: Dataset, context: dict[str,
     for label in (SELECTED, CONDITIONED, WITHHELD, REDISTRIBUTED, BEDS, NHS_VALUE, AMBITION):
         assert shown[label] == want[label], label
     text = " ".join(m.value for m in at.main.markdown)
-    assert "A council is selected if it" in text  # the plain-English option summary
+    assert "A council is selected if" in text  # the plain-English option summary
     assert any("RECONSTRUCTED" in w.value for w in at.main.warning)
     assert any("2018/19" in c.value for c in at.main.caption)
 
@@ -338,6 +339,14 @@ def test_compare_several_scenarios(dataset: Dataset, context: dict[str, Any]) ->
     graduated = expected(preset("graduated", context), dataset)
     assert side.loc[f"Withheld, {'2018/19'}", "Graduated by margin"] == graduated[WITHHELD]
     assert side.shape[1] == 4
+    # status quo selects none: the councils selected under any other differ
+    results = [
+        engine.evaluate(preset(n, context), dataset)
+        for n in ("october-2017-letter", "graduated", "reduce-and-redistribute")
+    ]
+    any_selected = np.logical_or.reduce([r.table["selected"].to_numpy() for r in results])
+    text = " ".join(m.value for m in at.main.markdown)
+    assert f"Councils whose selection differs: {int(any_selected.sum())};" in text
 
 
 # ---------------------------------------------------------------------- files
@@ -475,6 +484,7 @@ def test_workshop_mode_anonymises_and_locks(dataset: Dataset) -> None:
     real = set(dataset.councils["council"])
     table = at.dataframe[0].value
     assert set(table["council"]) <= set(anonymous_names(152))
+    assert list(table["council"]) == sorted(table["council"])  # not in GSS code order
     assert not set(table["council"]) & real
     assert set(table["gss_code"]) == {"hidden"}
     for column in IDENTIFYING:  # region, type, population, allocation elements

@@ -226,7 +226,8 @@ def test_overlap_counts_councils_failing_both_tests() -> None:
 
 def test_overlap_warning_names_tests_that_add_little() -> None:
     """July rate above 5 and above 4 fail the same councils (P 10, Q 8): the summary
-    says so; July and August above 5 share one of two (0.5): no warning."""
+    says so; July and August above 5 share one of two (0.5): no warning.  Screened on
+    August above 5, only P is in scope: one council is too few to warn about."""
     from simulator.explain import option_summary, overlap_warnings
     from tests.toy import monthly
 
@@ -234,8 +235,27 @@ def test_overlap_warning_names_tests_that_add_little() -> None:
     toys = [Toy(name, social_care=monthly(1, jul=j, aug=a)) for name, (j, a) in rates.items()]
     same = [rate_test("a", "2017-07", threshold=5), rate_test("b", "2017-07", threshold=4)]
     result = run(toys, {"selection": {"tests": same, "combine": "all"}})
-    want = "Tests (1) and (2) fail largely the same councils (2 of the 2 failing the narrower one)"
-    assert overlap_warnings(result) == [f"{want}: together they add little to each other."]
+    want = "Every council failing (1) also fails (2) (2 councils)"
+    assert overlap_warnings(result) == [f"{want}: the two overlap completely on this data."]
     assert want in option_summary(result)
+    screened = [*same, rate_test("s", "2017-08", threshold=5)]
+    selection = {"tests": screened, "screen": ["s"], "combine": "all"}
+    assert overlap_warnings(run(toys, {"selection": selection})) == []
     other = [rate_test("a", "2017-07", threshold=5), rate_test("b", "2017-08", threshold=5)]
     assert overlap_warnings(run(toys, {"selection": {"tests": other, "combine": "all"}})) == []
+
+
+def test_letter_separates_the_screen_and_says_when_out_of_scope(dataset: Dataset) -> None:
+    """December 2017: the October tests are the scope, shown apart from the five tests;
+    a council outside the scope is told so."""
+    path = SCENARIO_DIR / "december-2017-five-tests.toml"
+    scenario = load_scenario(path, context=data_context(dataset.months, list(dataset.codes)))
+    result = evaluate(scenario, dataset)
+    out = next(c for c, s in zip(dataset.codes, result.selection.in_scope, strict=True) if not s)
+    letter = letter_preview(result, out)
+    assert "Scope of this review (earlier data):" in letter
+    assert "outside the scope of this review" in letter
+    scope, measures = letter.split("Against the measures in this review:")
+    assert "October screen" in scope and "October screen" not in measures
+    selected = next(c for c, s in zip(dataset.codes, result.selection.selected, strict=True) if s)
+    assert "outside the scope" not in letter_preview(result, selected)

@@ -137,7 +137,12 @@ def render(ctx: Ctx) -> None:
     for k, label in enumerate(labels, start=1):
         for field in ("selected", "conditioned", "final_allocation", "change"):
             rename[f"s{k}_{field}"] = f"{label}: {field.replace('_', ' ')}"
-    st.markdown(f"**Councils whose status or allocation differs: {len(differs)}**")
+    chosen = diff[[c for c in diff.columns if c.endswith("_selected")]].to_numpy()
+    status = int((chosen != chosen[:, :1]).any(axis=1).sum())
+    st.markdown(
+        f"**Councils whose selection differs: {status}; whose selection or final "
+        f"allocation differs: {len(differs)}**"
+    )
     show.table(
         differs.rename(columns=rename),
         ctx,

@@ -101,8 +101,8 @@ def card(ctx: Ctx) -> None:
         if flip is not None:
             verb = "clear it" if info["selected"] else "select it"
             st.markdown(
-                f"A change of about **{flip:.1f} delayed beds a day** would {verb} (tests taken "
-                "one at a time, other councils unchanged)."
+                f"A change of about **{flip:.1f} delayed beds a day** would {verb} "
+                f"({explain.FLIP_NOTE})."
             )
     left, right = st.columns(2)
     with left:

@@ -92,7 +92,7 @@ def render(ctx: Ctx) -> None:
         step=0.5,
         key=NEAR_BEDS,
         help="Councils whose selection would flip with a change of at most this many delayed "
-        "beds a day, tests taken one at a time.",
+        f"beds a day: {explain.FLIP_NOTE}.",
     )
     near = explain.near_the_line(ctx.result, beds=limit)
     c2.caption(
