@@ -46,43 +46,50 @@ def ordinal(n: int) -> str:
 
 
 # ---------------------------------------------------------------------- option summary
-def combine_phrase(scenario: Scenario) -> str:
-    sel = scenario.selection
-    n = len(sel.criteria)
-    if sel.combine == "all":
-        return "fails every one of the tests" if n > 1 else "fails the test"
-    if sel.combine == "any":
-        return "fails any of the tests"
-    if sel.combine == "at_least":
-        return f"fails at least {sel.at_least} of the {n} tests"
-    comp = sel.composite
-    group = (
-        f"the worst {comp.n}" if comp.select == "worst_n" else f"the worst {comp.quantile_pct:g}%"
-    )
-    return f"is among {group} on a composite {comp.method} score of the tests"
+COMBINE_WORDS = {
+    # every one (several tests), the one test, any, at least k of n
+    "fails": (
+        "fails every one of the tests",
+        "fails the test",
+        "fails any of the tests",
+        "fails at least {k} of the {n} tests",
+    ),
+    # the option summary lists each test as the condition that counts against a council
+    "holds": (
+        "all of the following hold",
+        "the following holds",
+        "any of the following holds",
+        "at least {k} of the following {n} hold",
+    ),
+}
 
 
-def holds_phrase(scenario: Scenario) -> str:
-    """How the criteria, each written as the condition that counts against a council,
-    combine into selection (the option summary lists those conditions).
+def combine_phrase(scenario: Scenario, style: str = "fails") -> str:
+    """How failed tests combine into selection, in words.
 
     >>> from simulator.scenario import Scenario
     >>> tests = [{"id": f"t{k}", "kind": "rate", "window": {"end": "2017-07"}} for k in range(3)]
     >>> def s(**sel):
     ...     return Scenario.model_validate({"name": "x", "selection": {"tests": tests, **sel}},
     ...                                    strict=False)
-    >>> holds_phrase(s()), holds_phrase(s(combine="at_least", at_least=2))
-    ('all of the following hold', 'at least 2 of the following 3 hold')
+    >>> combine_phrase(s()), combine_phrase(s(combine="at_least", at_least=2), "holds")
+    ('fails every one of the tests', 'at least 2 of the following 3 hold')
     """
     sel = scenario.selection
     n = len(sel.criteria)
+    several, one, any_, at_least = COMBINE_WORDS[style]
     if sel.combine == "all":
-        return "all of the following hold" if n > 1 else "the following holds"
+        return several if n > 1 else one
     if sel.combine == "any":
-        return "any of the following holds"
+        return any_
     if sel.combine == "at_least":
-        return f"at least {sel.at_least} of the following {n} hold"
-    return f"it {combine_phrase(scenario)}"
+        return at_least.format(k=sel.at_least, n=n)
+    comp = sel.composite
+    group = (
+        f"the worst {comp.n}" if comp.select == "worst_n" else f"the worst {comp.quantile_pct:g}%"
+    )
+    subject = "" if style == "fails" else "it "
+    return f"{subject}is among {group} on a composite {comp.method} score of the tests"
 
 
 def screen_phrase(scenario: Scenario) -> str:
@@ -126,7 +133,7 @@ def option_summary(result: Result) -> str:
         tests = "; ".join(
             f"({k}) {result.outcome(t.id).condition}" for k, t in enumerate(sel.criteria, 1)
         )
-        parts.append(f"A council is selected if {holds_phrase(s)}: {tests}.")
+        parts.append(f"A council is selected if {combine_phrase(s, 'holds')}: {tests}.")
     if sel.exemption is not None:
         parts.append(
             f"Selected councils whose rate improved by at least "
