@@ -259,9 +259,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         out / "compare.xlsx", export.compare_pack(results, projections), overwrite=args.overwrite
     )
     _out(summary.to_string(index=False))
-    selected = frame[[c for c in frame.columns.astype(str) if c.endswith("_selected")]].to_numpy()
-    status = int((selected != selected[:, :1]).any(axis=1).sum())
-    _out(f"councils whose selection differs: {status}")
+    _out(f"councils whose selection differs: {export.selection_differs(frame)}")
     _out(f"councils whose selection or final allocation differs: {int(frame['differs'].sum())}")
     return EXIT_OK
 
@@ -271,21 +269,21 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from simulator.explain import letter_preview, reason_card_text
 
     data = _dataset()
-    args.gss_code = args.gss_code.strip()
-    if args.gss_code.upper() in set(data.codes):
-        args.gss_code = args.gss_code.upper()
-    if args.gss_code not in set(data.codes):
+    codes = set(data.codes)
+    code = args.gss_code.strip()
+    code = code.upper() if code.upper() in codes else code
+    if code not in codes:
         names = data.councils.set_index("gss_code")["council"]
-        hits = names[names.str.lower().str.contains(args.gss_code.lower(), regex=False)]
+        hits = names[names.str.lower().str.contains(code.lower(), regex=False)]
         hint = "; ".join(f"{c} {n}" for c, n in hits.head(5).items())
         raise SimulatorError(
-            f"{args.gss_code}: not one of the 152 councils of 2017/18"
+            f"{code}: not one of the 152 councils of 2017/18"
             + (f" (did you mean: {hint})" if hint else "; `ibcf data build` lists the codes")
         )
     result = evaluate(_load(Path(args.scenario), data), data)
-    _out(reason_card_text(result, args.gss_code))
+    _out(reason_card_text(result, code))
     _out("")
-    _out(letter_preview(result, args.gss_code))
+    _out(letter_preview(result, code))
     return EXIT_OK
 
 

@@ -225,33 +225,22 @@ def distance_to_flip(result: Result) -> np.ndarray:
     out = np.full(n, np.nan)
     if not s.tests or s.combine == "composite":
         return out
-    by_id = {o.id: o for o in result.outcomes}
-    crit = (
-        np.stack([np.abs(by_id[t.id].margin_beds) for t in s.criteria], axis=1)
-        if (s.criteria)
-        else np.zeros((n, 0))
-    )
-    fails = (
-        np.stack([by_id[t.id].fails for t in s.criteria], axis=1)
-        if s.criteria
-        else (np.zeros((n, 0), bool))
-    )
+    crit, fails = _margins_and_fails(result, [t.id for t in s.criteria], n)
+    s_margin, s_fails = _margins_and_fails(result, s.screen, n)
     k = {"all": len(s.criteria), "any": 1, "at_least": s.at_least}.get(s.combine, 1)
-    screen = [by_id[i] for i in s.screen]
     for i in range(n):
         if not sel.assessable[i] or sel.included[i] or sel.excluded[i]:
             continue
         failing = np.sort(crit[i, fails[i]])
         passing = np.sort(crit[i, ~fails[i]])
-        s_margin = np.array([abs(o.margin_beds[i]) for o in screen])
-        s_fails = np.array([bool(o.fails[i]) for o in screen], dtype=bool)
-        s_failing, s_passing = np.sort(s_margin[s_fails]), np.sort(s_margin[~s_fails])
+        s_failing = np.sort(s_margin[i, s_fails[i]])
+        s_passing = np.sort(s_margin[i, ~s_fails[i]])
         if sel.by_tests[i]:
             # clear enough failing tests to drop below k, or enough screens to leave scope
             need = len(failing) - k + 1
             options = [failing[:need].sum()] if need > 0 else []
             s_need = len(s_failing) - s.screen_needed + 1
-            options += [s_failing[:s_need].sum()] if screen and s_need > 0 else []
+            options += [s_failing[:s_need].sum()] if s.screen and s_need > 0 else []
             out[i] = min(options) if options else np.nan
         else:
             extra = max(k - len(failing), 0)
@@ -260,6 +249,17 @@ def distance_to_flip(result: Result) -> np.ndarray:
             cost += s_passing[:s_extra].sum()
             out[i] = cost if np.isfinite(cost) else np.nan
     return out
+
+
+def _margins_and_fails(
+    result: Result, test_ids: list[str], n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(council, test)`` matrices of absolute margins (beds a day) and fails."""
+    if not test_ids:
+        return np.zeros((n, 0)), np.zeros((n, 0), dtype=bool)
+    outcomes = [result.outcome(i) for i in test_ids]
+    margins = np.stack([np.abs(o.margin_beds) for o in outcomes], axis=1)
+    return margins, np.stack([o.fails for o in outcomes], axis=1)
 
 
 def near_the_line(result: Result, beds: float = 2.0) -> pd.DataFrame:
@@ -280,6 +280,11 @@ def near_the_line(result: Result, beds: float = 2.0) -> pd.DataFrame:
 OVERLAP_WARNING = 0.9
 
 
+def _fail_counts(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int]:
+    """Councils failing test a, test b, and both (boolean fail arrays)."""
+    return int(a.sum()), int(b.sum()), int((a & b).sum())
+
+
 def overlap_warnings(result: Result) -> list[str]:
     """A sentence for each pair of selection criteria failing largely the same councils
     (at least 90% of the smaller group), among the councils in scope (after any screen),
@@ -290,9 +295,8 @@ def overlap_warnings(result: Result) -> list[str]:
     gap_involved = False
     for i, a in enumerate(criteria):
         for j, b in enumerate(criteria[i + 1 :], start=i + 1):
-            fa, fb = a.fails & scope, b.fails & scope
-            na, nb = int(fa.sum()), int(fb.sum())
-            smaller, both = min(na, nb), int((fa & fb).sum())
+            na, nb, both = _fail_counts(a.fails & scope, b.fails & scope)
+            smaller = min(na, nb)
             if smaller < 2 or both < OVERLAP_WARNING * smaller:
                 continue
             gap_involved |= "gap" in (a.kind, b.kind)
@@ -330,8 +334,8 @@ def overlap_of_tests(result: Result) -> pd.DataFrame:
     outcomes = result.outcomes
     for a_index, a in enumerate(outcomes):
         for b in outcomes[a_index + 1 :]:
-            both = int((a.fails & b.fails).sum())
-            smaller = min(int(a.fails.sum()), int(b.fails.sum()))
+            na, nb, both = _fail_counts(a.fails, b.fails)
+            smaller = min(na, nb)
             valid = np.isfinite(a.value) & np.isfinite(b.value)
             rho = (
                 float(spearmanr(a.value[valid], b.value[valid]).statistic)
@@ -342,8 +346,8 @@ def overlap_of_tests(result: Result) -> pd.DataFrame:
                 {
                     "test_a": a.label,
                     "test_b": b.label,
-                    "fail_a": int(a.fails.sum()),
-                    "fail_b": int(b.fails.sum()),
+                    "fail_a": na,
+                    "fail_b": nb,
                     "fail_both": both,
                     "overlap": round(both / smaller, 3) if smaller else np.nan,
                     "rank_correlation": round(rho, 3),

@@ -155,6 +155,13 @@ def compare_frame(results: list[Result]) -> pd.DataFrame:
     return out
 
 
+def selection_differs(frame: pd.DataFrame) -> int:
+    """Councils whose selection differs between the scenarios of a :func:`compare_frame`."""
+    chosen = frame[[c for c in frame.columns.astype(str) if c.endswith("_selected")]]
+    values = chosen.to_numpy()
+    return int((values != values[:, :1]).any(axis=1).sum())
+
+
 def compare_summary(
     results: list[Result], projections: list[ProjectionResult] | None = None
 ) -> pd.DataFrame:
@@ -364,7 +371,11 @@ def _workbook(
             if "unit" in frame.columns:  # a measure per row: format each row by its unit
                 for r, unit in enumerate(frame["unit"], start=2):
                     row_format = excel_format(str(unit))
-                    for cell in sheet[r] if row_format else ():
-                        if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                            cell.number_format = row_format
+                    numbers = [
+                        c
+                        for c in sheet[r]
+                        if isinstance(c.value, int | float) and not isinstance(c.value, bool)
+                    ]
+                    for cell in numbers if row_format else []:
+                        cell.number_format = row_format
     return buffer.getvalue()

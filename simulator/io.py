@@ -6,6 +6,7 @@ and write results atomically so a failed run never leaves half a file behind.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -83,14 +84,13 @@ def hash_files(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _file_mode() -> int:
-    """The mode a new file gets from ``open()``: 0o666 less the process umask."""
+@functools.cache
+def file_mode() -> int:
+    """The mode a new file gets from ``open()``: 0o666 less the process umask (read once,
+    on the first write: os.umask can only be read by setting it)."""
     umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-FILE_MODE = _file_mode()  # read once at import: os.umask can only be read by setting it
 
 
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
@@ -105,7 +105,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, FILE_MODE)
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

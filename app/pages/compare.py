@@ -137,10 +137,9 @@ def render(ctx: Ctx) -> None:
     for k, label in enumerate(labels, start=1):
         for field in ("selected", "conditioned", "final_allocation", "change"):
             rename[f"s{k}_{field}"] = f"{label}: {field.replace('_', ' ')}"
-    chosen = diff[[c for c in diff.columns if c.endswith("_selected")]].to_numpy()
-    status = int((chosen != chosen[:, :1]).any(axis=1).sum())
     st.markdown(
-        f"**Councils whose selection differs: {status}; whose selection or final "
+        f"**Councils whose selection differs: {export.selection_differs(diff)}; whose "
+        "selection or final "
         f"allocation differs: {len(differs)}**"
     )
     show.table(
