@@ -16,19 +16,16 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from simulator.data import ATTRIBUTIONS, Dataset
 from simulator.measures import beds_from_rate, rate_per_100k, window_beds
-from simulator.parameters import param
+from simulator.parameters import Strict, param
 
 Month = str
 
 
-class ExpectationRule(BaseModel):
+class ExpectationRule(Strict):
     """Parameters of the reconstruction rule for the September 2017 expectations."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     baseline_end: Literal["2017-02", "2017-03", "2017-04"] = "2017-04"
     baseline_months: int = param(

@@ -17,7 +17,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Strict(BaseModel):
+    """Base of every scenario section: unknown keys, wrong types (``"2"`` for a number,
+    ``true`` for an integer) and mutation are errors; -0.0 is stored as 0.0."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_negative_zero(cls, value: Any) -> Any:
+        """-0.0 is stored as 0.0, so equal scenarios have equal files and hashes."""
+        return 0.0 if isinstance(value, float) and value == 0 else value
 
 
 def param(

@@ -19,8 +19,6 @@ from typing import Annotated, Any, Literal
 
 import tomli_w
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
@@ -32,7 +30,7 @@ from pydantic import (
 from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError
 from simulator.expectations import ExpectationRule
-from simulator.parameters import param
+from simulator.parameters import Strict, param
 from simulator.projection import ProjectionParams
 
 SCHEMA_VERSION = 2
@@ -42,16 +40,6 @@ Month = Annotated[str, StringConstraints(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")]
 GssCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
 Attribution = Literal["social_care", "social_care_and_both", "nhs", "total"]
 TestId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_negative_zero(cls, value: Any) -> Any:
-        """-0.0 is stored as 0.0, so equal scenarios have equal files and hashes."""
-        return 0.0 if isinstance(value, float) and value == 0 else value
 
 
 def _check_month(month: str, info: ValidationInfo, span: int = 1) -> str:

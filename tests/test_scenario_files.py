@@ -80,6 +80,14 @@ EXPECTED: dict[str, list[str]] = {
     "unknown_attribution.toml": ["selection.tests.0.attribution: Input should be", "'social'"],
     "date_format.toml": ["date: String should match pattern", "18/12/2017"],
     "unknown_redistribution_rule.toml": ["redistribution.rule: Input should be", "to_everyone"],
+    "expectations_string_number.toml": [
+        "expectations.baseline_months: Input should be a valid integer",
+        "'2'",
+    ],
+    "expectations_bool_number.toml": [
+        "expectations.social_care_cut_pct: Input should be a valid number",
+        "True",
+    ],
 }
 
 
@@ -198,6 +206,13 @@ def test_saved_file_lists_only_what_differs_from_the_defaults() -> None:
 def test_negative_zero_is_stored_as_zero() -> None:
     plain = parse_scenario('name = "z"\n[consequences]\nreduction_pct = 0.0\n')
     signed = parse_scenario('name = "z"\n[consequences]\nreduction_pct = -0.0\n')
+    assert "-0.0" not in signed.to_toml()
+    assert signed.content_hash() == plain.content_hash()
+
+
+def test_expectations_negative_zero_is_stored_as_zero() -> None:
+    plain = parse_scenario('name = "z"\n[expectations]\nsocial_care_cut_pct = 0.0\n')
+    signed = parse_scenario('name = "z"\n[expectations]\nsocial_care_cut_pct = -0.0\n')
     assert "-0.0" not in signed.to_toml()
     assert signed.content_hash() == plain.content_hash()
 
