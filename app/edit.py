@@ -129,6 +129,9 @@ def with_changes(
         data = set_path(data, path, value)
     for index in changed_tests(changes):
         data["selection"]["tests"][index]["label"] = ""
+    if changes.get("redistribution.rule") == "retain":
+        # Nothing is given away under "retain", so a cap on gains would contradict it.
+        data.get("redistribution", {}).pop("gain_cap_pct", None)
     if any(not path.startswith(METADATA) for path in changes):
         data["name"] = edited_name(data["name"])
     return validate(data, context)

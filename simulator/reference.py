@@ -58,6 +58,9 @@ def _type_name(annotation: Any) -> str:
         return " \\| ".join(f'"{a}"' for a in typing.get_args(annotation))
     if origin is typing.Annotated:
         return _type_name(typing.get_args(annotation)[0])
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        return f"dict[{_type_name(key)}, {_type_name(value)}]"
     if isinstance(annotation, type):
         return annotation.__name__
     text = str(annotation).replace("typing.", "")

@@ -8,10 +8,14 @@ this object and round-trip to it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import math
 import re
+import sys
 import tomllib
+import unicodedata
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +23,7 @@ from typing import Annotated, Any, Literal
 
 import tomli_w
 from pydantic import (
+    BaseModel,
     Field,
     StringConstraints,
     ValidationError,
@@ -35,6 +40,15 @@ from simulator.projection import ProjectionParams
 
 SCHEMA_VERSION = 2
 MAX_SCENARIO_BYTES = 256 * 1024
+# The deepest key path of a scenario is selection.tests.N.window.end (5 levels); a file
+# nested much deeper is not a scenario, and is refused before anything recurses into it.
+MAX_DEPTH = 16
+# Integers in a scenario are counts, months, a seed (< 2**32) or pounds; the 2018/19
+# iBCF is £1,499,000,000 in all, so no meaningful amount comes near 2**63.
+MAX_INTEGER = 2**63 - 1
+# Most that can be withheld from one council: the whole national iBCF (2018/19).
+NATIONAL_IBCF_2018_19 = 1_499_000_000
+MAX_WEIGHT = 1000.0
 
 Month = Annotated[str, StringConstraints(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")]
 GssCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
@@ -156,9 +170,15 @@ class TrendTest(_TestBase):
 Test = Annotated[RateTest | GapTest | TrendTest, Field(discriminator="kind")]
 
 
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
+
+
 class Composite(Strict):
     method: Literal["rank", "zscore"] = "rank"
-    weights: dict[str, float] = Field(default_factory=dict)
+    weights: dict[str, Weight] = Field(
+        default_factory=dict,
+        description="Weight of each test in the composite score (0 to 1,000; unlisted: 1)",
+    )
     select: Literal["worst_n", "worst_quantile"] = "worst_n"
     n: int = Field(32, ge=1, le=152)
     quantile_pct: float = param(
@@ -201,6 +221,15 @@ class Exemption(Strict):
         source="October 2017 letter: 'evidence of significant performance improvements in "
         "the September data'; size is an assumption",
     )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Exemption:
+        if self.check.end <= self.baseline.end:
+            raise ValueError(
+                f"check.end ({self.check.end}) must be later than baseline.end "
+                f"({self.baseline.end})"
+            )
+        return self
 
 
 class Selection(Strict):
@@ -251,6 +280,17 @@ class Selection(Strict):
         bad_w = [k for k in self.composite.weights if k not in criteria]
         if bad_w:
             raise ValueError(f"composite.weights names unknown test(s): {', '.join(bad_w)}")
+        for name, entries in (("include", self.include), ("exclude", self.exclude)):
+            codes = [e.gss_code for e in entries]
+            twice = sorted({c for c in codes if codes.count(c) > 1})
+            if twice:
+                raise ValueError(f"{name} lists council(s) more than once: {', '.join(twice)}")
+        if self.combine == "composite" and criteria:
+            total = sum(self.composite.weights.get(i, 1.0) for i in criteria)
+            if total <= 0:
+                raise ValueError(
+                    "composite.weights are all zero: at least one test needs a positive weight"
+                )
         both = {e.gss_code for e in self.include} & {e.gss_code for e in self.exclude}
         if both:
             raise ValueError(f"council(s) both included and excluded: {', '.join(sorted(both))}")
@@ -340,7 +380,10 @@ class Consequences(Strict):
         source="Assumption",
     )
     cap_gbp: int | None = Field(
-        None, ge=0, description="Most that can be withheld from one council (£, 2018/19)"
+        None,
+        ge=0,
+        le=NATIONAL_IBCF_2018_19,
+        description="Most that can be withheld from one council (£, 2018/19)",
     )
     floor_pct: float = param(
         0.0,
@@ -382,6 +425,15 @@ class Redistribution(Strict):
         description="Largest gain per council, % of its base; the excess spills over",
     )
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Redistribution:
+        if self.rule == "retain" and self.gain_cap_pct is not None:
+            raise ValueError(
+                "gain_cap_pct caps what councils receive, but rule = 'retain' gives nothing "
+                "away: remove gain_cap_pct or choose another rule"
+            )
+        return self
+
 
 class Scenario(Strict):
     schema_version: int = Field(SCHEMA_VERSION, description="Scenario file format version")
@@ -399,6 +451,25 @@ class Scenario(Strict):
     consequences: Consequences = Consequences()
     redistribution: Redistribution = Redistribution()
     projection: ProjectionParams = ProjectionParams()
+
+    @field_validator("name")
+    @classmethod
+    def _visible_name(cls, name: str) -> str:
+        if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):
+            raise ValueError("must be one line without control characters")
+        if not any(unicodedata.category(c)[0] not in "ZC" for c in name):
+            raise ValueError("must contain a visible character (blank or invisible name)")
+        return name
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, date: str | None) -> str | None:
+        if date is not None:
+            try:
+                datetime.date.fromisoformat(date)
+            except ValueError:
+                raise ValueError("not a calendar date") from None
+        return date
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
@@ -454,9 +525,10 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     gives ``condition_pct``/``reduction_pct`` in percent (33.0).
     """
     version = data.get("schema_version", SCHEMA_VERSION)
-    if isinstance(version, int) and version == 1:
+    cons_in = data.get("consequences", {})
+    if isinstance(version, int) and version == 1 and isinstance(cons_in, Mapping):
         data = dict(data)
-        cons = dict(data.get("consequences", {}))
+        cons = dict(cons_in)
         renames = (("condition_share", "condition_pct"), ("reduction_share", "reduction_pct"))
         for old, new in renames:
             if old in cons:
@@ -487,29 +559,54 @@ def _format_errors(source: str, exc: ValidationError) -> list[str]:
         elif err["type"] == "missing":
             msg = "required key missing"
         if "input" in err and err["type"] not in ("missing", "extra_forbidden"):
-            shown = repr(err["input"])
-            if len(shown) < 60:
+            shown = _short_repr(err["input"])
+            if shown is not None and len(shown) < 60:
                 msg = f"{msg} (got {shown})"
         lines.append(f"{source}: {loc or '(top level)'}: {msg}")
     return lines
 
 
-def _reject_non_finite(obj: Any, path: str, source: str) -> None:
-    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
-        raise ScenarioError(f"{source}: {path}: not a finite number ({obj})")
-    if isinstance(obj, Mapping):
-        for key, value in obj.items():
-            _reject_non_finite(value, f"{path}.{key}" if path else str(key), source)
-    elif isinstance(obj, list):
-        for i, value in enumerate(obj):
-            _reject_non_finite(value, f"{path}.{i}", source)
+def _short_repr(value: Any) -> str | None:
+    """``repr`` of a scalar input for an error message; None for a table or list (the
+    message is about the whole of it) and for integers too large to show."""
+    if isinstance(value, Mapping | list | tuple | BaseModel):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        return None
+    return repr(value)
+
+
+def _check_values(data: Mapping[str, Any], source: str) -> None:
+    """Refuse what no scenario contains before any recursive code sees it: nesting
+    deeper than :data:`MAX_DEPTH`, integers beyond 64 bits, NaN and infinities.
+    Iterative, so a hostile input cannot exhaust the stack."""
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:
+        path, obj, depth = stack.pop()
+        where = path or "(top level)"
+        if depth > MAX_DEPTH:
+            raise ScenarioError(
+                f"{source}: {where}: nested more than {MAX_DEPTH} levels deep; not a scenario file"
+            )
+        if isinstance(obj, float) and not math.isfinite(obj):
+            raise ScenarioError(f"{source}: {where}: not a finite number ({obj})")
+        if isinstance(obj, int) and not isinstance(obj, bool) and abs(obj) > MAX_INTEGER:
+            raise ScenarioError(f"{source}: {where}: integer out of range (more than 2^63)")
+        if isinstance(obj, Mapping):
+            items: list[tuple[str, Any]] = [(str(k), v) for k, v in obj.items()]
+        elif isinstance(obj, list | tuple):
+            items = [(str(i), v) for i, v in enumerate(obj)]
+        else:
+            continue
+        for key, value in reversed(items):
+            stack.append((f"{path}.{key}" if path else key, value, depth + 1))
 
 
 def scenario_from_mapping(
     data: Mapping[str, Any], *, source: str = "<scenario>", context: dict[str, Any] | None = None
 ) -> Scenario:
     """Validate a mapping into a Scenario, raising :class:`ScenarioError`."""
-    _reject_non_finite(data, "", source)
+    _check_values(data, source)
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ScenarioError(f"{source}: schema_version: must be an integer")
@@ -531,11 +628,22 @@ def _toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
     message = str(exc)
     match = re.search(r"at line (\d+)", message)
     if match and "overwrite" in message.lower():
-        line = text.splitlines()[int(match.group(1)) - 1].strip()
+        # TOML lines end at \n only (str.splitlines would also split at U+2028 and others).
+        line = text.split("\n")[int(match.group(1)) - 1].strip()
         key = line.split("=", 1)[0].strip().strip("[]").strip()
         if key:
             return f"{key}: duplicate key (line {match.group(1)}); not valid TOML ({message})"
     return f"not valid TOML ({message})"
+
+
+def _long_integer_problem(text: str) -> str:
+    """Name the key of an integer literal too long for Python to read (over 4,300 digits)."""
+    limit = sys.get_int_max_str_digits() or 4300
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(re.sub(r"[^0-9]", "", max(re.findall(r"[0-9_]+", line) or [""], key=len))) > limit:
+            key = line.split("=", 1)[0].strip() if "=" in line else "(top level)"
+            return f"{key}: integer of more than {limit:,} digits (line {number})"
+    return f"(top level): integer of more than {limit:,} digits"
 
 
 def parse_scenario(
@@ -556,6 +664,8 @@ def parse_scenario(
             ) from None
     else:
         text = raw
+    # A byte-order mark (Notepad's default for UTF-8) is not part of the TOML.
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ScenarioError(f"{source}: empty file; a scenario needs at least a name")
     if "\x00" in text:
@@ -564,6 +674,12 @@ def parse_scenario(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{source}: {_toml_problem(text, exc)}") from None
+    except RecursionError:
+        raise ScenarioError(
+            f"{source}: (top level): keys or values nested too deeply; not a scenario file"
+        ) from None
+    except ValueError:  # an integer literal beyond Python's digit limit
+        raise ScenarioError(f"{source}: {_long_integer_problem(text)}") from None
     return scenario_from_mapping(data, source=source, context=context)
 
 

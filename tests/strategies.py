@@ -166,7 +166,7 @@ def redistributions(draw: st.DrawFn) -> dict[str, Any]:
         "window": {"end": after, "months": draw(st.integers(1, 3))},
         "before": draw(windows(before=after)),
     }
-    if draw(st.booleans()):
+    if out["rule"] != "retain" and draw(st.booleans()):
         out["gain_cap_pct"] = draw(st.sampled_from([0.0, 1.0, 5.0, 50.0]))
     return out
 

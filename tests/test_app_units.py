@@ -49,6 +49,18 @@ def test_with_value_validates_the_whole_scenario(context: dict[str, Any]) -> Non
     assert renamed.name == "Mine"
 
 
+def test_switching_to_retain_drops_the_cap_on_gains(context: dict[str, Any]) -> None:
+    """A cap on gains contradicts "retain" (an error in a file); the editor drops it."""
+    s = shipped("october-2017-letter", context)
+    capped = edit.with_changes(
+        s, {"redistribution.rule": "passed", "redistribution.gain_cap_pct": 10.0}, context
+    )
+    assert capped.redistribution.gain_cap_pct == 10.0
+    retained = edit.with_value(capped, "redistribution.rule", "retain", context)
+    assert retained.redistribution.rule == "retain"
+    assert retained.redistribution.gain_cap_pct is None
+
+
 def test_remove_test_drops_every_reference(context: dict[str, Any]) -> None:
     graduated = shipped("graduated", context)
     k = next(i for i, t in enumerate(graduated.selection.tests) if t.id == "gap")

@@ -22,6 +22,7 @@ from simulator.scenario import (
     load_scenario,
     parse_scenario,
     save_scenario,
+    scenario_from_mapping,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
@@ -80,6 +81,38 @@ EXPECTED: dict[str, list[str]] = {
     "unknown_attribution.toml": ["selection.tests.0.attribution: Input should be", "'social'"],
     "date_format.toml": ["date: String should match pattern", "18/12/2017"],
     "unknown_redistribution_rule.toml": ["redistribution.rule: Input should be", "to_everyone"],
+    # ---- bounds, nesting, contradictions and one-line messages
+    "cap_gbp_too_large.toml": ["consequences.cap_gbp: integer out of range (more than 2^63)"],
+    "cap_gbp_above_national_total.toml": [
+        "consequences.cap_gbp: Input should be less than or equal to 1499000000"
+    ],
+    "deep_dotted_key.toml": ["selection.selection", "nested more than 16 levels deep"],
+    "deep_array.toml": ["nested", "not a scenario file"],
+    "huge_integer.toml": ["at_least: integer of more than 4,300 digits (line 4)"],
+    "old_format_consequences_number.toml": [
+        "consequences: Input should be a valid dictionary",
+        "(got 5)",
+    ],
+    "composite_weights_zero.toml": ["selection: composite.weights are all zero"],
+    "composite_weight_negative.toml": [
+        "selection.composite.weights.a: Input should be greater than or equal to 0",
+        "(got -1.0)",
+    ],
+    "composite_weight_huge.toml": [
+        "selection.composite.weights.a: Input should be less than or equal to 1000"
+    ],
+    "impossible_date.toml": ["date: not a calendar date", "2017-99-99"],
+    "blank_name.toml": ["name: must contain a visible character"],
+    "zero_width_name.toml": ["name: must contain a visible character", "\\u200b"],
+    "include_twice.toml": ["selection: include lists council(s) more than once: E06000051"],
+    "check_before_baseline.toml": [
+        "selection.exemption: check.end (2017-02) must be later than baseline.end (2017-09)"
+    ],
+    "gain_cap_with_retain.toml": [
+        "redistribution: gain_cap_pct caps what councils receive, but rule = 'retain'"
+    ],
+    "newline_in_key.toml": ["x\\nforged.toml: name: all is well: unknown key"],
+    "duplicate_key_after_line_separator.toml": ["name: duplicate key (line 4)"],
     "expectations_string_number.toml": [
         "expectations.baseline_months: Input should be a valid integer",
         "'2'",
@@ -140,9 +173,11 @@ def test_broken_scenario_error_names_file_and_key(name: str, context: dict) -> N
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path, context=context)
     message = str(caught.value)
-    # Each problem reads FILE: key.path: reason (the command line prints these lines).
+    # Each problem reads FILE: key.path: reason (the command line prints these lines),
+    # on one line whatever the input holds.
     for line in caught.value.problems:
         assert line.startswith(f"{path}: "), line
+        assert len(line.splitlines()) == 1, line
     assert name in message
     for words in EXPECTED[name]:
         assert words in message, f"{words!r} not in {message!r}"
@@ -210,13 +245,6 @@ def test_negative_zero_is_stored_as_zero() -> None:
     assert signed.content_hash() == plain.content_hash()
 
 
-def test_expectations_negative_zero_is_stored_as_zero() -> None:
-    plain = parse_scenario('name = "z"\n[expectations]\nsocial_care_cut_pct = 0.0\n')
-    signed = parse_scenario('name = "z"\n[expectations]\nsocial_care_cut_pct = -0.0\n')
-    assert "-0.0" not in signed.to_toml()
-    assert signed.content_hash() == plain.content_hash()
-
-
 def test_save_never_overwrites_unless_asked(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text("# someone's own file\n")
@@ -256,3 +284,42 @@ def test_load_warns_when_the_model_changed(tmp_path: Path) -> None:
     save_scenario(scenario, path)
     with pytest.warns(UserWarning, match=f"saved with model 0.0.1, now {MODEL_VERSION}"):
         load_scenario(path, data_hash="abc123")
+
+
+# --------------------------------------------------------------------------- hostile text
+def test_a_utf8_byte_order_mark_is_accepted() -> None:
+    """Notepad saves UTF-8 with a byte-order mark; the scenario reads the same."""
+    plain = parse_scenario(b'name = "Mine"\n', source="plain.toml")
+    assert parse_scenario(b'\xef\xbb\xbfname = "Mine"\n', source="bom.toml") == plain
+    assert parse_scenario('\ufeffname = "Mine"\n', source="bom.toml") == plain
+
+
+def test_a_newline_in_input_cannot_forge_a_second_error_line() -> None:
+    text = 'name = "x"\n[selection]\nscreen = ["a\\nx.toml: name: fine"]\n'
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="s.toml")
+    assert caught.value.problems == [
+        "s.toml: selection: screen names unknown test(s): a\\nx.toml: name: fine"
+    ]
+    assert len(str(caught.value).splitlines()) == 1
+
+
+def test_expectations_negative_zero_is_stored_as_zero() -> None:
+    plain = parse_scenario('name = "z"\n[expectations]\nsocial_care_cut_pct = 0.0\n')
+    signed = parse_scenario('name = "z"\n[expectations]\nsocial_care_cut_pct = -0.0\n')
+    assert "-0.0" not in signed.to_toml()
+    assert signed.content_hash() == plain.content_hash()
+
+
+def test_a_mapping_nested_without_end_is_refused_without_recursion() -> None:
+    """The link and the app hand mappings straight to validation: 5,000 levels deep
+    is refused with the project's error, not a RecursionError."""
+    deep: dict = {}
+    inner = deep
+    for _ in range(5000):
+        inner["selection"] = {}
+        inner = inner["selection"]
+    with pytest.raises(ScenarioError, match="nested more than 16 levels deep"):
+        scenario_from_mapping({"name": "x", "notes": deep}, source="link")
+    with pytest.raises(ScenarioError, match=r"link: consequences\.cap_gbp: integer out of range"):
+        scenario_from_mapping({"name": "x", "consequences": {"cap_gbp": 10**5000}}, source="link")
