@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import warnings
 from collections.abc import Sequence
@@ -33,25 +34,21 @@ def _dataset():  # type: ignore[no-untyped-def]
     return load_dataset()
 
 
-def _load(path: Path, data):  # type: ignore[no-untyped-def]
-    from simulator.scenario import data_context, load_scenario
+def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ignore[no-untyped-def]
+    """Load a scenario; ``--draws`` and ``--seed`` (when ``args`` has them) are applied to
+    it and validated like the file's own values, so the scenario is what runs."""
+    from simulator.scenario import data_context, load_scenario, with_projection
 
+    context = data_context(data.months, list(data.codes))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        scenario = load_scenario(
-            path, context=data_context(data.months, list(data.codes)), data_hash=data.data_hash
-        )
+        scenario = load_scenario(path, context=context, data_hash=data.data_hash)
     for w in caught:
         log.warning("%s", w.message)
+    if args is not None:
+        overrides = {k: getattr(args, k) for k in ("draws", "seed")}
+        scenario = with_projection(scenario, overrides, context=context)
     return scenario
-
-
-def _check_out_dir(out: Path, names: list[str], overwrite: bool) -> None:
-    clash = [n for n in names if (out / n).exists()]
-    if clash and not overwrite:
-        raise SimulatorError(
-            f"{out}: would overwrite {', '.join(clash)}; use --overwrite or another --out"
-        )
 
 
 # ---------------------------------------------------------------------- commands
@@ -108,19 +105,26 @@ def cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:
-    import pandas as pd
 
-    from simulator.data import ATTRIBUTIONS
-
-    data = _dataset()
-    out = Path(args.out)
     names = [
         "councils.csv",
         "allocations_2018_19.csv",
         "dtoc_monthly_beds.csv",
         "allocation_checks.csv",
     ]
-    _check_out_dir(out, names, args.overwrite)
+    out = io.OutputSet(Path(args.out), names, overwrite=args.overwrite)
+    with out:
+        _data_build(out)
+    log.info("wrote %s to %s", ", ".join(names), out.target)
+    return EXIT_OK
+
+
+def _data_build(out: io.OutputSet) -> None:
+    import pandas as pd
+
+    from simulator.data import ATTRIBUTIONS
+
+    data = _dataset()
     n, t, _ = data.dtoc_beds.shape
     long = pd.DataFrame(
         {
@@ -134,12 +138,11 @@ def cmd_data_build(args: argparse.Namespace) -> int:
             },
         }
     )
-    io.write_csv(out / "councils.csv", data.councils, overwrite=args.overwrite)
-    io.write_csv(out / "allocations_2018_19.csv", data.allocations, overwrite=args.overwrite)
-    io.write_csv(out / "dtoc_monthly_beds.csv", long, overwrite=args.overwrite)
-    io.write_csv(out / "allocation_checks.csv", data.known_figures, overwrite=args.overwrite)
-    log.info("wrote %s to %s (data hash %s)", ", ".join(names), out, data.data_hash)
-    return EXIT_OK
+    out.write_csv("councils.csv", data.councils)
+    out.write_csv("allocations_2018_19.csv", data.allocations)
+    out.write_csv("dtoc_monthly_beds.csv", long)
+    out.write_csv("allocation_checks.csv", data.known_figures)
+    log.info("data hash %s", data.data_hash)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -158,11 +161,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
-def _run_projection(result, draws: int | None, seed: int | None):  # type: ignore[no-untyped-def]
+def _run_projection(result):  # type: ignore[no-untyped-def]
     from simulator.engine import project_scenario
 
     log.info("projecting DToC for 2018/19 (Monte Carlo)")
-    return project_scenario(result, draws=draws, seed=seed)
+    return project_scenario(result)
+
+
+RUN_FILES = ["councils.csv", "summary.json", "projection.csv", "report.xlsx", "scenario.toml"]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -170,31 +176,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     from simulator.engine import evaluate
 
     data = _dataset()
-    scenario = _load(Path(args.scenario), data)
-    out = Path(args.out)
-    names = ["councils.csv", "summary.json", "projection.csv", "report.xlsx", "scenario.toml"]
-    _check_out_dir(out, names, args.overwrite)
-    log.info("evaluating '%s'", scenario.name)
-    result = evaluate(scenario, data)
-    projection = _run_projection(result, args.draws, args.seed)
-    assumptions = _assumptions()
-    io.write_csv(out / "councils.csv", export.councils_frame(result), overwrite=args.overwrite)
-    summary = export.summary_dict(result, projection)
-    io.write_json(out / "summary.json", summary, overwrite=args.overwrite)
-    io.write_csv(
-        out / "projection.csv",
-        export.projection_frame(result, projection),
-        overwrite=args.overwrite,
-    )
-    log.info("writing the Excel pack")
-    io.write_atomic(
-        out / "report.xlsx",
-        export.excel_pack(result, projection, assumptions=assumptions),
-        overwrite=args.overwrite,
-    )
-    io.write_text(
-        out / "scenario.toml", scenario.stamped(data.data_hash).to_toml(), overwrite=args.overwrite
-    )
+    # The scenario carries --draws and --seed, so its stamped copy reproduces the folder.
+    scenario = _load(Path(args.scenario), data, args)
+    out = io.OutputSet(Path(args.out), RUN_FILES, overwrite=args.overwrite)
+    with out:  # checks the folder can be written before the model runs
+        log.info("evaluating '%s'", scenario.name)
+        result = evaluate(scenario, data)
+        projection = _run_projection(result)
+        assumptions = _assumptions()
+        out.write_csv("councils.csv", export.councils_frame(result))
+        summary = export.summary_dict(result, projection)
+        out.write_json("summary.json", summary)
+        out.write_csv("projection.csv", export.projection_frame(result, projection))
+        log.info("writing the Excel pack")
+        out.write_bytes(
+            "report.xlsx", export.excel_pack(result, projection, assumptions=assumptions)
+        )
+        out.write_text("scenario.toml", scenario.stamped(data.data_hash).to_toml())
     _out(
         json.dumps(
             {
@@ -214,7 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             }
         )
     )
-    log.info("wrote %s to %s", ", ".join(names), out)
+    log.info("wrote %s to %s", ", ".join(RUN_FILES), out.target)
     return EXIT_OK
 
 
@@ -245,19 +243,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not 2 <= len(args.scenarios) <= 4:
         raise SimulatorError("compare takes two to four scenario files")
     data = _dataset()
-    results = [evaluate(_load(Path(p), data), data) for p in args.scenarios]
-    out = Path(args.out)
+    scenarios = [_load(Path(p), data, args) for p in args.scenarios]
     names = ["compare.csv", "compare_summary.csv", "compare.xlsx"]
-    _check_out_dir(out, names, args.overwrite)
-    projections = [_run_projection(r, args.draws, args.seed) for r in results]
-    frame = export.compare_frame(results)
-    summary = export.compare_summary(results, projections)
-    io.write_csv(out / "compare.csv", frame, overwrite=args.overwrite)
-    io.write_csv(out / "compare_summary.csv", summary, overwrite=args.overwrite)
-    log.info("writing the Excel comparison")
-    io.write_atomic(
-        out / "compare.xlsx", export.compare_pack(results, projections), overwrite=args.overwrite
-    )
+    with io.OutputSet(Path(args.out), names, overwrite=args.overwrite) as out:
+        results = [evaluate(s, data) for s in scenarios]
+        projections = [_run_projection(r) for r in results]
+        frame = export.compare_frame(results)
+        summary = export.compare_summary(results, projections)
+        out.write_csv("compare.csv", frame)
+        out.write_csv("compare_summary.csv", summary)
+        log.info("writing the Excel comparison")
+        out.write_bytes("compare.xlsx", export.compare_pack(results, projections))
     _out(summary.to_string(index=False))
     _out(f"councils whose selection differs: {export.selection_differs(frame)}")
     _out(f"councils whose selection or final allocation differs: {int(frame['differs'].sum())}")
@@ -371,19 +367,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = cmd_data_check if args.data_command == "check" else cmd_data_build
     else:
         handler = COMMANDS[args.command]
+    previous = _terminate_as_interrupt()
+    done = len(io.COMMITTED)
     try:
         return handler(args)
     except SimulatorError as exc:
         for problem in exc.problems:
-            sys.stderr.write(f"ibcf: error: {problem}\n")
-        return EXIT_USAGE
-    except FileExistsError as exc:
-        sys.stderr.write(f"ibcf: error: {exc}\n")
+            _error(problem)
         return EXIT_USAGE
     except BrokenPipeError:
         # the reader (e.g. `head`) closed the pipe: stop quietly
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:  # a file could not be read or written: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        sys.stderr.write("ibcf: interrupted; no partial files were left\n")
-        return 130
+        written = io.COMMITTED[done:]
+        if written:
+            said = ", ".join(str(p) for p in written)
+            sys.stderr.write(f"ibcf: interrupted; {said} was written in full before it\n")
+        else:
+            sys.stderr.write("ibcf: interrupted; no output was written, files are unchanged\n")
+        return 128 + _SIGNAL_RECEIVED.get("signum", signal.SIGINT)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+_SIGNAL_RECEIVED: dict[str, int] = {}
+
+
+def _error(problem: str) -> None:
+    from simulator.errors import one_line
+
+    sys.stderr.write(f"ibcf: error: {one_line(problem)}\n")
+
+
+def _terminate_as_interrupt():  # type: ignore[no-untyped-def]
+    """Handle SIGTERM like Ctrl-C (staged output is removed, the target left as it was).
+    Returns the previous handler, or None where signals cannot be set (not the main
+    thread)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        _SIGNAL_RECEIVED["signum"] = signum
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:
+        return None

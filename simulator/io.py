@@ -1,23 +1,35 @@
 """The only module that touches files: raw data in, scenario files and outputs out.
 
 Everything here is thin: read bytes or text, hand them to pure functions elsewhere,
-and write results atomically so a failed run never leaves half a file behind.
+and write results atomically so a failed run never leaves half a file behind. Inputs
+are read only from regular files, with a size limit (a FIFO or ``/dev/zero`` is
+refused, not waited on). A command's output files are written as one set: into a
+folder beside the target, swapped in as one step under a lock, so a reader (or a
+second run) sees the old set or the new one, never a mixture.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import functools
 import hashlib
+import io
 import json
 import os
+import re
+import shutil
+import signal
+import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from simulator.errors import DataError
+from simulator.errors import DataError, SimulatorError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -42,18 +54,26 @@ OFFICIAL_FILES = {
 }
 
 
-def read_csv_text(path: Path) -> pd.DataFrame:
-    """Read a CSV as text cells (validation converts types and reports bad cells)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path.name}: cannot be read ({exc.strerror})") from None
+# The largest input file is dtoc_monthly.csv (2.5 MB); anything near this is not ours.
+MAX_DATA_BYTES = 64 * 1024 * 1024
+
+
+def read_csv_text(path: Path, raw: bytes | None = None) -> pd.DataFrame:
+    """Read a CSV as text cells (validation converts types and reports bad cells).
+
+    ``raw`` is the file's bytes when already read (so the hash and the table come from
+    the same read)."""
+    if raw is None:
+        try:
+            raw = read_bytes(path, limit=MAX_DATA_BYTES)
+        except OSError as exc:
+            raise DataError(f"{path.name}: cannot be read ({_reason(exc)})") from None
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path.name}: not a readable CSV ({exc})") from None
     frame.attrs["file"] = path.name
@@ -64,33 +84,50 @@ def read_data_tables(
     raw_dir: Path = RAW_DIR, official_dir: Path = OFFICIAL_DIR
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], str]:
     """Read every raw table, any official override, and the hash of all input bytes."""
-    raw = {key: read_csv_text(raw_dir / name) for key, name in RAW_FILES.items()}
+    contents: dict[str, bytes] = {}
+
+    def read(path: Path) -> pd.DataFrame:
+        try:
+            contents[path.name] = read_bytes(path, limit=MAX_DATA_BYTES)
+        except OSError as exc:
+            raise DataError(f"{path.name}: cannot be read ({_reason(exc)})") from None
+        return read_csv_text(path, contents[path.name])
+
+    raw = {key: read(raw_dir / name) for key, name in RAW_FILES.items()}
     official: dict[str, pd.DataFrame] = {}
-    paths = [raw_dir / name for name in RAW_FILES.values()]
     for key, name in OFFICIAL_FILES.items():
         path = official_dir / name
         if path.exists():
-            official[key] = read_csv_text(path)
-            paths.append(path)
-    return raw, official, hash_files(paths)
+            official[key] = read(path)
+    return raw, official, hash_contents(contents)
 
 
-def hash_files(paths: Iterable[Path]) -> str:
+def hash_contents(contents: dict[str, bytes]) -> str:
     """A short SHA-256 over file names and bytes: it changes when any input changes."""
     digest = hashlib.sha256()
-    for path in sorted(paths, key=lambda p: p.name):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for name in sorted(contents):
+        digest.update(name.encode())
+        digest.update(contents[name])
     return digest.hexdigest()[:16]
 
 
+def hash_files(paths: Iterable[Path]) -> str:
+    """:func:`hash_contents` of files on disk."""
+    return hash_contents({p.name: read_bytes(p, limit=MAX_DATA_BYTES) for p in paths})
+
+
 @functools.cache
-def file_mode() -> int:
-    """The mode a new file gets from ``open()``: 0o666 less the process umask (read once,
-    on the first write: os.umask can only be read by setting it)."""
+def _umask() -> int:
+    """The process umask (read once, on the first write: os.umask can only be read by
+    setting it)."""
     umask = os.umask(0o022)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
+
+
+def file_mode() -> int:
+    """The mode a new file gets from ``open()``: 0o666 less the process umask."""
+    return 0o666 & ~_umask()
 
 
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
@@ -124,9 +161,215 @@ def write_csv(path: Path, frame: pd.DataFrame, *, overwrite: bool = False) -> No
     write_text(path, frame.to_csv(index=False, lineterminator="\n"), overwrite=overwrite)
 
 
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
 def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
-    """Read a file's bytes, refusing files larger than ``limit``."""
-    size = path.stat().st_size
-    if limit is not None and size > limit:
-        raise OSError(f"{size:,} bytes is larger than the {limit:,}-byte limit")
-    return path.read_bytes()
+    """Read a regular file's bytes, refusing anything else (a FIFO, a device, a folder)
+    and files larger than ``limit``; the limit holds even if the file grows meanwhile.
+
+    Raises :class:`FileNotFoundError` or another :class:`OSError` whose ``strerror``
+    says why."""
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        raise OSError(errno.EINVAL, f"not a regular file ({kind})")
+    with os.fdopen(fd, "rb") as handle:
+        if limit is not None and info.st_size > limit:
+            raise OSError(
+                errno.EFBIG, f"{info.st_size:,} bytes is larger than the {limit:,}-byte limit"
+            )
+        data = handle.read(limit + 1 if limit is not None else -1)
+    if limit is not None and len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than the {limit:,}-byte limit")
+    return data
+
+
+# ---------------------------------------------------------------------- output sets
+# Output folders swapped in by this process (for an honest message on interruption).
+COMMITTED: list[Path] = []
+
+
+def _dir_mode() -> int:
+    return 0o777 & ~_umask()
+
+
+def _staging_pattern(target: Path) -> re.Pattern[str]:
+    """Names this module gives to what it keeps beside ``target``: a staged set
+    (``.NAME.PID.RANDOM.partial``) and, during a swap, the previous set
+    (``.NAME.PID.previous``)."""
+    return re.compile(rf"\.{re.escape(target.name)}\.(\d+)\.(?:(\w+)\.partial|previous)")
+
+
+class OutputSet:
+    """The files one command writes, staged beside ``target`` and swapped in together.
+
+    Use as a context manager: creating it checks that the folder can be written
+    (before any work is done); leaving it normally swaps the staged set in as one step;
+    leaving it by an exception (including an interruption) removes the staged files
+    and leaves ``target`` as it was. Files in ``target`` that are not part of the set
+    are kept. Any :class:`OSError` becomes a one-line :class:`SimulatorError`.
+    """
+
+    def __init__(self, target: Path, names: list[str], *, overwrite: bool = False) -> None:
+        self.target = Path(os.path.abspath(target))
+        self.names = list(names)
+        self.overwrite = overwrite
+        self.staging: Path | None = None
+
+    # -- set up
+    def __enter__(self) -> OutputSet:
+        target = self.target
+        with self._os_errors("cannot write there"):
+            if target.exists() and not target.is_dir():
+                raise SimulatorError(f"{target}: exists and is not a folder")
+            here, real = Path.cwd().resolve(), target.resolve()
+            if real == here or real in here.parents:
+                raise SimulatorError(
+                    f"{target}: is the current folder or holds it; the output set replaces "
+                    "its folder as a whole, so write it to a folder of its own"
+                )
+            existing = next(p for p in target.parents if p.exists())
+            if not existing.is_dir():
+                raise SimulatorError(f"{target}: {existing} is a file, not a folder")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._check_clashes()
+            prefix = f".{target.name}.{os.getpid()}."
+            self.staging = Path(
+                tempfile.mkdtemp(dir=target.parent, prefix=prefix, suffix=".partial")
+            )
+            os.chmod(self.staging, _dir_mode())
+        return self
+
+    def _check_clashes(self) -> None:
+        clash = [n for n in self.names if (self.target / n).exists()]
+        if clash and not self.overwrite:
+            raise SimulatorError(
+                f"{self.target}: would overwrite {', '.join(clash)}; "
+                "use --overwrite or another --out"
+            )
+
+    @contextlib.contextmanager
+    def _os_errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except SimulatorError:
+            raise
+        except OSError as exc:
+            raise SimulatorError(f"{self.target}: {doing} ({_reason(exc)})") from None
+
+    # -- writing
+    def write_bytes(self, name: str, data: bytes) -> None:
+        if name not in self.names:
+            raise ValueError(f"{name} is not one of this output set's files")
+        assert self.staging is not None, "use OutputSet as a context manager"
+        with self._os_errors(f"cannot write {name}"):
+            (self.staging / name).write_bytes(data)
+
+    def write_text(self, name: str, text: str) -> None:
+        self.write_bytes(name, text.encode("utf-8"))
+
+    def write_json(self, name: str, obj: Any) -> None:
+        self.write_text(name, json.dumps(obj, indent=2, default=str) + "\n")
+
+    def write_csv(self, name: str, frame: pd.DataFrame) -> None:
+        self.write_text(name, frame.to_csv(index=False, lineterminator="\n"))
+
+    # -- finishing
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        try:
+            if kind is None:
+                missing = [n for n in self.names if not (self._staged() / n).exists()]
+                if missing:
+                    raise RuntimeError(f"output set incomplete: {', '.join(missing)}")
+                self._commit()
+        finally:
+            if self.staging is not None:
+                shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _staged(self) -> Path:
+        assert self.staging is not None
+        return self.staging
+
+    def _commit(self) -> None:
+        """Swap the staged folder in under a lock on the parent folder, with SIGINT and
+        SIGTERM held back until the swap is done (it takes microseconds)."""
+        target, staging = self.target, self._staged()
+        backup = target.parent / f".{target.name}.{os.getpid()}.previous"
+        with self._os_errors("cannot replace the output folder"), _locked(target.parent):
+            _clean_stale(target)
+            self._check_clashes()  # another run may have written meanwhile
+            if target.is_dir():
+                # Keep what is not ours: link (not move) it into the new set, so the old
+                # folder stays whole until the swap.
+                for entry in target.iterdir():
+                    if entry.name not in self.names:
+                        _link_tree(entry, staging / entry.name)
+            with _signals_held():
+                if target.is_dir():
+                    os.rename(target, backup)
+                    os.rename(staging, target)
+                else:
+                    os.rename(staging, target)
+                self.staging = None
+                COMMITTED.append(target)
+            shutil.rmtree(backup, ignore_errors=True)
+
+
+def _link_tree(source: Path, dest: Path) -> None:
+    if source.is_dir() and not source.is_symlink():
+        shutil.copytree(source, dest, symlinks=True, copy_function=os.link)
+    elif source.is_symlink():
+        os.symlink(os.readlink(source), dest)
+    else:
+        os.link(source, dest)
+
+
+def _clean_stale(target: Path) -> None:
+    """Remove what a killed run (SIGKILL, power cut) left beside ``target``: staged sets
+    of processes that no longer run, and a previous set if the swap was cut short (put
+    back if the new one never arrived). Called with the lock held."""
+    pattern = _staging_pattern(target)
+    for entry in target.parent.iterdir():
+        match = pattern.fullmatch(entry.name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        if match.group(2) is None and not target.exists():
+            os.rename(entry, target)  # the swap was cut short: put the old set back
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (flock on the folder itself: no lock file)."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)

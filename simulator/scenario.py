@@ -694,7 +694,7 @@ def load_scenario(
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file") from None
     except OSError as exc:
-        raise ScenarioError(f"{path}: cannot be read ({exc})") from None
+        raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     scenario = parse_scenario(raw, source=str(path), context=context)
     for message in staleness(scenario, data_hash):
         warnings.warn(f"{path}: {message}", stacklevel=2)
@@ -718,6 +718,33 @@ def save_scenario(scenario: Scenario, path: Path, *, overwrite: bool = False) ->
     from simulator import io
 
     io.write_text(path, scenario.to_toml(), overwrite=overwrite)
+
+
+def with_projection(
+    scenario: Scenario,
+    overrides: Mapping[str, Any],
+    *,
+    context: dict[str, Any] | None = None,
+) -> Scenario:
+    """``scenario`` with ``[projection]`` values replaced (``None`` leaves a value as it
+    is), validated like a file's own; an error names the option, e.g. ``--draws: ...``.
+
+    >>> s = with_projection(Scenario(name="x"), {"draws": 50, "seed": None})
+    >>> s.projection.draws, s.projection.seed == Scenario(name="x").projection.seed
+    (50, True)
+    """
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    if not changes:
+        return scenario
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    data["projection"] = {**data.get("projection", {}), **changes}
+    try:
+        return scenario_from_mapping(data, source="command line", context=context)
+    except ScenarioError as exc:
+        prefix = "command line: projection."
+        raise ScenarioError(
+            [f"--{p[len(prefix) :]}" if p.startswith(prefix) else p for p in exc.problems]
+        ) from None
 
 
 def data_context(months: list[str], codes: list[str]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -228,3 +229,52 @@ def test_every_broken_scenario_exits_2_and_names_the_file(
     err = capsys.readouterr().err
     assert str(path) in err and "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--draws", "-5", "--draws: Input should be greater than or equal to 0 (got -5)"),
+        ("--draws", "1000000000", "--draws: Input should be less than or equal to 100000"),
+        ("--seed", "-1", "--seed: Input should be greater than or equal to 0 (got -1)"),
+        ("--seed", str(2**32), "--seed: Input should be less than or equal to 4294967295"),
+    ],
+)
+def test_draws_and_seed_are_validated_like_scenario_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, words: str
+) -> None:
+    out = tmp_path / "out"
+    assert main(["-q", "run", str(SCENARIOS / "status-quo.toml"), "--out", str(out),
+                 option, value]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert err == f"ibcf: error: {words}\n" or err.startswith(f"ibcf: error: {words}")
+    assert len(err.splitlines()) == 1
+    assert not out.exists()
+
+
+def test_the_stamped_scenario_reproduces_its_folder(tmp_path: Path) -> None:
+    """--draws and --seed are recorded in the stamped scenario.toml: re-running the
+    folder's own file gives the same projection, P10-P90 included."""
+    first, again = tmp_path / "first", tmp_path / "again"
+    scenario = str(SCENARIOS / "october-2017-letter.toml")
+    assert main(["-q", "run", scenario, "--out", str(first), "--draws", "60", "--seed", "7"]) == 0
+    assert main(["-q", "run", str(first / "scenario.toml"), "--out", str(again)]) == 0
+    assert (again / "projection.csv").read_bytes() == (first / "projection.csv").read_bytes()
+    summary = json.loads((first / "summary.json").read_text())
+    assert json.loads((again / "summary.json").read_text()) == summary
+    assert (summary["draws"], summary["seed"]) == (60, 7)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_only_regular_files_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """A FIFO would block the read for ever and /dev/zero never ends: both are refused."""
+    if kind == "fifo":
+        path = tmp_path / "scenario.toml"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero") if kind == "device" else tmp_path
+    assert main(["validate", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith(f"{path}: cannot be read (not a regular file")
