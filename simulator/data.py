@@ -9,6 +9,7 @@ Council order is fixed: sorted by GSS code, 152 rows, position ``i`` in every ar
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -147,6 +148,20 @@ AUTHORITY_TYPES = (
     "Unitary authority",
 )
 OFFICIAL_STATUSES = ("official", "published_rounded")
+# Plausible bounds: the largest council (Kent) has about 1.5 million people; England's
+# delayed days peaked near 200,000 a month (6,700 beds a day).
+MAX_COUNCIL_POPULATION = 10_000_000
+MAX_DELAYED_DAYS = 31 * 20_000
+# England's rows are the control total of each month's council rows; councils' figures
+# are rounded and a few suppressed, so they agree to within this share.
+ENGLAND_TOLERANCE = 0.02
+FACT_STATUSES = (
+    "published_national_target",
+    "published_by_council",
+    "reported_in_press",
+    "criterion_reported_by_third_party",
+    "official",
+)
 
 
 # --------------------------------------------------------------------------- checks
@@ -173,35 +188,73 @@ def check_columns(frame: pd.DataFrame, file: str) -> None:
         raise DataError(problems)
 
 
+def _rows(mask: pd.Series, limit: int = 5) -> list[int]:
+    """Positions of the first ``limit`` true cells (errors list a few, not thousands)."""
+    return [int(r) for r in np.flatnonzero(mask.to_numpy())[:limit]]
+
+
 def to_numbers(
-    frame: pd.DataFrame, file: str, columns: list[str], *, allow_blank: bool, blanks: str = ""
+    frame: pd.DataFrame,
+    file: str,
+    columns: list[str],
+    *,
+    allow_blank: bool,
+    blanks: str = "",
+    integral: bool = False,
+    positive: bool = False,
+    maximum: float | None = None,
+    unit: str = "",
 ) -> pd.DataFrame:
-    """Convert text cells to floats; blank (or ``"-"``) becomes NaN where allowed.
+    """Convert text cells to finite, non-negative floats; blank (or ``"-"``) becomes NaN
+    where allowed. ``integral``: whole numbers only (counts of people, days, pounds);
+    ``positive``: zero is refused too; ``maximum``: a plausible upper bound (``unit``
+    names what it counts, for the message). Every refusal names file, row and column.
 
     >>> f = pd.DataFrame({"a": ["1", "", "2.5"]})
     >>> to_numbers(f, "x.csv", ["a"], allow_blank=True)["a"].tolist()
     [1.0, nan, 2.5]
+    >>> to_numbers(f, "x.csv", ["a"], allow_blank=True, integral=True)
+    Traceback (most recent call last):
+    simulator.errors.DataError: x.csv: row 4: column a: not a whole number (2.5)
     """
     out = frame.copy()
     problems: list[str] = []
     for column in columns:
-        text = frame[column].astype(str).str.strip().str.replace(",", "", regex=False)
+        raw = frame[column]
+        text = raw.astype(str).str.strip().str.replace(",", "", regex=False)
         is_blank = text.isin(["", "-"])
-        values = pd.to_numeric(text.where(~is_blank), errors="coerce")
-        bad = values.isna() & ~is_blank
-        for row in np.flatnonzero(bad.to_numpy())[:5]:
-            problems.append(
-                f"{_where(file, int(row), column)}: not a number ({frame[column].iloc[row]!r})"
-            )
+        values = pd.to_numeric(text.where(~is_blank), errors="coerce").astype(float)
+        known = values.notna()
+        finite = known & np.isfinite(values)
+        cell = functools.partial(_where, file, column=column)
+        problems += [
+            f"{cell(r)}: not a number ({raw.iloc[r]!r})" for r in _rows(~known & ~is_blank)
+        ]
+        problems += [
+            f"{cell(r)}: not a finite number ({raw.iloc[r]!r})" for r in _rows(known & ~finite)
+        ]
+        problems += [
+            f"{cell(r)}: negative value {values.iloc[r]:g}" for r in _rows(finite & (values < 0))
+        ]
         if not allow_blank:
-            for row in np.flatnonzero(is_blank.to_numpy())[:5]:
-                problems.append(f"{_where(file, int(row), column)}: blank{blanks}")
-        negative = values < 0
-        for row in np.flatnonzero(negative.to_numpy())[:5]:
-            problems.append(
-                f"{_where(file, int(row), column)}: negative value {values.iloc[row]:g}"
-            )
-        out[column] = values.astype(float)
+            problems += [f"{cell(r)}: blank{blanks}" for r in _rows(is_blank)]
+        if positive:
+            problems += [
+                f"{cell(r)}: zero, where only a positive value makes sense"
+                for r in _rows(finite & (values == 0))
+            ]
+        if integral:
+            problems += [
+                f"{cell(r)}: not a whole number ({values.iloc[r]:g})"
+                for r in _rows(finite & (values != np.floor(values)))
+            ]
+        if maximum is not None:
+            bound = f"{maximum:,.0f}{' ' + unit if unit else ''}"
+            problems += [
+                f"{cell(r)}: {values.iloc[r]:g} is implausibly large (more than {bound})"
+                for r in _rows(finite & (values > maximum))
+            ]
+        out[column] = values
     if problems:
         raise DataError(problems)
     return out
@@ -259,11 +312,28 @@ def build_councils(reference: pd.DataFrame, populations: pd.DataFrame) -> pd.Dat
             f"{_where(ref_file, row, 'authority_type')}: unknown authority type "
             f"{reference['authority_type'].iloc[row]!r}"
         )
-    reference = to_numbers(reference, ref_file, ["population_18plus"], allow_blank=False)
+    people = functools.partial(
+        to_numbers,
+        allow_blank=False,
+        integral=True,
+        positive=True,
+        maximum=MAX_COUNCIL_POPULATION,
+        unit="people in one council",
+    )
+    reference = people(reference, ref_file, ["population_18plus"])
     check_unique(populations, pop_file, ["gss_code"])
     check_known_codes(populations, pop_file, set(reference["gss_code"]))
     pops = ["pop_18plus", "pop_65plus", "pop_75plus", "pop_85plus", "pop_all_ages"]
-    populations = to_numbers(populations, pop_file, pops, allow_blank=False)
+    populations = people(populations, pop_file, pops)
+    nested = ["pop_85plus", "pop_75plus", "pop_65plus", "pop_18plus", "pop_all_ages"]
+    for younger, older in zip(nested[1:], nested[:-1], strict=True):
+        wrong = populations[older] > populations[younger]
+        if wrong.any():
+            row = int(np.flatnonzero(wrong.to_numpy())[0])
+            raise DataError(
+                f"{_where(pop_file, row, older)}: {populations[older].iloc[row]:,.0f} is more "
+                f"than {younger} ({populations[younger].iloc[row]:,.0f})"
+            )
     merged = reference.merge(populations[["gss_code", *pops]], on="gss_code", how="left")
     missing = merged["pop_18plus"].isna()
     if missing.any():
@@ -448,6 +518,15 @@ def build_dtoc(dtoc: pd.DataFrame, codes: np.ndarray) -> tuple[list[str], np.nda
     """
     file = "dtoc_monthly.csv"
     check_columns(dtoc, file)
+    if dtoc.empty:
+        raise DataError(f"{file}: no data rows (only a header)")
+    blank_source = dtoc["source"].str.strip() == ""
+    if blank_source.any():
+        row = int(np.flatnonzero(blank_source.to_numpy())[0])
+        raise DataError(
+            f"{_where(file, row, 'source')}: blank (every row names its source; "
+            "a file cut short ends like this)"
+        )
     bad_month = ~dtoc["month"].str.fullmatch(r"20\d\d-(0[1-9]|1[0-2])")
     if bad_month.any():
         row = int(np.flatnonzero(bad_month.to_numpy())[0])
@@ -464,7 +543,15 @@ def build_dtoc(dtoc: pd.DataFrame, codes: np.ndarray) -> tuple[list[str], np.nda
         )
     check_known_codes(dtoc, file, set(codes), allow_england=True)
     check_unique(dtoc, file, ["gss_code", "month"])
-    dtoc = to_numbers(dtoc, file, list(DTOC_COLUMNS.values()), allow_blank=True)
+    dtoc = to_numbers(
+        dtoc,
+        file,
+        list(DTOC_COLUMNS.values()),
+        allow_blank=True,
+        integral=True,
+        maximum=MAX_DELAYED_DAYS,
+        unit="delayed days in a month",
+    )
     parts = dtoc[["delayed_days_nhs", "delayed_days_social_care", "delayed_days_both"]]
     complete = parts.notna().all(axis=1) & dtoc["delayed_days_total"].notna()
     mismatch = complete & (parts.sum(axis=1) != dtoc["delayed_days_total"])
@@ -480,6 +567,8 @@ def build_dtoc(dtoc: pd.DataFrame, codes: np.ndarray) -> tuple[list[str], np.nda
     if months != expected:
         gap = sorted(set(expected) - set(months))
         raise DataError(f"{file}: month(s) missing from the series: {', '.join(gap[:5])}")
+    _check_every_month_complete(dtoc, file)
+    _check_england_control_totals(dtoc, file)
     sc = dtoc["delayed_days_social_care"]
     by_basis = {
         "social_care": sc,
@@ -497,6 +586,37 @@ def build_dtoc(dtoc: pd.DataFrame, codes: np.ndarray) -> tuple[list[str], np.nda
     eng_index = pd.MultiIndex.from_product([[ENGLAND], months], names=["gss_code", "month"])
     england = wide.reindex(eng_index)[list(ATTRIBUTIONS)].to_numpy(dtype=float)
     return months, councils, england
+
+
+def _check_every_month_complete(dtoc: pd.DataFrame, file: str) -> None:
+    """Every month has a row for England and for every council that appears at all."""
+    everyone = set(dtoc["gss_code"]) | {ENGLAND}
+    for month, codes in dtoc.groupby("month", sort=True)["gss_code"]:
+        missing = sorted(everyone - set(codes))
+        if missing:
+            raise DataError(
+                f"{file}: month {month} has no row for {', '.join(missing[:5])}"
+                f"{' and others' if len(missing) > 5 else ''} ({len(missing)} of "
+                f"{len(everyone)} missing; a file cut short ends like this)"
+            )
+
+
+def _check_england_control_totals(dtoc: pd.DataFrame, file: str) -> None:
+    """England's row of each month agrees with the sum of its councils' rows."""
+    columns = list(DTOC_COLUMNS.values())
+    is_england = (dtoc["gss_code"] == ENGLAND).to_numpy()
+    england = dtoc[is_england].set_index("month")[columns]
+    councils = dtoc[~is_england].groupby("month")[columns].sum(min_count=1)
+    councils = councils.reindex(england.index)
+    gap = (councils - england).abs() > ENGLAND_TOLERANCE * england
+    if gap.to_numpy().any():
+        month, column = next((m, c) for m in gap.index for c in columns if gap.loc[m, c])
+        row = int(np.flatnonzero(is_england & (dtoc["month"] == month).to_numpy())[0])
+        raise DataError(
+            f"{_where(file, row, column)}: England {england.loc[month, column]:,.0f} in "
+            f"{month}, but its councils sum to {councils.loc[month, column]:,.0f} (more "
+            f"than {ENGLAND_TOLERANCE:.0%} apart)"
+        )
 
 
 def days_in_months(months: list[str]) -> np.ndarray:
@@ -526,6 +646,105 @@ def build_official_expectations(
             f"{_where(file, row, 'attribution')}: must be one of {', '.join(ATTRIBUTIONS)}"
         )
     return to_numbers(official, file, ["expectation_beds_per_day"], allow_blank=False)
+
+
+# --------------------------------------------------------------------------- reference facts
+def _first_bad(frame: pd.DataFrame, file: str, column: str, bad: pd.Series, reason: str) -> None:
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"{_where(file, row, column)}: {reason} ({frame[column].iloc[row]!r})")
+
+
+def check_expectation_facts(facts: pd.DataFrame, councils: pd.DataFrame) -> pd.DataFrame:
+    """The published expectation figures (dtoc_expectations_2017.csv): known councils
+    under their own names, a finite value, months or years as periods, a known status
+    and a source."""
+    file = "dtoc_expectations_2017.csv"
+    check_columns(facts, file)
+    check_known_codes(facts, file, set(councils["gss_code"]), allow_england=True)
+    names = dict(zip(councils["gss_code"], councils["council"], strict=True)) | {ENGLAND: "England"}
+    wrong_name = facts["council"] != facts["gss_code"].map(names)
+    _first_bad(facts, file, "council", wrong_name, "not the name of its GSS code")
+    facts = to_numbers(
+        facts,
+        file,
+        ["expectation_value"],
+        allow_blank=False,
+        maximum=10_000,
+        unit="a rate, share or count",
+    )
+    period = r"20\d\d-(0[1-9]|1[0-2])"
+    year = r"20\d\d-\d\d"
+    bad_target = ~facts["target_period"].str.fullmatch(f"{period}|{year}")
+    _first_bad(facts, file, "target_period", bad_target, "not a month YYYY-MM or a year YYYY-YY")
+    baseline = facts["baseline_period"]
+    bad_baseline = ~(baseline.eq("") | baseline.str.fullmatch(f"{period}( to {period})?"))
+    _first_bad(
+        facts, file, "baseline_period", bad_baseline, "not blank, YYYY-MM or YYYY-MM to YYYY-MM"
+    )
+    spans = baseline.str.split(" to ")
+    backwards = spans.map(lambda p: len(p) == 2 and p[1] < p[0])
+    _first_bad(facts, file, "baseline_period", backwards, "ends before it starts")
+    _first_bad(
+        facts,
+        file,
+        "status",
+        ~facts["status"].isin(FACT_STATUSES),
+        f"status must be one of {', '.join(FACT_STATUSES)}",
+    )
+    _first_bad(
+        facts,
+        file,
+        "source",
+        facts["source"].str.strip() == "",
+        "blank; every figure names its source",
+    )
+    return facts
+
+
+def check_dtoc_lookup(lookup: pd.DataFrame, councils: pd.DataFrame, with_dtoc: set[str]) -> None:
+    """The DH council codes of the DToC tables (dtoc_la_lookup_2017.csv): one row per
+    council with DToC data, unique numeric codes, the council's own region; and every
+    council it maps has rows in dtoc_monthly.csv (and no other council does)."""
+    file = "dtoc_la_lookup_2017.csv"
+    check_columns(lookup, file)
+    check_known_codes(lookup, file, set(councils["gss_code"]))
+    check_unique(lookup, file, ["gss_code"])
+    _first_bad(
+        lookup,
+        file,
+        "dh_la_code",
+        ~lookup["dh_la_code"].str.fullmatch(r"\d{3}|00[A-Z]{2}"),
+        "not a DH council code (3 digits, or 00 and two letters)",
+    )
+    check_unique(lookup, file, ["dh_la_code"])
+    regions = dict(zip(councils["gss_code"], councils["region"], strict=True))
+    wrong_region = lookup["region_as_published"] != lookup["gss_code"].map(regions)
+    _first_bad(
+        lookup,
+        file,
+        "region_as_published",
+        wrong_region,
+        "not the council's region in council_reference.csv",
+    )
+    _first_bad(
+        lookup,
+        file,
+        "source",
+        lookup["source"].str.strip() == "",
+        "blank; every row names its source",
+    )
+    mapped = set(lookup["gss_code"])
+    if mapped - with_dtoc:
+        raise DataError(
+            f"dtoc_monthly.csv: no rows for {', '.join(sorted(mapped - with_dtoc)[:5])}, "
+            f"which {file} maps to a DH council code"
+        )
+    if with_dtoc - mapped:
+        raise DataError(
+            f"{file}: no row for {', '.join(sorted(with_dtoc - mapped)[:5])}, "
+            "which has rows in dtoc_monthly.csv"
+        )
 
 
 # --------------------------------------------------------------------------- dataset
@@ -618,10 +837,12 @@ def build_dataset(
     check_columns(raw["dtoc_lookup"], "dtoc_la_lookup_2017.csv")
     councils = build_councils(raw["councils"], raw["populations"])
     codes = councils["gss_code"].to_numpy()
+    check_expectation_facts(raw["expectation_facts"], councils)
     shares = proxy_shares(raw["proxy"], councils)
     allocations = build_allocations(councils, shares, official.get("allocations"))
     months, dtoc_days, england_days = build_dtoc(raw["dtoc"], codes)
     missing = list(codes[np.isnan(dtoc_days[:, :, 3]).all(axis=1)])
+    check_dtoc_lookup(raw["dtoc_lookup"], councils, set(codes) - set(missing))
     if missing:
         log.info("no DToC rows for %s (reported within another council)", ", ".join(missing))
     return Dataset(

@@ -76,6 +76,8 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> pd.DataFrame:
         frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path.name}: not a readable CSV ({exc})") from None
+    # A row cut short has no cells at its end: blank text, like any other empty cell.
+    frame = frame.fillna("")
     frame.attrs["file"] = path.name
     return frame
 

@@ -7,6 +7,7 @@ the header is line 1) and the column, with the reason.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -131,7 +132,160 @@ def bad_official_expectation(raw: Path, official: Path) -> None:
     write(official, OFFICIAL_EXPECTATIONS, frame)
 
 
+FACTS = "dtoc_expectations_2017.csv"
+LOOKUP = "dtoc_la_lookup_2017.csv"
+
+
+def header_only(name: str) -> Callable:
+    def apply(raw: Path, official: Path) -> None:
+        lines = (raw / name).read_text().splitlines(keepends=True)
+        (raw / name).write_text(lines[0])
+
+    return apply
+
+
+def cut_mid_row(raw: Path, official: Path) -> None:
+    """A download or copy that stopped part-way through a line."""
+    data = (raw / DTOC).read_bytes()
+    last_row = data.rindex(b"\n", 0, len(data) - 1)
+    cut = data.index(b",", data.index(b",", data.index(b",", last_row) + 1) + 1) + 3
+    (raw / DTOC).write_bytes(data[:cut])
+
+
+def england_row_of(frame: pd.DataFrame, month: str) -> int:
+    hit = frame.index[(frame["gss_code"] == "E92000001") & (frame["month"] == month)]
+    return int(hit[0])
+
+
+def inflate_england(frame: pd.DataFrame) -> None:
+    """England's social care days (and so its total) 10,000 higher than its councils'."""
+    row = england_row_of(frame, "2017-09")
+    for column in ("delayed_days_social_care", "delayed_days_total"):
+        frame.loc[row, column] = str(int(frame.loc[row, column]) + 10_000)
+
+
+def fifo_instead_of(name: str) -> Callable:
+    def apply(raw: Path, official: Path) -> None:
+        (raw / name).unlink()
+        os.mkfifo(raw / name)
+
+    return apply
+
+
+def drop_council(code: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    return lambda frame: frame[frame["gss_code"] != code]
+
+
 CASES: dict[str, tuple[Callable, list[str]]] = {
+    # ---- numbers that cannot be true
+    "population_too_large": (
+        edit(POPULATIONS, set_cell(3, "pop_all_ages", "1e20")),
+        [POPULATIONS, "row 5", "column pop_all_ages", "1e+20 is implausibly large"],
+    ),
+    "population_not_whole": (
+        edit(REFERENCE, set_cell(4, "population_18plus", "12.5")),
+        [REFERENCE, "row 6", "column population_18plus", "not a whole number (12.5)"],
+    ),
+    "zero_adults": (
+        edit(REFERENCE, set_cell(4, "population_18plus", "0")),
+        [REFERENCE, "row 6", "column population_18plus", "zero"],
+    ),
+    "population_infinite": (
+        edit(POPULATIONS, set_cell(2, "pop_75plus", "inf")),
+        [POPULATIONS, "row 4", "column pop_75plus", "not a finite number ('inf')"],
+    ),
+    "more_over_85s_than_over_75s": (
+        edit(POPULATIONS, set_cell(0, "pop_85plus", "9000")),
+        [POPULATIONS, "row 2", "column pop_85plus", "9,000 is more than pop_75plus (8,041)"],
+    ),
+    "delayed_days_not_whole": (
+        edit(DTOC, set_cell(20, "delayed_days_nhs", "12.5")),
+        [DTOC, "row 22", "column delayed_days_nhs", "not a whole number (12.5)"],
+    ),
+    "delayed_days_infinite": (
+        edit(DTOC, set_cell(20, "delayed_days_total", "inf")),
+        [DTOC, "row 22", "column delayed_days_total", "not a finite number ('inf')"],
+    ),
+    "delayed_days_too_large": (
+        edit(DTOC, set_cell(20, "delayed_days_both", "1e20")),
+        [DTOC, "row 22", "column delayed_days_both", "implausibly large"],
+    ),
+    "tranche1_amount_infinite": (
+        edit(PROXY, set_cell(6, "amount", "inf")),
+        [PROXY, "row 8", "column amount", "not a finite number ('inf')"],
+    ),
+    "known_figure_infinite": (
+        edit(KNOWN, set_cell(1, "amount", "inf")),
+        [KNOWN, "row 3", "column amount", "not a finite number ('inf')"],
+    ),
+    # ---- files cut short, and control totals
+    "dtoc_header_only": (header_only(DTOC), [DTOC, "no data rows (only a header)"]),
+    "dtoc_cut_mid_row": (
+        cut_mid_row,
+        [DTOC, "row 12769", "column source", "blank", "cut short"],
+    ),
+    "dtoc_cut_at_a_line": (
+        edit(DTOC, lambda f: f.iloc[:-40]),
+        [DTOC, "month 2018-03 has no row for", "40 of 152 missing", "cut short"],
+    ),
+    "england_not_its_councils": (
+        edit(DTOC, inflate_england),
+        [DTOC, "column delayed_days_social_care", "England", "2017-09", "councils sum to"],
+    ),
+    "fifo_instead_of_a_file": (
+        fifo_instead_of(LOOKUP),
+        [LOOKUP, "cannot be read (not a regular file"],
+    ),
+    # ---- the expectation facts and the DToC lookup
+    "fact_unknown_code": (
+        edit(FACTS, set_cell(3, "gss_code", "E06000999")),
+        [FACTS, "row 5", "column gss_code", "unknown GSS code 'E06000999'"],
+    ),
+    "fact_wrong_council_name": (
+        edit(FACTS, set_cell(5, "council", "Hampshire County")),
+        [FACTS, "row 7", "column council", "not the name of its GSS code", "Hampshire County"],
+    ),
+    "fact_value_infinite": (
+        edit(FACTS, set_cell(3, "expectation_value", "inf")),
+        [FACTS, "row 5", "column expectation_value", "not a finite number"],
+    ),
+    "fact_unknown_status": (
+        edit(FACTS, set_cell(4, "status", "rumour")),
+        [FACTS, "row 6", "column status", "status must be one of", "'rumour'"],
+    ),
+    "fact_bad_target_period": (
+        edit(FACTS, set_cell(0, "target_period", "Sept 2017")),
+        [FACTS, "row 2", "column target_period", "not a month YYYY-MM or a year"],
+    ),
+    "fact_baseline_backwards": (
+        edit(FACTS, set_cell(3, "baseline_period", "2017-04 to 2017-02")),
+        [FACTS, "row 5", "column baseline_period", "ends before it starts"],
+    ),
+    "fact_without_source": (
+        edit(FACTS, set_cell(2, "source", " ")),
+        [FACTS, "row 4", "column source", "blank"],
+    ),
+    "lookup_unknown_code": (
+        edit(LOOKUP, set_cell(8, "gss_code", "E08000099")),
+        [LOOKUP, "row 10", "column gss_code", "unknown GSS code 'E08000099'"],
+    ),
+    "lookup_duplicate_dh_code": (
+        edit(LOOKUP, set_cell(1, "dh_la_code", "111")),
+        [LOOKUP, "row 3", "duplicate dh_la_code 111"],
+    ),
+    "lookup_wrong_region": (
+        edit(LOOKUP, set_cell(0, "region_as_published", "London")),
+        [LOOKUP, "row 2", "column region_as_published", "not the council's region"],
+    ),
+    "lookup_missing_a_council_with_data": (
+        edit(LOOKUP, lambda f: f.drop(index=[10])),
+        [LOOKUP, "no row for", "which has rows in dtoc_monthly.csv"],
+    ),
+    # Found through the lookup, but the data missing is in the DToC file: it is named.
+    "dtoc_missing_a_mapped_council": (
+        edit(DTOC, drop_council("E06000017")),
+        [DTOC, "no rows for E06000017", f"which {LOOKUP} maps"],
+    ),
     # ---- the failure modes named in issue 2
     "missing_column": (
         edit(POPULATIONS, lambda f: f.drop(columns=["pop_65plus"])),
