@@ -183,3 +183,50 @@ def scenarios(
         "consequences": draw(consequences(ids)),
         "redistribution": draw(redistributions()),
     }
+
+
+# ---------------------------------------------------------------------- hostile input
+# Generators of what a careless or hostile file holds: nesting without end, integers
+# too big for any field, a byte-order mark, control and invisible characters, dates
+# that look right and are not.
+INVISIBLE = st.characters(categories=["Cc", "Cf", "Zl", "Zp", "Zs"])
+control_text = st.text(
+    st.one_of(INVISIBLE, st.sampled_from("ab:= .\n\r\t\"'\\")), min_size=1, max_size=12
+)
+
+
+@st.composite
+def deep_toml(draw: st.DrawFn) -> str:
+    """A scenario whose one key or value nests 17 to 3,000 levels deep."""
+    depth = draw(st.integers(17, 3000))
+    kind = draw(st.sampled_from(["dotted", "array", "table", "header"]))
+    key = draw(st.sampled_from(["selection", "notes", "consequences", "a"]))
+    head = 'name = "deep"\n'
+    if kind == "dotted":
+        return head + ".".join([key] * depth) + " = 1\n"
+    if kind == "array":
+        return head + f"{key} = " + "[" * depth + "]" * depth + "\n"
+    if kind == "table":
+        return head + f"{key} = " + "{a = " * depth + "1" + "}" * depth + "\n"
+    return head + "[" + ".".join([key] * depth) + "]\n"
+
+
+@st.composite
+def huge_integers(draw: st.DrawFn) -> tuple[str, int]:
+    """Integers of 19 digits or more (near and beyond 64 bits, some with thousands of
+    digits), as TOML text and as a number (built without converting text: Python
+    refuses to read more than 4,300 digits)."""
+    digits = draw(st.sampled_from([19, 20, 40, 4299, 4301, 5000]))
+    lead = draw(st.integers(1, 9))
+    sign = draw(st.sampled_from(["", "-"]))
+    text = sign + str(lead) + "0" * (digits - 1)
+    return text, (-1 if sign else 1) * lead * 10 ** (digits - 1)
+
+
+@st.composite
+def date_like(draw: st.DrawFn) -> str:
+    """YYYY-MM-DD strings, most of them impossible (month 13, 31 April, 29 February)."""
+    year = draw(st.integers(1, 9999))
+    month = draw(st.integers(0, 99))
+    day = draw(st.integers(0, 99))
+    return f"{year:04d}-{month:02d}-{day:02d}"

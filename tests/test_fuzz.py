@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
+import json
+
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.errors import ScenarioError
 from simulator.scenario import Scenario, parse_scenario, scenario_from_mapping
+from tests.strategies import control_text, date_like, deep_toml, huge_integers
 
 KEYS = [
     "name",
@@ -80,3 +85,103 @@ def test_toml_text_of_random_tables(mapping: dict[str, object]) -> None:
         parse_scenario(text, source="t.toml")
     except ScenarioError as exc:
         assert all(p.startswith("t.toml: ") for p in exc.problems)
+
+
+# ---------------------------------------------------------------------- hostile input
+def assert_one_line_errors(exc: ScenarioError, source: str) -> None:
+    assert exc.problems
+    for problem in exc.problems:
+        assert problem.startswith(f"{source}: "), problem
+        assert len(problem.splitlines()) == 1, problem
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deep_toml())
+def test_deep_nesting_is_refused_with_the_projects_error(text: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="deep.toml")
+    assert_one_line_errors(caught.value, "deep.toml")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["schema_version", "selection.at_least", "consequences.cap_gbp",
+                     "projection.seed", "selection.composite.n", "notes"]),
+    huge_integers(),
+)  # fmt: skip
+def test_huge_integers_are_refused_in_text_and_mappings(
+    path: str, literal: tuple[str, int]
+) -> None:
+    *tables, key = path.split(".")
+    written, value = literal
+    header = f"[{'.'.join(tables)}]\n" if tables else ""
+    text = f'name = "huge"\n{header}{key} = {written}\n'
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="huge.toml")
+    assert_one_line_errors(caught.value, "huge.toml")
+    mapping: dict = {"name": "huge"}
+    node = mapping
+    for table in tables:
+        node = node.setdefault(table, {})
+    node[key] = value
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_mapping(mapping, source="link")
+    assert_one_line_errors(caught.value, "link")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\x00" not in t))
+def test_a_byte_order_mark_never_changes_a_scenario(name: str) -> None:
+    text = Scenario(name="x").to_toml().replace('name = "x"', f"name = {json.dumps(name)}")
+    try:
+        plain = parse_scenario(text.encode(), source="plain.toml")
+    except ScenarioError as exc:
+        with pytest.raises(ScenarioError) as caught:
+            parse_scenario(b"\xef\xbb\xbf" + text.encode(), source="plain.toml")
+        assert caught.value.problems == exc.problems
+        return
+    assert parse_scenario(b"\xef\xbb\xbf" + text.encode(), source="bom.toml") == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["name", "notes", "key", "label", "screen", "test id"]),
+    control_text,
+)
+def test_control_characters_keep_every_error_on_one_line(where: str, text: str) -> None:
+    test = {"id": "t", "kind": "rate", "window": {"end": "2017-09"}}
+    mapping: dict = {"name": "x", "selection": {"tests": [test]}}
+    if where in ("name", "notes"):
+        mapping[where] = text
+    elif where == "key":
+        mapping["selection"][text] = 1
+    elif where == "label":
+        test["label"] = text
+    elif where == "screen":
+        mapping["selection"]["screen"] = [text]
+    else:
+        test["id"] = text
+    for source, attempt in (
+        ("m.toml", lambda: scenario_from_mapping(mapping, source="m.toml")),
+        ("t.toml", lambda: parse_scenario(tomli_w.dumps(mapping), source="t.toml")),
+    ):
+        try:
+            attempt()
+        except ScenarioError as exc:
+            assert_one_line_errors(exc, source)
+
+
+def is_calendar_date(text: str) -> bool:
+    year, month, day = (int(p) for p in text.split("-"))
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(date_like())
+def test_only_calendar_dates_are_accepted(date: str) -> None:
+    text = f'name = "dated"\ndate = "{date}"\n'
+    if is_calendar_date(date):
+        assert parse_scenario(text, source="d.toml").date == date
+    else:
+        with pytest.raises(ScenarioError, match=r"d\.toml: date: not a calendar date"):
+            parse_scenario(text, source="d.toml")
