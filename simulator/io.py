@@ -23,7 +23,7 @@ import shutil
 import signal
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +111,6 @@ def hash_contents(contents: dict[str, bytes]) -> str:
         digest.update(name.encode())
         digest.update(contents[name])
     return digest.hexdigest()[:16]
-
-
-def hash_files(paths: Iterable[Path]) -> str:
-    """:func:`hash_contents` of files on disk."""
-    return hash_contents({p.name: read_bytes(p, limit=MAX_DATA_BYTES) for p in paths})
 
 
 @functools.cache
@@ -311,15 +306,19 @@ class OutputSet:
                 for entry in target.iterdir():
                     if entry.name not in self.names:
                         _link_tree(entry, staging / entry.name)
-            with _signals_held():
-                if target.is_dir():
-                    os.rename(target, backup)
-                    os.rename(staging, target)
-                else:
-                    os.rename(staging, target)
-                self.staging = None
-                COMMITTED.append(target)
-            shutil.rmtree(backup, ignore_errors=True)
+            try:
+                with _signals_held():
+                    if target.is_dir():
+                        os.rename(target, backup)
+                        os.rename(staging, target)
+                    else:
+                        os.rename(staging, target)
+                    self.staging = None
+                    COMMITTED.append(target)
+            finally:  # also when a signal held back arrives as the hold ends
+                if backup.exists() and not target.exists():
+                    os.rename(backup, target)  # the new set did not arrive: keep the old
+                shutil.rmtree(backup, ignore_errors=True)
 
 
 def _link_tree(source: Path, dest: Path) -> None:

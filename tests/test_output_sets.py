@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator import engine
+from simulator import engine, io
 from simulator.cli import main
+from simulator.errors import SimulatorError
 from simulator.scenario import parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,4 +205,57 @@ def test_the_output_folder_cannot_be_the_current_folder(
     monkeypatch.setattr(engine, "evaluate", no_model)
     assert main(["-q", "run", str(STATUS_QUO), "--out", ".", "--draws", "0"]) == 2
     assert "is the current folder or holds it" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- the set itself
+def staged(target: Path, text: str) -> io.OutputSet:
+    out = io.OutputSet(target, ["a.txt", "b.txt"], overwrite=True)
+    out.__enter__()
+    out.write_text("a.txt", text)
+    out.write_text("b.txt", text)
+    return out
+
+
+def contents(target: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted(target.iterdir())}
+
+
+def test_two_interleaved_sets_end_with_the_last_one_whole(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    first, second = staged(target, "first"), staged(target, "second")
+    first.__exit__(None, None, None)
+    assert contents(target) == {"a.txt": "first", "b.txt": "first"}
+    second.__exit__(None, None, None)
+    assert contents(target) == {"a.txt": "second", "b.txt": "second"}
+    assert hidden_leftovers(tmp_path) == []
+
+
+def test_a_swap_that_fails_half_way_keeps_the_old_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out"
+    staged(target, "old").__exit__(None, None, None)
+    new = staged(target, "new")
+    real = os.rename
+    calls: list[str] = []
+
+    def second_rename_fails(src: object, dst: object) -> None:
+        calls.append(str(src))
+        if len(calls) == 2:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "rename", second_rename_fails)
+    with pytest.raises(SimulatorError, match="cannot replace the output folder"):
+        new.__exit__(None, None, None)
+    assert contents(target) == {"a.txt": "old", "b.txt": "old"}
+    assert hidden_leftovers(tmp_path) == []
+
+
+def test_an_incomplete_set_is_never_swapped_in(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    out = io.OutputSet(target, ["a.txt", "b.txt"])
+    with pytest.raises(RuntimeError, match=r"output set incomplete: b\.txt"), out:
+        out.write_text("a.txt", "only one")
     assert list(tmp_path.iterdir()) == []
