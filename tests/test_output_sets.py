@@ -88,17 +88,25 @@ def wait_until_writing(parent: Path, before: dict[str, float], proc: subprocess.
     raise AssertionError("the run finished or hung before writing anything")
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_an_interrupted_run_leaves_the_old_set(tmp_path: Path, signum: int) -> None:
-    out = tmp_path / "out"
+def signal_mid_write(folder: Path, signum: int) -> tuple[Path, dict[str, bytes], int, str]:
+    """Run the status quo into ``folder/out``, then start an --overwrite run of the
+    October letter and send it ``signum`` while it writes. Returns the folder, its old
+    set, and the second run's exit code and stderr."""
+    out = folder / "out"
     assert main(["-q", "run", str(STATUS_QUO), "--out", str(out), "--draws", "0"]) == 0
     old = run_set(out)
-    before = {str(p): p.stat().st_mtime for p in tmp_path.rglob("*") if p.is_file()}
+    before = {str(p): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
     proc = ibcf("run", str(OCTOBER), "--out", str(out), "--overwrite", "--draws", "50")
-    wait_until_writing(tmp_path, before, proc)
+    wait_until_writing(folder, before, proc)
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=600)
-    assert proc.returncode == 128 + signum, err
+    return out, old, proc.returncode, err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_run_leaves_the_old_set(tmp_path: Path, signum: int) -> None:
+    out, old, code, err = signal_mid_write(tmp_path, signum)
+    assert code == 128 + signum, err
     assert "Traceback" not in err
     assert "interrupted; no output was written, files are unchanged" in err
     assert run_set(out) == old
@@ -108,14 +116,8 @@ def test_an_interrupted_run_leaves_the_old_set(tmp_path: Path, signum: int) -> N
 def test_a_killed_run_leaves_the_old_set_and_the_next_run_tidies(tmp_path: Path) -> None:
     """SIGKILL cannot be caught: the staged files stay behind, the old set is whole, and
     the next run into the folder removes what the dead run left."""
-    out = tmp_path / "out"
-    assert main(["-q", "run", str(STATUS_QUO), "--out", str(out), "--draws", "0"]) == 0
-    old = run_set(out)
-    before = {str(p): p.stat().st_mtime for p in tmp_path.rglob("*") if p.is_file()}
-    proc = ibcf("run", str(OCTOBER), "--out", str(out), "--overwrite", "--draws", "50")
-    wait_until_writing(tmp_path, before, proc)
-    proc.kill()
-    proc.communicate(timeout=600)
+    out, old, code, _ = signal_mid_write(tmp_path, signal.SIGKILL)
+    assert code == -signal.SIGKILL
     assert run_set(out) == old
     code = main(["-q", "run", str(OCTOBER), "--out", str(out), "--overwrite", "--draws", "0"])
     assert code == 0
