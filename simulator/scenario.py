@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from simulator import MODEL_VERSION
-from simulator.errors import ScenarioError
+from simulator.errors import ScenarioError, one_line
 from simulator.expectations import ExpectationRule
 from simulator.parameters import Strict, param
 from simulator.projection import ProjectionParams
@@ -697,7 +697,7 @@ def load_scenario(
         raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     scenario = parse_scenario(raw, source=str(path), context=context)
     for message in staleness(scenario, data_hash):
-        warnings.warn(f"{path}: {message}", stacklevel=2)
+        warnings.warn(one_line(f"{path}: {message}"), stacklevel=2)
     return scenario
 
 

@@ -323,3 +323,17 @@ def test_a_mapping_nested_without_end_is_refused_without_recursion() -> None:
         scenario_from_mapping({"name": "x", "notes": deep}, source="link")
     with pytest.raises(ScenarioError, match=r"link: consequences\.cap_gbp: integer out of range"):
         scenario_from_mapping({"name": "x", "consequences": {"cap_gbp": 10**5000}}, source="link")
+
+
+def test_a_stale_warning_is_one_line_whatever_the_file_says(tmp_path: Path) -> None:
+    """The saved model version is the file's own text: a newline in it cannot forge a
+    second log line."""
+    path = tmp_path / "forged.toml"
+    path.write_text('name = "x"\nmodel_version = "0.0.1\\nibcf: all is well"\n')
+    with pytest.warns(UserWarning) as caught:
+        load_scenario(path)
+    (message,) = [str(w.message) for w in caught]
+    assert message == (
+        f"{path}: saved with model 0.0.1\\nibcf: all is well, now {MODEL_VERSION}: "
+        "results may differ"
+    )
