@@ -213,7 +213,9 @@ class OutputSet:
     """
 
     def __init__(self, target: Path, names: list[str], *, overwrite: bool = False) -> None:
-        self.target = Path(os.path.abspath(target))
+        self.shown = target  # as the user gave it, for messages
+        # A symlinked folder is replaced where it really is, the link left as it was.
+        self.target = Path(os.path.realpath(target))
         self.names = list(names)
         self.overwrite = overwrite
         self.staging: Path | None = None
@@ -223,16 +225,16 @@ class OutputSet:
         target = self.target
         with self._os_errors("cannot write there"):
             if target.exists() and not target.is_dir():
-                raise SimulatorError(f"{target}: exists and is not a folder")
-            here, real = Path.cwd().resolve(), target.resolve()
-            if real == here or real in here.parents:
+                raise SimulatorError(f"{self.shown}: exists and is not a folder")
+            here = Path.cwd().resolve()
+            if target == here or target in here.parents:
                 raise SimulatorError(
-                    f"{target}: is the current folder or holds it; the output set replaces "
+                    f"{self.shown}: is the current folder or holds it; the output set replaces "
                     "its folder as a whole, so write it to a folder of its own"
                 )
             existing = next(p for p in target.parents if p.exists())
             if not existing.is_dir():
-                raise SimulatorError(f"{target}: {existing} is a file, not a folder")
+                raise SimulatorError(f"{self.shown}: {existing} is a file, not a folder")
             target.parent.mkdir(parents=True, exist_ok=True)
             self._check_clashes()
             prefix = f".{target.name}.{os.getpid()}."
@@ -246,7 +248,7 @@ class OutputSet:
         clash = [n for n in self.names if (self.target / n).exists()]
         if clash and not self.overwrite:
             raise SimulatorError(
-                f"{self.target}: would overwrite {', '.join(clash)}; "
+                f"{self.shown}: would overwrite {', '.join(clash)}; "
                 "use --overwrite or another --out"
             )
 
@@ -257,7 +259,7 @@ class OutputSet:
         except SimulatorError:
             raise
         except OSError as exc:
-            raise SimulatorError(f"{self.target}: {doing} ({_reason(exc)})") from None
+            raise SimulatorError(f"{self.shown}: {doing} ({_reason(exc)})") from None
 
     # -- writing
     def write_bytes(self, name: str, data: bytes) -> None:

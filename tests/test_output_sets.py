@@ -261,3 +261,13 @@ def test_an_incomplete_set_is_never_swapped_in(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match=r"output set incomplete: b\.txt"), out:
         out.write_text("a.txt", "only one")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symlinked_output_folder_is_replaced_where_it_is(tmp_path: Path) -> None:
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.mkdir()
+    link.symlink_to(real)
+    staged(link, "via the link").__exit__(None, None, None)
+    assert link.is_symlink()
+    assert contents(real) == {"a.txt": "via the link", "b.txt": "via the link"}
+    assert hidden_leftovers(tmp_path) == []
