@@ -5,12 +5,15 @@ from __future__ import annotations
 import calendar
 import json
 
+import numpy as np
 import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.errors import ScenarioError
+from simulator import io
+from simulator.data import build_dataset
+from simulator.errors import DataError, ScenarioError
 from simulator.scenario import Scenario, parse_scenario, scenario_from_mapping
 from tests.strategies import control_text, date_like, deep_toml, huge_integers
 
@@ -185,3 +188,61 @@ def test_only_calendar_dates_are_accepted(date: str) -> None:
     else:
         with pytest.raises(ScenarioError, match=r"d\.toml: date: not a calendar date"):
             parse_scenario(text, source="d.toml")
+
+
+# ---------------------------------------------------------------------- hostile data cells
+@pytest.fixture(scope="module")
+def raw_tables() -> tuple[dict, dict, str]:
+    return io.read_data_tables(io.RAW_DIR, io.RAW_DIR / "no-official-tables-here")
+
+
+hostile_cells = st.one_of(
+    st.sampled_from(["", "-", "0", "-0", "12.5", "1e20", "inf", "-inf", "nan", "NaN", "1,000"]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**25), 10**25).map(str),
+    control_text,
+)
+# The cells that carry numbers, codes and periods (free text is free).
+EDITABLE = {
+    "councils": ["population_18plus", "gss_code", "authority_type"],
+    "populations": ["pop_18plus", "pop_65plus", "pop_75plus", "pop_85plus", "pop_all_ages"],
+    "dtoc": ["delayed_days_total", "delayed_days_nhs", "delayed_days_social_care",
+             "delayed_days_both", "month", "gss_code"],
+    "expectation_facts": ["expectation_value", "target_period", "baseline_period", "status"],
+    "dtoc_lookup": ["dh_la_code", "gss_code", "region_as_published"],
+}  # fmt: skip
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.sampled_from(sorted(EDITABLE)), st.data(), hostile_cells)
+def test_any_bad_cell_builds_sound_data_or_names_its_file(
+    raw_tables: tuple[dict, dict, str], table: str, data: st.DataObject, cell: str
+) -> None:
+    raw, official, data_hash = raw_tables
+    frame = raw[table].copy()
+    row = data.draw(st.integers(0, len(frame) - 1), label="row")
+    column = data.draw(st.sampled_from(EDITABLE[table]), label="column")
+    frame.iloc[row, frame.columns.get_loc(column)] = cell
+    try:
+        built = build_dataset({**raw, table: frame}, official, data_hash)
+    except DataError as exc:
+        for problem in exc.problems:
+            assert problem.split(":", 1)[0] in io.RAW_FILES.values(), problem
+            assert len(problem.splitlines()) == 1, problem
+        return
+    # What builds is sound: populations positive, plausible and nested, the edited cell
+    # taken at its value (not rounded or wrapped round); whole, finite days.
+    people = built.councils[["pop_85plus", "pop_75plus", "pop_65plus", "adults_18plus",
+                             "pop_all_ages"]].to_numpy()  # fmt: skip
+    assert (people > 0).all() and (people <= 10_000_000).all()
+    assert (np.diff(people, axis=1) >= 0).all()
+    if table == "populations":
+        name = "adults_18plus" if column == "pop_18plus" else column
+        council = built.councils.set_index("gss_code").loc[frame["gss_code"].iloc[row]]
+        assert council[name] == float(cell.replace(",", ""))
+    days = built.dtoc_days[~np.isnan(built.dtoc_days)]
+    assert (days >= 0).all() and (days == np.floor(days)).all() and np.isfinite(days).all()
