@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import functools
 import hashlib
 import io
@@ -30,6 +29,11 @@ from typing import Any
 import pandas as pd
 
 from simulator.errors import DataError, SimulatorError
+
+try:  # POSIX; elsewhere output sets are still swapped whole, without the lock
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -169,7 +173,8 @@ def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
     Raises :class:`FileNotFoundError` or another :class:`OSError` whose ``strerror``
     says why."""
     # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
@@ -348,6 +353,8 @@ def _clean_stale(target: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
+    if os.name != "posix":  # pragma: no cover - os.kill(pid, 0) is not a probe on Windows
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -360,6 +367,9 @@ def _alive(pid: int) -> bool:
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """An exclusive lock on ``folder`` (flock on the folder itself: no lock file)."""
+    if fcntl is None:  # pragma: no cover - Windows
+        yield
+        return
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -370,6 +380,9 @@ def _locked(folder: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
     held = {signal.SIGINT, signal.SIGTERM}
     old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
