@@ -105,7 +105,6 @@ def cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:
-
     names = [
         "councils.csv",
         "allocations_2018_19.csv",
