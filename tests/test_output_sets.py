@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator import engine, io
+from simulator import cli, engine, io
 from simulator.cli import main
 from simulator.errors import SimulatorError
 from simulator.scenario import parse_scenario
@@ -271,3 +271,19 @@ def test_a_symlinked_output_folder_is_replaced_where_it_is(tmp_path: Path) -> No
     assert link.is_symlink()
     assert contents(real) == {"a.txt": "via the link", "b.txt": "via the link"}
     assert hidden_leftovers(tmp_path) == []
+
+
+def test_an_interruption_after_the_swap_says_the_set_was_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the summary is printed, after the set is in place: the message says
+    the folder was written in full (and it is)."""
+
+    def interrupted(text: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_out", interrupted)
+    out = tmp_path / "out"
+    assert main(["-q", "run", str(STATUS_QUO), "--out", str(out), "--draws", "0"]) == 130
+    assert capsys.readouterr().err == f"ibcf: interrupted; {out} was written in full before it\n"
+    assert assert_consistent(out) == "Status quo"
