@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from simulator import allocation
 from simulator.errors import DataError
 from simulator.money import largest_remainder
 
@@ -36,13 +37,6 @@ YEAR = "2018/19"
 # National totals of the 2018/19 iBCF (SOURCES.md; ibcf_known_figures.csv England rows).
 ORIGINAL_TOTAL_2018_19 = 825_000_000
 SPRING_BUDGET_TOTAL_2018_19 = 674_000_000
-# Spring Budget element by year, for checks against published 2017/18 figures.
-SPRING_BUDGET_BY_YEAR = {
-    "2017-18": 1_010_000_000,
-    "2018-19": 674_000_000,
-    "2019-20": 337_000_000,
-    "2017-18 to 2019-20": 2_021_000_000,
-}
 # The 2018/19 Adult Social Care Support Grant (£150m) was distributed on ASC RNF shares.
 ASC_SUPPORT_GRANT_2018_19 = 150_000_000
 # COVID-19 tranche 1 was paid to the 2019 successor councils of Bournemouth, Poole and
@@ -50,12 +44,6 @@ ASC_SUPPORT_GRANT_2018_19 = 150_000_000
 # covid19_tranche1_allocations.csv). The combined sum is split by population 65+.
 BCP_DORSET_COMBINED = 11_101_861 + 10_665_165
 BCP_DORSET = ("E06000028", "E06000029", "E10000009")
-
-PROXY_SOURCE = (
-    "Reconstructed: 2018/19 national total distributed on each council's share of "
-    "COVID-19 emergency funding tranche 1 (March 2020, primarily ASC RNF; "
-    "Bournemouth, Poole and Dorset split by population 65+)"
-)
 
 SCHEMAS: dict[str, list[str]] = {
     "council_reference.csv": [
@@ -358,12 +346,267 @@ def build_councils(reference: pd.DataFrame, populations: pd.DataFrame) -> pd.Dat
 
 
 # --------------------------------------------------------------------------- allocations
+PROXY_FILE = "covid19_tranche1_allocations.csv"
+TAX_FILE = "council_tax_requirement_2014_2020.csv"
+TAXBASE_FILE = "council_taxbase_ctb_2016_2018.csv"
+RNF_FILE = "asc_rnf_checkpoints.csv"
+KNOWN_FILE = "ibcf_known_figures.csv"
+SCHEMAS.update(
+    {
+        TAX_FILE: [
+            "gss_code",
+            "council",
+            "ecode",
+            "ctr_class",
+            "year",
+            "tax_base_for_tax_setting",
+            "band_d_excl_local_precepts",
+            "council_tax_requirement_excl_local_precepts",
+            "asc_precept_in_year_amount",
+            "asc_precept_in_year_band_d_element",
+            "asc_precept_in_year_pct",
+            "derived_2pct_of_prev_band_d_x_tax_base",
+            "source",
+            "note",
+        ],
+        TAXBASE_FILE: [
+            "gss_code",
+            "council",
+            "ecode",
+            "year",
+            "ctb_reference",
+            "ctb_tax_base_after_cts_band_d_equivalents",
+            "ctb_tax_base_before_cts_band_d_equivalents",
+            "dwellings_on_valuation_list",
+            "n_billing_authorities_summed",
+            "source",
+        ],
+        RNF_FILE: [
+            "gss_code",
+            "council",
+            "grant",
+            "year",
+            "amount",
+            "precision",
+            "share_of_pot",
+            "source",
+            "quote",
+        ],
+    }
+)
+# The 2018/19 (and 2019/20) winter pressures grant: £240m allocated by the ASC RNF.
+WINTER_PRESSURES_GRANT = "winter_pressures_grant_240m"
+WINTER_PRESSURES_POT = 240_000_000
+# Half the rounding unit of each stated precision, £: a figure "rounded to £0.1m" is
+# within £50,000 of the true value.
+RNF_PRECISIONS = {"exact (pound)": 0.5, "rounded to £0.1m": 50_000.0}
+KNOWN_PRECISIONS = {
+    "exact": 0.5,
+    "national total": 0.5,
+    "rounded to £1k": 500.0,
+    "rounded to £0.1m": 50_000.0,
+    "rounded to £1m": 500_000.0,
+}
+KNOWN_ELEMENTS = ("original", "spring_budget", "total", "asc_support_grant")
+THREE_YEARS = "2017-18 to 2019-20"
+KNOWN_YEARS = (*allocation.YEARS, THREE_YEARS)
+CTB_YEARS = ("2016-17", "2017-18", "2018-19")
+
+
+def _numbers(
+    frame: pd.DataFrame,
+    file: str,
+    columns: list[str],
+    *,
+    blank_ok: np.ndarray | None = None,
+    whole: bool = False,
+    positive: bool = False,
+) -> pd.DataFrame:
+    """Numbers that must be finite and not negative; whole where they count pounds or
+    people, above zero where zero is meaningless; blank only where ``blank_ok``.
+
+    >>> f = pd.DataFrame({"amount": ["5", "inf", "0", "2.5"]})
+    >>> try:
+    ...     _numbers(f, "x.csv", ["amount"], whole=True, positive=True)
+    ... except DataError as e:
+    ...     print(e)
+    x.csv: row 3: column amount: not a finite number (inf)
+    x.csv: row 4: column amount: zero (must be above zero)
+    x.csv: row 5: column amount: not whole (2.5)
+    """
+    out = to_numbers(frame, file, columns, allow_blank=True)
+    allowed = np.zeros(len(frame), dtype=bool) if blank_ok is None else np.asarray(blank_ok)
+    problems: list[str] = []
+    for column in columns:
+        values = out[column].to_numpy(dtype=float)
+        checks = [
+            (np.isnan(values) & ~allowed, lambda v: "blank"),
+            (np.isinf(values), lambda v: f"not a finite number ({v:g})"),
+            (positive & (values == 0), lambda v: "zero (must be above zero)"),
+            (
+                whole & np.isfinite(values) & (values != np.floor(values)),
+                lambda v: f"not whole ({v:g})",
+            ),
+        ]
+        for mask, words in checks:
+            for row in np.flatnonzero(mask)[:5]:
+                problems.append(f"{_where(file, int(row), column)}: {words(values[row])}")
+    if problems:
+        raise DataError(sorted(problems, key=_line_order))
+    return out
+
+
+def _line_order(problem: str) -> tuple[int, str]:
+    parts = problem.split(": row ")
+    return (int(parts[1].split(":")[0]) if len(parts) > 1 else 0, problem)
+
+
+def _vocabulary(frame: pd.DataFrame, file: str, column: str, allowed: tuple[str, ...]) -> None:
+    bad = ~frame[column].isin(allowed)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(
+            f"{_where(file, row, column)}: {frame[column].iloc[row]!r} is not one of "
+            f"{', '.join(allowed)}"
+        )
+
+
+def _wide(
+    frame: pd.DataFrame, column: str, codes: np.ndarray, years: tuple[str, ...]
+) -> np.ndarray:
+    table = frame.pivot(index="gss_code", columns="year", values=column)
+    return table.reindex(index=codes, columns=list(years)).to_numpy(dtype=float)
+
+
+def _complete(frame: pd.DataFrame, file: str, codes: np.ndarray, years: tuple[str, ...]) -> None:
+    have = set(zip(frame["gss_code"], frame["year"], strict=True))
+    missing = [f"{c} {y}" for c in codes for y in years if (c, y) not in have]
+    if missing:
+        raise DataError(f"{file}: no row for {', '.join(missing[:5])}")
+
+
+def council_tax_arrays(ctr: pd.DataFrame, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tax base (Band D equivalents) and Band D (£) as ``(council, year)`` arrays over
+    2014-15 … 2019-20, from the official CTR returns, validated.
+
+    Only Bournemouth, Poole and Dorset may be blank, and only for 2019-20 (abolished);
+    the ASC precept columns are blank before 2016-17. The derived "2% precept" column
+    must equal 2% of the previous year's Band D × this year's tax base to £1.
+    """
+    file = TAX_FILE
+    check_columns(ctr, file)
+    check_known_codes(ctr, file, set(codes))
+    _vocabulary(ctr, file, "year", allocation.CTR_YEARS)
+    check_unique(ctr, file, ["gss_code", "year"])
+    _complete(ctr, file, codes, allocation.CTR_YEARS)
+    gone = (ctr["gss_code"].isin(BCP_DORSET) & (ctr["year"] == "2019-20")).to_numpy()
+    before = ctr["year"].isin(["2014-15", "2015-16"]).to_numpy()
+    core = [
+        "tax_base_for_tax_setting",
+        "band_d_excl_local_precepts",
+        "council_tax_requirement_excl_local_precepts",
+    ]
+    precept = [
+        "asc_precept_in_year_amount",
+        "asc_precept_in_year_band_d_element",
+        "asc_precept_in_year_pct",
+        "derived_2pct_of_prev_band_d_x_tax_base",
+    ]
+    numbers = _numbers(ctr, file, core, blank_ok=gone, positive=True)
+    numbers[precept] = _numbers(ctr, file, precept, blank_ok=gone | before)[precept]
+    tax_base = _wide(numbers, "tax_base_for_tax_setting", codes, allocation.CTR_YEARS)
+    band_d = _wide(numbers, "band_d_excl_local_precepts", codes, allocation.CTR_YEARS)
+    prev = pd.Series(
+        band_d[:, :-1].reshape(-1),
+        index=pd.MultiIndex.from_product([codes, allocation.CTR_YEARS[1:]]),
+    )
+    keys = pd.MultiIndex.from_arrays([numbers["gss_code"], numbers["year"]])
+    expected = (
+        allocation.PRECEPT_RATE
+        * prev.reindex(keys).to_numpy()
+        * numbers["tax_base_for_tax_setting"].to_numpy()
+    )
+    derived = numbers["derived_2pct_of_prev_band_d_x_tax_base"].to_numpy()
+    off = np.abs(derived - expected) > 1.0
+    off &= ~np.isnan(derived)
+    if off.any():
+        row = int(np.flatnonzero(off)[0])
+        raise DataError(
+            f"{_where(file, row, 'derived_2pct_of_prev_band_d_x_tax_base')}: "
+            f"£{derived[row]:,.2f} is not 2% of the previous year's Band D × this "
+            f"year's tax base (£{expected[row]:,.2f})"
+        )
+    return tax_base, band_d
+
+
+def council_taxbase_ctb(ctb: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
+    """Council Taxbase (CTB) tax base after council tax support, Band D equivalents,
+    ``(council, year)`` over 2016-17 … 2018-19 (a control on the CTR tax bases)."""
+    file = TAXBASE_FILE
+    check_columns(ctb, file)
+    check_known_codes(ctb, file, set(codes))
+    _vocabulary(ctb, file, "year", CTB_YEARS)
+    check_unique(ctb, file, ["gss_code", "year"])
+    _complete(ctb, file, codes, CTB_YEARS)
+    bases = [
+        "ctb_tax_base_after_cts_band_d_equivalents",
+        "ctb_tax_base_before_cts_band_d_equivalents",
+    ]
+    numbers = _numbers(ctb, file, bases, positive=True)
+    counts = ["dwellings_on_valuation_list", "n_billing_authorities_summed"]
+    numbers[counts] = _numbers(ctb, file, counts, whole=True, positive=True)[counts]
+    return _wide(numbers, bases[0], codes, CTB_YEARS)
+
+
+def rnf_checkpoints(
+    rnf: pd.DataFrame, codes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact ASC RNF shares (NaN where none) and the bounds a rounded one sets.
+
+    Each row is a council's £240m winter pressures grant; its share of £240m is its
+    ASC RNF share. Exact to the pound: the share itself; rounded to £0.1m: the share
+    lies within ± £50,000 / £240m.
+    """
+    file = RNF_FILE
+    check_columns(rnf, file)
+    check_known_codes(rnf, file, set(codes))
+    check_unique(rnf, file, ["gss_code"])
+    _vocabulary(rnf, file, "grant", (WINTER_PRESSURES_GRANT,))
+    _vocabulary(rnf, file, "year", ("2018-19", "2019-20"))
+    _vocabulary(rnf, file, "precision", tuple(RNF_PRECISIONS))
+    numbers = _numbers(rnf, file, ["amount"], whole=True, positive=True)
+    numbers["share_of_pot"] = _numbers(rnf, file, ["share_of_pot"], positive=True)["share_of_pot"]
+    share = numbers["amount"].to_numpy() / WINTER_PRESSURES_POT
+    off = np.abs(share - numbers["share_of_pot"].to_numpy()) > 5e-9 + 1e-12  # 8 decimals
+    if off.any():
+        row = int(np.flatnonzero(off)[0])
+        raise DataError(
+            f"{_where(file, row, 'share_of_pot')}: {numbers['share_of_pot'].iloc[row]:g} is "
+            f"not amount / £240m ({share[row]:.8f})"
+        )
+    n = len(codes)
+    exact, lower, upper = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    position = {c: i for i, c in enumerate(codes)}
+    for code, precision, amount in zip(
+        numbers["gss_code"], numbers["precision"], numbers["amount"], strict=True
+    ):
+        i = position[str(code)]
+        half = RNF_PRECISIONS[str(precision)]
+        if half < 1:
+            exact[i] = float(amount) / WINTER_PRESSURES_POT
+        else:
+            lower[i] = (float(amount) - half) / WINTER_PRESSURES_POT
+            upper[i] = (float(amount) + half) / WINTER_PRESSURES_POT
+    return exact, lower, upper
+
+
 def proxy_shares(proxy: pd.DataFrame, councils: pd.DataFrame) -> pd.Series:
     """Each council's share of the upper-tier COVID-19 tranche 1 total (sums to 1)."""
-    file = "covid19_tranche1_allocations.csv"
+    file = PROXY_FILE
     check_columns(proxy, file)
     check_unique(proxy, file, ["gss_code"])
     check_known_codes(proxy, file, set(councils["gss_code"]))
+    text = proxy
     proxy = to_numbers(proxy, file, ["amount"], allow_blank=True)
     amounts = councils[["gss_code", "pop_65plus"]].merge(
         proxy[["gss_code", "amount"]], on="gss_code", how="left"
@@ -375,6 +618,8 @@ def proxy_shares(proxy: pd.DataFrame, councils: pd.DataFrame) -> pd.Series:
             f"{file}: blank amount for {', '.join(sorted(unexpected))} "
             "(only Bournemouth, Poole and Dorset may be blank)"
         )
+    blank_ok = text["gss_code"].isin(BCP_DORSET).to_numpy()
+    _numbers(text, file, ["amount"], blank_ok=blank_ok, whole=True, positive=True)
     split = amounts["gss_code"].isin(BCP_DORSET)
     pop65 = amounts.loc[split, "pop_65plus"].astype(float)
     amounts.loc[split, "amount"] = BCP_DORSET_COMBINED * pop65 / pop65.sum()
@@ -382,28 +627,73 @@ def proxy_shares(proxy: pd.DataFrame, councils: pd.DataFrame) -> pd.Series:
     return pd.Series(amount / amount.sum(), index=councils["gss_code"].to_numpy())
 
 
+def allocation_inputs(raw: dict[str, pd.DataFrame], councils: pd.DataFrame) -> allocation.Inputs:
+    """Every input of the reconstruction, validated, as arrays in council order."""
+    codes = councils["gss_code"].to_numpy()
+    exact, lower, upper = rnf_checkpoints(raw["rnf_checkpoints"], codes)
+    tax_base, band_d = council_tax_arrays(raw["council_tax"], codes)
+    return allocation.Inputs(
+        proxy=proxy_shares(raw["proxy"], councils).to_numpy(),
+        exact=exact,
+        lower=lower,
+        upper=upper,
+        tax_base=tax_base,
+        band_d=band_d,
+    )
+
+
+def allocation_source(method: allocation.Method) -> str:
+    """The source text of a reconstructed value."""
+    if method.kind == "proxy":
+        return (
+            "Reconstructed (COVID-19 proxy split): 2018/19 national total distributed on "
+            "each council's share of COVID-19 emergency funding tranche 1 (March 2020, "
+            "primarily ASC RNF; Bournemouth, Poole and Dorset split by population 65+)"
+        )
+    return (
+        "Reconstructed (precept equalisation): need shares (ASC RNF; COVID-19 tranche 1 "
+        "proxy where the exact share is not published) applied to the national pot plus "
+        "the ASC precept councils can raise (MHCLG CTR returns), less each council's "
+        f"precept; {allocation.FORM_LABELS[method.form]}"
+    )
+
+
 def build_allocations(
-    councils: pd.DataFrame, shares: pd.Series, official: pd.DataFrame | None
+    councils: pd.DataFrame,
+    reconstruction: allocation.Reconstruction,
+    official: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """2018/19 allocations by element, whole pounds, each with a status and a source.
 
-    Reconstructed values distribute each national total on ``shares`` by the largest
-    remainder, so they sum exactly. Rows of an official table replace the
-    reconstruction for their councils; the remaining national amount is spread over
-    the other councils on the same shares.
+    Reconstructed values are the method's 2018/19 whole pounds (each element sums
+    exactly to its pot). Rows of an official table replace the reconstruction for
+    their councils; the remaining national amount is spread over the other councils
+    in proportion to their reconstructed values (largest remainder).
     """
     codes = councils["gss_code"].to_numpy()
     frame = pd.DataFrame({"gss_code": codes})
     pinned = pd.DataFrame(columns=["gss_code"])
     if official is not None:
         pinned = _validated_official_allocations(official, set(codes))
-    for element, total in (
-        ("original", ORIGINAL_TOTAL_2018_19),
-        ("spring_budget", SPRING_BUDGET_TOTAL_2018_19),
+    method = reconstruction.method
+    year = "2018-19"
+    for element, total, whole, exact in (
+        (
+            "original",
+            ORIGINAL_TOTAL_2018_19,
+            reconstruction.original[year],
+            reconstruction.original_exact[year],
+        ),
+        (
+            "spring_budget",
+            SPRING_BUDGET_TOTAL_2018_19,
+            reconstruction.spring_budget[year],
+            reconstruction.spring_budget_exact[year],
+        ),
     ):
-        values = np.zeros(len(codes), dtype=np.int64)
-        status = np.full(len(codes), "reconstructed", dtype=object)
-        source = np.full(len(codes), PROXY_SOURCE, dtype=object)
+        values = whole.astype(np.int64).copy()
+        status = np.full(len(codes), method.status, dtype=object)
+        source = np.full(len(codes), allocation_source(method), dtype=object)
         is_pinned = np.isin(codes, pinned["gss_code"].to_numpy())
         if is_pinned.any():
             lookup = pinned.set_index("gss_code")
@@ -412,28 +702,31 @@ def build_allocations(
             )
             status[is_pinned] = lookup.loc[codes[is_pinned], "status"].to_numpy()
             source[is_pinned] = lookup.loc[codes[is_pinned], "source"].to_numpy()
-        rest = ~is_pinned
-        remaining = total - int(values[is_pinned].sum())
-        if rest.any():
-            if remaining < 0:
+            rest = ~is_pinned
+            remaining = total - int(values[is_pinned].sum())
+            if rest.any():
+                if remaining < 0:
+                    raise DataError(
+                        f"ibcf_allocations_2018_19.csv: allocation_{element} sums to more "
+                        f"than the national total £{total:,}"
+                    )
+                weights = exact[rest] if exact[rest].sum() > 0 else np.ones(int(rest.sum()))
+                values[rest] = largest_remainder(remaining, weights)
+            elif remaining != 0:
                 raise DataError(
-                    f"ibcf_allocations_2018_19.csv: allocation_{element} sums to more than "
-                    f"the national total £{total:,}"
+                    f"ibcf_allocations_2018_19.csv: allocation_{element} sums to "
+                    f"£{int(values.sum()):,}, not the national total £{total:,}"
                 )
-            values[rest] = largest_remainder(remaining, shares.to_numpy()[rest])
-        elif remaining != 0:
-            raise DataError(
-                f"ibcf_allocations_2018_19.csv: allocation_{element} sums to "
-                f"£{int(values.sum()):,}, not the national total £{total:,}"
-            )
         frame[f"allocation_{element}"] = values
         frame[f"status_{element}"] = status
         frame[f"source_{element}"] = source
     frame["allocation_total"] = frame["allocation_original"] + frame["allocation_spring_budget"]
+    recon = frame["status_original"].str.startswith("reconstructed") | frame[
+        "status_spring_budget"
+    ].str.startswith("reconstructed")
     frame["allocation_status"] = np.where(
-        (frame["status_original"] == "reconstructed")
-        | (frame["status_spring_budget"] == "reconstructed"),
-        "reconstructed",
+        recon,
+        method.status,
         np.where(
             (frame["status_original"] == "official")
             & (frame["status_spring_budget"] == "official"),
@@ -466,37 +759,124 @@ def _validated_official_allocations(official: pd.DataFrame, codes: set[str]) -> 
     return numbers
 
 
-def known_figure_checks(known: pd.DataFrame, shares: pd.Series) -> pd.DataFrame:
-    """Published per-council figures beside the reconstruction, with the difference."""
-    file = "ibcf_known_figures.csv"
+def validated_known_figures(known: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
+    """The published figures, checked: known council (or England), element, year and
+    precision from the documented lists, amounts finite, whole pounds and above zero."""
+    file = KNOWN_FILE
     check_columns(known, file)
-    known = to_numbers(known, file, ["amount"], allow_blank=False)
+    check_known_codes(known, file, set(codes), allow_england=True)
+    _vocabulary(known, file, "element", KNOWN_ELEMENTS)
+    _vocabulary(known, file, "year", KNOWN_YEARS)
+    _vocabulary(known, file, "precision", tuple(KNOWN_PRECISIONS))
+    check_unique(known, file, ["gss_code", "element", "year"])
+    return _numbers(known, file, ["amount"], whole=True, positive=True)
+
+
+def _reconstructed_amount(
+    recon: allocation.Reconstruction, element: str, year: str, i: int | None
+) -> int:
+    years = list(allocation.YEARS) if year == THREE_YEARS else [year]
+    parts = []
+    if element in ("original", "total"):
+        parts += [recon.original[y] for y in years]
+    if element in ("spring_budget", "total"):
+        parts += [recon.spring_budget[y] for y in years]
+    return int(sum(int(p.sum() if i is None else p[i]) for p in parts))
+
+
+def known_figure_checks(
+    known: pd.DataFrame,
+    inputs: allocation.Inputs,
+    recon: allocation.Reconstruction,
+    codes: np.ndarray,
+    *,
+    implied: bool = True,
+) -> pd.DataFrame:
+    """Every published figure beside the reconstruction: the difference, whether it is
+    within the figure's rounding, and the need share it implies under the method
+    beside the share the method used and the proxy share (percent)."""
+    position = {c: i for i, c in enumerate(codes)}
+    shares = recon.shares
+    method = recon.method
+    precept = recon.precept
     rows = []
-    for _, fig in known[known["gss_code"] != ENGLAND].iterrows():
-        share = shares.get(fig["gss_code"])
-        if share is None:
-            raise DataError(f"{file}: unknown GSS code {fig['gss_code']!r}")
-        if fig["element"] == "spring_budget" and fig["year"] in SPRING_BUDGET_BY_YEAR:
-            national = SPRING_BUDGET_BY_YEAR[fig["year"]]
-        elif fig["element"] == "original" and fig["year"] == "2018-19":
-            national = ORIGINAL_TOTAL_2018_19
-        elif fig["element"] == "asc_support_grant" and fig["year"] == "2018-19":
-            national = ASC_SUPPORT_GRANT_2018_19
+    for record in known.to_dict("records"):
+        code, element, year = str(record["gss_code"]), str(record["element"]), str(record["year"])
+        published = float(record["amount"])
+        half = KNOWN_PRECISIONS[str(record["precision"])]
+        i = position.get(code)
+        if element == "asc_support_grant":
+            # Distributed on ASC RNF shares: the need share times the £150m pot.
+            model = float(round(shares[i] * ASC_SUPPORT_GRANT_2018_19)) if i is not None else 0.0
+            implied_share = published / ASC_SUPPORT_GRANT_2018_19
         else:
-            continue
-        model = share * national
+            model = float(_reconstructed_amount(recon, element, year, i))
+            implied_share = (
+                allocation.implied_share(published, i, element, year, shares, precept, method)
+                if implied and i is not None
+                else float("nan")
+            )
+        difference = model - published
         rows.append(
             {
-                "gss_code": fig["gss_code"],
-                "council": fig["council"],
-                "element": fig["element"],
-                "year": fig["year"],
-                "published": float(fig["amount"]),
-                "precision": fig["precision"],
-                "reconstructed": round(model),
-                "difference": round(model - float(fig["amount"])),
-                "difference_pct": round(100 * (model / float(fig["amount"]) - 1), 1),
-                "source": fig["source"],
+                "gss_code": code,
+                "council": record["council"],
+                "element": element,
+                "year": year,
+                "published": int(published),
+                "precision": record["precision"],
+                "reconstructed": int(model),
+                "difference": int(difference),
+                "difference_pct": round(100 * difference / published, 1),
+                "within_rounding": bool(abs(difference) <= half),
+                "implied_need_share_pct": (
+                    round(100 * implied_share, 4) if i is not None else float("nan")
+                ),
+                "need_share_pct": round(100 * shares[i], 4) if i is not None else float("nan"),
+                "proxy_share_pct": (
+                    round(100 * inputs.proxy[i], 4) if i is not None else float("nan")
+                ),
+                "share_source": inputs.share_source(i, method) if i is not None else "",
+                "method": method.status,
+                "source": record["source"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def method_comparison(
+    known: pd.DataFrame, inputs: allocation.Inputs, codes: np.ndarray
+) -> pd.DataFrame:
+    """How much each choice moves the result: for the default and each single change
+    from it, the fit to the published council figures and the 2018/19 money moved."""
+    base = inputs.reconstruct(allocation.DEFAULT_METHOD)
+    council_rows = known["gss_code"] != ENGLAND
+    iBCF = known["element"] != "asc_support_grant"
+    rows = []
+    for name, method in allocation.variants().items():
+        recon = base if name == "default" else inputs.reconstruct(method)
+        table = known_figure_checks(known[council_rows & iBCF], inputs, recon, codes, implied=False)
+        moved = sum(
+            int(np.abs(getattr(recon, e)["2018-19"] - getattr(base, e)["2018-19"]).sum())
+            for e in ("original", "spring_budget")
+        )
+        change = (
+            recon.original["2018-19"]
+            + recon.spring_budget["2018-19"]
+            - (base.original["2018-19"] + base.spring_budget["2018-19"])
+        )
+        worst = int(np.argmax(np.abs(change)))
+        rows.append(
+            {
+                "variant": name,
+                "method": method.describe(),
+                "figures_within_rounding": int(table["within_rounding"].sum()),
+                "figures": len(table),
+                "mean_abs_difference_pct": round(float(table["difference_pct"].abs().mean()), 2),
+                "max_abs_difference_pct": round(float(table["difference_pct"].abs().max()), 1),
+                "moved_2018_19": moved // 2,
+                "largest_council_change": int(change[worst]),
+                "largest_change_council": codes[worst],
             }
         )
     return pd.DataFrame(rows)
@@ -761,6 +1141,11 @@ class Dataset:
     official_expectations: pd.DataFrame | None
     data_hash: str
     sources: dict[str, str] = field(default_factory=dict)
+    # The reconstruction behind the allocations (None for hand-made test datasets).
+    allocation_method: allocation.Method = allocation.DEFAULT_METHOD
+    reconstruction: allocation.Reconstruction | None = None
+    allocation_inputs: allocation.Inputs | None = None
+    published_figures: pd.DataFrame | None = None
 
     @cached_property
     def days(self) -> np.ndarray:
@@ -811,6 +1196,18 @@ class Dataset:
         return bool((self.allocations["allocation_status"] != "official").any())
 
     @cached_property
+    def allocation_status(self) -> str:
+        """``official``, or the status of the reconstruction with its method named."""
+        return self.allocation_method.status if self.allocations_reconstructed else "official"
+
+    @cached_property
+    def method_comparison(self) -> pd.DataFrame:
+        """Each single change of method against the default (computed when asked)."""
+        if self.allocation_inputs is None or self.published_figures is None:
+            return pd.DataFrame()
+        return method_comparison(self.published_figures, self.allocation_inputs, self.codes)
+
+    @cached_property
     def codes(self) -> np.ndarray:
         return self.councils["gss_code"].to_numpy()
 
@@ -830,16 +1227,26 @@ class Dataset:
 
 
 def build_dataset(
-    raw: dict[str, pd.DataFrame], official: dict[str, pd.DataFrame], data_hash: str
+    raw: dict[str, pd.DataFrame],
+    official: dict[str, pd.DataFrame],
+    data_hash: str,
+    method: allocation.Method = allocation.DEFAULT_METHOD,
 ) -> Dataset:
-    """Validate raw tables and assemble the :class:`Dataset` (pure: no file access)."""
+    """Validate raw tables and assemble the :class:`Dataset` (pure: no file access).
+
+    ``method``: how allocations are reconstructed (precept equalisation by default;
+    the COVID-19 proxy split for comparison). An official table overrides either.
+    """
     check_columns(raw["expectation_facts"], "dtoc_expectations_2017.csv")
     check_columns(raw["dtoc_lookup"], "dtoc_la_lookup_2017.csv")
     councils = build_councils(raw["councils"], raw["populations"])
     codes = councils["gss_code"].to_numpy()
     check_expectation_facts(raw["expectation_facts"], councils)
-    shares = proxy_shares(raw["proxy"], councils)
-    allocations = build_allocations(councils, shares, official.get("allocations"))
+    inputs = allocation_inputs(raw, councils)
+    council_taxbase_ctb(raw["taxbase"], codes)
+    published = validated_known_figures(raw["known_figures"], codes)
+    reconstruction = inputs.reconstruct(method)
+    allocations = build_allocations(councils, reconstruction, official.get("allocations"))
     months, dtoc_days, england_days = build_dtoc(raw["dtoc"], codes)
     missing = list(codes[np.isnan(dtoc_days[:, :, 3]).all(axis=1)])
     check_dtoc_lookup(raw["dtoc_lookup"], councils, set(codes) - set(missing))
@@ -851,20 +1258,26 @@ def build_dataset(
         months=months,
         dtoc_days=dtoc_days,
         england_days=england_days,
-        known_figures=known_figure_checks(raw["known_figures"], shares),
+        known_figures=known_figure_checks(published, inputs, reconstruction, codes),
         official_expectations=build_official_expectations(official.get("expectations"), codes),
         data_hash=data_hash,
         sources={
             "councils": "ONS mid-2017 population estimates; MHCLG Oflog ASC dataset",
-            "allocations": ("official table" if "allocations" in official else PROXY_SOURCE),
+            "allocations": (
+                "official table" if "allocations" in official else allocation_source(method)
+            ),
             "dtoc": "NHS England DToC LA Type B, revised figures, 2011-04 to 2018-03",
         },
+        allocation_method=method,
+        reconstruction=reconstruction,
+        allocation_inputs=inputs,
+        published_figures=published,
     )
 
 
-def load_dataset() -> Dataset:
+def load_dataset(method: allocation.Method = allocation.DEFAULT_METHOD) -> Dataset:
     """Load and validate the bundled data (cached per process by callers as needed)."""
     from simulator import io
 
     raw, official, data_hash = io.read_data_tables()
-    return build_dataset(raw, official, data_hash)
+    return build_dataset(raw, official, data_hash, method)

@@ -120,7 +120,7 @@ def results_table(
         "received": ledger.received,
         "final_allocation": final,
         "change": final - total,
-        "change_pct": np.round(100 * (final - total) / total, 3),
+        "change_pct": _change_pct(final - total, total),
     }
     if np.isfinite(selection.score).any():
         columns["composite_score"] = selection.score
@@ -131,6 +131,19 @@ def results_table(
         columns[f"{o.id}_margin_beds"] = np.round(o.margin_beds, 3)
     table = pd.DataFrame(columns)
     return table
+
+
+def _change_pct(change: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Change as % of the allocation; 0 for a council with nothing and no change
+    (equalisation gives some councils £0), blank (NaN) if one with nothing gains.
+
+    >>> _change_pct(np.array([-5, 0, 3]), np.array([100, 0, 0])).tolist()
+    [-5.0, 0.0, nan]
+    """
+    pct = np.full(change.shape, np.nan)
+    np.divide(100 * change, total, out=pct, where=total > 0)
+    pct[(total == 0) & (change == 0)] = 0.0
+    return np.round(pct, 3)
 
 
 def summarise(
@@ -150,7 +163,7 @@ def summarise(
         "model_version": MODEL_VERSION,
         "year": YEAR,
         "data_month": data_month(scenario),
-        "allocation_status": "reconstructed" if data.allocations_reconstructed else "official",
+        "allocation_status": data.allocation_status,
         "councils_selected": int(selection.selected.sum()),
         "councils_conditioned": int((money.conditioned > 0).sum()),
         "councils_reduced": int((money.withheld > 0).sum()),

@@ -49,6 +49,9 @@ RAW_FILES = {
     "dtoc": "dtoc_monthly.csv",
     "expectation_facts": "dtoc_expectations_2017.csv",
     "dtoc_lookup": "dtoc_la_lookup_2017.csv",
+    "council_tax": "council_tax_requirement_2014_2020.csv",
+    "taxbase": "council_taxbase_ctb_2016_2018.csv",
+    "rnf_checkpoints": "asc_rnf_checkpoints.csv",
 }
 # Optional official tables: dropping one of these in data/official/ replaces the
 # reconstruction with no code change (schemas in data/README.md).

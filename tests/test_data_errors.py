@@ -23,6 +23,9 @@ POPULATIONS = "council_population_ages.csv"
 PROXY = "covid19_tranche1_allocations.csv"
 DTOC = "dtoc_monthly.csv"
 KNOWN = "ibcf_known_figures.csv"
+TAX = "council_tax_requirement_2014_2020.csv"
+TAXBASE = "council_taxbase_ctb_2016_2018.csv"
+RNF = "asc_rnf_checkpoints.csv"
 OFFICIAL = "ibcf_allocations_2018_19.csv"
 OFFICIAL_EXPECTATIONS = "dtoc_expectations_2017_official.csv"
 
@@ -118,6 +121,32 @@ def latin1_reference(raw: Path, official: Path) -> None:
 
 def unreadable_csv(raw: Path, official: Path) -> None:
     (raw / KNOWN).write_text('gss_code,council\n"E10000008,"Devon\n"unclosed,x\n')
+
+
+def set_column(column: str, value: str) -> Callable[[pd.DataFrame], None]:
+    def change(frame: pd.DataFrame) -> None:
+        frame[column] = value
+
+    return change
+
+
+def zero_proxy_amounts(frame: pd.DataFrame) -> None:
+    frame.loc[frame["amount"] != "", "amount"] = "0"
+
+
+def devon_2017_18(frame: pd.DataFrame) -> int:
+    hit = frame.index[(frame["gss_code"] == "E10000008") & (frame["year"] == "2017-18")]
+    assert int(hit[0]) == 777  # line 779 of the file
+    return int(hit[0])
+
+
+def drop_devon_2017_18(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(index=[devon_2017_18(frame)])
+
+
+def break_derived_precept(frame: pd.DataFrame) -> None:
+    # Devon 2017-18: 2% of £1,207.62 x 282,682.2 = £6,827,453.57, not £6,900,000.
+    frame.loc[devon_2017_18(frame), "derived_2pct_of_prev_band_d_x_tax_base"] = "6900000"
 
 
 def bad_official_expectation(raw: Path, official: Path) -> None:
@@ -383,6 +412,140 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
     "known_figure_not_a_number": (
         edit(KNOWN, set_cell(1, "amount", "£3.4m")),
         [KNOWN, "row 3", "column amount", "not a number ('£3.4m')"],
+    ),
+    # ---- the allocation inputs: tranche 1 proxy and published figures
+    "proxy_amount_infinite": (
+        edit(PROXY, set_cell(0, "amount", "inf")),
+        [PROXY, "row 2", "column amount", "not a finite number (inf)"],
+    ),
+    "proxy_amounts_all_zero": (
+        edit(PROXY, zero_proxy_amounts),
+        [PROXY, "row 2", "column amount", "zero (must be above zero)"],
+    ),
+    "proxy_amount_not_whole": (
+        edit(PROXY, set_cell(0, "amount", "1234.5")),
+        [PROXY, "row 2", "column amount", "not whole (1234.5)"],
+    ),
+    "known_figure_infinite": (
+        edit(KNOWN, set_cell(0, "amount", "inf")),
+        [KNOWN, "row 2", "column amount", "not a finite number (inf)"],
+    ),
+    "known_figures_all_zero": (
+        edit(KNOWN, set_column("amount", "0")),
+        [KNOWN, "row 2", "column amount", "zero (must be above zero)"],
+    ),
+    "known_figure_not_whole": (
+        edit(KNOWN, set_cell(1, "amount", "3400000.5")),
+        [KNOWN, "row 3", "column amount", "not whole (3.4e+06)"],
+    ),
+    "known_figure_unknown_element": (
+        edit(KNOWN, set_cell(2, "element", "winter")),
+        [KNOWN, "row 4", "column element", "'winter' is not one of original"],
+    ),
+    "known_figure_unknown_precision": (
+        edit(KNOWN, set_cell(3, "precision", "roughly")),
+        [KNOWN, "row 5", "column precision", "'roughly' is not one of"],
+    ),
+    "known_figure_unknown_year": (
+        edit(KNOWN, set_cell(0, "year", "2020-21")),
+        [KNOWN, "row 2", "column year", "'2020-21' is not one of"],
+    ),
+    "known_figure_unknown_code": (
+        edit(KNOWN, set_cell(0, "gss_code", "E10000099")),
+        [KNOWN, "row 2", "column gss_code", "unknown GSS code 'E10000099'"],
+    ),
+    "known_figure_duplicate": (
+        edit(KNOWN, set_cell(2, "year", "2018-19")),
+        [KNOWN, "row 4", "duplicate gss_code/element/year E09000006 spring_budget 2018-19"],
+    ),
+    # ---- council tax requirement returns
+    "ctr_missing_column": (
+        edit(TAX, lambda f: f.drop(columns=["band_d_excl_local_precepts"])),
+        [TAX, "missing column", "band_d_excl_local_precepts"],
+    ),
+    "ctr_blank_tax_base": (
+        edit(TAX, set_cell(3, "tax_base_for_tax_setting", "")),
+        [TAX, "row 5", "column tax_base_for_tax_setting", "blank"],
+    ),
+    "ctr_band_d_infinite": (
+        edit(TAX, set_cell(2, "band_d_excl_local_precepts", "inf")),
+        [TAX, "row 4", "column band_d_excl_local_precepts", "not a finite number (inf)"],
+    ),
+    "ctr_zero_tax_base": (
+        edit(TAX, set_cell(4, "tax_base_for_tax_setting", "0")),
+        [TAX, "row 6", "column tax_base_for_tax_setting", "zero (must be above zero)"],
+    ),
+    "ctr_negative_precept": (
+        edit(TAX, set_cell(2, "asc_precept_in_year_amount", "-5")),
+        [TAX, "row 4", "column asc_precept_in_year_amount", "negative value -5"],
+    ),
+    "ctr_blank_precept_after_2016": (
+        edit(TAX, set_cell(3, "asc_precept_in_year_amount", "")),
+        [TAX, "row 5", "column asc_precept_in_year_amount", "blank"],
+    ),
+    "ctr_derived_precept_does_not_add_up": (
+        edit(TAX, break_derived_precept),
+        [
+            TAX,
+            "row 779",
+            "column derived_2pct_of_prev_band_d_x_tax_base",
+            "£6,900,000.00 is not 2% of the previous year's Band D",
+            "(£6,827,453.57)",
+        ],
+    ),
+    "ctr_unknown_year": (
+        edit(TAX, set_cell(0, "year", "2013-14")),
+        [TAX, "row 2", "column year", "'2013-14' is not one of"],
+    ),
+    "ctr_duplicate_council_year": (
+        edit(TAX, set_cell(1, "year", "2014-15")),
+        [TAX, "row 3", "duplicate gss_code/year E06000001 2014-15"],
+    ),
+    "ctr_missing_council_year": (
+        edit(TAX, drop_devon_2017_18),
+        [TAX, "no row for E10000008 2017-18"],
+    ),
+    "ctr_unknown_code": (
+        edit(TAX, set_cell(5, "gss_code", "E06000999")),
+        [TAX, "row 7", "column gss_code", "unknown GSS code 'E06000999'"],
+    ),
+    # ---- council taxbase returns
+    "ctb_dwellings_not_whole": (
+        edit(TAXBASE, set_cell(0, "dwellings_on_valuation_list", "43015.5")),
+        [TAXBASE, "row 2", "column dwellings_on_valuation_list", "not whole (43015.5)"],
+    ),
+    "ctb_zero_tax_base": (
+        edit(TAXBASE, set_cell(1, "ctb_tax_base_after_cts_band_d_equivalents", "0")),
+        [TAXBASE, "row 3", "column ctb_tax_base_after_cts_band_d_equivalents", "zero"],
+    ),
+    "ctb_unknown_year": (
+        edit(TAXBASE, set_cell(2, "year", "2019-20")),
+        [TAXBASE, "row 4", "column year", "'2019-20' is not one of"],
+    ),
+    # ---- ASC RNF checkpoints (winter pressures grant)
+    "rnf_amount_not_whole": (
+        edit(RNF, set_cell(0, "amount", "4178678.5")),
+        [RNF, "row 2", "column amount", "not whole (4.17868e+06)"],
+    ),
+    "rnf_amount_infinite": (
+        edit(RNF, set_cell(2, "amount", "inf")),
+        [RNF, "row 4", "column amount", "not a finite number (inf)"],
+    ),
+    "rnf_unknown_precision": (
+        edit(RNF, set_cell(4, "precision", "about")),
+        [RNF, "row 6", "column precision", "'about' is not one of"],
+    ),
+    "rnf_unknown_grant": (
+        edit(RNF, set_cell(0, "grant", "asc_support_grant")),
+        [RNF, "row 2", "column grant", "'asc_support_grant' is not one of"],
+    ),
+    "rnf_share_does_not_match_amount": (
+        edit(RNF, set_cell(1, "share_of_pot", "0.015")),
+        [RNF, "row 3", "column share_of_pot", "0.015 is not amount / £240m (0.01403313)"],
+    ),
+    "rnf_duplicate_council": (
+        edit(RNF, set_cell(1, "gss_code", "E10000020")),
+        [RNF, "row 3", "duplicate gss_code E10000020"],
     ),
     # ---- the official allocations table
     "blank_official_allocation": (

@@ -1,0 +1,482 @@
+"""How the iBCF was shared out: adult social care precept equalisation (pure, vectorised).
+
+The method, as the evidence in ``data/raw/SOURCES.md`` ("Allocations") supports it:
+the original iBCF was distributed so that adult social care need, *net of what each
+council can raise through the adult social care (ASC) council tax precept*, is met.
+Add the precept every council can raise to the national pot, share the sum by need
+(the ASC relative needs formula, RNF), give each council its share minus its precept,
+never less than zero, and bring the grants back to the pot. The Spring Budget 2017
+element is the same step run on the combined pot (original + Spring Budget) less the
+original element. The exact method text (the February 2016 settlement documents, the
+2017 allocations note) was not available: this is the best-supported hypothesis.
+
+Every function here is pure: arrays in, arrays out, councils in a fixed order.
+Money is in pounds (float until :func:`whole_pounds`); shares are fractions of 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from simulator.money import largest_remainder
+
+# Financial years of the CTR returns, in order (column j of the tax base / Band D arrays).
+CTR_YEARS = ("2014-15", "2015-16", "2016-17", "2017-18", "2018-19", "2019-20")
+# The years the iBCF was paid for, and the national pots (SOURCES.md, "Allocations").
+YEARS = ("2017-18", "2018-19", "2019-20")
+ORIGINAL_POTS = {"2017-18": 105_000_000, "2018-19": 825_000_000, "2019-20": 1_500_000_000}
+SPRING_BUDGET_POTS = {"2017-18": 1_010_000_000, "2018-19": 674_000_000, "2019-20": 337_000_000}
+# The precept: 2% of the previous year's Band D, each year from 2016-17.
+PRECEPT_RATE = 0.02
+FIRST_PRECEPT_YEAR = "2016-17"
+# Settlement convention: a council's core Band D (without the precept) assumed to
+# rise by 1.99% a year, the most allowed without a referendum (assumption).
+CORE_BAND_D_GROWTH = 0.0199
+# DCLG's own forecast of what a 2% precept raises nationally (£m), Core Spending Power
+# supporting information, 15 December 2016, as quoted in House of Commons Communities
+# and Local Government Committee, "Adult social care: a pre-Budget report" (HC 47,
+# 2017), paragraph 41. A control figure for the settlement convention.
+DCLG_PRECEPT_FORECAST = {
+    "2016-17": 392_800_000,
+    "2017-18": 820_900_000,
+    "2018-19": 1_289_800_000,
+    "2019-20": 1_804_000_000,
+}
+
+Convention = Literal["settlement", "actual"]
+Form = Literal["scale_down", "water_filling"]
+CONVENTIONS: tuple[Convention, ...] = ("settlement", "actual")
+FORMS: tuple[Form, ...] = ("scale_down", "water_filling")
+CONVENTION_LABELS = {
+    "settlement": "projected from 2015-16 Band D and tax-base growth (as the February "
+    "2016 settlement would have)",
+    "actual": "from the actual Band D and tax base of each year's CTR return",
+}
+FORM_LABELS = {
+    "scale_down": "scale-down (each council's need share of pot + precept, less its "
+    "precept, floored at zero, then scaled to the pot)",
+    "water_filling": "water-filling (a common level λ with Σ max(0, λ·need − precept) = pot)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """Which reconstruction: precept equalisation (default) or the COVID-19 proxy split.
+
+    ``rounded_bounds``: a need share rounded in the winter pressures checkpoints bounds
+    the proxy share (it is moved to the nearest share the rounded figure allows).
+    """
+
+    kind: Literal["equalisation", "proxy"] = "equalisation"
+    convention: Convention = "settlement"
+    form: Form = "scale_down"
+    rounded_bounds: bool = True
+
+    @property
+    def label(self) -> str:
+        """Short name used in every status: ``reconstructed: <label>``.
+
+        >>> Method().label, Method(kind="proxy").label
+        ('precept equalisation', 'COVID-19 proxy split')
+        """
+        return "precept equalisation" if self.kind == "equalisation" else "COVID-19 proxy split"
+
+    @property
+    def status(self) -> str:
+        return f"reconstructed: {self.label}"
+
+    def describe(self) -> str:
+        if self.kind == "proxy":
+            return (
+                "each national total shared on each council's share of COVID-19 emergency "
+                "funding tranche 1 (March 2020, primarily the ASC RNF)"
+            )
+        return (
+            f"precept equalisation, {FORM_LABELS[self.form]}; precept capacity "
+            f"{CONVENTION_LABELS[self.convention]}; need shares from the COVID-19 "
+            "tranche 1 proxy with exact ASC RNF shares where published"
+            + (" and rounded ones as bounds" if self.rounded_bounds else "")
+        )
+
+
+DEFAULT_METHOD = Method()
+PROXY_METHOD = Method(kind="proxy")
+
+
+# --------------------------------------------------------------------------- need shares
+def need_shares(
+    proxy: np.ndarray,
+    exact: np.ndarray,
+    lower: np.ndarray | None = None,
+    upper: np.ndarray | None = None,
+) -> np.ndarray:
+    """Need shares summing to 1: exact shares kept, the rest the proxy renormalised.
+
+    ``proxy``: non-negative weights (e.g. £ of a grant allocated on need); ``exact``:
+    a council's known share, NaN where unknown. ``lower``/``upper`` (NaN where none)
+    bound a council's share: a proxy share outside its bounds is moved to the nearer
+    bound and kept, and the others renormalised again.
+
+    >>> need_shares(np.array([1.0, 1.0, 2.0]), np.array([0.5, np.nan, np.nan])).tolist()
+    [0.5, 0.16666666666666666, 0.3333333333333333]
+    >>> lo, hi = np.array([np.nan, 0.3, np.nan]), np.array([np.nan, 0.35, np.nan])
+    >>> need_shares(np.array([1.0, 1.0, 2.0]), np.full(3, np.nan), lo, hi).round(4).tolist()
+    [0.2333, 0.3, 0.4667]
+    """
+    proxy = np.asarray(proxy, dtype=float)
+    fixed = np.asarray(exact, dtype=float).copy()
+    n = len(proxy)
+    lower = np.full(n, np.nan) if lower is None else np.asarray(lower, dtype=float)
+    upper = np.full(n, np.nan) if upper is None else np.asarray(upper, dtype=float)
+    bounded = ~np.isnan(lower) | ~np.isnan(upper)
+    lo = np.where(np.isnan(lower), 0.0, lower)
+    hi = np.where(np.isnan(upper), 1.0, upper)
+    for _ in range(n + 1):
+        known = ~np.isnan(fixed)
+        rest = ~known
+        shares = np.where(known, fixed, 0.0)
+        if rest.any():
+            left = 1.0 - shares.sum()
+            shares[rest] = left * proxy[rest] / proxy[rest].sum()
+        outside = rest & bounded & ((shares < lo) | (shares > hi))
+        if not outside.any():
+            return shares
+        fixed[outside] = np.clip(shares[outside], lo[outside], hi[outside])
+    return shares  # pragma: no cover - each pass fixes at least one council
+
+
+# --------------------------------------------------------------------------- precept
+def precept_capacity(
+    tax_base: np.ndarray,
+    band_d: np.ndarray,
+    convention: Convention,
+    *,
+    rate: float = PRECEPT_RATE,
+    core_growth: float = CORE_BAND_D_GROWTH,
+) -> dict[str, np.ndarray]:
+    """What each council's ASC precept raises in each iBCF year, £ (cumulative).
+
+    ``tax_base`` and ``band_d`` are ``(council, year)`` over :data:`CTR_YEARS` (Band D
+    equivalents; £ per Band D). The precept in year y is the tax base of y times the
+    sum of the increments since 2016-17, each ``rate`` × the previous year's Band D.
+
+    - ``settlement``: as the February 2016 settlement would have projected it from
+      2015-16: tax base grows each year at its 2014-15 → 2015-16 rate, Band D by
+      ``core_growth`` plus the precept.
+    - ``actual``: the actual Band D and tax base of each year's CTR return. A council
+      with no row for a year (Bournemouth, Poole, Dorset in 2019-20) is carried forward
+      at its previous year's tax-base growth.
+
+    >>> tb = np.array([[100.0, 100.0, 110.0, 120.0, 130.0, 140.0]])
+    >>> bd = np.array([[1000.0, 1000.0, 1050.0, 1100.0, 1150.0, 1200.0]])
+    >>> {y: round(float(v[0]), 2) for y, v in precept_capacity(tb, bd, "actual").items()}
+    {'2017-18': 4920.0, '2018-19': 8190.0, '2019-20': 12040.0}
+    >>> p = precept_capacity(tb, bd, "settlement", core_growth=0.0)
+    >>> {y: round(float(v[0]), 2) for y, v in p.items()}
+    {'2017-18': 4040.0, '2018-19': 6120.8, '2019-20': 8243.22}
+    """
+    tax_base = np.asarray(tax_base, dtype=float)
+    band_d = np.asarray(band_d, dtype=float)
+    first = CTR_YEARS.index(FIRST_PRECEPT_YEAR)
+    base = CTR_YEARS.index("2015-16")
+    if convention == "settlement":
+        growth = tax_base[:, base] / tax_base[:, base - 1]
+        steps = np.arange(len(CTR_YEARS)) - base
+        tb = tax_base[:, base, None] * growth[:, None] ** steps[None, :]
+        bd = band_d[:, base, None] * (1 + core_growth + rate) ** np.maximum(steps, 0)[None, :]
+    elif convention == "actual":
+        tb = tax_base.copy()
+        bd = band_d.copy()
+        for j in range(first, len(CTR_YEARS)):
+            gone = np.isnan(tb[:, j])
+            tb[gone, j] = tb[gone, j - 1] ** 2 / tb[gone, j - 2]
+            bd[gone, j] = bd[gone, j - 1] ** 2 / bd[gone, j - 2]
+    else:
+        raise ValueError(f"unknown precept convention {convention!r}")
+    increments = rate * bd[:, first - 1 : -1]  # increment of year first..last
+    cumulative = np.cumsum(increments, axis=1)
+    capacity = tb[:, first:] * cumulative
+    return {y: capacity[:, CTR_YEARS.index(y) - first] for y in YEARS}
+
+
+# --------------------------------------------------------------------------- the two forms
+def scale_down(pot: float, shares: np.ndarray, precept: np.ndarray) -> np.ndarray:
+    """DLUHC's equalisation: ``max(0, sᵢ·(pot + Σp) − pᵢ)``, scaled to sum to ``pot``.
+
+    >>> scale_down(30.0, np.array([0.5, 0.3, 0.2]), np.array([10.0, 10.0, 50.0])).tolist()
+    [20.0, 10.0, 0.0]
+    """
+    shares = np.asarray(shares, dtype=float)
+    precept = np.asarray(precept, dtype=float)
+    raw = np.maximum(0.0, shares * (pot + precept.sum()) - precept)
+    total = raw.sum()
+    if pot <= 0:
+        return np.zeros_like(raw)
+    if total <= 0:
+        raise ValueError("no council has need above its precept: nothing to scale")
+    return raw * (pot / total)
+
+
+def water_filling(pot: float, shares: np.ndarray, precept: np.ndarray) -> np.ndarray:
+    """Grants ``max(0, λ·sᵢ − pᵢ)`` with the one level λ that makes them sum to ``pot``.
+
+    Exact, not iterative: councils enter in order of ``pᵢ/sᵢ``; between two entry
+    points the sum is linear in λ.
+
+    >>> water_filling(30.0, np.array([0.5, 0.3, 0.2]), np.array([10.0, 10.0, 50.0])).tolist()
+    [21.25, 8.75, 0.0]
+    """
+    shares = np.asarray(shares, dtype=float)
+    precept = np.asarray(precept, dtype=float)
+    if pot <= 0:
+        return np.zeros_like(shares)
+    need = shares > 0
+    if not need.any():
+        raise ValueError("no council has a need share: nothing to fill")
+    entry = np.full(shares.shape, np.inf)
+    entry[need] = precept[need] / shares[need]
+    order = np.argsort(entry, kind="stable")
+    t = entry[order]
+    cum_s = np.cumsum(shares[order])
+    cum_p = np.cumsum(np.where(need[order], precept[order], 0.0))
+    # With the first k councils in, the sum at λ = t[k] (the next entry) is:
+    nxt = np.append(t[1:], np.inf)
+    reached = cum_s * nxt - cum_p
+    k = int(np.searchsorted(reached, pot, side="left"))
+    k = min(k, int(need.sum()) - 1)
+    level = (pot + cum_p[k]) / cum_s[k]
+    return np.maximum(0.0, level * shares - precept) * need
+
+
+FORM_FUNCTIONS = {"scale_down": scale_down, "water_filling": water_filling}
+
+
+def equalise(pot: float, shares: np.ndarray, precept: np.ndarray, form: Form) -> np.ndarray:
+    """One pot shared by need net of precept, in the named form (£, float).
+
+    >>> equalise(100.0, np.array([0.5, 0.5]), np.zeros(2), "water_filling").tolist()
+    [50.0, 50.0]
+    """
+    return FORM_FUNCTIONS[form](pot, shares, precept)
+
+
+def spring_budget_element(
+    original_pot: float, spring_pot: float, shares: np.ndarray, precept: np.ndarray, form: Form
+) -> np.ndarray:
+    """The Spring Budget element: equalised(original + Spring Budget) − equalised(original).
+
+    Never negative: a council whose difference would fall below zero (possible in the
+    scale-down form, when a council first enters the combined pot and dilutes others)
+    gets nothing, and the others are scaled to the Spring Budget pot.
+
+    >>> s, p = np.array([0.5, 0.3, 0.2]), np.array([10.0, 10.0, 50.0])
+    >>> spring_budget_element(30.0, 30.0, s, p, "water_filling").tolist()
+    [18.75, 11.25, 0.0]
+    """
+    combined = equalise(original_pot + spring_pot, shares, precept, form)
+    original = equalise(original_pot, shares, precept, form)
+    difference = np.maximum(0.0, combined - original)
+    total = difference.sum()
+    return difference * (spring_pot / total) if total > 0 else difference
+
+
+def whole_pounds(pot: int, amounts: np.ndarray) -> np.ndarray:
+    """Whole pounds summing exactly to ``pot``, by the largest remainder.
+
+    >>> whole_pounds(10, np.array([3.3, 3.3, 3.4])).tolist()
+    [3, 3, 4]
+    """
+    return largest_remainder(int(pot), np.maximum(0.0, np.asarray(amounts, dtype=float)))
+
+
+# --------------------------------------------------------------------------- all years
+@dataclass(frozen=True)
+class Reconstruction:
+    """Both elements for every year (whole pounds), with the inputs that made them."""
+
+    method: Method
+    shares: np.ndarray
+    precept: dict[str, np.ndarray]
+    original: dict[str, np.ndarray]
+    spring_budget: dict[str, np.ndarray]
+    original_exact: dict[str, np.ndarray]
+    spring_budget_exact: dict[str, np.ndarray]
+
+
+def reconstruct(
+    method: Method,
+    shares: np.ndarray,
+    precept: Mapping[str, np.ndarray],
+    proxy_shares: np.ndarray | None = None,
+) -> Reconstruction:
+    """Both elements, all three years, in whole pounds each summing to its pot.
+
+    ``shares``: need shares (sum 1); ``precept``: capacity by year (£);
+    ``proxy_shares``: the plain split used by the ``proxy`` method (defaults to shares).
+
+    >>> r = reconstruct(Method(), np.array([0.6, 0.4]), {y: np.zeros(2) for y in YEARS})
+    >>> r.original["2018-19"].tolist(), r.spring_budget["2017-18"].tolist()
+    ([495000000, 330000000], [606000000, 404000000])
+    """
+    shares = np.asarray(shares, dtype=float)
+    plain = shares if proxy_shares is None else np.asarray(proxy_shares, dtype=float)
+    orig_exact: dict[str, np.ndarray] = {}
+    sb_exact: dict[str, np.ndarray] = {}
+    for year in YEARS:
+        g1, g2 = ORIGINAL_POTS[year], SPRING_BUDGET_POTS[year]
+        if method.kind == "proxy":
+            orig_exact[year] = g1 * plain
+            sb_exact[year] = g2 * plain
+        else:
+            p = np.asarray(precept[year], dtype=float)
+            orig_exact[year] = equalise(g1, shares, p, method.form)
+            sb_exact[year] = spring_budget_element(g1, g2, shares, p, method.form)
+    return Reconstruction(
+        method=method,
+        shares=shares,
+        precept={y: np.asarray(precept[y], dtype=float) for y in YEARS},
+        original={y: whole_pounds(ORIGINAL_POTS[y], orig_exact[y]) for y in YEARS},
+        spring_budget={y: whole_pounds(SPRING_BUDGET_POTS[y], sb_exact[y]) for y in YEARS},
+        original_exact=orig_exact,
+        spring_budget_exact=sb_exact,
+    )
+
+
+def element_amount(
+    element: str, year: str, shares: np.ndarray, precept: Mapping[str, np.ndarray], method: Method
+) -> np.ndarray:
+    """One published figure's quantity for every council (£, float): ``original``,
+    ``spring_budget`` or ``total`` of a year, or a span ``"2017-18 to 2019-20"``.
+
+    >>> s = np.array([0.6, 0.4]); p = {y: np.zeros(2) for y in YEARS}
+    >>> element_amount("spring_budget", "2017-18 to 2019-20", s, p, Method()).tolist()
+    [1212600000.0, 808400000.0]
+    """
+    years = list(YEARS) if " to " in year else [year]
+    total = np.zeros(len(shares))
+    for y in years:
+        g1, g2 = ORIGINAL_POTS[y], SPRING_BUDGET_POTS[y]
+        if method.kind == "proxy":
+            orig, sb = g1 * shares, g2 * shares
+        else:
+            orig = equalise(g1, shares, precept[y], method.form)
+            sb = spring_budget_element(g1, g2, shares, precept[y], method.form)
+        if element in ("original", "total"):
+            total = total + orig
+        if element in ("spring_budget", "total"):
+            total = total + sb
+    return total
+
+
+def implied_share(
+    target: float,
+    i: int,
+    element: str,
+    year: str,
+    shares: np.ndarray,
+    precept: Mapping[str, np.ndarray],
+    method: Method,
+) -> float:
+    """The need share of council ``i`` at which the method gives ``target`` £.
+
+    The other councils keep their relative shares (renormalised to 1 − sᵢ). Found by
+    bisection (the grant rises with the council's own share); NaN when no share in
+    [0, 0.2] reaches the target (e.g. a published £0 the method gives at any share).
+
+    >>> s = np.array([0.5, 0.3, 0.2]); p = {y: np.zeros(3) for y in YEARS}
+    >>> round(implied_share(165_000_000, 1, "original", "2018-19", s, p, Method()), 6)
+    0.2
+    """
+    others = np.asarray(shares, dtype=float).copy()
+    rest = 1.0 - others[i]
+
+    def amount(x: float) -> float:
+        trial = others * ((1.0 - x) / rest) if rest > 0 else np.zeros_like(others)
+        trial[i] = x
+        return float(element_amount(element, year, trial, precept, method)[i])
+
+    lo, hi = 0.0, 0.2
+    if not amount(lo) <= target <= amount(hi):
+        return float("nan")
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if amount(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+# --------------------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class Inputs:
+    """The validated arrays the reconstruction reads, councils in dataset order.
+
+    ``proxy``: tranche-1 proxy shares (sum 1); ``exact``: exact ASC RNF shares (NaN
+    where none); ``lower``/``upper``: bounds from rounded ones (NaN where none);
+    ``tax_base``/``band_d``: ``(council, year)`` over :data:`CTR_YEARS`.
+    """
+
+    proxy: np.ndarray
+    exact: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    tax_base: np.ndarray
+    band_d: np.ndarray
+
+    def shares(self, method: Method) -> np.ndarray:
+        """Need shares under ``method`` (the proxy itself for the proxy method)."""
+        if method.kind == "proxy":
+            return self.proxy
+        if method.rounded_bounds:
+            return need_shares(self.proxy, self.exact, self.lower, self.upper)
+        return need_shares(self.proxy, self.exact)
+
+    def precept(self, method: Method) -> dict[str, np.ndarray]:
+        return precept_capacity(self.tax_base, self.band_d, method.convention)
+
+    def reconstruct(self, method: Method) -> Reconstruction:
+        return reconstruct(method, self.shares(method), self.precept(method), self.proxy)
+
+    def share_source(self, i: int, method: Method) -> str:
+        """Where council ``i``'s need share comes from, in words."""
+        if method.kind == "equalisation" and not np.isnan(self.exact[i]):
+            return "exact ASC RNF (winter pressures grant)"
+        if method.kind == "equalisation" and method.rounded_bounds:
+            share = self.shares(method)[i]
+            lo, hi = self.lower[i], self.upper[i]
+            if not np.isnan(lo) and (np.isclose(share, lo) or np.isclose(share, hi)):
+                return "proxy moved to the bound of a rounded ASC RNF share"
+            if not np.isnan(lo):
+                return "proxy (within its rounded ASC RNF share)"
+        return "proxy (COVID-19 tranche 1), renormalised"
+
+
+def variants(default: Method = DEFAULT_METHOD) -> dict[str, Method]:
+    """The default and each single change from it, for reporting how much each moves
+    the result.
+
+    >>> list(variants())[:3]
+    ['default', 'actual CTR precept', 'water-filling form']
+    >>> list(variants())[3:]
+    ['exact RNF shares only', 'COVID-19 proxy split']
+    """
+    other_convention: Convention = "actual" if default.convention == "settlement" else "settlement"
+    other_form: Form = "water_filling" if default.form == "scale_down" else "scale_down"
+    return {
+        "default": default,
+        f"{other_convention.replace('actual', 'actual CTR')} precept": Method(
+            convention=other_convention, form=default.form, rounded_bounds=default.rounded_bounds
+        ),
+        f"{other_form.replace('_', '-')} form": Method(
+            convention=default.convention, form=other_form, rounded_bounds=default.rounded_bounds
+        ),
+        "exact RNF shares only": Method(
+            convention=default.convention, form=default.form, rounded_bounds=False
+        ),
+        "COVID-19 proxy split": PROXY_METHOD,
+    }
