@@ -14,10 +14,11 @@ from app.display import YEAR
 from simulator import MODEL_VERSION
 
 RECONSTRUCTED_NOTE = (
-    "Allocations are RECONSTRUCTED: the official per-council 2018/19 iBCF table is not "
-    "loaded (data/official/), so each council's allocation is the national total "
-    "distributed on its share of COVID-19 emergency funding tranche 1 (primarily the "
-    "adult social care RNF). September 2017 expectations are reconstructed by a rule."
+    "Allocations are RECONSTRUCTED (precept equalisation): the official per-council "
+    "2018/19 iBCF table is not loaded (data/official/), so both elements are rebuilt by "
+    "the best-supported reading of the published method: need shares of the pot plus the "
+    "adult social care precept councils can raise, less each council's precept (see Data "
+    "and assumptions). September 2017 expectations are reconstructed by a rule."
 )
 WORKSHOP_NOTE = (
     "Workshop mode: neutral labels (Council A, Council B, ...) hide names from an "

@@ -480,3 +480,126 @@ def variants(default: Method = DEFAULT_METHOD) -> dict[str, Method]:
         ),
         "COVID-19 proxy split": PROXY_METHOD,
     }
+
+
+# --------------------------------------------------------------------------- in words
+NAMES_COUNCILS = (
+    "Allocations: the evidence",
+    "Allocations: need shares",
+    "Allocations: why these choices",
+)
+
+
+def explanation(
+    method: Method = DEFAULT_METHOD, *, name_councils: bool = True
+) -> list[tuple[str, str]]:
+    """The method in plain words with its evidence, for the Data page and the Excel
+    Methods sheet: ``(item, text)`` pairs. ``name_councils=False`` (workshops) leaves
+    out the items that cite councils' published figures.
+
+    >>> [item for item, _ in explanation()][:3]
+    ['Allocations: status', 'Allocations: what was done', 'Allocations: the evidence']
+    >>> any("Devon" in text for _, text in explanation(name_councils=False))
+    False
+    """
+    rows = _explanation(method)
+    if name_councils:
+        return rows
+    return [row for row in rows if row[0] not in NAMES_COUNCILS] + [
+        (
+            "Allocations: the evidence",
+            "Ministers' statements, the government's own description of the equalisation "
+            "step and published council figures support the method; the figures are left "
+            "out here because they name councils.",
+        )
+    ]
+
+
+def _explanation(method: Method) -> list[tuple[str, str]]:
+    if method.kind == "proxy":
+        what = (
+            "Each national total (original £825m, Spring Budget £674m in 2018/19) is shared "
+            "out on each council's share of COVID-19 emergency funding tranche 1 (March 2020, "
+            "allocated primarily on the adult social care relative needs formula); "
+            "Bournemouth, Poole and Dorset split by population 65+. Kept for comparison: the "
+            "published figures reject a plain split by need."
+        )
+    else:
+        what = (
+            "The original iBCF was shared so that each council's adult social care need, net "
+            "of what it can raise through the adult social care council tax precept, is met. "
+            "For each year: add the precept every council can raise to the national pot; "
+            "share the sum by need; give each council its share minus its precept, never "
+            "less than zero; scale the results so they add up to the pot. The Spring Budget "
+            "2017 element is the same step run on the combined pot (original + Spring "
+            "Budget) less the original allocation, which is why its shares move from year "
+            "to year. Pots: original £105m, £825m, £1,500m and Spring Budget £1,010m, £674m, "
+            "£337m for 2017/18, 2018/19, 2019/20. Whole pounds by the largest remainder, "
+            "each element and year summing exactly to its pot."
+        )
+    return [
+        (
+            "Allocations: status",
+            f"{method.status.upper()}. The official per-council 2018/19 iBCF table is "
+            "published only as spreadsheet attachments that could not be obtained; "
+            "dropping it into data/official/ replaces every reconstructed value. The exact "
+            "method text (the February 2016 settlement documents, the 2017 allocations "
+            "note) was not available either: the method below is the best-supported "
+            "hypothesis, checked against every published figure.",
+        ),
+        ("Allocations: what was done", what),
+        (
+            "Allocations: the evidence",
+            "Ministers said councils 'with low council tax bases will benefit most' "
+            "(Department of Health written answer, 17 March 2016) and that 'the overall "
+            "distribution of adult social care funding, including the council tax precept, "
+            "will reflect adult social care pressures across the country and relative tax "
+            "bases' (Lords written answer HL4564). The government's own analysts describe "
+            "the equalisation step for later social care grants (DLUHC settlement guide): "
+            "add the precept raised to the pot, share the total by the ASC relative needs "
+            "formula, give each council its share minus its precept floored at zero, then "
+            "scale so the grants sum to the pot. Devon's published original element (£0.2m, "
+            "£10.2m, £19.7m over 2017/18-2019/20) fits this and rejects a plain split by "
+            "need (about £1.5m, £11.8m, £21.5m).",
+        ),
+        (
+            "Allocations: need shares",
+            "The ASC relative needs formula shares are not published as a table. Proxy: "
+            "each council's share of COVID-19 emergency funding tranche 1 (March 2020, "
+            "primarily the ASC RNF; Bournemouth, Poole and Dorset split by population 65+). "
+            "Replaced by the exact share where the £240m 2018/19 winter pressures grant "
+            "(allocated by the ASC RNF) is published to the pound (Norfolk, Lincolnshire, "
+            "Nottinghamshire, West Berkshire); where it is published rounded to £0.1m "
+            "(Warwickshire, Essex, Kent, Devon) the proxy share is kept if the rounded "
+            "figure allows it and otherwise moved to the nearest share it allows"
+            + ("" if method.rounded_bounds else " (switched off in this run)")
+            + ". The other councils' proxy shares are renormalised to sum to one.",
+        ),
+        (
+            "Allocations: precept capacity",
+            "What a 2% precept a year from 2016-17 raises, cumulatively: each year's "
+            "increment is 2% of the previous year's Band D, times the year's tax base "
+            "(official Council Tax Requirement returns, 2014-15 to 2019-20). In use: "
+            f"{CONVENTION_LABELS[method.convention]}. The settlement convention assumes "
+            "core Band D rises 1.99% a year (assumption) and tax base grows at its "
+            "2014-15 to 2015-16 rate; nationally it gives £820m, £1,282m, £1,781m for "
+            "2017/18-2019/20 against DCLG's own forecast of £821m, £1,290m, £1,804m (Core "
+            "Spending Power supporting information, 15 December 2016).",
+        ),
+        (
+            "Allocations: why these choices",
+            "Chosen by the published figures (the Allocation checks sheet). The "
+            "scale-down form fits Devon's £0.2m of 2017/18 with the same need share as its "
+            "other five figures; water-filling gives Devon nothing that year. Precept "
+            "projected as the February 2016 settlement would have (when the original "
+            "allocations were fixed) puts more published figures within their rounding "
+            "than actual CTR figures. The rounded winter pressures shares move Devon's and "
+            "Kent's need shares to what that grant allows, and with them their figures "
+            "to within about 2%. Each alternative stays selectable (ibcf data build "
+            "--form, --precept, --exact-shares-only, --allocation-method proxy).",
+        ),
+        (
+            "Allocations: form in use",
+            FORM_LABELS[method.form] if method.kind == "equalisation" else "proxy split",
+        ),
+    ]

@@ -27,11 +27,24 @@ def _out(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _dataset():  # type: ignore[no-untyped-def]
+def _dataset(args: argparse.Namespace | None = None):  # type: ignore[no-untyped-def]
     from simulator.data import load_dataset
 
     log.info("loading and validating the bundled data")
-    return load_dataset()
+    if args is None or not hasattr(args, "allocation_method"):
+        return load_dataset()
+    return load_dataset(_allocation_method(args))
+
+
+def _allocation_method(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from simulator.allocation import Method
+
+    return Method(
+        kind=args.allocation_method,
+        convention=args.precept,
+        form=args.form,
+        rounded_bounds=not args.exact_shares_only,
+    )
 
 
 def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ignore[no-untyped-def]
@@ -53,10 +66,10 @@ def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ig
 
 # ---------------------------------------------------------------------- commands
 def cmd_data_check(args: argparse.Namespace) -> int:
-    from simulator.data import ATTRIBUTIONS
+    from simulator.data import ATTRIBUTIONS, allocation_totals
     from simulator.measures import rate_per_100k
 
-    data = _dataset()
+    data = _dataset(args)
     alloc = data.allocations
     feb, sep = data.month_index("2017-02"), data.month_index("2017-09")
     total = ATTRIBUTIONS.index("total")
@@ -66,6 +79,8 @@ def cmd_data_check(args: argparse.Namespace) -> int:
         "(Isles of Scilly reported within Cornwall)",
         f"England adults 18+ (ONS mid-2017): {int(data.councils['adults_18plus'].sum()):,}",
         f"England all ages (ONS mid-2017): {int(data.councils['pop_all_ages'].sum()):,}",
+        f"allocation status: {data.allocation_status}",
+        f"allocation method: {data.allocation_method.describe()}",
     ]
     for element in ("original", "spring_budget"):
         by_status = alloc.groupby(f"status_{element}")[f"allocation_{element}"].agg(
@@ -93,13 +108,48 @@ def cmd_data_check(args: argparse.Namespace) -> int:
     ]
     for line in lines:
         _out(line)
+    totals = allocation_totals(data)
+    if not totals.empty:
+        _out(
+            "reconstruction by element and year (national pot, sum, councils given £0; "
+            "ASC precept capacity beside DCLG's December 2016 forecast):"
+        )
+        for _, r in totals.iterrows():
+            _out(
+                f"  {r['year']} {r['element'].replace('_', ' '):<13} pot £{r['pot']:,}: "
+                f"sum £{r['reconstructed']:,}, {r['councils_with_nothing']} at £0; precept "
+                f"£{r['precept_capacity'] / 1e6:,.1f}m "
+                f"(DCLG £{r['dclg_precept_forecast'] / 1e6:,.1f}m)"
+            )
     if not data.known_figures.empty:
-        _out("published figures vs reconstruction:")
+        _out(
+            "published figures vs reconstruction (difference; within the figure's rounding; "
+            "need share implied under the method / used / tranche-1 proxy):"
+        )
         for _, r in data.known_figures.iterrows():
+            within = "within rounding" if r["within_rounding"] else "outside rounding"
+            shares = (
+                f"; share implied {r['implied_need_share_pct']:.3f}% / used "
+                f"{r['need_share_pct']:.3f}% / proxy {r['proxy_share_pct']:.3f}%"
+                if r["gss_code"] != "E92000001"
+                else ""
+            )
             _out(
                 f"  {r['council']} {r['element']} {r['year']}: published £{r['published']:,.0f} "
                 f"({r['precision']}), reconstructed £{r['reconstructed']:,} "
-                f"({r['difference_pct']:+.1f}%)"
+                f"({r['difference']:+,}, {r['difference_pct']:+.1f}%, {within}){shares}"
+            )
+    comparison = data.method_comparison
+    if not comparison.empty:
+        _out(
+            "how much each choice moves the result (published council iBCF figures within "
+            "rounding, mean and largest |difference|, 2018/19 £ moved against the default):"
+        )
+        for _, r in comparison.iterrows():
+            _out(
+                f"  {r['variant']}: {r['figures_within_rounding']} of {r['figures']} within "
+                f"rounding, mean {r['mean_abs_difference_pct']:.1f}%, largest "
+                f"{r['max_abs_difference_pct']:.1f}%; £{r['moved_2018_19']:,} moved"
             )
     return EXIT_OK
 
@@ -108,22 +158,24 @@ def cmd_data_build(args: argparse.Namespace) -> int:
     names = [
         "councils.csv",
         "allocations_2018_19.csv",
+        "allocations_2017_2020.csv",
+        "allocation_methods.csv",
         "dtoc_monthly_beds.csv",
         "allocation_checks.csv",
     ]
     out = io.OutputSet(Path(args.out), names, overwrite=args.overwrite)
     with out:
-        _data_build(out)
+        _data_build(out, args)
     log.info("wrote %s to %s", ", ".join(names), out.target)
     return EXIT_OK
 
 
-def _data_build(out: io.OutputSet) -> None:
+def _data_build(out: io.OutputSet, args: argparse.Namespace) -> None:
     import pandas as pd
 
-    from simulator.data import ATTRIBUTIONS
+    from simulator.data import ATTRIBUTIONS, reconstruction_frame
 
-    data = _dataset()
+    data = _dataset(args)
     n, t, _ = data.dtoc_beds.shape
     long = pd.DataFrame(
         {
@@ -139,6 +191,8 @@ def _data_build(out: io.OutputSet) -> None:
     )
     out.write_csv("councils.csv", data.councils)
     out.write_csv("allocations_2018_19.csv", data.allocations)
+    out.write_csv("allocations_2017_2020.csv", reconstruction_frame(data))
+    out.write_csv("allocation_methods.csv", data.method_comparison)
     out.write_csv("dtoc_monthly_beds.csv", long)
     out.write_csv("allocation_checks.csv", data.known_figures)
     log.info("data hash %s", data.data_hash)
@@ -304,10 +358,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", parents=[common], help="check or build the bundled data")
     data_sub = data.add_subparsers(dest="data_command", required=True)
-    data_sub.add_parser(
-        "check", parents=[common], help="validate the data and print control figures"
+    method = argparse.ArgumentParser(add_help=False)
+    method.add_argument(
+        "--allocation-method",
+        choices=["equalisation", "proxy"],
+        default="equalisation",
+        help="precept equalisation (default) or the COVID-19 proxy split, for comparison",
     )
-    build = data_sub.add_parser("build", parents=[common], help="write the validated tables as CSV")
+    method.add_argument(
+        "--form",
+        choices=["scale_down", "water_filling"],
+        default="scale_down",
+        help="equalisation form (default scale_down, as the published figures support)",
+    )
+    method.add_argument(
+        "--precept",
+        choices=["settlement", "actual"],
+        default="settlement",
+        help="precept capacity projected as the Feb 2016 settlement would (default) or "
+        "from actual CTR figures",
+    )
+    method.add_argument(
+        "--exact-shares-only",
+        action="store_true",
+        help="ignore rounded ASC RNF checkpoints (use only shares exact to the pound)",
+    )
+    data_sub.add_parser(
+        "check", parents=[common, method], help="validate the data and print control figures"
+    )
+    build = data_sub.add_parser(
+        "build", parents=[common, method], help="write the validated tables as CSV"
+    )
     build.add_argument("--out", default="data/processed")
     build.add_argument("--overwrite", action="store_true")
 

@@ -36,7 +36,11 @@ COUNCIL_COLUMNS: dict[str, Column] = {
     "allocation_original": Column(POUNDS, "Original iBCF element (Spending Review 2015)."),
     "allocation_spring_budget": Column(POUNDS, "Spring Budget 2017 element."),
     "allocation_total": Column(POUNDS, "Original plus Spring Budget element, before review."),
-    "allocation_status": Column("", "official, published_rounded or reconstructed."),
+    "allocation_status": Column(
+        "",
+        "official, published_rounded, or reconstructed with its method named "
+        "('reconstructed: precept equalisation').",
+    ),
     "has_dtoc_data": Column("", "False where the council has no DToC data (see the caveats)."),
     "in_scope": Column("", "Fails every screening test (all councils when there is no screen)."),
     "selected": Column(
@@ -120,7 +124,11 @@ SUMMARY_KEYS: dict[str, Column] = {
     "model_version": Column("", "Version of the simulator that produced the results."),
     "year": COUNCIL_COLUMNS["year"],
     "data_month": COUNCIL_COLUMNS["data_month"],
-    "allocation_status": Column("", "reconstructed unless the official table is loaded."),
+    "allocation_status": Column(
+        "",
+        "'reconstructed: precept equalisation' (the method named) unless the official "
+        "table is loaded.",
+    ),
     "councils_selected": Column("councils", "Councils selected."),
     "councils_conditioned": Column("councils", "Councils with money conditioned."),
     "councils_reduced": Column("councils", "Councils with money withheld."),

@@ -1275,6 +1275,57 @@ def build_dataset(
     )
 
 
+def reconstruction_frame(data: Dataset) -> pd.DataFrame:
+    """Per council: need share and its source, precept capacity and both elements for
+    each year 2017-18 … 2019-20 (whole pounds) under the dataset's method."""
+    recon, inputs = data.reconstruction, data.allocation_inputs
+    if recon is None or inputs is None:
+        return pd.DataFrame()
+    method = recon.method
+    frame = pd.DataFrame(
+        {
+            "gss_code": data.codes,
+            "council": data.councils["council"].to_numpy(),
+            "need_share": recon.shares,
+            "need_share_source": [inputs.share_source(i, method) for i in range(len(data.codes))],
+            "proxy_share": inputs.proxy,
+        }
+    )
+    for year in allocation.YEARS:
+        frame[f"precept_capacity_{year}"] = np.round(recon.precept[year]).astype(np.int64)
+        frame[f"original_{year}"] = recon.original[year]
+        frame[f"spring_budget_{year}"] = recon.spring_budget[year]
+    frame["method"] = method.status
+    return frame
+
+
+def allocation_totals(data: Dataset) -> pd.DataFrame:
+    """Each element and year: the national pot, the reconstruction's sum, councils
+    given nothing, and the national precept capacity beside DCLG's own forecast."""
+    recon = data.reconstruction
+    if recon is None:
+        return pd.DataFrame()
+    rows = []
+    for year in allocation.YEARS:
+        for element, pot in (
+            ("original", allocation.ORIGINAL_POTS[year]),
+            ("spring_budget", allocation.SPRING_BUDGET_POTS[year]),
+        ):
+            values = getattr(recon, element)[year]
+            rows.append(
+                {
+                    "year": year,
+                    "element": element,
+                    "pot": pot,
+                    "reconstructed": int(values.sum()),
+                    "councils_with_nothing": int((values == 0).sum()),
+                    "precept_capacity": round(float(recon.precept[year].sum())),
+                    "dclg_precept_forecast": allocation.DCLG_PRECEPT_FORECAST[year],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def load_dataset(method: allocation.Method = allocation.DEFAULT_METHOD) -> Dataset:
     """Load and validate the bundled data (cached per process by callers as needed)."""
     from simulator import io

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simulator import MODEL_VERSION
+from simulator.allocation import explanation
 from simulator.columns import describe, excel_format
 from simulator.data import YEAR
 from simulator.engine import Result, breakdown, dtoc_quartile
@@ -25,11 +26,11 @@ if TYPE_CHECKING:
 
 CAVEATS = [
     "Allocations for 2018/19 are RECONSTRUCTED unless the official table is loaded "
-    "(data/official/): the Spring Budget 2017 element and the original element are "
-    "distributed on each council's share of COVID-19 emergency funding tranche 1 "
-    "(March 2020, primarily the adult social care RNF). Against published figures the "
-    "shares run about 4-5% low for Devon, Kent and Bromley and about 20% high for the "
-    "Isles of Scilly; Kent's original element is about 20% above the published £17m.",
+    "(data/official/): both elements are rebuilt by adult social care precept "
+    "equalisation (need shares of the pot plus the precept councils can raise, less each "
+    "council's precept), the best-supported hypothesis of the published method, whose "
+    "exact text was not available. Every published figure is shown beside its "
+    "reconstruction in the Allocation checks sheet; see the Methods sheet.",
     "September 2017 DToC expectations are RECONSTRUCTED by a rule that fits the "
     "published examples (Shropshire 6.7 beds a day; Hampshire -66%; Northamptonshire "
     "-67%); the official council table was not available.",
@@ -208,7 +209,7 @@ def compare_pack(results: list[Result], projections: list[ProjectionResult] | No
     return _workbook(sheets, (), tables=("Councils", "Councils that differ"))
 
 
-def methods_frame(result: Result) -> pd.DataFrame:
+def methods_frame(result: Result, *, anonymise: bool = False) -> pd.DataFrame:
     rows = [
         ("Year", f"{YEAR} iBCF allocations; DToC data to {result.data.months[-1]}"),
         ("Option", option_summary(result)),
@@ -241,6 +242,8 @@ def methods_frame(result: Result) -> pd.DataFrame:
     ]
     for o in result.outcomes:
         rows.append((f"Test {o.id}", o.rule))
+    if result.data.allocations_reconstructed:
+        rows += explanation(result.data.allocation_method, name_councils=not anonymise)
     return pd.DataFrame(rows, columns=["item", "description"])
 
 
@@ -286,17 +289,19 @@ def excel_pack(
         "By region": breakdown(councils, "region"),
         "By type": breakdown(councils, "authority_type"),
         "By DToC quartile": breakdown(councils, "dtoc_quartile"),
-        "Methods": methods_frame(result),
+        "Methods": methods_frame(result, anonymise=aliases is not None),
         "Parameters": parameters_frame(result),
         "Scenario": pd.DataFrame({"toml": result.scenario.to_toml().splitlines()}),
         "Data provenance": provenance_frame(result),
         "Allocation checks": result.data.known_figures,
+        "Allocation methods": result.data.method_comparison,
     }
     if projection is not None:
         sheets["Projection national"] = projection.national_path
         sheets["Projection councils"] = projection_frame(result, projection)
     if aliases is not None:
         sheets.pop("Allocation checks")
+        sheets.pop("Allocation methods")
         sheets["Caveats"] = pd.DataFrame(
             {
                 "caveat": ["Council names are replaced by neutral labels (workshop)."]

@@ -557,3 +557,20 @@ def test_optional_sections_and_their_link(dataset: Dataset, context: dict[str, A
     assert again.session_state["scenario"] == s
     at.toggle(key="w:selection.exemption#on").set_value(False).run()
     assert at.session_state["scenario"].selection.exemption is None
+
+
+def test_data_page_explains_the_allocation_method_and_shows_every_check(
+    dataset: Dataset,
+) -> None:
+    at = ok(new_app())
+    view(at, "Data and assumptions")
+    text = " ".join(m.value for m in at.main.markdown)
+    for words in ("best-supported hypothesis", "HL4564", "17 March 2016", "DLUHC"):
+        assert words in text, words
+    checks = frame_with(at, "published £", "reconstructed £", "within rounding")
+    assert len(checks) == len(dataset.known_figures)
+    assert {"need share implied %", "tranche-1 proxy share %"} <= set(checks.columns)
+    methods = frame_with(at, "variant", "figures_within_rounding")
+    assert "COVID-19 proxy split" in set(methods["variant"])
+    provenance = frame_with(at, "input", "status")
+    assert "RECONSTRUCTED: PRECEPT EQUALISATION" in set(provenance["status"])

@@ -278,3 +278,45 @@ def test_only_regular_files_are_read(
     assert main(["validate", str(path)]) == 2
     out = capsys.readouterr().out
     assert out.startswith(f"{path}: cannot be read (not a regular file")
+
+
+def test_data_check_prints_the_method_totals_and_every_check(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["data", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "allocation status: reconstructed: precept equalisation" in out
+    assert "allocation method: precept equalisation, scale-down" in out
+    # National pots (SOURCES.md): each element and year sums to its pot.
+    for year, original, spring in (
+        ("2017-18", "105,000,000", "1,010,000,000"),
+        ("2018-19", "825,000,000", "674,000,000"),
+        ("2019-20", "1,500,000,000", "337,000,000"),
+    ):
+        assert f"{year} original      pot £{original}: sum £{original}," in out
+        assert f"{year} spring budget pot £{spring}: sum £{spring}," in out
+    published = pd.read_csv(ROOT / "data" / "raw" / "ibcf_known_figures.csv")
+    for row in published.itertuples():
+        assert f"{row.council} {row.element} {row.year}: published £{row.amount:,}" in out
+    assert "share implied" in out and "within rounding" in out
+    assert "COVID-19 proxy split: " in out and "water-filling form: " in out
+
+
+def test_data_build_keeps_the_proxy_method_for_comparison(tmp_path: Path) -> None:
+    out = tmp_path / "proxy"
+    assert main(["data", "build", "--out", str(out), "--allocation-method", "proxy"]) == 0
+    alloc = pd.read_csv(out / "allocations_2018_19.csv")
+    assert set(alloc["allocation_status"]) == {"reconstructed: COVID-19 proxy split"}
+    # A plain split: both elements on the same shares (to the pound's rounding).
+    ratio = alloc["allocation_spring_budget"] / alloc["allocation_original"]
+    assert (ratio - 674 / 825).abs().max() < 1e-5
+    years = pd.read_csv(out / "allocations_2017_2020.csv")
+    assert len(years) == 152
+    assert years["original_2019-20"].sum() == 1_500_000_000
+    assert years["spring_budget_2017-18"].sum() == 1_010_000_000
+    default = tmp_path / "default"
+    assert main(["data", "build", "--out", str(default), "--form", "water_filling"]) == 0
+    water = pd.read_csv(default / "allocations_2018_19.csv")
+    assert set(water["allocation_status"]) == {"reconstructed: precept equalisation"}
+    assert water["allocation_original"].sum() == 825_000_000
+    assert (water["allocation_original"] != alloc["allocation_original"]).any()

@@ -95,3 +95,26 @@ def test_pack_cells_carry_pounds_percent_and_beds_formats(dataset: Dataset) -> N
     rows = {row[0].value: row[1] for row in summary.iter_rows(min_row=2)}
     assert rows["total_withheld"].number_format == '"£"#,##0'
     assert rows["councils_selected"].number_format == "General"
+
+
+def test_pack_shows_every_published_figure_and_explains_the_method(dataset: Dataset) -> None:
+    result = _result(dataset)
+    book = pd.read_excel(io.BytesIO(export.excel_pack(result)), sheet_name=None)
+    checks = book["Allocation checks"]
+    published = pd.read_csv(ROOT / "data" / "raw" / "ibcf_known_figures.csv")
+    assert len(checks) == len(published)
+    assert sorted(checks["published"]) == sorted(published["amount"])
+    for column in (
+        "reconstructed",
+        "difference",
+        "within_rounding",
+        "implied_need_share_pct",
+        "need_share_pct",
+        "proxy_share_pct",
+    ):
+        assert column in checks, column
+    methods = " ".join(book["Methods"]["description"].astype(str))
+    for words in ("best-supported hypothesis", "HL4564", "17 March 2016", "DLUHC"):
+        assert words in methods, words
+    assert set(book["Councils"]["allocation_status"]) == {"reconstructed: precept equalisation"}
+    assert set(book["Allocation methods"]["variant"]) >= {"default", "COVID-19 proxy split"}

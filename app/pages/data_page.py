@@ -12,6 +12,7 @@ from app.context import Ctx
 from app.display import YEAR, gbp_exact, month_name
 from simulator import data as sim_data
 from simulator import export
+from simulator.allocation import explanation
 from simulator.assumptions import assumptions_register
 from simulator.projection import (
     AUTO_ATTRIBUTION,
@@ -34,7 +35,7 @@ METRIC_WORDS = {
 def provenance(ctx: Ctx) -> pd.DataFrame:
     d = ctx.data
     alloc = d.allocations
-    n_recon = int((alloc["allocation_status"] == "reconstructed").sum())
+    n_recon = int(alloc["allocation_status"].str.startswith("reconstructed").sum())
     official_exp = d.official_expectations is not None
     return pd.DataFrame(
         [
@@ -52,7 +53,7 @@ def provenance(ctx: Ctx) -> pd.DataFrame:
             },
             {
                 "input": f"{YEAR} iBCF allocations",
-                "status": "RECONSTRUCTED" if n_recon else "official",
+                "status": d.allocation_status.upper() if n_recon else "official",
                 "source": d.sources.get("allocations", ""),
                 "note": f"{n_recon} of 152 councils reconstructed; national totals exact "
                 f"(original £825m, Spring Budget 2017 £674m)",
@@ -79,6 +80,40 @@ def provenance(ctx: Ctx) -> pd.DataFrame:
             },
         ]
     )
+
+
+def allocation_method_text(ctx: Ctx) -> list[tuple[str, str]]:
+    """The reconstruction in plain words, with its evidence (from the model)."""
+    return explanation(ctx.data.allocation_method, name_councils=not ctx.workshop)
+
+
+KNOWN_FIGURE_LABELS = {
+    "council": "council",
+    "element": "element",
+    "year": "year",
+    "published": "published £",
+    "precision": "precision",
+    "reconstructed": "reconstructed £",
+    "difference": "difference £",
+    "difference_pct": "difference %",
+    "within_rounding": "within rounding",
+    "implied_need_share_pct": "need share implied %",
+    "need_share_pct": "need share used %",
+    "proxy_share_pct": "tranche-1 proxy share %",
+    "share_source": "need share from",
+    "source": "source",
+}
+
+
+def known_figures_view(ctx: Ctx) -> pd.DataFrame:
+    """Every published figure beside the reconstruction, with readable headings."""
+    table = ctx.data.known_figures
+    if table.empty:
+        return table
+    view = table[[c for c in KNOWN_FIGURE_LABELS if c in table.columns]].copy()
+    if "within_rounding" in view:
+        view["within_rounding"] = view["within_rounding"].map({True: "yes", False: "no"})
+    return view.rename(columns=KNOWN_FIGURE_LABELS)
 
 
 def checks(ctx: Ctx) -> pd.DataFrame:
@@ -171,14 +206,9 @@ def backtest_caption(method: str, origins: int, metric: str = AUTO_METRIC) -> st
 def render(ctx: Ctx) -> None:
     status = ctx.result.summary["allocation_status"]
     if status != "official":
-        st.markdown(
-            "**Allocations are reconstructed, not official.** The per-council 2018/19 iBCF "
-            "table is published only in spreadsheets that could not be obtained. Until it is "
-            "placed in `data/official/`, the national totals (exact) are shared out on each "
-            "council's share of COVID-19 emergency funding tranche 1 (March 2020, primarily "
-            "the adult social care RNF); Bournemouth, Poole and Dorset are split by population "
-            "65+. The published figures below show the likely size of the error."
-        )
+        st.markdown("#### How the allocations were rebuilt")
+        for item, text in allocation_method_text(ctx):
+            st.markdown(f"**{item.removeprefix('Allocations: ').capitalize()}.** {text}")
     st.markdown("#### Inputs and their status")
     show.table(provenance(ctx), ctx, "provenance", "data provenance")
     st.info(
@@ -207,11 +237,21 @@ def render(ctx: Ctx) -> None:
         )
     else:
         st.caption(
-            "Every per-council iBCF figure found in public sources, with the reconstructed "
-            "value and the difference. These show how far the reconstruction may be from "
-            "the official table."
+            "Every per-council iBCF figure found in public sources (and two adult social "
+            "care support grant figures, shared on need alone), with the reconstructed "
+            "value, the difference, whether it is within the figure's rounding, and the "
+            "need share the figure implies under the method beside the share used and the "
+            "COVID-19 tranche-1 proxy share. They show how far the reconstruction may be "
+            "from the official table."
         )
-        show.table(ctx.data.known_figures, ctx, "known_figures", "allocation checks")
+        show.table(known_figures_view(ctx), ctx, "known_figures", "allocation checks")
+        st.markdown("#### How much each choice of method moves the result")
+        st.caption(
+            "The default and each single change from it: how many published council iBCF "
+            "figures fall within their rounding, the mean and largest difference, and the "
+            f"{YEAR} money that moves between councils against the default."
+        )
+        show.table(ctx.data.method_comparison, ctx, "allocation_methods", "allocation methods")
 
     st.markdown("#### Assumptions register")
     st.caption(
