@@ -96,27 +96,35 @@ PARAMETER_NOTES: dict[str, tuple[str, str]] = {
 OTHER_ASSUMPTIONS: list[dict[str, str]] = [
     {
         "id": "D01",
-        "assumption": "2018/19 Spring Budget iBCF element per council reconstructed: the "
-        "£674m national total distributed on each council's share of COVID-19 emergency "
-        "funding tranche 1 (March 2020, allocated primarily on the adult social care RNF)",
-        "value": "£674,000,000 in total",
+        "assumption": "2018/19 iBCF per council, both elements, reconstructed by adult "
+        "social care precept equalisation: need shares of the pot plus the precept each "
+        "council can raise, less its precept, floored at zero and scaled to the pot; the "
+        "Spring Budget element is the combined pot's allocation less the original's. The "
+        "exact method text was not available (best-supported hypothesis)",
+        "value": "£825,000,000 original + £674,000,000 Spring Budget",
         "unit": "£",
-        "source": "BBC Shared Data Unit table of MHCLG COVID-19 tranche 1 allocations; "
-        "national totals from the 2017 Spring Budget",
+        "source": "DH written answer 17 March 2016; Lords answer HL4564; DLUHC settlement "
+        "guide; MHCLG Council Tax Requirement returns; published council figures "
+        "(ibcf_known_figures.csv)",
         "quality": "amber",
-        "effect": "Per-council amounts off by about 4-5% for Devon, Kent and Bromley and about "
-        "20% for the Isles of Scilly; conditioned and withheld sums move in proportion.",
+        "effect": "Published council figures reproduced within about 2% (Devon, Kent) to 6% "
+        "(Bromley); conditioned and withheld sums move in proportion.",
     },
     {
         "id": "D02",
-        "assumption": "2018/19 original iBCF element per council distributed on the same "
-        "shares (no per-council proxy for its precept-adjusted formula)",
-        "value": "£825,000,000 in total",
-        "unit": "£",
-        "source": "National total published; distribution an assumption",
-        "quality": "red",
-        "effect": "Wrong for councils able to raise more from the precept (Kent published "
-        "£17m); matters only when a scenario's base includes the original element.",
+        "assumption": "Need shares: COVID-19 tranche 1 (March 2020, primarily the ASC RNF) "
+        "as the proxy, exact ASC RNF shares where the winter pressures grant is published "
+        "to the pound, rounded ones as bounds; precept projected from 2015-16 with core "
+        "Band D rising 1.99% a year and tax base at its 2014-15 to 2015-16 growth",
+        "value": "1.99% a year core Band D; 2% a year precept",
+        "unit": "share; £",
+        "source": "BBC Shared Data Unit table of MHCLG tranche 1; winter pressures grant "
+        "press releases (asc_rnf_checkpoints.csv); the 1.99% is an assumption, checked "
+        "against DCLG's December 2016 precept forecast (within 1.3% nationally)",
+        "quality": "amber",
+        "effect": "The proxy runs high for cities and inner London and low for counties; "
+        "the choice of convention and form moves £4m-£12m of 2018/19 money (ibcf data "
+        "check).",
     },
     {
         "id": "D03",
