@@ -299,7 +299,7 @@ def test_every_view_renders(dataset: Dataset, context: dict[str, Any]) -> None:
     regions = frame_with(at, "region", "councils", "selected")
     assert regions["selected"].sum() == result.summary["councils_selected"]
     view(at, "Data and assumptions")
-    assert any("7 of 7 checks pass" in s.value for s in at.success)
+    assert any("9 of 9 checks pass" in s.value for s in at.success)
     backtest = frame_with(at, "method", AUTO_METRIC)
     assert list(backtest.columns)[:4] == ["method", "description", "rank", AUTO_METRIC]
     assert any(f"In use: {METHOD_LABELS[backtest['method'][0]]}" in c.value for c in at.caption)
@@ -574,3 +574,10 @@ def test_data_page_explains_the_allocation_method_and_shows_every_check(
     assert "COVID-19 proxy split" in set(methods["variant"])
     provenance = frame_with(at, "input", "status")
     assert "RECONSTRUCTED: PRECEPT EQUALISATION" in set(provenance["status"])
+    # The eight councils with a published winter pressures grant (asc_rnf_checkpoints.csv)
+    # are the only ones whose need share is not the renormalised proxy.
+    shares = frame_with(at, "need share %", "from")
+    assert sorted(shares["council"]) == sorted(
+        ["Norfolk", "Lincolnshire", "West Berkshire", "Nottinghamshire", "Warwickshire",
+         "Essex", "Kent", "Devon"]
+    )  # fmt: skip

@@ -10,6 +10,7 @@ import streamlit as st
 from app import model, show
 from app.context import Ctx
 from app.display import YEAR, gbp_exact, month_name
+from simulator import allocation as sim_allocation
 from simulator import data as sim_data
 from simulator import export
 from simulator.allocation import explanation
@@ -57,6 +58,20 @@ def provenance(ctx: Ctx) -> pd.DataFrame:
                 "source": d.sources.get("allocations", ""),
                 "note": f"{n_recon} of 152 councils reconstructed; national totals exact "
                 f"(original £825m, Spring Budget 2017 £674m)",
+            },
+            {
+                "input": "Council tax: tax base, Band D, ASC precept (2014-15 to 2019-20)",
+                "status": "official",
+                "source": "MHCLG Council Tax Requirement returns (CTR1/CTR2); Council "
+                "Taxbase returns (October 2015-2017) as a control",
+                "note": "The precept each council can raise, netted off in the equalisation",
+            },
+            {
+                "input": "Adult social care need shares (ASC RNF)",
+                "status": "official where published, proxy elsewhere",
+                "source": "£240m winter pressures grant (exact for 4 councils, rounded for "
+                "4); COVID-19 tranche 1 (March 2020) for the rest",
+                "note": "See 'Need shares not taken from the proxy' below",
             },
             {
                 "input": "September 2017 DToC expectations",
@@ -116,6 +131,58 @@ def known_figures_view(ctx: Ctx) -> pd.DataFrame:
     return view.rename(columns=KNOWN_FIGURE_LABELS)
 
 
+def need_share_sources(ctx: Ctx) -> pd.DataFrame:
+    """Councils whose need share is not the renormalised tranche-1 proxy, and why."""
+    frame = sim_data.reconstruction_frame(ctx.data)
+    if frame.empty:
+        return frame
+    own = ~frame["need_share_source"].str.startswith("proxy (COVID-19")
+    out = frame.loc[own, ["council", "need_share", "proxy_share", "need_share_source"]]
+    return out.assign(
+        need_share=(100 * out["need_share"]).round(4),
+        proxy_share=(100 * out["proxy_share"]).round(4),
+    ).rename(
+        columns={
+            "need_share": "need share %",
+            "proxy_share": "tranche-1 proxy share %",
+            "need_share_source": "from",
+        }
+    )
+
+
+def reconstruction_checks(ctx: Ctx) -> list[tuple[str, str, bool]]:
+    """Checks of the reconstruction itself: every element-year sums to its pot and no
+    value is negative."""
+    recon = ctx.data.reconstruction
+    if recon is None:
+        return []
+    sums = [
+        int(getattr(recon, e)[y].sum()) == pot[y]
+        for e, pot in (
+            ("original", sim_allocation.ORIGINAL_POTS),
+            ("spring_budget", sim_allocation.SPRING_BUDGET_POTS),
+        )
+        for y in sim_allocation.YEARS
+    ]
+    smallest = min(
+        int(getattr(recon, e)[y].min())
+        for e in ("original", "spring_budget")
+        for y in sim_allocation.YEARS
+    )
+    return [
+        (
+            "Reconstruction: both elements sum to their pots in 2017/18, 2018/19 and 2019/20",
+            f"{sum(sums)} of {len(sums)} element-years exact",
+            all(sums),
+        ),
+        (
+            "Reconstruction: no council's element is negative in any year",
+            f"{gbp_exact(smallest)} smallest",
+            smallest >= 0,
+        ),
+    ]
+
+
 def checks(ctx: Ctx) -> pd.DataFrame:
     """The validation panel: each check with what was found and whether it passed."""
     d = ctx.data
@@ -167,6 +234,7 @@ def checks(ctx: Ctx) -> pd.DataFrame:
             f"{len(d.codes)} councils, {int(d.has_dtoc.sum())} with data",
             len(d.codes) == 152 and int(d.has_dtoc.sum()) == 151,
         ),
+        *reconstruction_checks(ctx),
     ]
     return pd.DataFrame(rows, columns=["check", "found", "passed"])
 
@@ -245,6 +313,13 @@ def render(ctx: Ctx) -> None:
             "from the official table."
         )
         show.table(known_figures_view(ctx), ctx, "known_figures", "allocation checks")
+        st.markdown("#### Need shares not taken from the proxy")
+        st.caption(
+            "Exact where the winter pressures grant (allocated by the ASC RNF) is published "
+            "to the pound; moved to the nearest share a rounded figure allows. Every other "
+            "council keeps its tranche-1 proxy share, renormalised."
+        )
+        show.table(need_share_sources(ctx), ctx, "need_shares", "need shares")
         st.markdown("#### How much each choice of method moves the result")
         st.caption(
             "The default and each single change from it: how many published council iBCF "
