@@ -78,12 +78,23 @@ class Method:
 
     @property
     def label(self) -> str:
-        """Short name used in every status: ``reconstructed: <label>``.
+        """Short name used in every status: ``reconstructed: <label>``; choices other
+        than the defaults are named in brackets.
 
         >>> Method().label, Method(kind="proxy").label
         ('precept equalisation', 'COVID-19 proxy split')
+        >>> Method(form="water_filling", convention="actual").label
+        'precept equalisation (water-filling; actual CTR precept)'
         """
-        return "precept equalisation" if self.kind == "equalisation" else "COVID-19 proxy split"
+        if self.kind == "proxy":
+            return "COVID-19 proxy split"
+        changes = [
+            "water-filling" if self.form == "water_filling" else "",
+            "actual CTR precept" if self.convention == "actual" else "",
+            "exact RNF shares only" if not self.rounded_bounds else "",
+        ]
+        named = "; ".join(c for c in changes if c)
+        return "precept equalisation" + (f" ({named})" if named else "")
 
     @property
     def status(self) -> str:

@@ -317,6 +317,8 @@ def test_data_build_keeps_the_proxy_method_for_comparison(tmp_path: Path) -> Non
     default = tmp_path / "default"
     assert main(["data", "build", "--out", str(default), "--form", "water_filling"]) == 0
     water = pd.read_csv(default / "allocations_2018_19.csv")
-    assert set(water["allocation_status"]) == {"reconstructed: precept equalisation"}
+    assert set(water["allocation_status"]) == {
+        "reconstructed: precept equalisation (water-filling)"
+    }
     assert water["allocation_original"].sum() == 825_000_000
     assert (water["allocation_original"] != alloc["allocation_original"]).any()
