@@ -869,7 +869,6 @@ def method_comparison(
         rows.append(
             {
                 "variant": name,
-                "method": method.describe(),
                 "figures_within_rounding": int(table["within_rounding"].sum()),
                 "figures": len(table),
                 "mean_abs_difference_pct": round(float(table["difference_pct"].abs().mean()), 2),
@@ -877,6 +876,7 @@ def method_comparison(
                 "moved_2018_19": moved // 2,
                 "largest_council_change": int(change[worst]),
                 "largest_change_council": codes[worst],
+                "method": method.describe(),
             }
         )
     return pd.DataFrame(rows)

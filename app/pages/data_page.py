@@ -126,6 +126,9 @@ def known_figures_view(ctx: Ctx) -> pd.DataFrame:
     if table.empty:
         return table
     view = table[[c for c in KNOWN_FIGURE_LABELS if c in table.columns]].copy()
+    view = view.sort_values(
+        ["council", "element", "year"], key=lambda c: c.replace("England", "~"), kind="stable"
+    )
     if "within_rounding" in view:
         view["within_rounding"] = view["within_rounding"].map({True: "yes", False: "no"})
     return view.rename(columns=KNOWN_FIGURE_LABELS)
@@ -312,7 +315,14 @@ def render(ctx: Ctx) -> None:
             "COVID-19 tranche-1 proxy share. They show how far the reconstruction may be "
             "from the official table."
         )
-        show.table(known_figures_view(ctx), ctx, "known_figures", "allocation checks")
+        pounds = st.column_config.NumberColumn(format="localized")
+        show.table(
+            known_figures_view(ctx),
+            ctx,
+            "known_figures",
+            "allocation checks",
+            column_config={c: pounds for c in ("published £", "reconstructed £", "difference £")},
+        )
         st.markdown("#### Need shares not taken from the proxy")
         st.caption(
             "Exact where the winter pressures grant (allocated by the ASC RNF) is published "
