@@ -288,3 +288,31 @@ def test_the_default_method_is_the_one_the_checks_support(reconstructed: Dataset
     assert table.loc["default", "figures_within_rounding"] == best
     assert table["mean_abs_difference_pct"].idxmin() == "default"
     assert (table.drop(index="default")["moved_2018_19"] > 0).all()
+
+
+# Winter pressures grant (asc_rnf_checkpoints.csv): £ of the £240m pot, and precision.
+WINTER_PRESSURES = {
+    "E10000020": (4_178_678, 0),  # Norfolk, exact
+    "E10000019": (3_367_950, 0),  # Lincolnshire, exact
+    "E06000037": (500_898, 0),  # West Berkshire, exact
+    "E10000024": (3_527_070, 0),  # Nottinghamshire, exact
+    "E10000031": (2_200_000, 50_000),  # Warwickshire, rounded to £0.1m
+    "E10000012": (5_900_000, 50_000),  # Essex
+    KENT: (6_100_000, 50_000),
+    DEVON: (3_600_000, 50_000),
+}
+
+
+def test_need_shares_respect_every_published_rnf_checkpoint(reconstructed: Dataset) -> None:
+    recon = reconstructed.reconstruction
+    assert recon is not None
+    assert recon.shares.sum() == pytest.approx(1.0, abs=1e-12)
+    for code, (amount, half) in WINTER_PRESSURES.items():
+        share = recon.shares[reconstructed.position(code)]
+        if half == 0:
+            assert share == pytest.approx(amount / 240_000_000, abs=1e-15), code
+        else:
+            lo, hi = (amount - half) / 240_000_000, (amount + half) / 240_000_000
+            assert lo - 1e-15 <= share <= hi + 1e-15, code
+    # Devon's proxy share (1.43%) is below what its £3.6m allows: moved to £3.55m / £240m.
+    assert recon.shares[reconstructed.position(DEVON)] == pytest.approx(3_550_000 / 240e6)
