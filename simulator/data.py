@@ -430,27 +430,28 @@ def _numbers(
     ...     _numbers(f, "x.csv", ["amount"], whole=True, positive=True)
     ... except DataError as e:
     ...     print(e)
-    x.csv: row 3: column amount: not a finite number (inf)
-    x.csv: row 4: column amount: zero (must be above zero)
-    x.csv: row 5: column amount: not whole (2.5)
+    x.csv: row 3: column amount: not a finite number ('inf')
+    x.csv: row 4: column amount: zero, where only a positive value makes sense
+    x.csv: row 5: column amount: not a whole number (2.5)
     """
     out = to_numbers(frame, file, columns, allow_blank=True)
     allowed = np.zeros(len(frame), dtype=bool) if blank_ok is None else np.asarray(blank_ok)
     problems: list[str] = []
     for column in columns:
         values = out[column].to_numpy(dtype=float)
-        checks = [
-            (np.isnan(values) & ~allowed, lambda v: "blank"),
-            (np.isinf(values), lambda v: f"not a finite number ({v:g})"),
-            (positive & (values == 0), lambda v: "zero (must be above zero)"),
+        rules = [
+            (np.isnan(values) & ~allowed, "blank"),
+            (np.isinf(values), "not a finite number ({text!r})"),
+            (positive & (values == 0), "zero, where only a positive value makes sense"),
             (
                 whole & np.isfinite(values) & (values != np.floor(values)),
-                lambda v: f"not whole ({v:g})",
+                "not a whole number ({value:g})",
             ),
         ]
-        for mask, words in checks:
+        for mask, words in rules:
             for row in np.flatnonzero(mask)[:5]:
-                problems.append(f"{_where(file, int(row), column)}: {words(values[row])}")
+                reason = words.format(text=frame[column].iloc[row], value=values[row])
+                problems.append(f"{_where(file, int(row), column)}: {reason}")
     if problems:
         raise DataError(sorted(problems, key=_line_order))
     return out

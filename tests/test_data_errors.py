@@ -416,27 +416,27 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
     # ---- the allocation inputs: tranche 1 proxy and published figures
     "proxy_amount_infinite": (
         edit(PROXY, set_cell(0, "amount", "inf")),
-        [PROXY, "row 2", "column amount", "not a finite number (inf)"],
+        [PROXY, "row 2", "column amount", "not a finite number ('inf')"],
     ),
     "proxy_amounts_all_zero": (
         edit(PROXY, zero_proxy_amounts),
-        [PROXY, "row 2", "column amount", "zero (must be above zero)"],
+        [PROXY, "row 2", "column amount", "zero, where only a positive value makes sense"],
     ),
     "proxy_amount_not_whole": (
         edit(PROXY, set_cell(0, "amount", "1234.5")),
-        [PROXY, "row 2", "column amount", "not whole (1234.5)"],
+        [PROXY, "row 2", "column amount", "not a whole number (1234.5)"],
     ),
     "known_figure_infinite": (
         edit(KNOWN, set_cell(0, "amount", "inf")),
-        [KNOWN, "row 2", "column amount", "not a finite number (inf)"],
+        [KNOWN, "row 2", "column amount", "not a finite number ('inf')"],
     ),
     "known_figures_all_zero": (
         edit(KNOWN, set_column("amount", "0")),
-        [KNOWN, "row 2", "column amount", "zero (must be above zero)"],
+        [KNOWN, "row 2", "column amount", "zero, where only a positive value makes sense"],
     ),
     "known_figure_not_whole": (
         edit(KNOWN, set_cell(1, "amount", "3400000.5")),
-        [KNOWN, "row 3", "column amount", "not whole (3.4e+06)"],
+        [KNOWN, "row 3", "column amount", "not a whole number (3.4e+06)"],
     ),
     "known_figure_unknown_element": (
         edit(KNOWN, set_cell(2, "element", "winter")),
@@ -469,11 +469,11 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
     ),
     "ctr_band_d_infinite": (
         edit(TAX, set_cell(2, "band_d_excl_local_precepts", "inf")),
-        [TAX, "row 4", "column band_d_excl_local_precepts", "not a finite number (inf)"],
+        [TAX, "row 4", "column band_d_excl_local_precepts", "not a finite number ('inf')"],
     ),
     "ctr_zero_tax_base": (
         edit(TAX, set_cell(4, "tax_base_for_tax_setting", "0")),
-        [TAX, "row 6", "column tax_base_for_tax_setting", "zero (must be above zero)"],
+        [TAX, "row 6", "column tax_base_for_tax_setting", "zero, where only a positive value"],
     ),
     "ctr_negative_precept": (
         edit(TAX, set_cell(2, "asc_precept_in_year_amount", "-5")),
@@ -512,7 +512,7 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
     # ---- council taxbase returns
     "ctb_dwellings_not_whole": (
         edit(TAXBASE, set_cell(0, "dwellings_on_valuation_list", "43015.5")),
-        [TAXBASE, "row 2", "column dwellings_on_valuation_list", "not whole (43015.5)"],
+        [TAXBASE, "row 2", "column dwellings_on_valuation_list", "not a whole number (43015.5)"],
     ),
     "ctb_zero_tax_base": (
         edit(TAXBASE, set_cell(1, "ctb_tax_base_after_cts_band_d_equivalents", "0")),
@@ -525,11 +525,11 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
     # ---- ASC RNF checkpoints (winter pressures grant)
     "rnf_amount_not_whole": (
         edit(RNF, set_cell(0, "amount", "4178678.5")),
-        [RNF, "row 2", "column amount", "not whole (4.17868e+06)"],
+        [RNF, "row 2", "column amount", "not a whole number (4.17868e+06)"],
     ),
     "rnf_amount_infinite": (
         edit(RNF, set_cell(2, "amount", "inf")),
-        [RNF, "row 4", "column amount", "not a finite number (inf)"],
+        [RNF, "row 4", "column amount", "not a finite number ('inf')"],
     ),
     "rnf_unknown_precision": (
         edit(RNF, set_cell(4, "precision", "about")),
