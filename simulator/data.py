@@ -1198,8 +1198,12 @@ class Dataset:
 
     @cached_property
     def allocation_status(self) -> str:
-        """``official``, or the status of the reconstruction with its method named."""
-        return self.allocation_method.status if self.allocations_reconstructed else "official"
+        """``official``, ``published_rounded`` where an official table pins every council
+        and some of it is rounded, else the reconstruction's status with its method named."""
+        status = self.allocations["allocation_status"].astype(str)
+        if status.str.startswith("reconstructed").any():
+            return self.allocation_method.status
+        return "official" if (status == "official").all() else "published_rounded"
 
     @cached_property
     def method_comparison(self) -> pd.DataFrame:

@@ -346,6 +346,7 @@ def test_full_official_table_replaces_the_reconstruction(
     assert int(alloc["allocation_original"].sum()) == ORIGINAL_2018_19
     assert int(alloc["allocation_spring_budget"].sum()) == SPRING_BUDGET_2018_19
     assert data.sources["allocations"] == "official table"
+    assert data.allocation_status == "official"
     assert data.data_hash != reconstructed.data_hash
 
 
@@ -373,6 +374,7 @@ def test_partial_official_table_pins_rows_and_keeps_totals(
     assert alloc.loc[BROMLEY, "source_spring_budget"] == "LB Bromley CS18065"
     others = alloc.drop(index=[DEVON, KENT, BROMLEY])
     assert set(others["allocation_status"]) == {"reconstructed: precept equalisation"}
+    assert data.allocation_status == "reconstructed: precept equalisation"
     assert int(alloc["allocation_original"].sum()) == ORIGINAL_2018_19
     assert int(alloc["allocation_spring_budget"].sum()) == SPRING_BUDGET_2018_19
     # The rest is spread on the same shares as before: each other council gets the
