@@ -316,3 +316,17 @@ def test_need_shares_respect_every_published_rnf_checkpoint(reconstructed: Datas
             assert lo - 1e-15 <= share <= hi + 1e-15, code
     # Devon's proxy share (1.43%) is below what its £3.6m allows: moved to £3.55m / £240m.
     assert recon.shares[reconstructed.position(DEVON)] == pytest.approx(3_550_000 / 240e6)
+
+
+def test_spring_budget_shares_move_between_years_as_published(reconstructed: Dataset) -> None:
+    """Bromley's published Spring Budget element is 0.414% of the pot in 2017/18
+    (£4.184m of £1,010m) and 0.504% in 2018/19 (£3.4m of £674m): its share rises as the
+    original pot grows and absorbs more of its precept. A plain split by need would
+    keep one share in both years."""
+    recon = reconstructed.reconstruction
+    assert recon is not None
+    i = reconstructed.position(BROMLEY)
+    share_2017 = recon.spring_budget["2017-18"][i] / 1_010_000_000
+    share_2018 = recon.spring_budget["2018-19"][i] / 674_000_000
+    assert 4_184_000 / 1_010_000_000 < 3_400_000 / 674_000_000
+    assert share_2018 > share_2017 * 1.1
