@@ -422,44 +422,29 @@ def _numbers(
     whole: bool = False,
     positive: bool = False,
 ) -> pd.DataFrame:
-    """Numbers that must be finite and not negative; whole where they count pounds or
-    people, above zero where zero is meaningless; blank only where ``blank_ok``.
+    """:func:`to_numbers` (finite, not negative; whole where they count pounds or people,
+    above zero where zero is meaningless), blank only in the rows ``blank_ok`` marks.
 
-    >>> f = pd.DataFrame({"amount": ["5", "inf", "0", "2.5"]})
+    >>> f = pd.DataFrame({"amount": ["5", "", "2.5"]})
     >>> try:
-    ...     _numbers(f, "x.csv", ["amount"], whole=True, positive=True)
+    ...     _numbers(f, "x.csv", ["amount"], whole=True, blank_ok=np.array([0, 0, 1]) > 0)
     ... except DataError as e:
     ...     print(e)
-    x.csv: row 3: column amount: not a finite number ('inf')
-    x.csv: row 4: column amount: zero, where only a positive value makes sense
-    x.csv: row 5: column amount: not a whole number (2.5)
+    x.csv: row 4: column amount: not a whole number (2.5)
+    >>> _numbers(f.iloc[:2], "x.csv", ["amount"], blank_ok=np.array([False, True]))[
+    ...     "amount"].tolist()
+    [5.0, nan]
     """
-    out = to_numbers(frame, file, columns, allow_blank=True)
+    out = to_numbers(frame, file, columns, allow_blank=True, integral=whole, positive=positive)
     allowed = np.zeros(len(frame), dtype=bool) if blank_ok is None else np.asarray(blank_ok)
-    problems: list[str] = []
-    for column in columns:
-        values = out[column].to_numpy(dtype=float)
-        rules = [
-            (np.isnan(values) & ~allowed, "blank"),
-            (np.isinf(values), "not a finite number ({text!r})"),
-            (positive & (values == 0), "zero, where only a positive value makes sense"),
-            (
-                whole & np.isfinite(values) & (values != np.floor(values)),
-                "not a whole number ({value:g})",
-            ),
-        ]
-        for mask, words in rules:
-            for row in np.flatnonzero(mask)[:5]:
-                reason = words.format(text=frame[column].iloc[row], value=values[row])
-                problems.append(f"{_where(file, int(row), column)}: {reason}")
+    problems = [
+        f"{_where(file, int(row), column)}: blank"
+        for column in columns
+        for row in np.flatnonzero(out[column].isna().to_numpy() & ~allowed)[:5]
+    ]
     if problems:
-        raise DataError(sorted(problems, key=_line_order))
+        raise DataError(problems)
     return out
-
-
-def _line_order(problem: str) -> tuple[int, str]:
-    parts = problem.split(": row ")
-    return (int(parts[1].split(":")[0]) if len(parts) > 1 else 0, problem)
 
 
 def _vocabulary(frame: pd.DataFrame, file: str, column: str, allowed: tuple[str, ...]) -> None:

@@ -414,10 +414,6 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
         [KNOWN, "row 3", "column amount", "not a number ('£3.4m')"],
     ),
     # ---- the allocation inputs: tranche 1 proxy and published figures
-    "proxy_amount_infinite": (
-        edit(PROXY, set_cell(0, "amount", "inf")),
-        [PROXY, "row 2", "column amount", "not a finite number ('inf')"],
-    ),
     "proxy_amounts_all_zero": (
         edit(PROXY, zero_proxy_amounts),
         [PROXY, "row 2", "column amount", "zero, where only a positive value makes sense"],
@@ -425,10 +421,6 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
     "proxy_amount_not_whole": (
         edit(PROXY, set_cell(0, "amount", "1234.5")),
         [PROXY, "row 2", "column amount", "not a whole number (1234.5)"],
-    ),
-    "known_figure_infinite": (
-        edit(KNOWN, set_cell(0, "amount", "inf")),
-        [KNOWN, "row 2", "column amount", "not a finite number ('inf')"],
     ),
     "known_figures_all_zero": (
         edit(KNOWN, set_column("amount", "0")),
