@@ -421,6 +421,8 @@ def _numbers(
     blank_ok: np.ndarray | None = None,
     whole: bool = False,
     positive: bool = False,
+    maximum: float | None = None,
+    unit: str = "",
 ) -> pd.DataFrame:
     """:func:`to_numbers` (finite, not negative; whole where they count pounds or people,
     above zero where zero is meaningless), blank only in the rows ``blank_ok`` marks.
@@ -435,7 +437,16 @@ def _numbers(
     ...     "amount"].tolist()
     [5.0, nan]
     """
-    out = to_numbers(frame, file, columns, allow_blank=True, integral=whole, positive=positive)
+    out = to_numbers(
+        frame,
+        file,
+        columns,
+        allow_blank=True,
+        integral=whole,
+        positive=positive,
+        maximum=maximum,
+        unit=unit,
+    )
     allowed = np.zeros(len(frame), dtype=bool) if blank_ok is None else np.asarray(blank_ok)
     problems = [
         f"{_where(file, int(row), column)}: blank"
@@ -498,8 +509,20 @@ def council_tax_arrays(ctr: pd.DataFrame, codes: np.ndarray) -> tuple[np.ndarray
         "asc_precept_in_year_pct",
         "derived_2pct_of_prev_band_d_x_tax_base",
     ]
-    numbers = _numbers(ctr, file, core, blank_ok=gone, positive=True)
-    numbers[precept] = _numbers(ctr, file, precept, blank_ok=gone | before)[precept]
+    # Plausible bounds: Kent, the largest, has a tax base near 550,000 Band D
+    # equivalents, a Band D near £1,300 and a requirement near £700m.
+    numbers = _numbers(
+        ctr, file, core[:1], blank_ok=gone, positive=True, maximum=5e6, unit="Band D equivalents"
+    )
+    numbers[core[1:2]] = _numbers(
+        ctr, file, core[1:2], blank_ok=gone, positive=True, maximum=1e4, unit="£ per Band D"
+    )[core[1:2]]
+    numbers[core[2:]] = _numbers(
+        ctr, file, core[2:], blank_ok=gone, positive=True, maximum=1e10, unit="£"
+    )[core[2:]]
+    numbers[precept] = _numbers(
+        ctr, file, precept, blank_ok=gone | before, maximum=1e9, unit="£ or %"
+    )[precept]
     tax_base = _wide(numbers, "tax_base_for_tax_setting", codes, allocation.CTR_YEARS)
     band_d = _wide(numbers, "band_d_excl_local_precepts", codes, allocation.CTR_YEARS)
     prev = pd.Series(
@@ -538,7 +561,7 @@ def council_taxbase_ctb(ctb: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
         "ctb_tax_base_after_cts_band_d_equivalents",
         "ctb_tax_base_before_cts_band_d_equivalents",
     ]
-    numbers = _numbers(ctb, file, bases, positive=True)
+    numbers = _numbers(ctb, file, bases, positive=True, maximum=5e6, unit="Band D equivalents")
     counts = ["dwellings_on_valuation_list", "n_billing_authorities_summed"]
     numbers[counts] = _numbers(ctb, file, counts, whole=True, positive=True)[counts]
     return _wide(numbers, bases[0], codes, CTB_YEARS)

@@ -467,6 +467,10 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
         edit(TAX, set_cell(4, "tax_base_for_tax_setting", "0")),
         [TAX, "row 6", "column tax_base_for_tax_setting", "zero, where only a positive value"],
     ),
+    "ctr_tax_base_implausibly_large": (
+        edit(TAX, set_cell(7, "tax_base_for_tax_setting", "1e300")),
+        [TAX, "row 9", "column tax_base_for_tax_setting", "implausibly large"],
+    ),
     "ctr_negative_precept": (
         edit(TAX, set_cell(2, "asc_precept_in_year_amount", "-5")),
         [TAX, "row 4", "column asc_precept_in_year_amount", "negative value -5"],
