@@ -257,6 +257,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     "total_withheld",
                     "total_received",
                     "total_retained",
+                    "retained_warning",
                     "ledger_balanced",
                     "beds_freed",
                     "probability_ambition_met",
@@ -265,6 +266,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             }
         )
     )
+    if "retained_warning" in summary:
+        log.warning("%s", summary["retained_warning"])
     log.info("wrote %s to %s", ", ".join(RUN_FILES), out.target)
     return EXIT_OK
 

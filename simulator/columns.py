@@ -137,10 +137,17 @@ SUMMARY_KEYS: dict[str, Column] = {
     "total_conditioned": Column(POUNDS, "Sum of conditioned."),
     "total_withheld": Column(POUNDS, "Sum of withheld."),
     "total_received": Column(POUNDS, "Sum of received."),
-    "total_retained": Column(POUNDS, "Withheld and kept centrally (within local government)."),
+    "total_retained": Column(
+        POUNDS, "Withheld and kept by the centre: it leaves local government (rule retain)."
+    ),
     "total_final": Column(POUNDS, "Sum of final_allocation; equals total_baseline - retained."),
     "ledger_balanced": Column("", "withheld = received + retained, to the pound."),
     "redistribution_rule": Column("", "Where withheld money goes."),
+    "retained_warning": Column(
+        "",
+        "Only when total_retained is above £0: the amount retained by the centre beside the "
+        "10 October 2017 letter's words that all iBCF funding remains in local government.",
+    ),
     "option_summary": Column("", "The option in plain English, generated from the scenario."),
     "projection_year": Column("", "Year projected (2018/19)."),
     "projection_method": Column("", "Counterfactual method (see docs/projection.md)."),

@@ -45,6 +45,32 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+# ---------------------------------------------------------------------- money kept local
+LETTER_PROMISE = (
+    "All iBCF funding will remain in local government to be used for adult social care."
+)
+LETTER_PROMISE_SOURCE = "Letter of 10 October 2017 from the Secretaries of State"
+
+
+def retained_warning(summary: dict[str, object]) -> str | None:
+    """What to say when money is retained by the centre (None when nothing is).
+
+    >>> print(retained_warning({"total_retained": 0, "total_withheld": 0}))
+    None
+    >>> retained_warning({"total_retained": 2_050_000, "total_withheld": 20_500_000})[:60]
+    'Retained by the centre: £2.0m of the £20.5m withheld leaves '
+    """
+    retained = int(summary["total_retained"])  # type: ignore[call-overload]
+    if retained <= 0:
+        return None
+    withheld = int(summary["total_withheld"])  # type: ignore[call-overload]
+    return (
+        f"Retained by the centre: {gbp(retained)} of the {gbp(withheld)} withheld leaves "
+        f"local government under this option. {LETTER_PROMISE_SOURCE}: "
+        f"\u201c{LETTER_PROMISE}\u201d"
+    )
+
+
 # ---------------------------------------------------------------------- option summary
 COMBINE_WORDS = {
     # every one (several tests), the one test, any, at least k of n
@@ -581,8 +607,13 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
         if row["withheld"]:
             body.append(
                 f"Under this option, your {YEAR} allocation would be reduced by "
-                f"{gbp(row['withheld'])}, to {gbp(row['final_allocation'])}. All iBCF funding "
-                "remains in local government."
+                f"{gbp(row['withheld'])}, to {gbp(row['final_allocation'])}."
+                + (
+                    " All iBCF funding remains in local government."
+                    if result.summary["total_retained"] == 0
+                    else " Of the money withheld from councils, "
+                    f"{gbp(result.summary['total_retained'])} would be retained centrally."
+                )
             )
         if not row["conditioned"] and not row["withheld"]:
             body.append(

@@ -18,7 +18,7 @@ from simulator.allocation import explanation
 from simulator.columns import describe, excel_format
 from simulator.data import YEAR
 from simulator.engine import Result, breakdown, dtoc_quartile
-from simulator.explain import distance_to_flip, option_summary
+from simulator.explain import distance_to_flip, option_summary, retained_warning
 from simulator.parameters import param_table
 
 if TYPE_CHECKING:
@@ -112,7 +112,10 @@ def _quartile_month(result: Result) -> str:
 
 
 def summary_dict(result: Result, projection: ProjectionResult | None = None) -> dict[str, Any]:
-    out = dict(result.summary)
+    warning = retained_warning(result.summary)
+    # First, so it heads summary.json and the Excel Summary sheet when money leaves.
+    out = {"retained_warning": warning} if warning is not None else {}
+    out.update(result.summary)
     out["option_summary"] = option_summary(result)
     if projection is not None:
         out.update(projection_summary(projection))

@@ -42,7 +42,13 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("[[selection.include]] / [[selection.exclude]]", ManualEntry, "Manual lists."),
     ("[consequences]", Consequences, "Conditions and reductions."),
     ("[consequences.release]", Release, "Release of conditions on a trigger."),
-    ("[redistribution]", Redistribution, "Where withheld money goes."),
+    (
+        "[redistribution]",
+        Redistribution,
+        "Where withheld money goes. With no rule, all of it stays in local government "
+        "(pro_rata_all). A file of schema version 2 or earlier that names no rule is read "
+        'as `rule = "retain"`, as it meant when it was saved.',
+    ),
     ("[projection]", ProjectionParams, "Projection of 2018/19 DToC and its uncertainty."),
 ]
 

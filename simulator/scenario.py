@@ -38,7 +38,7 @@ from simulator.expectations import ExpectationRule
 from simulator.parameters import Strict, param
 from simulator.projection import ProjectionParams
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_SCENARIO_BYTES = 256 * 1024
 # The deepest key path of a scenario is selection.tests.N.window.end (5 levels); a file
 # nested much deeper is not a scenario, and is refused before anything recurses into it.
@@ -411,10 +411,19 @@ class Consequences(Strict):
         return self
 
 
+DEFAULT_REDISTRIBUTION = "pro_rata_all"
+
+
 class Redistribution(Strict):
     rule: Literal[
         "retain", "pro_rata_all", "passed", "best_quartile", "met_expectation", "improvers"
-    ] = "retain"
+    ] = Field(
+        DEFAULT_REDISTRIBUTION,
+        description="Where withheld money goes. Default (no [redistribution] table): shared "
+        "among all councils not selected or reduced, pro rata to the base the shares apply "
+        'to, so all of it stays in local government; "retain" keeps it centrally (a '
+        "headline figure wherever it is above £0)",
+    )
     attribution: Attribution = "social_care"
     window: Window = Window(end="2017-11")
     before: Window = Window(end="2017-02")
@@ -519,15 +528,21 @@ class Scenario(Strict):
 
 # ---------------------------------------------------------------------- migrations
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older scenario mapping up to :data:`SCHEMA_VERSION`.
+    """Bring an older scenario mapping up to :data:`SCHEMA_VERSION`, one version at a time.
 
     Version 1 gave ``condition_share``/``reduction_share`` as fractions (0.33); version 2
-    gives ``condition_pct``/``reduction_pct`` in percent (33.0).
+    gives ``condition_pct``/``reduction_pct`` in percent (33.0). Up to version 2 a file
+    without a redistribution rule retained withheld money centrally; from version 3 the
+    default keeps it in local government, so an older file's silence is written out as
+    ``rule = "retain"`` (dropping a gain cap, which did nothing then) and it means what
+    it meant when it was saved.
     """
     version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or version >= SCHEMA_VERSION:
+        return data
+    data = dict(data)
     cons_in = data.get("consequences", {})
-    if isinstance(version, int) and version == 1 and isinstance(cons_in, Mapping):
-        data = dict(data)
+    if version == 1 and isinstance(cons_in, Mapping):
         cons = dict(cons_in)
         renames = (("condition_share", "condition_pct"), ("reduction_share", "reduction_pct"))
         for old, new in renames:
@@ -535,7 +550,15 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
                 value = cons.pop(old)
                 cons[new] = value * 100 if isinstance(value, int | float) else value
         data["consequences"] = cons
-        data["schema_version"] = SCHEMA_VERSION
+        version = 2
+    if version == 2:
+        redistribution = data.get("redistribution", {})
+        if isinstance(redistribution, Mapping) and "rule" not in redistribution:
+            # A gain cap did nothing when the money was retained: it is dropped.
+            kept = {k: v for k, v in redistribution.items() if k != "gain_cap_pct"}
+            data["redistribution"] = {**kept, "rule": "retain"}
+        version = 3
+    data["schema_version"] = version
     return data
 
 

@@ -23,6 +23,7 @@ from app.pages.overview import (
     CONDITIONED,
     NHS_VALUE,
     REDISTRIBUTED,
+    RETAINED,
     SELECTED,
     WITHHELD,
     headline_values,
@@ -165,6 +166,35 @@ def test_reduction_and_redistribution_rule(dataset: Dataset, context: dict[str, 
     want = money_only(expected(scenario, dataset, projection=False))
     assert money_only(metrics(at)) == want
     assert want[WITHHELD] != gbp(0)
+
+
+def test_money_retained_by_the_centre_is_a_marked_headline(
+    dataset: Dataset, context: dict[str, Any]
+) -> None:
+    """A reduction keeps the money local by default (no card); the rule 'retain' shows a
+    'Retained by the centre' card beside the letter's words."""
+    at = ok(new_app())
+    at.slider(key="w:consequences.condition_pct").set_value(0.0).run()
+    at.slider(key="w:consequences.reduction_pct").set_value(10.0).run()
+    ok(at)
+    assert at.selectbox(key="w:redistribution.rule").value == "pro_rata_all"
+    assert RETAINED not in metrics(at)
+    assert not any("remain in local government" in w.value for w in at.main.warning)
+    at.selectbox(key="w:redistribution.rule").set_value("retain").run()
+    ok(at)
+    scenario = edit.with_changes(
+        preset(link_default(), context),
+        {
+            "consequences.condition_pct": 0.0,
+            "consequences.reduction_pct": 10.0,
+            "redistribution.rule": "retain",
+        },
+        context,
+    )
+    want = expected(scenario, dataset, projection=False)
+    assert metrics(at)[RETAINED] == want[RETAINED] == want[WITHHELD] != gbp(0)
+    (warning,) = [w.value for w in at.main.warning if "Retained by the centre" in w.value]
+    assert "All iBCF funding will remain in local government" in warning
 
 
 def test_a_change_the_model_rejects_is_not_applied(dataset: Dataset) -> None:

@@ -54,6 +54,7 @@ def scenario(consequences: dict[str, Any], **selection: Any) -> dict[str, Any]:
     return {
         "selection": {"tests": [rate_test("t", "2017-07", threshold=2)], **selection},
         "consequences": consequences,
+        "redistribution": {"rule": "retain"},
     }
 
 
@@ -173,7 +174,7 @@ def test_consequences(
     assert names(result, result.selection.selected) == {"A", "B", "C"}
     assert column(result, "conditioned") == conditioned
     assert column(result, "withheld") == withheld
-    # Money retained centrally (default rule): final = total - withheld, to the pound.
+    # Money retained centrally (rule retain): final = total - withheld, to the pound.
     assert column(result, "final_allocation") == {n: TOTAL[n] - withheld[n] for n in TOTAL}
     assert column(result, "change") == {n: -withheld[n] for n in TOTAL}
     assert result.summary["total_retained"] == sum(withheld.values())

@@ -118,3 +118,35 @@ def test_pack_shows_every_published_figure_and_explains_the_method(dataset: Data
         assert words in methods, words
     assert set(book["Councils"]["allocation_status"]) == {"reconstructed: precept equalisation"}
     assert set(book["Allocation methods"]["variant"]) >= {"default", "COVID-19 proxy split"}
+
+
+def test_money_retained_by_the_centre_heads_the_summary_and_excel() -> None:
+    """Four made-up councils; A (rate 10) fails 'rate above 5'. 10% of its £1m Spring
+    Budget element is withheld: £100,000. Retained by rule: the summary and the Excel
+    Summary sheet open with the amount beside the letter's words; shared pro rata
+    (the default), nothing is retained and no warning appears."""
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from simulator.export import excel_pack, summary_dict
+    from tests.toy import Toy, rate_test, run
+
+    toys = [Toy("A", social_care=10), Toy("B", social_care=1), Toy("C", social_care=2)]
+    base = {
+        "selection": {"tests": [rate_test("t", "2017-07", threshold=5)]},
+        "consequences": {"reduction_pct": 10},
+    }
+    kept = run(toys, base)
+    assert kept.summary["total_retained"] == 0
+    assert "retained_warning" not in summary_dict(kept)
+    retained = run(toys, {**base, "redistribution": {"rule": "retain"}})
+    summary = summary_dict(retained)
+    first_key, warning = next(iter(summary.items()))
+    assert first_key == "retained_warning"
+    assert warning.startswith("Retained by the centre: £100,000 of the £100,000 withheld")
+    assert "All iBCF funding will remain in local government" in warning
+    book = load_workbook(_io.BytesIO(excel_pack(retained)))
+    sheet = book["Summary"]
+    assert sheet["A2"].value == "retained_warning"
+    assert sheet["B2"].value == warning

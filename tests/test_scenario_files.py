@@ -211,6 +211,27 @@ def test_schema_version_1_is_migrated(context: dict) -> None:
     assert "condition_share" not in scenario.to_toml()
 
 
+def test_schema_version_2_without_a_rule_keeps_retaining(context: dict) -> None:
+    """Version 2 retained withheld money when a file named no rule; the migration keeps
+    that meaning, and a version 3 file with no [redistribution] keeps the money local."""
+    text = (FIXTURES / "old" / "v1_condition_share.toml").read_text()
+    v1 = parse_scenario(text, source="v1.toml")
+    assert v1.redistribution.rule == "retain"
+    assert v1.schema_version == SCHEMA_VERSION == 3
+    assert 'rule = "retain"' in v1.to_toml(), "saved again, the rule is explicit"
+    kept = parse_scenario(
+        text.replace("schema_version = 1", "schema_version = 2")
+        .replace("condition_share = 0.33", "")
+        .replace("reduction_share = 0.05", "reduction_pct = 5.0")
+        + "\n[redistribution]\ngain_cap_pct = 10.0\n",
+        source="old.toml",
+    )
+    # The gain cap did nothing while the money was retained: dropped, not an error.
+    assert (kept.redistribution.rule, kept.redistribution.gain_cap_pct) == ("retain", None)
+    new = parse_scenario('schema_version = 3\nname = "n"\n', source="new.toml")
+    assert new.redistribution.rule == "pro_rata_all"
+
+
 def test_schema_version_2_does_not_accept_the_old_names() -> None:
     text = (FIXTURES / "old" / "v1_condition_share.toml").read_text()
     text = text.replace("schema_version = 1", "schema_version = 2")
@@ -233,7 +254,7 @@ def test_save_then_load_is_equal(tmp_path: Path) -> None:
 
 def test_saved_file_lists_only_what_differs_from_the_defaults() -> None:
     text = parse_scenario('name = "Mine"\nnotes = """line one\nline two"""\n').to_toml()
-    assert text.splitlines()[:2] == ["schema_version = 2", 'name = "Mine"']
+    assert text.splitlines()[:2] == ["schema_version = 3", 'name = "Mine"']
     assert "[consequences]" not in text, "untouched sections are left out"
     assert 'notes = """' in text, "multi-line notes stay readable"
 

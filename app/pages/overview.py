@@ -20,6 +20,7 @@ SELECTED = "Councils selected"
 CONDITIONED = f"Conditioned, {YEAR}"
 WITHHELD = f"Withheld, {YEAR}"
 REDISTRIBUTED = f"Redistributed, {YEAR}"
+RETAINED = f"Retained by the centre, {YEAR}"
 BEDS = "Beds freed a day (P50)"
 NHS_VALUE = f"NHS value (notional), {YEAR}"
 AMBITION = "Chance national ambition is met"
@@ -33,6 +34,8 @@ def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> d
         WITHHELD: gbp(float(summary["total_withheld"])),
         REDISTRIBUTED: gbp(float(summary["total_received"])),
     }
+    if summary["total_retained"] > 0:  # shown, and marked, only when money leaves
+        out[RETAINED] = gbp(float(summary["total_retained"]))
     if proj is not None:
         out[BEDS] = beds_signed(proj.beds_freed["p50"])
         out[NHS_VALUE] = gbp(proj.nhs_value_gbp)
@@ -148,6 +151,17 @@ def render(ctx: Ctx) -> None:
         f"{s['councils_receiving']} councils; "
         f"{gbp_exact(float(s['total_retained']))} retained by the centre.",
     )
+    warning = explain.retained_warning(s)
+    if warning is not None:
+        left, right = st.columns([1, 3])
+        left.metric(
+            RETAINED,
+            values[RETAINED],
+            border=True,
+            help="Withheld money that no council receives under the redistribution rule "
+            "(rule 'retain', or gains capped so that nobody can take it).",
+        )
+        right.warning(warning, icon=":material/account_balance:")
     # The money is drawn before the Monte Carlo runs, so it updates first.
     proj = ctx.projection
     values = headline_values(s, proj)
