@@ -411,13 +411,14 @@ class Consequences(Strict):
         return self
 
 
-DEFAULT_REDISTRIBUTION = "pro_rata_all"
+RedistributionRule = Literal[
+    "retain", "pro_rata_all", "passed", "best_quartile", "met_expectation", "improvers"
+]
+DEFAULT_REDISTRIBUTION: RedistributionRule = "pro_rata_all"
 
 
 class Redistribution(Strict):
-    rule: Literal[
-        "retain", "pro_rata_all", "passed", "best_quartile", "met_expectation", "improvers"
-    ] = Field(
+    rule: RedistributionRule = Field(
         DEFAULT_REDISTRIBUTION,
         description="Where withheld money goes. Default (no [redistribution] table): shared "
         "among all councils not selected or reduced, pro rata to the base the shares apply "
