@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -115,11 +114,11 @@ def tornado(result: Result) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------- small derived views
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _flip(cache_key: str, _result: Result) -> np.ndarray:
+def _flip(cache_key: str, _result: Result) -> explain.Flip:
     return explain.distance_to_flip(_result)
 
 
-def distance_to_flip(result: Result) -> np.ndarray:
+def distance_to_flip(result: Result) -> explain.Flip:
     return _flip(key(result.scenario), result)
 
 

@@ -57,12 +57,19 @@ COUNCIL_COLUMNS: dict[str, Column] = {
     "change": Column(POUNDS, "final_allocation - allocation_total."),
     "change_pct": Column(PERCENT, "change / allocation_total x 100."),
     "composite_score": Column("score", "Composite score of the tests (higher is worse)."),
-    "beds_per_day_to_flip": Column(
+    "flip_beds_per_day": Column(
         BEDS,
-        "Change in delayed beds a day that would flip the council's selection: the "
-        "reduction that clears a selected council, the rise that selects another. Tests "
-        "taken one at a time; blank where a composite score, a manual list or missing "
-        "data decides.",
+        "Smallest change in the council's delayed beds a day that flips its selection, "
+        "found by re-running the tests on changed data (other councils unchanged): "
+        "negative, the cut that clears a selected council; positive, the rise that selects "
+        "another. Blank where no change tried flips it, or a composite score, a manual "
+        "list or missing data decides.",
+    ),
+    "flip_delays": Column("", "The delays that change: social care or NHS."),
+    "flip_months": Column(
+        "",
+        "The months that change: one month the tests read, or each month they read by the "
+        "same amount.",
     ),
     "data_month": Column("YYYY-MM", "Latest month of DToC data the tests use."),
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -1237,6 +1237,19 @@ class Dataset:
         if not len(found):
             raise KeyError(f"{gss_code} is not one of the {N_COUNCILS} councils")
         return int(found[0])
+
+    def with_dtoc_beds(self, beds: np.ndarray) -> Dataset:
+        """A copy with other delayed beds a day, for re-running the tests on changed
+        data (unknown months must stay NaN). Councils, allocations and the England row
+        are shared with this dataset, not copied."""
+        changed = replace(
+            self, dtoc_days=beds * self.days[None, :, None], data_hash=f"{self.data_hash}+what-if"
+        )
+        # Cached properties that the change leaves as they are, plus the beds themselves.
+        for name in ("days", "adults", "codes", "has_dtoc", "england_beds"):
+            changed.__dict__[name] = getattr(self, name)
+        changed.__dict__["dtoc_beds"] = beds
+        return changed
 
 
 def build_dataset(

@@ -54,7 +54,10 @@ def councils_frame(result: Result, anonymise: bool = False) -> pd.DataFrame:
         "dtoc_quartile",
         dtoc_quartile(result.data, _quartile_basis(result), _quartile_month(result)).to_numpy(),
     )
-    table["beds_per_day_to_flip"] = np.round(distance_to_flip(result), 2)
+    flip = distance_to_flip(result)
+    table["flip_beds_per_day"] = np.round(flip.beds, 2)
+    table["flip_delays"] = flip.delays
+    table["flip_months"] = flip.months
     table.insert(0, "year", YEAR)
     table["data_month"] = result.summary["data_month"]
     if anonymise:

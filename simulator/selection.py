@@ -13,7 +13,7 @@ at the boundary are all included and the group can exceed N.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,6 +38,7 @@ class TestOutcome:
     assessable: np.ndarray  # bool: the council has the data this test needs
     rule: str  # plain-English statement of the test: "fails if ..."
     condition: str  # what failing means, e.g. "the ... rate rose from ... to ..."
+    relative: bool = False  # the line is set by the other councils (worst quartile or N)
 
 
 def quartile_size(n_assessable: int) -> int:
@@ -64,21 +65,37 @@ def worst_line(values: np.ndarray, n: int) -> float:
 def _worst_group(values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Lines and fails for a worst-``n`` group (ties at the boundary included).
 
-    A council outside the group must reach the n-th worst value to enter it; a council
-    inside must fall below the (n+1)-th worst value to leave it (falling between the
-    two leaves it n-th worst). Each council's line is the one it would have to cross,
-    so its margin says how far it is from changing status, other councils unchanged.
+    Each council's line is the n-th worst value among the *other* councils: the one it
+    must cross to change status while they stay as they are. A council outside the
+    group must reach the n-th worst value to enter; one inside must fall below the
+    (n+1)-th worst (with ties at the boundary, the tied value itself). A council fails
+    exactly when its value is at or beyond its line (:func:`against_line`).
 
     >>> line, fails = _worst_group(np.array([9.0, 7.0, 4.0, 2.0]), 2)
     >>> line.tolist(), fails.tolist()
     ([4.0, 4.0, 7.0, 7.0], [True, True, False, False])
+    >>> _worst_group(np.array([9.0, 7.0, 7.0, 2.0]), 2)[0].tolist()
+    [7.0, 7.0, 7.0, 7.0]
     """
     entry = worst_line(values, n)
     fails = values >= entry
-    n_in = int(fails.sum())
-    finite = np.isfinite(values)
-    exit_line = worst_line(values, n_in + 1) if finite.sum() > n_in else -np.inf
-    return np.where(fails, exit_line, entry), fails
+    finite = np.sort(values[np.isfinite(values)])[::-1]
+    k = min(n, len(finite))
+    after = float(finite[k]) if len(finite) > k else -np.inf
+    return np.where(fails, after, entry), fails
+
+
+def against_line(outcome: TestOutcome, line: np.ndarray, adults: np.ndarray) -> TestOutcome:
+    """The outcome measured against given lines, for a test whose line the other
+    councils set (re-running tests on one council's changed data, the others as they
+    were). Other tests are returned as they are."""
+    if not outcome.relative:
+        return outcome
+    fails = (outcome.value >= line) & outcome.assessable
+    margin = np.where(outcome.assessable, outcome.value - line, np.nan)
+    return replace(
+        outcome, line=line, fails=fails, margin=margin, margin_beds=beds_from_rate(margin, adults)
+    )
 
 
 def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcome:
@@ -148,6 +165,7 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
             short = f"Not in the worst quartile: change in {basis_name} rate, {span}"
     else:  # pragma: no cover - the discriminated union admits no other kind
         raise TypeError(type(test))
+    relative = test.mode in ("worst_quartile", "worst_n")
     fails = np.asarray(fails & assessable)
     margin = np.where(assessable, value - line, np.nan)
     return TestOutcome(
@@ -163,6 +181,7 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
         assessable=assessable,
         rule=f"fails if {condition}",
         condition=condition,
+        relative=relative,
     )
 
 

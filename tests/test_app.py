@@ -321,7 +321,7 @@ def test_every_view_renders(dataset: Dataset, context: dict[str, Any]) -> None:
     assert list(side.columns)[1:] == [f"Current: {result.scenario.name}", "Status quo"]
     view(at, "Sensitivity")
     near = explain.near_the_line(result, beds=2.0)
-    assert len(frame_with(at, "beds_per_day_to_flip")) == len(near)
+    assert len(frame_with(at, "flip_beds_per_day")) == len(near)
     overlap = frame_with(at, "test_a", "test_b", "overlap")
     n_tests = len(result.outcomes)
     assert len(overlap) == n_tests * (n_tests - 1) // 2

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from simulator.data import Dataset
 from simulator.engine import Result, evaluate
@@ -67,7 +70,9 @@ def test_reason_card_for_a_selected_council() -> None:
     assert test["margin_per_100k"] == pytest.approx(2.4)
     assert test["margin_beds_per_day"] == pytest.approx(4.8)
     assert "4.8 fewer delayed beds a day" in test["to_change"]
-    assert card["beds_per_day_to_flip"] == pytest.approx(4.8)
+    # Re-tested: cutting July by 4.8 beds (to 5.2 beds, a rate of 2.6) passes "above 2.6".
+    assert card["flip_beds_per_day"] == pytest.approx(-4.8)
+    assert (card["flip_delays"], card["flip_months"]) == ("social care", "July 2017")
     assert dict(card["money"]) == {
         "Original element": 2_000_000,
         "Spring Budget 2017 element": 1_000_000,
@@ -82,7 +87,10 @@ def test_reason_card_for_a_selected_council() -> None:
     assert "## Aville (E06000001)" in text
     assert "200,000 adults 18+" in text
     assert "| 5.00 | 2.60 | fails | +2.40 per 100k (+4.8 beds/day) |" in text
-    assert "A change of about 4.8 delayed beds a day would clear it" in text
+    assert (
+        "A cut of 4.8 delayed beds a day in social care delays, in July 2017, would clear it"
+        in (text)
+    )
     assert "| of which conditioned (kept, ring-fenced) | 330,000 |" in text
     assert "reconstructed" in text
 
@@ -96,7 +104,10 @@ def test_reason_card_for_a_council_that_passes() -> None:
     assert test["verdict"] == "passes"
     assert test["margin_per_100k"] == pytest.approx(-0.6)
     assert "0.6 delayed beds a day to spare" in test["to_change"]
-    assert card["beds_per_day_to_flip"] == pytest.approx(0.6)
+    # C (rate 2.0) fails "above 2.6" only beyond a rise of 0.6: the first hundredth
+    # that does it is 0.61, shown rounded up as 0.7.
+    assert card["flip_beds_per_day"] == pytest.approx(0.61)
+    assert "A rise of 0.7 delayed beds a day" in reason_card_text(result, C)
     assert "would select it" in reason_card_text(result, C)
 
 
@@ -152,7 +163,7 @@ def test_isles_of_scilly_card_says_why_it_has_no_data(october: Result) -> None:
     assert "never selected on DToC grounds" in card["why"]
     assert {t["verdict"] for t in card["tests"]} == {"not assessed (no data)"}
     assert all(t["to_change"] == "no data" for t in card["tests"])
-    assert card["beds_per_day_to_flip"] is None
+    assert card["flip_beds_per_day"] is None and card["flip"] is None
     money = dict(card["money"])
     assert money["Final 2018/19 allocation"] == money["Total 2018/19 allocation"]
     letter = letter_preview(october, "E06000053")
@@ -164,22 +175,25 @@ def test_isles_of_scilly_card_says_why_it_has_no_data(october: Result) -> None:
 @pytest.mark.parametrize(
     ("screen_at_least", "selected", "to_flip"),
     [
-        # Screen t1 (July), t2 (August), criterion t3 (September), each "rate above 5";
-        # 100,000 adults, so a margin per 100,000 is also beds a day.
-        #   P: 10, 7, 9  fails t1 by 5, t2 by 2, t3 by 4
-        #   Q:  6, 1, 9  fails t1 by 1, passes t2 by 4, fails t3 by 4
-        #   R:  1, 2, 8  passes t1 by 4, t2 by 3, fails t3 by 3
-        # At least 1 screen: P and Q in scope and selected. P clears t3 (4) or both
-        # screens (5 + 2 = 7): 4. Q clears t3 (4) or t1 (1): 1. R must fail one screen:
-        # the nearer, t2, by 3.
-        (1, {"P", "Q"}, {"P": 4.0, "Q": 1.0, "R": 3.0}),
-        # All screens: only P in scope. P clears t3 (4) or one screen, t2 (2): 2.
-        # Q must also fail t2 (4). R must fail both screens (4 + 3 = 7).
-        (None, {"P"}, {"P": 2.0, "Q": 4.0, "R": 7.0}),
+        # Screen t1 (July), t2 (August), criterion t3 (September), each "rate above 5"
+        # (a rate of exactly 5 passes); 100,000 adults, so a rate is also beds a day.
+        #   P: 10, 7, 9   Q: 6, 1, 9   R: 1, 2, 8
+        # At least 1 screen: P and Q in scope and selected. P: a cut of 4 in September
+        # passes t3 (leaving scope needs both screens passed: 5 in every month, more).
+        # Q: a cut of 1 in July passes t1 and leaves scope. R must fail a screen: August
+        # above 5 needs a rise beyond 3, so 3.01 (3 exactly leaves it at 5).
+        (1, {"P", "Q"}, {"P": (-4.0, "September 2017"), "Q": (-1.0, "July 2017"),
+                         "R": (3.01, "August 2017")}),
+        # All screens: only P in scope. P: a cut of 2 in August passes t2 (less than 4
+        # in September). Q must also fail t2: August beyond 5, a rise of 4.01. R must
+        # fail both screens: no one month does it; the same rise in every month does
+        # once July passes 5: 4.01.
+        (None, {"P"}, {"P": (-2.0, "August 2017"), "Q": (4.01, "August 2017"),
+                       "R": (4.01, "July 2017, August 2017 and September 2017, each")}),
     ],
-)
+)  # fmt: skip
 def test_distance_to_flip_with_a_partial_screen(
-    screen_at_least: int | None, selected: set[str], to_flip: dict[str, float]
+    screen_at_least: int | None, selected: set[str], to_flip: dict[str, tuple[float, str]]
 ) -> None:
     from simulator.explain import distance_to_flip
     from tests.toy import monthly
@@ -197,9 +211,47 @@ def test_distance_to_flip_with_a_partial_screen(
     result = run(toys, {"selection": selection})
     names = list(result.table["council"])
     assert {n for n, s in zip(names, result.table["selected"], strict=True) if s} == selected
-    assert dict(zip(names, distance_to_flip(result).tolist(), strict=True)) == pytest.approx(
-        to_flip
+    flip = distance_to_flip(result)
+    got = {n: (b, m) for n, b, m in zip(names, flip.beds, flip.months, strict=True)}
+    assert {n: m for n, (_, m) in got.items()} == {n: m for n, (_, m) in to_flip.items()}
+    assert {n: b for n, (b, _) in got.items()} == pytest.approx(
+        {n: b for n, (b, _) in to_flip.items()}
     )
+
+
+def test_distance_to_flip_re_tests_a_quartile_and_a_trend_together() -> None:
+    """Eight councils, 100,000 adults each (a rate is beds a day). July beds 8, 7, 6,
+    5, 4, 3, 2, 1; every other month 2. Tests: (1) the worst quartile (2 of 8) in July;
+    (2) July above the 3 months to April (2): rate "worse". At least 2 of 2.
+    Selected: the two worst, 8 and 7 (both rose). For the one at 8, the quartile line
+    is the second worst among the others, 6: a July cut of just beyond 2 (to below 6)
+    clears it, 2.01; adding the two margins (8 - 6 = 2 and 8 - 2 = 6) would say 8.
+    The one at 6 enters the worst two by rising to 7 (the line among the others): a
+    rise of exactly 1 (ties included) selects it.
+    """
+    from simulator.explain import distance_to_flip
+    from tests.toy import monthly
+
+    july = [8, 7, 6, 5, 4, 3, 2, 1]
+    toys = [Toy(f"T{b}", social_care=monthly(2, jul=b)) for b in july]
+    trend = {
+        "id": "rose",
+        "kind": "trend",
+        "before": {"end": "2017-04", "months": 3},
+        "after": {"end": "2017-07"},
+        "mode": "worse",
+    }
+    quartile = rate_test("q", "2017-07", mode="worst_quartile")
+    result = run(
+        toys, {"selection": {"tests": [quartile, trend], "combine": "at_least", "at_least": 2}}
+    )
+    flip = distance_to_flip(result)
+    by_name = dict(
+        zip(result.table["council"], zip(flip.beds, flip.months, strict=True), strict=True)
+    )
+    assert set(result.table["council"][result.selection.selected]) == {"T8", "T7"}
+    assert by_name["T8"] == (pytest.approx(-2.01), "July 2017")
+    assert by_name["T6"] == (pytest.approx(1.0), "July 2017")
 
 
 def test_overlap_counts_councils_failing_both_tests() -> None:
@@ -259,3 +311,98 @@ def test_letter_separates_the_screen_and_says_when_out_of_scope(dataset: Dataset
     assert "October screen" in scope and "October screen" not in measures
     selected = next(c for c, s in zip(dataset.codes, result.selection.selected, strict=True) if s)
     assert "outside the scope" not in letter_preview(result, selected)
+
+
+# A handful of made-up councils (100,000 adults; social care beds a day by month of 2017)
+# under a random mix of the tests the shipped scenarios use.
+FLIP_TESTS: list[dict[str, Any]] = [
+    rate_test("q", "2017-07", mode="worst_quartile"),
+    rate_test("above", "2017-07", threshold=4.0),
+    {"id": "gap", "kind": "gap", "window": {"end": "2017-07"}},
+    {
+        "id": "rose",
+        "kind": "trend",
+        "before": {"end": "2017-04", "months": 3},
+        "after": {"end": "2017-07", "months": 3},
+        "mode": "worse",
+    },
+    {
+        "id": "fell",
+        "kind": "trend",
+        "before": {"end": "2017-02"},
+        "after": {"end": "2017-07"},
+        "mode": "not_improved",
+    },
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    beds=st.lists(st.lists(st.integers(0, 12), min_size=12, max_size=12), min_size=5, max_size=8),
+    picks=st.sets(st.integers(0, len(FLIP_TESTS) - 1), min_size=1, max_size=4),
+    k=st.integers(1, 4),
+)
+def test_the_reported_change_flips_and_a_smaller_one_does_not(
+    beds: list[list[int]], picks: set[int], k: int
+) -> None:
+    from simulator.data import ATTRIBUTIONS
+    from simulator.explain import DELAY_COLUMNS, distance_to_flip
+    from tests.toy import make_dataset
+
+    data = make_dataset(
+        [Toy(f"T{i}", social_care=[float(b) for b in row]) for i, row in enumerate(beds)]
+    )
+    tests = [FLIP_TESTS[p] for p in sorted(picks)]
+    selection = {"tests": tests, "combine": "at_least", "at_least": min(k, len(tests))}
+    result = run(data, {"selection": selection})
+    flip = distance_to_flip(result)
+
+    def selected_after(i: int, change: float) -> bool:
+        changed = data.dtoc_beds.copy()
+        for month in flip.moved[i]:
+            changed[i, data.month_index(month), list(DELAY_COLUMNS[flip.delays[i]])] += change
+        assert (changed[:, :, ATTRIBUTIONS.index("social_care")] >= 0).all(), "never below zero"
+        return bool(evaluate(result.scenario, data.with_dtoc_beds(changed)).selection.selected[i])
+
+    for i, change in enumerate(flip.beds):
+        if not np.isfinite(change):
+            continue
+        was = bool(result.selection.selected[i])
+        assert (change < 0) == was, "a selected council is cut, another raised"
+        assert selected_after(i, change) != was
+        smaller = np.sign(change) * round(abs(change) - 0.01, 2)
+        if abs(change) > 0.01:
+            assert selected_after(i, smaller) == was
+
+
+def test_lancashire_distance_is_re_tested_on_changed_data(october: Result) -> None:
+    """Lancashire fails all three October tests. A July cut moves the July rate, the July
+    gap and the 3-month trend at once; the trend falls by a third of the cut, so the
+    binding test is the July rate: the cut is its margin in beds, not the margins added
+    up (46.8). By hand: cutting July 2017 social care delays by 35.6 beds a day clears it."""
+    from simulator.explain import DELAY_COLUMNS, distance_to_flip
+
+    data = october.data
+    i = data.position("E10000017")
+    flip = distance_to_flip(october)
+    rate = october.outcome("rate_quartile").margin_beds[i]
+    assert (flip.delays[i], flip.months[i], flip.moved[i]) == (
+        "social care",
+        "July 2017",
+        ("2017-07",),
+    )
+    assert flip.beds[i] == pytest.approx(-np.ceil(rate * 100) / 100)
+
+    def selected_after_july_cut(cut: float) -> bool:
+        beds = data.dtoc_beds.copy()
+        beds[i, data.month_index("2017-07"), list(DELAY_COLUMNS["social care"])] -= cut
+        return bool(evaluate(october.scenario, data.with_dtoc_beds(beds)).selection.selected[i])
+
+    assert selected_after_july_cut(0.0)
+    assert not selected_after_july_cut(35.6)
+    assert not selected_after_july_cut(-flip.beds[i])
+    assert selected_after_july_cut(-flip.beds[i] - 0.01)
+    text = reason_card_text(october, "E10000017")
+    assert f"A cut of {np.ceil(-flip.beds[i] * 10) / 10:.1f} delayed beds a day" in text
+    assert "in social care delays, in July 2017, would clear it" in text
+    assert "46.8" not in text

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import charts, show, state
+from app import charts, model, show, state
 from app.context import Ctx
 from app.display import YEAR, gbp_exact, month_name
 from simulator import explain, export
@@ -81,7 +81,7 @@ def card(ctx: Ctx) -> None:
         st.session_state[state.COUNCIL] = _default_council(ctx)
     code = st.selectbox("Council card", codes, key=state.COUNCIL, format_func=ctx.name)
     r = ctx.result
-    info = explain.reason_card(r, code)
+    info = explain.reason_card(r, code, model.distance_to_flip(r))
     i = ctx.data.position(code)
     st.markdown(f"### {ctx.name(code)}")
     status = (
@@ -97,13 +97,9 @@ def card(ctx: Ctx) -> None:
         )
     with st.container(border=True):
         st.markdown(f"**{ctx.hide(str(info['why']), code)}**")
-        flip = info["beds_per_day_to_flip"]
-        if flip is not None:
-            verb = "clear it" if info["selected"] else "select it"
-            st.markdown(
-                f"A change of about **{flip:.1f} delayed beds a day** would {verb} "
-                f"({explain.FLIP_NOTE})."
-            )
+        if info["flip"] is not None:
+            st.text(str(info["flip"]))
+            st.caption(f"Found {explain.FLIP_NOTE.removeprefix('found ')}.")
     left, right = st.columns(2)
     with left:
         hist, marks = history_frames(ctx, i)

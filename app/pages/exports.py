@@ -66,7 +66,7 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, object]]:
         "tornado": ("tornado (one-at-a-time sensitivities)", lambda: model.tornado(r)),
         "near_the_line": (
             "councils within 2 beds a day of the line",
-            lambda: explain.near_the_line(r, beds=2.0),
+            lambda: explain.near_the_line(r, beds=2.0, flip=model.distance_to_flip(r)),
         ),
         "compare_status_quo": (
             "this scenario against the status quo",

@@ -94,11 +94,12 @@ def render(ctx: Ctx) -> None:
         help="Councils whose selection would flip with a change of at most this many delayed "
         f"beds a day: {explain.FLIP_NOTE}.",
     )
-    near = explain.near_the_line(ctx.result, beds=limit)
+    near = explain.near_the_line(ctx.result, beds=limit, flip=model.distance_to_flip(ctx.result))
     c2.caption(
         f"{len(near)} councils would change status with a change of {limit:g} delayed beds a "
-        "day or less. Selected councils: the fall that would clear them; others: the rise "
-        "that would select them. Composite scores and manual lists are not covered."
+        "day or less, in the months named. Selected councils: the cut that would clear "
+        "them (negative); others: the rise that would select them. Composite scores and "
+        "manual lists are not covered."
     )
     show.table(near, ctx, "near_the_line", "councils near the line", height=300)
 
