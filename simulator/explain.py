@@ -143,16 +143,87 @@ def screen_phrase(scenario: Scenario) -> str:
     return f"fail at least {sel.screen_needed} of the {len(sel.screen)} screening tests"
 
 
+POLICY_WORDS = 60  # the policy sentence a minister reads first stays within this
+
+
+def policy_sentence(result: Result) -> str:
+    """The option in one sentence of at most :data:`POLICY_WORDS` words: who is
+    selected, on what, and what happens to the money (details and caveats follow in
+    :func:`option_summary`)."""
+    s = result.scenario
+    summary = result.summary
+    sel = s.selection
+    cons = s.consequences
+    n = len(result.data.codes)
+    if not sel.tests and not sel.include:
+        return f"No council is selected: every council keeps its {YEAR} iBCF allocation."
+    months = sorted({Window(end=m).label() for m in _windows(result)[0]})
+    k = len(sel.criteria)
+    rule = (
+        ("fail both tests" if k == 2 else f"fail all {k} tests")
+        if sel.combine == "all" and k > 1
+        else combine_phrase(s).replace("fails ", "fail ", 1)
+    )
+    scope = (
+        f"Among councils that {screen_phrase(s)}, those that {rule}"
+        if sel.screen
+        else f"Councils that {rule}"
+    )
+    reads = f" (data to {Window(end=str(summary['data_month'])).label()})" if months else ""
+    who = f"{scope}{reads}, {summary['councils_selected']} of {n},"
+    base = BASE_LABELS[cons.base]
+    up_to = "up to " if cons.graduation != "flat" else ""
+    money = []
+    if cons.condition_pct:
+        money.append(
+            f"have {up_to}{cons.condition_pct:g}% of their {base} conditioned "
+            f"({gbp(summary['total_conditioned'])}, ring-fenced)"
+        )
+    if cons.reduction_pct:
+        where = (
+            f"{gbp(summary['total_retained'])} retained by the centre"
+            if summary["total_retained"]
+            else "all of it to other councils"
+        )
+        if summary["total_retained"] and summary["total_received"]:
+            where = (
+                f"{gbp(summary['total_received'])} to other councils, "
+                f"{gbp(summary['total_retained'])} retained by the centre"
+            )
+        money.append(
+            f"lose {up_to}{cons.reduction_pct:g}% of it ({gbp(summary['total_withheld'])}; {where})"
+            if cons.condition_pct
+            else f"lose {up_to}{cons.reduction_pct:g}% of their {base} "
+            f"({gbp(summary['total_withheld'])}; {where})"
+        )
+    if not money:
+        money.append("are identified; no money is conditioned or withheld")
+    return f"{who} {' and '.join(money)}."
+
+
 def option_summary(result: Result) -> str:
-    """A paragraph describing the option and its headline effect, generated from it."""
+    """The option in plain English, generated from it: the policy in one short sentence
+    first, then the tests and money in detail, then caveats on method."""
+    details, caveats = _option_details(result)
+    return " ".join([policy_sentence(result), *details, *caveats])
+
+
+def option_summary_parts(result: Result) -> tuple[str, list[str], list[str]]:
+    """:func:`option_summary` in its three parts: policy, details, method caveats."""
+    details, caveats = _option_details(result)
+    return policy_sentence(result), details, caveats
+
+
+def _option_details(result: Result) -> tuple[list[str], list[str]]:
+    """The option sentence by sentence, and the caveats on method (overlapping tests,
+    limits that bind)."""
     s = result.scenario
     summary = result.summary
     sel = s.selection
     cons = s.consequences
     parts: list[str] = []
     if not sel.tests and not sel.include:
-        parts.append(f"No council is selected: every council keeps its {YEAR} iBCF allocation.")
-        return " ".join(parts)
+        return [], []
     if sel.screen:
         parts.append(
             f"Only councils that {screen_phrase(s)} ("
@@ -177,7 +248,7 @@ def option_summary(result: Result) -> str:
     parts.append(
         f"This selects {summary['councils_selected']} of the {len(result.data.codes)} councils."
     )
-    parts += overlap_warnings(result)
+    caveats = overlap_warnings(result)
     base = BASE_LABELS[cons.base]
     margin_label = result.outcome(cons.margin_test).label if cons.margin_test else ""
     grad = {
@@ -224,13 +295,13 @@ def option_summary(result: Result) -> str:
         reduced = result.table["withheld"].to_numpy() > 0
         bound = int((result.money.capped & reduced).sum())
         if bound:
-            parts.append(
+            caveats.append(
                 f"The limits bind for {bound} of the {int(reduced.sum())} councils reduced, "
                 "which lose less than the rule alone would take."
             )
     if not cons.condition_pct and not cons.reduction_pct:
         parts.append("No money is conditioned or withheld.")
-    return " ".join(parts)
+    return parts, caveats
 
 
 # ---------------------------------------------------------------------- distance to the line

@@ -117,7 +117,7 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
             line, fails = _worst_group(value, n)
             group = "worst quartile" if test.mode == "worst_quartile" else f"worst {n}"
             condition = f"in the {group} of councils for the {what} in {test.window.label()}"
-            short = f"Not in the {group}: {basis_name} rate, {test.window.label()}"
+            short = f"Outside the {group}: {basis_name} rate, {test.window.label()}"
     elif isinstance(test, GapTest):
         rate = window_rate(data, test.attribution, test.window.end, test.window.months)
         expected_rate = rate_per_100k(expected_beds[:, basis], adults)
@@ -138,7 +138,7 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
                 f"in the worst quartile for the gap between the {what} in "
                 f"{test.window.label()} and the September 2017 expectation"
             )
-            short = f"Not in the worst quartile: {basis_name} gap, {test.window.label()}"
+            short = f"Outside the worst quartile: {basis_name} gap, {test.window.label()}"
     elif isinstance(test, TrendTest):
         before = window_rate(data, test.attribution, test.before.end, test.before.months)
         after = window_rate(data, test.attribution, test.after.end, test.after.months)
@@ -162,7 +162,7 @@ def run_test(test: Test, data: Dataset, expected_beds: np.ndarray) -> TestOutcom
         else:
             line, fails = _worst_group(value, quartile_size(int(assessable.sum())))
             condition = f"in the worst quartile for the change in the {what} from {span}"
-            short = f"Not in the worst quartile: change in {basis_name} rate, {span}"
+            short = f"Outside the worst quartile: change in {basis_name} rate, {span}"
     else:  # pragma: no cover - the discriminated union admits no other kind
         raise TypeError(type(test))
     relative = test.mode in ("worst_quartile", "worst_n")

@@ -99,7 +99,7 @@ def test_a_changed_test_loses_its_written_label(dataset: Dataset, context: dict[
     assert moved.selection.tests[1].label == s.selection.tests[1].label  # untouched
     outcome = engine.evaluate(moved, dataset).outcomes[0]
     # a label names the standard to meet: failing it counts towards selection
-    assert outcome.label == "Not in the worst quartile: social care rate, November 2017"
+    assert outcome.label == "Outside the worst quartile: social care rate, November 2017"
     relabelled = edit.with_value(s, "selection.tests.0.label", "Mine", context)
     assert relabelled.selection.tests[0].label == "Mine"
     shifted = edit.shift_test_months(s, 1, context)

@@ -406,3 +406,38 @@ def test_lancashire_distance_is_re_tested_on_changed_data(october: Result) -> No
     assert f"A cut of {np.ceil(-flip.beds[i] * 10) / 10:.1f} delayed beds a day" in text
     assert "in social care delays, in July 2017, would clear it" in text
     assert "46.8" not in text
+
+
+@pytest.mark.parametrize("name", [p.stem for p in sorted(SCENARIO_DIR.glob("*.toml"))])
+def test_the_option_summary_opens_with_the_policy_in_60_words(name: str, dataset: Dataset) -> None:
+    from simulator.explain import POLICY_WORDS, option_summary, policy_sentence
+
+    scenario = load_scenario(
+        SCENARIO_DIR / f"{name}.toml", context=data_context(dataset.months, list(dataset.codes))
+    )
+    result = evaluate(scenario, dataset)
+    policy = policy_sentence(result)
+    assert len(policy.split()) <= POLICY_WORDS == 60
+    assert option_summary(result).startswith(policy)
+    assert f"{result.summary['councils_selected']} of 152" in policy or "No council" in policy
+
+
+def test_the_policy_stays_short_with_twelve_tests_and_every_consequence() -> None:
+    from simulator.explain import POLICY_WORDS, option_summary, policy_sentence
+
+    tests = [rate_test(f"t{k}", "2017-07", threshold=float(k)) for k in range(12)]
+    result = run(
+        toys(),
+        {
+            "selection": {"tests": tests[:10], "screen": ["t0", "t1"], "screen_at_least": 1,
+                          "combine": "at_least", "at_least": 3},
+            "consequences": {"condition_pct": 30, "reduction_pct": 20,
+                             "graduation": "tests_failed"},
+            "redistribution": {"rule": "passed", "gain_cap_pct": 1},
+        },
+    )  # fmt: skip
+    policy = policy_sentence(result)
+    assert len(policy.split()) <= POLICY_WORDS
+    assert "retained by the centre" in policy  # gains capped at 1%: most of it stays
+    assert "at least 3 of the 8 tests" in policy
+    assert option_summary(result).startswith(policy)
