@@ -24,7 +24,8 @@ from simulator.scenario import (
 )
 
 EDITED = " (edited)"
-METADATA = ("name", "description", "author", "date", "notes")
+METADATA = ("name", "description", "author", "date", "notes", "text_for")
+TEXT = ("description", "notes")
 # New tests start on the months of the December 2017 review.
 NEW_TEST_DEFAULTS: dict[str, dict[str, Any]] = {
     "rate": {"kind": "rate", "window": {"end": "2017-11"}, "mode": "worst_quartile"},
@@ -134,7 +135,19 @@ def with_changes(
         data.get("redistribution", {}).pop("gain_cap_pct", None)
     if any(not path.startswith(METADATA) for path in changes):
         data["name"] = edited_name(data["name"])
-    return validate(data, context)
+    return mark_text(scenario, validate(data, context), rewritten=any(p in TEXT for p in changes))
+
+
+def mark_text(old: Scenario, new: Scenario, *, rewritten: bool = False) -> Scenario:
+    """Keep the record of which option the description and notes were written for: the
+    option as it was before its first edit (so an edit marks them stale, and undoing it
+    clears the mark), or the option as it is when they are rewritten."""
+    if rewritten:
+        return new.model_copy(update={"text_for": None})
+    written = new.text_for is None and bool(old.description or old.notes)
+    if written and new.content_hash() != old.content_hash():
+        return new.model_copy(update={"text_for": old.content_hash()})
+    return new
 
 
 def changed_tests(changes: dict[str, Any]) -> set[int]:

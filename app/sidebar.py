@@ -15,6 +15,7 @@ import streamlit as st
 from app import edit, link, model, state
 from app import widgets as w
 from app.context import Ctx
+from simulator import explain
 from simulator.data import YEAR
 from simulator.expectations import ExpectationRule
 from simulator.projection import ProjectionParams
@@ -187,6 +188,8 @@ def render(ctx: Ctx) -> None:
             _projection(data, locked)
         with st.expander("Expectations: September 2017 (reconstruction rule)"):
             _expectations(data, locked)
+        if scen.text_stale:
+            _stale_text(ctx, locked)
         with st.expander("Scenario details"):
             _details(data, locked)
 
@@ -557,6 +560,32 @@ def _expectations(data: dict[str, Any], locked: bool) -> None:
     )
     for name in ExpectationRule.model_fields:
         w.field(ExpectationRule, name, f"expectations.{name}", data, disabled=locked)
+
+
+STALE_TEXT = (
+    "The description and notes were written before this option was edited: they may no "
+    "longer describe it."
+)
+
+
+def _stale_text(ctx: Ctx, locked: bool) -> None:
+    """Say that the written description and notes may be stale; regenerate, or keep."""
+    st.warning(STALE_TEXT, icon=":material/edit_note:")
+    c1, c2 = st.columns(2)
+    c1.button(
+        "Describe from the option",
+        key="stale_regenerate",
+        disabled=locked,
+        help="Replace the description with the option's one-sentence summary.",
+        on_click=lambda: state.apply({"description": explain.policy_sentence(ctx.result)}),
+    )
+    c2.button(
+        "They still hold",
+        key="stale_keep",
+        disabled=locked,
+        help="Keep the description and notes as written and clear this warning.",
+        on_click=lambda: state.apply({"text_for": None}),
+    )
 
 
 def _details(data: dict[str, Any], locked: bool) -> None:

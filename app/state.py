@@ -123,7 +123,7 @@ def apply(changes: dict[str, Any]) -> bool:
 def apply_scenario(fn: Callable[[Scenario], Scenario], structural: bool = False) -> bool:
     """Apply an edit given as a function of the scenario (add or remove a test)."""
     try:
-        new = fn(scenario())
+        new = edit.mark_text(scenario(), fn(scenario()))
     except ScenarioError as exc:
         flash("error", ["That change was not applied:", *exc.problems])
         sync_widgets()

@@ -58,6 +58,10 @@ def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ig
         scenario = load_scenario(path, context=context, data_hash=data.data_hash)
     for w in caught:
         log.warning("%s", w.message)
+    if scenario.text_stale:  # as saved, before --draws or --seed change the option
+        from simulator.export import STALE_TEXT
+
+        log.warning("%s: %s", path, STALE_TEXT)
     if args is not None:
         overrides = {k: getattr(args, k) for k in ("draws", "seed")}
         scenario = with_projection(scenario, overrides, context=context)

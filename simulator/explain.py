@@ -718,6 +718,7 @@ def reason_card(result: Result, gss_code: str, flip: Flip | None = None) -> dict
         "flip_delays": flip.delays[i],
         "flip_months": flip.months[i],
         "flip": flip_sentence(flip, i, bool(row["selected"])),
+        "reconciliation": reconciliation_lines(result, gss_code),
         "money": money,
         "expectations_beds": {a: float(result.expected[i, j]) for j, a in enumerate(ATTRIBUTIONS)},
         "expectation_status": str(result.expected_status[i, 0]),
@@ -755,6 +756,8 @@ def reason_card_text(result: Result, gss_code: str) -> str:
     ]
     if card["flip"] is not None:
         lines.append(f"{card['flip']} Found {FLIP_NOTE.removeprefix('found ')}.")
+    reconciled: list[str] = card["reconciliation"]  # type: ignore[assignment]
+    lines += ["", *reconciled] if reconciled else []
     lines += [
         "",
         "| test | value | line | result | margin | what would change it |",
@@ -782,6 +785,57 @@ def reason_card_text(result: Result, gss_code: str) -> str:
 QUARTILE_WORDS = ("lowest", "second-lowest", "second-highest", "highest")
 
 
+def _letter_basis(result: Result, month: str | None = None) -> tuple[str, str]:
+    """The attribution and month a letter quotes: the first rate test among the
+    selection criteria (else any rate test), or ``month``."""
+    tests = result.scenario.selection.tests
+    criteria = result.scenario.selection.criteria
+    rate_tests = [t for t in criteria if t.kind == "rate"] or [t for t in tests if t.kind == "rate"]
+    attribution = rate_tests[0].attribution if rate_tests else "social_care"
+    if month is None:
+        month = rate_tests[0].window.end if rate_tests else result.data.months[-1]
+    return attribution, month
+
+
+def letter_figures(result: Result, i: int) -> tuple[float, float]:
+    """The rate per 100,000 adults and the patients delayed daily a letter quotes."""
+    attribution, month = _letter_basis(result)
+    rate = window_rate(result.data, attribution, month, 1)[i]
+    return float(rate), float(rate * result.data.adults[i] / 100_000)
+
+
+def reconciliation_lines(result: Result, gss_code: str | None = None) -> list[str]:
+    """'The letter: ... / this model on revised data: ...' for the published figures a
+    shipped scenario recreates, then the one-line reason; only one council's figures
+    (and the national ones) when ``gss_code`` is given. Empty without a reconciliation."""
+    rec = result.scenario.reconciliation
+    if rec is None:
+        return []
+    doc = rec.document[:1].upper() + rec.document[1:]
+    lines = []
+    by_council: dict[str, list[tuple[str, str, str]]] = {}
+    for fact in rec.facts:
+        if fact.measure == "councils_selected":
+            lines.append(
+                f"{doc}: {fact.published:g} {fact.label or 'councils'} / this model on "
+                f"revised data: {result.summary['councils_selected']} councils selected"
+            )
+        elif fact.gss_code is not None and gss_code in (None, fact.gss_code):
+            rate, beds = letter_figures(result, result.data.position(fact.gss_code))
+            model = f"{rate:.1f} per 100,000" if fact.measure == "rate" else f"{beds:.0f} patients"
+            by_council.setdefault(fact.gss_code, []).append(
+                (f"{fact.published:g}", fact.label, model)
+            )
+    for code, facts in by_council.items():
+        name = result.table["council"].iloc[result.data.position(code)]
+        published = "; ".join(f"{p} {label}".strip() for p, label, _ in facts)
+        model = "; ".join(m for _, _, m in facts)
+        lines.append(f"{name}, {rec.document}: {published} / this model on revised data: {model}")
+    if not lines:
+        return []
+    return [*lines, f"Why they differ: {rec.reason}."]
+
+
 def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -> str:
     """A preview of the letter a council would receive, in the style of 10 October 2017.
 
@@ -793,12 +847,7 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
     data = result.data
     i = data.position(gss_code)
     row = result.table.iloc[i]
-    tests = result.scenario.selection.tests
-    criteria = result.scenario.selection.criteria
-    rate_tests = [t for t in criteria if t.kind == "rate"] or [t for t in tests if t.kind == "rate"]
-    attribution = rate_tests[0].attribution if rate_tests else "social_care"
-    if month is None:
-        month = rate_tests[0].window.end if rate_tests else data.months[-1]
+    attribution, month = _letter_basis(result, month)
     label = ATTRIBUTION_LABELS[attribution]
     status = "official" if row["allocation_status"] == "official" else "reconstructed"
     header = (
@@ -818,6 +867,7 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
     rate = window_rate(data, attribution, month, 1)
     beds = rate[i] * data.adults[i] / 100_000
     order = pd.Series(rate).rank(method="min", ascending=True)
+    reconciled = reconciliation_lines(result, gss_code)
     n = int(np.isfinite(rate).sum())
     position = int(order[i])
     quartile = int(np.ceil(4 * position / n))
@@ -893,6 +943,8 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
                 else "."
             )
         )
+    if reconciled:
+        body += ["", "Set beside the published document:", *[f"- {line}" for line in reconciled]]
     return "\n".join(body)
 
 

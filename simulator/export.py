@@ -18,7 +18,12 @@ from simulator.allocation import explanation
 from simulator.columns import describe, excel_format
 from simulator.data import YEAR
 from simulator.engine import Result, breakdown, dtoc_quartile
-from simulator.explain import distance_to_flip, option_summary, retained_warning
+from simulator.explain import (
+    distance_to_flip,
+    option_summary,
+    reconciliation_lines,
+    retained_warning,
+)
 from simulator.parameters import param_table
 
 if TYPE_CHECKING:
@@ -44,6 +49,21 @@ CAVEATS = [
     "the assumptions register. Ranges are P10-P90 of a seeded Monte Carlo.",
     "No public source names a council whose 2018/19 allocation was reduced.",
 ]
+
+
+def scenario_caveats(result: Result) -> list[str]:
+    """Caveats this scenario adds: the published document beside the model, and words
+    written for another version of the option."""
+    out = reconciliation_lines(result)
+    if result.scenario.text_stale:
+        out.append(STALE_TEXT)
+    return out
+
+
+STALE_TEXT = (
+    "The scenario's description and notes were written before the option was edited: "
+    "they may no longer describe it (the option summary is generated from the option)."
+)
 
 
 def councils_frame(result: Result, anonymise: bool = False) -> pd.DataFrame:
@@ -290,7 +310,7 @@ def excel_pack(
     councils = councils_frame(result)
     sheets: dict[str, pd.DataFrame] = {
         "Summary": pd.DataFrame(flat, columns=["measure", "value", "unit"]),
-        "Caveats": pd.DataFrame({"caveat": CAVEATS}),
+        "Caveats": pd.DataFrame({"caveat": scenario_caveats(result) + CAVEATS}),
         "Councils": councils,
         "By region": breakdown(councils, "region"),
         "By type": breakdown(councils, "authority_type"),

@@ -445,6 +445,35 @@ class Redistribution(Strict):
         return self
 
 
+class PublishedFact(Strict):
+    """A figure a real document published, to set beside the model's figure."""
+
+    measure: Literal["councils_selected", "rate", "patients"] = Field(
+        description="councils_selected: councils the document went to; rate and patients: "
+        "the delayed transfers a letter quotes for one council (the letter preview's figures)"
+    )
+    published: float = Field(description="The document's figure")
+    label: str = Field("", max_length=120, description="What the document calls it")
+    gss_code: GssCode | None = Field(None, description="The council, for rate and patients")
+
+    @model_validator(mode="after")
+    def _council(self) -> PublishedFact:
+        if (self.measure == "councils_selected") != (self.gss_code is None):
+            raise ValueError(
+                "rate and patients name a council (gss_code); councils_selected does not"
+            )
+        return self
+
+
+class Reconciliation(Strict):
+    """The published document a shipped scenario recreates, and why the model differs."""
+
+    document: str = Field(min_length=1, max_length=80, description="e.g. 'the letter'")
+    source: str = Field("", max_length=300, description="Title and date of the document")
+    reason: str = Field(min_length=1, max_length=300, description="Why the figures differ")
+    facts: list[PublishedFact] = Field(default_factory=list, max_length=20)
+
+
 class Scenario(Strict):
     schema_version: int = Field(SCHEMA_VERSION, description="Scenario file format version")
     name: str = Field(min_length=1, max_length=120, description="Short name of the option")
@@ -454,6 +483,15 @@ class Scenario(Strict):
         None, description="Date, YYYY-MM-DD"
     )
     notes: str = Field("", description="What it represents, sources and assumptions")
+    text_for: str | None = Field(
+        None,
+        description="Content hash of the option the description and notes were written for; "
+        "set when the option is edited after them, so a file saved after edits says its "
+        "words are stale (blank: written for this option)",
+    )
+    reconciliation: Reconciliation | None = Field(
+        None, description="The published document the scenario recreates (shipped scenarios)"
+    )
     model_version: str | None = Field(None, description="Model version it was saved with")
     data_hash: str | None = Field(None, description="Hash of the data it was saved with")
     expectations: ExpectationRule = ExpectationRule()
@@ -504,6 +542,8 @@ class Scenario(Strict):
             "author",
             "date",
             "notes",
+            "text_for",
+            "reconciliation",
             "model_version",
             "data_hash",
             "schema_version",
@@ -514,6 +554,11 @@ class Scenario(Strict):
     def content_hash(self) -> str:
         text = json.dumps(self.content_dict(), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
+    def text_stale(self) -> bool:
+        """The description and notes were written for another version of the option."""
+        return self.text_for is not None and self.text_for != self.content_hash()
 
     def to_toml(self) -> str:
         """TOML for people: only what differs from the defaults (plus the version and

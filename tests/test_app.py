@@ -611,3 +611,31 @@ def test_data_page_explains_the_allocation_method_and_shows_every_check(
         ["Norfolk", "Lincolnshire", "West Berkshire", "Nottinghamshire", "Warwickshire",
          "Essex", "Kent", "Devon"]
     )  # fmt: skip
+
+
+def test_stale_description_is_marked_and_can_be_regenerated(
+    dataset: Dataset, context: dict[str, Any]
+) -> None:
+    from app.sidebar import STALE_TEXT
+
+    at = ok(new_app())
+    assert not any(STALE_TEXT in w.value for w in at.sidebar.warning)
+    at.slider(key="w:consequences.condition_pct").set_value(50.0).run()
+    ok(at)
+    assert any(STALE_TEXT in w.value for w in at.sidebar.warning)
+    at.button(key="stale_regenerate").click().run()
+    ok(at)
+    scenario = at.session_state["scenario"]
+    assert not scenario.text_stale
+    assert scenario.description == explain.policy_sentence(engine.evaluate(scenario, dataset))
+    assert not any(STALE_TEXT in w.value for w in at.sidebar.warning)
+
+
+def test_the_overview_sets_the_letter_beside_the_model(context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    at.selectbox(key="preset_select").set_value("october-2017-letter").run()
+    ok(at)
+    shown = [t.value for t in at.main.text]
+    assert any(t.startswith("The letter: 32 councils written to / this model on") for t in shown)
+    assert any(t.startswith("Lancashire, the letter: 9.7") for t in shown)
+    assert any(t.startswith("Why they differ:") for t in shown)

@@ -159,3 +159,35 @@ def test_a_small_negative_beds_freed_keeps_its_sign() -> None:
     assert display.beds_signed(-0.0614) == "-0.06"
     assert display.beds_signed(-0.004) == "just below 0"
     assert display.beds_signed(0.0) == "0" and display.beds_signed(-12.4) == "-12"
+
+
+def test_an_edit_marks_the_written_description_and_notes_stale(
+    context: dict[str, Any], tmp_path: Path
+) -> None:
+    """The December file says 'failing all five'; combining 'at least 2' makes that
+    untrue: the words are marked stale, in the app and in a file saved from it, until
+    they are rewritten or kept; undoing the edit clears the mark."""
+    from simulator.scenario import load_scenario, save_scenario
+
+    s = shipped("december-2017-five-tests", context)
+    assert not s.text_stale
+    edited = edit.with_changes(
+        s, {"selection.combine": "at_least", "selection.at_least": 2}, context
+    )
+    assert edited.text_stale and edited.description == s.description
+    path = tmp_path / "edited.toml"
+    save_scenario(edited, path)
+    assert load_scenario(path, context=context).text_stale, "the mark survives a save"
+    undone = edit.with_changes(
+        edited, {"selection.combine": "all", "selection.at_least": 1}, context
+    )
+    assert not undone.text_stale, "back to the option the words were written for"
+    rewritten = edit.with_value(edited, "description", "At least two of five.", context)
+    assert not rewritten.text_stale
+    kept = edit.with_value(edited, "text_for", None, context)
+    assert not kept.text_stale and kept.description == s.description
+    again = edit.with_value(kept, "consequences.condition_pct", 50.0, context)
+    assert again.text_stale, "a later edit marks them again"
+    # A test added or removed (an edit given as a function) marks them too.
+    added = edit.mark_text(s, edit.add_test(s, "rate", context))
+    assert added.text_stale

@@ -441,3 +441,47 @@ def test_the_policy_stays_short_with_twelve_tests_and_every_consequence() -> Non
     assert "retained by the centre" in policy  # gains capped at 1%: most of it stays
     assert "at least 3 of the 8 tests" in policy
     assert option_summary(result).startswith(policy)
+
+
+def test_the_october_letter_is_set_beside_the_model(october: Result) -> None:
+    """The letter went to 32 councils and quotes Lancashire at 9.7 per 100,000 and 92
+    patients (first-published July 2017 data); the model's figures on the revised data
+    stand beside them, with the reason, on the card, in the letter and in the caveats."""
+    from simulator.explain import letter_figures, reconciliation_lines
+    from simulator.export import scenario_caveats
+
+    i = october.data.position("E10000017")
+    rate, patients = letter_figures(october, i)
+    lines = reconciliation_lines(october, "E10000017")
+    assert lines[0] == (
+        "The letter: 32 councils written to / this model on revised data: "
+        f"{october.summary['councils_selected']} councils selected"
+    )
+    assert lines[1] == (
+        "Lancashire, the letter: 9.7 delayed transfers per 100,000 adults 18+, July 2017; "
+        "92 patients delayed daily due to social care / this model on revised data: "
+        f"{rate:.1f} per 100,000; {patients:.0f} patients"
+    )
+    assert lines[2].startswith("Why they differ: the letters used DToC figures as first")
+    assert "revision of 14 June 2018" in lines[2]
+    letter = letter_preview(october, "E10000017")
+    assert f"which is equivalent to {patients:.0f} patients delayed daily" in letter
+    assert all(f"- {line}" in letter for line in lines)
+    assert all(line in reason_card_text(october, "E10000017") for line in lines)
+    # Another council's card carries the national figure and the reason, not Lancashire's.
+    other = reconciliation_lines(october, "E08000025")
+    assert len(other) == 2 and "Lancashire" not in " ".join(other)
+    assert scenario_caveats(october)[:3] == reconciliation_lines(october)
+
+
+def test_a_published_fact_names_a_council_exactly_when_it_needs_one() -> None:
+    from simulator.errors import ScenarioError
+    from simulator.scenario import parse_scenario
+
+    text = 'name = "x"\n[reconciliation]\ndocument = "d"\nreason = "r"\n[[reconciliation.facts]]\n'
+    with pytest.raises(ScenarioError, match="rate and patients name a council"):
+        parse_scenario(text + 'measure = "rate"\npublished = 9.7\n')
+    with pytest.raises(ScenarioError, match="rate and patients name a council"):
+        parse_scenario(
+            text + 'measure = "councils_selected"\npublished = 32\ngss_code = "E10000017"\n'
+        )

@@ -100,6 +100,8 @@ def card(ctx: Ctx) -> None:
         if info["flip"] is not None:
             st.text(str(info["flip"]))
             st.caption(f"Found {explain.FLIP_NOTE.removeprefix('found ')}.")
+        for line in info["reconciliation"]:  # type: ignore[attr-defined]
+            st.text(ctx.hide(line, code))
     left, right = st.columns(2)
     with left:
         hist, marks = history_frames(ctx, i)

@@ -204,6 +204,13 @@ def render(ctx: Ctx) -> None:
         f"({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
     )
 
+    # Workshop mode leaves out the figures of a named council.
+    reconciled = explain.reconciliation_lines(r, "" if ctx.workshop else None)
+    if reconciled:
+        with st.container(border=True):
+            st.markdown("**Beside the published document**")
+            for line in reconciled:
+                st.text(line)
     st.markdown("#### The option in plain English")
     with st.container(border=True):
         st.markdown(explain.option_summary(r))
