@@ -76,6 +76,29 @@ def csv_button(
     )
 
 
+def scenario_brief(ctx: Ctx) -> bytes:
+    """The scenario's one-page brief (council names replaced in workshop mode)."""
+    from simulator import brief
+
+    aliases = ctx.aliases if ctx.workshop else None
+    return brief.scenario_pdf(ctx.result, ctx.projection, aliases=aliases)
+
+
+def brief_button(
+    build: Callable[[], bytes], file_name: str, key: str, label: str = "One-page brief (PDF)"
+) -> None:
+    """Download of a one-page PDF brief, built only when clicked."""
+    st.download_button(
+        label,
+        data=build,
+        file_name=file_name,
+        mime="application/pdf",
+        key=key,
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )
+
+
 def chart(fig: go.Figure, frame: pd.DataFrame, ctx: Ctx, name: str, what: str) -> None:
     st.plotly_chart(fig, width="stretch", key=f"chart_{name}", config={"displaylogo": False})
     csv_button(frame, ctx, name, what, label=f"CSV of this chart ({what})")

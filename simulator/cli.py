@@ -320,6 +320,36 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    from simulator import brief
+    from simulator.engine import evaluate
+
+    if not 1 <= len(args.scenarios) <= 4:
+        raise SimulatorError("brief takes one scenario, or two to four to compare")
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise SimulatorError(f"{out}: the brief is a PDF; give a file name ending .pdf")
+    if out.exists() and not args.overwrite:
+        raise SimulatorError(f"{out}: exists; use --overwrite or another --out")
+    data = _dataset()
+    results = [evaluate(_load(Path(p), data), data) for p in args.scenarios]
+    projections = [_run_projection(r, args.draws, args.seed) for r in results]
+    pdf = (
+        brief.scenario_pdf(results[0], projections[0])
+        if len(results) == 1
+        else brief.comparison_pdf(results, projections)
+    )
+    io.write_atomic(out, pdf, overwrite=args.overwrite)
+    from simulator.explain import retained_warning
+
+    for r in results:
+        warning = retained_warning(r.summary)
+        if warning is not None:
+            log.warning("%s: %s", r.scenario.name, warning)
+    log.info("wrote the one-page brief to %s", out)
+    return EXIT_OK
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from simulator.engine import evaluate
     from simulator.explain import letter_preview, reason_card_text
@@ -421,6 +451,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument("gss_code", help="council GSS code, e.g. E10000017 (Lancashire)")
     exp.add_argument("--scenario", required=True)
+    brf = sub.add_parser(
+        "brief",
+        parents=[common],
+        help="one-page PDF brief of a scenario, or of two to four compared",
+    )
+    brf.add_argument("scenarios", nargs="+", help="one scenario TOML file, or two to four")
+    brf.add_argument("--out", required=True, help="PDF file to write, e.g. brief.pdf")
+    brf.add_argument("--overwrite", action="store_true")
+    brf.add_argument("--draws", type=int, help="Monte Carlo draws (default: the scenario's)")
+    brf.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     schema = sub.add_parser(
         "schema", parents=[common], help="print the scenario file reference (Markdown)"
     )
@@ -436,6 +476,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "compare": cmd_compare,
     "explain": cmd_explain,
+    "brief": cmd_brief,
 }
 
 

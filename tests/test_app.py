@@ -337,7 +337,9 @@ def test_every_view_renders(dataset: Dataset, context: dict[str, Any]) -> None:
     view(at, "Exports")
     labels = [b.label for b in at.get("download_button")]
     assert "Excel pack (.xlsx)" in labels and "councils.csv" in labels
+    assert "One-page brief (PDF)" in labels
     view(at, "Overview")
+    assert "One-page brief (PDF)" in [b.label for b in at.get("download_button")]
     assert metrics(at)[SELECTED] == f"{result.summary['councils_selected']} of 152"
 
 

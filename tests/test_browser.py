@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -264,4 +265,26 @@ def test_switching_between_shipped_scenarios(
         selected = engine.evaluate(scenario, dataset).summary["councils_selected"]
         wait_metric(page, "Councils selected", f"{selected} of 152")
         assert page.locator('[data-testid="stException"]').count() == 0, stem
+    page.close()
+
+
+def test_the_brief_downloads_from_the_overview(
+    server: str,
+    browser_context,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """The Overview's 'One-page brief (PDF)' gives a one-page PDF of the scenario."""
+    page = browser_context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/?preset=october-2017-letter")
+    page.get_by_text("Councils selected").first.wait_for()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="One-page brief (PDF)").first.click()
+    path = tmp_path / "brief.pdf"
+    info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(path), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page*.png"))) == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(next(tmp_path.glob("page*.png")), ARTIFACTS / "browser-brief.png")
     page.close()

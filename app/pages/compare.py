@@ -8,7 +8,7 @@ import streamlit as st
 from app import charts, model, show, state
 from app.context import Ctx
 from app.display import YEAR, beds_signed, gbp, pct
-from simulator import export
+from simulator import brief, export
 from simulator.engine import Result
 from simulator.scenario import Scenario
 
@@ -115,6 +115,16 @@ def render(ctx: Ctx) -> None:
     summary = summary_frame(results, labels)
     st.dataframe(side_by_side(summary), hide_index=True, width="stretch", key="compare_side")
     show.csv_button(summary, ctx, "compare_summary", "scenario comparison")
+    show.brief_button(
+        lambda: brief.comparison_pdf(
+            results,
+            [model.project(r) for r in results],
+            aliases=ctx.aliases if ctx.workshop else None,
+        ),
+        "comparison-brief.pdf",
+        "compare_brief",
+        label="One-page brief of the comparison (PDF)",
+    )
     money = summary[
         ["scenario", f"conditioned £ {YEAR}", f"withheld £ {YEAR}", f"redistributed £ {YEAR}"]
     ]

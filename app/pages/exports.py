@@ -138,6 +138,14 @@ def render(ctx: Ctx) -> None:
             "Stamped with the model version and data hash; rerun it with "
             "`ibcf run FILE` or upload it in the sidebar."
         )
+    show.brief_button(
+        lambda: show.scenario_brief(ctx), f"{slug(ctx.scenario.name)}-brief.pdf", "export_brief"
+    )
+    st.caption(
+        "One A4 page to attach to a submission: headline numbers, the option in plain "
+        "words, the ledger, who changes, the projected effect and what it rests on, and "
+        "the caveats (`ibcf brief FILE --out brief.pdf`)."
+    )
     st.markdown("#### CSV files")
     st.download_button(
         "All CSV files and the scenario (.zip)",

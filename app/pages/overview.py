@@ -12,6 +12,7 @@ import streamlit as st
 from app import charts, show
 from app.context import Ctx
 from app.display import YEAR, beds_range, beds_signed, gbp, gbp_exact, month_name, pct
+from app.sidebar import slug
 from simulator import explain
 from simulator.projection import METHOD_LABELS, ProjectionResult
 
@@ -214,6 +215,9 @@ def render(ctx: Ctx) -> None:
     st.markdown("#### The option in plain English")
     with st.container(border=True):
         st.markdown(explain.option_summary(r))
+    show.brief_button(
+        lambda: show.scenario_brief(ctx), f"{slug(r.scenario.name)}-brief.pdf", "overview_brief"
+    )
 
     left, right = st.columns(2)
     with left:

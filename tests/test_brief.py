@@ -1,0 +1,177 @@
+"""The one-page brief: rendered to PNG with pdftoppm (it must be exactly one page) and
+read back with pdftotext (it must say what the model says, and user text as text)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator import brief
+from simulator.data import Dataset
+from simulator.engine import Result, evaluate, project_scenario
+from simulator.explain import gbp, policy_sentence
+from simulator.io import SCENARIO_DIR
+from simulator.scenario import Scenario, data_context, load_scenario
+from tests.toy import Toy, rate_test, run
+
+PDF_TOOLS = ("pdftoppm", "pdftotext")
+
+
+def pages_and_text(pdf: bytes, tmp_path: Path, name: str = "brief") -> tuple[list[Path], str]:
+    """PNG pages (pdftoppm) and the text (pdftotext) of a PDF."""
+    missing = [t for t in PDF_TOOLS if shutil.which(t) is None]
+    assert not missing, f"install poppler-utils: {missing} not found"
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(tmp_path / name)], check=True)
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return sorted(tmp_path.glob(f"{name}*.png")), " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def shipped(dataset: Dataset) -> dict[str, Scenario]:
+    context = data_context(dataset.months, list(dataset.codes))
+    return {p.stem: load_scenario(p, context=context) for p in SCENARIO_DIR.glob("*.toml")}
+
+
+def projected(result: Result) -> Any:
+    return project_scenario(result, draws=200)
+
+
+def test_the_october_brief_is_one_page_with_the_model_s_numbers(
+    shipped: dict[str, Scenario], dataset: Dataset, tmp_path: Path
+) -> None:
+    result = evaluate(shipped["october-2017-letter"], dataset)
+    projection = projected(result)
+    pages, text = pages_and_text(brief.scenario_pdf(result, projection), tmp_path)
+    assert len(pages) == 1
+    assert pages[0].stat().st_size > 20_000, "a page with content, not a blank one"
+    s = result.summary
+    assert "October 2017 letter" in text
+    assert f"Councils selected {s['councils_selected']} of 152" in text
+    assert f"Conditioned, 2018/19 {gbp(s['total_conditioned'])}" in text
+    assert " ".join(policy_sentence(result).split()) in text
+    assert "The letter: 32 councils written to / this model on revised data" in text
+    assert "Where the money goes, 2018/19" in text and "Who changes" in text
+    assert "Largest amounts conditioned" in text  # conditions move no money
+    assert f"median {brief._beds(projection.beds_freed['p50'])}" in text
+    assert "Rests on: additionality" in text, "the projection names its evidence"
+    assert "RECONSTRUCTED" in text
+    assert "Retained by the centre, 2018/19" not in text, "no retained card at £0"
+
+
+def test_money_retained_by_the_centre_is_marked_with_the_letter_s_words(
+    tmp_path: Path,
+) -> None:
+    # A (rate 10) fails "rate above 5"; 10% of its £1m Spring Budget element is withheld
+    # and, by rule, retained: £100,000.
+    toys = [Toy("Aville", social_care=10), Toy("Bton", social_care=1), Toy("Cford")]
+    result = run(
+        toys,
+        {
+            "name": "Retain it",
+            "selection": {"tests": [rate_test("t", "2017-07", threshold=5)]},
+            "consequences": {"reduction_pct": 10},
+            "redistribution": {"rule": "retain"},
+        },
+    )
+    pages, text = pages_and_text(brief.scenario_pdf(result), tmp_path)
+    assert len(pages) == 1
+    assert "Retained by the centre, 2018/19 £100,000" in text
+    assert "£100,000 of the £100,000 withheld is retained by the centre" in text
+    assert "All iBCF funding will remain in local government" in text
+
+
+MARKUP = "**Bold** <b>tag</b> [link](http://x) =SUM(A1) _under_ \\n"
+
+
+def test_user_text_is_written_as_text(tmp_path: Path) -> None:
+    council = "**B** <i>x</i> =1+1"
+    toys = [Toy(council, social_care=10), Toy("Bton", social_care=1), Toy("Cford")]
+    result = run(
+        toys,
+        {
+            "name": f"Option {MARKUP}",
+            "description": f"Described {MARKUP}",
+            "selection": {"tests": [rate_test("t", "2017-07", threshold=5)]},
+            "consequences": {"reduction_pct": 10},
+        },
+    )
+    _, text = pages_and_text(brief.scenario_pdf(result), tmp_path)
+    assert f"Option {MARKUP}" in text
+    assert f"Described {MARKUP}" in text
+    assert council in text.split("Largest changes", 1)[1], "the council's name, as given"
+
+
+def test_without_a_unicode_font_the_core_font_still_writes_the_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(brief, "FONT_PATHS", ())
+    result = run(
+        [Toy("Aville", social_care=10), Toy("Bton")],
+        {"name": "Dash \u2013 and \u201cquotes\u201d £", "selection": {"tests": []}},
+    )
+    pages, text = pages_and_text(brief.scenario_pdf(result), tmp_path)
+    assert len(pages) == 1
+    assert 'Dash - and "quotes" £' in text
+
+
+def test_a_long_option_still_fits_on_one_page(tmp_path: Path) -> None:
+    tests = [
+        rate_test(f"t{k}", "2017-07", threshold=float(k), label="A long label " * 6)
+        for k in range(12)
+    ]
+    toys = [Toy(f"Council {k} with a long name", social_care=k) for k in range(40)]
+    result = run(
+        toys,
+        {
+            "name": "Long " * 20,
+            "description": "Words " * 3000,
+            "selection": {"tests": tests, "combine": "at_least", "at_least": 3},
+            "consequences": {"reduction_pct": 20, "condition_pct": 30},
+            "redistribution": {"rule": "passed", "gain_cap_pct": 1},
+        },
+    )
+    pages, text = pages_and_text(brief.scenario_pdf(result), tmp_path)
+    assert len(pages) == 1
+    assert "Caveats" in text and "iBCF allocation review simulator" in text
+
+
+def test_the_comparison_brief_is_one_page(
+    shipped: dict[str, Scenario], dataset: Dataset, tmp_path: Path
+) -> None:
+    names = ["october-2017-letter", "reduce-and-redistribute", "graduated", "status-quo"]
+    results = [evaluate(shipped[n], dataset) for n in names]
+    pdf = brief.comparison_pdf(results, [projected(r) for r in results])
+    pages, text = pages_and_text(pdf, tmp_path)
+    assert len(pages) == 1
+    assert "Comparison: October 2017 letter / Reduce and redistribute" in text
+    for k, r in enumerate(results, start=1):
+        assert f"s{k}: {r.scenario.name}." in text
+    assert "councils change status between the options" in text
+    assert "Largest differences in final allocation" in text
+
+
+def test_ibcf_brief_writes_a_one_page_pdf(tmp_path: Path) -> None:
+    from simulator.cli import main
+
+    out = tmp_path / "brief.pdf"
+    scenario = str(SCENARIO_DIR / "graduated.toml")
+    assert main(["brief", scenario, "--out", str(out), "--draws", "100"]) == 0
+    pages, text = pages_and_text(out.read_bytes(), tmp_path)
+    assert len(pages) == 1 and "Graduated by margin" in text
+    assert main(["brief", scenario, "--out", str(out)]) == 2, "no overwrite unless asked"
+    assert main(["brief", scenario, "--out", str(tmp_path / "brief.docx")]) == 2
+    both = tmp_path / "both.pdf"
+    other = str(SCENARIO_DIR / "status-quo.toml")
+    assert main(["brief", scenario, other, "--out", str(both), "--draws", "100"]) == 0
+    assert (
+        "Comparison: Graduated by margin / Status quo"
+        in pages_and_text(both.read_bytes(), tmp_path, "both")[1]
+    )
