@@ -39,16 +39,29 @@ MONEY_COLUMNS = (
 
 
 def csv_text(frame: pd.DataFrame, ctx: Ctx, what: str) -> str:
-    """CSV with two ``#`` lines saying what it is, the year, data, model and status."""
+    """A CSV that opens cleanly in Excel: a header row, then the rows; UTF-8 with a byte
+    order mark so that £ reads as £. What it is, the year, data, model and allocation
+    status go in the sidecar (:func:`about_frame`), not in the file."""
+    del ctx, what  # said once, in about.csv beside the tables
+    return "\ufeff" + frame.to_csv(index=False, lineterminator="\r\n")
+
+
+def about_frame(ctx: Ctx, files: dict[str, str]) -> pd.DataFrame:
+    """The sidecar of a set of CSVs: each file, what it holds, the scenario, year, data,
+    model and allocation status, then every caveat."""
+    from simulator.export import CAVEATS, scenario_caveats
+
     status = ctx.result.summary.get("allocation_status", "reconstructed")
-    head = (
-        f"# {what}; scenario '{ctx.scenario.name}' ({ctx.scenario.content_hash()}); {YEAR}; "
-        f"data {ctx.data.data_hash}; model {MODEL_VERSION}\n"
-        f"# allocations: {status.upper()}"
-        + (" (not the official table; see Data and assumptions)" if status != "official" else "")
-        + "\n"
-    )
-    return head + frame.to_csv(index=False, lineterminator="\n")
+    rows = [
+        ("scenario", f"{ctx.scenario.name} ({ctx.scenario.content_hash()})"),
+        ("year", YEAR),
+        ("data", ctx.data.data_hash),
+        ("model", MODEL_VERSION),
+        ("allocations", status.upper()),
+    ]
+    rows += [(f"{name}.csv", what) for name, what in files.items()]
+    rows += [("caveat", c) for c in scenario_caveats(ctx.result) + CAVEATS]
+    return pd.DataFrame(rows, columns=["item", "value"])
 
 
 def csv_button(

@@ -145,6 +145,19 @@ def summary_dict(result: Result, projection: ProjectionResult | None = None) -> 
     return out
 
 
+def summary_frame(result: Result, projection: ProjectionResult | None = None) -> pd.DataFrame:
+    """The summary as a table, one measure a row with its unit (``beds_freed.p10`` ...),
+    for the Excel Summary sheet and summary.csv: no nested values in a cell."""
+    rows = []
+    for key, value in summary_dict(result, projection).items():
+        unit = (describe(key) or ("", ""))[0]
+        if isinstance(value, dict):
+            rows += [(f"{key}.{k}", v, unit) for k, v in value.items()]
+        else:
+            rows.append((key, value, unit))
+    return pd.DataFrame(rows, columns=["measure", "value", "unit"])
+
+
 def projection_summary(projection: ProjectionResult) -> dict[str, Any]:
     return {
         "projection_year": YEAR,
@@ -299,17 +312,9 @@ def excel_pack(
     replaced, codes hidden, rows sorted by alias, and the sheets that would identify a
     council (published-figure checks) left out.
     """
-    summary = summary_dict(result, projection)
-    flat = []
-    for key, value in summary.items():
-        unit = (describe(key) or ("", ""))[0]
-        if isinstance(value, dict):
-            flat += [(f"{key}.{k}", v, unit) for k, v in value.items()]
-        else:
-            flat.append((key, value, unit))
     councils = councils_frame(result)
     sheets: dict[str, pd.DataFrame] = {
-        "Summary": pd.DataFrame(flat, columns=["measure", "value", "unit"]),
+        "Summary": summary_frame(result, projection),
         "Caveats": pd.DataFrame({"caveat": scenario_caveats(result) + CAVEATS}),
         "Councils": councils,
         "By region": breakdown(councils, "region"),

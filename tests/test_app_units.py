@@ -191,3 +191,42 @@ def test_an_edit_marks_the_written_description_and_notes_stale(
     # A test added or removed (an edit given as a function) marks them too.
     added = edit.mark_text(s, edit.add_test(s, "rate", context))
     assert added.text_stale
+
+
+def test_csv_exports_open_cleanly_with_a_sidecar(dataset: Dataset, context: dict[str, Any]) -> None:
+    """Every CSV in the zip is a plain table (header first, no '#' lines, UTF-8 with a
+    byte order mark so Excel shows £); summary.csv has one value a cell; about.csv says
+    what each file is and carries the caveats."""
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    from app.context import Ctx
+    from app.pages import exports
+    from simulator.export import CAVEATS
+
+    scenario = shipped("october-2017-letter", context).model_copy(
+        update={"projection": shipped("october-2017-letter", context).projection.model_copy(
+            update={"draws": 50})}
+    )  # fmt: skip
+    ctx = Ctx(dataset, {}, scenario, "october-2017-letter", engine.evaluate(scenario, dataset))
+    archive = zipfile.ZipFile(io.BytesIO(exports.all_csvs(ctx)))
+    names = archive.namelist()
+    assert "about.csv" in names and "summary.csv" in names and "councils.csv" in names
+    for name in (n for n in names if n.endswith(".csv")):
+        raw = archive.read(name)
+        assert raw.startswith("\ufeff".encode()), name
+        assert not raw.decode("utf-8-sig").startswith("#"), name
+        pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")  # parses with no options
+    summary = pd.read_csv(io.BytesIO(archive.read("summary.csv")), encoding="utf-8-sig")
+    assert list(summary.columns) == ["measure", "value", "unit"]
+    assert not summary["value"].astype(str).str.startswith("{").any(), "no JSON in a cell"
+    assert {"beds_freed.p10", "beds_freed.p50", "beds_freed.p90"} <= set(summary["measure"])
+    about = pd.read_csv(io.BytesIO(archive.read("about.csv")), encoding="utf-8-sig")
+    values = dict(zip(about["item"], about["value"], strict=False))
+    assert values["allocations"] == "RECONSTRUCTED"
+    assert values["councils.csv"] == "councils: every output column"
+    caveats = list(about.loc[about["item"] == "caveat", "value"])
+    assert caveats[-len(CAVEATS) :] == CAVEATS
+    assert any(c.startswith("The letter: 32 councils written to") for c in caveats)

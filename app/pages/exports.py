@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
 import pandas as pd
@@ -33,16 +32,7 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, object]]:
     councils = lambda: export.councils_frame(r)  # noqa: E731 - deferred until clicked
     out: dict[str, tuple[str, object]] = {
         "councils": ("councils: every output column", councils),
-        "summary": (
-            "headline summary",
-            lambda: pd.DataFrame(
-                [
-                    (k, json.dumps(v) if isinstance(v, dict) else v)
-                    for k, v in export.summary_dict(r, ctx.projection).items()
-                ],
-                columns=["measure", "value"],
-            ),
-        ),
+        "summary": ("headline summary", lambda: export.summary_frame(r, ctx.projection)),
         "ledger": ("ledger", lambda: ledger_frame(r.summary)),
         "by_region": ("totals by region", lambda: engine.breakdown(councils(), "region")),
         "by_authority_type": (
@@ -82,7 +72,10 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, object]]:
         ),
         "parameters": ("scenario parameters", lambda: export.parameters_frame(r)),
         "methods": ("methods", lambda: export.methods_frame(r)),
-        "caveats": ("caveats", lambda: pd.DataFrame({"caveat": export.CAVEATS})),
+        "caveats": (
+            "caveats",
+            lambda: pd.DataFrame({"caveat": export.scenario_caveats(r) + export.CAVEATS}),
+        ),
     }
     if ctx.workshop:  # published figures name their councils (as in the Excel pack)
         del out["known_figures"]
@@ -93,9 +86,12 @@ def all_csvs(ctx: Ctx) -> bytes:
     """Every CSV and the scenario file in one zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, (what, frame) in tables(ctx).items():
+        listed = tables(ctx)
+        for name, (what, frame) in listed.items():
             table = frame() if callable(frame) else frame
             archive.writestr(f"{name}.csv", show.csv_text(ctx.shown(table), ctx, what))
+        files = {name: what for name, (what, _) in listed.items()}
+        archive.writestr("about.csv", show.csv_text(show.about_frame(ctx, files), ctx, "about"))
         archive.writestr("scenario.toml", scenario_toml(ctx.scenario, ctx.data.data_hash))
     return buffer.getvalue()
 
@@ -104,7 +100,7 @@ def render(ctx: Ctx) -> None:
     if ctx.result.summary["allocation_status"] != "official":
         st.caption(
             "Every export says that allocations are reconstructed: the Excel pack's "
-            "Caveats sheet, and the first lines of each CSV."
+            "Caveats sheet, the brief, and the CSVs' about.csv and caveats.csv."
         )
     st.markdown(f"#### {ctx.scenario.name}: {YEAR}")
     c1, c2 = st.columns(2)
@@ -157,9 +153,9 @@ def render(ctx: Ctx) -> None:
         icon=":material/folder_zip:",
     )
     st.caption(
-        "Each CSV starts with two lines beginning `#` giving the scenario, year, data "
-        "hash, model version and allocation status (pandas: `read_csv(path, "
-        "comment='#')`)."
+        "Each CSV is a plain table that opens in Excel. The zip's `about.csv` says what "
+        "each file holds, the scenario, year, data hash, model version and allocation "
+        "status, and lists the caveats (also `caveats.csv`)."
     )
     items = list(tables(ctx).items())
     cols = st.columns(3)
