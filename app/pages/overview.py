@@ -172,7 +172,9 @@ def render(ctx: Ctx) -> None:
         values[BEDS],
         border=True,
         help="Average delayed beds a day freed in 2018/19 (all organisations, summed "
-        "over councils) against the no-change baseline; P50 of the Monte Carlo. "
+        "over councils) against the no-change baseline: the median (P50) of the Monte Carlo "
+        "draws. The Sensitivity page's 'central projection' is another quantity: every "
+        "assumption at its central value, with no draws. "
         f"Range: {beds_range(**proj.beds_freed)}.",
     )
     c[0].caption(beds_note(proj.beds_freed))

@@ -54,9 +54,12 @@ def render(ctx: Ctx) -> None:
         base = float(table["beds_freed_base"].iloc[0]) if len(table) else 0.0
         show.chart(charts.tornado(table, base), table, ctx, "tornado", "tornado")
         st.caption(
-            f"Central projection (no Monte Carlo): {beds(base, 1)} beds a day freed. Each bar "
-            "sets one assumption to its low or high value (P10 and P90 of its distribution), "
-            "the others held at the scenario's values."
+            f"Central projection, every assumption at its central value (no Monte Carlo): "
+            f"{beds(base, 1)} beds a day freed. The Overview's headline is another quantity, "
+            f"the median of the Monte Carlo draws ({beds(proj.beds_freed['p50'], 1)}), which "
+            "also varies the assumptions and the forecast. Each bar sets one assumption to its "
+            "low or high value (P10 and P90 of its distribution), the others held at the "
+            "scenario's values."
         )
     with right:
         if proj.draws and len(proj.national_draws):
