@@ -78,6 +78,7 @@ def init() -> None:
         slug, scen, warnings, errors = link.scenario_from_link(
             params, presets, model.context(), data.data_hash
         )
+        scen = edit.mark_text(presets[slug], scen)  # the preset's words, an edited option
         notes += [("warning", w) for w in warnings]
         if errors:
             notes.append(("error", "The link could not be applied:\n\n" + "\n\n".join(errors)))

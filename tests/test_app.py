@@ -641,3 +641,11 @@ def test_the_overview_sets_the_letter_beside_the_model(context: dict[str, Any]) 
     assert any(t.startswith("The letter: 32 councils written to / this model on") for t in shown)
     assert any(t.startswith("Lancashire, the letter: 9.7") for t in shown)
     assert any(t.startswith("Why they differ:") for t in shown)
+
+
+def test_a_link_that_edits_a_preset_marks_its_words_stale() -> None:
+    from app.sidebar import STALE_TEXT
+
+    at = ok(new_app(preset="december-2017-five-tests", **{"selection.combine": "any"}))
+    assert at.session_state["scenario"].text_stale
+    assert any(STALE_TEXT in w.value for w in at.sidebar.warning)

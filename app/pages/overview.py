@@ -154,7 +154,7 @@ def render(ctx: Ctx) -> None:
     )
     warning = explain.retained_warning(s)
     if warning is not None:
-        left, right = st.columns([1, 3])
+        left, right = st.columns([1.4, 2.6])
         left.metric(
             RETAINED,
             values[RETAINED],
