@@ -148,21 +148,23 @@ def test_condition_slider_moves_the_headline(dataset: Dataset, context: dict[str
     assert at.session_state["scenario"].name.endswith("(edited)")
 
 
+def reduction(context: dict[str, Any], pct: float, rule: str) -> Scenario:
+    """The default preset with no condition, a reduction of ``pct`` and ``rule``."""
+    changes = {
+        "consequences.condition_pct": 0.0,
+        "consequences.reduction_pct": pct,
+        "redistribution.rule": rule,
+    }
+    return edit.with_changes(preset(link_default(), context), changes, context)
+
+
 def test_reduction_and_redistribution_rule(dataset: Dataset, context: dict[str, Any]) -> None:
     at = ok(new_app())
     at.slider(key="w:consequences.condition_pct").set_value(0.0).run()
     at.slider(key="w:consequences.reduction_pct").set_value(20.0).run()
     at.selectbox(key="w:redistribution.rule").set_value("pro_rata_all").run()
     ok(at)
-    scenario = edit.with_changes(
-        preset(link_default(), context),
-        {
-            "consequences.condition_pct": 0.0,
-            "consequences.reduction_pct": 20.0,
-            "redistribution.rule": "pro_rata_all",
-        },
-        context,
-    )
+    scenario = reduction(context, 20.0, "pro_rata_all")
     want = money_only(expected(scenario, dataset, projection=False))
     assert money_only(metrics(at)) == want
     assert want[WITHHELD] != gbp(0)
@@ -182,15 +184,7 @@ def test_money_retained_by_the_centre_is_a_marked_headline(
     assert not any("remain in local government" in w.value for w in at.main.warning)
     at.selectbox(key="w:redistribution.rule").set_value("retain").run()
     ok(at)
-    scenario = edit.with_changes(
-        preset(link_default(), context),
-        {
-            "consequences.condition_pct": 0.0,
-            "consequences.reduction_pct": 10.0,
-            "redistribution.rule": "retain",
-        },
-        context,
-    )
+    scenario = reduction(context, 10.0, "retain")
     want = expected(scenario, dataset, projection=False)
     assert metrics(at)[RETAINED] == want[RETAINED] == want[WITHHELD] != gbp(0)
     (warning,) = [w.value for w in at.main.warning if "Retained by the centre" in w.value]
