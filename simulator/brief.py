@@ -481,6 +481,7 @@ class _Writer:
                 pdf.set_text_color(*((180, 0, 0) if marked else (70, 70, 70)))
                 pdf.cell(w - 3, 3.2 * self.scale, self.text(label))
                 pdf.set_xy(x + 1.5, y0 + 4.6 * self.scale)
+                pdf.set_text_color(*((180, 0, 0) if marked else (0, 0, 0)))
                 self.font(14, bold=True)
                 pdf.cell(w - 3, 7 * self.scale, self.text(value))
                 pdf.set_text_color(0, 0, 0)
