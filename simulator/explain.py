@@ -532,11 +532,19 @@ def distance_to_flip(result: Result) -> Flip:
     return Flip(beds, delays_out, months_out, moved)
 
 
-def flip_sentence(flip: Flip, i: int, selected: bool) -> str | None:
-    """The change that flips council ``i``, in words (None where there is none)."""
+def flip_sentence(flip: Flip, i: int, selected: bool, tried: bool = True) -> str | None:
+    """The change that flips council ``i``, in words; where changes were ``tried`` and
+    none flips it, that said; None where no change is tried (composite score, manual
+    list, missing data)."""
     size = flip.size[i]
     if not np.isfinite(size):
-        return None
+        if not tried:
+            return None
+        limit = "to zero delays" if selected else f"up to {MAX_RISE_PER_100K:g} per 100,000"
+        return (
+            f"No change to one month the tests read, nor the same change to every month "
+            f"({limit}), would {'clear' if selected else 'select'} it."
+        )
     shown = np.ceil(size * 10 - 1e-6) / 10  # rounded up: the shown change still flips
     what = "cut" if flip.beds[i] < 0 else "rise"
     verb = "clear it" if selected else "select it"
@@ -544,6 +552,14 @@ def flip_sentence(flip: Flip, i: int, selected: bool) -> str | None:
         f"A {what} of {shown:.1f} delayed beds a day in {flip.delays[i]} delays, in "
         f"{flip.months[i]}, would {verb}."
     )
+
+
+def _tried(result: Result, i: int) -> bool:
+    """Whether :func:`distance_to_flip` looks for a change for council ``i``."""
+    sel, s = result.selection, result.scenario.selection
+    if not s.tests or s.combine == "composite":
+        return False
+    return bool(sel.assessable[i] and not sel.included[i] and not sel.excluded[i])
 
 
 def near_the_line(result: Result, beds: float = 2.0, flip: Flip | None = None) -> pd.DataFrame:
@@ -717,7 +733,7 @@ def reason_card(result: Result, gss_code: str, flip: Flip | None = None) -> dict
         "flip_beds_per_day": None if np.isnan(flip.beds[i]) else float(flip.beds[i]),
         "flip_delays": flip.delays[i],
         "flip_months": flip.months[i],
-        "flip": flip_sentence(flip, i, bool(row["selected"])),
+        "flip": flip_sentence(flip, i, bool(row["selected"]), _tried(result, i)),
         "reconciliation": reconciliation_lines(result, gss_code),
         "money": money,
         "expectations_beds": {a: float(result.expected[i, j]) for j, a in enumerate(ATTRIBUTIONS)},

@@ -485,3 +485,34 @@ def test_a_published_fact_names_a_council_exactly_when_it_needs_one() -> None:
         parse_scenario(
             text + 'measure = "councils_selected"\npublished = 32\ngss_code = "E10000017"\n'
         )
+
+
+def test_a_council_no_change_can_flip_is_told_so() -> None:
+    """Screen: August above 5; criterion: July above 5. P (July 10, August 10) is
+    selected; a July cut of 5 (to 5, which passes) clears it. Q (1 in both) must fail
+    both: a rise in one month does not do it; the same rise in both, beyond 4, does
+    (4.01). R has no delays: with one test 'July above 50', the largest rise tried (50
+    per 100,000: 50 beds) reaches 50, not above it, so no change tried selects it."""
+    from tests.toy import monthly
+
+    toys = [
+        Toy("P", social_care=monthly(1, jul=10, aug=10)),
+        Toy("Q", social_care=monthly(1)),
+        Toy("R", social_care=0.0),
+    ]
+    tests = [rate_test("t1", "2017-07", threshold=5), rate_test("t2", "2017-08", threshold=5)]
+    result = run(toys, {"selection": {"tests": tests, "screen": ["t2"]}})
+    p_card, q_card = reason_card(result, A), reason_card(result, B)
+    assert (p_card["flip_beds_per_day"], p_card["flip_months"]) == (
+        pytest.approx(-5.0),
+        "July 2017",
+    )
+    assert q_card["flip_beds_per_day"] == pytest.approx(4.01)
+    assert q_card["flip_months"] == "July 2017 and August 2017, each"
+    high = run(toys, {"selection": {"tests": [rate_test("t", "2017-07", threshold=50)]}})
+    card = reason_card(high, C)
+    assert card["flip_beds_per_day"] is None
+    assert card["flip"] == (
+        "No change to one month the tests read, nor the same change to every month "
+        "(up to 50 per 100,000), would select it."
+    )
