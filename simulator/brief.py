@@ -29,7 +29,7 @@ from simulator.explain import (
     option_summary_parts,
     reconciliation_lines,
 )
-from simulator.export import CAVEATS, STALE_TEXT, compare_frame
+from simulator.export import CAVEATS, STALE_TEXT, compare_frame, workshop_caveats
 from simulator.parameters import param_meta
 from simulator.projection import METHOD_LABELS, ProjectionParams
 from simulator.redistribution import RULE_LABELS
@@ -241,11 +241,12 @@ def _few(method: list[str], keep: int = 3) -> list[str]:
     return method[:keep] + (tail if more > 0 else [])
 
 
-def _caveats(result: Result, method: list[str]) -> list[Block]:
+def _caveats(result: Result, method: list[str], workshop: bool = False) -> list[Block]:
     out: list[Block] = [*_few(method)]
     if result.scenario.text_stale:
         out.append(STALE_TEXT)
-    out += [_first_sentence(c) for c in CAVEATS]
+    names = list(result.data.councils["council"])
+    out += [_first_sentence(c) for c in (workshop_caveats(names) if workshop else CAVEATS)]
     return out
 
 
@@ -284,7 +285,7 @@ def scenario_brief(
     reconciled = reconciliation_lines(result, "" if aliases is not None else None)
     if reconciled:
         sections.append(("Beside the published document", reconciled))  # type: ignore[arg-type]
-    sections.append(("Caveats", _caveats(result, method)))
+    sections.append(("Caveats", _caveats(result, method, workshop=aliases is not None)))
     return Brief(
         title=_clip(s.name, 120),
         subtitle=subtitle,
@@ -364,7 +365,9 @@ def comparison_brief(
         caveats += [f"{tag}: {line}" for line in _few(option_summary_parts(r)[2], 2)]
         if r.scenario.text_stale:
             caveats.append(f"{tag}: {STALE_TEXT}")
-    caveats += [_first_sentence(c) for c in CAVEATS]
+    councils = list(results[0].data.councils["council"])
+    general = workshop_caveats(councils) if aliases is not None else CAVEATS
+    caveats += [_first_sentence(c) for c in general]
     evidence: list[Block] = []
     if projections:
         evidence = [_evidence(results[0].scenario.projection)]

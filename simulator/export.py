@@ -51,6 +51,14 @@ CAVEATS = [
 ]
 
 
+def workshop_caveats(names: list[str]) -> list[str]:
+    """The caveats of an anonymised export: those naming one of the councils ``names``
+    are left out."""
+    return ["Council names are replaced by neutral labels (workshop)."] + [
+        c for c in CAVEATS if not any(name in c for name in names)
+    ]
+
+
 def scenario_caveats(result: Result) -> list[str]:
     """Caveats this scenario adds: the published document beside the model, and words
     written for another version of the option."""
@@ -333,12 +341,8 @@ def excel_pack(
     if aliases is not None:
         sheets.pop("Allocation checks")
         sheets.pop("Allocation methods")
-        sheets["Caveats"] = pd.DataFrame(
-            {
-                "caveat": ["Council names are replaced by neutral labels (workshop)."]
-                + [c for c in CAVEATS if "Devon" not in c and "Scilly" not in c]
-            }
-        )
+        names = list(result.data.councils["council"])
+        sheets["Caveats"] = pd.DataFrame({"caveat": workshop_caveats(names)})
         for name in ("Councils", "Projection councils"):
             if name in sheets:
                 sheets[name] = _anonymised(sheets[name], aliases)

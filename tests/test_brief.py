@@ -175,3 +175,18 @@ def test_ibcf_brief_writes_a_one_page_pdf(tmp_path: Path) -> None:
         "Comparison: Graduated by margin / Status quo"
         in pages_and_text(both.read_bytes(), tmp_path, "both")[1]
     )
+
+
+def test_the_workshop_brief_names_no_council(
+    shipped: dict[str, Scenario], dataset: Dataset, tmp_path: Path
+) -> None:
+    from app.display import alias_map
+
+    result = evaluate(shipped["october-2017-letter"], dataset)
+    aliases = alias_map(list(dataset.codes))
+    _, text = pages_and_text(brief.scenario_pdf(result, aliases=aliases), tmp_path)
+    largest = result.table.sort_values("conditioned", ascending=False)["council"].head(5)
+    assert not [n for n in largest if n in text], "the largest changes are not named"
+    assert "Lancashire" not in text and "Isles of Scilly" not in text
+    assert any(a in text for a in aliases.values()), "the largest changes under labels"
+    assert "The letter: 32 councils written to" in text, "national figures stay"
