@@ -216,7 +216,12 @@ def render(ctx: Ctx) -> None:
                 st.text(line)
     st.markdown("#### The option in plain English")
     with st.container(border=True):
-        st.markdown(explain.option_summary(r))
+        policy, details, method = explain.option_summary_parts(r)
+        st.markdown(f"**{policy}**")  # generated: numbers and fixed words, no user text
+        if details:
+            st.markdown(" ".join(details))
+        if method:
+            st.caption("On method: " + " ".join(method))
     show.brief_button(
         lambda: show.scenario_brief(ctx), f"{slug(r.scenario.name)}-brief.pdf", "overview_brief"
     )
