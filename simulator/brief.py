@@ -336,15 +336,13 @@ def comparison_brief(
         f"{int((spread > 0).sum())} end with a different {YEAR} allocation."
     ]
     if status_differs.any():
-        counts = (
-            frame[status_differs]
-            .groupby("authority_type")
-            .size()
-            .reindex(sorted(frame["authority_type"].unique()), fill_value=0)
-        )
-        who.append(
-            "Status changes by type: " + "; ".join(f"{k} {v}" for k, v in counts.items()) + "."
-        )
+        for column, words in (("authority_type", "type"), ("region", "region")):
+            counts = frame[status_differs].groupby(column).size().sort_values(ascending=False)
+            who.append(
+                f"Status changes by {words}: "
+                + "; ".join(f"{k} {v}" for k, v in counts.items())
+                + "."
+            )
     order = [i for i in np.argsort(-spread, kind="stable")[:LARGEST] if spread[i] > 0]
     if order:
         who.append(

@@ -155,6 +155,7 @@ def test_the_comparison_brief_is_one_page(
     for k, r in enumerate(results, start=1):
         assert f"s{k}: {r.scenario.name}." in text
     assert "councils change status between the options" in text
+    assert "Status changes by type: " in text and "Status changes by region: " in text
     assert "Largest differences in final allocation" in text
 
 
