@@ -245,7 +245,16 @@ def compare_pack(results: list[Result], projections: list[ProjectionResult] | No
     frame = compare_frame(results)
     sheets: dict[str, pd.DataFrame] = {
         "Summary": compare_summary(results, projections),
-        "Caveats": pd.DataFrame({"caveat": CAVEATS}),
+        "Caveats": pd.DataFrame(
+            {
+                "caveat": [
+                    f"s{k}: {line}"
+                    for k, r in enumerate(results, start=1)
+                    for line in scenario_caveats(r)
+                ]
+                + CAVEATS
+            }
+        ),
         "Councils": frame,
         "Councils that differ": frame[frame["differs"]],
     }

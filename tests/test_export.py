@@ -150,3 +150,23 @@ def test_money_retained_by_the_centre_heads_the_summary_and_excel() -> None:
     sheet = book["Summary"]
     assert sheet["A2"].value == "retained_warning"
     assert sheet["B2"].value == warning
+
+
+def test_the_compare_pack_carries_each_scenario_s_caveats(dataset) -> None:  # type: ignore[no-untyped-def]
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from simulator.engine import evaluate
+    from simulator.export import CAVEATS, compare_pack
+    from simulator.io import SCENARIO_DIR
+    from simulator.scenario import load_scenario
+
+    results = [
+        evaluate(load_scenario(SCENARIO_DIR / f"{n}.toml"), dataset)
+        for n in ("status-quo", "october-2017-letter")
+    ]
+    sheet = load_workbook(_io.BytesIO(compare_pack(results)))["Caveats"]
+    caveats = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert caveats[0].startswith("s2: The letter: 32 councils written to")
+    assert caveats[-len(CAVEATS) :] == CAVEATS
