@@ -389,7 +389,9 @@ def _months_label(months: list[str]) -> str:
 class _Retest:
     """The scenario's tests and selection re-run with each council's own months changed
     (every council at once, each by its own amount: a council's values depend only on
-    its own data, and the lines other councils set stay where they were)."""
+    its own data, and the lines other councils set stay where they were). One exception:
+    the NHS expectation's line is the England NHS rate of February to April 2017, which
+    moves a little when every council's NHS delays in those months move together."""
 
     def __init__(self, result: Result, delays: str, months: list[str]) -> None:
         self.result = result
