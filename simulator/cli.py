@@ -332,8 +332,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     if out.exists() and not args.overwrite:
         raise SimulatorError(f"{out}: exists; use --overwrite or another --out")
     data = _dataset()
-    results = [evaluate(_load(Path(p), data), data) for p in args.scenarios]
-    projections = [_run_projection(r, args.draws, args.seed) for r in results]
+    results = [evaluate(_load(Path(p), data, args), data) for p in args.scenarios]
+    projections = [_run_projection(r) for r in results]
     pdf = (
         brief.scenario_pdf(results[0], projections[0])
         if len(results) == 1
