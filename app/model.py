@@ -64,8 +64,16 @@ def evaluate(scenario: Scenario) -> Result:
 @st.cache_resource(max_entries=8, show_spinner="Forecasting the 2018/19 baseline…")
 def _prepared(method: str, with_noise: bool, _params: ProjectionParams) -> PreparedBaseline:
     data = dataset()
+    alloc = data.allocation_by_element
     return projection.prepare_baseline(
-        data.dtoc_beds, data.months, data.adults, _params, with_noise=with_noise
+        data.dtoc_beds,
+        data.months,
+        data.adults,
+        _params,
+        status_quo_change=projection.status_quo_change_gbp(
+            alloc["original"], alloc["spring_budget"]
+        ),
+        with_noise=with_noise,
     )
 
 

@@ -89,6 +89,9 @@ PROJECTION_COLUMNS: dict[str, Column] = {
 
 NATIONAL_COLUMNS: dict[str, Column] = {
     "month": PROJECTION_COLUMNS["month"],
+    "statistical_baseline": Column(
+        BEDS, "England statistical forecast, before the status-quo money change."
+    ),
     "baseline": Column(BEDS, "England counterfactual without the scenario, median."),
     "baseline_p10": Column(BEDS, "England counterfactual, 10th percentile."),
     "baseline_p90": Column(BEDS, "England counterfactual, 90th percentile."),
@@ -144,9 +147,24 @@ SUMMARY_KEYS: dict[str, Column] = {
     "option_summary": Column("", "The option in plain English, generated from the scenario."),
     "projection_year": Column("", "Year projected (2018/19)."),
     "projection_method": Column("", "Counterfactual method (see docs/projection.md)."),
-    "beds_freed": Column(BEDS, "England, average over 2018/19: p10, p50, p90."),
-    "delayed_days_avoided": Column("delayed days", "England, 2018/19, median."),
-    "nhs_value_gbp": Column("£", "Delayed days avoided x the excess bed-day cost (notional)."),
+    "evidence_set": Column("", "Evidence set for the response (no_effect, low, central, high)."),
+    "headline": Column("", "Beds freed in words, naming the evidence set."),
+    "beds_freed": Column(
+        BEDS, "Total delays, England, 2018/19 average: p10, p50, p90 (evidence and noise)."
+    ),
+    "beds_freed_evidence": Column(BEDS, "As beds_freed, evidence uncertainty alone."),
+    "beds_freed_social_care": Column(
+        BEDS, "Secondary: social care attribution, evidence alone (re-coding caveat)."
+    ),
+    "gross": Column(BEDS, "Central beds_gained, beds_lost and net, before netting."),
+    "forecast_noise": Column(
+        BEDS, "National baseline, 2018/19 average, and its p10/p90 from forecast noise alone."
+    ),
+    "status_quo_beds": Column(BEDS, "Beds freed in the baseline by the status-quo money change."),
+    "delayed_days_avoided": Column("delayed days", "England, 2018/19, central."),
+    "nhs_value_gbp": Column(
+        "£", "notional (x £313) and cash-releasing (x £75.2); never set against iBCF money."
+    ),
     "probability_ambition_met": Column("0-1", "Share of draws meeting the national ambition."),
     "seed": Column("", "Random seed of the Monte Carlo (same seed, same numbers)."),
     "draws": Column("draws", "Number of Monte Carlo draws."),

@@ -230,7 +230,7 @@ def project_scenario(
 
     ``draws`` and ``seed`` override the scenario's projection settings.
     """
-    from simulator.projection import project
+    from simulator.projection import project, status_quo_change_gbp
 
     params = result.scenario.projection
     update: dict[str, int] = {}
@@ -249,4 +249,8 @@ def project_scenario(
         received=result.ledger.received.astype(float),
         reviewed=result.selection.selected,
         params=params,
+        status_quo_change=status_quo_change_gbp(
+            result.data.allocation_by_element["original"],
+            result.data.allocation_by_element["spring_budget"],
+        ),
     )

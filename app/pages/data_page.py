@@ -19,15 +19,14 @@ from simulator.projection import (
     AUTO_ATTRIBUTION,
     AUTO_METRIC,
     METHOD_LABELS,
-    summarise_backtest,
+    summarise_points,
 )
 
 # The back-test's scores in words (beds a day, except the unitless MASE).
 METRIC_WORDS = {
     "council_mase": "council-level MASE (mean absolute scaled error, averaged over councils)",
-    "council_mae": "council-level MAE (beds a day)",
-    "national_mae": "national MAE (beds a day)",
-    "national_rmse": "national RMSE (beds a day)",
+    "council_wape": "council-level WAPE (absolute error over actual delays)",
+    "national_wape": "national WAPE",
     "national_mase": "national MASE",
     "national_bias": "national bias (beds a day)",
 }
@@ -352,10 +351,10 @@ def render(ctx: Ctx) -> None:
 
     st.markdown("#### Projection baseline: back-test of the forecasting methods")
     backtest = ctx.projection.backtest
-    if backtest is None or backtest.empty:
+    if backtest is None or backtest.points.empty:
         st.caption(f"Method fixed by the scenario: {METHOD_LABELS.get(ctx.projection.method)}.")
     else:
-        summary = summarise_backtest(backtest)
+        summary = summarise_points(backtest.points)
         origins = int(summary["origins"].max()) if "origins" in summary else 0
         st.caption(backtest_caption(ctx.projection.method, origins))
         show.table(backtest_view(summary), ctx, "backtest", "projection back-test")

@@ -14,6 +14,13 @@ from app.context import Ctx
 from app.display import YEAR, beds_range, beds_signed, gbp, gbp_exact, month_name, pct
 from simulator import explain
 from simulator.projection import METHOD_LABELS, ProjectionResult
+from simulator.projection.words import (
+    NHS_VALUE_CAVEAT,
+    SOCIAL_CARE_CAVEAT,
+    beds_text,
+    evidence_label,
+    is_nil,
+)
 
 # Metric labels (tests look the numbers up by these).
 SELECTED = "Councils selected"
@@ -34,8 +41,10 @@ def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> d
         REDISTRIBUTED: gbp(float(summary["total_received"])),
     }
     if proj is not None:
-        out[BEDS] = beds_signed(proj.beds_freed["p50"])
-        out[NHS_VALUE] = gbp(proj.nhs_value_gbp)
+        out[BEDS] = "≈ nil" if is_nil(proj.beds_freed) else beds_signed(proj.beds_freed["p50"])
+        out[NHS_VALUE] = (
+            f"{gbp(proj.nhs_value_gbp['notional'])} / {gbp(proj.nhs_value_gbp['cash_releasing'])}"
+        )
         out[AMBITION] = pct(proj.probability_ambition_met)
     return out
 
@@ -153,7 +162,7 @@ def render(ctx: Ctx) -> None:
     values = headline_values(s, proj)
     c = st.columns(3)
     c[0].metric(
-        BEDS,
+        evidence_label(proj.evidence_set).capitalize() + " (total delays)",
         values[BEDS],
         border=True,
         help="Average delayed beds a day freed in 2018/19 (all organisations, summed "
@@ -161,14 +170,23 @@ def render(ctx: Ctx) -> None:
         f"Range: {beds_range(**proj.beds_freed)}.",
     )
     c[0].caption(beds_note(proj.beds_freed))
+    g = proj.gross
+    if g["beds_gained"] > 0 and g["beds_lost"] > 0:
+        c[0].caption(
+            f"Gross: {g['beds_lost']:,.0f} beds a day lost where money is withheld, "
+            f"{g['beds_gained']:,.0f} gained where it is conditioned or received; net "
+            f"{g['net']:,.1f}."
+        )
     c[1].metric(
         NHS_VALUE,
         values[NHS_VALUE],
         border=True,
         help=f"Delayed bed days avoided in 2018/19 "
-        f"({proj.delayed_days_avoided:,.0f}) valued at "
+        f"({proj.delayed_days_avoided:,.0f}): notional at "
         f"£{r.scenario.projection.excess_bed_day_cost_gbp:,.0f} a day (NHS reference "
-        "costs 2016/17 excess bed day): a notional value of beds released, not cash.",
+        "costs 2016/17 excess bed day) / cash-releasing at "
+        f"£{r.scenario.projection.cash_releasing_gbp_per_day:,.1f} a day (House of Commons "
+        f"Library CBP-7415). {NHS_VALUE_CAVEAT}",
     )
     days = proj.delayed_days_avoided
     c[1].caption(
@@ -189,6 +207,19 @@ def render(ctx: Ctx) -> None:
         f"Ambition: {proj.ambition_beds:,.0f} delayed beds a day "
         f"({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
     )
+
+    with st.container(border=True):
+        st.markdown("**Two kinds of uncertainty, apart**")
+        fn = proj.forecast_noise
+        st.text(
+            f"Evidence ({proj.evidence_set.replace('_', ' ')} set): beds freed "
+            f"{beds_text(proj.beds_freed_evidence)}.\n"
+            f"Forecast noise: national delays {fn['baseline_p10']:,.0f} to "
+            f"{fn['baseline_p90']:,.0f} beds a day (P10-P90, 2018/19 average; central "
+            f"{fn['baseline_beds']:,.0f}).\n"
+            f"Social care delays (secondary): {beds_text(proj.beds_freed_social_care)}. "
+            f"{SOCIAL_CARE_CAVEAT}"
+        )
 
     st.markdown("#### The option in plain English")
     with st.container(border=True):

@@ -12,6 +12,7 @@ from app.display import YEAR, beds
 from app.widgets import LABELS
 from simulator import explain
 from simulator.errors import ScenarioError
+from simulator.projection.words import evidence_label
 
 NEAR_BEDS = "near_beds"
 SHIFT = "month_shift"
@@ -54,7 +55,9 @@ def render(ctx: Ctx) -> None:
         base = float(table["beds_freed_base"].iloc[0]) if len(table) else 0.0
         show.chart(charts.tornado(table, base), table, ctx, "tornado", "tornado")
         st.caption(
-            f"Central projection (no Monte Carlo): {beds(base, 1)} beds a day freed. Each bar "
+            f"Central projection (no Monte Carlo), {evidence_label(proj.evidence_set)}: "
+            f"{beds(base, 1)} a day. Evidence (θ and the response) and forecast noise are "
+            "apart: the bars are evidence only. Each bar "
             "sets one assumption to its low or high value (P10 and P90 of its distribution), "
             "the others held at the scenario's values."
         )
