@@ -5,7 +5,10 @@ For each ``scenarios/<name>.toml`` the committed files are
 * ``tests/golden/<name>.csv``: the key columns of the councils table, one row per
   council (gss_code, selected, tests_failed, conditioned, withheld, received,
   final_allocation);
-* ``tests/golden/<name>.json``: the run summary, without the scenario and data hashes.
+* ``tests/golden/<name>.json``: the run summary, without the scenario and data hashes;
+* ``tests/golden_projection/<name>.json``: the projection, exact by seed (evidence set,
+  method, beds freed P10/P50/P90 with and without forecast noise, both NHS values, the
+  chance of the ambition, gross flows and the national path), without the model version.
 
 ``tests/test_golden.py`` compares a fresh run with them. When a change to the model,
 the data or a scenario is deliberate, regenerate them and commit the result::
@@ -30,6 +33,7 @@ from simulator.io import SCENARIO_DIR
 from simulator.scenario import data_context, load_scenario
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+PROJECTION_DIR = Path(__file__).resolve().parent / "golden_projection"
 KEY_COLUMNS = [
     "gss_code",
     "selected",
@@ -43,7 +47,7 @@ KEY_COLUMNS = [
 LEFT_OUT_OF_SUMMARY = ("scenario_hash", "data_hash")
 UPDATE_HINT = (
     "If the change is deliberate, run `make golden` (python -m tests.golden --update) "
-    "and commit the files in tests/golden/."
+    "and commit the files in tests/golden/ and tests/golden_projection/."
 )
 
 
@@ -58,6 +62,47 @@ def golden_outputs(path: Path, data: Dataset) -> tuple[pd.DataFrame, dict[str, A
     table = result.table[KEY_COLUMNS].reset_index(drop=True)
     summary = {k: v for k, v in result.summary.items() if k not in LEFT_OUT_OF_SUMMARY}
     return table, json.loads(json.dumps(summary, default=str))
+
+
+def golden_projection(path: Path, data: Dataset) -> dict[str, Any]:
+    """The projection of one shipped scenario at its own draws and seed, rounded."""
+    from simulator.engine import project_scenario
+
+    scenario = load_scenario(path, context=data_context(data.months, list(data.codes)))
+    p = project_scenario(evaluate(scenario, data))
+
+    def r(x: float) -> float:
+        return round(float(x), 4) + 0.0
+
+    nat = p.national_path
+    return {
+        "evidence_set": p.evidence_set,
+        "method": p.method,
+        "draws": p.draws,
+        "seed": p.seed,
+        "beds_freed": {k: r(v) for k, v in p.beds_freed.items()},
+        "beds_freed_evidence": {k: r(v) for k, v in p.beds_freed_evidence.items()},
+        "beds_freed_social_care": {k: r(v) for k, v in p.beds_freed_social_care.items()},
+        "gross": {k: r(v) for k, v in p.gross.items()},
+        "nhs_value_gbp": {k: r(v) for k, v in p.nhs_value_gbp.items()},
+        "probability_ambition_met": r(p.probability_ambition_met),
+        "national_path": {
+            col: [r(v) for v in nat[col]] for col in ("baseline", "p10", "p50", "p90")
+        },
+    }
+
+
+def projection_differences(name: str, fresh: dict[str, Any]) -> list[str]:
+    target = PROJECTION_DIR / f"{name}.json"
+    if not target.exists():
+        return [f"{name}: no golden file {target.name} in {PROJECTION_DIR.name}/"]
+    old = json.loads(target.read_text(encoding="utf-8"))
+    return [
+        f"{PROJECTION_DIR.name}/{name}.json: {key}: expected {old.get(key)!r}, got "
+        f"{fresh.get(key)!r}"
+        for key in sorted(set(old) | set(fresh))
+        if old.get(key) != fresh.get(key)
+    ]
 
 
 def csv_text(table: pd.DataFrame) -> str:
@@ -108,8 +153,9 @@ def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list
     return out
 
 
-def update(data: Dataset | None = None) -> list[Path]:
-    """Write the golden files for every shipped scenario; remove those of retired ones."""
+def update(data: Dataset | None = None, *, projection: bool = True) -> list[Path]:
+    """Write the golden files for every shipped scenario; remove those of retired ones
+    (``projection``: the projection goldens too)."""
     data = data or load_dataset()
     GOLDEN_DIR.mkdir(exist_ok=True)
     written = []
@@ -126,6 +172,26 @@ def update(data: Dataset | None = None) -> list[Path]:
         names.add(path.stem)
     for stale in sorted(GOLDEN_DIR.glob("*.csv")) + sorted(GOLDEN_DIR.glob("*.json")):
         if stale.stem not in names:
+            stale.unlink()
+            written.append(stale)
+    if projection:
+        written += update_projection(data, names)
+    return written
+
+
+def update_projection(data: Dataset, names: set[str] | None = None) -> list[Path]:
+    """Write the projection goldens of every shipped scenario; remove retired ones."""
+    PROJECTION_DIR.mkdir(exist_ok=True)
+    written = []
+    keep = names if names is not None else {p.stem for p in shipped_scenarios()}
+    for path in shipped_scenarios():
+        target = PROJECTION_DIR / f"{path.stem}.json"
+        text = json_text(golden_projection(path, data))
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+    for stale in sorted(PROJECTION_DIR.glob("*.json")):
+        if stale.stem not in keep:
             stale.unlink()
             written.append(stale)
     return written
@@ -148,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = []
     for path in shipped_scenarios():
         problems += differences(path.stem, *golden_outputs(path, data))
+        problems += projection_differences(path.stem, golden_projection(path, data))
     for line in problems:
         print(line, file=sys.stderr)
     if problems:

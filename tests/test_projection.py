@@ -22,6 +22,7 @@ from simulator.projection.backtest import (
     band_scores,
     coverage_table,
     error_paths,
+    national_band_hits,
 )
 from simulator.projection.evidence import DID_THETA, GAUGHAN_THETA, UNCONTROLLED_THETA
 from simulator.projection.report import calibration_figures
@@ -72,6 +73,23 @@ def test_the_old_bands_undercover_the_first_months(paths) -> None:
         band_scores(paths, DEFAULT_ORIGINS, old=True).assign(method="old"), ("horizon",)
     )
     assert float(old.loc[old["horizon"] == "1-3", "coverage"].iloc[0]) < 0.77
+
+
+def test_interval_score_at_least_3_percent_better_than_the_old_bands(paths) -> None:
+    new = band_scores(paths, DEFAULT_ORIGINS)
+    old = band_scores(paths, DEFAULT_ORIGINS, old=True)
+    for attribution in ("social_care", "total"):
+        a = new[new["attribution"] == attribution]
+        b = old[old["attribution"] == attribution]
+        score_new = a["interval_score"].sum() / a["n"].sum()
+        score_old = b["interval_score"].sum() / b["n"].sum()
+        assert score_new <= 0.97 * score_old, attribution
+
+
+def test_national_average_inside_its_band_at_7_of_9_origins(paths) -> None:
+    hits = national_band_hits(paths, DEFAULT_ORIGINS)
+    for attribution in ("social_care", "total"):
+        assert hits[hits["attribution"] == attribution]["inside"].sum() >= 7, attribution
 
 
 def test_a_band_is_never_scored_on_its_own_errors(paths) -> None:

@@ -56,7 +56,9 @@ def summary_frame(results: list[Result], labels: list[str]) -> pd.DataFrame:
                 "beds freed a day P10": round(proj.beds_freed["p10"], 2),
                 "beds freed a day P50": round(proj.beds_freed["p50"], 2),
                 "beds freed a day P90": round(proj.beds_freed["p90"], 2),
-                f"NHS value £ {YEAR}": round(proj.nhs_value_gbp),
+                "evidence set": proj.evidence_set,
+                f"NHS value notional £ {YEAR}": round(proj.nhs_value_gbp["notional"]),
+                f"NHS value cash-releasing £ {YEAR}": round(proj.nhs_value_gbp["cash_releasing"]),
                 "chance ambition met": round(proj.probability_ambition_met, 4),
                 "ledger balances": s["ledger_balanced"],
             }
@@ -72,6 +74,7 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"Withheld, {YEAR}": [gbp(v) for v in summary[f"withheld £ {YEAR}"]],
         f"Redistributed, {YEAR}": [gbp(v) for v in summary[f"redistributed £ {YEAR}"]],
         f"Retained by the centre, {YEAR}": [gbp(v) for v in summary[f"retained £ {YEAR}"]],
+        "Evidence set": [str(v).replace("_", " ") for v in summary["evidence set"]],
         "Beds freed a day, P50 (P10–P90)": [
             f"{beds_signed(b)} ({beds_signed(a)} to {beds_signed(c)})"
             for a, b, c in zip(
@@ -81,7 +84,10 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
                 strict=True,
             )
         ],
-        f"NHS value, {YEAR}": [gbp(v) for v in summary[f"NHS value £ {YEAR}"]],
+        f"NHS value notional, {YEAR}": [gbp(v) for v in summary[f"NHS value notional £ {YEAR}"]],
+        f"NHS value cash-releasing, {YEAR}": [
+            gbp(v) for v in summary[f"NHS value cash-releasing £ {YEAR}"]
+        ],
         "Chance national ambition is met": [pct(v) for v in summary["chance ambition met"]],
         "Ledger balances": ["yes" if v else "NO" for v in summary["ledger balances"]],
     }

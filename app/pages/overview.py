@@ -27,8 +27,8 @@ SELECTED = "Councils selected"
 CONDITIONED = f"Conditioned, {YEAR}"
 WITHHELD = f"Withheld, {YEAR}"
 REDISTRIBUTED = f"Redistributed, {YEAR}"
-BEDS = "Beds freed a day (P50)"
-NHS_VALUE = f"NHS value (notional), {YEAR}"
+BEDS = "Beds freed a day (P50, total delays)"
+NHS_VALUE = f"NHS value, notional / cash-releasing, {YEAR}"
 AMBITION = "Chance national ambition is met"
 
 
@@ -162,14 +162,14 @@ def render(ctx: Ctx) -> None:
     values = headline_values(s, proj)
     c = st.columns(3)
     c[0].metric(
-        evidence_label(proj.evidence_set).capitalize() + " (total delays)",
+        BEDS,
         values[BEDS],
         border=True,
         help="Average delayed beds a day freed in 2018/19 (all organisations, summed "
         "over councils) against the no-change baseline; P50 of the Monte Carlo. "
         f"Range: {beds_range(**proj.beds_freed)}.",
     )
-    c[0].caption(beds_note(proj.beds_freed))
+    c[0].caption(f"{evidence_label(proj.evidence_set).capitalize()}. {beds_note(proj.beds_freed)}")
     g = proj.gross
     if g["beds_gained"] > 0 and g["beds_lost"] > 0:
         c[0].caption(

@@ -78,6 +78,7 @@ __all__ = [
     "ambition_met",
     "baseline_forecast",
     "best_method",
+    "cached_backtest",
     "coverage_table",
     "days_in_month",
     "evidence_set",
@@ -130,7 +131,7 @@ def data_key(history: np.ndarray, months: list[str], *arrays: np.ndarray) -> str
     return h.hexdigest()
 
 
-def backtest(
+def cached_backtest(
     history: np.ndarray, months: list[str], bands_for: tuple[str, ...] | None = None
 ) -> Backtest:
     """The rolling-origin back-test of every method on ``history`` (cached); band
@@ -146,14 +147,14 @@ def resolve_method(history: np.ndarray, months: list[str], method: str) -> tuple
     if method != "auto":
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}")
-        return method, backtest(history, months, bands_for=(method,))
-    scores = backtest(history, months, bands_for=())
+        return method, cached_backtest(history, months, bands_for=(method,))
+    scores = cached_backtest(history, months, bands_for=())
     if scores.points.empty:
         log.info("history too short to back-test; using %s", FALLBACK_METHOD)
         return FALLBACK_METHOD, scores
     chosen = best_method(scores.points)
     log.info("auto method: %s (lowest mean %s on %s)", chosen, AUTO_METRIC, AUTO_ATTRIBUTION)
-    return chosen, backtest(history, months, bands_for=(chosen,))
+    return chosen, cached_backtest(history, months, bands_for=(chosen,))
 
 
 def prepare_baseline(

@@ -66,19 +66,23 @@ def apply_error(fitted: np.ndarray, error: np.ndarray) -> np.ndarray:
 
 
 def size_terciles(history: np.ndarray) -> np.ndarray:
-    """Tercile of each council (0 small, 1 middle, 2 large) by its mean total delayed
-    beds a day over the latest 12 months; -1 for a council with no data.
+    """Tercile of each council (0 small, 1 middle, 2 large) on each attribution, by its
+    mean delayed beds a day on that attribution over the latest 12 months; -1 for a
+    council with no data. Returns (councils, 4).
 
     >>> h = np.zeros((6, 12, 4)); h[:, :, 3] = np.arange(6)[:, None]
-    >>> size_terciles(h).tolist()
+    >>> size_terciles(h)[:, 3].tolist()
     [0, 0, 1, 1, 2, 2]
     """
     with quiet():
-        size = np.nanmean(history[:, -SEASON:, 3], axis=1)
+        size = np.nanmean(history[:, -SEASON:, :], axis=1)  # (n, 4)
     out = np.full(size.shape, -1)
-    ok = np.isfinite(size)
-    ranks = pd.Series(size[ok]).rank(method="first").to_numpy()
-    out[ok] = np.minimum((3 * (ranks - 1) // ok.sum()).astype(int), 2)
+    for a in range(size.shape[1]):
+        ok = np.isfinite(size[:, a])
+        if not ok.any():
+            continue
+        ranks = pd.Series(size[ok, a]).rank(method="first").to_numpy()
+        out[ok, a] = np.minimum((3 * (ranks - 1) // ok.sum()).astype(int), 2)
     return out
 
 
@@ -130,7 +134,7 @@ def error_paths(
     n = arr.shape[0]
     fc = np.full((len(pos), n, HORIZON, 4), np.nan)
     act = np.full_like(fc, np.nan)
-    terc = np.full((len(pos), n), -1)
+    terc = np.full((len(pos), n, 4), -1)
     for j, i in enumerate(pos):
         fc[j] = forecast(arr[:, : i + 1], months[: i + 1], method, HORIZON)
         act[j] = arr[:, i + 1 : i + 1 + HORIZON]
@@ -148,19 +152,33 @@ def error_paths(
 def pooled_quantiles(
     errors: np.ndarray, terciles: np.ndarray, qs: tuple[float, ...] = BAND
 ) -> np.ndarray:
-    """Empirical quantiles of council errors by tercile and horizon.
+    """Empirical quantiles of council errors by attribution, size tercile and horizon.
 
-    ``errors`` (o, n, 12, 4), ``terciles`` (o, n); returns (len(qs), 3, 12, 4). A
+    ``errors`` (o, n, 12, 4), ``terciles`` (o, n, 4); returns (len(qs), 3, 12, 4). A
     tercile with no errors gets the quantiles of all councils.
     """
-    out = np.empty((len(qs), 3, errors.shape[2], errors.shape[3]))
-    everyone = errors.reshape(-1, errors.shape[2], errors.shape[3])
+    out = np.zeros((len(qs), 3, errors.shape[2], errors.shape[3]))
     with quiet():
-        overall = np.nanquantile(everyone, qs, axis=0)
-        for t in range(3):
-            part = errors[terciles == t]
-            out[:, t] = np.nanquantile(part, qs, axis=0) if len(part) else overall
-    return np.where(np.isfinite(out), out, np.nan_to_num(overall)[:, None])
+        for a in range(errors.shape[3]):
+            everyone = errors[..., a].reshape(-1, errors.shape[2])
+            if not np.isfinite(everyone).any():
+                continue
+            overall = np.nanquantile(everyone, qs, axis=0)
+            for t in range(3):
+                part = errors[..., a][terciles[..., a] == t]  # (count, 12)
+                got = np.nanquantile(part, qs, axis=0) if np.isfinite(part).any() else overall
+                out[:, t, :, a] = np.where(np.isfinite(got), got, overall)
+    return out
+
+
+def _band_limits(q: np.ndarray, f: np.ndarray, terciles: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Lower and upper limits for forecasts ``f`` (n, 12, 4) of councils in ``terciles``
+    (n, 4), from quantiles ``q`` (2, 3, 12, 4)."""
+    t = np.maximum(terciles, 0)  # (n, 4)
+    a = np.arange(f.shape[2])[None, :]
+    lo = q[0][t, :, a].transpose(0, 2, 1)  # (n, 12, 4)
+    hi = q[1][t, :, a].transpose(0, 2, 1)
+    return apply_error(f, lo), apply_error(f, hi)
 
 
 def _apart(paths: ErrorPaths, origin: str) -> np.ndarray:
@@ -205,10 +223,8 @@ def band_scores(paths: ErrorPaths, origins: list[str], *, old: bool = False) -> 
             lo, hi = _old_bands(paths, keep, j)
         else:
             q = pooled_quantiles(paths.errors[keep], paths.terciles[keep])
-            t = np.maximum(paths.terciles[j], 0)
-            lo = apply_error(f, q[0][t])
-            hi = apply_error(f, q[1][t])
-        ok = np.isfinite(f) & np.isfinite(y) & (paths.terciles[j] >= 0)[:, None, None]
+            lo, hi = _band_limits(q, f, paths.terciles[j])
+        ok = np.isfinite(f) & np.isfinite(y) & (paths.terciles[j] >= 0)[:, None, :]
         inside = (y >= lo) & (y <= hi)
         score = _interval_score(lo, hi, y, alpha)
         for attribution in SCORED:
@@ -216,7 +232,7 @@ def band_scores(paths: ErrorPaths, origins: list[str], *, old: bool = False) -> 
             for g0, g1 in HORIZON_GROUPS:
                 hs = slice(g0 - 1, g1)
                 for t, tercile in enumerate(TERCILES):
-                    m = ok[:, hs, a] & (paths.terciles[j] == t)[:, None]
+                    m = ok[:, hs, a] & (paths.terciles[j][:, a] == t)[:, None]
                     rows.append(
                         {
                             "origin": origin,

@@ -29,15 +29,16 @@ from simulator.projection.backtest import (
 class NoiseModel:
     """Error pools for the Monte Carlo.
 
-    ``pools[t]`` (paths, 12, 4): council error paths of tercile t; ``terciles`` (n,)
-    each council's tercile now (-1: no data); ``national`` (paths, 12, 4) national
+    ``pools[a][t]`` (paths, 12): council error paths on attribution a of councils in
+    size tercile t on that attribution; ``terciles`` (n, 4) each council's tercile now
+    (-1: no data); ``national`` (paths, 12, 4) national
     error paths; ``national_scale`` (4,) the factor that widens them to the conformal
     band of the annual average.
     """
 
     method: str
     origins: list[str]
-    pools: tuple[np.ndarray, np.ndarray, np.ndarray]
+    pools: list[list[np.ndarray]]
     terciles: np.ndarray
     national: np.ndarray
     national_scale: np.ndarray
@@ -46,12 +47,12 @@ class NoiseModel:
         """(councils, 12, draws) resampled error paths; zero for councils without data."""
         n = len(self.terciles)
         out = np.zeros((n, 12, draws))
-        for t, pool in enumerate(self.pools):
-            rows = np.flatnonzero(self.terciles == t)
+        for t, pool in enumerate(self.pools[attribution]):
+            rows = np.flatnonzero(self.terciles[:, attribution] == t)
             if not len(rows) or not len(pool):
                 continue
             pick = rng.integers(0, len(pool), size=(len(rows), draws))
-            out[rows] = pool[pick, :, attribution].transpose(0, 2, 1)
+            out[rows] = pool[pick].transpose(0, 2, 1)
         return out
 
     def national_errors(self, rng: np.random.Generator, draws: int, attribution: int = 3):  # type: ignore[no-untyped-def]
@@ -66,8 +67,11 @@ class NoiseModel:
 def estimate_noise(paths: ErrorPaths, history: np.ndarray) -> NoiseModel:
     """The noise model of one method from its error paths at every monthly origin."""
     errors, terc = paths.errors, paths.terciles
-    complete = np.isfinite(errors).all(axis=(2, 3))
-    pools = tuple(errors[(terc == t) & complete] for t in range(3))
+    complete = np.isfinite(errors).all(axis=2)  # (o, n, 4)
+    pools = [
+        [errors[..., a][(terc[..., a] == t) & complete[..., a]] for t in range(3)]
+        for a in range(errors.shape[3])
+    ]
     nat_ok = np.isfinite(paths.national).all(axis=(1, 2))
     national = paths.national[nat_ok]
     scale = np.ones(4)
@@ -79,7 +83,7 @@ def estimate_noise(paths: ErrorPaths, history: np.ndarray) -> NoiseModel:
     return NoiseModel(
         paths.method,
         paths.origins,
-        (pools[0], pools[1], pools[2]),
+        pools,
         size_terciles(history),
         national,
         scale,

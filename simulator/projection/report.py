@@ -8,6 +8,8 @@ import pandas as pd
 
 from simulator.projection.backtest import (
     DEFAULT_ORIGINS,
+    HORIZON_GROUPS,
+    TERCILES,
     coverage_table,
     run_backtest,
     summarise_points,
@@ -54,6 +56,8 @@ def backtest_report(history: np.ndarray, months: list[str]) -> tuple[str, dict[s
     cover_t = by_t.pivot_table(
         index=["method", "attribution"], columns="tercile", values="coverage"
     )
+    cover = cover[[f"{a}-{b}" for a, b in HORIZON_GROUPS]]
+    cover_t = cover_t[list(TERCILES)]
     both = cover.join(cover_t).join(
         overall.set_index(["method", "attribution"])[["coverage", "interval_score"]]
     )
