@@ -239,3 +239,47 @@ def test_same_seed_same_numbers(dataset: Dataset, prepared) -> None:
     assert a.beds_freed == b.beds_freed
     pd.testing.assert_frame_equal(a.national_path, b.national_path)
     assert a.beds_freed["p10"] > 0  # the central evidence: money conditioned frees beds
+
+
+# ------------------------------------------------------------------ every parameter sourced
+def test_every_projection_parameter_has_a_source_or_an_assumption_flag() -> None:
+    from simulator.assumptions import PARAMETER_NOTES, assumptions_register
+    from simulator.parameters import param_table
+
+    for meta in param_table(ProjectionParams):
+        if meta["name"] in ("method", "evidence_set", "ambition_basis", "status_quo_change"):
+            continue  # choices: their sources are in the register's CHOICES
+        source = meta["source"]
+        assert source, meta["name"]
+        cited = any(ch.isdigit() for ch in source)  # a publication names its year
+        assert source.startswith("Assumption:") or cited, meta["name"]
+    register = assumptions_register()
+    assert set(PARAMETER_NOTES) == set(ProjectionParams.model_fields)
+    assert register["source"].str.len().gt(0).all()
+    assert set(register["quality"]) <= {"green", "amber", "red"}
+    flagged = register[register["id"].str.startswith("P")]
+    assert len(flagged) == len(ProjectionParams.model_fields)
+
+
+def test_price_and_lag_are_flagged_as_assumptions() -> None:
+    from simulator.parameters import param_meta
+
+    for name in ("price_share", "lag_months", "both_share_affected", "incentive_effect_pct"):
+        assert param_meta(ProjectionParams, name)["source"].startswith("Assumption:"), name
+    assert ProjectionParams().incentive_effect_pct == 0.0
+
+
+def test_backtest_report_has_every_table(dataset: Dataset) -> None:
+    from simulator.projection.report import backtest_report
+
+    text, tables = backtest_report(
+        dataset.dtoc_beds, dataset.months, methods=("persistence", "combination")
+    )
+    assert "2013-03, 2013-09" in text and "2017-03" in text
+    for words in ("council_wape", "council_mase", "national_wape", "national_mase"):
+        assert words in text
+    assert "| 1-3 | 4-6 | 7-9 | 10-12 | small | middle | large |" in text
+    assert "| 0.2.0 | total |" in text and "interval_score" in text
+    assert "combination 7/9" in text  # council WAPE no worse than persistence
+    assert set(tables) == {"backtest_points", "backtest_bands", "backtest_national"}
+    assert set(tables["backtest_points"]["origin"]) == set(DEFAULT_ORIGINS)

@@ -12,7 +12,7 @@ from app.display import YEAR, beds
 from app.widgets import LABELS
 from simulator import explain
 from simulator.errors import ScenarioError
-from simulator.projection.words import evidence_label
+from simulator.projection.words import beds_text, evidence_label
 
 NEAR_BEDS = "near_beds"
 SHIFT = "month_shift"
@@ -77,8 +77,13 @@ def render(ctx: Ctx) -> None:
                 "monte_carlo",
                 "Monte Carlo draws of beds freed",
             )
+            fn = proj.forecast_noise
             st.caption(
                 f"{proj.draws:,} draws, seed {proj.seed}: the same seed gives the same numbers. "
+                f"Total delays, {evidence_label(proj.evidence_set)}. Evidence alone: "
+                f"{beds_text(proj.beds_freed_evidence)}; with forecast noise: "
+                f"{beds_text(proj.beds_freed)}. Forecast noise alone puts national delays at "
+                f"{fn['baseline_p10']:,.0f} to {fn['baseline_p90']:,.0f} beds a day (P10-P90). "
                 f"Chance that national delays meet the ambition: "
                 f"{100 * proj.probability_ambition_met:.1f}%."
             )

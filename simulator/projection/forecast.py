@@ -13,36 +13,15 @@ import calendar
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Literal
 
 import numpy as np
+
+from simulator.projection.params import METHODS, Method
 
 ATTRIBUTIONS = ("social_care", "social_care_and_both", "nhs", "total")
 PROJECTION_MONTHS = [f"{2018 + (m > 12)}-{(m - 1) % 12 + 1:02d}" for m in range(4, 16)]
 LAST_DATA_MONTH = "2018-03"  # the projection year starts the month after
 
-Method = Literal[
-    "naive",
-    "persistence",
-    "seasonal_naive",
-    "seasonal_persistence",
-    "damped_trend",
-    "seasonal_damped_trend",
-    "ses_log",
-    "national_damped",
-    "combination",
-]
-METHODS: tuple[Method, ...] = (
-    "naive",
-    "persistence",
-    "seasonal_naive",
-    "seasonal_persistence",
-    "damped_trend",
-    "seasonal_damped_trend",
-    "ses_log",
-    "national_damped",
-    "combination",
-)
 METHOD_LABELS = {
     "naive": "Naive (last month carried forward)",
     "persistence": "Persistence (mean of the latest 3 months)",

@@ -3,12 +3,11 @@ uncertainty. Declarations only (pydantic and the standard library)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from simulator.parameters import Strict, param
 
-MethodChoice = Literal[
-    "auto",
+Method = Literal[
     "naive",
     "persistence",
     "seasonal_naive",
@@ -19,6 +18,8 @@ MethodChoice = Literal[
     "national_damped",
     "combination",
 ]
+METHODS: tuple[Method, ...] = get_args(Method)
+MethodChoice = Literal["auto", Method]
 EvidenceSetName = Literal["no_effect", "low", "central", "high"]
 # Keys of the [projection] table retired in 0.3.0 (the response is now the evidence set).
 RETIRED_KEYS = (

@@ -22,6 +22,7 @@ from simulator.projection.calibration import (
     money_2017_18,
     national_falls,
 )
+from simulator.projection.forecast import METHODS
 
 
 def _md(table: pd.DataFrame, digits: int = 3) -> str:
@@ -33,9 +34,11 @@ def _md(table: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join(lines)
 
 
-def backtest_report(history: np.ndarray, months: list[str]) -> tuple[str, dict[str, pd.DataFrame]]:
+def backtest_report(
+    history: np.ndarray, months: list[str], methods: tuple[str, ...] = METHODS
+) -> tuple[str, dict[str, pd.DataFrame]]:
     """The rolling-origin table in Markdown, and its tables for CSV."""
-    bt = run_backtest(history, months)
+    bt = run_backtest(history, months, methods=methods)
     parts = [f"Rolling origins: {', '.join(bt.origins)}; 12 months ahead."]
     for attribution in ("total", "social_care"):
         s = summarise_points(bt.points, attribution)
