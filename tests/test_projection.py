@@ -283,3 +283,62 @@ def test_backtest_report_has_every_table(dataset: Dataset) -> None:
     assert "combination 7/9" in text  # council WAPE no worse than persistence
     assert set(tables) == {"backtest_points", "backtest_bands", "backtest_national"}
     assert set(tables["backtest_points"]["origin"]) == set(DEFAULT_ORIGINS)
+
+
+def test_the_fast_monte_carlo_shares_equal_the_readable_response() -> None:
+    """The Monte Carlo's vectorised shares are effect(status quo + scenario) minus
+    effect(status quo), as simulator.projection.response.effect_share says."""
+    from simulator.projection.montecarlo import _inputs, _shares
+    from simulator.projection.response import effect_share
+
+    rng = np.random.default_rng(1)
+    base = rng.uniform(0, 20, size=(4, 12, 4))
+    base[..., 1] = base[..., 0] + 2.0
+    base[..., 3] = base[..., 1] + base[..., 2]
+    inp = _inputs(base)
+    p = {
+        "theta": np.array([300.0, 40.0]),
+        "discharge_share": np.array([0.3, 0.4]),
+        "price_share": np.array([0.25, 0.1]),
+        "both_share_affected": np.array([0.5, 0.2]),
+    }
+    money = (np.array([1e6, 0, 0, 2e6]), np.array([0, 3e6, 0, 0]), np.array([0, 0, 5e5, 0]))
+    sq = np.array([2e6, 1e6, 0.0, 3e6])
+    inc = np.array([0.0, 0.0, 0.1, 0.0])
+    g0, g, _, cap = _shares(inp, p, money, sq, inc)
+    for d in range(2):
+        kw = {"discharge_share": p["discharge_share"][d], "price_share": p["price_share"][d]}
+        m0 = care_bought_gbpm(np.zeros(4), np.zeros(4), sq, **kw)
+        ms = care_bought_gbpm(*money, **kw)
+        want0 = effect_share(m0, cap[d], p["theta"][d])
+        want = effect_share(m0 + ms, cap[d], p["theta"][d], inc) - want0
+        np.testing.assert_allclose(g0[d], want0, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(g[d], want, rtol=1e-12, atol=1e-15)
+
+
+def test_central_projection_with_no_money_is_the_baseline_and_more_money_helps(
+    dataset: Dataset, prepared
+) -> None:
+    n = len(dataset.adults)
+    zero = np.zeros(n)
+    params = ProjectionParams(method="persistence", draws=0)
+
+    def run(cond: np.ndarray):  # type: ignore[no-untyped-def]
+        return project(
+            dataset.dtoc_beds,
+            dataset.months,
+            dataset.adults,
+            conditioned=cond,
+            withheld=zero,
+            received=zero,
+            reviewed=zero > 1,
+            params=params,
+            prepared=prepared,
+        )
+
+    none = run(zero)
+    np.testing.assert_array_equal(none.scenario_p50, none.baseline_p50)
+    some, more = run(np.full(n, 1e6)), run(np.full(n, 5e6))
+    assert 0 < some.beds_freed["p50"] < more.beds_freed["p50"]
+    assert (np.nan_to_num(more.scenario_p50) <= np.nan_to_num(some.scenario_p50) + 1e-9).all()
+    assert (np.nan_to_num(more.scenario_p50) >= 0).all()

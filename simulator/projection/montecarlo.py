@@ -29,6 +29,7 @@ from simulator.projection.forecast import (
 )
 from simulator.projection.params import ProjectionParams
 from simulator.projection.response import (
+    affected_by_attribution,
     affected_parts,
     care_bought_gbpm,
     lag_ramp,
@@ -261,7 +262,7 @@ def run_monte_carlo(
     council_days = cg[0] * ((aff * cramp[0][None]) @ inp.days)
     # council bands: the first draws, with resampled council error paths
     cbase = stat.copy()
-    cbase_aff = _affected(stat, cbeta)
+    cbase_aff = affected_by_attribution(stat, cbeta)
     baseline_p50 = np.maximum(
         cbase - (cg0[0][:, None, None] * cramp[0][None, :, None]) * cbase_aff, 0.0
     )
@@ -335,14 +336,6 @@ def run_monte_carlo(
         ambition_basis=params.ambition_basis,
         backtest=prepared.backtest,
     )
-
-
-def _affected(baseline: np.ndarray, both_share: float) -> np.ndarray:
-    """(n, 12, 4) delays the money acts on per attribution (NHS: none), capped."""
-    sc, both = affected_parts(baseline)
-    joint = sc + both_share * both
-    out = np.stack([sc, joint, np.zeros_like(sc), joint], axis=-1)
-    return np.minimum(np.where(np.isnan(out), 0.0, out), np.maximum(np.nan_to_num(baseline), 0.0))
 
 
 def _council_bands(
