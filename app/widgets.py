@@ -60,6 +60,7 @@ LABELS: dict[str, str] = {
     "draws": "Monte Carlo draws",
     "seed": "Random seed",
     "evidence_set": "Evidence for the response",
+    "theta": "θ: delayed days avoided per £1m (evidence set)",
     "status_quo_change": "Baseline includes the status-quo money change",
     "discharge_share": "Share of iBCF spent on discharge-relevant care",
     "price_share": "Share of new money absorbed by price",

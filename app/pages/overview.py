@@ -27,8 +27,9 @@ SELECTED = "Councils selected"
 CONDITIONED = f"Conditioned, {YEAR}"
 WITHHELD = f"Withheld, {YEAR}"
 REDISTRIBUTED = f"Redistributed, {YEAR}"
-BEDS = "Beds freed a day (P50, total delays)"
-NHS_VALUE = f"NHS value, notional / cash-releasing, {YEAR}"
+BEDS = "Beds freed a day (P50)"
+NHS_VALUE = "NHS value, notional"
+NHS_CASH = "NHS value, cash-releasing"
 AMBITION = "Chance national ambition is met"
 
 
@@ -42,9 +43,8 @@ def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> d
     }
     if proj is not None:
         out[BEDS] = "≈ nil" if is_nil(proj.beds_freed) else beds_signed(proj.beds_freed["p50"])
-        out[NHS_VALUE] = (
-            f"{gbp(proj.nhs_value_gbp['notional'])} / {gbp(proj.nhs_value_gbp['cash_releasing'])}"
-        )
+        out[NHS_VALUE] = gbp(proj.nhs_value_gbp["notional"])
+        out[NHS_CASH] = gbp(proj.nhs_value_gbp["cash_releasing"])
         out[AMBITION] = pct(proj.probability_ambition_met)
     return out
 
@@ -160,7 +160,7 @@ def render(ctx: Ctx) -> None:
     # The money is drawn before the Monte Carlo runs, so it updates first.
     proj = ctx.projection
     values = headline_values(s, proj)
-    c = st.columns(3)
+    c = st.columns(4)
     c[0].metric(
         BEDS,
         values[BEDS],
@@ -169,7 +169,7 @@ def render(ctx: Ctx) -> None:
         "over councils) against the no-change baseline; P50 of the Monte Carlo. "
         f"Range: {beds_range(**proj.beds_freed)}.",
     )
-    c[0].caption(f"{evidence_label(proj.evidence_set).capitalize()}. {beds_note(proj.beds_freed)}")
+    c[0].caption(f"Total delays, {evidence_label(proj.evidence_set)}. {beds_note(proj.beds_freed)}")
     g = proj.gross
     if g["beds_gained"] > 0 and g["beds_lost"] > 0:
         c[0].caption(
@@ -181,20 +181,26 @@ def render(ctx: Ctx) -> None:
         NHS_VALUE,
         values[NHS_VALUE],
         border=True,
-        help=f"Delayed bed days avoided in 2018/19 "
-        f"({proj.delayed_days_avoided:,.0f}): notional at "
+        help=f"Delayed bed days avoided in 2018/19 ({proj.delayed_days_avoided:,.0f}) at "
         f"£{r.scenario.projection.excess_bed_day_cost_gbp:,.0f} a day (NHS reference "
-        "costs 2016/17 excess bed day) / cash-releasing at "
-        f"£{r.scenario.projection.cash_releasing_gbp_per_day:,.1f} a day (House of Commons "
-        f"Library CBP-7415). {NHS_VALUE_CAVEAT}",
+        f"costs 2016/17 excess bed day): the full cost of the beds. {NHS_VALUE_CAVEAT}",
     )
+    c[2].metric(
+        NHS_CASH,
+        values[NHS_CASH],
+        border=True,
+        help=f"The same days at £{r.scenario.projection.cash_releasing_gbp_per_day:,.1f} a "
+        "day (House of Commons Library CBP-7415: delays cost NHS providers £173m in 2016/17 "
+        f"for about 2.3m delayed days). {NHS_VALUE_CAVEAT}",
+    )
+    c[2].caption("Never to be added to, or set against, iBCF money.")
     days = proj.delayed_days_avoided
     c[1].caption(
         f"{days:,.0f} delayed bed days avoided"
         if days >= 0
         else f"{-days:,.0f} more delayed bed days than with no change"
     )
-    c[2].metric(
+    c[3].metric(
         AMBITION,
         values[AMBITION],
         border=True,
@@ -203,7 +209,7 @@ def render(ctx: Ctx) -> None:
         f"adults 18+ ({proj.ambition_beds:,.0f} beds a day), measured as the "
         f"{proj.ambition_basis.replace('_', ' ')}.",
     )
-    c[2].caption(
+    c[3].caption(
         f"Ambition: {proj.ambition_beds:,.0f} delayed beds a day "
         f"({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
     )
@@ -212,7 +218,7 @@ def render(ctx: Ctx) -> None:
         st.markdown("**Two kinds of uncertainty, apart**")
         fn = proj.forecast_noise
         st.text(
-            f"Evidence ({proj.evidence_set.replace('_', ' ')} set): beds freed "
+            f"Evidence alone ({proj.evidence_set.replace('_', ' ')} set), beds freed: "
             f"{beds_text(proj.beds_freed_evidence)}.\n"
             f"Forecast noise: national delays {fn['baseline_p10']:,.0f} to "
             f"{fn['baseline_p90']:,.0f} beds a day (P10-P90, 2018/19 average; central "
