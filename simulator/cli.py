@@ -259,7 +259,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                     "total_retained",
                     "ledger_balanced",
                     "evidence_set",
+                    "headline",
                     "beds_freed",
+                    "beds_freed_evidence",
+                    "forecast_noise",
+                    "gross",
                     "nhs_value_gbp",
                     "probability_ambition_met",
                 )

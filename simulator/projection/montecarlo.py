@@ -144,8 +144,7 @@ def _shares(
     plus the scenario, less that of the status quo alone, written for speed."""
     col = {k: v[:, None] for k, v in p.items()}
     kw = {"discharge_share": col["discharge_share"], "price_share": col["price_share"]}
-    zero = np.zeros_like(status_quo)
-    m0 = care_bought_gbpm(zero[None], zero[None], status_quo[None], **kw)
+    m0 = status_quo[None] * (col["discharge_share"] * (1.0 - col["price_share"]) / 1e6)
     m = care_bought_gbpm(money[0][None], money[1][None], money[2][None], **kw)
     cap = (inp.sc @ inp.days)[None] + col["both_share_affected"] * (inp.both @ inp.days)[None]
     ok = inp.valid[None] & (cap > 0)
