@@ -68,6 +68,7 @@ class ThetaFit:
     n_councils: int
     observed_fall_beds: float
     predicted_fall_beds: float
+    nhs_fall_pct: float
     control: str
     outcome: str
     method: str
@@ -83,6 +84,7 @@ class ThetaFit:
             "n_councils": self.n_councils,
             "observed_fall_beds": self.observed_fall_beds,
             "predicted_fall_beds": self.predicted_fall_beds,
+            "nhs_fall_pct": self.nhs_fall_pct,
             "control": self.control,
             "outcome": self.outcome,
             "method": self.method,
@@ -134,9 +136,9 @@ def fit_theta(
     cf_out = cf[..., j] @ days
     observed = cf_out - act[..., j] @ days
     valid = np.isfinite(capacity) & np.isfinite(observed) & (capacity > 0)
+    ok = valid & np.isfinite(act[..., 2]).all(1) & np.isfinite(cf[..., 2]).all(1)
+    nhs_fall = 1.0 - (act[ok, :, 2] @ days).sum() / (cf[ok, :, 2] @ days).sum()
     if control == "nhs":
-        ok = valid & np.isfinite(act[..., 2]).all(1) & np.isfinite(cf[..., 2]).all(1)
-        nhs_fall = 1.0 - (act[ok, :, 2] @ days).sum() / (cf[ok, :, 2] @ days).sum()
         observed = observed - nhs_fall * cf_out
     elif control != "none":
         raise ValueError(f"unknown control {control!r}")
@@ -189,6 +191,7 @@ def fit_theta(
         n_councils=n,
         observed_fall_beds=float(obs.sum() / days.sum()),
         predicted_fall_beds=float(predicted(theta).sum() / days.sum()),
+        nhs_fall_pct=float(100 * nhs_fall),
         control=control,
         outcome=outcome,
         method=method,

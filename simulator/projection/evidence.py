@@ -107,8 +107,8 @@ EVIDENCE_SETS: dict[str, EvidenceSet] = {
         0.0,
         0.0,
         "2017/18 experience, difference-in-differences: the fall in each council's total "
-        "delays against persistence from March 2017, net of the 12.7% fall NHS-attributed "
-        "delays also saw, fitted on its 2017/18 iBCF (£105m + £1,010m)",
+        "delays against persistence from March 2017, net of the 14.0% fall NHS-attributed "
+        "delays also saw against theirs, fitted on its 2017/18 iBCF (£105m + £1,010m)",
         "Least-squares fit across 151 councils: θ = 334 (s.e. 234, 95% 0 to 887); between "
         "the care-home elasticity (own council only; the study finds strong spillovers) and "
         "Forder's bound (1,118); normal, truncated at 0.",

@@ -96,6 +96,8 @@ def calibration_figures(
         out[f"theta_{control}_low95"] = fit.interval[0]
         out[f"theta_{control}_high95"] = fit.interval[1]
         out[f"theta_{control}_r2"] = fit.r_squared
+        out[f"observed_fall_beds_{control}"] = fit.observed_fall_beds
+    out["nhs_fall_against_counterfactual_pct"] = fit.nhs_fall_pct
     lo = gaughan_theta(history, months, 120.0)
     hi = gaughan_theta(history, months, 85.0)
     out["mean_social_care_days_per_council_2017_18"] = lo[
