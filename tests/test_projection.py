@@ -342,3 +342,15 @@ def test_central_projection_with_no_money_is_the_baseline_and_more_money_helps(
     assert 0 < some.beds_freed["p50"] < more.beds_freed["p50"]
     assert (np.nan_to_num(more.scenario_p50) <= np.nan_to_num(some.scenario_p50) + 1e-9).all()
     assert (np.nan_to_num(more.scenario_p50) >= 0).all()
+
+
+def test_the_projection_table_is_declared_without_numpy_pandas_or_scipy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, simulator.projection.params; "
+        "print(sorted(m for m in ('numpy', 'pandas', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
