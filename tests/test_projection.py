@@ -354,3 +354,21 @@ def test_the_projection_table_is_declared_without_numpy_pandas_or_scipy() -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_fill_gaps_fills_forward_then_backward_council_by_council() -> None:
+    from simulator.projection.forecast import fill_gaps
+
+    x = np.array(
+        [
+            [[1.0, 2.0], [np.nan, 3.0], [4.0, np.nan]],  # gaps in both parts
+            [[5.0, 6.0], [7.0, 8.0], [9.0, 10.0]],  # no gap: untouched
+            [[np.nan, np.nan], [np.nan, np.nan], [np.nan, np.nan]],  # unknown stays unknown
+            [[np.nan, 1.0], [2.0, 1.0], [np.nan, 1.0]],  # a leading gap takes the next value
+        ]
+    )
+    out = fill_gaps(x)
+    assert out[0].tolist() == [[1.0, 2.0], [1.0, 3.0], [4.0, 3.0]]
+    assert out[1].tolist() == x[1].tolist()
+    assert np.isnan(out[2]).all()
+    assert out[3].tolist() == [[2.0, 1.0], [2.0, 1.0], [2.0, 1.0]]

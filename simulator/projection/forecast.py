@@ -131,6 +131,11 @@ def fill_gaps(x: np.ndarray) -> np.ndarray:
     [[1.0, 1.0, 1.0, 3.0]]
     """
     out = np.array(x, dtype=float)
+    gaps = np.isnan(out).reshape(out.shape[0], out.shape[1], -1).any(axis=(1, 2))
+    if not gaps.all():  # only the councils with a gap need the passes
+        if gaps.any():
+            out[gaps] = fill_gaps(out[gaps])
+        return out
     for _ in range(2):  # forward pass, then the same on the reversed series
         mask = np.isnan(out)
         shape = [1] * out.ndim
