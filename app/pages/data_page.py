@@ -19,6 +19,7 @@ from simulator.projection import (
     AUTO_ATTRIBUTION,
     AUTO_METRIC,
     METHOD_LABELS,
+    coverage_table,
     summarise_points,
 )
 
@@ -358,3 +359,18 @@ def render(ctx: Ctx) -> None:
         origins = int(summary["origins"].max()) if "origins" in summary else 0
         st.caption(backtest_caption(ctx.projection.method, origins))
         show.table(backtest_view(summary), ctx, "backtest", "projection back-test")
+        if not backtest.bands.empty:
+            st.caption(
+                "Council P10-P90 bands of the method in use: share of council-months inside "
+                "the band at the same origins (nominal 80%), by horizon and by council-size "
+                "tercile, built only from origins whose 12 months do not overlap "
+                "(docs/projection.md §3)."
+            )
+            cover = coverage_table(backtest.bands, ("attribution", "horizon"))
+            cover = cover[cover["method"] == ctx.projection.method]
+            show.table(
+                cover[["attribution", "horizon", "coverage", "interval_score"]].round(3),
+                ctx,
+                "band_coverage",
+                "band coverage",
+            )
