@@ -372,3 +372,13 @@ def test_fill_gaps_fills_forward_then_backward_council_by_council() -> None:
     assert out[1].tolist() == x[1].tolist()
     assert np.isnan(out[2]).all()
     assert out[3].tolist() == [[2.0, 1.0], [2.0, 1.0], [2.0, 1.0]]
+
+
+@pytest.mark.parametrize("draws", [1001, 50, 7])
+def test_band_quantiles_equal_numpys(draws: int) -> None:
+    from simulator.projection.montecarlo import QUANTILES, _quantiles
+
+    values = np.random.default_rng(draws).normal(size=(5, 3, draws))
+    np.testing.assert_allclose(
+        _quantiles(values), np.quantile(values, QUANTILES, axis=-1), rtol=0, atol=1e-12
+    )

@@ -172,7 +172,9 @@ def _quantiles(values: np.ndarray, qs: tuple[float, ...] = QUANTILES) -> np.ndar
     pos = np.asarray(qs) * (count - 1)
     lo = np.floor(pos).astype(int)
     hi = np.minimum(lo + 1, count - 1)
-    part = np.partition(values, sorted(set(lo.tolist()) | set(hi.tolist())), axis=-1)
+    exact = pos == lo  # on an order statistic: its neighbour is not needed
+    kth = set(lo.tolist()) | {int(j) for j, e in zip(hi, exact, strict=True) if not e}
+    part = np.partition(values, sorted(kth), axis=-1)
     out = []
     for q, i, j in zip(pos, lo, hi, strict=True):
         a, b = part[..., i], part[..., j]
