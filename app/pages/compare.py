@@ -10,6 +10,7 @@ from app.context import Ctx
 from app.display import YEAR, beds_signed, gbp, pct
 from simulator import export
 from simulator.engine import Result
+from simulator.projection.words import is_nil
 from simulator.scenario import Scenario
 
 PICK = "compare_pick"
@@ -76,7 +77,8 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"Retained by the centre, {YEAR}": [gbp(v) for v in summary[f"retained £ {YEAR}"]],
         "Evidence set": [str(v).replace("_", " ") for v in summary["evidence set"]],
         "Beds freed a day, P50 (P10–P90)": [
-            f"{beds_signed(b)} ({beds_signed(a)} to {beds_signed(c)})"
+            f"{'≈ nil' if is_nil({'p10': a, 'p50': b, 'p90': c}) else beds_signed(b)} "
+            f"({beds_signed(a)} to {beds_signed(c)})"
             for a, b, c in zip(
                 summary["beds freed a day P10"],
                 summary["beds freed a day P50"],
