@@ -173,13 +173,6 @@ def project(
     )
 
 
-# Parameters the tornado moves, besides θ, and how.
-_STATED = {
-    "incentive_effect_pct": "value ± 5 percentage points (no evidence on the size)",
-    "excess_bed_day_cost_gbp": "NAO 2016 implied £304 to reference costs £313 (and the value)",
-}
-
-
 def sensitivity_ranges(params: ProjectionParams) -> dict[str, tuple[float, float]]:
     """Low and high value of each parameter the tornado moves (P10 and P90 of its
     distribution, or a stated range; θ from the evidence set)."""

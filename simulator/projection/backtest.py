@@ -369,10 +369,6 @@ class Backtest:
     national: pd.DataFrame  # method, origin, attribution, error, band_low/high, inside
     paths: dict[str, ErrorPaths]
 
-    def summary(self, attribution: str = AUTO_ATTRIBUTION) -> pd.DataFrame:
-        """Mean point scores over origins, one row per method, best (lowest) first."""
-        return summarise_points(self.points, attribution)
-
 
 def reported_origins(months: list[str], origins: list[str] | None = None) -> list[str]:
     wanted = DEFAULT_ORIGINS if origins is None else origins

@@ -19,7 +19,7 @@ the parameter sources quote; ``ibcf calibrate`` prints them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from scipy import optimize, stats
@@ -73,23 +73,6 @@ class ThetaFit:
     outcome: str
     method: str
     window: tuple[str, str]
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "theta": self.estimate,
-            "standard_error": self.standard_error,
-            "interval_low": self.interval[0],
-            "interval_high": self.interval[1],
-            "r_squared": self.r_squared,
-            "n_councils": self.n_councils,
-            "observed_fall_beds": self.observed_fall_beds,
-            "predicted_fall_beds": self.predicted_fall_beds,
-            "nhs_fall_pct": self.nhs_fall_pct,
-            "control": self.control,
-            "outcome": self.outcome,
-            "method": self.method,
-            "window": f"{self.window[0]} to {self.window[1]}",
-        }
 
 
 def money_2017_18(original_2018: np.ndarray, spring_budget_2018: np.ndarray) -> np.ndarray:

@@ -43,21 +43,22 @@ COUNCIL_BAND_DRAWS = 1001
 
 @dataclass(frozen=True)
 class Spread:
-    """A beta distribution with mean at the scenario's value and this concentration."""
+    """A beta distribution with mean at the scenario's value and this concentration
+    (a + b), on the range [0, upper]."""
 
     concentration: float
-    upper: float  # the parameter's range is [0, upper]
-    rationale: str
+    upper: float
 
 
+# discharge_share: 32.3% is a national average of self-reported use, councils differ
+# (sd 0.07); price_share: no estimate found (sd about 0.12 at 0.25); both_share_affected:
+# no evidence on jointly attributed delays (sd 0.19). The lag is uniform between half
+# and one and a half times the central lag.
 SPREADS: dict[str, Spread] = {
-    "discharge_share": Spread(
-        40.0, 1.0, "32.3% is a national average of self-reported use; councils differ: sd 0.07"
-    ),
-    "price_share": Spread(12.0, 0.9, "No estimate found: sd about 0.12 at 0.25"),
-    "both_share_affected": Spread(6.0, 1.0, "No evidence on jointly attributed delays: sd 0.19"),
+    "discharge_share": Spread(40.0, 1.0),
+    "price_share": Spread(12.0, 0.9),
+    "both_share_affected": Spread(6.0, 1.0),
 }
-LAG_RATIONALE = "Uniform between half and one and a half times the central lag"
 
 
 def _beta(spread: Spread, value: float) -> Any | None:
