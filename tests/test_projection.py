@@ -382,3 +382,30 @@ def test_band_quantiles_equal_numpys(draws: int) -> None:
     np.testing.assert_allclose(
         _quantiles(values), np.quantile(values, QUANTILES, axis=-1), rtol=0, atol=1e-12
     )
+
+
+def test_a_transfer_between_two_identical_councils_is_nil_in_every_draw() -> None:
+    """One behaviour for money withheld and received: what one council loses the other
+    gains, draw by draw, so the band is exactly nil (0.2.0 drew the two independently)."""
+    months = [f"{2011 + (m + 3) // 12}-{(m + 3) % 12 + 1:02d}" for m in range(84)]
+    rng = np.random.default_rng(3)
+    one = np.empty((84, 4))
+    one[:, 0] = 5 + rng.uniform(0, 1, 84)
+    one[:, 1] = one[:, 0] + 2
+    one[:, 2] = 6 + rng.uniform(0, 1, 84)
+    one[:, 3] = one[:, 1] + one[:, 2]
+    history = np.stack([one, one])
+    adults = np.array([1e5, 1e5])
+    result = project(
+        history,
+        months,
+        adults,
+        conditioned=np.zeros(2),
+        withheld=np.array([1e6, 0.0]),
+        received=np.array([0.0, 1e6]),
+        reviewed=np.array([False, False]),
+        params=ProjectionParams(method="persistence", draws=400, evidence_set="high"),
+    )
+    assert result.gross["beds_lost"] > 0 and result.gross["beds_gained"] > 0
+    np.testing.assert_allclose(result.national_draws, 0.0, atol=1e-9)
+    assert beds_text(result.beds_freed).startswith("≈ nil")
