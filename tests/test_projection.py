@@ -409,3 +409,25 @@ def test_a_transfer_between_two_identical_councils_is_nil_in_every_draw() -> Non
     assert result.gross["beds_lost"] > 0 and result.gross["beds_gained"] > 0
     np.testing.assert_allclose(result.national_draws, 0.0, atol=1e-9)
     assert beds_text(result.beds_freed).startswith("≈ nil")
+
+
+def test_tornado_moves_theta_within_its_evidence_set(dataset: Dataset, prepared) -> None:
+    from simulator.projection import tornado
+
+    n = len(dataset.adults)
+    table = tornado(
+        dataset.dtoc_beds,
+        dataset.months,
+        dataset.adults,
+        params=ProjectionParams(method="persistence"),
+        prepared=prepared,
+        conditioned=np.full(n, 1e6),
+        withheld=np.zeros(n),
+        received=np.zeros(n),
+        reviewed=np.zeros(n, dtype=bool),
+    )
+    theta = table.set_index("parameter").loc["theta"]
+    low, high = EVIDENCE_SETS["central"].interval()
+    assert (theta["low"], theta["high"]) == pytest.approx((low, high))
+    assert theta["beds_freed_low"] < theta["beds_freed_base"] < theta["beds_freed_high"]
+    assert list(table["swing"]) == sorted(table["swing"], reverse=True)

@@ -198,29 +198,21 @@ def tornado(
     months: list[str],
     adults: np.ndarray,
     *,
-    conditioned: np.ndarray,
-    withheld: np.ndarray,
-    received: np.ndarray,
-    reviewed: np.ndarray,
     params: ProjectionParams,
     status_quo_change: np.ndarray | None = None,
     prepared: PreparedBaseline | None = None,
+    **money: np.ndarray,
 ) -> pd.DataFrame:
     """One-at-a-time sensitivity of beds freed (and the notional NHS value).
 
-    Each parameter in turn at its low and high value, the others at the scenario's,
-    central projection (no Monte Carlo). Rows sorted by swing, largest first.
+    ``money``: ``conditioned``, ``withheld``, ``received`` and ``reviewed``, as for
+    :func:`project`. Each parameter in turn at its low and high value, the others at the
+    scenario's, central projection (no Monte Carlo). Rows sorted by swing, largest first.
     """
     prep = prepared or prepare_baseline(
         history, months, adults, params, status_quo_change=status_quo_change, with_noise=False
     )
     central = params.model_copy(update={"draws": 0})
-    money = {
-        "conditioned": conditioned,
-        "withheld": withheld,
-        "received": received,
-        "reviewed": reviewed,
-    }
 
     def run(p: ProjectionParams, theta: float | None = None) -> ProjectionResult:
         return run_monte_carlo(prep, params=p, theta=theta, **money)
