@@ -81,9 +81,11 @@ PROJECTION_COLUMNS: dict[str, Column] = {
     "gss_code": COUNCIL_COLUMNS["gss_code"],
     "month": Column("YYYY-MM", "Projected month, 2018-04 to 2019-03."),
     "attribution": Column("", "social_care, social_care_and_both, nhs or total."),
-    "baseline_beds_p50": Column(BEDS, "Counterfactual without the scenario, median."),
+    "baseline_beds_p50": Column(
+        BEDS, "Counterfactual without the scenario (central: status-quo money, no noise)."
+    ),
     "scenario_beds_p10": Column(BEDS, "With the scenario, 10th percentile."),
-    "scenario_beds_p50": Column(BEDS, "With the scenario, median."),
+    "scenario_beds_p50": Column(BEDS, "With the scenario, median (evidence and noise)."),
     "scenario_beds_p90": Column(BEDS, "With the scenario, 90th percentile."),
 }
 
