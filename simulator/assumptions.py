@@ -30,8 +30,8 @@ PARAMETER_NOTES: dict[str, tuple[str, str]] = {
     "evidence_set": (
         "red",
         "Sets θ, delayed days avoided per £1m of discharge-relevant care: no effect 0, low "
-        "25-53 (Gaughan et al. 2015), central 334 (2017/18 difference-in-differences), high "
-        "4,391 (2017/18 uncontrolled, an upper bound). The largest driver of beds freed.",
+        "25-53 (Gaughan et al. 2015), central 353 (2017/18 difference-in-differences), high "
+        "4,452 (2017/18 uncontrolled, an upper bound). The largest driver of beds freed.",
     ),
     "ambition_basis": (
         "amber",
@@ -276,12 +276,12 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
         "assumption": "The 2017/18 fits of θ put the fall in each council's total delays "
         "against persistence from March 2017 down to its 2017/18 iBCF (high: all of it; "
         "central: net of the NHS-attributed fall)",
-        "value": "θ = 4,391 (high), 334 (central)",
+        "value": "θ = 4,452 (high), 353 (central)",
         "unit": "delayed days per £1m",
         "source": "docs/projection.md §4, ibcf calibrate",
         "quality": "red",
         "effect": "The high set is an upper bound, about four times Forder (2009)'s bound; "
-        "the central set's 95% interval runs from 0 to 887.",
+        "the central set's 95% interval runs from 0 to 912.",
     },
     {
         "id": "M07",
