@@ -6,9 +6,11 @@ next to a CSV of the same numbers.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from app import text as plain
 from app.display import gbp
 
 YEAR = "2018/19"
@@ -21,9 +23,28 @@ ATTRIBUTION_COLOURS = {
 }
 
 
+def _plain(values: object) -> object:
+    """Text values of a trace as Plotly must get them to show them literally."""
+    if isinstance(values, tuple | list | np.ndarray | pd.Series):
+        items = list(values)
+        if any(isinstance(v, str) for v in items):
+            return [plain.chart(v) if isinstance(v, str) else v for v in items]
+    return values
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    """Common layout; every text a chart carries (council names, scenario and test
+    labels) is shown as text, not read as Plotly's HTML-like markup."""
+    for trace in fig.data:
+        if isinstance(trace.name, str):
+            trace.name = plain.chart(trace.name)
+        for attr in ("x", "y", "text", "labels"):
+            if attr in trace:
+                trace[attr] = _plain(trace[attr])
+        if trace.type == "sankey":
+            trace.node.label = _plain(trace.node.label)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        title={"text": plain.chart(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
         height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},

@@ -74,11 +74,21 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
     >>> set_path({"a": {"b": 1}}, "a.b", 2), set_path({"a": {"b": 1}}, "a.b", None)
     ({'a': {'b': 2}}, {'a': {}})
+
+    A path through a value that is not a table or a list is an error that says so:
+
+    >>> set_path({"a": {"b": 1.5}}, "a.b.c", 2)
+    Traceback (most recent call last):
+    ...
+    simulator.errors.ScenarioError: a.b.c: a.b is a value (1.5), not a table
     """
     out = copy.deepcopy(data)
     parts = split_path(path)
     node: Any = out
-    for part, nxt in itertools.pairwise(parts):
+    for k, (part, nxt) in enumerate(itertools.pairwise(parts)):
+        if not isinstance(node, dict | list):
+            where = _prefix(parts, k)
+            raise ScenarioError(f"{path}: {where} is a value ({_short(node)}), not a table")
         if isinstance(node, list):
             if not isinstance(part, int) or part >= len(node):
                 raise ScenarioError(f"{path}: no list position {part}")
@@ -88,6 +98,10 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
             node[part] = [] if isinstance(nxt, int) else {}
         node = node[part]
     last = parts[-1]
+    if not isinstance(node, dict | list):
+        raise ScenarioError(
+            f"{path}: {_prefix(parts, len(parts) - 1)} is a value ({_short(node)}), not a table"
+        )
     if isinstance(node, list):
         if not isinstance(last, int) or last >= len(node):
             raise ScenarioError(f"{path}: no list position {last}")
@@ -97,6 +111,15 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     else:
         node[last] = value
     return out
+
+
+def _prefix(parts: list[str | int], k: int) -> str:
+    return ".".join(str(p) for p in parts[:k])
+
+
+def _short(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
 def edited_name(name: str) -> str:
@@ -300,4 +323,6 @@ def read_scenario_file(
         scenario = parse_scenario(raw, source=source, context=context)
     except ScenarioError as exc:
         return None, list(exc.problems), []
+    except RecursionError:
+        return None, [f"{source}: nested too deeply to read as a scenario file"], []
     return scenario, [], [f"{source}: {m}" for m in staleness(scenario, data_hash)]

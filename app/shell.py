@@ -15,7 +15,9 @@ from app.context import Ctx
 from app.display import YEAR
 from app.pages import breakdowns, compare, councils, data_page, exports, overview, sensitivity
 from app.show import RECONSTRUCTED_NOTE
+from app.text import md
 from simulator import MODEL_VERSION
+from simulator.engine import Result
 
 VIEWS = {
     "Overview": overview.render,
@@ -65,7 +67,7 @@ def main() -> None:
         presets=presets,
         scenario=state.scenario(),
         preset_slug=state.preset_slug(),
-        result=model.evaluate(state.scenario()),
+        result=session_result(),
         workshop=state.workshop(),
     )
     if st.session_state.get(state.VIEW) not in VIEWS:
@@ -78,15 +80,17 @@ def main() -> None:
 
     st.title("iBCF allocation review simulator")
     st.markdown(
-        f"**{ctx.scenario.name}**: {YEAR} improved Better Care Fund allocations of 152 councils, "
-        "reviewed by delayed transfers of care."
+        f"**{md(ctx.scenario.name)}**: {YEAR} improved Better Care Fund allocations of "
+        "152 councils, reviewed by delayed transfers of care."
     )
     if ctx.result.summary["allocation_status"] != "official":
         st.warning(RECONSTRUCTED_NOTE, icon=":material/warning:")
-    for kind, text in st.session_state.get(state.LINK_NOTES, []):
-        (st.error if kind == "error" else st.warning)(text, icon=":material/link:")
+    for kind, lines in st.session_state.get(state.LINK_NOTES, []):
+        (st.error if kind == "error" else st.warning)(
+            "\n\n".join(md(line) for line in lines), icon=":material/link:"
+        )
     for kind, lines in state.take_flash():
-        getattr(st, kind)("\n\n".join(lines))
+        getattr(st, kind)("\n\n".join(md(line) for line in lines))
 
     view = (
         st.segmented_control(
@@ -102,6 +106,19 @@ def main() -> None:
         f"Model {MODEL_VERSION}; data {data.data_hash}; scenario {ctx.scenario.content_hash()}. "
         f"Drawn in {elapsed:.2f} s."
     )
+
+
+def session_result() -> Result:
+    """The session's result. Every door checks a scenario before it is taken, so this
+    cannot fail; if the model fails anyway, the session goes back to its shipped
+    scenario with one readable line rather than failing on every rerun."""
+    try:
+        return model.evaluate(state.scenario())
+    except model.MODEL_FAILURES:
+        slug = state.preset_slug()
+        state.replace(model.presets()[slug], slug)
+        state.flash("error", [f"scenario: {model.CANNOT_RUN}; showing the shipped scenario"])
+        return model.evaluate(state.scenario())
 
 
 def sync_url(ctx: Ctx, view: str) -> None:

@@ -7,6 +7,7 @@ projection assumptions, the expectations rule and the scenario's own details.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ import streamlit as st
 from app import edit, link, model, state
 from app import widgets as w
 from app.context import Ctx
+from app.text import md
 from simulator.data import YEAR
 from simulator.expectations import ExpectationRule
 from simulator.projection import ProjectionParams
@@ -85,12 +87,14 @@ def handle_upload(name: str, raw: bytes) -> bool:
     """Validate an uploaded file; swap it in, or keep the scenario and list the errors."""
     data = model.dataset()
     scenario, errors, warnings = edit.read_scenario_file(name, raw, model.context(), data.data_hash)
-    if scenario is None:
+    if scenario is not None:
+        errors = model.problems(scenario, Path(name or "upload").name)
+    if scenario is None or errors:
         st.session_state[state.UPLOAD_ERRORS] = errors
         return False
     st.session_state[state.UPLOAD_ERRORS] = []
     state.replace(scenario, link.closest_preset(scenario, model.presets()))
-    state.flash("success", f"Loaded {scenario.name} from {name}.")
+    state.flash("success", f"Loaded {scenario.name} from {Path(name or 'upload').name}.")
     if warnings:
         state.flash("warning", warnings)
     return True
@@ -161,7 +165,8 @@ def render(ctx: Ctx) -> None:
         )
         edited = edit.as_dict(scen) != edit.as_dict(ctx.presets[state.preset_slug()])
         st.caption(
-            f"Now showing **{scen.name}**" + (" (changed from the shipped file)" if edited else "")
+            f"Now showing **{md(scen.name)}**"
+            + (" (changed from the shipped file)" if edited else "")
         )
         st.button(
             "Reset to the shipped scenario",
@@ -215,7 +220,7 @@ def _files(ctx: Ctx, scen: Scenario, locked: bool) -> None:
         if errors:
             st.error(
                 "The file was not loaded; the current scenario is unchanged.\n\n"
-                + "\n".join(f"- {e}" for e in errors)
+                + "\n".join(f"- {md(e)}" for e in errors)
             )
     with st.expander("Shareable link"):
         st.caption(
@@ -301,7 +306,7 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
                 st.session_state[wkey] = float(scen.selection.composite.weights.get(t.id, 1.0))
             state.register(wkey, lambda d, p=path: float(edit.get_path(d, p) or 1.0))
             st.number_input(
-                f"Weight of {t.label or t.id}",
+                f"Weight of {md(t.label or t.id)}",
                 min_value=0.0,
                 max_value=100.0,
                 step=0.5,

@@ -73,14 +73,19 @@ def init() -> None:
     presets = model.presets()
     data = model.dataset()
     params = {k: st.query_params.get(k) for k in st.query_params}
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, list[str]]] = []
     if link.PRESET in params:
         slug, scen, warnings, errors = link.scenario_from_link(
             params, presets, model.context(), data.data_hash
         )
-        notes += [("warning", w) for w in warnings]
+        notes += [("warning", [w]) for w in warnings]
+        if not errors:
+            errors = model.problems(scen, "link")
+            if errors:  # valid on paper, but the model cannot run it
+                scen = presets[slug]
+                errors.append(f"showing {scen.name} instead")
         if errors:
-            notes.append(("error", "The link could not be applied:\n\n" + "\n\n".join(errors)))
+            notes.append(("error", ["The link could not be applied:", *errors]))
     else:
         slug = DEFAULT_PRESET if DEFAULT_PRESET in presets else next(iter(presets))
         scen = presets[slug]
@@ -107,6 +112,15 @@ def replace(new: Scenario, slug: str | None = None) -> None:
     clear_widgets()
 
 
+def admissible(new: Scenario) -> bool:
+    """Whether the model can run ``new``; if not, say why (the scenario is kept)."""
+    problems = model.problems(new, "sidebar")
+    if problems:
+        flash("error", ["That change was not applied:", *problems])
+        sync_widgets()
+    return not problems
+
+
 def apply(changes: dict[str, Any]) -> bool:
     """Apply ``path: value`` edits; on a validation error keep the scenario and say why."""
     try:
@@ -114,6 +128,8 @@ def apply(changes: dict[str, Any]) -> bool:
     except ScenarioError as exc:
         flash("error", ["That change was not applied:", *exc.problems])
         sync_widgets()
+        return False
+    if not admissible(new):
         return False
     st.session_state[SCENARIO] = new
     sync_widgets()
@@ -127,6 +143,8 @@ def apply_scenario(fn: Callable[[Scenario], Scenario], structural: bool = False)
     except ScenarioError as exc:
         flash("error", ["That change was not applied:", *exc.problems])
         sync_widgets()
+        return False
+    if not admissible(new):
         return False
     st.session_state[SCENARIO] = new
     if structural:

@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulator import cells
 from simulator.errors import DataError, SimulatorError
 
 try:  # POSIX; elsewhere output sets are still swapped whole, without the lock
@@ -162,7 +163,9 @@ def write_json(path: Path, obj: Any, *, overwrite: bool = False) -> None:
 
 
 def write_csv(path: Path, frame: pd.DataFrame, *, overwrite: bool = False) -> None:
-    write_text(path, frame.to_csv(index=False, lineterminator="\n"), overwrite=overwrite)
+    """Write ``frame`` as CSV; text that a spreadsheet would run as a formula is
+    written as text (:func:`simulator.cells.csv_text`)."""
+    write_text(path, cells.csv_text(frame), overwrite=overwrite)
 
 
 def _reason(exc: OSError) -> str:
@@ -284,7 +287,7 @@ class OutputSet:
         self.write_text(name, json.dumps(obj, indent=2, default=str) + "\n")
 
     def write_csv(self, name: str, frame: pd.DataFrame) -> None:
-        self.write_text(name, frame.to_csv(index=False, lineterminator="\n"))
+        self.write_text(name, cells.csv_text(frame))
 
     # -- finishing
     def __exit__(self, kind: object, exc: object, tb: object) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from app import charts, show, state
 from app.context import Ctx
 from app.display import YEAR, gbp_exact, month_name
+from app.text import md, md_block
 from simulator import explain, export
 from simulator.data import ATTRIBUTION_LABELS, ATTRIBUTIONS
 from simulator.measures import rate_per_100k
@@ -83,7 +84,7 @@ def card(ctx: Ctx) -> None:
     r = ctx.result
     info = explain.reason_card(r, code)
     i = ctx.data.position(code)
-    st.markdown(f"### {ctx.name(code)}")
+    st.markdown(f"### {md(ctx.name(code))}")
     status = (
         f"Allocation {info['allocation_status']}; September 2017 expectation "
         f"{info['expectation_status']}."
@@ -96,7 +97,7 @@ def card(ctx: Ctx) -> None:
             f"18+ (ONS mid-2017). {status}"
         )
     with st.container(border=True):
-        st.markdown(f"**{ctx.hide(str(info['why']), code)}**")
+        st.markdown(f"**{md(ctx.hide(str(info['why']), code))}**")
         flip = info["beds_per_day_to_flip"]
         if flip is not None:
             verb = "clear it" if info["selected"] else "select it"
@@ -162,7 +163,7 @@ def card(ctx: Ctx) -> None:
         st.markdown("**Letter preview**")
         letter = ctx.hide(explain.letter_preview(r, code), code)
         with st.container(border=True, height=380):
-            st.markdown(letter.replace("\n", "  \n"))
+            st.markdown(md_block(letter))
 
 
 def history_frames(ctx: Ctx, i: int, start: str = "2015-04") -> tuple[pd.DataFrame, pd.DataFrame]:

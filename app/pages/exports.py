@@ -14,6 +14,7 @@ from app.context import Ctx
 from app.display import YEAR
 from app.pages.overview import ledger_frame, national_history
 from app.sidebar import scenario_toml, slug
+from app.text import md
 from simulator import engine, explain, export
 from simulator.assumptions import assumptions_register
 
@@ -106,7 +107,7 @@ def render(ctx: Ctx) -> None:
             "Every export says that allocations are reconstructed: the Excel pack's "
             "Caveats sheet, and the first lines of each CSV."
         )
-    st.markdown(f"#### {ctx.scenario.name}: {YEAR}")
+    st.markdown(f"#### {md(ctx.scenario.name)}: {YEAR}")
     c1, c2 = st.columns(2)
     with c1:
         st.download_button(

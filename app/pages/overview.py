@@ -12,6 +12,7 @@ import streamlit as st
 from app import charts, show
 from app.context import Ctx
 from app.display import YEAR, beds_range, beds_signed, gbp, gbp_exact, month_name, pct
+from app.text import md_block
 from simulator import explain
 from simulator.projection import METHOD_LABELS, ProjectionResult
 
@@ -192,7 +193,7 @@ def render(ctx: Ctx) -> None:
 
     st.markdown("#### The option in plain English")
     with st.container(border=True):
-        st.markdown(explain.option_summary(r))
+        st.markdown(md_block(explain.option_summary(r)))
 
     left, right = st.columns(2)
     with left:
