@@ -11,7 +11,7 @@ import streamlit as st
 
 from app.context import Ctx
 from app.display import YEAR
-from simulator import MODEL_VERSION
+from simulator import MODEL_VERSION, cells
 
 RECONSTRUCTED_NOTE = (
     "Allocations are RECONSTRUCTED (precept equalisation): the official per-council "
@@ -39,16 +39,20 @@ MONEY_COLUMNS = (
 
 
 def csv_text(frame: pd.DataFrame, ctx: Ctx, what: str) -> str:
-    """CSV with two ``#`` lines saying what it is, the year, data, model and status."""
+    """CSV with two ``#`` lines saying what it is, the year, data, model and status.
+
+    The scenario's name is kept on its comment line, and every text cell that a
+    spreadsheet would run as a formula is written as text (:mod:`simulator.cells`)."""
     status = ctx.result.summary.get("allocation_status", "reconstructed")
     head = (
-        f"# {what}; scenario '{ctx.scenario.name}' ({ctx.scenario.content_hash()}); {YEAR}; "
+        f"# {what}; scenario '{cells.comment_text(ctx.scenario.name)}' "
+        f"({ctx.scenario.content_hash()}); {YEAR}; "
         f"data {ctx.data.data_hash}; model {MODEL_VERSION}\n"
         f"# allocations: {status.upper()}"
         + (" (not the official table; see Data and assumptions)" if status != "official" else "")
         + "\n"
     )
-    return head + frame.to_csv(index=False, lineterminator="\n")
+    return head + cells.csv_text(frame)
 
 
 def csv_button(

@@ -60,6 +60,21 @@ def one_line(text: str) -> str:
     return printable(_LINE_BREAKS.sub(" ", text))
 
 
+_AFTER_SEPARATOR = re.compile(r"([,;\t])(\s*)(?=[=+\-@\uff1d\uff0b\uff0d\uff20])")
+
+
+def comment_text(text: str) -> str:
+    """User text for a ``#`` comment line of a CSV (a name in the header line). The
+    line is not quoted, so a spreadsheet splits it at commas and semicolons: it is
+    kept on one line, double quotes become single ones (no quoted field can start)
+    and a piece after a separator that would be a formula gets an apostrophe.
+
+    >>> comment_text('Plan, =HYPERLINK("http://x");-1\\nnext')
+    "Plan, '=HYPERLINK('http://x');'-1 next"
+    """
+    return _AFTER_SEPARATOR.sub(r"\1\2'", one_line(text).replace('"', "'"))
+
+
 def is_formula_like(text: str) -> bool:
     """Whether a spreadsheet importing ``text`` as a cell would evaluate it.
 
@@ -70,15 +85,19 @@ def is_formula_like(text: str) -> bool:
 
 
 def csv_cell(value: Any) -> Any:
-    """A value as a CSV must hold it: text that would be a formula gets an apostrophe.
-    Numbers, booleans and missing values are left as they are.
+    """A value as a CSV must hold it: text that would be a formula gets an apostrophe,
+    and a carriage return becomes a line feed (the CSV writer quotes a field holding a
+    line feed, not one holding a lone carriage return, which a reader would take for
+    the end of the row). Numbers, booleans and missing values are left as they are.
 
     >>> csv_cell("=HYPERLINK(\\"http://x\\")"), csv_cell("-1"), csv_cell(-1), csv_cell("Kent")
     ('\\'=HYPERLINK("http://x")', "'-1", -1, 'Kent')
+    >>> csv_cell("a\\r=1+1")
+    'a\\n=1+1'
     """
     if not isinstance(value, str):
         return value
-    text = printable(value)
+    text = printable(value.replace("\r\n", "\n").replace("\r", "\n"))
     return "'" + text if is_formula_like(text) else text
 
 
