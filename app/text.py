@@ -5,7 +5,10 @@ any message that quotes them pass through :func:`md` (one line) or :func:`md_blo
 (several lines) before Streamlit draws them: every ASCII punctuation character is
 backslash-escaped, which CommonMark defines as that character taken literally, so
 ``![x](http://...)`` shows as those characters and fetches nothing, and ``**``,
-``#``, ``<b>``, ``$x$`` and ``:red[x]`` do not format. Chart text goes through
+``#``, ``<b>``, ``$x$`` and ``:red[x]`` do not format. Streamlit also turns bare
+addresses in text into links (``http://...``, ``www....``, ``a@b.c``, escaped or not):
+an invisible word joiner (U+2060) is put inside each such pattern, so no address
+in user text becomes a link. Chart text goes through
 :func:`chart` (Plotly reads a few HTML tags, links among them, in its labels).
 
 Pure functions, no Streamlit.
@@ -20,6 +23,17 @@ import string
 from simulator.cells import one_line
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+JOINER = "\u2060"
+_LINKABLE = re.compile(r"(:)(?=//)|(?i:(?<=www)(?=\.))|(?=@)")
+
+
+def unlink(text: str) -> str:
+    """``text`` with a word joiner inside every pattern a renderer would make a link.
+
+    >>> unlink("see http://x.org, www.x.org or a@x.org").replace(JOINER, "|")
+    'see http:|//x.org, www|.x.org or a|@x.org'
+    """
+    return _LINKABLE.sub(lambda m: (m.group(1) or "") + JOINER, text)
 
 
 def escape(text: str) -> str:
@@ -37,7 +51,7 @@ def md(text: object) -> str:
     >>> md("# Plan <b>A</b>\\nnext")
     '\\\\# Plan \\\\<b\\\\>A\\\\<\\\\/b\\\\> next'
     """
-    return escape(one_line(str(text)))
+    return escape(unlink(one_line(str(text))))
 
 
 def md_block(text: object) -> str:

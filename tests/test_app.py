@@ -73,6 +73,7 @@ def ok(at: AppTest) -> AppTest:
 def seen(text: str) -> str:
     """Markdown source as the page shows it: CommonMark's backslash escapes (the app
     escapes user text) resolved, hard line breaks as new lines."""
+    text = text.replace("\u2060", "")  # the joiner that keeps addresses from linking
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text).replace("  \n", "\n")
 
 
