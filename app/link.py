@@ -37,6 +37,7 @@ MAX_VALUE_CHARS = 20_000
 MAX_DEPTH = 8
 MAX_DIGITS = 30
 _DIGIT_RUN = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER = re.compile(r"\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*")
 
 
@@ -106,6 +107,10 @@ def decode_value(text: str) -> Any:
     Traceback (most recent call last):
     ...
     ValueError: nested more than 8 deep
+    >>> decode_value('"\\\\ud800"')
+    Traceback (most recent call last):
+    ...
+    ValueError: not valid Unicode text (a lone surrogate, as JSON's \\ud800)
     """
     if len(text) > MAX_VALUE_CHARS:
         raise ValueError(f"{len(text):,} characters, more than the {MAX_VALUE_CHARS:,} allowed")
@@ -120,6 +125,8 @@ def decode_value(text: str) -> Any:
     numeric = not isinstance(value, str) or _NUMBER.fullmatch(text) is not None
     if numeric and _DIGIT_RUN.search(text):
         raise ValueError(f"a number with more than {MAX_DIGITS} digits")
+    if _SURROGATE.search(json.dumps(value, ensure_ascii=False)):
+        raise ValueError("not valid Unicode text (a lone surrogate, as JSON's \\ud800)")
     return value
 
 
