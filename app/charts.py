@@ -23,26 +23,30 @@ ATTRIBUTION_COLOURS = {
 }
 
 
-def _plain(values: object) -> object:
-    """Text values of a trace as Plotly must get them to show them literally."""
-    if isinstance(values, tuple | list | np.ndarray | pd.Series):
-        items = list(values)
-        if any(isinstance(v, str) for v in items):
-            return [plain.chart(v) if isinstance(v, str) else v for v in items]
-    return values
+def _plain(values: object) -> list[object] | None:
+    """Text values of a trace as Plotly must get them to show them literally, or
+    ``None`` when nothing needs changing (setting a trace's data is costly)."""
+    if not isinstance(values, tuple | list | np.ndarray | pd.Series):
+        return None
+    items = list(values)
+    shown = [plain.chart(v) if isinstance(v, str) else v for v in items]
+    return shown if shown != items else None
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     """Common layout; every text a chart carries (council names, scenario and test
     labels) is shown as text, not read as Plotly's HTML-like markup."""
     for trace in fig.data:
-        if isinstance(trace.name, str):
+        if isinstance(trace.name, str) and plain.chart(trace.name) != trace.name:
             trace.name = plain.chart(trace.name)
         for attr in ("x", "y", "text", "labels"):
-            if attr in trace:
-                trace[attr] = _plain(trace[attr])
+            shown = _plain(trace[attr]) if attr in trace else None
+            if shown is not None:
+                trace[attr] = shown
         if trace.type == "sankey":
-            trace.node.label = _plain(trace.node.label)
+            labels = _plain(trace.node.label)
+            if labels is not None:
+                trace.node.label = labels
     fig.update_layout(
         title={"text": plain.chart(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
         height=height,

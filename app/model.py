@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import MODEL_VERSION, engine, explain, io, projection
+from simulator import MODEL_VERSION, engine, explain, export, io, projection
 from simulator.data import Dataset, load_dataset
 from simulator.engine import Result
 from simulator.errors import SimulatorError
@@ -185,6 +185,16 @@ def _flip(cache_key: str, _result: Result) -> np.ndarray:
 
 def distance_to_flip(result: Result) -> np.ndarray:
     return _flip(key(result.scenario), result)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _councils(cache_key: str, _result: Result) -> pd.DataFrame:
+    return export.councils_frame(_result)
+
+
+def councils_frame(result: Result) -> pd.DataFrame:
+    """The councils table of every output column (a copy: callers may change it)."""
+    return _councils(key(result.scenario), result).copy()
 
 
 def status_quo() -> Result:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import charts, show
+from app import charts, model, show
 from app.context import Ctx
 from app.display import YEAR, month_name
-from simulator import engine, export
+from simulator import engine
 
 GROUPS = {
     "region": "Region",
@@ -19,7 +19,7 @@ TOP_N = "winners_n"
 
 
 def render(ctx: Ctx) -> None:
-    councils = export.councils_frame(ctx.result)
+    councils = model.councils_frame(ctx.result)
     by = (
         st.segmented_control(
             "Group councils by",

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import charts, show, state
+from app import charts, model, show, state
 from app.context import Ctx
 from app.display import YEAR, gbp_exact, month_name
 from app.text import md, md_block
-from simulator import explain, export
+from simulator import explain
 from simulator.data import ATTRIBUTION_LABELS, ATTRIBUTIONS
 from simulator.measures import rate_per_100k
 
@@ -19,7 +19,7 @@ ONLY_SELECTED = "only_selected"
 
 
 def councils_table(ctx: Ctx) -> pd.DataFrame:
-    return export.councils_frame(ctx.result)
+    return model.councils_frame(ctx.result)
 
 
 def searched_columns(workshop: bool) -> list[str]:
