@@ -7,7 +7,9 @@ text (council names). Three rules keep it inert wherever it is opened:
   carriage return or a line feed (or their full-width forms ``＝ ＋ － ＠``) is what
   Excel, LibreOffice and Google Sheets evaluate as a formula when they import a CSV.
   In a CSV such a cell gets a leading apostrophe (``'=1+1``), the usual defence: the
-  spreadsheet shows it as text, a program reading the CSV sees the apostrophe. In an
+  spreadsheet shows it as text; a program reading the CSV removes one leading
+  apostrophe from any cell that starts with one (text that already started with an
+  apostrophe gets a second, so this gives back exactly the text). In an
   Excel workbook every text cell is written as a string cell (never a formula cell)
   and such a cell is also marked "quote prefix", so it stays text when edited.
 - **No characters the file format forbids.** Control characters other than tab,
@@ -94,11 +96,17 @@ def csv_cell(value: Any) -> Any:
     ('\\'=HYPERLINK("http://x")', "'-1", -1, 'Kent')
     >>> csv_cell("a\\r=1+1")
     'a\\n=1+1'
+
+    Text that starts with an apostrophe gets one more, so that a reader removing one
+    leading apostrophe from every cell that has one gets back exactly the text:
+
+    >>> csv_cell("'=1"), csv_cell("'tis")
+    ("''=1", "''tis")
     """
     if not isinstance(value, str):
         return value
     text = printable(value.replace("\r\n", "\n").replace("\r", "\n"))
-    return "'" + text if is_formula_like(text) else text
+    return "'" + text if is_formula_like(text) or text.startswith("'") else text
 
 
 def excel_text(value: str) -> str:
