@@ -68,22 +68,13 @@ def app_rerun_ms(repeat: int = 5) -> float | None:
     return statistics.median(times)
 
 
-VIEWS = (
-    "Overview",
-    "Councils",
-    "Compare",
-    "Sensitivity",
-    "Breakdowns",
-    "Data and assumptions",
-    "Exports",
-)
-
-
 def app_rerun_fresh_ms(repeat: int = 3) -> dict[str, float]:
     """Server CPU time of an AppTest rerun on each view after the condition share moves
     to a value not seen before (so the model, and the Monte Carlo where the view shows
     it, run). CPU time of this process, not wall time: fair on a busy machine."""
     from streamlit.testing.v1 import AppTest
+
+    from app.shell import VIEWS
 
     out = {}
     for j, view in enumerate(VIEWS):

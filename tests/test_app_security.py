@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -19,20 +18,10 @@ from app.context import Ctx
 from app.pages import exports
 from simulator import engine
 from simulator.data import Dataset
-from simulator.scenario import Scenario, data_context, load_scenario
+from tests.test_app import VIEWS, context, new_app, ok, preset, seen
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "streamlit_app.py"
-SCENARIOS = ROOT / "scenarios"
-VIEWS = [
-    "Overview",
-    "Councils",
-    "Compare",
-    "Sensitivity",
-    "Breakdowns",
-    "Data and assumptions",
-    "Exports",
-]
+__all__ = ["context"]  # a fixture shared with the app tests
+
 EXTERNAL = "http://203.0.113.5"  # TEST-NET-3: never routed
 MARKDOWN = (
     f"![ZQXimage]({EXTERNAL}/i.png) [ZQXlink]({EXTERNAL}/) <img src={EXTERNAL}/h.png> "
@@ -41,24 +30,6 @@ MARKDOWN = (
 SHORT = f"![ZQXv]({EXTERNAL}/v.png)"  # short enough to be quoted in a message
 # Markdown that would format, link or fetch, if not escaped.
 LIVE = re.compile(r"(?<!\\)!\[|(?<!\\)\]\(|(?<!\\)<(?:img|a|b)\b|(?<!\\)\*\*ZQX|(?<!\\)\$x")
-
-
-def new_app(**query: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def seen(text: str) -> str:
-    """Markdown source as the page shows it (backslash escapes resolved)."""
-    text = text.replace("\u2060", "")  # the joiner that keeps addresses from linking
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text).replace("  \n", "\n")
 
 
 def bodies(at: AppTest) -> list[str]:
@@ -77,15 +48,6 @@ def bodies(at: AppTest) -> list[str]:
 
 def errors(at: AppTest) -> list[str]:
     return [seen(e.value) for e in at.error]
-
-
-@pytest.fixture(scope="module")
-def context(dataset: Dataset) -> dict[str, Any]:
-    return data_context(dataset.months, list(dataset.codes))
-
-
-def preset(name: str, context: dict[str, Any]) -> Scenario:
-    return load_scenario(SCENARIOS / f"{name}.toml", context=context)
 
 
 # ---------------------------------------------------------------------- sessions
@@ -112,6 +74,21 @@ def test_two_sessions_do_not_share_text(dataset: Dataset, context: dict[str, Any
     assert "Notes of Bob" in toml and 'author = "Bob"' in toml
     assert "Alice" not in toml
     assert "Alice" not in exports.all_csvs(ctx).decode("latin-1")
+
+
+def test_excel_button_with_control_characters_gives_the_pack(
+    dataset: Dataset, context: dict[str, Any]
+) -> None:
+    """The Exports page's Excel pack for a scenario whose name and notes hold control
+    characters (a link can carry them as JSON escapes): a whole workbook."""
+    scenario = preset("graduated", context).model_copy(
+        update={"name": "Plan\x07\x1b", "notes": "line\x00one\x0cpage"}
+    )
+    ctx = Ctx(dataset, model.presets(), scenario, "graduated", model.evaluate(scenario))
+    book = openpyxl.load_workbook(io.BytesIO(exports.excel_bytes(ctx)))
+    assert book["Summary"]["B2"].value == "Plan␇␛"
+    lines = [row[0].value for row in book["Scenario"].iter_rows()]
+    assert 'notes = "line\\u0000one\\fpage"' in lines  # TOML's own escapes
 
 
 def test_a_cached_result_holds_no_session_text(context: dict[str, Any]) -> None:
