@@ -31,6 +31,10 @@ PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view"
 RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL)
 STAMPS = ("model_version", "data_hash", "schema_version")
 MAX_CHANGES = 1_000
+# Streamlit itself ignores a whole query string of more than 1,000 fields or 512 KiB
+# (the script then sees none); the page says so in the browser (app.shell).
+MAX_FIELDS = 1_000
+MAX_QUERY_CHARS = 512 * 1024
 MAX_PATH_PARTS = 8
 MAX_PATH_CHARS = 200
 MAX_VALUE_CHARS = 20_000

@@ -7,8 +7,10 @@ One run: the session's Scenario (already updated by any widget callback) -> the 
 from __future__ import annotations
 
 import time
+from string import Template
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from app import link, model, sidebar, state
 from app.context import Ctx
@@ -78,6 +80,8 @@ def main() -> None:
     if ctx.workshop:
         st.html(WORKSHOP_CSS)
 
+    if st.session_state.pop(state.CHECK_LINK, False):
+        oversized_link_notice()
     st.title("iBCF allocation review simulator")
     st.markdown(
         f"**{md(ctx.scenario.name)}**: {YEAR} improved Better Care Fund allocations of "
@@ -106,6 +110,43 @@ def main() -> None:
         f"Model {MODEL_VERSION}; data {data.data_hash}; scenario {ctx.scenario.content_hash()}. "
         f"Drawn in {elapsed:.2f} s."
     )
+
+
+OVERSIZED_LINK_SCRIPT = Template("""
+<script>
+(function () {
+  var nav = parent.performance.getEntriesByType("navigation")[0];
+  var query = new URL(nav ? nav.name : parent.location.href).search.replace(/^[?]/, "");
+  var fields = query ? query.split("&").length : 0;
+  if (fields <= $fields && query.length <= $chars) { return; }
+  var box = parent.document.createElement("div");
+  box.setAttribute("role", "alert");
+  box.setAttribute("data-testid", "oversizedLink");
+  box.textContent = "The link could not be applied: it holds " + fields.toLocaleString("en-GB")
+    + " parameters (" + query.length.toLocaleString("en-GB") + " characters), more than the "
+    + "$fields_text parameters or $chars_text characters a link may carry. Showing the "
+    + "default scenario instead. (Click to close.)";
+  box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:1000000;padding:12px 24px;"
+    + "background:#fdecea;color:#611a15;font:16px sans-serif;border-bottom:2px solid #b03a2e";
+  box.onclick = function () { box.remove(); };
+  parent.document.body.appendChild(box);
+})();
+</script>
+""").substitute(
+    fields=link.MAX_FIELDS,
+    chars=link.MAX_QUERY_CHARS,
+    fields_text=f"{link.MAX_FIELDS:,}",
+    chars_text=f"{link.MAX_QUERY_CHARS:,}",
+)
+
+
+def oversized_link_notice() -> None:
+    """Streamlit drops a whole query string of more than 1,000 fields (or 512 KiB) before
+    the script sees it, so such a link would open the default scenario silently. On a
+    session's first run with no query, a hidden component reads the address the page
+    was opened with and, when it is one of those, says so on the page (fixed text and
+    counts only: nothing from the link is shown)."""
+    components.html(OVERSIZED_LINK_SCRIPT, height=0)
 
 
 def session_result() -> Result:

@@ -26,6 +26,7 @@ PRESET_SELECT = "preset_select"
 FLASH = "flash"
 LINK_NOTES = "link_notes"
 UPLOAD_ERRORS = "upload_errors"
+CHECK_LINK = "check_link_size"
 UPLOAD = "upload"
 WORKSHOP = "workshop"
 VIEW = "view"
@@ -89,6 +90,7 @@ def init() -> None:
     else:
         slug = DEFAULT_PRESET if DEFAULT_PRESET in presets else next(iter(presets))
         scen = presets[slug]
+        ss[CHECK_LINK] = not params  # a link too long for Streamlit arrives empty
     ss[SCENARIO] = scen
     ss[PRESET] = slug
     ss[PRESET_SELECT] = slug

@@ -144,3 +144,26 @@ def test_two_browsers_do_not_share_text(server: str, browser, tmp_path: Path) ->
         assert f"Notes of {who}" in toml and f'author = "{who}"' in toml
         assert other not in toml
         assert book["Summary"]["B2"].value == "Shared plan"
+
+
+def test_link_over_1000_keys_is_refused_with_a_message(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """Streamlit drops a query string of more than 1,000 fields before the app sees it;
+    the page still says the link was not applied, instead of silently showing the
+    default scenario. A link within the limit shows no such message."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        fields = {"preset": "graduated", **{f"notes{k}": "x" for k in range(1000)}}
+        page.goto(f"{server}/?{urlencode(fields)}")
+        _ready(page)
+        notice = page.locator('[data-testid="oversizedLink"]')
+        notice.wait_for()
+        assert "holds 1,001 parameters" in notice.inner_text()
+        assert "more than the 1,000 parameters" in notice.inner_text()
+        page.goto(f"{server}/?{urlencode({'preset': 'graduated'})}")
+        _ready(page)
+        time.sleep(1)
+        assert page.locator('[data-testid="oversizedLink"]').count() == 0
+    finally:
+        context.close()
