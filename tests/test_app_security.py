@@ -5,8 +5,10 @@ current scenario nor breaks the session; reruns do only the work the page shows.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+import zipfile
 from typing import Any
 
 import openpyxl
@@ -18,6 +20,8 @@ from app.context import Ctx
 from app.pages import exports
 from simulator import engine
 from simulator.data import Dataset
+from simulator.scenario import Scenario
+from tests.strategies import FORMULA_STARTS
 from tests.test_app import VIEWS, context, new_app, ok, preset, seen
 
 __all__ = ["context"]  # a fixture shared with the app tests
@@ -89,6 +93,42 @@ def test_excel_button_with_control_characters_gives_the_pack(
     assert book["Summary"]["B2"].value == "Plan␇␛"
     lines = [row[0].value for row in book["Scenario"].iter_rows()]
     assert 'notes = "line\\u0000one\\fpage"' in lines  # TOML's own escapes
+
+
+def test_csv_formula_injection_app_exports(dataset: Dataset, context: dict[str, Any]) -> None:
+    """Every CSV of the Exports page (the zip holds them all) with a hostile name, notes
+    and test labels: no cell a spreadsheet would run, no comment line that starts one."""
+    base = preset("october-2017-letter", context)
+    data = base.model_dump(mode="json", exclude_none=True)
+    data.update(name='=HYPERLINK("http://203.0.113.5/","x"),=1+1', notes="@SUM(A1)\n-1+1")
+    for test in data["selection"]["tests"]:
+        test["label"] = "=1+1"
+    data["projection"]["draws"] = 50
+    scenario = Scenario.model_validate(data, context=context)
+    ctx = Ctx(dataset, model.presets(), scenario, "october-2017-letter", model.evaluate(scenario))
+    with zipfile.ZipFile(io.BytesIO(exports.all_csvs(ctx))) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".csv")]
+        assert len(names) >= 15
+        for name in names:
+            text = archive.read(name).decode("utf-8")
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+            comments = [r for r in rows if r and r[0].startswith("#")]
+            assert len(comments) == 2, name
+            live = [
+                cell
+                for row in rows
+                for cell in row
+                if cell.lstrip().startswith(tuple(FORMULA_STARTS)) and not _number(cell)
+            ]
+            assert live == [], name
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def test_a_cached_result_holds_no_session_text(context: dict[str, Any]) -> None:
