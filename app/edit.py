@@ -23,6 +23,18 @@ from simulator.scenario import (
     staleness,
 )
 
+# What the model may raise on input its validation should have refused (or on a
+# scenario it accepted but cannot compute): caught at the app's doors and said in one
+# plain line, never shown as a Python error.
+MODEL_FAILURES = (
+    ArithmeticError,
+    AttributeError,
+    LookupError,
+    RecursionError,
+    TypeError,
+    ValueError,
+)
+UNREADABLE = "cannot be read as a scenario (its shape is not that of a scenario file)"
 EDITED = " (edited)"
 METADATA = ("name", "description", "author", "date", "notes")
 # New tests start on the months of the December 2017 review.
@@ -136,7 +148,13 @@ def edited_name(name: str) -> str:
 def validate(
     data: dict[str, Any], context: dict[str, Any] | None, source: str = "sidebar"
 ) -> Scenario:
-    return scenario_from_mapping(data, source=source, context=context)
+    """The model's validation, raising only :class:`ScenarioError` whatever it meets."""
+    try:
+        return scenario_from_mapping(data, source=source, context=context)
+    except ScenarioError:
+        raise
+    except MODEL_FAILURES:
+        raise ScenarioError(f"{source}: {UNREADABLE}") from None
 
 
 def with_changes(
@@ -325,4 +343,6 @@ def read_scenario_file(
         return None, list(exc.problems), []
     except RecursionError:
         return None, [f"{source}: nested too deeply to read as a scenario file"], []
+    except MODEL_FAILURES:
+        return None, [f"{source}: {UNREADABLE}"], []
     return scenario, [], [f"{source}: {m}" for m in staleness(scenario, data_hash)]

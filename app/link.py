@@ -22,10 +22,10 @@ import json
 import re
 from typing import Any
 
-from app.edit import set_path
+from app.edit import set_path, validate
 from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError
-from simulator.scenario import Scenario, scenario_from_mapping
+from simulator.scenario import Scenario
 
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
 RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL)
@@ -249,7 +249,7 @@ def scenario_from_link(
     except ScenarioError as exc:
         return slug, preset, warnings, [*(f"link: {p}" for p in exc.problems), instead]
     try:
-        scenario = scenario_from_mapping(data, source="link", context=context)
+        scenario = validate(data, context, source="link")
     except ScenarioError as exc:
         return slug, preset, warnings, [*exc.problems, instead]
     return slug, scenario, warnings, []

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app import edit
 from simulator import MODEL_VERSION, engine, explain, export, io, projection
 from simulator.data import Dataset, load_dataset
 from simulator.engine import Result
@@ -140,16 +141,8 @@ def tornado(result: Result) -> pd.DataFrame:
     return _tornado(key(result.scenario), result)
 
 
-# What the model can raise on a scenario it accepted but cannot compute (a number too
-# large for the arrays, say): caught at the app's doors, never shown as a Python error.
-MODEL_FAILURES = (
-    SimulatorError,
-    ArithmeticError,
-    ValueError,
-    TypeError,
-    LookupError,
-    RecursionError,
-)
+# The model's own errors and what it may raise besides (see app.edit).
+MODEL_FAILURES = (SimulatorError, *edit.MODEL_FAILURES)
 CANNOT_RUN = (
     "the model cannot run this scenario: a value is outside what it can compute "
     "(a number too large, for instance)"

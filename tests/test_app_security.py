@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import link, model
+from app import edit, link, model
 from app.context import Ctx
 from app.pages import exports
 from simulator import engine
@@ -229,6 +229,24 @@ def test_link_bad_values_keep_the_preset_and_the_session(
         assert "object" not in text and "Error" not in text and "Python int" not in text
     at.slider(key="w:consequences.condition_pct").set_value(20.0).run()
     assert ok(at).session_state["scenario"].consequences.condition_pct == 20.0
+
+
+def test_old_format_with_a_number_for_a_table_is_one_readable_line(
+    context: dict[str, Any], dataset: Dataset
+) -> None:
+    """``consequences = 5`` in a version-1 file or link: one plain line, no Python error."""
+    _, scenario, _, problems = link.scenario_from_link(
+        {"preset": "graduated", "schema_version": "1", "consequences": "5"},
+        model.presets(),
+        context,
+        dataset.data_hash,
+    )
+    assert scenario == preset("graduated", context)
+    assert problems[0].startswith("link: ") and "iterable" not in problems[0]
+    raw = b"schema_version = 1\nname = 'x'\nconsequences = 5\n"
+    got, errors, _ = edit.read_scenario_file("old.toml", raw, context, dataset.data_hash)
+    assert got is None and len(errors) == 1 and errors[0].startswith("old.toml: ")
+    assert "iterable" not in errors[0]
 
 
 def test_link_over_1000_keys_is_refused_with_a_message(context: dict[str, Any]) -> None:
