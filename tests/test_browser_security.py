@@ -161,6 +161,8 @@ def test_link_over_1000_keys_is_refused_with_a_message(server: str, browser) -> 
         notice.wait_for()
         assert "holds 1,001 parameters" in notice.inner_text()
         assert "more than the 1,000 parameters" in notice.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "browser-oversized-link.png"))
         page.goto(f"{server}/?{urlencode({'preset': 'graduated'})}")
         _ready(page)
         time.sleep(1)
