@@ -3,22 +3,53 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+LOWEST_LOCK := requirements-lowest.lock
+LOWEST_VENV := .venv-lowest
+# `make serve WORKERS=4 PORT=8501`: the app in several processes behind HAProxy.
+WORKERS ?= 2
+PORT ?= 8501
 
-.PHONY: install app test lint bench golden data-check clean
+.PHONY: install lock check-lowest app serve test lint bench bench-load golden data-check clean
 
-$(STAMP): pyproject.toml
+# The exact versions in requirements.lock (hashes checked), then the project itself
+# (editable, no dependencies of its own: the lock has them all). When pyproject.toml's
+# dependencies change, `make lock` refreshes the lock first; install refuses a stale one.
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) scripts/lock.py check
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# Re-resolve both locks from pyproject.toml (newest allowed, and lowest direct versions).
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/python scripts/lock.py write $(BIN)/uv
+
+# The lower bounds in pyproject.toml are true: the lowest allowed versions of every
+# direct dependency, in a venv of their own, pass the test suite (without the browser).
+check-lowest: $(STAMP)
+	$(PYTHON) scripts/lock.py check
+	rm -rf $(LOWEST_VENV)
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r $(LOWEST_LOCK)
+	$(LOWEST_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	$(LOWEST_VENV)/bin/python -m pytest -n 2 -q -p no:cacheprovider -m "not browser"
+
 app: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py
 
+serve: $(STAMP)
+	$(BIN)/python scripts/serve.py --workers $(WORKERS) --port $(PORT)
+
+# The browser tests need a Chromium: scripts/ensure-browser finds or installs one.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2
+	IBCF_CHROMIUM="$$($(BIN)/python scripts/ensure-browser)" && export IBCF_CHROMIUM && \
+		$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -28,6 +59,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks.load
+
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --update
 
@@ -35,4 +69,4 @@ data-check: $(STAMP)
 	$(BIN)/ibcf data check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST_VENV) .pytest_cache .mypy_cache .ruff_cache build dist

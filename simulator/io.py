@@ -23,6 +23,7 @@ import signal
 import stat
 import tempfile
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,27 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
+# The folder that replaces data/ (its raw/ and official/ subfolders), e.g. to drop the
+# official tables in beside an installed package.
+DATA_DIR_VARIABLE = "IBCF_DATA_DIR"
+
+
+def shipped_dir(name: str) -> Path:
+    """The bundled folder ``name`` (``data`` or ``scenarios``).
+
+    A checkout reads its own top-level folder, the source of truth; an installed wheel
+    carries a copy of it inside the package (``simulator/bundled/NAME``), found through
+    importlib.resources."""
+    shipped = resources.files("simulator") / "bundled" / name
+    if isinstance(shipped, Path) and shipped.is_dir():
+        return shipped
+    return PROJECT_ROOT / name
+
+
+DATA_DIR = Path(os.environ.get(DATA_DIR_VARIABLE) or shipped_dir("data"))
 RAW_DIR = DATA_DIR / "raw"
 OFFICIAL_DIR = DATA_DIR / "official"
-SCENARIO_DIR = PROJECT_ROOT / "scenarios"
+SCENARIO_DIR = shipped_dir("scenarios")
 
 RAW_FILES = {
     "councils": "council_reference.csv",

@@ -3,8 +3,8 @@
 
 Moves a slider with the keyboard, checks the headline follows the model, downloads the
 scenario file, reopens the view from the shareable link and from the downloaded file,
-and saves screenshots to ``test-artifacts/``. Fails (does not skip) without
-``/usr/bin/chromium``: CI installs it.
+and saves screenshots to ``test-artifacts/``. Fails (does not skip) without a browser:
+``make test`` provisions one (see :mod:`tests.browser`).
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from app.pages.overview import CONDITIONED
 from simulator import engine
 from simulator.data import Dataset
 from simulator.scenario import data_context, load_scenario, parse_scenario
+from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 STREAMLIT = Path(sys.executable).parent / "streamlit"
 CHROMIUM_ARGS = [
@@ -101,19 +101,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser test needs Debian's chromium "
-            "(apt-get install chromium; .ci/run installs it)",
-            pytrace=False,
-        )
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(profile),
-            executable_path=str(CHROMIUM),
+            executable_path=str(executable),
             headless=True,
             args=CHROMIUM_ARGS,
             accept_downloads=True,
