@@ -6,11 +6,17 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 LOWEST_LOCK := requirements-lowest.lock
 LOWEST_VENV := .venv-lowest
+# pytest, with its exit 5 (no test collected) reported as the failure it is.
+define pytest
+	$(1) -m pytest $(2) || { status=$$?; \
+		if [ $$status = 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status; }
+endef
 # `make serve WORKERS=4 PORT=8501`: the app in several processes behind HAProxy.
 WORKERS ?= 2
 PORT ?= 8501
 
-.PHONY: install lock check-lowest app serve test lint bench bench-load golden data-check clean
+.PHONY: install lock check-lowest check-wheel app serve test lint bench bench-load golden \
+	data-check clean
 
 # The exact versions in requirements.lock (hashes checked), then the project itself
 # (editable, no dependencies of its own: the lock has them all). When pyproject.toml's
@@ -38,7 +44,7 @@ check-lowest: $(STAMP)
 	$(PYTHON) -m venv $(LOWEST_VENV)
 	$(LOWEST_VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r $(LOWEST_LOCK)
 	$(LOWEST_VENV)/bin/python -m pip install --quiet --no-deps -e .
-	$(LOWEST_VENV)/bin/python -m pytest -n 2 -q -p no:cacheprovider -m "not browser"
+	$(call pytest,$(LOWEST_VENV)/bin/python,-n 2 -q -p no:cacheprovider -m "not browser")
 
 app: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py
@@ -49,7 +55,7 @@ serve: $(STAMP)
 # The browser tests need a Chromium: scripts/ensure-browser finds or installs one.
 test: $(STAMP)
 	IBCF_CHROMIUM="$$($(BIN)/python scripts/ensure-browser)" && export IBCF_CHROMIUM && \
-		$(BIN)/python -m pytest -n 2
+		$(call pytest,$(BIN)/python,-n 2)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -59,8 +65,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# Sessions at once on `make serve`: SESSIONS=1,20,40 MOVES=5 THINK=1,3 WORKERS=2.
 bench-load: $(STAMP)
 	$(BIN)/python -m benchmarks.load
+
+# The built wheel, installed without the app extra, runs outside the checkout.
+check-wheel: $(STAMP)
+	PYTHON=$(PYTHON) scripts/check-wheel
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --update
