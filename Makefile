@@ -50,11 +50,11 @@ app: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py
 
 serve: $(STAMP)
-	$(BIN)/python scripts/serve.py --workers $(WORKERS) --port $(PORT)
+	$(BIN)/python -m scripts.serve --workers $(WORKERS) --port $(PORT)
 
-# The browser tests need a Chromium: scripts/ensure-browser finds or installs one.
+# The browser tests need a Chromium: scripts/ensure_browser.py finds or installs one.
 test: $(STAMP)
-	IBCF_CHROMIUM="$$($(BIN)/python scripts/ensure-browser)" && export IBCF_CHROMIUM && \
+	IBCF_CHROMIUM="$$($(BIN)/python -m scripts.ensure_browser)" && export IBCF_CHROMIUM && \
 		$(call pytest,$(BIN)/python,-n 2)
 
 lint: $(STAMP)

@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
 from app.pages.overview import CONDITIONED as HEADLINE
+from scripts.serve import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 # The "Condition share" slider, found by the scenario key it edits.
@@ -201,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = subprocess.Popen(
         [
             sys.executable,
-            str(ROOT / "scripts" / "serve.py"),
+            "-m",
+            "scripts.serve",
             "--workers",
             str(args.workers),
             "--port",
@@ -211,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             "--seconds",
             str(STARTUP_SECONDS + LEVEL_SECONDS * len(counts) + 60),
         ],
+        cwd=ROOT,
         start_new_session=True,
     )
     results = []
@@ -237,12 +239,7 @@ def main(argv: list[str] | None = None) -> int:
             for error in result["errors"]:  # type: ignore[attr-defined]
                 print(f"     error: {error}", file=sys.stderr)
     finally:
-        if serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGTERM)
-            try:
-                serve.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(serve.pid, signal.SIGKILL)
+        stop(serve, seconds=60)
     print(json.dumps({"workers": args.workers, "levels": results}))
     # Every session finished its moves without error, and its headline followed the slider.
     ok = all(

@@ -1,6 +1,6 @@
 """Serve the app to many people: several Streamlit processes behind HAProxy.
 
-``make serve WORKERS=4 PORT=8501`` (or ``python scripts/serve.py --workers 4``). Each
+``make serve WORKERS=4 PORT=8501`` (or ``python -m scripts.serve --workers 4``). Each
 worker is one ``streamlit run`` on a localhost port; HAProxy listens on PORT and gives
 each browser a worker, kept for the whole session by a cookie (websockets, uploads and
 downloads of one session all reach the same process). A session's state lives in its
@@ -28,7 +28,7 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from system_packages import apt_install_command
+from scripts.system_packages import apt_install_command
 
 ROOT = Path(__file__).resolve().parent.parent
 STREAMLIT = Path(sys.executable).parent / "streamlit"
@@ -107,8 +107,9 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def start_worker(port: int, log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    command = [
+def worker_command(port: int) -> list[str]:
+    """One app process on a localhost port, as ``make serve`` and the browser tests run it."""
+    return [
         str(STREAMLIT),
         "run",
         "streamlit_app.py",
@@ -121,9 +122,12 @@ def start_worker(port: int, log: Path, env: dict[str, str]) -> subprocess.Popen[
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+def start_worker(port: int, log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
-            command,
+            worker_command(port),
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -141,17 +145,19 @@ def healthy(port: int) -> bool:
         return False
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[bytes], seconds: float = 15) -> None:
+    """Stop a process started in a session of its own, and all it started: SIGTERM to
+    its process group, SIGKILL if it is still there after ``seconds``."""
     if proc.poll() is not None:
         return
     try:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
+        proc.wait(timeout=seconds)
     except ProcessLookupError:
         return
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=15)
+        proc.wait(timeout=seconds)
 
 
 class Stop(Exception):
@@ -224,6 +230,7 @@ def serve(workers: int, host: str, port: int, base_port: int, seconds: float | N
                 if proc.poll() is not None:
                     say(f"worker on port {p} exited with {proc.returncode}; starting it again")
                     procs[p] = start_worker(p, folder / f"worker-{p}.log", env)
+        say(f"{seconds:g} s are up: stopping")
         return 0
     except Stop as why:
         say(f"{why}: stopping")

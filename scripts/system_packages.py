@@ -1,5 +1,5 @@
 """Installing a Debian package when the machine lets us: as root, or with password-less
-sudo. Used by ensure-browser (chromium) and serve.py (haproxy)."""
+sudo. Used by ensure_browser (chromium) and serve (haproxy)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Where the browser tests find Chromium: ``$IBCF_CHROMIUM``, which ``make test`` sets
-from ``scripts/ensure-browser`` (it finds one or installs one), else Debian's
+from ``scripts/ensure_browser.py`` (it finds one or installs one), else Debian's
 /usr/bin/chromium. A missing browser fails the test and says what to run."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def chromium() -> Path:
     if not path.is_file():
         pytest.fail(
             f"{path} is missing: run the tests with `make test`, which provisions a "
-            "browser (scripts/ensure-browser), or set IBCF_CHROMIUM to a Chromium",
+            "browser (scripts/ensure_browser.py), or set IBCF_CHROMIUM to a Chromium",
             pytrace=False,
         )
     return path

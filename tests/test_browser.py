@@ -9,12 +9,9 @@ and saves screenshots to ``test-artifacts/``. Fails (does not skip) without a br
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -24,6 +21,7 @@ import pytest
 
 from app.display import gbp
 from app.pages.overview import CONDITIONED
+from scripts.serve import stop, worker_command
 from simulator import engine
 from simulator.data import Dataset
 from simulator.scenario import data_context, load_scenario, parse_scenario
@@ -33,7 +31,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-STREAMLIT = Path(sys.executable).parent / "streamlit"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -68,35 +65,20 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: fl
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [
-        str(STREAMLIT),
-        "run",
-        "streamlit_app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            worker_command(port),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc, log)
         yield url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=15)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

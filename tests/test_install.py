@@ -22,7 +22,6 @@ from simulator import io
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-ENSURE_BROWSER = ROOT / "scripts" / "ensure-browser"
 LOCK_SCRIPT = ROOT / "scripts" / "lock.py"
 
 
@@ -203,12 +202,13 @@ def fake_browser(path: Path) -> Path:
 
 
 def ensure_browser(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """scripts/ensure-browser with its candidates and install steps replaced."""
+    """scripts/ensure_browser.py with its candidates and install steps replaced."""
     base = {k: v for k, v in os.environ.items() if k != "IBCF_CHROMIUM"}
     # No Playwright-installed browser is seen: an empty browser cache.
     base["PLAYWRIGHT_BROWSERS_PATH"] = str(tmp_path / "no-playwright-browsers")
     return subprocess.run(
-        [sys.executable, str(ENSURE_BROWSER)],
+        [sys.executable, "-m", "scripts.ensure_browser"],
+        cwd=ROOT,
         env={**base, **env},
         capture_output=True,
         text=True,
@@ -301,5 +301,5 @@ def test_no_browser_says_exactly_what_to_run(tmp_path: Path) -> None:
 def test_make_test_hands_the_browser_to_pytest() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    assert 'IBCF_CHROMIUM="$$($(BIN)/python scripts/ensure-browser)"' in recipe
-    assert "pytest" in recipe.split("ensure-browser", 1)[1]
+    assert 'IBCF_CHROMIUM="$$($(BIN)/python -m scripts.ensure_browser)"' in recipe
+    assert "pytest" in recipe.split("ensure_browser", 1)[1]

@@ -9,10 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from scripts import serve
 
-import serve  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_proxy_keeps_each_session_on_one_worker() -> None:
@@ -38,9 +37,10 @@ def test_a_port_in_use_is_refused_before_anything_starts() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        command = [sys.executable, str(ROOT / "scripts" / "serve.py"), "--workers", "2"]
+        command = [sys.executable, "-m", "scripts.serve", "--workers", "2"]
         result = subprocess.run(
             [*command, "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
             capture_output=True,
             text=True,
             timeout=60,

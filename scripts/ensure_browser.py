@@ -1,6 +1,6 @@
-#!/usr/bin/env python3
-"""Find or install a Chromium for the browser tests and print its path (``make test``
-runs this and hands the path to pytest as IBCF_CHROMIUM).
+"""Find or install a Chromium for the browser tests and print its path:
+``python -m scripts.ensure_browser`` (``make test`` runs it and hands the path to pytest
+as IBCF_CHROMIUM).
 
 In order, the first that works:
 1. ``$IBCF_CHROMIUM``, when set (it must then be a working browser);
@@ -26,7 +26,7 @@ import signal
 import subprocess
 import sys
 
-from system_packages import apt_install_command
+from scripts.system_packages import apt_install_command
 
 DEFAULT_CANDIDATES = [
     "/usr/bin/chromium",
