@@ -130,10 +130,18 @@ def test_the_model_installs_without_the_app_stack() -> None:
     assert {r.name for r in direct("app")} - core == {"streamlit", "plotly"}
 
 
-def test_a_checkout_reads_its_own_data_and_scenarios() -> None:
-    assert io.RAW_DIR == ROOT / "data" / "raw"
-    assert io.OFFICIAL_DIR == ROOT / "data" / "official"
-    assert io.SCENARIO_DIR == ROOT / "scenarios"
+def test_a_checkout_reads_its_own_data_and_scenarios(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "IBCF_DATA_DIR"}
+    code = "from simulator import io; print(io.RAW_DIR, io.OFFICIAL_DIR, io.SCENARIO_DIR)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        str(ROOT / "data" / "raw"),
+        str(ROOT / "data" / "official"),
+        str(ROOT / "scenarios"),
+    ]
 
 
 def test_the_wheel_maps_the_checkout_folders_into_the_package() -> None:
@@ -144,10 +152,10 @@ def test_the_wheel_maps_the_checkout_folders_into_the_package() -> None:
         "simulator.bundled.scenarios": "scenarios",
     }
     data = config["tool"]["setuptools"]["package-data"]
-    raw = {p.name for p in io.RAW_DIR.iterdir()}
+    raw = {p.name for p in (ROOT / "data" / "raw").iterdir()}
     assert {n for n in raw if Path(n).suffix in {".csv", ".md"}} == raw
     assert data["simulator.bundled.data.raw"] == ["*.csv", "*.md"]
-    assert {p.suffix for p in io.SCENARIO_DIR.iterdir()} == {".toml"}
+    assert {p.suffix for p in (ROOT / "scenarios").iterdir()} == {".toml"}
     assert data["simulator.bundled.scenarios"] == ["*.toml"]
 
 
