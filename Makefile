@@ -15,7 +15,7 @@ endef
 WORKERS ?= 2
 PORT ?= 8501
 
-.PHONY: install lock check-lowest check-wheel app serve test lint bench bench-load golden \
+.PHONY: install lock lock-upgrade check-lowest check-wheel app serve test lint bench bench-load golden \
 	data-check clean
 
 # The exact versions in requirements.lock (hashes checked), then the project itself
@@ -30,11 +30,12 @@ $(STAMP): pyproject.toml $(LOCK)
 
 install: $(STAMP)
 
-# Re-resolve both locks from pyproject.toml (newest allowed, and lowest direct versions).
-lock:
+# Re-resolve both locks from pyproject.toml after a dependency change, keeping the
+# versions already locked where pyproject allows; lock-upgrade takes the newest of all.
+lock lock-upgrade:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
-	$(BIN)/python scripts/lock.py write $(BIN)/uv
+	$(BIN)/python scripts/lock.py write $(BIN)/uv $(if $(filter lock-upgrade,$@),--upgrade)
 
 # The lower bounds in pyproject.toml are true: the lowest allowed versions of every
 # direct dependency, in a venv of their own, pass the test suite (without the browser).

@@ -1,4 +1,5 @@
-"""The dependency locks: ``write`` refreshes them from pyproject.toml (``make lock``),
+"""The dependency locks: ``write`` refreshes them from pyproject.toml (``make lock``
+keeps the versions already locked where it can; ``make lock-upgrade`` takes the newest),
 ``check`` fails when pyproject's dependencies changed since (``make install`` runs it).
 
 Two locks, both with exact versions and hashes, resolved for Python 3.11 on every
@@ -85,9 +86,17 @@ def check(root: Path = ROOT) -> int:
     return 1
 
 
-def write(uv: str) -> int:
+def write(uv: str, *, upgrade: bool = False) -> int:
+    """Resolve both locks. Versions already locked are kept where pyproject still allows
+    them (uv reads the old lock as preferences), unless ``upgrade``."""
     digest = dependency_digest()
     for name, options in LOCKS.items():
+        lock = ROOT / name
+        tmp = lock.with_name(f".{name}.tmp")
+        if lock.exists() and not upgrade:
+            tmp.write_bytes(lock.read_bytes())
+        else:
+            tmp.unlink(missing_ok=True)
         command = [
             uv,
             "pip",
@@ -100,15 +109,18 @@ def write(uv: str) -> int:
             "--generate-hashes",
             "--quiet",
             "--no-header",
+            "--output-file",
+            str(tmp),
+            *(["--upgrade"] if upgrade else []),
         ]
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         if result.returncode != 0:
+            tmp.unlink(missing_ok=True)
             print(result.stderr, file=sys.stderr, end="")
             print(f"{name}: uv could not resolve the dependencies", file=sys.stderr)
             return result.returncode
-        lock = ROOT / name
-        tmp = lock.with_name(f".{name}.tmp")
-        tmp.write_text(f"{STAMP}{digest}\n{HEADER}{result.stdout}", encoding="utf-8")
+        body = tmp.read_text(encoding="utf-8")
+        tmp.write_text(f"{STAMP}{digest}\n{HEADER}{body}", encoding="utf-8")
         tmp.replace(lock)
         print(f"wrote {name}")
     return 0
@@ -117,9 +129,9 @@ def write(uv: str) -> int:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["check"]:
         return check()
-    if argv[:1] == ["write"] and len(argv) == 2:
-        return write(argv[1])
-    print("usage: lock.py check | lock.py write PATH-TO-UV", file=sys.stderr)
+    if argv[:1] == ["write"] and len(argv) in (2, 3) and argv[2:] in ([], ["--upgrade"]):
+        return write(argv[1], upgrade=argv[2:] == ["--upgrade"])
+    print("usage: lock.py check | lock.py write PATH-TO-UV [--upgrade]", file=sys.stderr)
     return 2
 
 
