@@ -11,9 +11,13 @@ define pytest
 	$(1) -m pytest $(2) || { status=$$?; \
 		if [ $$status = 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status; }
 endef
-# `make serve WORKERS=4 PORT=8501`: the app in several processes behind HAProxy.
+# `make serve WORKERS=4 PORT=8501 BIND=0.0.0.0`: the app in several processes behind
+# HAProxy, listening on BIND (all interfaces by default: the people in the room).
 WORKERS ?= 2
 PORT ?= 8501
+BIND ?= 0.0.0.0
+# `make bench-load`: its own servers on BENCH_PORT and up, localhost only.
+BENCH_PORT ?= 8651
 
 .PHONY: install lock lock-upgrade check-lowest check-wheel app serve test lint bench bench-load golden \
 	data-check clean
@@ -51,7 +55,7 @@ app: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py
 
 serve: $(STAMP)
-	$(BIN)/python -m scripts.serve --workers $(WORKERS) --port $(PORT)
+	$(BIN)/python -m scripts.serve --workers $(WORKERS) --port $(PORT) --host $(BIND)
 
 # The browser tests need a Chromium: scripts/ensure_browser.py finds or installs one.
 test: $(STAMP)
@@ -68,7 +72,7 @@ bench: $(STAMP)
 
 # Sessions at once on `make serve`: SESSIONS=1,20,40 MOVES=5 THINK=1,3 WORKERS=2.
 bench-load: $(STAMP)
-	$(BIN)/python -m benchmarks.load
+	$(BIN)/python -m benchmarks.load --workers $(WORKERS) --port $(BENCH_PORT)
 
 # The built wheel, installed without the app extra, runs outside the checkout.
 check-wheel: $(STAMP)

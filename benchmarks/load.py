@@ -11,9 +11,10 @@ is read back, so a rerun that did not recompute would show. Prints the median an
 per level, then one JSON line. Bounded: a fixed number of moves, a time limit per
 level, localhost only; it stops the servers itself.
 
-Options (environment or command line): WORKERS (default 2), PORT (default 8651),
-SESSIONS (default "1,20,40"), MOVES (default 5), THINK (seconds between moves, drawn
-uniformly, default "1,3"), SEED.
+Options (command line, or the environment as ``make bench-load`` passes them): WORKERS
+(default 2), BENCH_PORT (the proxy's port, workers above it; default 8651), SESSIONS
+(default "1,20,40"), MOVES (default 5), THINK (seconds between moves, drawn uniformly,
+default "1,3"), SEED.
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     env = os.environ
     parser = argparse.ArgumentParser(description="many sessions at once on make serve")
     parser.add_argument("--workers", type=int, default=int(env.get("WORKERS", "2")))
-    parser.add_argument("--port", type=int, default=int(env.get("PORT", "8651")))
+    parser.add_argument("--port", type=int, default=int(env.get("BENCH_PORT", "8651")))
     parser.add_argument("--sessions", default=env.get("SESSIONS", "1,20,40"))
     parser.add_argument("--moves", type=int, default=int(env.get("MOVES", "5")))
     parser.add_argument("--think", default=env.get("THINK", "1,3"))
