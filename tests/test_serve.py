@@ -1,5 +1,6 @@
-"""Serving many sessions: the proxy configuration ``make serve`` writes, and its refusal
-of ports already taken (the live proxy is exercised by ``make bench-load``)."""
+"""Serving many sessions: the proxy configuration ``make serve`` writes, its refusal of
+ports already taken, and the load benchmark's protocol client (the live proxy is
+exercised by ``make bench-load``, which CI runs small)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from benchmarks.load import HEADLINE, Session
 from scripts import serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,3 +53,47 @@ def test_a_port_in_use_is_refused_before_anything_starts() -> None:
     assert result.returncode == 1
     assert re.search(rf"port {port}(, \d+)* already in use", result.stderr), result.stderr
     assert "serving on" not in result.stderr
+
+
+def test_load_session_reads_the_protocol_as_a_page_does() -> None:
+    """The load benchmark's client: it finds the slider by the key it edits, reads the
+    headline, follows the address the app sets, and counts a run as over only when it
+    finished (not when it stopped early for another rerun)."""
+    session = Session("127.0.0.1", 1)
+
+    def element(kind: str, **fields: object) -> ForwardMsg:
+        msg = ForwardMsg()
+        target = getattr(msg.delta.new_element, kind)
+        for name, value in fields.items():
+            if isinstance(value, list):
+                getattr(target, name).extend(value)
+            else:
+                setattr(target, name, value)
+        return msg
+
+    other = element("slider", id="$$ID-1-w:consequences.reduction_pct", label="Reduction share")
+    mine = element("slider", id="$$ID-2-w:consequences.condition_pct", label="Share", value=[33])
+    assert not session.read(other) and session.slider_id == ""
+    assert not session.read(mine)
+    assert (session.slider_id, session.slider_value) == ("$$ID-2-w:consequences.condition_pct", 33)
+    assert not session.read(element("metric", label=HEADLINE, body="£67.7m"))
+    assert session.headline == "£67.7m"
+    page = ForwardMsg()
+    page.page_info_changed.query_string = "preset=x&consequences.condition_pct=40.0"
+    assert not session.read(page)
+    assert session.query == "preset=x&consequences.condition_pct=40.0"
+
+    early = ForwardMsg()
+    early.script_finished = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+    done = ForwardMsg()
+    done.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+    assert not session.read(early)
+    assert session.read(done)
+
+    # The next rerun sends the slider's new value under its id, with the current address.
+    sent = BackMsg()
+    sent.ParseFromString(session.rerun(40.0))
+    assert sent.rerun_script.query_string == "preset=x&consequences.condition_pct=40.0"
+    (widget,) = sent.rerun_script.widget_states.widgets
+    assert widget.id == "$$ID-2-w:consequences.condition_pct"
+    assert list(widget.double_array_value.data) == [40.0]
