@@ -153,8 +153,9 @@ def test_the_wheel_maps_the_checkout_folders_into_the_package() -> None:
     }
     data = config["tool"]["setuptools"]["package-data"]
     raw = {p.name for p in (ROOT / "data" / "raw").iterdir()}
-    assert {n for n in raw if Path(n).suffix in {".csv", ".md"}} == raw
-    assert data["simulator.bundled.data.raw"] == ["*.csv", "*.md"]
+    shipped = {".csv", ".md", ".hexjson", ".LICENSE"}
+    assert {n for n in raw if Path(n).suffix in shipped} == raw
+    assert data["simulator.bundled.data.raw"] == ["*.csv", "*.md", "*.hexjson", "*.LICENSE"]
     assert {p.suffix for p in (ROOT / "scenarios").iterdir()} == {".toml"}
     assert data["simulator.bundled.scenarios"] == ["*.toml"]
 
