@@ -14,7 +14,7 @@ from app import link, model, sidebar, state
 from app.context import Ctx
 from app.display import YEAR
 from app.pages import breakdowns, compare, councils, data_page, exports, overview, sensitivity
-from app.show import RECONSTRUCTED_NOTE
+from app.show import RECONSTRUCTED_NOTE, RECONSTRUCTED_SHORT
 from simulator import MODEL_VERSION
 
 VIEWS = {
@@ -28,23 +28,33 @@ VIEWS = {
 }
 TIMING = "_last_run_seconds"
 
+# The sidebar keeps Streamlit's own width, resizing and collapse: nothing here sizes it.
+# Metric labels wrap between words (never inside one) instead of being cut short.
 BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
-section[data-testid="stSidebar"] { width: 370px !important; min-width: 370px; }
-</style>
-"""
-WORKSHOP_CSS = """
-<style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
-[data-testid="stMetricValue"] { font-size: 3.2rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.15rem; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
     white-space: normal !important; overflow: visible !important;
-    text-overflow: clip !important; overflow-wrap: break-word; hyphens: auto;
+    text-overflow: clip !important; overflow-wrap: normal; word-break: normal; hyphens: manual;
 }
-[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.1rem; }
-h1 { font-size: 2.6rem; }
+[data-testid="stText"] { white-space: pre-wrap; overflow-wrap: break-word; }
+</style>
+"""
+# Workshop mode: larger type everywhere, the headline numbers largest of all. The
+# paragraph rule names the containers it enlarges, so it never reaches a metric's value.
+WORKSHOP_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
+[data-testid="stMainBlockContainer"] {
+    padding: 1rem 1.6rem 2rem 1.6rem; max-width: none;
+}
+@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; } }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+    font-size: 2.6rem !important; line-height: 1.15;
+}
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+[data-testid="stMain"] [data-testid="stElementContainer"] > [data-testid="stMarkdown"] p,
+[data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 </style>
 """
 
@@ -55,7 +65,7 @@ def main() -> None:
         page_title="iBCF allocation review simulator",
         page_icon="🏛️",  # an emoji is drawn in the browser: nothing is fetched
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # collapsed on a phone, open on a desk,
     )
     data = model.dataset()
     presets = model.presets()
@@ -76,13 +86,19 @@ def main() -> None:
     if ctx.workshop:
         st.html(WORKSHOP_CSS)
 
-    st.title("iBCF allocation review simulator")
-    st.markdown(
-        f"**{ctx.scenario.name}**: {YEAR} improved Better Care Fund allocations of 152 councils, "
-        "reviewed by delayed transfers of care."
-    )
-    if ctx.result.summary["allocation_status"] != "official":
-        st.warning(RECONSTRUCTED_NOTE, icon=":material/warning:")
+    reconstructed = ctx.result.summary["allocation_status"] != "official"
+    if ctx.workshop:  # a projector's first screen holds the numbers: a one-line header
+        st.text(f"{ctx.scenario.name}: {YEAR} iBCF allocations of 152 councils")
+        if reconstructed:
+            st.caption(f":material/warning: {RECONSTRUCTED_SHORT}", help=RECONSTRUCTED_NOTE)
+    else:
+        st.title("iBCF allocation review simulator")
+        st.text(
+            f"{ctx.scenario.name}: {YEAR} improved Better Care Fund allocations of 152 "
+            "councils, reviewed by delayed transfers of care."
+        )
+        if reconstructed:
+            st.warning(RECONSTRUCTED_NOTE, icon=":material/warning:")
     for kind, text in st.session_state.get(state.LINK_NOTES, []):
         (st.error if kind == "error" else st.warning)(text, icon=":material/link:")
     for kind, lines in state.take_flash():

@@ -125,6 +125,11 @@ def render(ctx: Ctx) -> None:
             list(money.columns[1:]),
             f"Money conditioned, withheld and redistributed, {YEAR}",
             "£",
+            names={
+                f"conditioned £ {YEAR}": "Conditioned",
+                f"withheld £ {YEAR}": "Withheld",
+                f"redistributed £ {YEAR}": "Redistributed",
+            },
         ),
         money,
         ctx,
