@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from app.display import gbp, gbp_axis
+from simulator.hexmap import hexagon
 
 YEAR = "2018/19"
 BLUE, ORANGE, GREY, GREEN, RED = "#1f5fa8", "#d9822b", "#7a7a7a", "#2e8b57", "#b03a2e"
@@ -30,17 +33,19 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
             "text": title,
             "x": 0,
             "xanchor": "left",
-            "y": 0.98,
+            "y": 1,
             "yanchor": "top",
             "yref": "container",
+            "pad": {"t": 8, "b": 10},
+            "automargin": True,
             "font": {"size": 15},
         },
         height=height,
-        margin={"l": 10, "r": 10, "t": 78, "b": 10},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={
             "orientation": "h",
             "yanchor": "bottom",
-            "y": 1.01,
+            "y": 1.02,
             "x": 0,
             "xanchor": "left",
             "title": {"text": ""},
@@ -65,7 +70,6 @@ def presenting(fig: go.Figure) -> go.Figure:
         font={"size": round(base * scale)},
         title={"font": {"size": round(title * scale)}},
         height=round((out.layout.height or 380) * 1.25),
-        margin={"t": round(78 * 1.3)},
     )
     for trace in out.data:
         if trace.type == "sankey":
@@ -287,18 +291,18 @@ def council_history(history: pd.DataFrame, marks: pd.DataFrame, title: str) -> g
         else:
             tested.add(row["month"])
             fig.add_vline(x=row["month"], line={"color": GREY, "dash": "dot", "width": 1})
-            fig.add_annotation(
-                x=row["month"],
-                y=1,
-                yref="paper",
-                text="month tested",
-                showarrow=False,
-                xanchor="right",
-                yanchor="top",
-                font={"size": 10, "color": GREY},
+    if tested:  # the dotted lines, named once in the legend
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name="Months the tests read",
+                line={"color": GREY, "dash": "dot", "width": 1},
             )
-    fig.update_yaxes(title="Delayed beds a day per 100,000 adults 18+", rangemode="tozero")
-    return _layout(fig, title, 360)
+        )
+    fig.update_yaxes(title="Beds a day per 100,000 adults", rangemode="tozero")
+    return _layout(fig, title, 420)
 
 
 def council_projection(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -418,3 +422,110 @@ def _band(
     fig.add_trace(
         go.Scatter(x=x, y=low, fill="tonexty", fillcolor=fill, line={"width": 0}, name=name)
     )
+
+
+STATUS_COLOURS = {
+    "selected": RED,
+    "exempt": ORANGE,
+    "not selected": "#c9d6e3",
+    "no DToC data": "#ffffff",
+}
+
+
+def _scale_colour(value: float, low: float, high: float, scale: str) -> str:
+    if not math.isfinite(value):
+        return "#ffffff"
+    t = 0.5 if high <= low else min(max((value - low) / (high - low), 0.0), 1.0)
+    return str(sample_colorscale(scale, [t])[0])
+
+
+def hex_map(
+    frame: pd.DataFrame,
+    colour_by: str,
+    title: str,
+    legend: str,
+    names: dict[str, str],
+    hover: list[str],
+) -> go.Figure:
+    """The councils as hexagons (shapes in data units, so the map scales with the
+    page), with one invisible point at each centre to carry the hover text and the
+    click that opens a council's card. ``colour_by`` is ``status``, ``change`` or
+    ``rate``; ``hover`` is each council's text in the frame's order."""
+    fig = go.Figure()
+    if colour_by == "status":
+        colours = [STATUS_COLOURS.get(str(v), GREY) for v in frame["status"]]
+        for status, colour in STATUS_COLOURS.items():
+            if (frame["status"] == status).any():
+                fig.add_trace(
+                    go.Scatter(
+                        x=[None],
+                        y=[None],
+                        mode="markers",
+                        name=names.get(status, status),
+                        marker={
+                            "symbol": "hexagon",
+                            "size": 14,
+                            "color": colour,
+                            "line": {"color": GREY, "width": 1},
+                        },
+                    )
+                )
+        marker: dict[str, object] = {"size": 18, "opacity": 0}
+    else:
+        values = frame[colour_by].astype(float)
+        finite = values[np.isfinite(values)]
+        if colour_by == "change":
+            reach = float(finite.abs().max()) if len(finite) else 0.0
+            low, high, scale = -reach, reach, "RdYlGn"
+        else:
+            low, high, scale = 0.0, float(finite.max()) if len(finite) else 1.0, "OrRd"
+        colours = [_scale_colour(float(v), low, high, scale) for v in values]
+        colorbar: dict[str, object] = {"title": {"text": legend}, "thickness": 14}
+        if colour_by == "change":
+            ticks, text = money_ticks([low, high])
+            colorbar.update(tickmode="array", tickvals=ticks, ticktext=text)
+        marker = {
+            "size": 18,
+            "opacity": 0,
+            "color": values.fillna(low),
+            "colorscale": scale,
+            "cmin": low,
+            "cmax": high if high > low else low + 1,
+            "showscale": True,
+            "colorbar": colorbar,
+        }
+    shapes = []
+    for (_, row), colour in zip(frame.iterrows(), colours, strict=True):
+        corners = hexagon(float(row["x"]), float(row["y"]), 0.94)
+        path = "M " + " L ".join(f"{a:.3f},{b:.3f}" for a, b in corners) + " Z"
+        shapes.append(
+            {
+                "type": "path",
+                "path": path,
+                "fillcolor": colour,
+                "line": {"color": "#8a8a8a", "width": 0.6},
+                "layer": "below",
+            }
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=frame["x"],
+            y=frame["y"],
+            mode="markers",
+            marker=marker,
+            customdata=frame["gss_code"],
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="councils",
+        )
+    )
+    fig.update_layout(shapes=shapes, hovermode="closest", clickmode="event+select", dragmode=False)
+    fig.update_xaxes(visible=False, range=[frame["x"].min() - 1, frame["x"].max() + 1])
+    fig.update_yaxes(
+        visible=False,
+        range=[frame["y"].min() - 1, frame["y"].max() + 1],
+        scaleanchor="x",
+        scaleratio=1,
+    )
+    return _layout(fig, title, 640)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import engine, explain, io, projection
+from simulator import engine, explain, hexmap, io, projection
 from simulator.data import Dataset, load_dataset
 from simulator.engine import Result
 from simulator.projection import PreparedBaseline, ProjectionParams, ProjectionResult
@@ -125,3 +125,21 @@ def distance_to_flip(result: Result) -> np.ndarray:
 
 def status_quo() -> Result:
     return evaluate(presets()[STATUS_QUO])
+
+
+# ---------------------------------------------------------------------- the map
+@st.cache_resource
+def hex_layout() -> pd.DataFrame:
+    """The hex map layout for the 152 councils of 2017/18 (read once per process)."""
+    data = dataset()
+    return hexmap.layout_2017(io.read_hexjson(), list(data.codes))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _map_frame(cache_key: str, _result: Result) -> pd.DataFrame:
+    return hexmap.map_frame(_result, hex_layout())
+
+
+def map_frame(result: Result) -> pd.DataFrame:
+    """Each council's hex, status, change in £ and DToC rate for the scenario."""
+    return _map_frame(key(result.scenario), result)

@@ -13,18 +13,30 @@ import streamlit as st
 from app import link, model, sidebar, state
 from app.context import Ctx
 from app.display import YEAR
-from app.pages import breakdowns, compare, councils, data_page, exports, overview, sensitivity
+from app.pages import (
+    breakdowns,
+    compare,
+    councils,
+    data_page,
+    exports,
+    how,
+    map_page,
+    overview,
+    sensitivity,
+)
 from app.show import RECONSTRUCTED_NOTE, RECONSTRUCTED_SHORT
 from simulator import MODEL_VERSION
 
 VIEWS = {
     "Overview": overview.render,
+    "Map": map_page.render,
     "Councils": councils.render,
     "Compare": compare.render,
     "Sensitivity": sensitivity.render,
     "Breakdowns": breakdowns.render,
     "Data and assumptions": data_page.render,
     "Exports": exports.render,
+    "How this works": how.render,
 }
 TIMING = "_last_run_seconds"
 

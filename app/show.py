@@ -91,17 +91,22 @@ def csv_button(
     )
 
 
-def chart(fig: go.Figure, frame: pd.DataFrame, ctx: Ctx, name: str, what: str) -> None:
-    """A chart (larger type in workshop mode; no toolbar over its title) and its CSV."""
+def chart(
+    fig: go.Figure, frame: pd.DataFrame, ctx: Ctx, name: str, what: str, **kwargs: Any
+) -> Any:
+    """A chart (larger type in workshop mode; no toolbar over its title) and its CSV.
+    Extra arguments go to ``st.plotly_chart`` (a selection event is returned)."""
     if ctx.workshop:
         fig = charts.presenting(fig)
-    st.plotly_chart(
+    event = st.plotly_chart(
         fig,
         width="stretch",
         key=f"chart_{name}",
         config={"displayModeBar": False, "displaylogo": False},
+        **kwargs,
     )
     csv_button(frame, ctx, name, what, label=f"CSV of this chart ({what})")
+    return event
 
 
 def arrow_safe(frame: pd.DataFrame) -> pd.DataFrame:

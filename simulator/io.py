@@ -71,6 +71,8 @@ RAW_FILES = {
     "taxbase": "council_taxbase_ctb_2016_2018.csv",
     "rnf_checkpoints": "asc_rnf_checkpoints.csv",
 }
+# The hex map's layout (not a model input: outside the data hash).
+HEX_LAYOUT = RAW_DIR / "hex_upper_tier_2019.hexjson"
 # Optional official tables: dropping one of these in data/official/ replaces the
 # reconstruction with no code change (schemas in data/README.md).
 OFFICIAL_FILES = {
@@ -127,6 +129,17 @@ def read_data_tables(
         if path.exists():
             official[key] = read(path)
     return raw, official, hash_contents(contents)
+
+
+def read_hexjson(path: Path = HEX_LAYOUT) -> dict[str, Any]:
+    """The hex map layout (HexJSON: ``layout`` and ``hexes`` by GSS code)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path.name}: not a readable HexJSON file ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("hexes"), dict):
+        raise DataError(f"{path.name}: no 'hexes' object")
+    return data
 
 
 def hash_contents(contents: dict[str, bytes]) -> str:
