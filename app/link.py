@@ -21,7 +21,8 @@ from simulator.errors import ScenarioError
 from simulator.scenario import Scenario, scenario_from_mapping
 
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
-RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL)
+COMPARE = "compare"  # the Compare view's picks: "current" and shipped "preset:<file>" keys
+RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE)
 STAMPS = ("model_version", "data_hash", "schema_version")
 
 
@@ -160,6 +161,30 @@ def scenario_from_link(
             [f"link: cannot apply the changes ({exc})", f"showing {preset.name} instead"],
         )
     return slug, scenario, warnings, []
+
+
+def encode_picks(picks: list[str]) -> str:
+    """The Compare picks a link can carry (the sidebar's scenario and shipped ones; a
+    scenario saved in one browser session cannot travel), comma-separated.
+
+    >>> encode_picks(["current", "preset:status-quo", "saved:1. Mine"])
+    'current,preset:status-quo'
+    """
+    return ",".join(p for p in picks if p == "current" or p.startswith("preset:"))
+
+
+def decode_picks(text: str, presets: dict[str, Scenario]) -> list[str]:
+    """Compare picks from a link, keeping only those that exist, each once, at most four.
+
+    >>> decode_picks("current,preset:a,preset:zz,preset:a", {"a": None})  # type: ignore[dict-item]
+    ['current', 'preset:a']
+    """
+    out: list[str] = []
+    for pick in text.split(","):
+        known = pick == "current" or (pick.startswith("preset:") and pick[7:] in presets)
+        if known and pick not in out:
+            out.append(pick)
+    return out[:4]
 
 
 def closest_preset(scenario: Scenario, presets: dict[str, Scenario]) -> str:

@@ -142,6 +142,9 @@ def sync_url(ctx: Ctx, view: str) -> None:
     council = st.session_state.get(state.COUNCIL)
     if view == "Councils" and council and not ctx.workshop:  # codes stay hidden
         extra[link.COUNCIL] = council
+    picks = link.encode_picks(st.session_state.get(state.COMPARE) or [])
+    if view == "Compare" and picks:
+        extra[link.COMPARE] = picks
     preset = ctx.presets[ctx.preset_slug]
     params = link.link_params(ctx.preset_slug, preset, ctx.scenario, ctx.data.data_hash, extra)
     current = {k: st.query_params.get(k) for k in st.query_params}

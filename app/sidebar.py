@@ -62,9 +62,35 @@ def scenario_toml(scenario: Scenario, data_hash: str) -> str:
 
 
 # ---------------------------------------------------------------------- callbacks
+PENDING = "_pending_preset"
+
+
+def edited() -> bool:
+    """The scenario differs from the shipped file it started from."""
+    shipped = model.presets()[state.preset_slug()]
+    return edit.as_dict(state.scenario()) != edit.as_dict(shipped)
+
+
 def _preset_changed() -> None:
+    """Switch scenario; with unsaved edits, ask first (the choice waits in PENDING)."""
     chosen = st.session_state[state.PRESET_SELECT]
+    if chosen == state.preset_slug() and not edited():
+        return
+    if edited():
+        st.session_state[PENDING] = chosen
+        st.session_state[state.PRESET_SELECT] = state.preset_slug()
+        return
     state.replace(model.presets()[chosen], chosen)
+
+
+def _switch_confirmed() -> None:
+    chosen = st.session_state.pop(PENDING, None)
+    if chosen in model.presets():
+        state.replace(model.presets()[chosen], chosen)
+
+
+def _switch_cancelled() -> None:
+    st.session_state.pop(PENDING, None)
 
 
 def _reset() -> None:
@@ -159,9 +185,34 @@ def render(ctx: Ctx) -> None:
             help="A shipped scenario (scenarios/*.toml). The status quo is the published "
             f"{YEAR} allocations with no review.",
         )
-        edited = edit.as_dict(scen) != edit.as_dict(ctx.presets[state.preset_slug()])
-        st.caption(
-            f"Now showing **{scen.name}**" + (" (changed from the shipped file)" if edited else "")
+        changed = edit.as_dict(scen) != edit.as_dict(ctx.presets[state.preset_slug()])
+        pending = st.session_state.get(PENDING)
+        if pending in ctx.presets:
+            st.warning(
+                f"Switching to {ctx.presets[pending].name} discards the changes made to "
+                "this scenario (Undo brings them back).",
+                icon=":material/warning:",
+            )
+            a, b = st.columns(2)
+            a.button("Switch", on_click=_switch_confirmed, type="primary", width="stretch")
+            b.button("Keep editing", on_click=_switch_cancelled, width="stretch")
+        st.caption("Now showing" + (", changed from the shipped file:" if changed else ":"))
+        st.text(scen.name)
+        u, r = st.columns(2)
+        u.button(
+            "Undo",
+            on_click=state.undo,
+            disabled=not state.can_undo(),
+            icon=":material/undo:",
+            width="stretch",
+            help="Go back one change (a switch of scenario or an upload counts as one).",
+        )
+        r.button(
+            "Redo",
+            on_click=state.redo,
+            disabled=not state.can_redo(),
+            icon=":material/redo:",
+            width="stretch",
         )
         st.button(
             "Reset to the shipped scenario",

@@ -173,9 +173,79 @@ def test_a_change_the_model_rejects_is_not_applied(dataset: Dataset) -> None:
     before = metrics(at)
     at.slider(key="w:consequences.reduction_pct").set_value(40.0).run()
     ok(at)
-    assert any("more than 100% of the base" in e.value for e in at.error)
+    # one message, in the widgets' words, with the sum it refused (80 + 40)
+    assert [e.value for e in at.error] == [
+        "That change was not applied. Condition and reduction together cannot exceed "
+        "100% of the base: now 120%."
+    ]
     assert at.slider(key="w:consequences.reduction_pct").value == 0.0  # snapped back
     assert metrics(at) == before
+
+
+def test_undo_and_redo_of_edits(dataset: Dataset, context: dict[str, Any]) -> None:
+    at = ok(new_app())
+    undo = next(b for b in at.sidebar.button if b.label == "Undo")
+    assert undo.disabled  # nothing to undo yet
+    at.slider(key="w:consequences.condition_pct").set_value(40.0).run()
+    at.slider(key="w:consequences.condition_pct").set_value(50.0).run()
+    ok(at)
+    next(b for b in at.sidebar.button if b.label == "Undo").click().run()
+    ok(at)
+    assert at.slider(key="w:consequences.condition_pct").value == 40.0
+    assert at.session_state["scenario"].consequences.condition_pct == 40.0
+    next(b for b in at.sidebar.button if b.label == "Undo").click().run()
+    assert at.session_state["scenario"].consequences.condition_pct == 33.0
+    next(b for b in at.sidebar.button if b.label == "Redo").click().run()
+    ok(at)
+    assert at.session_state["scenario"].consequences.condition_pct == 40.0
+    assert at.slider(key="w:consequences.condition_pct").value == 40.0
+
+
+def test_switching_scenario_with_edits_asks_first(
+    dataset: Dataset, context: dict[str, Any]
+) -> None:
+    at = ok(new_app())
+    at.slider(key="w:consequences.condition_pct").set_value(40.0).run()
+    at.selectbox(key="preset_select").select("status-quo").run()
+    ok(at)
+    # not switched yet: a warning and two buttons
+    assert at.session_state["preset"] == "october-2017-letter"
+    assert at.session_state["scenario"].consequences.condition_pct == 40.0
+    assert any("discards the changes" in w.value for w in at.sidebar.warning)
+    next(b for b in at.sidebar.button if b.label == "Keep editing").click().run()
+    assert at.session_state["scenario"].consequences.condition_pct == 40.0
+    assert not any("discards the changes" in w.value for w in at.sidebar.warning)
+    at.selectbox(key="preset_select").select("status-quo").run()
+    next(b for b in at.sidebar.button if b.label == "Switch").click().run()
+    ok(at)
+    assert at.session_state["preset"] == "status-quo"
+    assert metrics(at)[SELECTED] == "0 of 152"
+    # and the edits come back with Undo
+    next(b for b in at.sidebar.button if b.label == "Undo").click().run()
+    assert at.session_state["scenario"].consequences.condition_pct == 40.0
+
+
+def test_compare_picks_travel_in_the_link(dataset: Dataset) -> None:
+    at = ok(new_app(view="Compare"))
+    picks = ["current", "preset:graduated", "preset:status-quo"]
+    at.multiselect(key="compare_pick").set_value(picks).run()
+    ok(at)
+    assert at.query_params["compare"] == "current,preset:graduated,preset:status-quo"
+    again = ok(new_app(**dict(at.query_params.items())))
+    assert again.multiselect(key="compare_pick").value == picks
+
+
+def test_compare_says_when_more_than_four_are_chosen(dataset: Dataset) -> None:
+    at = ok(new_app(view="Compare"))
+    everything = ["current", *(f"preset:{p.stem}" for p in sorted(SCENARIOS.glob("*.toml")))]
+    assert len(everything) == 6
+    at.multiselect(key="compare_pick").set_value(everything).run()
+    ok(at)
+    assert at.multiselect(key="compare_pick").value == everything  # nothing dropped silently
+    assert [w.value for w in at.main.warning if "at most 4" in w.value] == [
+        "6 scenarios are chosen; Compare shows at most 4 side by side. Remove 2 to see the "
+        "comparison."
+    ]
 
 
 def test_each_shipped_scenario_loads(dataset: Dataset, context: dict[str, Any]) -> None:
