@@ -7,6 +7,7 @@ next to a CSV of the same numbers.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -26,11 +27,20 @@ ATTRIBUTION_COLOURS = {
 }
 
 
+def wrap_title(title: str, width: int = 52) -> str:
+    """A chart title over as many lines as it needs (Plotly never wraps one).
+
+    >>> wrap_title("National delayed transfers: reported and projected 2018/19", 30)
+    'National delayed transfers:<br>reported and projected 2018/19'
+    """
+    return "<br>".join(textwrap.wrap(title, width)) or title
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     """Title top left, the legend in one row under it (never over the axis titles)."""
     fig.update_layout(
         title={
-            "text": title,
+            "text": wrap_title(title),
             "x": 0,
             "xanchor": "left",
             "y": 1,
@@ -66,9 +76,10 @@ def presenting(fig: go.Figure) -> go.Figure:
     scale = 1.4
     base = out.layout.font.size or 12
     title = out.layout.title.font.size or 15
+    text = str(out.layout.title.text or "").replace("<br>", " ")
     out.update_layout(
         font={"size": round(base * scale)},
-        title={"font": {"size": round(title * scale)}},
+        title={"text": wrap_title(text, 34), "font": {"size": round(title * scale)}},
         height=round((out.layout.height or 380) * 1.25),
     )
     for trace in out.data:
@@ -171,8 +182,15 @@ def fan_chart(history: pd.DataFrame, path: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     x = path["month"]
     if {"baseline_p10", "baseline_p90"} <= set(path.columns):
-        _band(fig, x, path["baseline_p10"], path["baseline_p90"], BASELINE_FILL, "Baseline P10–P90")
-    _band(fig, x, path["p10"], path["p90"], SCENARIO_FILL, "Scenario P10–P90")
+        _band(
+            fig,
+            x,
+            path["baseline_p10"],
+            path["baseline_p90"],
+            BASELINE_FILL,
+            "No change, likely range",
+        )
+    _band(fig, x, path["p10"], path["p90"], SCENARIO_FILL, "With the scenario, likely range")
     fig.add_trace(
         go.Scatter(
             x=history["month"],
@@ -185,12 +203,14 @@ def fan_chart(history: pd.DataFrame, path: pd.DataFrame) -> go.Figure:
         go.Scatter(
             x=x,
             y=path["baseline"],
-            name="Baseline (no change)",
+            name="No change, central",
             line={"color": GREY, "dash": "dash"},
         )
     )
     fig.add_trace(
-        go.Scatter(x=x, y=path["p50"], name="Scenario P50", line={"color": BLUE, "width": 2})
+        go.Scatter(
+            x=x, y=path["p50"], name="With the scenario, central", line={"color": BLUE, "width": 2}
+        )
     )
     fig.add_trace(
         go.Scatter(
@@ -307,17 +327,29 @@ def council_history(history: pd.DataFrame, marks: pd.DataFrame, title: str) -> g
 
 def council_projection(frame: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
-    _band(fig, frame["month"], frame["p10"], frame["p90"], SCENARIO_FILL, "Scenario P10–P90")
+    _band(
+        fig,
+        frame["month"],
+        frame["p10"],
+        frame["p90"],
+        SCENARIO_FILL,
+        "With the scenario, likely range",
+    )
     fig.add_trace(
         go.Scatter(
             x=frame["month"],
             y=frame["baseline"],
-            name="Baseline",
+            name="No change, central",
             line={"color": GREY, "dash": "dash"},
         )
     )
     fig.add_trace(
-        go.Scatter(x=frame["month"], y=frame["p50"], name="Scenario P50", line={"color": BLUE})
+        go.Scatter(
+            x=frame["month"],
+            y=frame["p50"],
+            name="With the scenario, central",
+            line={"color": BLUE},
+        )
     )
     fig.update_yaxes(title="Delayed beds a day", rangemode="tozero")
     return _layout(fig, title, 320)

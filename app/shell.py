@@ -50,6 +50,7 @@ BASE_CSS = """
     text-overflow: clip !important; overflow-wrap: normal; word-break: normal; hyphens: manual;
 }
 [data-testid="stText"] { white-space: pre-wrap; overflow-wrap: break-word; }
+@media (max-width: 640px) { h1 { font-size: 1.9rem !important; } }
 </style>
 """
 # Workshop mode: larger type everywhere, the headline numbers largest of all. The

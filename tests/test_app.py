@@ -376,7 +376,11 @@ def test_every_view_renders(dataset: Dataset, context: dict[str, Any]) -> None:
     assert any("Isles of Scilly" in i.value for i in at.info)
     view(at, "Exports")
     labels = [b.label for b in at.get("download_button")]
-    assert "Excel pack (.xlsx)" in labels and "councils.csv" in labels
+    assert "councils.csv" in labels and "Excel pack (.xlsx)" not in labels  # built on request
+    next(b for b in at.main.button if b.label == "Prepare the Excel pack (.xlsx)").click().run()
+    ok(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Excel pack (.xlsx)" in labels
     view(at, "Overview")
     assert metrics(at)[SELECTED] == f"{result.summary['councils_selected']} of 152"
 

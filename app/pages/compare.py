@@ -119,7 +119,13 @@ def render(ctx: Ctx) -> None:
     labels = [_label(k, options) for k in picked]
     results = [model.evaluate(options[k]) for k in picked]
     summary = summary_frame(results, labels)
-    st.dataframe(side_by_side(summary), hide_index=True, width="stretch", key="compare_side")
+    st.dataframe(
+        side_by_side(summary),
+        hide_index=True,
+        width="stretch",
+        key="compare_side",
+        column_config={"measure": st.column_config.Column("Measure", pinned=True)},
+    )
     show.csv_button(summary, ctx, "compare_summary", "scenario comparison")
     money = summary[
         ["scenario", f"conditioned £ {YEAR}", f"withheld £ {YEAR}", f"redistributed £ {YEAR}"]

@@ -100,6 +100,36 @@ def all_csvs(ctx: Ctx) -> bytes:
     return buffer.getvalue()
 
 
+EXCEL = "_excel_pack"
+EXCEL_LABEL = "Excel pack (.xlsx)"
+
+
+def excel_download(ctx: Ctx) -> None:
+    """The Excel pack in two steps: building it takes seconds (the projection and every
+    table), so it is built on request with a spinner, then downloaded at once by the
+    first click, never a click that seems to do nothing."""
+    wanted = (model.key(ctx.scenario), ctx.workshop)
+    ready = st.session_state.get(EXCEL)
+    if ready is None or ready[0] != wanted:
+        if not st.button(
+            f"Prepare the {EXCEL_LABEL}", type="primary", icon=":material/table_view:"
+        ):
+            return
+        with st.spinner("Building the Excel pack: the projection, every table and the caveats…"):
+            ready = (wanted, excel_bytes(ctx))
+        st.session_state[EXCEL] = ready
+    st.download_button(
+        EXCEL_LABEL,
+        data=ready[1],
+        file_name=f"{slug(ctx.scenario.name)}-report.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="excel_pack",
+        on_click="ignore",
+        type="primary",
+        icon=":material/download:",
+    )
+
+
 def render(ctx: Ctx) -> None:
     if ctx.result.summary["allocation_status"] != "official":
         st.caption(
@@ -109,16 +139,7 @@ def render(ctx: Ctx) -> None:
     st.markdown(f"#### {ctx.scenario.name}: {YEAR}")
     c1, c2 = st.columns(2)
     with c1:
-        st.download_button(
-            "Excel pack (.xlsx)",
-            data=lambda: excel_bytes(ctx),
-            file_name=f"{slug(ctx.scenario.name)}-report.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="excel_pack",
-            on_click="ignore",
-            type="primary",
-            icon=":material/table_view:",
-        )
+        excel_download(ctx)
         st.caption(
             "Every table, caveats, methods, parameters, the scenario, data provenance, "
             "allocation checks, the projection and the assumptions register: the same "
