@@ -19,8 +19,8 @@ BIND ?= 0.0.0.0
 # `make bench-load`: its own servers on BENCH_PORT and up, localhost only.
 BENCH_PORT ?= 8651
 
-.PHONY: install lock lock-upgrade check-lowest check-wheel app serve test lint bench bench-load golden \
-	data-check clean
+.PHONY: install lock lock-upgrade check-lowest check-wheel app serve test lint bench bench-load \
+	bench-browser golden data-check clean
 
 # The exact versions in requirements.lock (hashes checked), then the project itself
 # (editable, no dependencies of its own: the lock has them all). When pyproject.toml's
@@ -77,6 +77,9 @@ bench-load: $(STAMP)
 # The built wheel, installed without the app extra, runs outside the checkout.
 check-wheel: $(STAMP)
 	PYTHON=$(PYTHON) scripts/check-wheel
+
+bench-browser: $(STAMP)
+	$(BIN)/python -m benchmarks.browser
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --update
