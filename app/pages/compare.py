@@ -73,7 +73,7 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"Withheld, {YEAR}": [gbp(v) for v in summary[f"withheld £ {YEAR}"]],
         f"Redistributed, {YEAR}": [gbp(v) for v in summary[f"redistributed £ {YEAR}"]],
         f"Retained by the centre, {YEAR}": [gbp(v) for v in summary[f"retained £ {YEAR}"]],
-        "Beds freed a day, P50 (P10–P90)": [
+        "Beds freed a day, central estimate (likely range)": [
             f"{beds_signed(b)} ({beds_signed(a)} to {beds_signed(c)})"
             for a, b, c in zip(
                 summary["beds freed a day P10"],
