@@ -66,6 +66,25 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     for trace in fig.data:
         if trace.type == "scatter" and trace.mode is None:
             trace.mode = "lines"
+    return room_on_top(fig)
+
+
+def room_on_top(fig: go.Figure) -> go.Figure:
+    """A top margin holding the title's lines and then the legend's, so neither sits on
+    the other (Plotly sizes the two separately). Legends of more than three entries
+    are allowed one line per entry, as on a narrow screen."""
+    font = fig.layout.font.size or 12
+    title = fig.layout.title.font.size or 15
+    text = str(fig.layout.title.text or "")
+    lines = text.count("<br>") + 1 if text else 0
+    entries = sum(
+        1 for t in fig.data if t.showlegend is not False and t.name and t.type != "sankey"
+    )
+    if fig.layout.showlegend is False:
+        entries = 0
+    rows = 0 if entries == 0 else (1 if entries <= 3 else entries)
+    top = 14 + round(lines * title * 1.35) + round(rows * font * 1.7)
+    fig.update_layout(title={"automargin": False}, margin={"t": top})
     return fig
 
 
@@ -82,6 +101,7 @@ def presenting(fig: go.Figure) -> go.Figure:
         title={"text": wrap_title(text, 34), "font": {"size": round(title * scale)}},
         height=round((out.layout.height or 380) * 1.25),
     )
+    room_on_top(out)
     for trace in out.data:
         if trace.type == "sankey":
             trace.textfont.size = round((trace.textfont.size or 12) * scale)

@@ -43,6 +43,15 @@ MONEY_COLUMNS = (
 )
 
 
+def markdown_escape(text: str) -> str:
+    r"""Text shown literally inside markdown (a chart title naming a council).
+
+    >>> print(markdown_escape("A_B *C* [d](e) <f>"))
+    A\_B \*C\* \[d\]\(e\) \<f\>
+    """
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$" else c for c in text)
+
+
 def metric_columns(n: int, ctx: Ctx) -> list[Any]:
     """``n`` slots for headline cards in rows of four (three in workshop mode, where
     the numbers are larger and must not be cut short)."""
@@ -98,6 +107,14 @@ def chart(
     Extra arguments go to ``st.plotly_chart`` (a selection event is returned)."""
     if ctx.workshop:
         fig = charts.presenting(fig)
+    # The title is drawn by the page, above the chart: it wraps and scales like the text
+    # around it, where a chart's own title is clipped or sits under the legend.
+    title = str(fig.layout.title.text or "").replace("<br>", " ")
+    fig = go.Figure(fig)
+    fig.update_layout(title={"text": ""})
+    charts.room_on_top(fig)
+    if title:
+        st.markdown(f"**{markdown_escape(title)}**")
     event = st.plotly_chart(
         fig,
         width="stretch",
@@ -120,7 +137,7 @@ def arrow_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def test_labels(ctx: Ctx) -> dict[str, str]:
+def scenario_test_labels(ctx: Ctx) -> dict[str, str]:
     """The scenario's test ids and labels, for the headings of the per-test columns."""
     return {t.id: t.label or t.id for t in ctx.scenario.selection.tests}
 
@@ -129,7 +146,7 @@ def column_config(columns: list[str], ctx: Ctx) -> dict[str, Any]:
     """Every column headed by its label and unit (the CSV keeps the file's names);
     money with separators; the council's name frozen on the left."""
     config: dict[str, Any] = {}
-    names = headings(columns, test_labels(ctx))
+    names = headings(columns, scenario_test_labels(ctx))
     for col in columns:
         if col in MONEY_COLUMNS:
             config[col] = st.column_config.NumberColumn(names[col], format="localized")

@@ -149,7 +149,8 @@ def card(ctx: Ctx) -> None:
         st.caption("The scenario has no tests.")
     money = pd.DataFrame(info["money"], columns=["line", "£"])  # type: ignore[arg-type]
     money = money_lines(money, ctx.workshop)
-    c1, c2 = st.columns([2, 3])
+    # side by side at a desk; one under the other in workshop mode's larger type
+    c1, c2 = (st.container(), st.container()) if ctx.workshop else st.columns([2, 3])
     with c1:
         st.markdown(f"**Money, line by line ({YEAR})**")
         st.dataframe(
