@@ -78,7 +78,9 @@ def room_on_top(fig: go.Figure) -> go.Figure:
     text = str(fig.layout.title.text or "")
     lines = text.count("<br>") + 1 if text else 0
     entries = sum(
-        1 for t in fig.data if t.showlegend is not False and t.name and t.type != "sankey"
+        1
+        for t in fig.data
+        if t.type != "sankey" and getattr(t, "showlegend", None) is not False and t.name
     )
     if fig.layout.showlegend is False:
         entries = 0
