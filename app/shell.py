@@ -94,6 +94,7 @@ def main() -> None:
     if st.session_state.get(state.VIEW) not in VIEWS:
         st.session_state[state.VIEW] = "Overview"
     sync_url(ctx, st.session_state[state.VIEW])
+    sidebar.render(ctx)
     st.html(BASE_CSS)
     if ctx.workshop:
         st.html(WORKSHOP_CSS)
@@ -123,9 +124,6 @@ def main() -> None:
         or "Overview"
     )
     VIEWS[view](ctx)
-    # The sidebar is written after the view: its many widgets no longer delay the first
-    # numbers a visitor sees (where it sits on screen does not depend on the order).
-    sidebar.render(ctx)
 
     elapsed = time.perf_counter() - started
     st.session_state[TIMING] = elapsed

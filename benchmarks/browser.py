@@ -23,24 +23,19 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
-import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
+from scripts.serve import worker_command
+from tests.test_browser import CHROMIUM_ARGS, free_port, wait_healthy
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS
 
 # In the page: note the time of the next key or mouse press, then of the first DOM
 # change after it for which `done()` holds; resolves with the milliseconds between.
@@ -82,42 +77,18 @@ VIEW_MARKS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    command = [
-        str(Path(sys.executable).parent / "streamlit"),
-        "run",
-        "streamlit_app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    proc = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    stop_server(proc)
-    raise SystemExit("streamlit did not start in 90 s")
+def start_server(port: int, log: Path) -> subprocess.Popen[bytes]:
+    """The app on ``port``, as the browser tests start it."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            worker_command(port),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    wait_healthy(f"http://127.0.0.1:{port}", proc, log)
+    return proc
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
@@ -218,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    proc = start_server(port)
+    proc = start_server(port, Path(tempfile.mkdtemp(prefix="bench-browser-")) / "server.log")
     url = f"http://127.0.0.1:{port}/?preset=october-2017-letter"
     try:
         with sync_playwright() as p:
