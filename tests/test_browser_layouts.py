@@ -217,7 +217,12 @@ def test_the_map_shows_152_councils_and_a_click_opens_a_card(
 ) -> None:
     page = open_page(browser, view_url(server, "Map"), (1440, 900))
     chart = page.locator(".js-plotly-plot").first
-    assert chart.locator(".shapelayer path").count() == 152
+    chart.wait_for()
+    hexes = chart.locator(".shapelayer path")
+    deadline = time.monotonic() + 60  # plotly draws after the page has settled
+    while time.monotonic() < deadline and hexes.count() < 152:
+        time.sleep(0.2)
+    assert hexes.count() == 152
     codes = chart.evaluate("e => e.data[e.data.length - 1].customdata")
     assert sorted(codes) == sorted(dataset.codes)
     names = dict(zip(dataset.codes, dataset.councils["council"], strict=True))
