@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from scripts.serve import worker_command
+from tests.browser import chromium
 from tests.test_browser import CHROMIUM_ARGS, free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 ARGS = CHROMIUM_ARGS
 
 # In the page: note the time of the next key or mouse press, then of the first DOM
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     url = f"http://127.0.0.1:{port}/?preset=october-2017-letter"
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = p.chromium.launch(executable_path=str(chromium()), headless=True, args=ARGS)
             warm = browser.new_page(viewport={"width": 1440, "height": 900})
             warm.goto(url)
             idle(warm, 120)

@@ -4,7 +4,7 @@ above the fold, words never broken inside, the sidebar's collapse freeing the ma
 area, the map's 152 councils and its click, and Compare picks surviving a link.
 
 Saves a screenshot of every page at every size to ``test-artifacts/pages/`` (the
-first screen and the whole page). Fails (does not skip) without ``/usr/bin/chromium``.
+first screen and the whole page). Fails (does not skip) without a browser (``tests/browser.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pytest
 
 from app.shell import VIEWS
 from simulator.data import Dataset
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, server
+from tests.browser import chromium
+from tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, server
 
 pytestmark = pytest.mark.browser
 __all__ = ["server"]  # the module's streamlit server (a fixture)
@@ -90,13 +91,11 @@ PAGE_HEIGHT_JS = """() => Math.max(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the browser test needs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         launched = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS
         )
         try:
             yield launched
