@@ -5,10 +5,20 @@ For each ``scenarios/<name>.toml`` the committed files are
 * ``tests/golden/<name>.csv``: the key columns of the councils table, one row per
   council (gss_code, selected, tests_failed, conditioned, withheld, received,
   final_allocation);
-* ``tests/golden/<name>.json``: the run summary, without the scenario and data hashes.
+* ``tests/golden/<name>.json``: the run summary, without the scenario and data hashes
+  or the model version;
+* ``tests/golden/projection/<name>.json``: the projection as ``summary.json`` reports it
+  (method, beds freed P10/P50/P90, delayed days avoided, NHS value, chance of the
+  ambition, seed, draws) and the national path month by month (beds a day, 4 decimals);
+  the Monte Carlo is seeded, so these are exact.
 
-``tests/test_golden.py`` compares a fresh run with them. When a change to the model,
-the data or a scenario is deliberate, regenerate them and commit the result::
+Beside them, generated files that must not drift: ``tests/golden/assumptions-register.csv``
+(the register shipped in every Excel pack), and ``docs/scenario-reference.md`` and
+``docs/outputs.md`` (checked in ``tests/test_cli.py``).
+
+``tests/test_golden.py`` compares fresh runs with them. When a change to the model,
+the data, a scenario or the documentation is deliberate, regenerate them all (files
+whose content is unchanged are not touched), review the diff and commit the result::
 
     make golden            # same as: python -m tests.golden --update
 """
@@ -16,20 +26,28 @@ the data or a scenario is deliberate, regenerate them and commit the result::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from simulator.assumptions import assumptions_register
+from simulator.cli import main as cli_main
 from simulator.data import Dataset, load_dataset
-from simulator.engine import evaluate
+from simulator.engine import evaluate, project_scenario
+from simulator.export import projection_summary
 from simulator.io import SCENARIO_DIR
 from simulator.scenario import data_context, load_scenario
 
-GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN_DIR = ROOT / "tests" / "golden"
+PROJECTION = "projection"  # sub-folder of GOLDEN_DIR
+REGISTER = "assumptions-register.csv"
 KEY_COLUMNS = [
     "gss_code",
     "selected",
@@ -39,16 +57,33 @@ KEY_COLUMNS = [
     "received",
     "final_allocation",
 ]
-# Hashes change with any byte of the inputs or any metadata; the figures are what matter.
-LEFT_OUT_OF_SUMMARY = ("scenario_hash", "data_hash")
+# Hashes change with any byte of the inputs or any metadata, and the version with every
+# release; the figures are what matter.
+LEFT_OUT_OF_SUMMARY = ("scenario_hash", "data_hash", "model_version")
+PATH_DECIMALS = 4  # beds a day, as in projection.csv
 UPDATE_HINT = (
     "If the change is deliberate, run `make golden` (python -m tests.golden --update) "
-    "and commit the files in tests/golden/."
+    "and commit the changed files (tests/golden/, docs/)."
 )
 
 
 def shipped_scenarios() -> list[Path]:
     return sorted(SCENARIO_DIR.glob("*.toml"))
+
+
+def _cli_output(args: list[str]) -> str:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        cli_main(args)
+    return buffer.getvalue()
+
+
+def generated_docs() -> dict[Path, Callable[[], str]]:
+    """Committed documents and the command that writes each (kept here for ``--update``)."""
+    return {
+        ROOT / "docs" / "scenario-reference.md": lambda: _cli_output(["schema"]),
+        ROOT / "docs" / "outputs.md": lambda: _cli_output(["schema", "--outputs"]),
+    }
 
 
 def golden_outputs(path: Path, data: Dataset) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -58,6 +93,23 @@ def golden_outputs(path: Path, data: Dataset) -> tuple[pd.DataFrame, dict[str, A
     table = result.table[KEY_COLUMNS].reset_index(drop=True)
     summary = {k: v for k, v in result.summary.items() if k not in LEFT_OUT_OF_SUMMARY}
     return table, json.loads(json.dumps(summary, default=str))
+
+
+def projection_golden(path: Path, data: Dataset) -> dict[str, Any]:
+    """The projection of one shipped scenario at its own seed and draws, as committed."""
+    scenario = load_scenario(path, context=data_context(data.months, list(data.codes)))
+    projection = project_scenario(evaluate(scenario, data))
+    national = projection.national_path.round(PATH_DECIMALS)
+    out = {
+        **projection_summary(projection),
+        "national_path": national.to_dict(orient="records"),
+    }
+    return dict(json.loads(json.dumps(out, default=str)))
+
+
+def register_text() -> str:
+    """The assumptions register at the default projection parameters, as CSV."""
+    return str(assumptions_register().to_csv(index=False, lineterminator="\n"))
 
 
 def csv_text(table: pd.DataFrame) -> str:
@@ -108,26 +160,84 @@ def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list
     return out
 
 
+def read_projection(name: str) -> dict[str, Any] | None:
+    path = GOLDEN_DIR / PROJECTION / f"{name}.json"
+    if not path.exists():
+        return None
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def projection_differences(name: str, fresh: dict[str, Any]) -> list[str]:
+    """What differs between a fresh projection and the committed one (empty if none)."""
+    old = read_projection(name)
+    if old is None:
+        return [f"{PROJECTION}/{name}.json: no golden file"]
+    out = []
+    for key in sorted(set(old) | set(fresh)):
+        if key == "national_path":
+            continue
+        if old.get(key, "<absent>") != fresh.get(key, "<absent>"):
+            out.append(
+                f"{PROJECTION}/{name}.json: {key}: expected {old.get(key, '<absent>')!r}, "
+                f"got {fresh.get(key, '<absent>')!r}"
+            )
+    old_path, new_path = old.get("national_path", []), fresh.get("national_path", [])
+    if len(old_path) != len(new_path):
+        out.append(f"{PROJECTION}/{name}.json: national_path has {len(new_path)} months")
+    for before, after in zip(old_path, new_path, strict=False):
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key):
+                out.append(
+                    f"{PROJECTION}/{name}.json: national_path {after.get('month')} {key}: "
+                    f"expected {before.get(key)!r}, got {after.get(key)!r}"
+                )
+    return out
+
+
+def generated_differences() -> list[str]:
+    """Committed generated files (register, docs) that a fresh generation would change."""
+    out = []
+    register = GOLDEN_DIR / REGISTER
+    if not register.exists() or register.read_text(encoding="utf-8") != register_text():
+        out.append(f"{REGISTER}: the assumptions register differs from the committed copy")
+    for target, make in generated_docs().items():
+        if not target.exists() or target.read_text(encoding="utf-8") != make():
+            out.append(f"{target.name}: differs from what its command generates")
+    return out
+
+
+def _write(target: Path, text: str, written: list[Path]) -> None:
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+
+
 def update(data: Dataset | None = None) -> list[Path]:
-    """Write the golden files for every shipped scenario; remove those of retired ones."""
+    """Write every golden and generated file; remove the goldens of retired scenarios.
+
+    Returns the files written or removed (a file whose content is unchanged is left
+    alone, so a second update returns nothing).
+    """
     data = data or load_dataset()
-    GOLDEN_DIR.mkdir(exist_ok=True)
-    written = []
+    written: list[Path] = []
     names = set()
     for path in shipped_scenarios():
         table, summary = golden_outputs(path, data)
-        for target, text in (
-            (GOLDEN_DIR / f"{path.stem}.csv", csv_text(table)),
-            (GOLDEN_DIR / f"{path.stem}.json", json_text(summary)),
-        ):
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
-                target.write_text(text, encoding="utf-8")
-                written.append(target)
+        _write(GOLDEN_DIR / f"{path.stem}.csv", csv_text(table), written)
+        _write(GOLDEN_DIR / f"{path.stem}.json", json_text(summary), written)
+        projection = projection_golden(path, data)
+        _write(GOLDEN_DIR / PROJECTION / f"{path.stem}.json", json_text(projection), written)
         names.add(path.stem)
-    for stale in sorted(GOLDEN_DIR.glob("*.csv")) + sorted(GOLDEN_DIR.glob("*.json")):
-        if stale.stem not in names:
-            stale.unlink()
-            written.append(stale)
+    _write(GOLDEN_DIR / REGISTER, register_text(), written)
+    for target, make in generated_docs().items():
+        _write(target, make(), written)
+    kept = {*names, Path(REGISTER).stem}
+    for folder in (GOLDEN_DIR, GOLDEN_DIR / PROJECTION):
+        for stale in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.json")):
+            if stale.stem not in kept:
+                stale.unlink()
+                written.append(stale)
     return written
 
 
@@ -142,12 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.update:
         changed = update(data)
         for path in changed:
-            print(f"updated {path.relative_to(GOLDEN_DIR.parent.parent)}", file=sys.stderr)
+            print(f"updated {path.relative_to(ROOT)}", file=sys.stderr)
         print(f"{len(changed)} golden file(s) changed", file=sys.stderr)
         return 0
     problems = []
     for path in shipped_scenarios():
         problems += differences(path.stem, *golden_outputs(path, data))
+        problems += projection_differences(path.stem, projection_golden(path, data))
+    problems += generated_differences()
     for line in problems:
         print(line, file=sys.stderr)
     if problems:
