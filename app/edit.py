@@ -60,10 +60,10 @@ def get_path(data: Any, path: str) -> Any:
     """
     node = data
     for part in split_path(path):
-        if (isinstance(node, list) and isinstance(part, int) and part < len(node)) or (
-            isinstance(node, dict) and part in node
-        ):
+        if isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
+        elif isinstance(node, dict):
+            node = node.get(part)  # None when absent
         else:
             return None
     return node

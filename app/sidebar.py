@@ -34,7 +34,16 @@ from simulator.scenario import (
     Window,
 )
 
-TEST_MODELS = {"rate": RateTest, "gap": GapTest, "trend": TrendTest}
+TEST_MODELS: dict[str, type[RateTest | GapTest | TrendTest]] = {
+    "rate": RateTest,
+    "gap": GapTest,
+    "trend": TrendTest,
+}
+TEST_KIND_LABELS = {
+    "rate": "Rate per 100,000 adults",
+    "gap": "Gap to expectation",
+    "trend": "Trend between two windows",
+}
 EDIT_TEST = "edit_test"
 NEW_TEST_KIND = "new_test_kind"
 MANUAL_REASON = "Chosen by hand in the app"
@@ -312,13 +321,9 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
     c1, c2 = st.columns([3, 2])
     c1.selectbox(
         "New test",
-        ["rate", "gap", "trend"],
+        list(TEST_KIND_LABELS),
         key=NEW_TEST_KIND,
-        format_func={
-            "rate": "Rate per 100,000 adults",
-            "gap": "Gap to expectation",
-            "trend": "Trend between two windows",
-        }.get,
+        format_func=TEST_KIND_LABELS.__getitem__,
         disabled=locked,
     )
     c2.button("Add test", on_click=_add_test, disabled=locked, width="stretch")
@@ -350,7 +355,15 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
             wkey = w.key(path)
             if wkey not in st.session_state:
                 st.session_state[wkey] = float(scen.selection.composite.weights.get(t.id, 1.0))
-            state.register(wkey, lambda d, p=path: float(edit.get_path(d, p) or 1.0))
+
+            def read_weight(d: dict[str, Any], p: str = path) -> float:
+                return float(edit.get_path(d, p) or 1.0)
+
+            def weight_changed(p: str = path, k: str = wkey) -> None:
+                if k in st.session_state:  # else stale: the scenario was replaced
+                    state.apply({p: st.session_state[k]})
+
+            state.register(wkey, read_weight)
             st.number_input(
                 f"Weight of {t.label or t.id}",
                 min_value=0.0,
@@ -358,9 +371,7 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
                 step=0.5,
                 key=wkey,
                 disabled=locked,
-                on_change=lambda p=path, k=wkey: (
-                    state.apply({p: st.session_state[k]}) if k in st.session_state else None
-                ),
+                on_change=weight_changed,
                 help="Relative weight in the composite score (default 1).",
             )
     st.markdown("**Exemption for improvement**")
@@ -388,10 +399,11 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
         wkey = w.key(f"selection.{which}")
         if wkey not in st.session_state:
             st.session_state[wkey] = [e.gss_code for e in getattr(scen.selection, which)]
-        state.register(
-            wkey,
-            lambda d, wh=which: [e["gss_code"] for e in edit.get_path(d, f"selection.{wh}") or []],
-        )
+
+        def read_codes(d: dict[str, Any], wh: str = which) -> list[str]:
+            return [e["gss_code"] for e in edit.get_path(d, f"selection.{wh}") or []]
+
+        state.register(wkey, read_codes)
         st.multiselect(
             text,
             ctx.council_codes(),
@@ -447,7 +459,7 @@ def _test(
         if screen_key not in st.session_state:
             st.session_state[screen_key] = test.id in scen.selection.screen
         state.register(
-            screen_key, lambda d, tid=test.id: tid in (edit.get_path(d, "selection.screen") or [])
+            screen_key, lambda d: test.id in (edit.get_path(d, "selection.screen") or [])
         )
         st.toggle(
             "Screening test",
@@ -491,7 +503,7 @@ def _test(
 
 def _consequences(scen: Scenario, data: dict[str, Any], locked: bool) -> None:
     c = "consequences"
-    w.field(Consequences, "base", f"{c}.base", data, disabled=locked, fmt=w.BASE_LABELS.get)
+    w.field(Consequences, "base", f"{c}.base", data, disabled=locked, fmt=w.BASE_LABELS.__getitem__)
     if not locked:
         w.field(Consequences, "condition_pct", f"{c}.condition_pct", data)
         w.field(Consequences, "reduction_pct", f"{c}.reduction_pct", data)
@@ -617,26 +629,28 @@ def _details(data: dict[str, Any], locked: bool) -> None:
     if dkey not in st.session_state:
         st.session_state[dkey] = data.get("date", "")
     state.register(dkey, lambda d: d.get("date", ""))
-    st.text_input(
-        "Date (YYYY-MM-DD)",
-        key=dkey,
-        disabled=locked,
-        on_change=lambda: (
+
+    def date_changed() -> None:
+        if dkey in st.session_state:  # else stale: the scenario was replaced
             state.apply({"date": st.session_state[dkey].strip() or None})
-            if dkey in st.session_state
-            else None
-        ),
-    )
+
+    st.text_input("Date (YYYY-MM-DD)", key=dkey, disabled=locked, on_change=date_changed)
     for name in ("description", "notes"):
         wkey = w.key(name)
         if wkey not in st.session_state:
             st.session_state[wkey] = data.get(name, "")
-        state.register(wkey, lambda d, n=name: d.get(n, ""))
+
+        def read_text(d: dict[str, Any], n: str = name) -> Any:
+            return d.get(n, "")
+
+        def text_changed(n: str = name, k: str = wkey) -> None:
+            if k in st.session_state:  # else stale: the scenario was replaced
+                state.apply({n: st.session_state[k]})
+
+        state.register(wkey, read_text)
         st.text_area(
             name.capitalize(),
             key=wkey,
             disabled=locked,
-            on_change=lambda n=name, k=wkey: (
-                state.apply({n: st.session_state[k]}) if k in st.session_state else None
-            ),
+            on_change=text_changed,
         )

@@ -43,11 +43,11 @@ Reader = Callable[[dict[str, Any]], Any]
 
 # ---------------------------------------------------------------------- access
 def scenario() -> Scenario:
-    return st.session_state[SCENARIO]  # type: ignore[no-any-return]
+    return st.session_state[SCENARIO]
 
 
 def preset_slug() -> str:
-    return st.session_state[PRESET]  # type: ignore[no-any-return]
+    return st.session_state[PRESET]
 
 
 def workshop() -> bool:
@@ -78,7 +78,7 @@ def rejected(exc: ScenarioError) -> None:
 
 
 def take_flash() -> list[tuple[str, list[str]]]:
-    return st.session_state.pop(FLASH, [])  # type: ignore[no-any-return]
+    return st.session_state.pop(FLASH, [])
 
 
 # ---------------------------------------------------------------------- start
@@ -89,7 +89,7 @@ def init() -> None:
         return
     presets = model.presets()
     data = model.dataset()
-    params = {k: st.query_params.get(k) for k in st.query_params}
+    params = st.query_params.to_dict()
     notes: list[tuple[str, str]] = []
     if link.PRESET in params:
         slug, scen, warnings, errors = link.scenario_from_link(

@@ -26,7 +26,7 @@ def render(ctx: Ctx) -> None:
             list(GROUPS),
             default="region",
             key=GROUP_BY,
-            format_func=GROUPS.get,
+            format_func=GROUPS.__getitem__,
         )
         or "region"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -27,11 +28,14 @@ def excel_bytes(ctx: Ctx) -> bytes:
     )
 
 
-def tables(ctx: Ctx) -> dict[str, tuple[str, object]]:
+Table = pd.DataFrame | Callable[[], pd.DataFrame]
+
+
+def tables(ctx: Ctx) -> dict[str, tuple[str, Table]]:
     """Every table the app shows, by file name: (description, frame or function)."""
     r = ctx.result
     councils = lambda: export.councils_frame(r)  # noqa: E731 - deferred until clicked
-    out: dict[str, tuple[str, object]] = {
+    out: dict[str, tuple[str, Table]] = {
         "councils": ("councils: every output column", councils),
         "summary": (
             "headline summary",
@@ -178,5 +182,5 @@ def render(ctx: Ctx) -> None:
     cols = st.columns(3)
     for k, (name, (what, frame)) in enumerate(items):
         with cols[k % 3]:
-            show.csv_button(frame, ctx, name, what, label=f"{name}.csv", key=f"export_{name}")  # type: ignore[arg-type]
+            show.csv_button(frame, ctx, name, what, label=f"{name}.csv", key=f"export_{name}")
             st.caption(what)
