@@ -62,6 +62,11 @@ test: $(STAMP)
 	IBCF_CHROMIUM="$$($(BIN)/python -m scripts.ensure_browser)" && export IBCF_CHROMIUM && \
 		$(call pytest,$(BIN)/python,-n 2)
 
+# The pure layers only (unit, property, golden): no app, no browser.
+.PHONY: test-fast
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "unit or property or golden"
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
