@@ -389,18 +389,6 @@ def _values(frame: pd.DataFrame, series: list[str]) -> list[float]:
     return [float(v) for name in series for v in frame[name]]
 
 
-def bars(
-    frame: pd.DataFrame, x: str, y: str, title: str, axis: str, colour_by_sign: bool = True
-) -> go.Figure:
-    colours = (
-        [GREEN if v > 0 else RED if v < 0 else GREY for v in frame[y]] if (colour_by_sign) else BLUE
-    )
-    fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker={"color": colours}, showlegend=False))
-    _axis(fig, _values(frame, [y]), "y", axis)
-    fig.update_xaxes(title=None)
-    return _layout(fig, title)
-
-
 def hbars(frame: pd.DataFrame, y: str, x: str, title: str, axis: str) -> go.Figure:
     colours = [GREEN if v > 0 else RED if v < 0 else GREY for v in frame[x]]
     fig = go.Figure(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import re
 from pathlib import Path
 from typing import Any
 
@@ -229,9 +228,6 @@ def set_screen(
 
 
 # ---------------------------------------------------------------------- months
-MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
-
-
 def shift_month(month: str, k: int) -> str:
     """A ``YYYY-MM`` month moved by ``k`` months.
 

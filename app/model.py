@@ -12,11 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import engine, explain, hexmap, io, projection
+from simulator import engine, hexmap, io, projection
 from simulator.data import Dataset, load_dataset
 from simulator.engine import Result
 from simulator.projection import PreparedBaseline, ProjectionParams, ProjectionResult
@@ -114,15 +113,6 @@ def tornado(result: Result) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------- small derived views
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _flip(cache_key: str, _result: Result) -> np.ndarray:
-    return explain.distance_to_flip(_result)
-
-
-def distance_to_flip(result: Result) -> np.ndarray:
-    return _flip(key(result.scenario), result)
-
-
 def status_quo() -> Result:
     return evaluate(presets()[STATUS_QUO])
 
