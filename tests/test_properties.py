@@ -67,9 +67,12 @@ def test_ledger_balances_to_the_pound(mapping: dict[str, Any]) -> None:
     assert summary["ledger_balanced"] is True
 
 
-def money_moves(mapping: dict[str, Any], chosen: list[str], reduction: float) -> dict[str, Any]:
+def money_moves(
+    mapping: dict[str, Any], chosen: list[str], reduction: float, **redistribution: Any
+) -> dict[str, Any]:
     """``mapping`` with ``chosen`` councils always selected and a flat reduction, so that
-    money is withheld and the redistribution rule has something to share."""
+    money is withheld and the redistribution rule has something to share; keyword
+    arguments replace the redistribution section."""
     selection = {
         **mapping["selection"],
         "include": [{"gss_code": c, "reason": "test"} for c in chosen],
@@ -82,7 +85,10 @@ def money_moves(mapping: dict[str, Any], chosen: list[str], reduction: float) ->
         "cap_pct": 100.0,
         "floor_pct": 0.0,
     }
-    return {**mapping, "selection": selection, "consequences": consequences}
+    out = {**mapping, "selection": selection, "consequences": consequences}
+    if redistribution:
+        out["redistribution"] = redistribution
+    return out
 
 
 MOVING = {
@@ -110,9 +116,8 @@ def test_no_council_above_its_gain_cap(
 ) -> None:
     """Each receiver's gain stays within the cap (a share of its base, to the nearest
     pound); what the caps leave unplaced is retained, never handed out."""
-    mapping = money_moves(mapping, chosen, reduction)
-    mapping["redistribution"] = {**mapping["redistribution"], "gain_cap_pct": cap}
-    result = run(mapping)
+    cap_rule = {**mapping["redistribution"], "gain_cap_pct": cap}
+    result = run(money_moves(mapping, chosen, reduction, **cap_rule))
     t = result.table
     base = t[BASE_COLUMN[result.scenario.consequences.base]]
     assert int(t["withheld"].sum()) > 0
@@ -127,9 +132,7 @@ def test_pro_rata_all_shares_everything_within_a_pound(
 ) -> None:
     """Without a gain cap, every council not selected receives its pro-rata share of
     all the money withheld (pro rata to the base the shares apply to), within a pound."""
-    mapping = money_moves(mapping, chosen, reduction)
-    mapping["redistribution"] = {"rule": "pro_rata_all"}
-    result = run(mapping)
+    result = run(money_moves(mapping, chosen, reduction, rule="pro_rata_all"))
     t = result.table
     base = t[BASE_COLUMN[result.scenario.consequences.base]]
     withheld = int(t["withheld"].sum())
@@ -146,9 +149,7 @@ def test_pro_rata_all_shares_everything_within_a_pound(
 def test_retain_keeps_everything_at_the_centre(
     mapping: dict[str, Any], chosen: list[str], reduction: float
 ) -> None:
-    mapping = money_moves(mapping, chosen, reduction)
-    mapping["redistribution"] = {"rule": "retain"}
-    result = run(mapping)
+    result = run(money_moves(mapping, chosen, reduction, rule="retain"))
     t = result.table
     assert int(t["withheld"].sum()) > 0
     assert (t["received"] == 0).all()
@@ -160,9 +161,7 @@ def test_retain_keeps_everything_at_the_centre(
 def test_passed_pays_only_councils_that_fail_no_test(
     mapping: dict[str, Any], chosen: list[str], reduction: float
 ) -> None:
-    mapping = money_moves(mapping, chosen, reduction)
-    mapping["redistribution"] = {"rule": "passed"}
-    t = run(mapping).table
+    t = run(money_moves(mapping, chosen, reduction, rule="passed")).table
     assert int(t["withheld"].sum()) > 0
     assert (t.loc[t["received"] > 0, "tests_failed"] == 0).all()
 
