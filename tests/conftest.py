@@ -12,9 +12,11 @@ from simulator import io
 from simulator.data import Dataset, build_dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
-# Layer of each test file that is not all hand-worked unit cases; every other test
-# (tests/*, and the docstring examples in simulator/ and app/) is "unit", except that
-# a Hypothesis test anywhere is "property".
+LAYERS = ("unit", "property", "golden", "app", "browser")
+# Layer of each test file that is not all hand-worked unit cases. Elsewhere a test
+# keeps a layer marker it carries itself, a test in a module that drives the app
+# headless (imports AppTest) is "app", a Hypothesis test is "property", and the rest
+# (tests/*, and the docstring examples in simulator/ and app/) are "unit".
 LAYER_BY_FILE = {
     "test_app.py": "app",
     "test_browser.py": "browser",
@@ -27,11 +29,16 @@ GOLDEN_TESTS = {"test_scenario_reference_is_current", "test_output_reference_is_
 
 
 def layer(item: pytest.Item) -> str:
-    """The marker of one collected test: its file's layer, else property or unit."""
+    """The one layer marker of a collected test (see ``markers`` in pyproject.toml)."""
+    own = [m.name for m in item.iter_markers() if m.name in LAYERS]
+    if own:
+        return own[0]
     if item.path.parent == ROOT / "tests" and item.path.name in LAYER_BY_FILE:
         return LAYER_BY_FILE[item.path.name]
     if getattr(item, "originalname", item.name) in GOLDEN_TESTS:
         return "golden"
+    if hasattr(getattr(item, "module", None), "AppTest"):
+        return "app"
     if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
         return "property"
     return "unit"
