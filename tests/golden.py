@@ -109,11 +109,11 @@ def projection_golden(path: Path, data: Dataset) -> dict[str, Any]:
 
 def register_text() -> str:
     """The assumptions register at the default projection parameters, as CSV."""
-    return str(assumptions_register().to_csv(index=False, lineterminator="\n"))
+    return csv_text(assumptions_register())
 
 
 def csv_text(table: pd.DataFrame) -> str:
-    return table.to_csv(index=False, lineterminator="\n")
+    return str(table.to_csv(index=False, lineterminator="\n"))
 
 
 def json_text(summary: dict[str, Any]) -> str:
@@ -126,6 +126,20 @@ def read_golden(name: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     return table, summary
 
 
+def key_differences(
+    label: str, old: dict[str, Any], new: dict[str, Any], skip: str = ""
+) -> list[str]:
+    """One line per key whose value differs (or is present on one side only)."""
+    out = []
+    for key in sorted((set(old) | set(new)) - {skip}):
+        if old.get(key, "<absent>") != new.get(key, "<absent>"):
+            out.append(
+                f"{label}: {key}: expected {old.get(key, '<absent>')!r}, "
+                f"got {new.get(key, '<absent>')!r}"
+            )
+    return out
+
+
 def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list[str]:
     """What differs between a fresh run and the committed golden files (empty if none)."""
     missing = [
@@ -134,13 +148,7 @@ def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list
     if missing:
         return [f"{name}: no golden file {', '.join(missing)}"]
     old_table, old_summary = read_golden(name)
-    out = []
-    for key in sorted(set(old_summary) | set(summary)):
-        if old_summary.get(key, "<absent>") != summary.get(key, "<absent>"):
-            out.append(
-                f"{name}.json: {key}: expected {old_summary.get(key, '<absent>')!r}, "
-                f"got {summary.get(key, '<absent>')!r}"
-            )
+    out = key_differences(f"{name}.json", old_summary, summary)
     if list(old_table.columns) != list(table.columns):
         out.append(f"{name}.csv: columns {list(old_table.columns)} != {list(table.columns)}")
         return out
@@ -172,23 +180,16 @@ def projection_differences(name: str, fresh: dict[str, Any]) -> list[str]:
     old = read_projection(name)
     if old is None:
         return [f"{PROJECTION}/{name}.json: no golden file"]
-    out = []
-    for key in sorted(set(old) | set(fresh)):
-        if key == "national_path":
-            continue
-        if old.get(key, "<absent>") != fresh.get(key, "<absent>"):
-            out.append(
-                f"{PROJECTION}/{name}.json: {key}: expected {old.get(key, '<absent>')!r}, "
-                f"got {fresh.get(key, '<absent>')!r}"
-            )
+    label = f"{PROJECTION}/{name}.json"
+    out = key_differences(label, old, fresh, skip="national_path")
     old_path, new_path = old.get("national_path", []), fresh.get("national_path", [])
     if len(old_path) != len(new_path):
-        out.append(f"{PROJECTION}/{name}.json: national_path has {len(new_path)} months")
+        out.append(f"{label}: national_path has {len(new_path)} months")
     for before, after in zip(old_path, new_path, strict=False):
         for key in sorted(set(before) | set(after)):
             if before.get(key) != after.get(key):
                 out.append(
-                    f"{PROJECTION}/{name}.json: national_path {after.get('month')} {key}: "
+                    f"{label}: national_path {after.get('month')} {key}: "
                     f"expected {before.get(key)!r}, got {after.get(key)!r}"
                 )
     return out
