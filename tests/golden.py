@@ -7,18 +7,17 @@ For each ``scenarios/<name>.toml`` the committed files are
   final_allocation);
 * ``tests/golden/<name>.json``: the run summary, without the scenario and data hashes
   or the model version;
-* ``tests/golden/projection/<name>.json``: the projection as ``summary.json`` reports it
-  (method, beds freed P10/P50/P90, delayed days avoided, NHS value, chance of the
-  ambition, seed, draws) and the national path month by month (beds a day, 4 decimals);
-  the Monte Carlo is seeded, so these are exact.
+* ``tests/golden_projection/<name>.json``: the projection, exact by seed (method, draws,
+  seed, beds freed P10/P50/P90, delayed days avoided, NHS value, the chance of the
+  ambition and the national path), without the model version.
 
-Beside them, generated files that must not drift: ``tests/golden/assumptions-register.csv``
-(the register shipped in every Excel pack), and ``docs/scenario-reference.md`` and
-``docs/outputs.md`` (checked in ``tests/test_cli.py``).
+Beside them, generated files that must not drift: ``tests/snapshots/`` (the assumptions
+register shipped in every Excel pack), ``docs/scenario-reference.md`` and
+``docs/outputs.md``.
 
 ``tests/test_golden.py`` compares fresh runs with them. When a change to the model,
 the data, a scenario or the documentation is deliberate, regenerate them all (files
-whose content is unchanged are not touched), review the diff and commit the result::
+whose content is unchanged are left alone), review the diff and commit the result::
 
     make golden            # same as: python -m tests.golden --update
 """
@@ -39,15 +38,14 @@ import pandas as pd
 from simulator.assumptions import assumptions_register
 from simulator.cli import main as cli_main
 from simulator.data import Dataset, load_dataset
-from simulator.engine import evaluate, project_scenario
-from simulator.export import projection_summary
+from simulator.engine import evaluate
 from simulator.io import SCENARIO_DIR
 from simulator.scenario import data_context, load_scenario
 
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+PROJECTION_DIR = Path(__file__).resolve().parent / "golden_projection"
+SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots"
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN_DIR = ROOT / "tests" / "golden"
-PROJECTION = "projection"  # sub-folder of GOLDEN_DIR
-REGISTER = "assumptions-register.csv"
 KEY_COLUMNS = [
     "gss_code",
     "selected",
@@ -57,33 +55,19 @@ KEY_COLUMNS = [
     "received",
     "final_allocation",
 ]
+# Hashes change with any byte of the inputs or any metadata; the figures are what matter.
 # Hashes change with any byte of the inputs or any metadata, and the version with every
 # release; the figures are what matter.
 LEFT_OUT_OF_SUMMARY = ("scenario_hash", "data_hash", "model_version")
-PATH_DECIMALS = 4  # beds a day, as in projection.csv
 UPDATE_HINT = (
     "If the change is deliberate, run `make golden` (python -m tests.golden --update) "
-    "and commit the changed files (tests/golden/, docs/)."
+    "and commit the changed files (tests/golden/, tests/golden_projection/, "
+    "tests/snapshots/, docs/)."
 )
 
 
 def shipped_scenarios() -> list[Path]:
     return sorted(SCENARIO_DIR.glob("*.toml"))
-
-
-def _cli_output(args: list[str]) -> str:
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        cli_main(args)
-    return buffer.getvalue()
-
-
-def generated_docs() -> dict[Path, Callable[[], str]]:
-    """Committed documents and the command that writes each (kept here for ``--update``)."""
-    return {
-        ROOT / "docs" / "scenario-reference.md": lambda: _cli_output(["schema"]),
-        ROOT / "docs" / "outputs.md": lambda: _cli_output(["schema", "--outputs"]),
-    }
 
 
 def golden_outputs(path: Path, data: Dataset) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -95,21 +79,79 @@ def golden_outputs(path: Path, data: Dataset) -> tuple[pd.DataFrame, dict[str, A
     return table, json.loads(json.dumps(summary, default=str))
 
 
-def projection_golden(path: Path, data: Dataset) -> dict[str, Any]:
-    """The projection of one shipped scenario at its own seed and draws, as committed."""
+def golden_projection(path: Path, data: Dataset) -> dict[str, Any]:
+    """The projection of one shipped scenario at its own draws and seed, rounded."""
+    from simulator.engine import project_scenario
+
     scenario = load_scenario(path, context=data_context(data.months, list(data.codes)))
-    projection = project_scenario(evaluate(scenario, data))
-    national = projection.national_path.round(PATH_DECIMALS)
-    out = {
-        **projection_summary(projection),
-        "national_path": national.to_dict(orient="records"),
+    p = project_scenario(evaluate(scenario, data))
+
+    def r(x: float) -> float:
+        return round(float(x), 4) + 0.0
+
+    nat = p.national_path
+    return {
+        "method": p.method,
+        "draws": p.draws,
+        "seed": p.seed,
+        "beds_freed": {k: r(v) for k, v in p.beds_freed.items()},
+        "delayed_days_avoided": r(p.delayed_days_avoided),
+        "nhs_value_gbp": r(p.nhs_value_gbp),
+        "probability_ambition_met": r(p.probability_ambition_met),
+        "national_path": {
+            col: [r(v) for v in nat[col]] for col in ("baseline", "p10", "p50", "p90")
+        },
     }
-    return dict(json.loads(json.dumps(out, default=str)))
 
 
-def register_text() -> str:
-    """The assumptions register at the default projection parameters, as CSV."""
-    return csv_text(assumptions_register())
+def projection_differences(name: str, fresh: dict[str, Any]) -> list[str]:
+    target = PROJECTION_DIR / f"{name}.json"
+    if not target.exists():
+        return [f"{name}: no golden file {target.name} in {PROJECTION_DIR.name}/"]
+    old = json.loads(target.read_text(encoding="utf-8"))
+    return [
+        f"{PROJECTION_DIR.name}/{name}.json: {key}: expected {old.get(key)!r}, got "
+        f"{fresh.get(key)!r}"
+        for key in sorted(set(old) | set(fresh))
+        if old.get(key) != fresh.get(key)
+    ]
+
+
+def _cli_output(args: list[str]) -> str:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        cli_main(args)
+    return buffer.getvalue()
+
+
+def generated_files() -> dict[Path, Callable[[], str]]:
+    """Committed generated files and what writes each."""
+    return {
+        SNAPSHOT_DIR / "assumptions-register.csv": lambda: csv_text(assumptions_register()),
+        ROOT / "docs" / "scenario-reference.md": lambda: _cli_output(["schema"]),
+        ROOT / "docs" / "outputs.md": lambda: _cli_output(["schema", "--outputs"]),
+    }
+
+
+def generated_differences() -> list[str]:
+    """Generated files whose committed copy differs from what their command writes."""
+    return [
+        f"{target.relative_to(ROOT)}: differs from what generates it"
+        for target, make in generated_files().items()
+        if not target.exists() or target.read_text(encoding="utf-8") != make()
+    ]
+
+
+def update_generated() -> list[Path]:
+    """Rewrite the generated files whose content changed."""
+    written = []
+    for target, make in generated_files().items():
+        text = make()
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+    return written
 
 
 def csv_text(table: pd.DataFrame) -> str:
@@ -126,20 +168,6 @@ def read_golden(name: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     return table, summary
 
 
-def key_differences(
-    label: str, old: dict[str, Any], new: dict[str, Any], skip: str = ""
-) -> list[str]:
-    """One line per key whose value differs (or is present on one side only)."""
-    out = []
-    for key in sorted((set(old) | set(new)) - {skip}):
-        if old.get(key, "<absent>") != new.get(key, "<absent>"):
-            out.append(
-                f"{label}: {key}: expected {old.get(key, '<absent>')!r}, "
-                f"got {new.get(key, '<absent>')!r}"
-            )
-    return out
-
-
 def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list[str]:
     """What differs between a fresh run and the committed golden files (empty if none)."""
     missing = [
@@ -148,7 +176,13 @@ def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list
     if missing:
         return [f"{name}: no golden file {', '.join(missing)}"]
     old_table, old_summary = read_golden(name)
-    out = key_differences(f"{name}.json", old_summary, summary)
+    out = []
+    for key in sorted(set(old_summary) | set(summary)):
+        if old_summary.get(key, "<absent>") != summary.get(key, "<absent>"):
+            out.append(
+                f"{name}.json: {key}: expected {old_summary.get(key, '<absent>')!r}, "
+                f"got {summary.get(key, '<absent>')!r}"
+            )
     if list(old_table.columns) != list(table.columns):
         out.append(f"{name}.csv: columns {list(old_table.columns)} != {list(table.columns)}")
         return out
@@ -168,77 +202,47 @@ def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list
     return out
 
 
-def read_projection(name: str) -> dict[str, Any] | None:
-    path = GOLDEN_DIR / PROJECTION / f"{name}.json"
-    if not path.exists():
-        return None
-    return dict(json.loads(path.read_text(encoding="utf-8")))
-
-
-def projection_differences(name: str, fresh: dict[str, Any]) -> list[str]:
-    """What differs between a fresh projection and the committed one (empty if none)."""
-    old = read_projection(name)
-    if old is None:
-        return [f"{PROJECTION}/{name}.json: no golden file"]
-    label = f"{PROJECTION}/{name}.json"
-    out = key_differences(label, old, fresh, skip="national_path")
-    old_path, new_path = old.get("national_path", []), fresh.get("national_path", [])
-    if len(old_path) != len(new_path):
-        out.append(f"{label}: national_path has {len(new_path)} months")
-    for before, after in zip(old_path, new_path, strict=False):
-        for key in sorted(set(before) | set(after)):
-            if before.get(key) != after.get(key):
-                out.append(
-                    f"{label}: national_path {after.get('month')} {key}: "
-                    f"expected {before.get(key)!r}, got {after.get(key)!r}"
-                )
-    return out
-
-
-def generated_differences() -> list[str]:
-    """Committed generated files (register, docs) that a fresh generation would change."""
-    out = []
-    register = GOLDEN_DIR / REGISTER
-    if not register.exists() or register.read_text(encoding="utf-8") != register_text():
-        out.append(f"{REGISTER}: the assumptions register differs from the committed copy")
-    for target, make in generated_docs().items():
-        if not target.exists() or target.read_text(encoding="utf-8") != make():
-            out.append(f"{target.name}: differs from what its command generates")
-    return out
-
-
-def _write(target: Path, text: str, written: list[Path]) -> None:
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        written.append(target)
-
-
-def update(data: Dataset | None = None) -> list[Path]:
-    """Write every golden and generated file; remove the goldens of retired scenarios.
-
-    Returns the files written or removed (a file whose content is unchanged is left
-    alone, so a second update returns nothing).
-    """
+def update(data: Dataset | None = None, *, projection: bool = True) -> list[Path]:
+    """Write the golden files for every shipped scenario; remove those of retired ones
+    (``projection``: the projection goldens too)."""
     data = data or load_dataset()
-    written: list[Path] = []
+    GOLDEN_DIR.mkdir(exist_ok=True)
+    written = []
     names = set()
     for path in shipped_scenarios():
         table, summary = golden_outputs(path, data)
-        _write(GOLDEN_DIR / f"{path.stem}.csv", csv_text(table), written)
-        _write(GOLDEN_DIR / f"{path.stem}.json", json_text(summary), written)
-        projection = projection_golden(path, data)
-        _write(GOLDEN_DIR / PROJECTION / f"{path.stem}.json", json_text(projection), written)
+        for target, text in (
+            (GOLDEN_DIR / f"{path.stem}.csv", csv_text(table)),
+            (GOLDEN_DIR / f"{path.stem}.json", json_text(summary)),
+        ):
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                target.write_text(text, encoding="utf-8")
+                written.append(target)
         names.add(path.stem)
-    _write(GOLDEN_DIR / REGISTER, register_text(), written)
-    for target, make in generated_docs().items():
-        _write(target, make(), written)
-    kept = {*names, Path(REGISTER).stem}
-    for folder in (GOLDEN_DIR, GOLDEN_DIR / PROJECTION):
-        for stale in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.json")):
-            if stale.stem not in kept:
-                stale.unlink()
-                written.append(stale)
+    for stale in sorted(GOLDEN_DIR.glob("*.csv")) + sorted(GOLDEN_DIR.glob("*.json")):
+        if stale.stem not in names:
+            stale.unlink()
+            written.append(stale)
+    if projection:
+        written += update_projection(data, names)
+    return written
+
+
+def update_projection(data: Dataset, names: set[str] | None = None) -> list[Path]:
+    """Write the projection goldens of every shipped scenario; remove retired ones."""
+    PROJECTION_DIR.mkdir(exist_ok=True)
+    written = []
+    keep = names if names is not None else {p.stem for p in shipped_scenarios()}
+    for path in shipped_scenarios():
+        target = PROJECTION_DIR / f"{path.stem}.json"
+        text = json_text(golden_projection(path, data))
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+    for stale in sorted(PROJECTION_DIR.glob("*.json")):
+        if stale.stem not in keep:
+            stale.unlink()
+            written.append(stale)
     return written
 
 
@@ -251,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = load_dataset()
     if args.update:
-        changed = update(data)
+        changed = update(data) + update_generated()
         for path in changed:
             print(f"updated {path.relative_to(ROOT)}", file=sys.stderr)
         print(f"{len(changed)} golden file(s) changed", file=sys.stderr)
@@ -259,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = []
     for path in shipped_scenarios():
         problems += differences(path.stem, *golden_outputs(path, data))
-        problems += projection_differences(path.stem, projection_golden(path, data))
+        problems += projection_differences(path.stem, golden_projection(path, data))
     problems += generated_differences()
     for line in problems:
         print(line, file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +23,35 @@ def test_shipped_scenario_matches_golden(path: Path, dataset: Dataset) -> None:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_shipped_projection_matches_golden(path: Path, dataset: Dataset) -> None:
-    problems = golden.projection_differences(path.stem, golden.projection_golden(path, dataset))
+    problems = golden.projection_differences(path.stem, golden.golden_projection(path, dataset))
     assert not problems, "\n".join([*problems, golden.UPDATE_HINT])
+
+
+def test_projection_goldens_are_what_they_say() -> None:
+    """Every shipped scenario's projection: twelve months, ordered bands, a probability,
+    its seed, and no model version."""
+    for path in SHIPPED:
+        text = (golden.PROJECTION_DIR / f"{path.stem}.json").read_text(encoding="utf-8")
+        assert "model_version" not in text
+        projection = json.loads(text)
+        assert all(len(v) == 12 for v in projection["national_path"].values())
+        bands = projection["beds_freed"]
+        assert bands["p10"] <= bands["p50"] <= bands["p90"]
+        assert 0 <= projection["probability_ambition_met"] <= 1
+        assert projection["seed"] == 20180401
+
+
+def test_a_changed_projection_is_reported(dataset: Dataset) -> None:
+    path = SHIPPED[-1]
+    fresh = golden.golden_projection(path, dataset)
+    assert golden.projection_differences(path.stem, fresh) == []
+    path_p50 = [*fresh["national_path"]["p50"]]
+    path_p50[5] += 0.0001
+    moved = {**fresh, "national_path": {**fresh["national_path"], "p50": path_p50}}
+    moved["nhs_value_gbp"] += 1
+    problems = golden.projection_differences(path.stem, moved)
+    assert any("nhs_value_gbp" in p for p in problems)
+    assert any("national_path" in p for p in problems)
 
 
 def test_generated_files_match_their_committed_copies() -> None:
@@ -32,11 +60,24 @@ def test_generated_files_match_their_committed_copies() -> None:
     assert not problems, "\n".join([*problems, golden.UPDATE_HINT])
 
 
+def test_update_generated_rewrites_only_what_changed(tmp_path: Path, monkeypatch) -> None:
+    files = {tmp_path / "a.md": lambda: "fresh\n", tmp_path / "sub" / "b.csv": lambda: "x\n"}
+    monkeypatch.setattr(golden, "generated_files", lambda: files)
+    monkeypatch.setattr(golden, "ROOT", tmp_path)
+    (tmp_path / "a.md").write_text("stale\n")
+    assert golden.generated_differences() == [
+        "a.md: differs from what generates it",
+        f"{Path('sub') / 'b.csv'}: differs from what generates it",
+    ]
+    assert sorted(golden.update_generated()) == sorted(files)
+    assert (tmp_path / "a.md").read_text() == "fresh\n"
+    assert golden.update_generated() == [] and golden.generated_differences() == []
+
+
 def test_no_golden_file_without_a_shipped_scenario() -> None:
     names = {p.stem for p in SHIPPED}
-    files = [*golden.GOLDEN_DIR.iterdir(), *(golden.GOLDEN_DIR / golden.PROJECTION).iterdir()]
-    kept = {golden.PROJECTION, golden.REGISTER}
-    stale = [p.name for p in files if p.stem not in names and p.name not in kept]
+    files = [*golden.GOLDEN_DIR.iterdir(), *golden.PROJECTION_DIR.iterdir()]
+    stale = [f"{p.parent.name}/{p.name}" for p in files if p.stem not in names]
     assert not stale, f"golden files for scenarios no longer shipped: {stale}. " + (
         golden.UPDATE_HINT
     )
@@ -52,15 +93,6 @@ def test_golden_files_are_what_they_say(dataset: Dataset) -> None:
             assert key not in summary, key
         assert summary["ledger_balanced"] is True
         assert int(table["final_allocation"].sum()) + summary["total_retained"] == 1_499_000_000
-        projection = golden.read_projection(path.stem)
-        assert projection is not None
-        assert [row["month"] for row in projection["national_path"]] == [
-            f"2018-{m:02d}" for m in range(4, 13)
-        ] + [f"2019-{m:02d}" for m in range(1, 4)]
-        bands = projection["beds_freed"]
-        assert bands["p10"] <= bands["p50"] <= bands["p90"]
-        assert 0 <= projection["probability_ambition_met"] <= 1
-        assert "model_version" not in projection
 
 
 def test_a_changed_result_is_reported_with_the_update_hint(dataset: Dataset) -> None:
@@ -76,38 +108,16 @@ def test_a_changed_result_is_reported_with_the_update_hint(dataset: Dataset) -> 
     assert "make golden" in golden.UPDATE_HINT
 
 
-def test_a_changed_projection_is_reported(dataset: Dataset) -> None:
-    path = SHIPPED[-1]
-    fresh = golden.projection_golden(path, dataset)
-    assert golden.projection_differences(path.stem, fresh) == []
-    moved = {**fresh, "nhs_value_gbp": fresh["nhs_value_gbp"] + 1}
-    moved["national_path"] = [dict(row) for row in fresh["national_path"]]
-    moved["national_path"][5]["p50"] += 0.0001
-    problems = golden.projection_differences(path.stem, moved)
-    assert any("nhs_value_gbp" in p for p in problems)
-    assert any(f"national_path {fresh['national_path'][5]['month']} p50" in p for p in problems)
-
-
 def test_update_writes_files_that_then_match(tmp_path: Path, dataset: Dataset, monkeypatch) -> None:
     monkeypatch.setattr(golden, "GOLDEN_DIR", tmp_path)
-    docs = {tmp_path / "docs" / "reference.md": lambda: "generated\n"}
-    monkeypatch.setattr(golden, "generated_docs", lambda: docs)
     (tmp_path / "retired.csv").write_text("old\n")
-    (tmp_path / "projection").mkdir()
-    (tmp_path / "projection" / "retired.json").write_text("{}\n")
-    written = golden.update(dataset)
+    written = golden.update(dataset, projection=False)
     assert not (tmp_path / "retired.csv").exists()
-    assert not (tmp_path / "projection" / "retired.json").exists()
     assert {p.name for p in tmp_path.iterdir()} == {
         f"{p.stem}.{ext}" for p in SHIPPED for ext in ("csv", "json")
-    } | {"projection", "docs", golden.REGISTER}
-    assert {p.name for p in (tmp_path / "projection").iterdir()} == {
-        f"{p.stem}.json" for p in SHIPPED
     }
-    assert (tmp_path / "docs" / "reference.md").read_text() == "generated\n"
-    assert len(written) == 3 * len(SHIPPED) + 2 + 2  # + register and doc, + two retired
-    assert golden.update(dataset) == [], "a second update changes nothing"
-    assert golden.generated_differences() == []
+    assert len(written) == 2 * len(SHIPPED) + 1
+    assert golden.update(dataset, projection=False) == [], "a second update changes nothing"
     for path in SHIPPED:
         assert golden.differences(path.stem, *golden.golden_outputs(path, dataset)) == []
     table = pd.read_csv(tmp_path / f"{SHIPPED[0].stem}.csv", dtype={"gss_code": str})
