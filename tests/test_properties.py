@@ -110,13 +110,20 @@ def test_no_council_both_loses_and_receives(
 
 
 @PROPERTY
-@given(**MOVING, cap=st.sampled_from([0.0, 0.01, 0.5, 2.0]))
+@given(
+    **MOVING,
+    cap=st.sampled_from([0.0, 0.01, 0.5, 2.0]),
+    rule=st.sampled_from(
+        ["pro_rata_all", "passed", "best_quartile", "met_expectation", "improvers"]
+    ),
+)
 def test_no_council_above_its_gain_cap(
-    mapping: dict[str, Any], chosen: list[str], reduction: float, cap: float
+    mapping: dict[str, Any], chosen: list[str], reduction: float, cap: float, rule: str
 ) -> None:
     """Each receiver's gain stays within the cap (a share of its base, to the nearest
-    pound); what the caps leave unplaced is retained, never handed out."""
-    cap_rule = {**mapping["redistribution"], "gain_cap_pct": cap}
+    pound); what the caps leave unplaced is retained, never handed out. (Every rule but
+    ``retain``, which gives nothing away and takes no cap.)"""
+    cap_rule = {**mapping["redistribution"], "rule": rule, "gain_cap_pct": cap}
     result = run(money_moves(mapping, chosen, reduction, **cap_rule))
     t = result.table
     base = t[BASE_COLUMN[result.scenario.consequences.base]]
