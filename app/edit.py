@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
+from app.labels import LABELS
 from simulator.errors import ScenarioError
 from simulator.scenario import (
     MAX_SCENARIO_BYTES,
@@ -313,8 +315,6 @@ _PART_WORDS = {
 
 
 def _field_words(path: str) -> str:
-    from app.widgets import LABELS  # widget labels: the words the sidebar shows
-
     parts = path.split(".")
     test = ""
     if len(parts) > 2 and parts[0] == "selection" and parts[1] == "tests" and parts[2].isdigit():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -169,7 +172,7 @@ def render(ctx: Ctx) -> None:
 STATUS = {True: "selected", False: "not selected"}
 
 
-def what_changed(row: dict[str, object], labels: list[str]) -> str:
+def what_changed(row: Mapping[Any, object], labels: list[str]) -> str:
     """In words, how a council fares across the scenarios.
 
     >>> row = {"s1_selected": True, "s2_selected": False,
@@ -199,7 +202,7 @@ def differs_view(
     in words, each scenario's status in words and its money, headed by scenario."""
     view = differs.copy()
     view.insert(
-        view.columns.get_loc("council") + 1,
+        list(view.columns).index("council") + 1,
         "what_changed",
         [what_changed(row, labels) for row in differs.to_dict("records")],
     )

@@ -4,6 +4,8 @@ Clicking a council opens its card below the map."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -31,7 +33,7 @@ HIDDEN = (
 )
 
 
-def hover_text(row: dict[str, object]) -> str:
+def hover_text(row: Mapping[Any, object]) -> str:
     """One council's hover line: name, status, change and DToC rate with its month.
 
     >>> hover_text({"council": "Northshire", "status": "selected", "change": -12_000,
@@ -57,7 +59,11 @@ def render(ctx: Ctx) -> None:
         return
     colour = (
         st.segmented_control(
-            "Colour by", list(COLOURINGS), default="status", key=COLOUR, format_func=COLOURINGS.get
+            "Colour by",
+            list(COLOURINGS),
+            default="status",
+            key=COLOUR,
+            format_func=lambda v: COLOURINGS[v],
         )
         or "status"
     )
