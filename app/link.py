@@ -28,7 +28,8 @@ from simulator.errors import ScenarioError
 from simulator.scenario import Scenario
 
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
-RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL)
+COMPARE = "compare"  # the Compare view's picks: "current" and shipped "preset:<file>" keys
+RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE)
 STAMPS = ("model_version", "data_hash", "schema_version")
 MAX_CHANGES = 1_000
 # Streamlit itself ignores a whole query string of more than 1,000 fields or 512 KiB
@@ -262,6 +263,30 @@ def _shown(path: str) -> str:
     (60, 'x…')
     """
     return path if len(path) <= 60 else path[:59] + "…"
+
+
+def encode_picks(picks: list[str]) -> str:
+    """The Compare picks a link can carry (the sidebar's scenario and shipped ones; a
+    scenario saved in one browser session cannot travel), comma-separated.
+
+    >>> encode_picks(["current", "preset:status-quo", "saved:1. Mine"])
+    'current,preset:status-quo'
+    """
+    return ",".join(p for p in picks if p == "current" or p.startswith("preset:"))
+
+
+def decode_picks(text: str, presets: dict[str, Scenario]) -> list[str]:
+    """Compare picks from a link, keeping only those that exist, each once, at most four.
+
+    >>> decode_picks("current,preset:a,preset:zz,preset:a", {"a": None})  # type: ignore[dict-item]
+    ['current', 'preset:a']
+    """
+    out: list[str] = []
+    for pick in text.split(","):
+        known = pick == "current" or (pick.startswith("preset:") and pick[7:] in presets)
+        if known and pick not in out:
+            out.append(pick)
+    return out[:4]
 
 
 def closest_preset(scenario: Scenario, presets: dict[str, Scenario]) -> str:

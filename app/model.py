@@ -18,12 +18,11 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app import edit
-from simulator import MODEL_VERSION, engine, explain, export, io, projection
+from simulator import MODEL_VERSION, engine, export, hexmap, io, projection
 from simulator.data import Dataset, load_dataset
 from simulator.engine import Result
 from simulator.errors import SimulatorError
@@ -172,15 +171,6 @@ def backtest(params: ProjectionParams) -> tuple[str, pd.DataFrame | None]:
 
 # ---------------------------------------------------------------------- small derived views
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _flip(cache_key: str, _result: Result) -> np.ndarray:
-    return explain.distance_to_flip(_result)
-
-
-def distance_to_flip(result: Result) -> np.ndarray:
-    return _flip(key(result.scenario), result)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
 def _councils(cache_key: str, _result: Result) -> pd.DataFrame:
     return export.councils_frame(_result)
 
@@ -192,3 +182,21 @@ def councils_frame(result: Result) -> pd.DataFrame:
 
 def status_quo() -> Result:
     return evaluate(presets()[STATUS_QUO])
+
+
+# ---------------------------------------------------------------------- the map
+@st.cache_resource
+def hex_layout() -> pd.DataFrame:
+    """The hex map layout for the 152 councils of 2017/18 (read once per process)."""
+    data = dataset()
+    return hexmap.layout_2017(io.read_hexjson(), list(data.codes))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _map_frame(cache_key: str, _result: Result) -> pd.DataFrame:
+    return hexmap.map_frame(_result, hex_layout())
+
+
+def map_frame(result: Result) -> pd.DataFrame:
+    """Each council's hex, status, change in £ and DToC rate for the scenario."""
+    return _map_frame(key(result.scenario), result)

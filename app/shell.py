@@ -15,40 +15,63 @@ import streamlit.components.v1 as components
 from app import link, model, sidebar, state
 from app.context import Ctx
 from app.display import YEAR
-from app.pages import breakdowns, compare, councils, data_page, exports, overview, sensitivity
-from app.show import RECONSTRUCTED_NOTE
+from app.pages import (
+    breakdowns,
+    compare,
+    councils,
+    data_page,
+    exports,
+    how,
+    map_page,
+    overview,
+    sensitivity,
+)
+from app.show import RECONSTRUCTED_NOTE, RECONSTRUCTED_SHORT
 from app.text import md
 from simulator import MODEL_VERSION
 from simulator.engine import Result
 
 VIEWS = {
     "Overview": overview.render,
+    "Map": map_page.render,
     "Councils": councils.render,
     "Compare": compare.render,
     "Sensitivity": sensitivity.render,
     "Breakdowns": breakdowns.render,
     "Data and assumptions": data_page.render,
     "Exports": exports.render,
+    "How this works": how.render,
 }
 TIMING = "_last_run_seconds"
 
+# The sidebar keeps Streamlit's own width, resizing and collapse: nothing here sizes it.
+# Metric labels wrap between words (never inside one) instead of being cut short.
 BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
-section[data-testid="stSidebar"] { width: 370px !important; min-width: 370px; }
-</style>
-"""
-WORKSHOP_CSS = """
-<style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
-[data-testid="stMetricValue"] { font-size: 3.2rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.15rem; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
     white-space: normal !important; overflow: visible !important;
-    text-overflow: clip !important; overflow-wrap: break-word; hyphens: auto;
+    text-overflow: clip !important; overflow-wrap: normal; word-break: normal; hyphens: manual;
 }
-[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.1rem; }
-h1 { font-size: 2.6rem; }
+[data-testid="stText"] { white-space: pre-wrap; overflow-wrap: break-word; }
+@media (max-width: 640px) { h1 { font-size: 1.9rem !important; } }
+</style>
+"""
+# Workshop mode: larger type everywhere, the headline numbers largest of all. The
+# paragraph rule names the containers it enlarges, so it never reaches a metric's value.
+WORKSHOP_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
+[data-testid="stMainBlockContainer"] {
+    padding: 1rem 1.6rem 2rem 1.6rem; max-width: none;
+}
+@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; } }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+    font-size: 2.6rem !important; line-height: 1.15;
+}
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+[data-testid="stMain"] [data-testid="stElementContainer"] > [data-testid="stMarkdown"] p,
+[data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 </style>
 """
 
@@ -59,7 +82,7 @@ def main() -> None:
         page_title="iBCF allocation review simulator",
         page_icon="🏛️",  # an emoji is drawn in the browser: nothing is fetched
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # collapsed on a phone, open on a desk,
     )
     data = model.dataset()
     presets = model.presets()
@@ -82,13 +105,19 @@ def main() -> None:
 
     if st.session_state.pop(state.CHECK_LINK, False):
         oversized_link_notice()
-    st.title("iBCF allocation review simulator")
-    st.markdown(
-        f"**{md(ctx.scenario.name)}**: {YEAR} improved Better Care Fund allocations of "
-        "152 councils, reviewed by delayed transfers of care."
-    )
-    if ctx.result.summary["allocation_status"] != "official":
-        st.warning(RECONSTRUCTED_NOTE, icon=":material/warning:")
+    reconstructed = ctx.result.summary["allocation_status"] != "official"
+    if ctx.workshop:  # a projector's first screen holds the numbers: a one-line header
+        st.text(f"{ctx.scenario.name}: {YEAR} iBCF allocations of 152 councils")
+        if reconstructed:
+            st.caption(f":material/warning: {RECONSTRUCTED_SHORT}", help=RECONSTRUCTED_NOTE)
+    else:
+        st.title("iBCF allocation review simulator")
+        st.text(
+            f"{ctx.scenario.name}: {YEAR} improved Better Care Fund allocations of 152 "
+            "councils, reviewed by delayed transfers of care."
+        )
+        if reconstructed:
+            st.warning(RECONSTRUCTED_NOTE, icon=":material/warning:")
     for kind, lines in st.session_state.get(state.LINK_NOTES, []):
         (st.error if kind == "error" else st.warning)(
             "\n\n".join(md(line) for line in lines), icon=":material/link:"
@@ -172,6 +201,9 @@ def sync_url(ctx: Ctx, view: str) -> None:
     council = st.session_state.get(state.COUNCIL)
     if view == "Councils" and council and not ctx.workshop:  # codes stay hidden
         extra[link.COUNCIL] = council
+    picks = link.encode_picks(st.session_state.get(state.COMPARE) or [])
+    if view == "Compare" and picks:
+        extra[link.COMPARE] = picks
     preset = ctx.presets[ctx.preset_slug]
     params = link.link_params(ctx.preset_slug, preset, ctx.scenario, ctx.data.data_hash, extra)
     current = {k: st.query_params.get(k) for k in st.query_params}

@@ -173,7 +173,6 @@ FILES: list[tuple[str, str, dict[str, Column]]] = [
     ),
 ]
 
-_TEST_SUFFIX = re.compile(r"^(?P<id>[a-z][a-z0-9_]*?)_(?P<part>value|fail|margin_beds|margin)$")
 _COMPARE = re.compile(r"^s[1-4]_(?P<part>selected|conditioned|final_allocation|change)$")
 
 

@@ -26,7 +26,7 @@ def render(ctx: Ctx) -> None:
             list(GROUPS),
             default="region",
             key=GROUP_BY,
-            format_func=GROUPS.get,
+            format_func=GROUPS.__getitem__,
         )
         or "region"
     )
@@ -59,7 +59,8 @@ def render(ctx: Ctx) -> None:
                     by,
                     ["councils", "selected"],
                     f"Councils and councils selected by {group}",
-                    "councils",
+                    "Councils",
+                    names={"councils": "All councils", "selected": "Selected"},
                 ),
                 counts,
                 ctx,
@@ -73,8 +74,13 @@ def render(ctx: Ctx) -> None:
                 money,
                 by,
                 ["conditioned", "withheld", "received"],
-                f"Conditioned, withheld and received by {group}, {YEAR}",
+                f"Conditioned, withheld and redistributed by {group}, {YEAR}",
                 "£",
+                names={
+                    "conditioned": "Conditioned",
+                    "withheld": "Withheld",
+                    "received": "Redistributed to councils",
+                },
             ),
             money,
             ctx,

@@ -148,9 +148,12 @@ def card(ctx: Ctx) -> None:
         st.dataframe(tests, hide_index=True, width="stretch", key="card_tests")
     else:
         st.caption("The scenario has no tests.")
-    money = pd.DataFrame(info["money"], columns=["line", "£"])  # type: ignore[arg-type]
+    lines = info["money"]
+    assert isinstance(lines, list)  # (line, pounds) pairs
+    money = pd.DataFrame(lines, columns=["line", "£"])
     money = money_lines(money, ctx.workshop)
-    c1, c2 = st.columns([2, 3])
+    # side by side at a desk; one under the other in workshop mode's larger type
+    c1, c2 = (st.container(), st.container()) if ctx.workshop else st.columns([2, 3])
     with c1:
         st.markdown(f"**Money, line by line ({YEAR})**")
         st.dataframe(
