@@ -157,7 +157,8 @@ def test_user_text_is_never_markdown_on_any_view() -> None:
         at.session_state["view"] = view
         ok(at.run())
         texts = bodies(at)
-        quoting = [t for t in texts if "ZQX" in t]
+        plain = [e.value for e in at.text]  # st.text: shown as typed, never markdown
+        quoting = [t for t in texts + plain if "ZQX" in t]
         assert quoting, view
         assert [t for t in texts if LIVE.search(t)] == [], view
     at.session_state["view"] = "Councils"
