@@ -18,60 +18,13 @@ from pydantic import BaseModel
 
 from app import edit, state
 from app.display import label as words
+from app.labels import LABELS
 from simulator.data import ATTRIBUTION_LABELS
 from simulator.parameters import param_meta
 from simulator.projection import METHOD_LABELS
 from simulator.redistribution import RULE_LABELS
 
 DTOC_SOURCE = "NHS England DToC, LA Type B, revised figures"
-
-LABELS: dict[str, str] = {
-    "attribution": "Delays attributed to",
-    "mode": "Test",
-    "n": "Number of councils (worst N)",
-    "threshold": "Threshold",
-    "tolerance_pct": "Tolerance above expectation",
-    "min_improvement_pct": "Improvement needed",
-    "combine": "A council is selected if it fails",
-    "at_least": "Number of tests that must fail",
-    "base": "Shares apply to",
-    "condition_pct": "Condition share",
-    "reduction_pct": "Reduction share",
-    "graduation": "Graduation",
-    "margin_test": "Graduate by the margin on",
-    "margin_from": "No share at a margin of",
-    "margin_to": "Full share at a margin of",
-    "cap_pct": "Cap per council",
-    "cap_gbp": "Cap per council in pounds",
-    "floor_pct": "Floor on the final allocation",
-    "rule": "Rule",
-    "gain_cap_pct": "Cap on gains",
-    "rate": "Release at or below",
-    "method": "Method",
-    "select": "Select",
-    "quantile_pct": "Worst share of councils",
-    "baseline_end": "Baseline ends",
-    "baseline_months": "Baseline months",
-    "social_care_floor_rate": "Social care floor",
-    "social_care_cut_pct": "Social care cut",
-    "total_cap_rate": "Total rate expected at most",
-    "nhs_cut_pct": "NHS cut",
-    "ambition_basis": "Ambition measured as",
-    "draws": "Monte Carlo draws",
-    "seed": "Random seed",
-    "evidence_set": "Evidence for the response",
-    "theta": "θ: delayed days avoided per £1m (evidence set)",
-    "status_quo_change": "Baseline includes the status-quo money change",
-    "discharge_share": "Share of iBCF spent on discharge-relevant care",
-    "price_share": "Share of new money absorbed by price",
-    "lag_months": "Lag before care acts",
-    "cash_releasing_gbp_per_day": "Cash-releasing NHS value of a bed day",
-    "both_share_affected": "Share of 'both' delays affected",
-    "incentive_effect_pct": "Incentive effect of review",
-    "excess_bed_day_cost_gbp": "NHS cost of a delayed bed day",
-    "ambition_rate_per_100k": "National ambition",
-    "forecast_noise_scale": "Forecast noise multiplier",
-}
 
 OPTION_LABELS: dict[str, str] = {
     **{k: v.capitalize() for k, v in ATTRIBUTION_LABELS.items()},

@@ -15,9 +15,9 @@ import pandas as pd
 
 from simulator import MODEL_VERSION
 from simulator.consequences import MoneyAtRisk, apply_consequences, released_mask
-from simulator.data import ATTRIBUTIONS, YEAR, Dataset
+from simulator.data import YEAR, Dataset
 from simulator.expectations import expected_beds
-from simulator.measures import rate_per_100k, window_rate
+from simulator.measures import window_rate
 from simulator.redistribution import Ledger, redistribute
 from simulator.scenario import Scenario
 from simulator.selection import SelectionResult, TestOutcome, run_test, select
@@ -213,14 +213,6 @@ def dtoc_quartile(data: Dataset, attribution: str, month: str) -> pd.Series:
     q = pd.Series(np.ceil(4 * ranks / n))
     labels = q.map({1.0: "Q1 lowest delays", 2.0: "Q2", 3.0: "Q3", 4.0: "Q4 highest delays"})
     return labels.fillna("no DToC data")
-
-
-def england_rate(data: Dataset, attribution: str, month: str) -> float:
-    """England rate per 100,000 adults from the England row (includes non-English residents)."""
-    i = data.month_index(month)
-    return float(
-        rate_per_100k(data.england_beds[i, ATTRIBUTIONS.index(attribution)], data.adults.sum())
-    )
 
 
 def project_scenario(

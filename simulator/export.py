@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator import MODEL_VERSION
+from simulator import MODEL_VERSION, cells
 from simulator.allocation import explanation
 from simulator.columns import describe, excel_format
 from simulator.data import YEAR
@@ -374,14 +374,19 @@ def _workbook(
     test_ids: tuple[str, ...],
     tables: tuple[str, ...] = TABLE_SHEETS,
 ) -> bytes:
-    """Write the sheets: bold frozen headers, widths to fit, £ / % / beds cell formats."""
+    """Write the sheets: bold frozen headers, widths to fit, £ / % / beds cell formats.
+
+    Every text cell is a string cell, never a formula, whatever it starts with, and
+    holds only characters a workbook can (:mod:`simulator.cells`)."""
     from openpyxl.styles import Font
 
     buffer = _io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
+        for name, raw in sheets.items():
+            frame = cells.excel_frame(raw)
             frame.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
+            cells.text_cells_as_strings(sheet)
             sheet.freeze_panes = "A2"
             for col, label in zip(sheet.columns, frame.columns, strict=True):
                 col[0].font = Font(bold=True)

@@ -351,13 +351,13 @@ def render(ctx: Ctx) -> None:
     show.table(export.parameters_frame(ctx.result), ctx, "parameters", "parameters")
 
     st.markdown("#### Projection baseline: back-test of the forecasting methods")
-    backtest = ctx.projection.backtest
+    method, backtest = model.backtest(ctx.scenario.projection)  # no Monte Carlo needed here
     if backtest is None or backtest.points.empty:
-        st.caption(f"Method fixed by the scenario: {METHOD_LABELS.get(ctx.projection.method)}.")
+        st.caption(f"Method fixed by the scenario: {METHOD_LABELS.get(method)}.")
     else:
         summary = summarise_points(backtest.points)
         origins = int(summary["origins"].max()) if "origins" in summary else 0
-        st.caption(backtest_caption(ctx.projection.method, origins))
+        st.caption(backtest_caption(method, origins))
         show.table(backtest_view(summary), ctx, "backtest", "projection back-test")
         if not backtest.bands.empty:
             st.caption(

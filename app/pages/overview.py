@@ -12,6 +12,7 @@ import streamlit as st
 from app import charts, show
 from app.context import Ctx
 from app.display import YEAR, beds_range, beds_signed, gbp, gbp_exact, month_name, pct
+from app.text import md_block
 from simulator import explain
 from simulator.projection import METHOD_LABELS, ProjectionResult
 from simulator.projection.words import (
@@ -27,9 +28,9 @@ SELECTED = "Councils selected"
 CONDITIONED = f"Conditioned, {YEAR}"
 WITHHELD = f"Withheld, {YEAR}"
 REDISTRIBUTED = f"Redistributed, {YEAR}"
-BEDS = "Beds freed a day (P50)"
-NHS_VALUE = "NHS value, notional"
-NHS_CASH = "NHS value, cash-releasing"
+BEDS = "Beds freed a day (central estimate)"
+NHS_VALUE = f"NHS value, notional, {YEAR}"
+NHS_CASH = f"NHS value, cash-releasing, {YEAR}"
 AMBITION = "Chance national ambition is met"
 
 
@@ -50,14 +51,19 @@ def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> d
 
 
 def beds_note(freed: dict[str, float]) -> str:
-    """The caption under the beds metric: its P10-P90 range, and what a negative means.
+    """The caption under the beds metric: its likely range (P10 to P90, said in plain
+    words), and what a negative means.
 
-    >>> beds_note({"p10": -2.9, "p50": -0.06, "p90": 2.4})
-    'P10–P90: -3 to 2 beds a day. Below 0: more delayed beds than with no change.'
+    >>> note = beds_note({"p10": -2.9, "p50": -0.06, "p90": 2.4})
+    >>> note.startswith("Likely range -3 to 2 beds a day"), note.endswith("than with no change.")
+    (True, True)
     >>> beds_note({"p10": 10.0, "p50": 29.2, "p90": 79.9})
-    'P10–P90: 10 to 80 beds a day'
+    'Likely range 10 to 80 beds a day (8 chances in 10)'
     """
-    text = f"P10–P90: {beds_signed(freed['p10'])} to {beds_signed(freed['p90'])} beds a day"
+    text = (
+        f"Likely range {beds_signed(freed['p10'])} to {beds_signed(freed['p90'])} beds a day "
+        "(8 chances in 10)"
+    )
     if freed["p50"] < 0:
         text += ". Below 0: more delayed beds than with no change."
     return text
@@ -119,12 +125,13 @@ def render(ctx: Ctx) -> None:
     s = r.summary
     p = r.scenario.projection
     values = headline_values(s, None)
-    st.caption(
-        f"{YEAR} iBCF allocations (£, whole pounds); tests read NHS England DToC data to "
-        f"{month_name(str(s['data_month']))}; projection April 2018 to March 2019 "
-        f"({p.draws:,} draws, seed {p.seed})."
-    )
-    c = st.columns(4)
+    if not ctx.workshop:
+        st.caption(
+            f"{YEAR} iBCF allocations in whole pounds; the tests read NHS England delayed "
+            f"transfers data to {month_name(str(s['data_month']))}; the projection runs from "
+            "April 2018 to March 2019."
+        )
+    c = show.metric_columns(4, ctx)
     c[0].metric(
         SELECTED,
         values[SELECTED],
@@ -160,13 +167,14 @@ def render(ctx: Ctx) -> None:
     # The money is drawn before the Monte Carlo runs, so it updates first.
     proj = ctx.projection
     values = headline_values(s, proj)
-    c = st.columns(4)
+    c = show.metric_columns(4, ctx)
     c[0].metric(
         BEDS,
         values[BEDS],
         border=True,
         help="Average delayed beds a day freed in 2018/19 (all organisations, summed "
-        "over councils) against the no-change baseline; P50 of the Monte Carlo. "
+        "over councils) against the no-change baseline: the median (P50) of "
+        f"{p.draws:,} Monte Carlo draws, seed {p.seed}. "
         f"Range: {beds_range(**proj.beds_freed)}.",
     )
     c[0].caption(f"Total delays, {evidence_label(proj.evidence_set)}. {beds_note(proj.beds_freed)}")
@@ -229,7 +237,7 @@ def render(ctx: Ctx) -> None:
 
     st.markdown("#### The option in plain English")
     with st.container(border=True):
-        st.markdown(explain.option_summary(r))
+        st.markdown(md_block(explain.option_summary(r)))
 
     left, right = st.columns(2)
     with left:

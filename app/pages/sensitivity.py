@@ -9,7 +9,7 @@ import streamlit as st
 from app import charts, edit, model, show
 from app.context import Ctx
 from app.display import YEAR, beds
-from app.widgets import LABELS
+from app.labels import LABELS
 from simulator import explain
 from simulator.errors import ScenarioError
 from simulator.projection.words import beds_text, evidence_label
