@@ -367,7 +367,7 @@ def render(ctx: Ctx) -> None:
                 "(docs/projection.md §3)."
             )
             cover = coverage_table(backtest.bands, ("attribution", "horizon"))
-            cover = cover[cover["method"] == ctx.projection.method]
+            cover = cover[cover["method"] == method]
             show.table(
                 cover[["attribution", "horizon", "coverage", "interval_score"]].round(3),
                 ctx,
