@@ -3,30 +3,89 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+LOWEST_LOCK := requirements-lowest.lock
+LOWEST_VENV := .venv-lowest
+# pytest, with its exit 5 (no test collected) reported as the failure it is.
+define pytest
+	$(1) -m pytest $(2) || { status=$$?; \
+		if [ $$status = 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status; }
+endef
+# `make serve WORKERS=4 PORT=8501 BIND=0.0.0.0`: the app in several processes behind
+# HAProxy, listening on BIND (all interfaces by default: the people in the room).
+WORKERS ?= 2
+PORT ?= 8501
+BIND ?= 0.0.0.0
+# `make bench-load`: its own servers on BENCH_PORT and up, localhost only.
+BENCH_PORT ?= 8651
 
-.PHONY: install app test lint bench golden data-check clean
+.PHONY: install lock lock-upgrade check-lowest check-wheel app serve test lint bench bench-load \
+	bench-browser golden data-check clean
 
-$(STAMP): pyproject.toml
+# The exact versions in requirements.lock (hashes checked), then the project itself
+# (editable, no dependencies of its own: the lock has them all). When pyproject.toml's
+# dependencies change, `make lock` refreshes the lock first; install refuses a stale one.
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) scripts/lock.py check
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# Re-resolve both locks from pyproject.toml after a dependency change, keeping the
+# versions already locked where pyproject allows; lock-upgrade takes the newest of all.
+lock lock-upgrade:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/python scripts/lock.py write $(BIN)/uv $(if $(filter lock-upgrade,$@),--upgrade)
+
+# The lower bounds in pyproject.toml are true: the lowest allowed versions of every
+# direct dependency, in a venv of their own, pass the test suite (without the browser).
+check-lowest: $(STAMP)
+	$(PYTHON) scripts/lock.py check
+	rm -rf $(LOWEST_VENV)
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r $(LOWEST_LOCK)
+	$(LOWEST_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	$(call pytest,$(LOWEST_VENV)/bin/python,-n 2 -q -p no:cacheprovider -m "not browser")
+
 app: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py
 
+serve: $(STAMP)
+	$(BIN)/python -m scripts.serve --workers $(WORKERS) --port $(PORT) --host $(BIND)
+
+# The browser tests need a Chromium: scripts/ensure_browser.py finds or installs one.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2
+	IBCF_CHROMIUM="$$($(BIN)/python -m scripts.ensure_browser)" && export IBCF_CHROMIUM && \
+		$(call pytest,$(BIN)/python,-n 2)
+
+# The pure layers only (unit, property, golden): no app, no browser.
+.PHONY: test-fast
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "unit or property or golden"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Sessions at once on `make serve`: SESSIONS=1,20,40 MOVES=5 THINK=1,3 WORKERS=2.
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks.load --workers $(WORKERS) --port $(BENCH_PORT)
+
+# The built wheel, installed without the app extra, runs outside the checkout.
+check-wheel: $(STAMP)
+	PYTHON=$(PYTHON) scripts/check-wheel
+
+bench-browser: $(STAMP)
+	$(BIN)/python -m benchmarks.browser
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --update
@@ -35,4 +94,4 @@ data-check: $(STAMP)
 	$(BIN)/ibcf data check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST_VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -6,10 +6,17 @@ next to a CSV of the same numbers.
 
 from __future__ import annotations
 
+import math
+import textwrap
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
-from app.display import gbp
+from app import text as plain
+from app.display import gbp, gbp_axis
+from simulator.hexmap import hexagon
 
 YEAR = "2018/19"
 BLUE, ORANGE, GREY, GREEN, RED = "#1f5fa8", "#d9822b", "#7a7a7a", "#2e8b57", "#b03a2e"
@@ -21,18 +28,152 @@ ATTRIBUTION_COLOURS = {
 }
 
 
+def wrap_title(title: str, width: int = 52) -> str:
+    """A chart title over as many lines as it needs (Plotly never wraps one).
+
+    >>> wrap_title("National delayed transfers: reported and projected 2018/19", 30)
+    'National delayed transfers:<br>reported and projected 2018/19'
+    """
+    return "<br>".join(textwrap.wrap(title, width)) or title
+
+
+def _plain(values: object) -> list[object] | None:
+    """Text values of a trace as Plotly must get them to show them literally, or
+    ``None`` when nothing needs changing (setting a trace's data is costly)."""
+    if not isinstance(values, tuple | list | np.ndarray | pd.Series):
+        return None
+    items = list(values)
+    shown = [plain.chart(v) if isinstance(v, str) else v for v in items]
+    return shown if shown != items else None
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    """Common layout; every text a chart carries (council names, scenario and test
+    labels) is shown as text, not read as Plotly's HTML-like markup."""
+    for trace in fig.data:
+        if isinstance(trace.name, str) and plain.chart(trace.name) != trace.name:
+            trace.name = plain.chart(trace.name)
+        for attr in ("x", "y", "text", "labels"):
+            shown = _plain(trace[attr]) if attr in trace else None
+            if shown is not None:
+                trace[attr] = shown
+        if trace.type == "sankey":
+            labels = _plain(trace.node.label)
+            if labels is not None:
+                trace.node.label = labels
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        title={
+            "text": wrap_title(plain.chart(title)),
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 8, "b": 10},
+            "automargin": True,
+            "font": {"size": 15},
+        },
         height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        font={"family": "sans-serif"},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "x": 0,
+            "xanchor": "left",
+            "title": {"text": ""},
+        },
+        font={"family": "sans-serif", "size": 12},
+        separators=".,",
     )
     for trace in fig.data:
         if trace.type == "scatter" and trace.mode is None:
             trace.mode = "lines"
+    return room_on_top(fig)
+
+
+def room_on_top(fig: go.Figure) -> go.Figure:
+    """A top margin holding the title's lines and then the legend's, so neither sits on
+    the other (Plotly sizes the two separately). Legends of more than three entries
+    are allowed one line per entry, as on a narrow screen."""
+    font = fig.layout.font.size or 12
+    title = fig.layout.title.font.size or 15
+    text = str(fig.layout.title.text or "")
+    lines = text.count("<br>") + 1 if text else 0
+    entries = sum(
+        1
+        for t in fig.data
+        if t.type != "sankey" and getattr(t, "showlegend", None) is not False and t.name
+    )
+    if fig.layout.showlegend is False:
+        entries = 0
+    rows = 0 if entries == 0 else (1 if entries <= 3 else entries)
+    top = 14 + round(lines * title * 1.35) + round(rows * font * 1.7)
+    fig.update_layout(title={"automargin": False}, margin={"t": top})
     return fig
+
+
+def presenting(fig: go.Figure) -> go.Figure:
+    """The same chart for a projector (workshop mode): every font larger, the chart
+    taller by as much, so nothing is clipped."""
+    out = go.Figure(fig)
+    scale = 1.4
+    base = out.layout.font.size or 12
+    title = out.layout.title.font.size or 15
+    text = str(out.layout.title.text or "").replace("<br>", " ")
+    out.update_layout(
+        font={"size": round(base * scale)},
+        title={"text": wrap_title(text, 34), "font": {"size": round(title * scale)}},
+        height=round((out.layout.height or 380) * 1.25),
+    )
+    room_on_top(out)
+    for trace in out.data:
+        if trace.type == "sankey":
+            trace.textfont.size = round((trace.textfont.size or 12) * scale)
+    for annotation in out.layout.annotations or ():
+        annotation.font.size = round((annotation.font.size or 12) * scale)
+    return out
+
+
+def nice_step(span: float, ticks: int = 5) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving about ``ticks`` ticks.
+
+    >>> nice_step(70_000_000), nice_step(9), nice_step(0)
+    (20000000.0, 2.0, 1.0)
+    """
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * power >= raw:
+            return float(m * power)
+    return float(10 * power)  # pragma: no cover - the loop always returns
+
+
+def money_ticks(values: list[float]) -> tuple[list[float], list[str]]:
+    """Tick positions and labels for a £ axis in the app's short form (£20m, -£500,000).
+
+    >>> money_ticks([0, 68_000_000])
+    ([0.0, 20000000.0, 40000000.0, 60000000.0, 80000000.0], ['£0', '£20m', '£40m', '£60m', '£80m'])
+    """
+    finite = [float(v) for v in values if v == v] or [0.0]
+    low, high = min(0.0, *finite), max(0.0, *finite)
+    step = nice_step(high - low)
+    start = math.floor(low / step) * step
+    ticks = []
+    k = 0
+    while start + k * step <= high + step * 0.999 and k < 50:
+        ticks.append(round(start + k * step, 6) + 0.0)
+        k += 1
+    return ticks, [gbp_axis(t) for t in ticks]
+
+
+def money_axis(fig: go.Figure, values: list[float], axis: str = "y", title: str = "") -> None:
+    """Label a £ axis £20m rather than 20M."""
+    ticks, text = money_ticks(values)
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(tickmode="array", tickvals=ticks, ticktext=text, title=title or f"£, {YEAR}")
 
 
 def ledger_sankey(flows: pd.DataFrame) -> go.Figure:
@@ -60,8 +201,8 @@ def ledger_sankey(flows: pd.DataFrame) -> go.Figure:
             arrangement="snap",
             textfont={"color": "#222222", "size": 12},
             valueformat=",.0f",
-            valuesuffix=" £",
             node={
+                "hovertemplate": "%{label}<extra></extra>",
                 "label": [f"{n}: {gbp(totals[n])}" for n in nodes],
                 "color": node_colours,
                 "pad": 18,
@@ -73,6 +214,7 @@ def ledger_sankey(flows: pd.DataFrame) -> go.Figure:
                 "target": [nodes.index(x) for x in flows["target"]],
                 "value": flows["amount_gbp"].clip(lower=0),
                 "color": "rgba(120,120,120,0.25)",
+                "hovertemplate": "%{source.label} → %{target.label}<extra></extra>",
             },
         )
     )
@@ -85,8 +227,15 @@ def fan_chart(history: pd.DataFrame, path: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     x = path["month"]
     if {"baseline_p10", "baseline_p90"} <= set(path.columns):
-        _band(fig, x, path["baseline_p10"], path["baseline_p90"], BASELINE_FILL, "Baseline P10–P90")
-    _band(fig, x, path["p10"], path["p90"], SCENARIO_FILL, "Scenario P10–P90")
+        _band(
+            fig,
+            x,
+            path["baseline_p10"],
+            path["baseline_p90"],
+            BASELINE_FILL,
+            "No change, likely range",
+        )
+    _band(fig, x, path["p10"], path["p90"], SCENARIO_FILL, "With the scenario, likely range")
     fig.add_trace(
         go.Scatter(
             x=history["month"],
@@ -99,12 +248,14 @@ def fan_chart(history: pd.DataFrame, path: pd.DataFrame) -> go.Figure:
         go.Scatter(
             x=x,
             y=path["baseline"],
-            name="Baseline (no change)",
+            name="No change, central",
             line={"color": GREY, "dash": "dash"},
         )
     )
     fig.add_trace(
-        go.Scatter(x=x, y=path["p50"], name="Scenario P50", line={"color": BLUE, "width": 2})
+        go.Scatter(
+            x=x, y=path["p50"], name="With the scenario, central", line={"color": BLUE, "width": 2}
+        )
     )
     fig.add_trace(
         go.Scatter(
@@ -120,21 +271,24 @@ def fan_chart(history: pd.DataFrame, path: pd.DataFrame) -> go.Figure:
 
 
 def histogram(draws: pd.Series, p10: float, p50: float, p90: float, unit: str) -> go.Figure:
+    """Monte Carlo draws with the range and central value marked; the low end's label
+    sits left of its line and the others right, at two heights, so they never collide."""
     fig = go.Figure(go.Histogram(x=draws, nbinsx=50, marker={"color": BLUE}, name="draws"))
-    for value, text, where in (
-        (p10, "P10", "top left"),
-        (p50, "P50", "top right"),
-        (p90, "P90", "top right"),
+    for value, text, where, shift in (
+        (p10, "Low (P10)", "top left", 0),
+        (p50, "Central (P50)", "top right", 0),
+        (p90, "High (P90)", "top right", -22),
     ):
         fig.add_vline(
             x=value,
-            line={"color": RED if text == "P50" else GREY, "dash": "dot"},
+            line={"color": RED if "P50" in text else GREY, "dash": "dot"},
             annotation_text=f"{text} {value:,.0f}",
             annotation_position=where,
-            annotation_yshift=-14 if text == "P90" else 0,
+            annotation_yshift=shift,
         )
     fig.update_xaxes(title=unit)
-    fig.update_yaxes(title="draws")
+    fig.update_yaxes(title="Number of draws")
+    fig.update_layout(showlegend=False)
     return _layout(fig, f"Monte Carlo: beds freed, {YEAR} average ({len(draws):,} draws)")
 
 
@@ -170,9 +324,7 @@ def tornado(table: pd.DataFrame, base: float) -> go.Figure:
     fig.add_vline(x=base, line={"color": "black", "width": 1})
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title=f"Beds freed a day, {YEAR} average")
-    fig = _layout(fig, "Tornado: beds freed when one assumption moves", 190 + 34 * len(t))
-    fig.update_layout(legend={"y": -0.25, "yanchor": "top", "x": 0})
-    return fig
+    return _layout(fig, "Tornado: beds freed when one assumption moves", 210 + 34 * len(t))
 
 
 def council_history(history: pd.DataFrame, marks: pd.DataFrame, title: str) -> go.Figure:
@@ -187,7 +339,10 @@ def council_history(history: pd.DataFrame, marks: pd.DataFrame, title: str) -> g
                 line={"color": ATTRIBUTION_COLOURS.get(str(name), GREY)},
             )
         )
+    tested: set[str] = set()
     for _, row in marks.iterrows():
+        if row["kind"] == "test" and row["month"] in tested:
+            continue
         if row["kind"] == "expectation":
             fig.add_trace(
                 go.Scatter(
@@ -199,50 +354,83 @@ def council_history(history: pd.DataFrame, marks: pd.DataFrame, title: str) -> g
                 )
             )
         else:
+            tested.add(row["month"])
             fig.add_vline(x=row["month"], line={"color": GREY, "dash": "dot", "width": 1})
-    fig.update_yaxes(title="Delayed beds a day per 100,000 adults 18+", rangemode="tozero")
-    return _layout(fig, title, 360)
+    if tested:  # the dotted lines, named once in the legend
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name="Months the tests read",
+                line={"color": GREY, "dash": "dot", "width": 1},
+            )
+        )
+    fig.update_yaxes(title="Beds a day per 100,000 adults", rangemode="tozero")
+    return _layout(fig, title, 420)
 
 
 def council_projection(frame: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
-    _band(fig, frame["month"], frame["p10"], frame["p90"], SCENARIO_FILL, "Scenario P10–P90")
+    _band(
+        fig,
+        frame["month"],
+        frame["p10"],
+        frame["p90"],
+        SCENARIO_FILL,
+        "With the scenario, likely range",
+    )
     fig.add_trace(
         go.Scatter(
             x=frame["month"],
             y=frame["baseline"],
-            name="Baseline",
+            name="No change, central",
             line={"color": GREY, "dash": "dash"},
         )
     )
     fig.add_trace(
-        go.Scatter(x=frame["month"], y=frame["p50"], name="Scenario P50", line={"color": BLUE})
+        go.Scatter(
+            x=frame["month"],
+            y=frame["p50"],
+            name="With the scenario, central",
+            line={"color": BLUE},
+        )
     )
     fig.update_yaxes(title="Delayed beds a day", rangemode="tozero")
     return _layout(fig, title, 320)
 
 
-def bars(
-    frame: pd.DataFrame, x: str, y: str, title: str, axis: str, colour_by_sign: bool = True
-) -> go.Figure:
-    colours = (
-        [GREEN if v > 0 else RED if v < 0 else GREY for v in frame[y]] if (colour_by_sign) else BLUE
-    )
-    fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker={"color": colours}))
-    fig.update_yaxes(title=axis)
-    fig.update_xaxes(title=None)
-    return _layout(fig, title)
+def _axis(fig: go.Figure, values: list[float], axis: str, title: str) -> None:
+    """A value axis: £ axes in the app's short form, others titled with their unit."""
+    if title == "£":
+        money_axis(fig, values, axis)
+    else:
+        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(title=title)
+
+
+def _values(frame: pd.DataFrame, series: list[str]) -> list[float]:
+    return [float(v) for name in series for v in frame[name]]
 
 
 def hbars(frame: pd.DataFrame, y: str, x: str, title: str, axis: str) -> go.Figure:
     colours = [GREEN if v > 0 else RED if v < 0 else GREY for v in frame[x]]
-    fig = go.Figure(go.Bar(y=frame[y], x=frame[x], orientation="h", marker={"color": colours}))
-    fig.update_xaxes(title=axis)
+    fig = go.Figure(
+        go.Bar(y=frame[y], x=frame[x], orientation="h", marker={"color": colours}, showlegend=False)
+    )
+    _axis(fig, _values(frame, [x]), "x", axis)
     fig.update_yaxes(autorange="reversed", title=None)
-    return _layout(fig, title, 120 + 24 * len(frame))
+    return _layout(fig, title, 130 + 24 * len(frame))
 
 
-def hgrouped(frame: pd.DataFrame, y: str, series: list[str], title: str, axis: str) -> go.Figure:
+def hgrouped(
+    frame: pd.DataFrame,
+    y: str,
+    series: list[str],
+    title: str,
+    axis: str,
+    names: dict[str, str] | None = None,
+) -> go.Figure:
+    """Horizontal bars, one colour per series; ``names`` are the legend's words."""
     fig = go.Figure()
     colours = [ORANGE, RED, GREEN, BLUE, GREY]
     for k, name in enumerate(series):
@@ -250,26 +438,40 @@ def hgrouped(frame: pd.DataFrame, y: str, series: list[str], title: str, axis: s
             go.Bar(
                 y=frame[y],
                 x=frame[name],
-                name=name,
+                name=(names or {}).get(name, name),
                 orientation="h",
                 marker={"color": colours[k % len(colours)]},
             )
         )
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title=axis)
+    _axis(fig, _values(frame, series), "x", axis)
     fig.update_yaxes(autorange="reversed", title=None)
-    return _layout(fig, title, 160 + 12 * len(frame) * len(series))
+    return _layout(fig, title, 170 + 12 * len(frame) * len(series))
 
 
-def grouped(frame: pd.DataFrame, x: str, series: list[str], title: str, axis: str) -> go.Figure:
+def grouped(
+    frame: pd.DataFrame,
+    x: str,
+    series: list[str],
+    title: str,
+    axis: str,
+    names: dict[str, str] | None = None,
+) -> go.Figure:
+    """Vertical bars, one colour per series; ``names`` are the legend's words."""
     fig = go.Figure()
     colours = [ORANGE, RED, GREEN, BLUE, GREY]
     for k, name in enumerate(series):
         fig.add_trace(
-            go.Bar(x=frame[x], y=frame[name], name=name, marker={"color": colours[k % 5]})
+            go.Bar(
+                x=frame[x],
+                y=frame[name],
+                name=(names or {}).get(name, name),
+                marker={"color": colours[k % 5]},
+            )
         )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title=axis)
+    _axis(fig, _values(frame, series), "y", axis)
+    fig.update_xaxes(title=None)
     return _layout(fig, title)
 
 
@@ -285,3 +487,110 @@ def _band(
     fig.add_trace(
         go.Scatter(x=x, y=low, fill="tonexty", fillcolor=fill, line={"width": 0}, name=name)
     )
+
+
+STATUS_COLOURS = {
+    "selected": RED,
+    "exempt": ORANGE,
+    "not selected": "#c9d6e3",
+    "no DToC data": "#ffffff",
+}
+
+
+def _scale_colour(value: float, low: float, high: float, scale: str) -> str:
+    if not math.isfinite(value):
+        return "#ffffff"
+    t = 0.5 if high <= low else min(max((value - low) / (high - low), 0.0), 1.0)
+    return str(sample_colorscale(scale, [t])[0])
+
+
+def hex_map(
+    frame: pd.DataFrame,
+    colour_by: str,
+    title: str,
+    legend: str,
+    names: dict[str, str],
+    hover: list[str],
+) -> go.Figure:
+    """The councils as hexagons (shapes in data units, so the map scales with the
+    page), with one invisible point at each centre to carry the hover text and the
+    click that opens a council's card. ``colour_by`` is ``status``, ``change`` or
+    ``rate``; ``hover`` is each council's text in the frame's order."""
+    fig = go.Figure()
+    if colour_by == "status":
+        colours = [STATUS_COLOURS.get(str(v), GREY) for v in frame["status"]]
+        for status, colour in STATUS_COLOURS.items():
+            if (frame["status"] == status).any():
+                fig.add_trace(
+                    go.Scatter(
+                        x=[None],
+                        y=[None],
+                        mode="markers",
+                        name=names.get(status, status),
+                        marker={
+                            "symbol": "hexagon",
+                            "size": 14,
+                            "color": colour,
+                            "line": {"color": GREY, "width": 1},
+                        },
+                    )
+                )
+        marker: dict[str, object] = {"size": 18, "opacity": 0}
+    else:
+        values = frame[colour_by].astype(float)
+        finite = values[np.isfinite(values)]
+        if colour_by == "change":
+            reach = float(finite.abs().max()) if len(finite) else 0.0
+            low, high, scale = -reach, reach, "RdYlGn"
+        else:
+            low, high, scale = 0.0, float(finite.max()) if len(finite) else 1.0, "OrRd"
+        colours = [_scale_colour(float(v), low, high, scale) for v in values]
+        colorbar: dict[str, object] = {"title": {"text": legend}, "thickness": 14}
+        if colour_by == "change":
+            ticks, text = money_ticks([low, high])
+            colorbar.update(tickmode="array", tickvals=ticks, ticktext=text)
+        marker = {
+            "size": 18,
+            "opacity": 0,
+            "color": values.fillna(low),
+            "colorscale": scale,
+            "cmin": low,
+            "cmax": high if high > low else low + 1,
+            "showscale": True,
+            "colorbar": colorbar,
+        }
+    shapes = []
+    for (_, row), colour in zip(frame.iterrows(), colours, strict=True):
+        corners = hexagon(float(row["x"]), float(row["y"]), 0.94)
+        path = "M " + " L ".join(f"{a:.3f},{b:.3f}" for a, b in corners) + " Z"
+        shapes.append(
+            {
+                "type": "path",
+                "path": path,
+                "fillcolor": colour,
+                "line": {"color": "#8a8a8a", "width": 0.6},
+                "layer": "below",
+            }
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=frame["x"],
+            y=frame["y"],
+            mode="markers",
+            marker=marker,
+            customdata=frame["gss_code"],
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="councils",
+        )
+    )
+    fig.update_layout(shapes=shapes, hovermode="closest", clickmode="event+select", dragmode=False)
+    fig.update_xaxes(visible=False, range=[frame["x"].min() - 1, frame["x"].max() + 1])
+    fig.update_yaxes(
+        visible=False,
+        range=[frame["y"].min() - 1, frame["y"].max() + 1],
+        scaleanchor="x",
+        scaleratio=1,
+    )
+    return _layout(fig, title, 640)

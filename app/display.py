@@ -30,6 +30,16 @@ def gbp(amount: float) -> str:
     return f"{sign}£{amount:,.0f}"
 
 
+def gbp_axis(amount: float) -> str:
+    """Pounds on a chart axis: the short form without a needless decimal.
+
+    >>> gbp_axis(20_000_000), gbp_axis(2_500_000), gbp_axis(-500_000), gbp_axis(0)
+    ('£20m', '£2.5m', '-£500,000', '£0')
+    """
+    text = gbp(amount)
+    return text.replace(".0m", "m")
+
+
 def gbp_exact(amount: float) -> str:
     """Whole pounds with separators.
 

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from app.labels import LABELS
 from simulator.errors import ScenarioError
 from simulator.scenario import (
     MAX_SCENARIO_BYTES,
@@ -23,6 +24,18 @@ from simulator.scenario import (
     staleness,
 )
 
+# What the model may raise on input its validation should have refused (or on a
+# scenario it accepted but cannot compute): caught at the app's doors and said in one
+# plain line, never shown as a Python error.
+MODEL_FAILURES = (
+    ArithmeticError,
+    AttributeError,
+    LookupError,
+    RecursionError,
+    TypeError,
+    ValueError,
+)
+UNREADABLE = "cannot be read as a scenario (its shape is not that of a scenario file)"
 EDITED = " (edited)"
 METADATA = ("name", "description", "author", "date", "notes", "text_for")
 TEXT = ("description", "notes")
@@ -61,10 +74,10 @@ def get_path(data: Any, path: str) -> Any:
     """
     node = data
     for part in split_path(path):
-        if (isinstance(node, list) and isinstance(part, int) and part < len(node)) or (
-            isinstance(node, dict) and part in node
-        ):
+        if isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
+        elif isinstance(node, dict):
+            node = node.get(part)  # None when absent
         else:
             return None
     return node
@@ -75,11 +88,21 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
     >>> set_path({"a": {"b": 1}}, "a.b", 2), set_path({"a": {"b": 1}}, "a.b", None)
     ({'a': {'b': 2}}, {'a': {}})
+
+    A path through a value that is not a table or a list is an error that says so:
+
+    >>> set_path({"a": {"b": 1.5}}, "a.b.c", 2)
+    Traceback (most recent call last):
+    ...
+    simulator.errors.ScenarioError: a.b.c: a.b is a value (1.5), not a table
     """
     out = copy.deepcopy(data)
     parts = split_path(path)
     node: Any = out
-    for part, nxt in itertools.pairwise(parts):
+    for k, (part, nxt) in enumerate(itertools.pairwise(parts)):
+        if not isinstance(node, dict | list):
+            where = _prefix(parts, k)
+            raise ScenarioError(f"{path}: {where} is a value ({_short(node)}), not a table")
         if isinstance(node, list):
             if not isinstance(part, int) or part >= len(node):
                 raise ScenarioError(f"{path}: no list position {part}")
@@ -89,6 +112,10 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
             node[part] = [] if isinstance(nxt, int) else {}
         node = node[part]
     last = parts[-1]
+    if not isinstance(node, dict | list):
+        raise ScenarioError(
+            f"{path}: {_prefix(parts, len(parts) - 1)} is a value ({_short(node)}), not a table"
+        )
     if isinstance(node, list):
         if not isinstance(last, int) or last >= len(node):
             raise ScenarioError(f"{path}: no list position {last}")
@@ -98,6 +125,15 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     else:
         node[last] = value
     return out
+
+
+def _prefix(parts: list[str | int], k: int) -> str:
+    return ".".join(str(p) for p in parts[:k])
+
+
+def _short(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
 def edited_name(name: str) -> str:
@@ -114,7 +150,13 @@ def edited_name(name: str) -> str:
 def validate(
     data: dict[str, Any], context: dict[str, Any] | None, source: str = "sidebar"
 ) -> Scenario:
-    return scenario_from_mapping(data, source=source, context=context)
+    """The model's validation, raising only :class:`ScenarioError` whatever it meets."""
+    try:
+        return scenario_from_mapping(data, source=source, context=context)
+    except ScenarioError:
+        raise
+    except MODEL_FAILURES:
+        raise ScenarioError(f"{source}: {UNREADABLE}") from None
 
 
 def with_changes(
@@ -242,9 +284,6 @@ def set_screen(
 
 
 # ---------------------------------------------------------------------- months
-MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
-
-
 def shift_month(month: str, k: int) -> str:
     """A ``YYYY-MM`` month moved by ``k`` months.
 
@@ -313,4 +352,80 @@ def read_scenario_file(
         scenario = parse_scenario(raw, source=source, context=context)
     except ScenarioError as exc:
         return None, list(exc.problems), []
+    except RecursionError:
+        return None, [f"{source}: nested too deeply to read as a scenario file"], []
+    except MODEL_FAILURES:
+        return None, [f"{source}: {UNREADABLE}"], []
     return scenario, [], [f"{source}: {m}" for m in staleness(scenario, data_hash)]
+
+
+_PATH = re.compile(r"^(?P<path>[a-z_][a-z0-9_.]*): (?P<reason>.*)$", re.S)
+_SUM = re.compile(r"condition_pct \+ reduction_pct = (?P<now>[\d.]+)%")
+_PART_WORDS = {
+    "end": "last month",
+    "months": "months averaged",
+    "window": "window",
+    "before": "earlier window",
+    "after": "later window",
+    "baseline": "from",
+    "check": "to",
+}
+
+
+def _field_words(path: str) -> str:
+    parts = path.split(".")
+    test = ""
+    if len(parts) > 2 and parts[0] == "selection" and parts[1] == "tests" and parts[2].isdigit():
+        test = f"Test {int(parts[2]) + 1}"
+        parts = parts[3:]
+    words = []
+    for part in parts:
+        if part.isdigit():
+            continue
+        if part in _PART_WORDS:
+            words.append(_PART_WORDS[part])
+        elif part in LABELS:
+            words.append(LABELS[part])
+    if not words:
+        words = [parts[-1].replace("_", " ")] if parts else []
+    text = ", ".join(words)
+    text = text[:1].upper() + text[1:]
+    return f"{test}: {text.lower()}" if test and text else (test or text)
+
+
+def for_people(problem: str) -> str:
+    """A scenario problem as a sentence a user can act on (the widget's words, not the
+    file's key path).
+
+    >>> for_people("sidebar: consequences: condition_pct + reduction_pct = 113%, more "
+    ...     "than 100% of the base")
+    'Condition and reduction together cannot exceed 100% of the base: now 113%.'
+    >>> for_people("sidebar: consequences.cap_pct: Input should be greater than or equal "
+    ...     "to 0 (got -3.0)")
+    'Cap per council: must be at least 0 (got -3.0).'
+    >>> for_people("sidebar: selection.tests.0.window.months: Input should be less than "
+    ...     "or equal to 24 (got 30)")
+    'Test 1: window, months averaged: must be at most 24 (got 30).'
+    """
+    text = problem
+    for prefix in ("sidebar: ", "link: "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    if m := _SUM.search(text):
+        return (
+            "Condition and reduction together cannot exceed 100% of the base: "
+            f"now {float(m['now']):g}%."
+        )
+    reason = text
+    where = ""
+    if m := _PATH.match(text):
+        where, reason = _field_words(m["path"]), m["reason"]
+    reason = (
+        reason.replace("Input should be greater than or equal to", "must be at least")
+        .replace("Input should be less than or equal to", "must be at most")
+        .replace("Input should be greater than", "must be more than")
+        .replace("Input should be less than", "must be less than")
+        .replace("Input should be", "must be")
+    )
+    reason = reason.rstrip(".") + "."
+    return f"{where}: {reason}" if where else reason[:1].upper() + reason[1:]

@@ -7,22 +7,43 @@ the view was made with, so that opening the link later can warn when either has
 changed. Values are JSON (``40.0``, ``true``, ``null`` to remove an optional
 section, ``[...]`` for a whole list); a text value that is not JSON is kept as typed.
 
+A link is input from anyone: it is bounded before it is read (at most
+:data:`MAX_CHANGES` changes, key paths of at most :data:`MAX_PATH_PARTS` parts, values
+of at most :data:`MAX_VALUE_CHARS` characters nested at most :data:`MAX_DEPTH` deep,
+integers of at most :data:`MAX_DIGITS` digits), and whatever is wrong with it is said
+in one line per problem, never as a Python error.
+
 Pure functions, no Streamlit: the page code reads and writes ``st.query_params``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from app.edit import set_path
+from app.edit import set_path, validate
 from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError
-from simulator.scenario import Scenario, scenario_from_mapping
+from simulator.scenario import Scenario
 
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
-RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL)
+COMPARE = "compare"  # the Compare view's picks: "current" and shipped "preset:<file>" keys
+RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE)
 STAMPS = ("model_version", "data_hash", "schema_version")
+MAX_CHANGES = 1_000
+# Streamlit itself ignores a whole query string of more than 1,000 fields or 512 KiB
+# (the script then sees none); the page says so in the browser (app.shell).
+MAX_FIELDS = 1_000
+MAX_QUERY_CHARS = 512 * 1024
+MAX_PATH_PARTS = 8
+MAX_PATH_CHARS = 200
+MAX_VALUE_CHARS = 20_000
+MAX_DEPTH = 8
+MAX_DIGITS = 30
+_DIGIT_RUN = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NUMBER = re.compile(r"\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*")
 
 
 def _content(scenario: Scenario) -> dict[str, Any]:
@@ -83,11 +104,67 @@ def decode_value(text: str) -> Any:
 
     >>> decode_value("40.0"), decode_value("total"), decode_value('"40"')
     (40.0, 'total', '40')
+
+    Raises :class:`ValueError` with a readable reason for a value too long, too deeply
+    nested or holding a number with too many digits.
+
+    >>> decode_value("[" * 50 + "]" * 50)
+    Traceback (most recent call last):
+    ...
+    ValueError: nested more than 8 deep
+    >>> decode_value('"\\\\ud800"')
+    Traceback (most recent call last):
+    ...
+    ValueError: not valid Unicode text (a lone surrogate, as JSON's \\ud800)
     """
+    if len(text) > MAX_VALUE_CHARS:
+        raise ValueError(f"{len(text):,} characters, more than the {MAX_VALUE_CHARS:,} allowed")
+    if text.lstrip()[:1] in ("[", "{") and _depth(text) > MAX_DEPTH:
+        raise ValueError(f"nested more than {MAX_DEPTH} deep")
     try:
-        return json.loads(text)
-    except ValueError:
-        return text
+        value = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"nested more than {MAX_DEPTH} deep") from None
+    except ValueError:  # not JSON (or an integer too long for it): text as typed
+        value = text
+    numeric = not isinstance(value, str) or _NUMBER.fullmatch(text) is not None
+    if numeric and _DIGIT_RUN.search(text):
+        raise ValueError(f"a number with more than {MAX_DIGITS} digits")
+    if _SURROGATE.search(json.dumps(value, ensure_ascii=False)):
+        raise ValueError("not valid Unicode text (a lone surrogate, as JSON's \\ud800)")
+    return value
+
+
+def _depth(text: str) -> int:
+    """Deepest bracket nesting in ``text`` (an upper bound on the JSON's depth).
+
+    >>> _depth('[{"a": [1]}]'), _depth("plain")
+    (3, 0)
+    """
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def check_path(path: str) -> str | None:
+    """Why a link key cannot be a scenario path (``None`` if it can).
+
+    >>> check_path("consequences.condition_pct"), check_path("a." * 20 + "b")
+    (None, 'a key path of more than 8 parts')
+    """
+    if len(path) > MAX_PATH_CHARS:
+        return f"a key of more than {MAX_PATH_CHARS} characters"
+    parts = path.split(".")
+    if len(parts) > MAX_PATH_PARTS:
+        return f"a key path of more than {MAX_PATH_PARTS} parts"
+    if any(not p for p in parts):
+        return "a key path with an empty part"
+    return None
 
 
 def link_params(
@@ -142,24 +219,74 @@ def scenario_from_link(
             f"This link was made with model version {params[MODEL]}; this is version "
             f"{MODEL_VERSION}. The numbers may differ from those seen when the link was made."
         )
-    changes = {k: decode_value(v) for k, v in params.items() if k not in RESERVED}
-    if not changes:
+    raw = {k: v for k, v in params.items() if k not in RESERVED}
+    if not raw:
         return slug, preset, warnings, []
-    data = _content(preset)
-    try:
-        for path, value in sorted(changes.items(), key=lambda kv: kv[0].count(".")):
-            data = set_path(data, path, value)
-        scenario = scenario_from_mapping(data, source="link", context=context)
-    except ScenarioError as exc:
-        return slug, preset, warnings, [*exc.problems, f"showing {preset.name} instead"]
-    except (TypeError, AttributeError) as exc:
+    instead = f"showing {preset.name} instead"
+    if len(raw) > MAX_CHANGES:
         return (
             slug,
             preset,
             warnings,
-            [f"link: cannot apply the changes ({exc})", f"showing {preset.name} instead"],
+            [f"link: {len(raw):,} changes, more than the {MAX_CHANGES:,} a link holds", instead],
         )
+    problems: list[str] = []
+    changes: dict[str, Any] = {}
+    for path, text in raw.items():
+        reason = check_path(path)
+        if reason is None:
+            try:
+                changes[path] = decode_value(str(text))
+            except ValueError as exc:
+                reason = str(exc)
+        if reason is not None:
+            problems.append(f"link: {_shown(path)}: {reason}")
+    if problems:
+        return slug, preset, warnings, [*problems[:10], instead]
+    data = _content(preset)
+    try:
+        for path, value in sorted(changes.items(), key=lambda kv: kv[0].count(".")):
+            data = set_path(data, path, value)
+    except ScenarioError as exc:
+        return slug, preset, warnings, [*(f"link: {p}" for p in exc.problems), instead]
+    try:
+        scenario = validate(data, context, source="link")
+    except ScenarioError as exc:
+        return slug, preset, warnings, [*exc.problems, instead]
     return slug, scenario, warnings, []
+
+
+def _shown(path: str) -> str:
+    """A key as quoted in a message: at most 60 characters.
+
+    >>> len(_shown("x" * 100)), _shown("x" * 100)[-2:]
+    (60, 'x…')
+    """
+    return path if len(path) <= 60 else path[:59] + "…"
+
+
+def encode_picks(picks: list[str]) -> str:
+    """The Compare picks a link can carry (the sidebar's scenario and shipped ones; a
+    scenario saved in one browser session cannot travel), comma-separated.
+
+    >>> encode_picks(["current", "preset:status-quo", "saved:1. Mine"])
+    'current,preset:status-quo'
+    """
+    return ",".join(p for p in picks if p == "current" or p.startswith("preset:"))
+
+
+def decode_picks(text: str, presets: dict[str, Scenario]) -> list[str]:
+    """Compare picks from a link, keeping only those that exist, each once, at most four.
+
+    >>> decode_picks("current,preset:a,preset:zz,preset:a", {"a": None})  # type: ignore[dict-item]
+    ['current', 'preset:a']
+    """
+    out: list[str] = []
+    for pick in text.split(","):
+        known = pick == "current" or (pick.startswith("preset:") and pick[7:] in presets)
+        if known and pick not in out:
+            out.append(pick)
+    return out[:4]
 
 
 def closest_preset(scenario: Scenario, presets: dict[str, Scenario]) -> str:

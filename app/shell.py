@@ -7,44 +7,71 @@ One run: the session's Scenario (already updated by any widget callback) -> the 
 from __future__ import annotations
 
 import time
+from string import Template
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from app import link, model, sidebar, state
 from app.context import Ctx
 from app.display import YEAR
-from app.pages import breakdowns, compare, councils, data_page, exports, overview, sensitivity
-from app.show import RECONSTRUCTED_NOTE
+from app.pages import (
+    breakdowns,
+    compare,
+    councils,
+    data_page,
+    exports,
+    how,
+    map_page,
+    overview,
+    sensitivity,
+)
+from app.show import RECONSTRUCTED_NOTE, RECONSTRUCTED_SHORT
+from app.text import md
 from simulator import MODEL_VERSION
+from simulator.engine import Result
 
 VIEWS = {
     "Overview": overview.render,
+    "Map": map_page.render,
     "Councils": councils.render,
     "Compare": compare.render,
     "Sensitivity": sensitivity.render,
     "Breakdowns": breakdowns.render,
     "Data and assumptions": data_page.render,
     "Exports": exports.render,
+    "How this works": how.render,
 }
 TIMING = "_last_run_seconds"
 
+# The sidebar keeps Streamlit's own width, resizing and collapse: nothing here sizes it.
+# Metric labels wrap between words (never inside one) instead of being cut short.
 BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
-section[data-testid="stSidebar"] { width: 370px !important; min-width: 370px; }
-</style>
-"""
-WORKSHOP_CSS = """
-<style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
-[data-testid="stMetricValue"] { font-size: 3.2rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.15rem; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
     white-space: normal !important; overflow: visible !important;
-    text-overflow: clip !important; overflow-wrap: break-word; hyphens: auto;
+    text-overflow: clip !important; overflow-wrap: normal; word-break: normal; hyphens: manual;
 }
-[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.1rem; }
-h1 { font-size: 2.6rem; }
+[data-testid="stText"] { white-space: pre-wrap; overflow-wrap: break-word; }
+@media (max-width: 640px) { h1 { font-size: 1.9rem !important; } }
+</style>
+"""
+# Workshop mode: larger type everywhere, the headline numbers largest of all. The
+# paragraph rule names the containers it enlarges, so it never reaches a metric's value.
+WORKSHOP_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
+[data-testid="stMainBlockContainer"] {
+    padding: 1rem 1.6rem 2rem 1.6rem; max-width: none;
+}
+@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; } }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+    font-size: 2.6rem !important; line-height: 1.15;
+}
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+[data-testid="stMain"] [data-testid="stElementContainer"] > [data-testid="stMarkdown"] p,
+[data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 </style>
 """
 
@@ -55,7 +82,7 @@ def main() -> None:
         page_title="iBCF allocation review simulator",
         page_icon="🏛️",  # an emoji is drawn in the browser: nothing is fetched
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # collapsed on a phone, open on a desk,
     )
     data = model.dataset()
     presets = model.presets()
@@ -65,7 +92,7 @@ def main() -> None:
         presets=presets,
         scenario=state.scenario(),
         preset_slug=state.preset_slug(),
-        result=model.evaluate(state.scenario()),
+        result=session_result(),
         workshop=state.workshop(),
     )
     if st.session_state.get(state.VIEW) not in VIEWS:
@@ -76,17 +103,27 @@ def main() -> None:
     if ctx.workshop:
         st.html(WORKSHOP_CSS)
 
-    st.title("iBCF allocation review simulator")
-    st.markdown(
-        f"**{ctx.scenario.name}**: {YEAR} improved Better Care Fund allocations of 152 councils, "
-        "reviewed by delayed transfers of care."
-    )
-    if ctx.result.summary["allocation_status"] != "official":
-        st.warning(RECONSTRUCTED_NOTE, icon=":material/warning:")
-    for kind, text in st.session_state.get(state.LINK_NOTES, []):
-        (st.error if kind == "error" else st.warning)(text, icon=":material/link:")
+    if st.session_state.pop(state.CHECK_LINK, False):
+        oversized_link_notice()
+    reconstructed = ctx.result.summary["allocation_status"] != "official"
+    if ctx.workshop:  # a projector's first screen holds the numbers: a one-line header
+        st.text(f"{ctx.scenario.name}: {YEAR} iBCF allocations of 152 councils")
+        if reconstructed:
+            st.caption(f":material/warning: {RECONSTRUCTED_SHORT}", help=RECONSTRUCTED_NOTE)
+    else:
+        st.title("iBCF allocation review simulator")
+        st.text(
+            f"{ctx.scenario.name}: {YEAR} improved Better Care Fund allocations of 152 "
+            "councils, reviewed by delayed transfers of care."
+        )
+        if reconstructed:
+            st.warning(RECONSTRUCTED_NOTE, icon=":material/warning:")
+    for kind, lines in st.session_state.get(state.LINK_NOTES, []):
+        (st.error if kind == "error" else st.warning)(
+            "\n\n".join(md(line) for line in lines), icon=":material/link:"
+        )
     for kind, lines in state.take_flash():
-        getattr(st, kind)("\n\n".join(lines))
+        getattr(st, kind)("\n\n".join(md(line) for line in lines))
 
     view = (
         st.segmented_control(
@@ -104,6 +141,56 @@ def main() -> None:
     )
 
 
+OVERSIZED_LINK_SCRIPT = Template("""
+<script>
+(function () {
+  var nav = parent.performance.getEntriesByType("navigation")[0];
+  var query = new URL(nav ? nav.name : parent.location.href).search.replace(/^[?]/, "");
+  var fields = query ? query.split("&").length : 0;
+  if (fields <= $fields && query.length <= $chars) { return; }
+  var box = parent.document.createElement("div");
+  box.setAttribute("role", "alert");
+  box.setAttribute("data-testid", "oversizedLink");
+  box.textContent = "The link could not be applied: it holds " + fields.toLocaleString("en-GB")
+    + " parameters (" + query.length.toLocaleString("en-GB") + " characters), more than the "
+    + "$fields_text parameters or $chars_text characters a link may carry. Showing the "
+    + "default scenario instead. (Click to close.)";
+  box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:1000000;padding:12px 24px;"
+    + "background:#fdecea;color:#611a15;font:16px sans-serif;border-bottom:2px solid #b03a2e";
+  box.onclick = function () { box.remove(); };
+  parent.document.body.appendChild(box);
+})();
+</script>
+""").substitute(
+    fields=link.MAX_FIELDS,
+    chars=link.MAX_QUERY_CHARS,
+    fields_text=f"{link.MAX_FIELDS:,}",
+    chars_text=f"{link.MAX_QUERY_CHARS:,}",
+)
+
+
+def oversized_link_notice() -> None:
+    """Streamlit drops a whole query string of more than 1,000 fields (or 512 KiB) before
+    the script sees it, so such a link would open the default scenario silently. On a
+    session's first run with no query, a hidden component reads the address the page
+    was opened with and, when it is one of those, says so on the page (fixed text and
+    counts only: nothing from the link is shown)."""
+    components.html(OVERSIZED_LINK_SCRIPT, height=0)
+
+
+def session_result() -> Result:
+    """The session's result. Every door checks a scenario before it is taken, so this
+    cannot fail; if the model fails anyway, the session goes back to its shipped
+    scenario with one readable line rather than failing on every rerun."""
+    try:
+        return model.evaluate(state.scenario())
+    except model.MODEL_FAILURES:
+        slug = state.preset_slug()
+        state.replace(model.presets()[slug], slug)
+        state.flash("error", [f"scenario: {model.CANNOT_RUN}; showing the shipped scenario"])
+        return model.evaluate(state.scenario())
+
+
 def sync_url(ctx: Ctx, view: str) -> None:
     """Keep the address bar a link to this view (only when something changed)."""
     extra = {}
@@ -114,6 +201,9 @@ def sync_url(ctx: Ctx, view: str) -> None:
     council = st.session_state.get(state.COUNCIL)
     if view == "Councils" and council and not ctx.workshop:  # codes stay hidden
         extra[link.COUNCIL] = council
+    picks = link.encode_picks(st.session_state.get(state.COMPARE) or [])
+    if view == "Compare" and picks:
+        extra[link.COMPARE] = picks
     preset = ctx.presets[ctx.preset_slug]
     params = link.link_params(ctx.preset_slug, preset, ctx.scenario, ctx.data.data_hash, extra)
     current = {k: st.query_params.get(k) for k in st.query_params}

@@ -9,9 +9,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from app import charts
 from app.context import Ctx
 from app.display import YEAR
-from simulator import MODEL_VERSION
+from app.headings import headings
+from simulator import MODEL_VERSION, cells
 
 RECONSTRUCTED_NOTE = (
     "Allocations are RECONSTRUCTED (precept equalisation): the official per-council "
@@ -19,6 +21,9 @@ RECONSTRUCTED_NOTE = (
     "the best-supported reading of the published method: need shares of the pot plus the "
     "adult social care precept councils can raise, less each council's precept (see Data "
     "and assumptions). September 2017 expectations are reconstructed by a rule."
+)
+RECONSTRUCTED_SHORT = (
+    "Allocations are RECONSTRUCTED, not the official table (see Data and assumptions)."
 )
 WORKSHOP_NOTE = (
     "Workshop mode: neutral labels (Council A, Council B, ...) hide names from an "
@@ -38,12 +43,32 @@ MONEY_COLUMNS = (
 )
 
 
+def markdown_escape(text: str) -> str:
+    r"""Text shown literally inside markdown (a chart title naming a council).
+
+    >>> print(markdown_escape("A_B *C* [d](e) <f>"))
+    A\_B \*C\* \[d\]\(e\) \<f\>
+    """
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$" else c for c in text)
+
+
+def metric_columns(n: int, ctx: Ctx) -> list[Any]:
+    """``n`` slots for headline cards in rows of four (three in workshop mode, where
+    the numbers are larger and must not be cut short)."""
+    per_row = 3 if ctx.workshop else 4
+    slots: list[Any] = []
+    while len(slots) < n:
+        slots += st.columns(per_row)
+    return slots[:n]
+
+
 def csv_text(frame: pd.DataFrame, ctx: Ctx, what: str) -> str:
     """A CSV that opens cleanly in Excel: a header row, then the rows; UTF-8 with a byte
-    order mark so that £ reads as £. What it is, the year, data, model and allocation
+    order mark so that £ reads as £; text a spreadsheet would run as a formula is
+    written as text (:mod:`simulator.cells`). What it is, the year, data, model and allocation
     status go in the sidecar (:func:`about_frame`), not in the file."""
     del ctx, what  # said once, in about.csv beside the tables
-    return "\ufeff" + frame.to_csv(index=False, lineterminator="\r\n")
+    return "\ufeff" + cells.csv_text(frame)
 
 
 def about_frame(ctx: Ctx, files: dict[str, str]) -> pd.DataFrame:
@@ -112,9 +137,30 @@ def brief_button(
     )
 
 
-def chart(fig: go.Figure, frame: pd.DataFrame, ctx: Ctx, name: str, what: str) -> None:
-    st.plotly_chart(fig, width="stretch", key=f"chart_{name}", config={"displaylogo": False})
+def chart(
+    fig: go.Figure, frame: pd.DataFrame, ctx: Ctx, name: str, what: str, **kwargs: Any
+) -> Any:
+    """A chart (larger type in workshop mode; no toolbar over its title) and its CSV.
+    Extra arguments go to ``st.plotly_chart`` (a selection event is returned)."""
+    if ctx.workshop:
+        fig = charts.presenting(fig)
+    # The title is drawn by the page, above the chart: it wraps and scales like the text
+    # around it, where a chart's own title is clipped or sits under the legend.
+    title = str(fig.layout.title.text or "").replace("<br>", " ")
+    fig = go.Figure(fig)
+    fig.update_layout(title={"text": ""})
+    charts.room_on_top(fig)
+    if title:
+        st.markdown(f"**{markdown_escape(title)}**")
+    event = st.plotly_chart(
+        fig,
+        width="stretch",
+        key=f"chart_{name}",
+        config={"displayModeBar": False, "displaylogo": False},
+        **kwargs,
+    )
     csv_button(frame, ctx, name, what, label=f"CSV of this chart ({what})")
+    return event
 
 
 def arrow_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -128,12 +174,30 @@ def arrow_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def scenario_test_labels(ctx: Ctx) -> dict[str, str]:
+    """The scenario's test ids and labels, for the headings of the per-test columns."""
+    return {t.id: t.label or t.id for t in ctx.scenario.selection.tests}
+
+
+def column_config(columns: list[str], ctx: Ctx) -> dict[str, Any]:
+    """Every column headed by its label and unit (the CSV keeps the file's names);
+    money with separators; the council's name frozen on the left."""
+    config: dict[str, Any] = {}
+    names = headings(columns, scenario_test_labels(ctx))
+    for col in columns:
+        if col in MONEY_COLUMNS:
+            config[col] = st.column_config.NumberColumn(names[col], format="localized")
+        elif col == "council":
+            config[col] = st.column_config.Column(names[col], pinned=True)
+        else:
+            config[col] = st.column_config.Column(names[col])
+    return config
+
+
 def table(frame: pd.DataFrame, ctx: Ctx, name: str, what: str, **kwargs: Any) -> None:
     shown = arrow_safe(ctx.shown(frame))
-    config = dict(kwargs.pop("column_config", {}) or {})
-    for col in shown.columns:
-        if col in MONEY_COLUMNS and col not in config:
-            config[col] = st.column_config.NumberColumn(f"{col} (£)", format="localized")
+    config = column_config(list(shown.columns), ctx)
+    config.update(kwargs.pop("column_config", {}) or {})
     st.dataframe(
         shown, hide_index=True, width="stretch", column_config=config, key=f"table_{name}", **kwargs
     )

@@ -7,6 +7,7 @@ projection assumptions, the expectations rule and the scenario's own details.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ import streamlit as st
 from app import edit, link, model, state
 from app import widgets as w
 from app.context import Ctx
+from app.text import md
 from simulator import explain
 from simulator.data import YEAR
 from simulator.expectations import ExpectationRule
@@ -35,7 +37,16 @@ from simulator.scenario import (
     Window,
 )
 
-TEST_MODELS = {"rate": RateTest, "gap": GapTest, "trend": TrendTest}
+TEST_MODELS: dict[str, type[RateTest | GapTest | TrendTest]] = {
+    "rate": RateTest,
+    "gap": GapTest,
+    "trend": TrendTest,
+}
+TEST_KIND_LABELS = {
+    "rate": "Rate per 100,000 adults",
+    "gap": "Gap to expectation",
+    "trend": "Trend between two windows",
+}
 EDIT_TEST = "edit_test"
 NEW_TEST_KIND = "new_test_kind"
 MANUAL_REASON = "Chosen by hand in the app"
@@ -63,9 +74,35 @@ def scenario_toml(scenario: Scenario, data_hash: str) -> str:
 
 
 # ---------------------------------------------------------------------- callbacks
+PENDING = "_pending_preset"
+
+
+def edited() -> bool:
+    """The scenario differs from the shipped file it started from."""
+    shipped = model.presets()[state.preset_slug()]
+    return edit.as_dict(state.scenario()) != edit.as_dict(shipped)
+
+
 def _preset_changed() -> None:
+    """Switch scenario; with unsaved edits, ask first (the choice waits in PENDING)."""
     chosen = st.session_state[state.PRESET_SELECT]
+    if chosen == state.preset_slug() and not edited():
+        return
+    if edited():
+        st.session_state[PENDING] = chosen
+        st.session_state[state.PRESET_SELECT] = state.preset_slug()
+        return
     state.replace(model.presets()[chosen], chosen)
+
+
+def _switch_confirmed() -> None:
+    chosen = st.session_state.pop(PENDING, None)
+    if chosen in model.presets():
+        state.replace(model.presets()[chosen], chosen)
+
+
+def _switch_cancelled() -> None:
+    st.session_state.pop(PENDING, None)
 
 
 def _reset() -> None:
@@ -86,12 +123,14 @@ def handle_upload(name: str, raw: bytes) -> bool:
     """Validate an uploaded file; swap it in, or keep the scenario and list the errors."""
     data = model.dataset()
     scenario, errors, warnings = edit.read_scenario_file(name, raw, model.context(), data.data_hash)
-    if scenario is None:
+    if scenario is not None:
+        errors = model.problems(scenario, Path(name or "upload").name)
+    if scenario is None or errors:
         st.session_state[state.UPLOAD_ERRORS] = errors
         return False
     st.session_state[state.UPLOAD_ERRORS] = []
     state.replace(scenario, link.closest_preset(scenario, model.presets()))
-    state.flash("success", f"Loaded {scenario.name} from {name}.")
+    state.flash("success", f"Loaded {scenario.name} from {Path(name or 'upload').name}.")
     if warnings:
         state.flash("warning", warnings)
     return True
@@ -160,9 +199,34 @@ def render(ctx: Ctx) -> None:
             help="A shipped scenario (scenarios/*.toml). The status quo is the published "
             f"{YEAR} allocations with no review.",
         )
-        edited = edit.as_dict(scen) != edit.as_dict(ctx.presets[state.preset_slug()])
-        st.caption(
-            f"Now showing **{scen.name}**" + (" (changed from the shipped file)" if edited else "")
+        changed = edit.as_dict(scen) != edit.as_dict(ctx.presets[state.preset_slug()])
+        pending = st.session_state.get(PENDING)
+        if pending in ctx.presets:
+            st.warning(
+                f"Switching to {ctx.presets[pending].name} discards the changes made to "
+                "this scenario (Undo brings them back).",
+                icon=":material/warning:",
+            )
+            a, b = st.columns(2)
+            a.button("Switch", on_click=_switch_confirmed, type="primary", width="stretch")
+            b.button("Keep editing", on_click=_switch_cancelled, width="stretch")
+        st.caption("Now showing" + (", changed from the shipped file:" if changed else ":"))
+        st.text(scen.name)
+        u, r = st.columns(2)
+        u.button(
+            "Undo",
+            on_click=state.undo,
+            disabled=not state.can_undo(),
+            icon=":material/undo:",
+            width="stretch",
+            help="Go back one change (a switch of scenario or an upload counts as one).",
+        )
+        r.button(
+            "Redo",
+            on_click=state.redo,
+            disabled=not state.can_redo(),
+            icon=":material/redo:",
+            width="stretch",
         )
         st.button(
             "Reset to the shipped scenario",
@@ -218,7 +282,7 @@ def _files(ctx: Ctx, scen: Scenario, locked: bool) -> None:
         if errors:
             st.error(
                 "The file was not loaded; the current scenario is unchanged.\n\n"
-                + "\n".join(f"- {e}" for e in errors)
+                + "\n".join(f"- {md(e)}" for e in errors)
             )
     with st.expander("Shareable link"):
         st.caption(
@@ -264,13 +328,9 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
     c1, c2 = st.columns([3, 2])
     c1.selectbox(
         "New test",
-        ["rate", "gap", "trend"],
+        list(TEST_KIND_LABELS),
         key=NEW_TEST_KIND,
-        format_func={
-            "rate": "Rate per 100,000 adults",
-            "gap": "Gap to expectation",
-            "trend": "Trend between two windows",
-        }.get,
+        format_func=TEST_KIND_LABELS.__getitem__,
         disabled=locked,
     )
     c2.button("Add test", on_click=_add_test, disabled=locked, width="stretch")
@@ -302,17 +362,23 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
             wkey = w.key(path)
             if wkey not in st.session_state:
                 st.session_state[wkey] = float(scen.selection.composite.weights.get(t.id, 1.0))
-            state.register(wkey, lambda d, p=path: float(edit.get_path(d, p) or 1.0))
+
+            def read_weight(d: dict[str, Any], p: str = path) -> float:
+                return float(edit.get_path(d, p) or 1.0)
+
+            def weight_changed(p: str = path, k: str = wkey) -> None:
+                if k in st.session_state:  # else stale: the scenario was replaced
+                    state.apply({p: st.session_state[k]})
+
+            state.register(wkey, read_weight)
             st.number_input(
-                f"Weight of {t.label or t.id}",
+                f"Weight of {md(t.label or t.id)}",
                 min_value=0.0,
                 max_value=100.0,
                 step=0.5,
                 key=wkey,
                 disabled=locked,
-                on_change=lambda p=path, k=wkey: (
-                    state.apply({p: st.session_state[k]}) if k in st.session_state else None
-                ),
+                on_change=weight_changed,
                 help="Relative weight in the composite score (default 1).",
             )
     st.markdown("**Exemption for improvement**")
@@ -340,10 +406,11 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
         wkey = w.key(f"selection.{which}")
         if wkey not in st.session_state:
             st.session_state[wkey] = [e.gss_code for e in getattr(scen.selection, which)]
-        state.register(
-            wkey,
-            lambda d, wh=which: [e["gss_code"] for e in edit.get_path(d, f"selection.{wh}") or []],
-        )
+
+        def read_codes(d: dict[str, Any], wh: str = which) -> list[str]:
+            return [e["gss_code"] for e in edit.get_path(d, f"selection.{wh}") or []]
+
+        state.register(wkey, read_codes)
         st.multiselect(
             text,
             ctx.council_codes(),
@@ -399,7 +466,7 @@ def _test(
         if screen_key not in st.session_state:
             st.session_state[screen_key] = test.id in scen.selection.screen
         state.register(
-            screen_key, lambda d, tid=test.id: tid in (edit.get_path(d, "selection.screen") or [])
+            screen_key, lambda d: test.id in (edit.get_path(d, "selection.screen") or [])
         )
         st.toggle(
             "Screening test",
@@ -443,7 +510,7 @@ def _test(
 
 def _consequences(scen: Scenario, data: dict[str, Any], locked: bool) -> None:
     c = "consequences"
-    w.field(Consequences, "base", f"{c}.base", data, disabled=locked, fmt=w.BASE_LABELS.get)
+    w.field(Consequences, "base", f"{c}.base", data, disabled=locked, fmt=w.BASE_LABELS.__getitem__)
     if not locked:
         w.field(Consequences, "condition_pct", f"{c}.condition_pct", data)
         w.field(Consequences, "reduction_pct", f"{c}.reduction_pct", data)
@@ -568,6 +635,14 @@ STALE_TEXT = (
 )
 
 
+def _describe_from_option(ctx: Ctx) -> None:
+    state.apply({"description": explain.policy_sentence(ctx.result)})
+
+
+def _keep_text() -> None:
+    state.apply({"text_for": None})
+
+
 def _stale_text(ctx: Ctx, locked: bool) -> None:
     """Say that the written description and notes may be stale; regenerate, or keep."""
     st.warning(STALE_TEXT, icon=":material/edit_note:")
@@ -577,14 +652,15 @@ def _stale_text(ctx: Ctx, locked: bool) -> None:
         key="stale_regenerate",
         disabled=locked,
         help="Replace the description with the option's one-sentence summary.",
-        on_click=lambda: state.apply({"description": explain.policy_sentence(ctx.result)}),
+        on_click=_describe_from_option,
+        args=(ctx,),
     )
     c2.button(
         "They still hold",
         key="stale_keep",
         disabled=locked,
         help="Keep the description and notes as written and clear this warning.",
-        on_click=lambda: state.apply({"text_for": None}),
+        on_click=_keep_text,
     )
 
 
@@ -595,26 +671,28 @@ def _details(data: dict[str, Any], locked: bool) -> None:
     if dkey not in st.session_state:
         st.session_state[dkey] = data.get("date", "")
     state.register(dkey, lambda d: d.get("date", ""))
-    st.text_input(
-        "Date (YYYY-MM-DD)",
-        key=dkey,
-        disabled=locked,
-        on_change=lambda: (
+
+    def date_changed() -> None:
+        if dkey in st.session_state:  # else stale: the scenario was replaced
             state.apply({"date": st.session_state[dkey].strip() or None})
-            if dkey in st.session_state
-            else None
-        ),
-    )
+
+    st.text_input("Date (YYYY-MM-DD)", key=dkey, disabled=locked, on_change=date_changed)
     for name in ("description", "notes"):
         wkey = w.key(name)
         if wkey not in st.session_state:
             st.session_state[wkey] = data.get(name, "")
-        state.register(wkey, lambda d, n=name: d.get(n, ""))
+
+        def read_text(d: dict[str, Any], n: str = name) -> Any:
+            return d.get(n, "")
+
+        def text_changed(n: str = name, k: str = wkey) -> None:
+            if k in st.session_state:  # else stale: the scenario was replaced
+                state.apply({n: st.session_state[k]})
+
+        state.register(wkey, read_text)
         st.text_area(
             name.capitalize(),
             key=wkey,
             disabled=locked,
-            on_change=lambda n=name, k=wkey: (
-                state.apply({n: st.session_state[k]}) if k in st.session_state else None
-            ),
+            on_change=text_changed,
         )

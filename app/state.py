@@ -26,11 +26,13 @@ PRESET_SELECT = "preset_select"
 FLASH = "flash"
 LINK_NOTES = "link_notes"
 UPLOAD_ERRORS = "upload_errors"
+CHECK_LINK = "check_link_size"
 UPLOAD = "upload"
 WORKSHOP = "workshop"
 VIEW = "view"
 COUNCIL = "council_select"
 SAVED = "saved_scenarios"
+COMPARE = "compare_pick"
 WIDGETS = "_widget_registry"
 DEFAULT_PRESET = "october-2017-letter"
 W = "w:"  # prefix of every widget key that mirrors a scenario field
@@ -42,11 +44,11 @@ Reader = Callable[[dict[str, Any]], Any]
 
 # ---------------------------------------------------------------------- access
 def scenario() -> Scenario:
-    return st.session_state[SCENARIO]  # type: ignore[no-any-return]
+    return st.session_state[SCENARIO]
 
 
 def preset_slug() -> str:
-    return st.session_state[PRESET]  # type: ignore[no-any-return]
+    return st.session_state[PRESET]
 
 
 def workshop() -> bool:
@@ -54,14 +56,30 @@ def workshop() -> bool:
 
 
 def flash(kind: str, lines: list[str] | str) -> None:
-    """Queue a message for the top of the page (shown once)."""
-    st.session_state.setdefault(FLASH, []).append(
-        (kind, [lines] if isinstance(lines, str) else list(lines))
+    """Queue a message for the top of the page (shown once). A new error replaces any
+    error not yet shown, so quick key presses never stack the same complaint."""
+    queue = st.session_state.setdefault(FLASH, [])
+    if kind == "error":
+        queue[:] = [item for item in queue if item[0] != "error"]
+    queue.append((kind, [lines] if isinstance(lines, str) else list(lines)))
+
+
+def rejected(exc: ScenarioError) -> None:
+    """Say, in words, why an edit was not applied (the first problem; there is
+    rarely more than one for one widget)."""
+    problems = [edit.for_people(p) for p in exc.problems]
+    text = (
+        f"That change was not applied. {problems[0]}"
+        if problems
+        else "That change was not applied."
     )
+    if len(problems) > 1:
+        text += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+    flash("error", text)
 
 
 def take_flash() -> list[tuple[str, list[str]]]:
-    return st.session_state.pop(FLASH, [])  # type: ignore[no-any-return]
+    return st.session_state.pop(FLASH, [])
 
 
 # ---------------------------------------------------------------------- start
@@ -72,19 +90,25 @@ def init() -> None:
         return
     presets = model.presets()
     data = model.dataset()
-    params = {k: st.query_params.get(k) for k in st.query_params}
-    notes: list[tuple[str, str]] = []
+    params = st.query_params.to_dict()
+    notes: list[tuple[str, list[str]]] = []
     if link.PRESET in params:
         slug, scen, warnings, errors = link.scenario_from_link(
             params, presets, model.context(), data.data_hash
         )
         scen = edit.mark_text(presets[slug], scen)  # the preset's words, an edited option
-        notes += [("warning", w) for w in warnings]
+        notes += [("warning", [w]) for w in warnings]
+        if not errors:
+            errors = model.problems(scen, "link")
+            if errors:  # valid on paper, but the model cannot run it
+                scen = presets[slug]
+                errors.append(f"showing {scen.name} instead")
         if errors:
-            notes.append(("error", "The link could not be applied:\n\n" + "\n\n".join(errors)))
+            notes.append(("error", ["The link could not be applied:", *errors]))
     else:
         slug = DEFAULT_PRESET if DEFAULT_PRESET in presets else next(iter(presets))
         scen = presets[slug]
+        ss[CHECK_LINK] = not params  # a link too long for Streamlit arrives empty
     ss[SCENARIO] = scen
     ss[PRESET] = slug
     ss[PRESET_SELECT] = slug
@@ -96,16 +120,76 @@ def init() -> None:
     council = params.get(link.COUNCIL)
     if council in set(data.codes):
         ss[COUNCIL] = council
+    picks = link.decode_picks(params.get(link.COMPARE) or "", presets)
+    if len(picks) >= 2:
+        ss[COMPARE] = picks
 
 
 # ---------------------------------------------------------------------- changes
+UNDO, REDO = "_undo", "_redo"
+HISTORY = 50  # edits kept for undo
+
+
+def record(new: Scenario, slug: str | None = None) -> None:
+    """Make ``new`` the scenario, keeping the one it replaces for undo."""
+    ss = st.session_state
+    old = (ss[SCENARIO], ss[PRESET])
+    if new is old[0]:
+        return
+    ss[UNDO] = [*ss.get(UNDO, [])[-(HISTORY - 1) :], old]
+    ss[REDO] = []
+    ss[SCENARIO] = new
+    if slug is not None:
+        ss[PRESET] = slug
+
+
+def can_undo() -> bool:
+    return bool(st.session_state.get(UNDO))
+
+
+def can_redo() -> bool:
+    return bool(st.session_state.get(REDO))
+
+
+def _step(back: bool) -> None:
+    ss = st.session_state
+    source, target = (UNDO, REDO) if back else (REDO, UNDO)
+    if not ss.get(source):
+        return
+    *rest, (scen, slug) = ss[source]
+    ss[source] = rest
+    ss[target] = [*ss.get(target, []), (ss[SCENARIO], ss[PRESET])]
+    ss[SCENARIO] = scen
+    ss[PRESET] = slug
+    ss[PRESET_SELECT] = slug
+    clear_widgets()
+
+
+def undo() -> None:
+    """Go back one edit (a switch of scenario, an upload or a reset counts as one)."""
+    _step(back=True)
+
+
+def redo() -> None:
+    _step(back=False)
+
+
 def replace(new: Scenario, slug: str | None = None) -> None:
     """Swap in a whole scenario (preset, upload, reset): every widget starts afresh."""
-    st.session_state[SCENARIO] = new
+    record(new)
     if slug is not None:
         st.session_state[PRESET] = slug
         st.session_state[PRESET_SELECT] = slug
     clear_widgets()
+
+
+def admissible(new: Scenario) -> bool:
+    """Whether the model can run ``new``; if not, say why (the scenario is kept)."""
+    problems = model.problems(new, "sidebar")
+    if problems:
+        flash("error", ["That change was not applied:", *problems])
+        sync_widgets()
+    return not problems
 
 
 def apply(changes: dict[str, Any]) -> bool:
@@ -113,10 +197,12 @@ def apply(changes: dict[str, Any]) -> bool:
     try:
         new = edit.with_changes(scenario(), changes, model.context())
     except ScenarioError as exc:
-        flash("error", ["That change was not applied:", *exc.problems])
+        rejected(exc)
         sync_widgets()
         return False
-    st.session_state[SCENARIO] = new
+    if not admissible(new):
+        return False
+    record(new)
     sync_widgets()
     return True
 
@@ -126,10 +212,12 @@ def apply_scenario(fn: Callable[[Scenario], Scenario], structural: bool = False)
     try:
         new = edit.mark_text(scenario(), fn(scenario()))
     except ScenarioError as exc:
-        flash("error", ["That change was not applied:", *exc.problems])
+        rejected(exc)
         sync_widgets()
         return False
-    st.session_state[SCENARIO] = new
+    if not admissible(new):
+        return False
+    record(new)
     if structural:
         clear_widgets()
     else:

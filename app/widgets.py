@@ -18,59 +18,13 @@ from pydantic import BaseModel
 
 from app import edit, state
 from app.display import label as words
+from app.labels import LABELS
 from simulator.data import ATTRIBUTION_LABELS
 from simulator.parameters import param_meta
 from simulator.projection import METHOD_LABELS
 from simulator.redistribution import RULE_LABELS
 
 DTOC_SOURCE = "NHS England DToC, LA Type B, revised figures"
-
-LABELS: dict[str, str] = {
-    "attribution": "Delays attributed to",
-    "mode": "Test",
-    "n": "Number of councils (worst N)",
-    "threshold": "Threshold",
-    "tolerance_pct": "Tolerance above expectation",
-    "min_improvement_pct": "Improvement needed",
-    "combine": "A council is selected if it fails",
-    "at_least": "Number of tests that must fail",
-    "base": "Shares apply to",
-    "condition_pct": "Condition share",
-    "reduction_pct": "Reduction share",
-    "graduation": "Graduation",
-    "margin_test": "Graduate by the margin on",
-    "margin_from": "No share at a margin of",
-    "margin_to": "Full share at a margin of",
-    "cap_pct": "Cap per council",
-    "cap_gbp": "Cap per council in pounds",
-    "floor_pct": "Floor on the final allocation",
-    "rule": "Rule",
-    "gain_cap_pct": "Cap on gains",
-    "rate": "Release at or below",
-    "method": "Method",
-    "select": "Select",
-    "quantile_pct": "Worst share of councils",
-    "baseline_end": "Baseline ends",
-    "baseline_months": "Baseline months",
-    "social_care_floor_rate": "Social care floor",
-    "social_care_cut_pct": "Social care cut",
-    "total_cap_rate": "Total rate expected at most",
-    "nhs_cut_pct": "NHS cut",
-    "ambition_basis": "Ambition measured as",
-    "draws": "Monte Carlo draws",
-    "seed": "Random seed",
-    "unit_cost_gbp_per_day": "Unit cost of a day of care",
-    "share_reaching_delayed": "Share reaching delayed patients",
-    "additionality": "Additionality of conditioned money",
-    "withheld_response": "Response to money withheld",
-    "received_response": "Response to money received",
-    "response_k": "Response per day of care",
-    "both_share_affected": "Share of 'both' delays affected",
-    "incentive_effect_pct": "Incentive effect of review",
-    "excess_bed_day_cost_gbp": "NHS cost of a delayed bed day",
-    "ambition_rate_per_100k": "National ambition",
-    "forecast_noise_scale": "Forecast noise multiplier",
-}
 
 OPTION_LABELS: dict[str, str] = {
     **{k: v.capitalize() for k, v in ATTRIBUTION_LABELS.items()},
@@ -99,6 +53,10 @@ OPTION_LABELS: dict[str, str] = {
     "meets_expectation": "Meets its September 2017 expectation",
     "below_rate": "At or below a rate",
     "annual_average": "2018/19 average",
+    "no_effect": "No effect (NAO 2017; Crawford et al. 2021)",
+    "low": "Low (care-home supply, Gaughan et al. 2015)",
+    "central": "Central (2017/18, net of the NHS-attributed fall)",
+    "high": "High (2017/18, uncontrolled: an upper bound)",
     "march_2019": "March 2019",
     "every_month": "Every month of 2018/19",
     "2017-02": "February 2017",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from simulator.parameters import param_table
-from simulator.projection import ProjectionParams
+from simulator.projection.params import ProjectionParams
 
 COLUMNS = ["id", "assumption", "value", "unit", "source", "quality", "effect"]
 
@@ -24,48 +24,42 @@ COLUMNS = ["id", "assumption", "value", "unit", "source", "quality", "effect"]
 PARAMETER_NOTES: dict[str, tuple[str, str]] = {
     "method": (
         "amber",
-        "Sets the counterfactual 2018/19 level for every council; 'auto' takes the method "
-        "with the best back-test score (docs/projection.md). Damped trend would project "
-        "delays still falling and so a lower baseline.",
+        "Sets the statistical 2018/19 level for every council; 'auto' takes the method with "
+        "the best back-test score (docs/projection.md).",
+    ),
+    "evidence_set": (
+        "red",
+        "Sets θ, delayed days avoided per £1m of discharge-relevant care: no effect 0, low "
+        "25-53 (Gaughan et al. 2015), central 353 (2017/18 difference-in-differences), high "
+        "4,452 (2017/18 uncontrolled, an upper bound). The largest driver of beds freed.",
     ),
     "ambition_basis": (
         "amber",
         "How the national ambition is judged (annual average, March 2019, every month); "
         "changes only the probability that the ambition is met.",
     ),
+    "status_quo_change": (
+        "amber",
+        "Feeds the status-quo iBCF change 2017/18 to 2018/19 (+£384m) through the same "
+        "response, lowering the baseline; off: the statistical forecast alone.",
+    ),
     "draws": (
         "green",
         "Numerical precision of the bands and the probability only; not the central result.",
     ),
     "seed": ("green", "Reproducibility only: same seed, identical numbers."),
-    "unit_cost_gbp_per_day": (
-        "red",
-        "Days of care bought are inversely proportional: doubling the cost halves the days "
-        "bought and (before saturation) the delays avoided.",
-    ),
-    "share_reaching_delayed": (
-        "red",
-        "Proportional to days of care reaching delayed patients, so to the effect before "
-        "saturation; confounded with response_k (only their product is calibrated).",
-    ),
-    "additionality": (
+    "discharge_share": (
         "amber",
-        "Scales the effect of conditioned money only; 1 would treat every conditioned pound "
-        "as new discharge spending.",
+        "Scales the effect of money withheld and received; conditioned money adds 1 minus it.",
     ),
-    "withheld_response": (
-        "amber",
-        "Scales the rise in delays where money is withheld; 0 means reductions cost no beds.",
-    ),
-    "received_response": (
-        "amber",
-        "Scales the fall in delays where redistributed money is received.",
-    ),
-    "response_k": (
+    "price_share": (
         "red",
-        "The largest single driver of beds freed: proportional before saturation. The "
-        "2017/18 calibration gives an upper bound of about 0.13; netting off the NHS fall "
-        "gives 0.00-0.03.",
+        "Care bought is proportional to 1 minus it; a half would halve the effect of new money.",
+    ),
+    "lag_months": (
+        "red",
+        "Months of 2018/19 before the money acts: a 3-month lag removes about a quarter of "
+        "the year's effect; 12 removes all of it.",
     ),
     "both_share_affected": (
         "red",
@@ -79,7 +73,11 @@ PARAMETER_NOTES: dict[str, tuple[str, str]] = {
     ),
     "excess_bed_day_cost_gbp": (
         "green",
-        "Scales the NHS value only (£304 instead of £313 lowers it by 3%).",
+        "Scales the notional NHS value only (£304 instead of £313 lowers it by 3%).",
+    ),
+    "cash_releasing_gbp_per_day": (
+        "amber",
+        "Scales the cash-releasing NHS value only; from one year of providers' accounts.",
     ),
     "ambition_rate_per_100k": (
         "green",
@@ -87,8 +85,29 @@ PARAMETER_NOTES: dict[str, tuple[str, str]] = {
     ),
     "forecast_noise_scale": (
         "amber",
-        "Widens or narrows the bands and moves the probability of meeting the ambition "
-        "towards 0 or 1; central results unchanged.",
+        "Widens or narrows the forecast-noise part of the bands; central results unchanged.",
+    ),
+}
+
+# Choices that are not numbers: their wording and source in the register.
+CHOICES: dict[str, tuple[str, str]] = {
+    "method": (
+        "Counterfactual forecasting method for 2018/19",
+        "Back-test on 2011-2018 data (docs/projection.md)",
+    ),
+    "evidence_set": (
+        "Evidence set for the funding response θ (no_effect, low, central, high)",
+        "NAO 2017; Gaughan, Gravelle & Siciliani 2015; 2017/18 experience "
+        "(docs/projection.md §4, ibcf calibrate)",
+    ),
+    "ambition_basis": (
+        "Basis on which the national ambition is judged",
+        "Assumption: the annual average over 2018/19",
+    ),
+    "status_quo_change": (
+        "The baseline includes the status-quo money change 2017/18 to 2018/19",
+        "Spring Budget 2017: original iBCF £105m to £825m, Spring Budget element £1,010m "
+        "to £674m; each council's 2017/18 amounts assumed on its 2018/19 shares",
     ),
 }
 
@@ -197,37 +216,37 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
     },
     {
         "id": "M01",
-        "assumption": "Delayed days avoided saturate: D·(1 - exp(-k·x/D)), with D the "
-        "council's counterfactual social-care-affected delayed days in 2018/19 and x the "
-        "days of care bought",
+        "assumption": "Delayed days avoided saturate: D·(1 - exp(-θ·m/D)), with D the "
+        "council's counterfactual social-care-affected delayed days in 2018/19 and m the £m "
+        "of discharge-relevant care bought",
         "value": "saturating exponential",
         "unit": "",
         "source": "Assumption: diminishing returns so that delays never fall below zero "
         "(docs/projection.md)",
         "quality": "amber",
         "effect": "Large sums relative to a council's delays buy less than proportionally; "
-        "small sums act linearly at rate k.",
+        "small sums act linearly at rate θ.",
     },
     {
         "id": "M02",
-        "assumption": "Money withheld is a symmetric loss: the mirror image of the gain the "
-        "same pounds would buy, so delays at most double",
-        "value": "odd-symmetric response",
+        "assumption": "One behaviour for money withheld and money received: both change "
+        "discharge-relevant care by the same share (discharge_share), drawn once per draw",
+        "value": "shared response",
         "unit": "",
-        "source": "Assumption",
+        "source": "Assumption; the share from MHCLG iBCF reporting 2018-19",
         "quality": "amber",
-        "effect": "Reductions raise delays by as much as the same sum conditioned would lower "
-        "them (scaled by the two response shares).",
+        "effect": "A zero-sum scenario nets gains against losses within each draw, so its "
+        "band is not widened by independent draws of the two.",
     },
     {
         "id": "M03",
-        "assumption": "The effect applies from April 2018 for the whole year, in proportion "
-        "to each month's counterfactual delays (no lag for councils to spend)",
-        "value": "12 months, no lag",
-        "unit": "",
-        "source": "Assumption",
+        "assumption": "Care bought acts after a lag drawn between half and one and a half "
+        "times lag_months; care bought after March 2019 is not counted",
+        "value": "3 months central",
+        "unit": "months",
+        "source": "Assumption (see lag_months)",
         "quality": "red",
-        "effect": "A lag of a quarter would cut 2018/19 beds freed by about a quarter.",
+        "effect": "A 3-month lag cuts 2018/19 beds freed by about a quarter.",
     },
     {
         "id": "M04",
@@ -242,35 +261,39 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
     },
     {
         "id": "M05",
-        "assumption": "Forecast noise: log-scale errors growing like a random walk with the "
-        "horizon, sized from the chosen method's back-test errors; a national common shock "
-        "plus independent council noise",
-        "value": "back-test errors",
-        "unit": "log sd per sqrt(month)",
-        "source": "Back-test on 2011-2018 data (docs/projection.md)",
+        "assumption": "Forecast noise: the chosen method's back-test errors on log(y + 0.5), "
+        "resampled as whole 12-month paths within each council-size tercile; national "
+        "paths resampled with a random sign and widened to the conformal band of the "
+        "annual average",
+        "value": "empirical error paths",
+        "unit": "log(beds + 0.5)",
+        "source": "Back-test on 2011-2018 data (docs/projection.md §6, ibcf backtest)",
         "quality": "amber",
-        "effect": "Sets the width of the bands and the probability that the ambition is met; "
-        "the back-test includes the 2017/18 fall, which widens the noise.",
+        "effect": "Sets the width of the bands and the probability that the ambition is met.",
     },
     {
         "id": "M06",
-        "assumption": "Calibration puts the April-December 2017 fall in delays, against each "
-        "council's counterfactual, down to the £1,010m 2017/18 money",
-        "value": "k = 0.13 (upper bound)",
-        "unit": "",
-        "source": "docs/projection.md, calibration",
+        "assumption": "The 2017/18 fits of θ put the fall in each council's total delays "
+        "against persistence from March 2017 down to its 2017/18 iBCF (high: all of it; "
+        "central: net of the NHS-attributed fall)",
+        "value": "θ = 4,452 (high), 353 (central)",
+        "unit": "delayed days per £1m",
+        "source": "docs/projection.md §4, ibcf calibrate",
         "quality": "red",
-        "effect": "An upper bound: other causes (NHS action, national pressure) also cut "
-        "delays; netting off the NHS-attributed fall leaves k near 0.00-0.03.",
+        "effect": "The high set is an upper bound, about four times Forder (2009)'s bound; "
+        "the central set's 95% interval runs from 0 to 912.",
     },
     {
         "id": "M07",
-        "assumption": "Uncertain parameters are independent of each other",
-        "value": "independent draws",
-        "unit": "",
-        "source": "Assumption",
+        "assumption": "Each council's 2017/18 iBCF is its 2018/19 element amounts scaled to "
+        "the 2017/18 national totals (£105m, £1,010m)",
+        "value": "2018/19 shares",
+        "unit": "£",
+        "source": "Assumption: 2017/18 per-council shares not bundled; the Spring Budget "
+        "element's shares moved between years (Bromley 0.414% to 0.504%)",
         "quality": "amber",
-        "effect": "Correlated errors (for example cost and share together) would widen the bands.",
+        "effect": "Moves the status-quo baseline change and the 2017/18 fits council by "
+        "council; national totals exact.",
     },
 ]
 
@@ -297,18 +320,9 @@ def assumptions_register(params: ProjectionParams | None = None) -> pd.DataFrame
     for j, name in enumerate(ProjectionParams.model_fields, start=1):
         quality, effect = PARAMETER_NOTES[name]
         m = meta[name]
-        if name == "method":
-            text, unit, source = (
-                "Counterfactual forecasting method for 2018/19",
-                "",
-                "Back-test on 2011-2018 data (docs/projection.md)",
-            )
-        elif name == "ambition_basis":
-            text, unit, source = (
-                "Basis on which the national ambition is judged",
-                "",
-                "Assumption: the annual average over 2018/19",
-            )
+        if name in CHOICES:
+            text, source = CHOICES[name]
+            unit = ""
         else:
             text, unit, source = m["description"], m["unit"], m["source"]
         if m["ge"] is not None and m["le"] is not None:

@@ -128,8 +128,16 @@ def _headline(result: Result, projection: ProjectionResult | None) -> list[tuple
     if projection is not None:
         freed = projection.beds_freed
         out += [
-            (f"Beds freed a day, {YEAR} (median)", _beds(freed["p50"])),
-            (f"NHS value (notional), {YEAR}", gbp(projection.nhs_value_gbp)),
+            (
+                f"Beds freed a day, {YEAR} (median, if the "
+                f"{projection.evidence_set.replace('_', ' ')} evidence holds)",
+                _beds(freed["p50"]),
+            ),
+            (f"NHS value (notional), {YEAR}", gbp(projection.nhs_value_gbp["notional"])),
+            (
+                f"NHS value (cash-releasing), {YEAR}",
+                gbp(projection.nhs_value_gbp["cash_releasing"]),
+            ),
             ("Chance national ambition is met", f"{projection.probability_ambition_met:.0%}"),
         ]
     return out
@@ -226,8 +234,10 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
         f"{_beds(f['p50'])} (80% range {_beds(f['p10'])} to {_beds(f['p90'])}; "
         f"{projection.draws:,} draws, seed {projection.seed}). Delayed bed days avoided: "
         f"{projection.delayed_days_avoided:,.0f}; notional NHS value "
-        f"{gbp(projection.nhs_value_gbp)} at £{p.excess_bed_day_cost_gbp:,.0f} an excess "
-        f"bed day. Chance that national delays meet the ambition of "
+        f"{gbp(projection.nhs_value_gbp['notional'])} at £{p.excess_bed_day_cost_gbp:,.0f} an "
+        f"excess bed day (cash-releasing {gbp(projection.nhs_value_gbp['cash_releasing'])}; "
+        f"evidence set: {projection.evidence_set.replace('_', ' ')}). Chance that national "
+        f"delays meet the ambition of "
         f"{p.ambition_rate_per_100k:g} per 100,000 adults: "
         f"{projection.probability_ambition_met:.0%}. Counterfactual: {method.lower()}.",
         _evidence(p),

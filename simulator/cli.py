@@ -263,7 +263,13 @@ def cmd_run(args: argparse.Namespace) -> int:
                     "total_retained",
                     "retained_warning",
                     "ledger_balanced",
+                    "evidence_set",
+                    "headline",
                     "beds_freed",
+                    "beds_freed_evidence",
+                    "forecast_noise",
+                    "gross",
+                    "nhs_value_gbp",
                     "probability_ambition_met",
                 )
                 if k in summary
@@ -272,7 +278,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     if "retained_warning" in summary:
         log.warning("%s", summary["retained_warning"])
+    from simulator.projection.words import headline_lines
+
+    for line in headline_lines(projection):
+        log.info("%s", line)
     log.info("wrote %s to %s", ", ".join(RUN_FILES), out.target)
+    return EXIT_OK
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from simulator.projection.report import backtest_report
+
+    data = _dataset()
+    log.info("back-testing every forecasting method (rolling origins, 2013-2017)")
+    text, tables = backtest_report(data.dtoc_beds, data.months)
+    if args.out:
+        names = [f"{k}.csv" for k in tables]
+        with io.OutputSet(Path(args.out), names, overwrite=args.overwrite) as out:
+            for name, table in tables.items():
+                out.write_csv(f"{name}.csv", table)
+        log.info("wrote %s to %s", ", ".join(names), out.target)
+    _out(text)
+    return EXIT_OK
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from simulator.projection.report import calibration_report
+
+    data = _dataset()
+    alloc = data.allocation_by_element
+    _out(calibration_report(data.dtoc_beds, data.months, alloc["original"], alloc["spring_budget"]))
     return EXIT_OK
 
 
@@ -467,10 +502,20 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--outputs", action="store_true", help="print the output files' columns instead"
     )
+    bt = sub.add_parser(
+        "backtest", parents=[common], help="rolling-origin back-test of the projection"
+    )
+    bt.add_argument("--out", help="also write the tables as CSV to this folder")
+    bt.add_argument("--overwrite", action="store_true")
+    sub.add_parser(
+        "calibrate", parents=[common], help="reproduce every calibration figure of the docs"
+    )
     return parser
 
 
 COMMANDS = {
+    "backtest": cmd_backtest,
+    "calibrate": cmd_calibrate,
     "schema": cmd_schema,
     "run": cmd_run,
     "validate": cmd_validate,

@@ -15,9 +15,9 @@ import pandas as pd
 
 from simulator import MODEL_VERSION
 from simulator.consequences import MoneyAtRisk, apply_consequences, released_mask
-from simulator.data import ATTRIBUTIONS, YEAR, Dataset
+from simulator.data import YEAR, Dataset
 from simulator.expectations import expected_beds
-from simulator.measures import rate_per_100k, window_rate
+from simulator.measures import window_rate
 from simulator.redistribution import Ledger, redistribute
 from simulator.scenario import Scenario
 from simulator.selection import SelectionResult, TestOutcome, run_test, select
@@ -215,14 +215,6 @@ def dtoc_quartile(data: Dataset, attribution: str, month: str) -> pd.Series:
     return labels.fillna("no DToC data")
 
 
-def england_rate(data: Dataset, attribution: str, month: str) -> float:
-    """England rate per 100,000 adults from the England row (includes non-English residents)."""
-    i = data.month_index(month)
-    return float(
-        rate_per_100k(data.england_beds[i, ATTRIBUTIONS.index(attribution)], data.adults.sum())
-    )
-
-
 def project_scenario(
     result: Result, *, draws: int | None = None, seed: int | None = None
 ) -> ProjectionResult:
@@ -230,7 +222,7 @@ def project_scenario(
 
     ``draws`` and ``seed`` override the scenario's projection settings.
     """
-    from simulator.projection import project
+    from simulator.projection import project, status_quo_change_gbp
 
     params = result.scenario.projection
     update: dict[str, int] = {}
@@ -249,4 +241,8 @@ def project_scenario(
         received=result.ledger.received.astype(float),
         reviewed=result.selection.selected,
         params=params,
+        status_quo_change=status_quo_change_gbp(
+            result.data.allocation_by_element["original"],
+            result.data.allocation_by_element["spring_budget"],
+        ),
     )

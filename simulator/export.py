@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator import MODEL_VERSION
+from simulator import MODEL_VERSION, cells
 from simulator.allocation import explanation
 from simulator.columns import describe, excel_format
 from simulator.data import YEAR
@@ -167,12 +167,26 @@ def summary_frame(result: Result, projection: ProjectionResult | None = None) ->
 
 
 def projection_summary(projection: ProjectionResult) -> dict[str, Any]:
+    from simulator.projection.words import beds_text, evidence_label
+
+    def bands(b: dict[str, float]) -> dict[str, float]:
+        return {k: round(float(v), 2) + 0.0 for k, v in b.items()}
+
     return {
         "projection_year": YEAR,
         "projection_method": projection.method,
-        "beds_freed": {k: round(float(v), 2) for k, v in projection.beds_freed.items()},
-        "delayed_days_avoided": round(float(projection.delayed_days_avoided), 1),
-        "nhs_value_gbp": round(float(projection.nhs_value_gbp)),
+        "evidence_set": projection.evidence_set,
+        "headline": (
+            f"{evidence_label(projection.evidence_set)}: {beds_text(projection.beds_freed)}"
+        ),
+        "beds_freed": bands(projection.beds_freed),
+        "beds_freed_evidence": bands(projection.beds_freed_evidence),
+        "beds_freed_social_care": bands(projection.beds_freed_social_care),
+        "gross": bands(projection.gross),
+        "forecast_noise": bands(projection.forecast_noise),
+        "status_quo_beds": round(projection.status_quo_beds, 2) + 0.0,
+        "delayed_days_avoided": round(float(projection.delayed_days_avoided), 1) + 0.0,
+        "nhs_value_gbp": {k: round(float(v)) for k, v in projection.nhs_value_gbp.items()},
         "probability_ambition_met": round(float(projection.probability_ambition_met), 4),
         "seed": projection.seed,
         "draws": projection.draws,
@@ -229,12 +243,14 @@ def compare_summary(
         if projections is not None:
             p = projection_summary(projections[k - 1])
             values += [p["beds_freed"][q] for q in ("p10", "p50", "p90")]
-            values += [p["delayed_days_avoided"], p["nhs_value_gbp"]]
+            values += [p["delayed_days_avoided"], p["nhs_value_gbp"]["notional"]]
+            values += [p["nhs_value_gbp"]["cash_releasing"], p["evidence_set"]]
             values += [p["probability_ambition_met"], p["seed"], p["draws"]]
         columns[f"s{k}: {r.scenario.name}"] = values
     if projections is not None:
         keys += ["beds_freed.p10", "beds_freed.p50", "beds_freed.p90", "delayed_days_avoided"]
-        keys += ["nhs_value_gbp", "probability_ambition_met", "seed", "draws"]
+        keys += ["nhs_value_gbp.notional", "nhs_value_gbp.cash_releasing", "evidence_set"]
+        keys += ["probability_ambition_met", "seed", "draws"]
     out = pd.DataFrame(columns, index=keys).reset_index(names="measure")
     out.insert(1, "unit", [(describe(k.split(".")[0]) or ("", ""))[0] for k in keys])
     return out
@@ -345,6 +361,9 @@ def excel_pack(
         "Allocation methods": result.data.method_comparison,
     }
     if projection is not None:
+        from simulator.projection.words import headline_lines
+
+        sheets["Projection"] = pd.DataFrame({"headline": headline_lines(projection)})
         sheets["Projection national"] = projection.national_path
         sheets["Projection councils"] = projection_frame(result, projection)
     if aliases is not None:
@@ -399,14 +418,19 @@ def _workbook(
     test_ids: tuple[str, ...],
     tables: tuple[str, ...] = TABLE_SHEETS,
 ) -> bytes:
-    """Write the sheets: bold frozen headers, widths to fit, £ / % / beds cell formats."""
+    """Write the sheets: bold frozen headers, widths to fit, £ / % / beds cell formats.
+
+    Every text cell is a string cell, never a formula, whatever it starts with, and
+    holds only characters a workbook can (:mod:`simulator.cells`)."""
     from openpyxl.styles import Font
 
     buffer = _io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
+        for name, raw in sheets.items():
+            frame = cells.excel_frame(raw)
             frame.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
+            cells.text_cells_as_strings(sheet)
             sheet.freeze_panes = "A2"
             for col, label in zip(sheet.columns, frame.columns, strict=True):
                 col[0].font = Font(bold=True)

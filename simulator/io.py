@@ -23,11 +23,13 @@ import signal
 import stat
 import tempfile
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from simulator import cells
 from simulator.errors import DataError, SimulatorError
 
 try:  # POSIX; elsewhere output sets are still swapped whole, without the lock
@@ -36,10 +38,27 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
+# The folder that replaces data/ (its raw/ and official/ subfolders), e.g. to drop the
+# official tables in beside an installed package.
+DATA_DIR_VARIABLE = "IBCF_DATA_DIR"
+
+
+def shipped_dir(name: str) -> Path:
+    """The bundled folder ``name`` (``data`` or ``scenarios``).
+
+    A checkout reads its own top-level folder, the source of truth; an installed wheel
+    carries a copy of it inside the package (``simulator/bundled/NAME``), found through
+    importlib.resources."""
+    shipped = resources.files("simulator") / "bundled" / name
+    if isinstance(shipped, Path) and shipped.is_dir():
+        return shipped
+    return PROJECT_ROOT / name
+
+
+DATA_DIR = Path(os.environ.get(DATA_DIR_VARIABLE) or shipped_dir("data"))
 RAW_DIR = DATA_DIR / "raw"
 OFFICIAL_DIR = DATA_DIR / "official"
-SCENARIO_DIR = PROJECT_ROOT / "scenarios"
+SCENARIO_DIR = shipped_dir("scenarios")
 
 RAW_FILES = {
     "councils": "council_reference.csv",
@@ -53,6 +72,8 @@ RAW_FILES = {
     "taxbase": "council_taxbase_ctb_2016_2018.csv",
     "rnf_checkpoints": "asc_rnf_checkpoints.csv",
 }
+# The hex map's layout (not a model input: outside the data hash).
+HEX_LAYOUT = RAW_DIR / "hex_upper_tier_2019.hexjson"
 # Optional official tables: dropping one of these in data/official/ replaces the
 # reconstruction with no code change (schemas in data/README.md).
 OFFICIAL_FILES = {
@@ -111,6 +132,17 @@ def read_data_tables(
     return raw, official, hash_contents(contents)
 
 
+def read_hexjson(path: Path = HEX_LAYOUT) -> dict[str, Any]:
+    """The hex map layout (HexJSON: ``layout`` and ``hexes`` by GSS code)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path.name}: not a readable HexJSON file ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("hexes"), dict):
+        raise DataError(f"{path.name}: no 'hexes' object")
+    return data
+
+
 def hash_contents(contents: dict[str, bytes]) -> str:
     """A short SHA-256 over file names and bytes: it changes when any input changes."""
     digest = hashlib.sha256()
@@ -162,7 +194,9 @@ def write_json(path: Path, obj: Any, *, overwrite: bool = False) -> None:
 
 
 def write_csv(path: Path, frame: pd.DataFrame, *, overwrite: bool = False) -> None:
-    write_text(path, frame.to_csv(index=False, lineterminator="\n"), overwrite=overwrite)
+    """Write ``frame`` as CSV; text that a spreadsheet would run as a formula is
+    written as text (:func:`simulator.cells.csv_text`)."""
+    write_text(path, cells.csv_text(frame), overwrite=overwrite)
 
 
 def _reason(exc: OSError) -> str:
@@ -284,7 +318,7 @@ class OutputSet:
         self.write_text(name, json.dumps(obj, indent=2, default=str) + "\n")
 
     def write_csv(self, name: str, frame: pd.DataFrame) -> None:
-        self.write_text(name, frame.to_csv(index=False, lineterminator="\n"))
+        self.write_text(name, cells.csv_text(frame))
 
     # -- finishing
     def __exit__(self, kind: object, exc: object, tb: object) -> None:

@@ -44,9 +44,3 @@ def window_beds(data: Dataset, attribution: str, end: str, months: int) -> np.nd
 def window_rate(data: Dataset, attribution: str, end: str, months: int) -> np.ndarray:
     """Rate per 100,000 adults over a window (see :func:`window_beds`)."""
     return rate_per_100k(window_beds(data, attribution, end, months), data.adults)
-
-
-def england_window_beds(data: Dataset, attribution: str, end: str, months: int) -> float:
-    stop = data.month_index(end) + 1
-    basis = ATTRIBUTIONS.index(attribution)
-    return float(data.england_beds[stop - months : stop, basis].mean())

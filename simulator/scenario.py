@@ -36,7 +36,7 @@ from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError, one_line
 from simulator.expectations import ExpectationRule
 from simulator.parameters import Strict, param
-from simulator.projection import ProjectionParams
+from simulator.projection.params import RETIRED_KEYS, ProjectionParams
 
 SCHEMA_VERSION = 3
 MAX_SCENARIO_BYTES = 256 * 1024
@@ -621,7 +621,13 @@ def _format_errors(source: str, exc: ValidationError) -> list[str]:
         ]
         loc = ".".join(parts)
         msg = err["msg"]
-        if err["type"] == "extra_forbidden":
+        if (
+            err["type"] == "extra_forbidden"
+            and parts[:1] == ["projection"]
+            and parts[-1] in RETIRED_KEYS
+        ):
+            msg = "retired in 0.3.0: the response is now set by evidence_set (docs/projection.md)"
+        elif err["type"] == "extra_forbidden":
             msg = "unknown key"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]

@@ -5,10 +5,19 @@ For each ``scenarios/<name>.toml`` the committed files are
 * ``tests/golden/<name>.csv``: the key columns of the councils table, one row per
   council (gss_code, selected, tests_failed, conditioned, withheld, received,
   final_allocation);
-* ``tests/golden/<name>.json``: the run summary, without the scenario and data hashes.
+* ``tests/golden/<name>.json``: the run summary, without the scenario and data hashes
+  or the model version;
+* ``tests/golden_projection/<name>.json``: the projection, exact by seed (evidence set,
+  method, beds freed P10/P50/P90 with and without forecast noise, both NHS values, the
+  chance of the ambition, gross flows and the national path), without the model version.
 
-``tests/test_golden.py`` compares a fresh run with them. When a change to the model,
-the data or a scenario is deliberate, regenerate them and commit the result::
+Beside them, generated files that must not drift: ``tests/snapshots/`` (the assumptions
+register shipped in every Excel pack), ``docs/scenario-reference.md`` and
+``docs/outputs.md``.
+
+``tests/test_golden.py`` compares fresh runs with them. When a change to the model,
+the data, a scenario or the documentation is deliberate, regenerate them all (files
+whose content is unchanged are left alone), review the diff and commit the result::
 
     make golden            # same as: python -m tests.golden --update
 """
@@ -16,20 +25,27 @@ the data or a scenario is deliberate, regenerate them and commit the result::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from simulator.assumptions import assumptions_register
+from simulator.cli import main as cli_main
 from simulator.data import Dataset, load_dataset
 from simulator.engine import evaluate
 from simulator.io import SCENARIO_DIR
 from simulator.scenario import data_context, load_scenario
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+PROJECTION_DIR = Path(__file__).resolve().parent / "golden_projection"
+SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots"
+ROOT = Path(__file__).resolve().parent.parent
 KEY_COLUMNS = [
     "gss_code",
     "selected",
@@ -40,10 +56,13 @@ KEY_COLUMNS = [
     "final_allocation",
 ]
 # Hashes change with any byte of the inputs or any metadata; the figures are what matter.
-LEFT_OUT_OF_SUMMARY = ("scenario_hash", "data_hash")
+# Hashes change with any byte of the inputs or any metadata, and the version with every
+# release; the figures are what matter.
+LEFT_OUT_OF_SUMMARY = ("scenario_hash", "data_hash", "model_version")
 UPDATE_HINT = (
     "If the change is deliberate, run `make golden` (python -m tests.golden --update) "
-    "and commit the files in tests/golden/."
+    "and commit the changed files (tests/golden/, tests/golden_projection/, "
+    "tests/snapshots/, docs/)."
 )
 
 
@@ -60,8 +79,86 @@ def golden_outputs(path: Path, data: Dataset) -> tuple[pd.DataFrame, dict[str, A
     return table, json.loads(json.dumps(summary, default=str))
 
 
+def golden_projection(path: Path, data: Dataset) -> dict[str, Any]:
+    """The projection of one shipped scenario at its own draws and seed, rounded."""
+    from simulator.engine import project_scenario
+
+    scenario = load_scenario(path, context=data_context(data.months, list(data.codes)))
+    p = project_scenario(evaluate(scenario, data))
+
+    def r(x: float) -> float:
+        return round(float(x), 4) + 0.0
+
+    nat = p.national_path
+    return {
+        "evidence_set": p.evidence_set,
+        "method": p.method,
+        "draws": p.draws,
+        "seed": p.seed,
+        "beds_freed": {k: r(v) for k, v in p.beds_freed.items()},
+        "beds_freed_evidence": {k: r(v) for k, v in p.beds_freed_evidence.items()},
+        "beds_freed_social_care": {k: r(v) for k, v in p.beds_freed_social_care.items()},
+        "gross": {k: r(v) for k, v in p.gross.items()},
+        "nhs_value_gbp": {k: r(v) for k, v in p.nhs_value_gbp.items()},
+        "probability_ambition_met": r(p.probability_ambition_met),
+        "national_path": {
+            col: [r(v) for v in nat[col]] for col in ("baseline", "p10", "p50", "p90")
+        },
+    }
+
+
+def projection_differences(name: str, fresh: dict[str, Any]) -> list[str]:
+    target = PROJECTION_DIR / f"{name}.json"
+    if not target.exists():
+        return [f"{name}: no golden file {target.name} in {PROJECTION_DIR.name}/"]
+    old = json.loads(target.read_text(encoding="utf-8"))
+    return [
+        f"{PROJECTION_DIR.name}/{name}.json: {key}: expected {old.get(key)!r}, got "
+        f"{fresh.get(key)!r}"
+        for key in sorted(set(old) | set(fresh))
+        if old.get(key) != fresh.get(key)
+    ]
+
+
+def _cli_output(args: list[str]) -> str:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        cli_main(args)
+    return buffer.getvalue()
+
+
+def generated_files() -> dict[Path, Callable[[], str]]:
+    """Committed generated files and what writes each."""
+    return {
+        SNAPSHOT_DIR / "assumptions-register.csv": lambda: csv_text(assumptions_register()),
+        ROOT / "docs" / "scenario-reference.md": lambda: _cli_output(["schema"]),
+        ROOT / "docs" / "outputs.md": lambda: _cli_output(["schema", "--outputs"]),
+    }
+
+
+def generated_differences() -> list[str]:
+    """Generated files whose committed copy differs from what their command writes."""
+    return [
+        f"{target.relative_to(ROOT)}: differs from what generates it"
+        for target, make in generated_files().items()
+        if not target.exists() or target.read_text(encoding="utf-8") != make()
+    ]
+
+
+def update_generated() -> list[Path]:
+    """Rewrite the generated files whose content changed."""
+    written = []
+    for target, make in generated_files().items():
+        text = make()
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+    return written
+
+
 def csv_text(table: pd.DataFrame) -> str:
-    return table.to_csv(index=False, lineterminator="\n")
+    return str(table.to_csv(index=False, lineterminator="\n"))
 
 
 def json_text(summary: dict[str, Any]) -> str:
@@ -108,8 +205,9 @@ def differences(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> list
     return out
 
 
-def update(data: Dataset | None = None) -> list[Path]:
-    """Write the golden files for every shipped scenario; remove those of retired ones."""
+def update(data: Dataset | None = None, *, projection: bool = True) -> list[Path]:
+    """Write the golden files for every shipped scenario; remove those of retired ones
+    (``projection``: the projection goldens too)."""
     data = data or load_dataset()
     GOLDEN_DIR.mkdir(exist_ok=True)
     written = []
@@ -128,6 +226,26 @@ def update(data: Dataset | None = None) -> list[Path]:
         if stale.stem not in names:
             stale.unlink()
             written.append(stale)
+    if projection:
+        written += update_projection(data, names)
+    return written
+
+
+def update_projection(data: Dataset, names: set[str] | None = None) -> list[Path]:
+    """Write the projection goldens of every shipped scenario; remove retired ones."""
+    PROJECTION_DIR.mkdir(exist_ok=True)
+    written = []
+    keep = names if names is not None else {p.stem for p in shipped_scenarios()}
+    for path in shipped_scenarios():
+        target = PROJECTION_DIR / f"{path.stem}.json"
+        text = json_text(golden_projection(path, data))
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+    for stale in sorted(PROJECTION_DIR.glob("*.json")):
+        if stale.stem not in keep:
+            stale.unlink()
+            written.append(stale)
     return written
 
 
@@ -140,14 +258,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = load_dataset()
     if args.update:
-        changed = update(data)
+        changed = update(data) + update_generated()
         for path in changed:
-            print(f"updated {path.relative_to(GOLDEN_DIR.parent.parent)}", file=sys.stderr)
+            print(f"updated {path.relative_to(ROOT)}", file=sys.stderr)
         print(f"{len(changed)} golden file(s) changed", file=sys.stderr)
         return 0
     problems = []
     for path in shipped_scenarios():
         problems += differences(path.stem, *golden_outputs(path, data))
+        problems += projection_differences(path.stem, golden_projection(path, data))
+    problems += generated_differences()
     for line in problems:
         print(line, file=sys.stderr)
     if problems:

@@ -230,3 +230,24 @@ def date_like(draw: st.DrawFn) -> str:
     month = draw(st.integers(0, 99))
     day = draw(st.integers(0, 99))
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+# ---------------------------------------------------------------------- hostile text
+# What users may type (or a link may carry) that a file format or a renderer could
+# read as something other than text: formula starts (and their full-width forms),
+# control characters, markdown and HTML, line and paragraph separators, lone
+# surrogates (a link's JSON can hold "\ud800").
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠"]
+HOSTILE_PIECES = [
+    *FORMULA_STARTS,
+    '=HYPERLINK("http://203.0.113.5/x","x")',
+    "=cmd|' /C calc'!A0",
+    "\x00", "\x07", "\x1b[31m", "\x0b", "\x0c", "\x7f", "\ud800", "\ufffe",
+    "\u2028", "\u2029", "\x85", "\r\n",
+    "![i](http://203.0.113.5/i.png)", "[l](http://203.0.113.5/)", "<img src=x>",
+    "<a href=http://203.0.113.5/>a</a>", "**b**", "# h", "$x$", ":red[r]", "`c`",
+    "http://203.0.113.5/", "www.example.com", "a@example.com", "\\", '"', "'", ",", ";",
+]  # fmt: skip
+hostile_text = st.lists(
+    st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=6)), min_size=1, max_size=8
+).map("".join)

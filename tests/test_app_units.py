@@ -3,14 +3,12 @@ display formatting and the frames the charts draw."""
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app import display, edit, link, widgets
-from app.pages import councils, data_page, overview
+from app import display, edit, link
 from app.pages.overview import ledger_flows
 from simulator import engine
 from simulator.data import Dataset
@@ -27,12 +25,6 @@ def context(dataset: Dataset) -> dict[str, Any]:
 
 def shipped(name: str, context: dict[str, Any]) -> Scenario:
     return load_scenario(SCENARIOS / f"{name}.toml", context=context)
-
-
-@pytest.mark.parametrize("module", [display, edit, link, widgets, overview, councils, data_page])
-def test_docstring_examples(module: object) -> None:
-    result = doctest.testmod(module)  # type: ignore[arg-type]
-    assert result.failed == 0 and result.attempted > 0
 
 
 def test_with_value_validates_the_whole_scenario(context: dict[str, Any]) -> None:

@@ -3,19 +3,16 @@
 
 Moves a slider with the keyboard, checks the headline follows the model, downloads the
 scenario file, reopens the view from the shareable link and from the downloaded file,
-and saves screenshots to ``test-artifacts/``. Fails (does not skip) without
-``/usr/bin/chromium``: CI installs it.
+and saves screenshots to ``test-artifacts/``. Fails (does not skip) without a browser:
+``make test`` provisions one (see :mod:`tests.browser`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,16 +22,16 @@ import pytest
 
 from app.display import gbp
 from app.pages.overview import CONDITIONED
+from scripts.serve import stop, worker_command
 from simulator import engine
 from simulator.data import Dataset
 from simulator.scenario import data_context, load_scenario, parse_scenario
+from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-STREAMLIT = Path(sys.executable).parent / "streamlit"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -69,52 +66,32 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: fl
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [
-        str(STREAMLIT),
-        "run",
-        "streamlit_app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            worker_command(port),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc, log)
         yield url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=15)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser test needs Debian's chromium "
-            "(apt-get install chromium; .ci/run installs it)",
-            pytrace=False,
-        )
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(profile),
-            executable_path=str(CHROMIUM),
+            executable_path=str(executable),
             headless=True,
             args=CHROMIUM_ARGS,
             accept_downloads=True,

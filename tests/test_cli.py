@@ -81,6 +81,13 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
                 "probability_ambition_met", "seed", "draws"):  # fmt: skip
         assert key in summary
     assert set(summary["beds_freed"]) == {"p10", "p50", "p90"}
+    assert summary["evidence_set"] == "central"
+    assert "beds freed if the central evidence holds" in summary["headline"]
+    assert set(summary["nhs_value_gbp"]) == {"notional", "cash_releasing"}
+    days = summary["delayed_days_avoided"]
+    # days are rounded to 0.1 in the summary: up to 0.05 x £313 apart
+    assert summary["nhs_value_gbp"]["notional"] == pytest.approx(313 * days, abs=16)
+    assert summary["nhs_value_gbp"]["cash_releasing"] == pytest.approx(75.2 * days, abs=4)
     projection = pd.read_csv(out / "projection.csv")
     assert {"gss_code", "month", "attribution", "baseline_beds_p50", "scenario_beds_p10",
             "scenario_beds_p50", "scenario_beds_p90"} <= set(projection.columns)  # fmt: skip
@@ -89,6 +96,8 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
         "social_care", "social_care_and_both", "nhs", "total"
     }  # fmt: skip
     sheets = pd.ExcelFile(out / "report.xlsx").sheet_names
+    headlines = pd.read_excel(out / "report.xlsx", sheet_name="Projection")["headline"].str.cat()
+    assert "Evidence uncertainty alone" in headlines and "forecast noise" in headlines
     for sheet in ("Summary", "Councils", "Caveats", "Methods", "Scenario", "Data provenance"):
         assert sheet in sheets
     caveats = pd.read_excel(out / "report.xlsx", sheet_name="Caveats")["caveat"].str.cat()
@@ -176,6 +185,15 @@ def test_compare_lists_differences(tmp_path: Path, capsys: pytest.CaptureFixture
     assert {"Summary", "Caveats", "Scenario s1", "Scenario s2", "Columns"} <= set(book)
     assert book["Columns"]["meaning"].notna().all()
     assert main(["compare", files[0], "--out", str(tmp_path / "x")]) == 2
+
+
+def test_calibrate_prints_the_figures_of_the_docs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-q", "calibrate"]) == 0
+    out = capsys.readouterr().out
+    docs = (ROOT / "docs" / "projection.md").read_text()
+    assert "| money_2017_18_gbpm | 1115.000 |" in out
+    for line in out.splitlines()[2:]:
+        assert line in docs, f"docs/projection.md does not quote {line}"
 
 
 def test_usage_error_exit_code() -> None:

@@ -1,21 +1,31 @@
-"""Fuzzing the scenario parser: any input parses or raises the project's own error."""
+"""Fuzzing the scenario parser (any input parses or raises the project's own error)
+and the writers (hostile text in a CSV, a workbook, the page or a link stays text)."""
 
 from __future__ import annotations
 
 import calendar
+import csv
 import json
+import re
+import string
+from io import BytesIO, StringIO
 
 import numpy as np
+import openpyxl
+import pandas as pd
 import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator import io
+from app import link
+from app.text import JOINER, md
+from simulator import cells, export, io
+from simulator.cells import one_line
 from simulator.data import build_dataset
 from simulator.errors import DataError, ScenarioError
 from simulator.scenario import Scenario, parse_scenario, scenario_from_mapping
-from tests.strategies import control_text, date_like, deep_toml, huge_integers
+from tests.strategies import control_text, date_like, deep_toml, hostile_text, huge_integers
 
 KEYS = [
     "name",
@@ -246,3 +256,90 @@ def test_any_bad_cell_builds_sound_data_or_names_its_file(
         assert council[name] == float(cell.replace(",", ""))
     days = built.dtoc_days[~np.isnan(built.dtoc_days)]
     assert (days >= 0).all() and (days == np.floor(days)).all() and np.isfinite(days).all()
+
+
+# ---------------------------------------------------------------------- hostile text out
+def _frame(header: str, values: list[str]) -> pd.DataFrame:
+    """A frame of text cells held as Python objects (pandas' own string type cannot hold
+    a lone surrogate, which the writers must still handle)."""
+    return pd.DataFrame(
+        np.array(values, dtype=object)[:, None],
+        columns=pd.Index([header], dtype=object),
+        dtype=object,
+    )
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text.replace(JOINER, ""))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(hostile_text, min_size=1, max_size=5), hostile_text)
+def test_hostile_text_in_a_csv_is_never_a_formula(values: list[str], header: str) -> None:
+    frame = _frame(header, values)
+    frame["n"] = range(-len(values), 0)
+    header_row, *rows = list(csv.reader(StringIO(cells.csv_text(frame), newline="")))
+    assert len(rows) == len(values)  # no value broke a row in two
+    for cell, value in zip([header_row[0], *(r[0] for r in rows)], [header, *values], strict=True):
+        kept = cells.printable(value.replace("\r\n", "\n").replace("\r", "\n"))
+        if cells.is_formula_like(kept) or kept.startswith("'"):
+            assert cell == "'" + kept
+        else:
+            assert cell == kept
+        assert (cell[1:] if cell.startswith("'") else cell) == kept  # the reader's rule
+    assert [int(r[1]) for r in rows] == list(range(-len(values), 0))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(hostile_text, min_size=1, max_size=4), hostile_text)
+def test_hostile_text_in_a_workbook_is_a_string_cell(values: list[str], header: str) -> None:
+    frame = _frame(header, values)
+    book = openpyxl.load_workbook(BytesIO(export._workbook({"Sheet": frame}, ())))
+    sheet = book["Sheet"]
+    got = [sheet.cell(row=r, column=1) for r in range(1, len(values) + 2)]
+    for cell, value in zip(got, [header, *values], strict=True):
+        if value == "":
+            assert cell.value is None  # an empty text cell is written empty
+            continue
+        assert cell.data_type == "s"
+        # openpyxl reads back "\r" line ends as "\n"; everything else as written
+        want = cells.excel_text(value).replace("\r\n", "\n").replace("\r", "\n")
+        assert str(cell.value).replace("\r\n", "\n").replace("\r", "\n") == want
+        assert bool(cell.quotePrefix) == cells.is_formula_like(str(cell.value))
+
+
+@settings(max_examples=500, deadline=None)
+@given(hostile_text)
+def test_hostile_text_is_never_markdown(value: str) -> None:
+    shown = md(value)
+    assert not re.search(r"[\n\r\u2028\u2029\x85]", shown)  # one line
+    # every ASCII punctuation character is escaped, so none can format or link
+    i = 0
+    while i < len(shown):
+        if shown[i] == "\\":
+            assert shown[i + 1] in string.punctuation, shown
+            i += 2
+        else:
+            assert shown[i] not in string.punctuation, shown
+            i += 1
+    assert _unescaped(shown) == one_line(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.one_of(st.sampled_from(["name", "notes", "consequences.cap_gbp"]), hostile_text),
+        hostile_text,
+        max_size=4,
+    )
+)
+def test_hostile_link_parameters_give_a_scenario_or_plain_problems(
+    params: dict[str, str],
+) -> None:
+    presets = {"status-quo": Scenario(name="Status quo")}
+    slug, scenario, _, problems = link.scenario_from_link(
+        {"preset": "status-quo", **params}, presets, None, "hash"
+    )
+    assert slug == "status-quo" and isinstance(scenario, Scenario)
+    for line in problems:
+        assert "Error" not in line and "object" not in line, line

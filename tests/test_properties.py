@@ -22,6 +22,14 @@ from tests.strategies import rate_tests, scenarios
 
 DATA: Dataset = load_dataset()
 CODES = list(DATA.codes)
+# Councils with money in both elements (under precept equalisation some get none of an
+# element), so that a reduction on any base withholds something from each.
+_ALLOC = DATA.allocations.set_index("gss_code")
+FUNDED = [
+    c
+    for c in CODES
+    if _ALLOC.loc[c, "allocation_original"] > 0 and _ALLOC.loc[c, "allocation_spring_budget"] > 0
+]
 CONTEXT = data_context(DATA.months, CODES)
 MONEY = ["conditioned", "withheld", "received", "final_allocation"]
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -35,22 +43,142 @@ def run(mapping: dict[str, Any], data: Dataset = DATA) -> Result:
     return evaluate(build(mapping), data)
 
 
+BASE_COLUMN = {
+    "spring_budget": "allocation_spring_budget",
+    "original": "allocation_original",
+    "total": "allocation_total",
+}
+
+
 @PROPERTY
 @given(mapping=scenarios(CODES))
 def test_ledger_balances_to_the_pound(mapping: dict[str, Any]) -> None:
+    """The ledger, re-added from the per-council table alone (never from the ledger's
+    own retained figure): every council's final is its baseline less what it lost plus
+    what it received, to the pound; no more is given out than was withheld; what is
+    left is what the summary calls retained, and with the finals it makes the baseline."""
     result = run(mapping)
     t = result.table
-    for col in ["allocation_total", *MONEY]:
+    for col in ["allocation_original", "allocation_spring_budget", "allocation_total", *MONEY]:
         assert t[col].dtype == np.int64, col
+    baseline = t["allocation_original"] + t["allocation_spring_budget"]
+    assert (t["allocation_total"] == baseline).all()
+    assert (t["final_allocation"] == baseline - t["withheld"] + t["received"]).all()
+    assert (t["change"] == t["final_allocation"] - baseline).all()
+    withheld, received = int(t["withheld"].sum()), int(t["received"].sum())
+    assert 0 <= received <= withheld
+    summary = result.summary
+    assert summary["total_withheld"] == withheld and summary["total_received"] == received
+    assert summary["total_retained"] == withheld - received
+    assert int(t["final_allocation"].sum()) + summary["total_retained"] == int(baseline.sum())
+    assert summary["total_final"] == int(t["final_allocation"].sum())
+    assert summary["ledger_balanced"] is True
+
+
+def money_moves(
+    mapping: dict[str, Any], chosen: list[str], reduction: float, **redistribution: Any
+) -> dict[str, Any]:
+    """``mapping`` with ``chosen`` councils always selected and a flat reduction, so that
+    money is withheld and the redistribution rule has something to share; keyword
+    arguments replace the redistribution section."""
+    selection = {
+        **mapping["selection"],
+        "include": [{"gss_code": c, "reason": "test"} for c in chosen],
+        "exclude": [],
+    }
+    consequences = {
+        "base": mapping["consequences"]["base"],
+        "condition_pct": 0.0,
+        "reduction_pct": reduction,
+        "cap_pct": 100.0,
+        "floor_pct": 0.0,
+    }
+    out = {**mapping, "selection": selection, "consequences": consequences}
+    if redistribution:
+        out["redistribution"] = redistribution
+    return out
+
+
+MOVING = {
+    "mapping": scenarios(CODES),
+    "chosen": st.lists(st.sampled_from(FUNDED), min_size=1, max_size=8, unique=True),
+    "reduction": st.sampled_from([1.0, 10.0, 50.0]),
+}
+
+
+@PROPERTY
+@given(**MOVING)
+def test_no_council_both_loses_and_receives(
+    mapping: dict[str, Any], chosen: list[str], reduction: float
+) -> None:
+    """No redistribution rule pays a council that is selected or loses money."""
+    t = run(money_moves(mapping, chosen, reduction)).table
+    assert int(t["withheld"].sum()) > 0
+    assert not ((t["received"] > 0) & ((t["withheld"] > 0) | t["selected"])).any()
+
+
+@PROPERTY
+@given(
+    **MOVING,
+    cap=st.sampled_from([0.0, 0.01, 0.5, 2.0]),
+    rule=st.sampled_from(
+        ["pro_rata_all", "passed", "best_quartile", "met_expectation", "improvers"]
+    ),
+)
+def test_no_council_above_its_gain_cap(
+    mapping: dict[str, Any], chosen: list[str], reduction: float, cap: float, rule: str
+) -> None:
+    """Each receiver's gain stays within the cap (a share of its base, to the nearest
+    pound); what the caps leave unplaced is retained, never handed out. (Every rule but
+    ``retain``, which gives nothing away and takes no cap.)"""
+    cap_rule = {**mapping["redistribution"], "rule": rule, "gain_cap_pct": cap}
+    result = run(money_moves(mapping, chosen, reduction, **cap_rule))
+    t = result.table
+    base = t[BASE_COLUMN[result.scenario.consequences.base]]
+    assert int(t["withheld"].sum()) > 0
+    assert (t["received"] <= np.floor(cap / 100 * base + 0.5)).all()
+    assert result.summary["total_retained"] == int(t["withheld"].sum() - t["received"].sum())
+
+
+@PROPERTY
+@given(**MOVING)
+def test_pro_rata_all_shares_everything_within_a_pound(
+    mapping: dict[str, Any], chosen: list[str], reduction: float
+) -> None:
+    """Without a gain cap, every council not selected receives its pro-rata share of
+    all the money withheld (pro rata to the base the shares apply to), within a pound."""
+    result = run(money_moves(mapping, chosen, reduction, rule="pro_rata_all"))
+    t = result.table
+    base = t[BASE_COLUMN[result.scenario.consequences.base]]
     withheld = int(t["withheld"].sum())
-    received = int(t["received"].sum())
-    assert withheld == result.ledger.withheld_total
-    assert withheld == received + result.ledger.retained
-    assert int(t["final_allocation"].sum()) + result.ledger.retained == int(
-        t["allocation_total"].sum()
-    )
-    assert result.summary["ledger_balanced"] is True
-    assert result.ledger.retained >= 0
+    others = ~t["selected"]
+    share = withheld * base[others] / base[others].sum()
+    assert withheld > 0
+    assert (abs(t.loc[others, "received"] - share) < 1).all()
+    assert int(t["received"].sum()) == withheld
+    assert result.summary["total_retained"] == 0
+
+
+@PROPERTY
+@given(**MOVING)
+def test_retain_keeps_everything_at_the_centre(
+    mapping: dict[str, Any], chosen: list[str], reduction: float
+) -> None:
+    result = run(money_moves(mapping, chosen, reduction, rule="retain"))
+    t = result.table
+    assert int(t["withheld"].sum()) > 0
+    assert (t["received"] == 0).all()
+    assert result.summary["total_retained"] == int(t["withheld"].sum())
+
+
+@PROPERTY
+@given(**MOVING)
+def test_passed_pays_only_councils_that_fail_no_test(
+    mapping: dict[str, Any], chosen: list[str], reduction: float
+) -> None:
+    t = run(money_moves(mapping, chosen, reduction, rule="passed")).table
+    assert int(t["withheld"].sum()) > 0
+    assert (t.loc[t["received"] > 0, "tests_failed"] == 0).all()
 
 
 @PROPERTY
@@ -63,8 +191,7 @@ def test_no_allocation_goes_negative(mapping: dict[str, Any]) -> None:
     for col in ("conditioned", "withheld", "received"):
         assert (t[col] >= 0).all(), col
     assert (t["conditioned"] + t["withheld"] <= base).all()
-    # Losers never gain; councils not selected never lose.
-    assert not ((t["withheld"] > 0) & (t["received"] > 0)).any()
+    # Councils not selected never lose (losers never gain: see the redistribution rule).
     assert (t.loc[~t["selected"], ["withheld", "conditioned"]] == 0).all().all()
     # The floor holds.
     floor = result.scenario.consequences.floor_pct / 100 * t["allocation_total"]

@@ -121,6 +121,17 @@ EXPECTED: dict[str, list[str]] = {
         "expectations.social_care_cut_pct: Input should be a valid number",
         "True",
     ],
+    "projection_draws_string.toml": ["projection.draws: Input should be a valid integer", "'50'"],
+    "projection_seed_float.toml": ["projection.seed: Input should be a valid integer", "1.5"],
+    "projection_cost_string.toml": [
+        "projection.excess_bed_day_cost_gbp: Input should be a valid number",
+        "'100'",
+    ],
+    "projection_retired_key.toml": [
+        "projection.unit_cost_gbp_per_day: retired in 0.3.0",
+        "evidence_set",
+    ],
+    "projection_unknown_evidence.toml": ["projection.evidence_set: Input should be", "'medium'"],
 }
 
 
@@ -181,6 +192,13 @@ def test_broken_scenario_error_names_file_and_key(name: str, context: dict) -> N
     assert name in message
     for words in EXPECTED[name]:
         assert words in message, f"{words!r} not in {message!r}"
+
+
+def test_projection_negative_zero_is_normalised(context: dict) -> None:
+    a = parse_scenario('name = "x"\n[projection]\nincentive_effect_pct = -0.0\n', source="a.toml")
+    b = parse_scenario('name = "x"\n[projection]\nincentive_effect_pct = 0.0\n', source="b.toml")
+    assert str(a.projection.incentive_effect_pct) == "0.0"
+    assert a.content_hash() == b.content_hash()
 
 
 def test_too_large_a_file_is_refused(tmp_path: Path) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import charts, show
+from app import charts, model, show
 from app.context import Ctx
 from app.display import YEAR, month_name
-from simulator import engine, export
+from simulator import engine
 
 GROUPS = {
     "region": "Region",
@@ -19,14 +19,14 @@ TOP_N = "winners_n"
 
 
 def render(ctx: Ctx) -> None:
-    councils = export.councils_frame(ctx.result)
+    councils = model.councils_frame(ctx.result)
     by = (
         st.segmented_control(
             "Group councils by",
             list(GROUPS),
             default="region",
             key=GROUP_BY,
-            format_func=GROUPS.get,
+            format_func=GROUPS.__getitem__,
         )
         or "region"
     )
@@ -59,7 +59,8 @@ def render(ctx: Ctx) -> None:
                     by,
                     ["councils", "selected"],
                     f"Councils and councils selected by {group}",
-                    "councils",
+                    "Councils",
+                    names={"councils": "All councils", "selected": "Selected"},
                 ),
                 counts,
                 ctx,
@@ -73,8 +74,13 @@ def render(ctx: Ctx) -> None:
                 money,
                 by,
                 ["conditioned", "withheld", "received"],
-                f"Conditioned, withheld and received by {group}, {YEAR}",
+                f"Conditioned, withheld and redistributed by {group}, {YEAR}",
                 "£",
+                names={
+                    "conditioned": "Conditioned",
+                    "withheld": "Withheld",
+                    "received": "Redistributed to councils",
+                },
             ),
             money,
             ctx,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -10,9 +13,11 @@ from app.context import Ctx
 from app.display import YEAR, beds_signed, gbp, pct
 from simulator import brief, export
 from simulator.engine import Result
+from simulator.projection.words import is_nil
 from simulator.scenario import Scenario
 
-PICK = "compare_pick"
+PICK = state.COMPARE
+MOST = 4
 CURRENT = "current"
 SAVE_NAME = "compare_save_name"
 
@@ -56,7 +61,9 @@ def summary_frame(results: list[Result], labels: list[str]) -> pd.DataFrame:
                 "beds freed a day P10": round(proj.beds_freed["p10"], 2),
                 "beds freed a day P50": round(proj.beds_freed["p50"], 2),
                 "beds freed a day P90": round(proj.beds_freed["p90"], 2),
-                f"NHS value £ {YEAR}": round(proj.nhs_value_gbp),
+                "evidence set": proj.evidence_set,
+                f"NHS value notional £ {YEAR}": round(proj.nhs_value_gbp["notional"]),
+                f"NHS value cash-releasing £ {YEAR}": round(proj.nhs_value_gbp["cash_releasing"]),
                 "chance ambition met": round(proj.probability_ambition_met, 4),
                 "ledger balances": s["ledger_balanced"],
             }
@@ -72,8 +79,10 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"Withheld, {YEAR}": [gbp(v) for v in summary[f"withheld £ {YEAR}"]],
         f"Redistributed, {YEAR}": [gbp(v) for v in summary[f"redistributed £ {YEAR}"]],
         f"Retained by the centre, {YEAR}": [gbp(v) for v in summary[f"retained £ {YEAR}"]],
-        "Beds freed a day, P50 (P10–P90)": [
-            f"{beds_signed(b)} ({beds_signed(a)} to {beds_signed(c)})"
+        "Evidence set": [str(v).replace("_", " ") for v in summary["evidence set"]],
+        "Beds freed a day, central estimate (likely range)": [
+            f"{'≈ nil' if is_nil({'p10': a, 'p50': b, 'p90': c}) else beds_signed(b)} "
+            f"({beds_signed(a)} to {beds_signed(c)})"
             for a, b, c in zip(
                 summary["beds freed a day P10"],
                 summary["beds freed a day P50"],
@@ -81,7 +90,10 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
                 strict=True,
             )
         ],
-        f"NHS value, {YEAR}": [gbp(v) for v in summary[f"NHS value £ {YEAR}"]],
+        f"NHS value notional, {YEAR}": [gbp(v) for v in summary[f"NHS value notional £ {YEAR}"]],
+        f"NHS value cash-releasing, {YEAR}": [
+            gbp(v) for v in summary[f"NHS value cash-releasing £ {YEAR}"]
+        ],
         "Chance national ambition is met": [pct(v) for v in summary["chance ambition met"]],
         "Ledger balances": ["yes" if v else "NO" for v in summary["ledger balances"]],
     }
@@ -99,7 +111,6 @@ def render(ctx: Ctx) -> None:
         list(options),
         key=PICK,
         format_func=lambda k: _label(k, options),
-        max_selections=4,
     )
     c2.button(
         "Save current for comparison",
@@ -110,21 +121,30 @@ def render(ctx: Ctx) -> None:
     if len(picked) < 2:
         st.info("Choose at least two scenarios.")
         return
+    if len(picked) > MOST:
+        st.warning(
+            f"{len(picked)} scenarios are chosen; Compare shows at most {MOST} side by side. "
+            f"Remove {len(picked) - MOST} to see the comparison."
+        )
+        return
     labels = [_label(k, options) for k in picked]
     results = [model.evaluate(options[k]) for k in picked]
     summary = summary_frame(results, labels)
-    st.dataframe(side_by_side(summary), hide_index=True, width="stretch", key="compare_side")
-    show.csv_button(summary, ctx, "compare_summary", "scenario comparison")
-    show.brief_button(
-        lambda: brief.comparison_pdf(
-            results,
-            [model.project(r) for r in results],
-            aliases=ctx.aliases if ctx.workshop else None,
-        ),
-        "comparison-brief.pdf",
-        "compare_brief",
-        label="One-page brief of the comparison (PDF)",
+    st.dataframe(
+        side_by_side(summary),
+        hide_index=True,
+        width="stretch",
+        key="compare_side",
+        column_config={"measure": st.column_config.Column("Measure", pinned=True)},
     )
+    show.csv_button(summary, ctx, "compare_summary", "scenario comparison")
+    if not ctx.workshop:  # the comparison brief names councils
+        show.brief_button(
+            lambda: brief.comparison_pdf(results, [model.project(r) for r in results]),
+            "comparison-brief.pdf",
+            "compare_brief",
+            label="One-page brief of the comparison (PDF)",
+        )
     money = summary[
         ["scenario", f"conditioned £ {YEAR}", f"withheld £ {YEAR}", f"redistributed £ {YEAR}"]
     ]
@@ -135,6 +155,11 @@ def render(ctx: Ctx) -> None:
             list(money.columns[1:]),
             f"Money conditioned, withheld and redistributed, {YEAR}",
             "£",
+            names={
+                f"conditioned £ {YEAR}": "Conditioned",
+                f"withheld £ {YEAR}": "Withheld",
+                f"redistributed £ {YEAR}": "Redistributed",
+            },
         ),
         money,
         ctx,
@@ -143,19 +168,69 @@ def render(ctx: Ctx) -> None:
     )
     diff = export.compare_frame(results)
     differs = diff[diff["differs"]].drop(columns=["differs"])
-    rename = {}
-    for k, label in enumerate(labels, start=1):
-        for field in ("selected", "conditioned", "final_allocation", "change"):
-            rename[f"s{k}_{field}"] = f"{label}: {field.replace('_', ' ')}"
     st.markdown(
         f"**Councils whose selection differs: {export.selection_differs(diff)}; whose "
         "selection or final "
         f"allocation differs: {len(differs)}**"
     )
+    view, config = differs_view(differs, labels)
     show.table(
-        differs.rename(columns=rename),
+        view,
         ctx,
         "compare_councils",
         "councils that differ between scenarios",
         height=360,
+        column_config=config,
     )
+
+
+STATUS = {True: "selected", False: "not selected"}
+
+
+def what_changed(row: Mapping[Any, object], labels: list[str]) -> str:
+    """In words, how a council fares across the scenarios.
+
+    >>> row = {"s1_selected": True, "s2_selected": False,
+    ...     "s1_final_allocation": 90, "s2_final_allocation": 100}
+    >>> what_changed(row, ["A", "B"])
+    'selected in A, not in B; final allocation £90 in A, £100 in B'
+    """
+    n = len(labels)
+    picked = [labels[k] for k in range(n) if row[f"s{k + 1}_selected"]]
+    others = [labels[k] for k in range(n) if not row[f"s{k + 1}_selected"]]
+    parts = []
+    if picked and others:
+        parts.append(f"selected in {', '.join(picked)}, not in {', '.join(others)}")
+    finals = [row[f"s{k + 1}_final_allocation"] for k in range(n)]
+    if len(set(finals)) > 1:
+        parts.append(
+            "final allocation "
+            + ", ".join(f"{gbp(float(v))} in {labels[k]}" for k, v in enumerate(finals))  # type: ignore[arg-type]
+        )
+    return "; ".join(parts) or "no change"
+
+
+def differs_view(
+    differs: pd.DataFrame, labels: list[str]
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """The councils that differ as people read them: name first (frozen), what changed
+    in words, each scenario's status in words and its money, headed by scenario."""
+    view = differs.copy()
+    view.insert(
+        list(view.columns).index("council") + 1,
+        "what_changed",
+        [what_changed(row, labels) for row in differs.to_dict("records")],
+    )
+    config: dict[str, object] = {"what_changed": st.column_config.TextColumn("What changed")}
+    for k, label in enumerate(labels, start=1):
+        view[f"s{k}_selected"] = view[f"s{k}_selected"].map(STATUS)
+        config[f"s{k}_selected"] = st.column_config.TextColumn(f"{label}: status")
+        for field, words in (
+            ("conditioned", "conditioned"),
+            ("final_allocation", "final allocation"),
+            ("change", "change"),
+        ):
+            config[f"s{k}_{field}"] = st.column_config.NumberColumn(
+                f"{label}: {words} (£)", format="localized"
+            )
+    return view, config

@@ -9,7 +9,8 @@ import streamlit as st
 from app import charts, model, show, state
 from app.context import Ctx
 from app.display import YEAR, gbp_exact, month_name
-from simulator import explain, export
+from app.text import md, md_block
+from simulator import explain
 from simulator.data import ATTRIBUTION_LABELS, ATTRIBUTIONS
 from simulator.measures import rate_per_100k
 
@@ -18,7 +19,7 @@ ONLY_SELECTED = "only_selected"
 
 
 def councils_table(ctx: Ctx) -> pd.DataFrame:
-    return export.councils_frame(ctx.result)
+    return model.councils_frame(ctx.result)
 
 
 def searched_columns(workshop: bool) -> list[str]:
@@ -83,7 +84,7 @@ def card(ctx: Ctx) -> None:
     r = ctx.result
     info = explain.reason_card(r, code, model.distance_to_flip(r))
     i = ctx.data.position(code)
-    st.markdown(f"### {ctx.name(code)}")
+    st.markdown(f"### {md(ctx.name(code))}")
     status = (
         f"Allocation {info['allocation_status']}; September 2017 expectation "
         f"{info['expectation_status']}."
@@ -96,7 +97,7 @@ def card(ctx: Ctx) -> None:
             f"18+ (ONS mid-2017). {status}"
         )
     with st.container(border=True):
-        st.markdown(f"**{ctx.hide(str(info['why']), code)}**")
+        st.markdown(f"**{md(ctx.hide(str(info['why']), code))}**")
         if info["flip"] is not None:
             st.text(str(info["flip"]))
             st.caption(f"Found {explain.FLIP_NOTE.removeprefix('found ')}.")
@@ -145,9 +146,12 @@ def card(ctx: Ctx) -> None:
         st.dataframe(tests, hide_index=True, width="stretch", key="card_tests")
     else:
         st.caption("The scenario has no tests.")
-    money = pd.DataFrame(info["money"], columns=["line", "£"])  # type: ignore[arg-type]
+    lines = info["money"]
+    assert isinstance(lines, list)  # (line, pounds) pairs
+    money = pd.DataFrame(lines, columns=["line", "£"])
     money = money_lines(money, ctx.workshop)
-    c1, c2 = st.columns([2, 3])
+    # side by side at a desk; one under the other in workshop mode's larger type
+    c1, c2 = (st.container(), st.container()) if ctx.workshop else st.columns([2, 3])
     with c1:
         st.markdown(f"**Money, line by line ({YEAR})**")
         st.dataframe(
@@ -160,7 +164,7 @@ def card(ctx: Ctx) -> None:
         st.markdown("**Letter preview**")
         letter = ctx.hide(explain.letter_preview(r, code), code)
         with st.container(border=True, height=380):
-            st.markdown(letter.replace("\n", "  \n"))
+            st.markdown(md_block(letter))
 
 
 def history_frames(ctx: Ctx, i: int, start: str = "2015-04") -> tuple[pd.DataFrame, pd.DataFrame]:

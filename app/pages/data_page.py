@@ -19,15 +19,15 @@ from simulator.projection import (
     AUTO_ATTRIBUTION,
     AUTO_METRIC,
     METHOD_LABELS,
-    summarise_backtest,
+    coverage_table,
+    summarise_points,
 )
 
 # The back-test's scores in words (beds a day, except the unitless MASE).
 METRIC_WORDS = {
     "council_mase": "council-level MASE (mean absolute scaled error, averaged over councils)",
-    "council_mae": "council-level MAE (beds a day)",
-    "national_mae": "national MAE (beds a day)",
-    "national_rmse": "national RMSE (beds a day)",
+    "council_wape": "council-level WAPE (absolute error over actual delays)",
+    "national_wape": "national WAPE",
     "national_mase": "national MASE",
     "national_bias": "national bias (beds a day)",
 }
@@ -351,11 +351,26 @@ def render(ctx: Ctx) -> None:
     show.table(export.parameters_frame(ctx.result), ctx, "parameters", "parameters")
 
     st.markdown("#### Projection baseline: back-test of the forecasting methods")
-    backtest = ctx.projection.backtest
-    if backtest is None or backtest.empty:
-        st.caption(f"Method fixed by the scenario: {METHOD_LABELS.get(ctx.projection.method)}.")
+    method, backtest = model.backtest(ctx.scenario.projection)  # no Monte Carlo needed here
+    if backtest is None or backtest.points.empty:
+        st.caption(f"Method fixed by the scenario: {METHOD_LABELS.get(method)}.")
     else:
-        summary = summarise_backtest(backtest)
+        summary = summarise_points(backtest.points)
         origins = int(summary["origins"].max()) if "origins" in summary else 0
-        st.caption(backtest_caption(ctx.projection.method, origins))
+        st.caption(backtest_caption(method, origins))
         show.table(backtest_view(summary), ctx, "backtest", "projection back-test")
+        if not backtest.bands.empty:
+            st.caption(
+                "Council P10-P90 bands of the method in use: share of council-months inside "
+                "the band at the same origins (nominal 80%), by horizon and by council-size "
+                "tercile, built only from origins whose 12 months do not overlap "
+                "(docs/projection.md §3)."
+            )
+            cover = coverage_table(backtest.bands, ("attribution", "horizon"))
+            cover = cover[cover["method"] == method]
+            show.table(
+                cover[["attribution", "horizon", "coverage", "interval_score"]].round(3),
+                ctx,
+                "band_coverage",
+                "band coverage",
+            )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +14,7 @@ from app.context import Ctx
 from app.display import YEAR
 from app.pages.overview import ledger_frame, national_history
 from app.sidebar import scenario_toml, slug
+from app.text import md
 from simulator import engine, explain, export
 from simulator.assumptions import assumptions_register
 
@@ -26,11 +28,14 @@ def excel_bytes(ctx: Ctx) -> bytes:
     )
 
 
-def tables(ctx: Ctx) -> dict[str, tuple[str, object]]:
+Table = pd.DataFrame | Callable[[], pd.DataFrame]
+
+
+def tables(ctx: Ctx) -> dict[str, tuple[str, Table]]:
     """Every table the app shows, by file name: (description, frame or function)."""
     r = ctx.result
     councils = lambda: export.councils_frame(r)  # noqa: E731 - deferred until clicked
-    out: dict[str, tuple[str, object]] = {
+    out: dict[str, tuple[str, Table]] = {
         "councils": ("councils: every output column", councils),
         "summary": ("headline summary", lambda: export.summary_frame(r, ctx.projection)),
         "ledger": ("ledger", lambda: ledger_frame(r.summary)),
@@ -96,25 +101,46 @@ def all_csvs(ctx: Ctx) -> bytes:
     return buffer.getvalue()
 
 
+EXCEL = "_excel_pack"
+EXCEL_LABEL = "Excel pack (.xlsx)"
+
+
+def excel_download(ctx: Ctx) -> None:
+    """The Excel pack in two steps: building it takes seconds (the projection and every
+    table), so it is built on request with a spinner, then downloaded at once by the
+    first click, never a click that seems to do nothing."""
+    wanted = (model.key(ctx.scenario), ctx.workshop)
+    ready = st.session_state.get(EXCEL)
+    if ready is None or ready[0] != wanted:
+        if not st.button(
+            f"Prepare the {EXCEL_LABEL}", type="primary", icon=":material/table_view:"
+        ):
+            return
+        with st.spinner("Building the Excel pack: the projection, every table and the caveats…"):
+            ready = (wanted, excel_bytes(ctx))
+        st.session_state[EXCEL] = ready
+    st.download_button(
+        EXCEL_LABEL,
+        data=ready[1],
+        file_name=f"{slug(ctx.scenario.name)}-report.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="excel_pack",
+        on_click="ignore",
+        type="primary",
+        icon=":material/download:",
+    )
+
+
 def render(ctx: Ctx) -> None:
     if ctx.result.summary["allocation_status"] != "official":
         st.caption(
             "Every export says that allocations are reconstructed: the Excel pack's "
             "Caveats sheet, the brief, and the CSVs' about.csv and caveats.csv."
         )
-    st.markdown(f"#### {ctx.scenario.name}: {YEAR}")
+    st.markdown(f"#### {md(ctx.scenario.name)}: {YEAR}")
     c1, c2 = st.columns(2)
     with c1:
-        st.download_button(
-            "Excel pack (.xlsx)",
-            data=lambda: excel_bytes(ctx),
-            file_name=f"{slug(ctx.scenario.name)}-report.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="excel_pack",
-            on_click="ignore",
-            type="primary",
-            icon=":material/table_view:",
-        )
+        excel_download(ctx)
         st.caption(
             "Every table, caveats, methods, parameters, the scenario, data provenance, "
             "allocation checks, the projection and the assumptions register: the same "
@@ -161,5 +187,5 @@ def render(ctx: Ctx) -> None:
     cols = st.columns(3)
     for k, (name, (what, frame)) in enumerate(items):
         with cols[k % 3]:
-            show.csv_button(frame, ctx, name, what, label=f"{name}.csv", key=f"export_{name}")  # type: ignore[arg-type]
+            show.csv_button(frame, ctx, name, what, label=f"{name}.csv", key=f"export_{name}")
             st.caption(what)

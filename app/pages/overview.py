@@ -13,8 +13,16 @@ from app import charts, show
 from app.context import Ctx
 from app.display import YEAR, beds_range, beds_signed, gbp, gbp_exact, month_name, pct
 from app.sidebar import slug
+from app.text import md_block
 from simulator import explain
 from simulator.projection import METHOD_LABELS, ProjectionResult
+from simulator.projection.words import (
+    NHS_VALUE_CAVEAT,
+    SOCIAL_CARE_CAVEAT,
+    beds_text,
+    evidence_label,
+    is_nil,
+)
 
 # Metric labels (tests look the numbers up by these).
 SELECTED = "Councils selected"
@@ -22,8 +30,9 @@ CONDITIONED = f"Conditioned, {YEAR}"
 WITHHELD = f"Withheld, {YEAR}"
 REDISTRIBUTED = f"Redistributed, {YEAR}"
 RETAINED = f"Retained by the centre, {YEAR}"
-BEDS = "Beds freed a day (P50)"
-NHS_VALUE = f"NHS value (notional), {YEAR}"
+BEDS = "Beds freed a day (central estimate)"
+NHS_VALUE = f"NHS value, notional, {YEAR}"
+NHS_CASH = f"NHS value, cash-releasing, {YEAR}"
 AMBITION = "Chance national ambition is met"
 
 
@@ -38,21 +47,27 @@ def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> d
     if summary["total_retained"] > 0:  # shown, and marked, only when money leaves
         out[RETAINED] = gbp(float(summary["total_retained"]))
     if proj is not None:
-        out[BEDS] = beds_signed(proj.beds_freed["p50"])
-        out[NHS_VALUE] = gbp(proj.nhs_value_gbp)
+        out[BEDS] = "≈ nil" if is_nil(proj.beds_freed) else beds_signed(proj.beds_freed["p50"])
+        out[NHS_VALUE] = gbp(proj.nhs_value_gbp["notional"])
+        out[NHS_CASH] = gbp(proj.nhs_value_gbp["cash_releasing"])
         out[AMBITION] = pct(proj.probability_ambition_met)
     return out
 
 
 def beds_note(freed: dict[str, float]) -> str:
-    """The caption under the beds metric: its P10-P90 range, and what a negative means.
+    """The caption under the beds metric: its likely range (P10 to P90, said in plain
+    words), and what a negative means.
 
-    >>> beds_note({"p10": -2.9, "p50": -0.06, "p90": 2.4})
-    'P10–P90: -3 to 2 beds a day. Below 0: more delayed beds than with no change.'
+    >>> note = beds_note({"p10": -2.9, "p50": -0.06, "p90": 2.4})
+    >>> note.startswith("Likely range -3 to 2 beds a day"), note.endswith("than with no change.")
+    (True, True)
     >>> beds_note({"p10": 10.0, "p50": 29.2, "p90": 79.9})
-    'P10–P90: 10 to 80 beds a day'
+    'Likely range 10 to 80 beds a day (8 chances in 10)'
     """
-    text = f"P10–P90: {beds_signed(freed['p10'])} to {beds_signed(freed['p90'])} beds a day"
+    text = (
+        f"Likely range {beds_signed(freed['p10'])} to {beds_signed(freed['p90'])} beds a day "
+        "(8 chances in 10)"
+    )
     if freed["p50"] < 0:
         text += ". Below 0: more delayed beds than with no change."
     return text
@@ -114,12 +129,13 @@ def render(ctx: Ctx) -> None:
     s = r.summary
     p = r.scenario.projection
     values = headline_values(s, None)
-    st.caption(
-        f"{YEAR} iBCF allocations (£, whole pounds); tests read NHS England DToC data to "
-        f"{month_name(str(s['data_month']))}; projection April 2018 to March 2019 "
-        f"({p.draws:,} draws, seed {p.seed})."
-    )
-    c = st.columns(4)
+    if not ctx.workshop:
+        st.caption(
+            f"{YEAR} iBCF allocations in whole pounds; the tests read NHS England delayed "
+            f"transfers data to {month_name(str(s['data_month']))}; the projection runs from "
+            "April 2018 to March 2019."
+        )
+    c = show.metric_columns(4, ctx)
     c[0].metric(
         SELECTED,
         values[SELECTED],
@@ -166,7 +182,7 @@ def render(ctx: Ctx) -> None:
     # The money is drawn before the Monte Carlo runs, so it updates first.
     proj = ctx.projection
     values = headline_values(s, proj)
-    c = st.columns(3)
+    c = show.metric_columns(4, ctx)
     c[0].metric(
         BEDS,
         values[BEDS],
@@ -177,23 +193,38 @@ def render(ctx: Ctx) -> None:
         "assumption at its central value, with no draws. "
         f"Range: {beds_range(**proj.beds_freed)}.",
     )
-    c[0].caption(beds_note(proj.beds_freed))
+    c[0].caption(f"Total delays, {evidence_label(proj.evidence_set)}. {beds_note(proj.beds_freed)}")
+    g = proj.gross
+    if g["beds_gained"] > 0 and g["beds_lost"] > 0:
+        c[0].caption(
+            f"Gross: {g['beds_lost']:,.0f} beds a day lost where money is withheld, "
+            f"{g['beds_gained']:,.0f} gained where it is conditioned or received; net "
+            f"{g['net']:,.1f}."
+        )
     c[1].metric(
         NHS_VALUE,
         values[NHS_VALUE],
         border=True,
-        help=f"Delayed bed days avoided in 2018/19 "
-        f"({proj.delayed_days_avoided:,.0f}) valued at "
+        help=f"Delayed bed days avoided in 2018/19 ({proj.delayed_days_avoided:,.0f}) at "
         f"£{r.scenario.projection.excess_bed_day_cost_gbp:,.0f} a day (NHS reference "
-        "costs 2016/17 excess bed day): a notional value of beds released, not cash.",
+        f"costs 2016/17 excess bed day): the full cost of the beds. {NHS_VALUE_CAVEAT}",
     )
+    c[2].metric(
+        NHS_CASH,
+        values[NHS_CASH],
+        border=True,
+        help=f"The same days at £{r.scenario.projection.cash_releasing_gbp_per_day:,.1f} a "
+        "day (House of Commons Library CBP-7415: delays cost NHS providers £173m in 2016/17 "
+        f"for about 2.3m delayed days). {NHS_VALUE_CAVEAT}",
+    )
+    c[2].caption("Never to be added to, or set against, iBCF money.")
     days = proj.delayed_days_avoided
     c[1].caption(
         f"{days:,.0f} delayed bed days avoided"
         if days >= 0
         else f"{-days:,.0f} more delayed bed days than with no change"
     )
-    c[2].metric(
+    c[3].metric(
         AMBITION,
         values[AMBITION],
         border=True,
@@ -202,10 +233,23 @@ def render(ctx: Ctx) -> None:
         f"adults 18+ ({proj.ambition_beds:,.0f} beds a day), measured as the "
         f"{proj.ambition_basis.replace('_', ' ')}.",
     )
-    c[2].caption(
+    c[3].caption(
         f"Ambition: {proj.ambition_beds:,.0f} delayed beds a day "
         f"({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
     )
+
+    with st.container(border=True):
+        st.markdown("**Two kinds of uncertainty, apart**")
+        fn = proj.forecast_noise
+        st.text(
+            f"Evidence alone ({proj.evidence_set.replace('_', ' ')} set), beds freed: "
+            f"{beds_text(proj.beds_freed_evidence)}.\n"
+            f"Forecast noise: national delays {fn['baseline_p10']:,.0f} to "
+            f"{fn['baseline_p90']:,.0f} beds a day (P10-P90, 2018/19 average; central "
+            f"{fn['baseline_beds']:,.0f}).\n"
+            f"Social care delays (secondary): {beds_text(proj.beds_freed_social_care)}. "
+            f"{SOCIAL_CARE_CAVEAT}"
+        )
 
     # Workshop mode leaves out the figures of a named council.
     reconciled = explain.reconciliation_lines(r, "" if ctx.workshop else None)
@@ -217,11 +261,11 @@ def render(ctx: Ctx) -> None:
     st.markdown("#### The option in plain English")
     with st.container(border=True):
         policy, details, method = explain.option_summary_parts(r)
-        st.markdown(f"**{policy}**")  # generated: numbers and fixed words, no user text
+        st.markdown(f"**{md_block(policy)}**")  # test labels are user text: escaped
         if details:
-            st.markdown(" ".join(details))
+            st.markdown(md_block(" ".join(details)))
         if method:
-            st.caption("On method: " + " ".join(method))
+            st.caption("On method: " + md_block(" ".join(method)))
     show.brief_button(
         lambda: show.scenario_brief(ctx), f"{slug(r.scenario.name)}-brief.pdf", "overview_brief"
     )

@@ -9,9 +9,10 @@ import streamlit as st
 from app import charts, edit, model, show
 from app.context import Ctx
 from app.display import YEAR, beds
-from app.widgets import LABELS
+from app.labels import LABELS
 from simulator import explain
 from simulator.errors import ScenarioError
+from simulator.projection.words import beds_text, evidence_label
 
 NEAR_BEDS = "near_beds"
 SHIFT = "month_shift"
@@ -54,11 +55,12 @@ def render(ctx: Ctx) -> None:
         base = float(table["beds_freed_base"].iloc[0]) if len(table) else 0.0
         show.chart(charts.tornado(table, base), table, ctx, "tornado", "tornado")
         st.caption(
-            f"Central projection, every assumption at its central value (no Monte Carlo): "
+            f"Central projection (no Monte Carlo), {evidence_label(proj.evidence_set)}: "
             f"{beds(base, 1)} beds a day freed. The Overview's headline is another quantity, "
             f"the median of the Monte Carlo draws ({beds(proj.beds_freed['p50'], 1)}), which "
-            "also varies the assumptions and the forecast. Each bar sets one assumption to its "
-            "low or high value (P10 and P90 of its distribution), the others held at the "
+            "also varies the forecast. Evidence (θ and the response) and forecast noise are "
+            "apart: the bars are evidence only. Each bar sets one assumption to its low or "
+            "high value (P10 and P90 of its distribution), the others held at the "
             "scenario's values."
         )
     with right:
@@ -77,8 +79,13 @@ def render(ctx: Ctx) -> None:
                 "monte_carlo",
                 "Monte Carlo draws of beds freed",
             )
+            fn = proj.forecast_noise
             st.caption(
                 f"{proj.draws:,} draws, seed {proj.seed}: the same seed gives the same numbers. "
+                f"Total delays, {evidence_label(proj.evidence_set)}. Evidence alone: "
+                f"{beds_text(proj.beds_freed_evidence)}; with forecast noise: "
+                f"{beds_text(proj.beds_freed)}. Forecast noise alone puts national delays at "
+                f"{fn['baseline_p10']:,.0f} to {fn['baseline_p90']:,.0f} beds a day (P10-P90). "
                 f"Chance that national delays meet the ambition: "
                 f"{100 * proj.probability_ambition_met:.1f}%."
             )

@@ -1,0 +1,223 @@
+"""Speed a user feels: the app in headless chromium, timed in the page itself.
+
+``make bench-browser`` (a benchmark, not a test) starts ``streamlit run`` on a free
+port, warms it with one visit, then prints medians of:
+
+- ``keypress_to_headline_ms``: a key press on the Condition share slider until the
+  "Conditioned" headline shows the new amount (target <= 250 ms);
+- ``page_switch_ms``: a click on a view until that view's first content is drawn
+  (target <= 300 ms);
+- ``first_paint_s``: a new visitor (a fresh browser context) on the warm server, from
+  navigation until the first headline number is shown (target <= 3 s);
+- ``sensitivity_step_ms``: one step of the Sensitivity page's slider until the list
+  of councils near the line follows (target <= 1 s).
+
+Times run from the browser's input event (or navigation start) to the DOM change
+that shows the result, both measured with ``performance.now()`` in the page. The
+last line printed is one JSON object of the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from scripts.serve import worker_command
+from tests.browser import chromium
+from tests.test_browser import CHROMIUM_ARGS, free_port, wait_healthy
+
+ROOT = Path(__file__).resolve().parent.parent
+ARGS = CHROMIUM_ARGS
+
+# In the page: note the time of the next key or mouse press, then of the first DOM
+# change after it for which `done()` holds; resolves with the milliseconds between.
+WATCH_JS = """([selector, text, mustChange]) => { window.__watch = new Promise((resolve) => {
+  let t0 = null;
+  const find = () => [...document.querySelectorAll(selector)]
+    .find(e => text === null || e.innerText.includes(text));
+  const before = find() ? find().innerText.trim() : null;
+  const done = () => {
+    const el = find();
+    return el && (!mustChange || el.innerText.trim() !== before);
+  };
+  const start = () => { if (t0 === null) t0 = performance.now(); };
+  document.addEventListener('keydown', start, {capture: true, once: true});
+  document.addEventListener('pointerdown', start, {capture: true, once: true});
+  const obs = new MutationObserver(() => {
+    if (t0 !== null && done()) { obs.disconnect(); resolve(performance.now() - t0); }
+  });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+  setTimeout(() => { obs.disconnect(); resolve(-1); }, 60000);
+}); }"""
+
+# Installed before any page script: the time the first headline number appears.
+FIRST_PAINT_JS = """(() => {
+  const obs = new MutationObserver(() => {
+    const el = document.querySelector('[data-testid="stMetricValue"]');
+    if (el && el.innerText.trim()) { window.__firstPaint = performance.now(); obs.disconnect(); }
+  });
+  document.addEventListener('DOMContentLoaded', () =>
+    obs.observe(document.body, {subtree: true, childList: true, characterData: true}));
+})();"""
+
+# A distinctive element of each view, to know its content is drawn.
+VIEW_MARKS = {
+    "Councils": ("h4", "All 152 councils"),
+    "Breakdowns": ("h4", "Who gains and who loses"),
+    "How this works": ("h4", "How this works"),
+    "Overview": ("h4", "The option in plain English"),
+}
+
+
+def start_server(port: int, log: Path) -> subprocess.Popen[bytes]:
+    """The app on ``port``, as the browser tests start it."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            worker_command(port),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    wait_healthy(f"http://127.0.0.1:{port}", proc, log)
+    return proc
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def idle(page: Any, seconds: float = 60) -> None:
+    page.get_by_text("Drawn in").first.wait_for(timeout=seconds * 1000)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not page.locator('[data-testid="stStatusWidget"]').is_visible():
+            return
+        time.sleep(0.05)
+
+
+def timed(page: Any, selector: str, text: str | None, change: bool, act: Any) -> float:
+    """Milliseconds from the input ``act`` makes to the DOM showing the result: the
+    first element matching ``selector`` and holding ``text`` (changed, if ``change``)."""
+    page.evaluate(WATCH_JS, [selector, text, change])  # returns at once; the watch waits
+    time.sleep(0.05)
+    act()
+    ms = float(page.evaluate("() => window.__watch"))
+    idle(page)
+    return ms
+
+
+def keypress_to_headline(page: Any, url: str, repeat: int) -> list[float]:
+    page.goto(url)
+    idle(page)
+    thumb = (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has_text="Condition share")
+        .first.get_by_role("slider")
+    )
+    out = []
+    for k in range(repeat):
+        key = "ArrowRight" if k % 2 == 0 else "ArrowLeft"
+        thumb.focus()
+        selector = '[data-testid="stMetric"]'
+        out.append(timed(page, selector, "Conditioned", True, lambda key=key: thumb.press(key)))
+    return out
+
+
+def page_switch(page: Any, url: str, repeat: int) -> list[float]:
+    page.goto(url)
+    idle(page)
+    out = []
+    views = list(VIEW_MARKS)
+    for k in range(repeat):
+        view = views[k % len(views)]
+        tag, text = VIEW_MARKS[view]
+        button = page.get_by_role("radio", name=view, exact=True).first
+        out.append(timed(page, tag, text, False, button.click))
+    return out
+
+
+def first_paint(browser: Any, url: str, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        context.add_init_script(FIRST_PAINT_JS)
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function("() => window.__firstPaint !== undefined", timeout=90_000)
+        out.append(float(page.evaluate("() => window.__firstPaint")) / 1000)
+        idle(page)
+        context.close()
+    return out
+
+
+def sensitivity_step(page: Any, url: str, repeat: int) -> list[float]:
+    page.goto(url + "&view=Sensitivity")
+    idle(page, 120)
+    thumb = (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has_text="Within (delayed beds a day)")
+        .first.get_by_role("slider")
+    )
+    caption = '[data-testid="stCaptionContainer"]'
+    out = []
+    for k in range(repeat):
+        key = "ArrowRight" if k % 2 == 0 else "ArrowLeft"
+        thumb.focus()
+        press = lambda key=key: thumb.press(key)  # noqa: E731
+        out.append(timed(page, caption, "would change status", True, press))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="measurements per figure")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    proc = start_server(port, Path(tempfile.mkdtemp(prefix="bench-browser-")) / "server.log")
+    url = f"http://127.0.0.1:{port}/?preset=october-2017-letter"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(chromium()), headless=True, args=ARGS)
+            warm = browser.new_page(viewport={"width": 1440, "height": 900})
+            warm.goto(url)
+            idle(warm, 120)
+            warm.close()
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            figures = {
+                "keypress_to_headline_ms": keypress_to_headline(page, url, args.repeat),
+                "page_switch_ms": page_switch(page, url, args.repeat),
+                "sensitivity_step_ms": sensitivity_step(page, url, args.repeat),
+                "first_paint_s": first_paint(browser, url, max(3, args.repeat // 2)),
+            }
+            browser.close()
+    finally:
+        stop_server(proc)
+    medians: dict[str, float | None] = {}
+    for name, values in figures.items():
+        good = [v for v in values if v >= 0]  # -1: no change seen within a minute
+        digits = 2 if name.endswith("_s") else 0
+        medians[name] = round(statistics.median(good), digits) if good else None
+        each = ", ".join(f"{v:.{digits}f}" for v in values)
+        print(f"{name}: median {medians[name]} over {len(good)} ({each})", flush=True)
+    print(json.dumps(medians))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

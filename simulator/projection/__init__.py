@@ -1,0 +1,111 @@
+"""Projection of delayed transfers of care (DToC) for 2018/19.
+
+The package, in the order data flows:
+
+- :mod:`.params` — the scenario's ``[projection]`` table (declarations only: importing
+  it loads neither numpy, pandas nor scipy);
+- :mod:`.forecast` — statistical counterfactuals, council by council;
+- :mod:`.backtest` — rolling-origin scores and band coverage of every method;
+- :mod:`.noise` — forecast noise from the back-test errors, on their own scale;
+- :mod:`.evidence` — the named evidence sets for θ (days avoided per £1m);
+- :mod:`.response` — pounds to care bought to delayed days avoided;
+- :mod:`.montecarlo` — the seeded Monte Carlo; :mod:`.result` — what it returns;
+- :mod:`.calibration`, :mod:`.report` — the 2017/18 fits, ``ibcf calibrate`` and
+  ``ibcf backtest``; :mod:`.words` — how the headlines are said;
+- :mod:`.api` — the entry point: ``prepare_baseline``, ``project``, ``tornado``.
+
+Names below are loaded on first use, so that the declarations stay light.
+See ``docs/projection.md``.
+"""
+
+# The imports under TYPE_CHECKING are for type checkers only: at run time the names are
+# loaded on first use by __getattr__ below.
+# ruff: noqa: F401
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from simulator.projection.params import METHODS, RETIRED_KEYS, ProjectionParams
+
+if TYPE_CHECKING:
+    from simulator.projection.api import (
+        cached_backtest,
+        prepare_baseline,
+        project,
+        resolve_method,
+        sensitivity_ranges,
+        tornado,
+    )
+    from simulator.projection.backtest import (
+        AUTO_ATTRIBUTION,
+        AUTO_METRIC,
+        DEFAULT_ORIGINS,
+        Backtest,
+        best_method,
+        coverage_table,
+        run_backtest,
+        summarise_points,
+    )
+    from simulator.projection.evidence import EVIDENCE_SETS, EvidenceSet, evidence_set
+    from simulator.projection.forecast import (
+        ATTRIBUTIONS,
+        LAST_DATA_MONTH,
+        METHOD_LABELS,
+        PROJECTION_MONTHS,
+        baseline_forecast,
+        days_in_month,
+        forecast,
+        month_label,
+        month_number,
+    )
+    from simulator.projection.noise import NoiseModel
+    from simulator.projection.response import status_quo_change_gbp
+    from simulator.projection.result import PreparedBaseline, ProjectionResult, ambition_met
+
+_LAZY = {
+    "api": (
+        "cached_backtest",
+        "prepare_baseline",
+        "project",
+        "resolve_method",
+        "sensitivity_ranges",
+        "tornado",
+    ),
+    "backtest": (
+        "AUTO_ATTRIBUTION",
+        "AUTO_METRIC",
+        "DEFAULT_ORIGINS",
+        "Backtest",
+        "best_method",
+        "coverage_table",
+        "run_backtest",
+        "summarise_points",
+    ),
+    "evidence": ("EVIDENCE_SETS", "EvidenceSet", "evidence_set"),
+    "forecast": (
+        "ATTRIBUTIONS",
+        "LAST_DATA_MONTH",
+        "METHOD_LABELS",
+        "PROJECTION_MONTHS",
+        "baseline_forecast",
+        "days_in_month",
+        "forecast",
+        "month_label",
+        "month_number",
+    ),
+    "noise": ("NoiseModel",),
+    "response": ("status_quo_change_gbp",),
+    "result": ("PreparedBaseline", "ProjectionResult", "ambition_met"),
+}
+_WHERE = {name: module for module, names in _LAZY.items() for name in names}
+
+__all__ = ["METHODS", "RETIRED_KEYS", "ProjectionParams", *_WHERE]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        module = importlib.import_module(f"simulator.projection.{_WHERE[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'simulator.projection' has no attribute {name!r}")

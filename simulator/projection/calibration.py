@@ -1,0 +1,227 @@
+"""Calibration figures: the 2017/18 fits of θ and the conversions behind the evidence sets.
+
+In 2017/18, the first year of the iBCF (£105m original + £1,010m Spring Budget),
+delayed transfers of care fell. :func:`fit_theta` fits θ (delayed days avoided per £1m
+of discharge-relevant care, :mod:`simulator.projection.response`) so that the money
+each council received explains the fall in its delays against its own counterfactual
+(a forecast from March 2017):
+
+    observed_i  = Σ_months (counterfactual_i − actual_i)·days   (total delays by default)
+    predicted_i = Σ_months ramp_h·g_i·a_ih·days,  g_i = D_i(1 − exp(−θ·m_i/D_i)) / D_i
+
+Putting the whole fall down to the money (``control="none"``) gives an upper bound.
+With ``control="nhs"`` the proportional fall NHS-attributed delays also saw is taken
+out first: a difference-in-differences, since social care money does not buy NHS
+delays down directly. :func:`calibration_figures` gathers every figure the docs and
+the parameter sources quote; ``ibcf calibrate`` prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy import optimize, stats
+
+from simulator.projection.forecast import (
+    days_in_month,
+    forecast,
+    month_label,
+    month_number,
+)
+from simulator.projection.params import ProjectionParams
+from simulator.projection.response import (
+    ORIGINAL_2017_18,
+    ORIGINAL_2018_19,
+    SPRING_BUDGET_2017_18,
+    SPRING_BUDGET_2018_19,
+    affected_parts,
+    care_bought_gbpm,
+    lag_ramp,
+    saturating_response,
+)
+
+THETA_MAX = 50_000.0
+Outcome = Literal["total", "social_care_and_both"]
+_OUTCOME_INDEX = {"total": 3, "social_care_and_both": 1}
+
+# Gaughan, Gravelle & Siciliani (2015): 10% more care-home beds (250 beds per council)
+# cut social care delayed discharges by about 6-9%.
+GAUGHAN_BEDS_PER_COUNCIL = 250
+GAUGHAN_CUT = (0.06, 0.09)
+# Forder (2009): £1 more on care homes, about £0.35 less hospital spending.
+FORDER_SAVING_PER_GBP = 0.35
+# House of Commons Library CBP-7415: delays cost NHS providers £173m in 2016/17 for
+# about 2.3 million delayed days.
+CBP7415_COST_GBP, CBP7415_DAYS = 173e6, 2.3e6
+
+
+@dataclass(frozen=True, eq=False)
+class ThetaFit:
+    """Least-squares fit of θ across councils, with a 95% profile interval."""
+
+    estimate: float
+    standard_error: float
+    interval: tuple[float, float]
+    r_squared: float
+    n_councils: int
+    observed_fall_beds: float
+    predicted_fall_beds: float
+    nhs_fall_pct: float
+    control: str
+    outcome: str
+    method: str
+    window: tuple[str, str]
+
+
+def money_2017_18(original_2018: np.ndarray, spring_budget_2018: np.ndarray) -> np.ndarray:
+    """Each council's 2017/18 iBCF (£): each 2018/19 element scaled to its 2017/18 total."""
+    return np.asarray(original_2018, dtype=float) * (
+        ORIGINAL_2017_18 / ORIGINAL_2018_19
+    ) + np.asarray(spring_budget_2018, dtype=float) * (
+        SPRING_BUDGET_2017_18 / SPRING_BUDGET_2018_19
+    )
+
+
+def fit_theta(
+    history: np.ndarray,
+    months: list[str],
+    money_gbp: np.ndarray,
+    *,
+    params: ProjectionParams | None = None,
+    origin: str = "2017-03",
+    window_end: str = "2018-03",
+    method: str = "persistence",
+    control: Literal["none", "nhs"] = "none",
+    outcome: Outcome = "total",
+) -> ThetaFit:
+    """Fit θ to the fall in delays after the 2017/18 money (``money_gbp`` per council).
+
+    The money is unconditioned: care bought = money·s·(1 − p), acting after the
+    scenario's central lag (months counted from the window's first month).
+    """
+    p = params or ProjectionParams()
+    arr = np.asarray(history, dtype=float)
+    i0, i1 = months.index(origin), months.index(window_end)
+    if i1 <= i0:
+        raise ValueError("window_end must be after origin")
+    horizon = i1 - i0
+    window = [month_label(month_number(origin) + h) for h in range(1, horizon + 1)]
+    days = days_in_month(window)
+    cf = forecast(arr[:, : i0 + 1], months[: i0 + 1], method, horizon)
+    act = arr[:, i0 + 1 : i1 + 1]
+    sc, both = affected_parts(cf)
+    aff = sc + p.both_share_affected * both  # (n, h)
+    ramp = lag_ramp(np.array([p.lag_months]), horizon)[0]
+    capacity = aff @ days
+    j = _OUTCOME_INDEX[outcome]
+    cf_out = cf[..., j] @ days
+    observed = cf_out - act[..., j] @ days
+    valid = np.isfinite(capacity) & np.isfinite(observed) & (capacity > 0)
+    ok = valid & np.isfinite(act[..., 2]).all(1) & np.isfinite(cf[..., 2]).all(1)
+    nhs_fall = 1.0 - (act[ok, :, 2] @ days).sum() / (cf[ok, :, 2] @ days).sum()
+    if control == "nhs":
+        observed = observed - nhs_fall * cf_out
+    elif control != "none":
+        raise ValueError(f"unknown control {control!r}")
+    money = np.asarray(money_gbp, dtype=float) * days.sum() / 365.0
+    care = care_bought_gbpm(
+        np.zeros_like(money),
+        np.zeros_like(money),
+        money,
+        discharge_share=p.discharge_share,
+        price_share=p.price_share,
+    )
+    share_after_lag = (aff * ramp[None, :]) @ days / np.where(capacity > 0, capacity, 1.0)
+    valid &= np.isfinite(care)
+    obs, cap, xv, lagged = observed[valid], capacity[valid], care[valid], share_after_lag[valid]
+    n = int(valid.sum())
+    if n < 2:
+        raise ValueError("need at least two councils with data to calibrate")
+
+    def predicted(theta: float) -> np.ndarray:
+        return lagged * saturating_response(xv, cap, theta)
+
+    def ssr(theta: float) -> float:
+        r = predicted(theta) - obs
+        return float(r @ r)
+
+    grid = np.concatenate([[0.0], np.geomspace(0.1, THETA_MAX, 300)])
+    start = grid[int(np.argmin([ssr(t) for t in grid]))]
+    fit = optimize.least_squares(
+        lambda t: predicted(float(t[0])) - obs, x0=[start], bounds=([0.0], [THETA_MAX])
+    )
+    theta = float(fit.x[0])
+    best = ssr(theta)
+    jac = lagged * xv * np.exp(-theta * xv / cap)
+    info = float(jac @ jac)
+    dof = max(n - 1, 1)
+    se = float(np.sqrt(best / dof / info)) if info > 0 else float("inf")
+    limit = best * (1.0 + stats.f.ppf(0.95, 1, dof) / dof)
+    low = 0.0 if ssr(0.0) <= limit else float(optimize.brentq(lambda t: ssr(t) - limit, 0, theta))
+    high = (
+        THETA_MAX
+        if ssr(THETA_MAX) <= limit
+        else float(optimize.brentq(lambda t: ssr(t) - limit, theta, THETA_MAX))
+    )
+    sst = float(((obs - obs.mean()) ** 2).sum())
+    return ThetaFit(
+        estimate=theta,
+        standard_error=se,
+        interval=(low, high),
+        r_squared=1.0 - best / sst if sst > 0 else float("nan"),
+        n_councils=n,
+        observed_fall_beds=float(obs.sum() / days.sum()),
+        predicted_fall_beds=float(predicted(theta).sum() / days.sum()),
+        nhs_fall_pct=float(100 * nhs_fall),
+        control=control,
+        outcome=outcome,
+        method=method,
+        window=(window[0], window[-1]),
+    )
+
+
+def national_falls(history: np.ndarray, months: list[str]) -> dict[str, float]:
+    """Percentage change of national delays, 2017/18 against 2016/17 (sum of councils,
+    delayed days over April to March), per attribution part."""
+    i = months.index("2017-04")
+    days_now = days_in_month(months[i : i + 12])
+    days_then = days_in_month(months[i - 12 : i])
+    now = np.nansum(history[:, i : i + 12], axis=0).T @ days_now
+    then = np.nansum(history[:, i - 12 : i], axis=0).T @ days_then
+    return {
+        "social_care_and_both_pct": float(100 * (now[1] / then[1] - 1)),
+        "nhs_pct": float(100 * (now[2] / then[2] - 1)),
+        "total_pct": float(100 * (now[3] / then[3] - 1)),
+        "social_care_share_2016_17_pct": float(100 * then[0] / then[3]),
+        "social_care_share_2017_18_pct": float(100 * now[0] / now[3]),
+    }
+
+
+def gaughan_theta(history: np.ndarray, months: list[str], care_home_gbp_per_day: float) -> dict:
+    """θ implied by Gaughan et al. (2015): 250 more care-home beds in a council cut its
+    social care delayed days by 6-9%. θ = cut × mean social care delayed days per council
+    in 2017/18 / (£m cost of 250 beds for a year at ``care_home_gbp_per_day``)."""
+    i = months.index("2017-04")
+    days = days_in_month(months[i : i + 12])
+    per_council = history[:, i : i + 12, 0] @ days
+    mean_days = float(np.nanmean(per_council))
+    cost_gbpm = GAUGHAN_BEDS_PER_COUNCIL * 365 * care_home_gbp_per_day / 1e6
+    return {
+        "mean_social_care_days_per_council_2017_18": mean_days,
+        "cost_of_250_beds_gbpm": cost_gbpm,
+        "theta_low": GAUGHAN_CUT[0] * mean_days / cost_gbpm,
+        "theta_high": GAUGHAN_CUT[1] * mean_days / cost_gbpm,
+    }
+
+
+def forder_bound(notional_gbp_per_day: float) -> float:
+    """Forder (2009): £0.35 less hospital spending per £1 on care homes, as bed days per
+    £1m at the notional cost: an upper bound on θ (not every pound saved is a delay)."""
+    return FORDER_SAVING_PER_GBP * 1e6 / notional_gbp_per_day
+
+
+def cash_releasing_per_day() -> float:
+    """£173m / 2.3m delayed days (House of Commons Library CBP-7415, 2016/17)."""
+    return CBP7415_COST_GBP / CBP7415_DAYS

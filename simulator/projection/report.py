@@ -1,0 +1,121 @@
+"""The back-test and the calibration as Markdown tables (``ibcf backtest``,
+``ibcf calibrate``; ``docs/projection.md`` quotes them)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator.projection.backtest import (
+    DEFAULT_ORIGINS,
+    HORIZON_GROUPS,
+    TERCILES,
+    coverage_table,
+    run_backtest,
+    summarise_points,
+)
+from simulator.projection.calibration import (
+    cash_releasing_per_day,
+    fit_theta,
+    forder_bound,
+    gaughan_theta,
+    money_2017_18,
+    national_falls,
+)
+from simulator.projection.forecast import METHODS
+
+
+def _md(table: pd.DataFrame, digits: int = 3) -> str:
+    cols = list(table.columns)
+    lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
+    for row in table.itertuples(index=False):
+        cells = [f"{v:.{digits}f}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def backtest_report(
+    history: np.ndarray, months: list[str], methods: tuple[str, ...] = METHODS
+) -> tuple[str, dict[str, pd.DataFrame]]:
+    """The rolling-origin table in Markdown, and its tables for CSV."""
+    bt = run_backtest(history, months, methods=methods)
+    parts = [f"Rolling origins: {', '.join(bt.origins)}; 12 months ahead."]
+    for attribution in ("total", "social_care"):
+        s = summarise_points(bt.points, attribution)
+        s = s[["rank", "method", "council_wape", "council_mase", "national_wape", "national_mase"]]
+        parts += [f"\nPoint accuracy, {attribution} (mean over origins):", _md(s)]
+    wape = bt.points[bt.points["attribution"] == "total"].pivot(
+        index="origin", columns="method", values="council_wape"
+    )
+    better = {m: int((wape[m] <= wape["persistence"]).sum()) for m in wape.columns}
+    parts.append(
+        "\nOrigins at which council WAPE (total) is no worse than persistence: "
+        + ", ".join(f"{m} {k}/{len(wape)}" for m, k in better.items())
+    )
+    by_h = coverage_table(bt.bands, ("attribution", "horizon"))
+    by_t = coverage_table(bt.bands, ("attribution", "tercile"))
+    overall = coverage_table(bt.bands, ("attribution",))
+    cover = by_h.pivot_table(index=["method", "attribution"], columns="horizon", values="coverage")
+    cover_t = by_t.pivot_table(
+        index=["method", "attribution"], columns="tercile", values="coverage"
+    )
+    cover = cover[[f"{a}-{b}" for a, b in HORIZON_GROUPS]]
+    cover_t = cover_t[list(TERCILES)]
+    both = cover.join(cover_t).join(
+        overall.set_index(["method", "attribution"])[["coverage", "interval_score"]]
+    )
+    parts += [
+        "\nCouncil P10-P90 coverage by horizon group and size tercile, and interval score "
+        "(beds a day; lower is better). '0.2.0' is the previous bands on persistence:",
+        _md(both.reset_index()),
+    ]
+    nat = bt.national.groupby(["method", "attribution"])["inside"].sum().unstack()
+    parts += [
+        f"\nNational 12-month average inside its P10-P90 band (of {len(bt.origins)} origins):",
+        _md(nat.reset_index(), 0),
+    ]
+    tables = {
+        "backtest_points": bt.points,
+        "backtest_bands": bt.bands,
+        "backtest_national": bt.national,
+    }
+    return "\n".join(parts), tables
+
+
+def calibration_figures(
+    history: np.ndarray, months: list[str], original: np.ndarray, spring_budget: np.ndarray
+) -> dict[str, float]:
+    """Every calibration figure the docs and parameter sources quote."""
+    money = money_2017_18(original, spring_budget)
+    out: dict[str, float] = {"money_2017_18_gbpm": float(money.sum() / 1e6)}
+    out.update(national_falls(history, months))
+    for control in ("none", "nhs"):
+        fit = fit_theta(history, months, money, control=control)
+        out[f"theta_{control}"] = fit.estimate
+        out[f"theta_{control}_se"] = fit.standard_error
+        out[f"theta_{control}_low95"] = fit.interval[0]
+        out[f"theta_{control}_high95"] = fit.interval[1]
+        out[f"theta_{control}_r2"] = fit.r_squared
+        out[f"observed_fall_beds_{control}"] = fit.observed_fall_beds
+    out["nhs_fall_against_counterfactual_pct"] = fit.nhs_fall_pct
+    lo = gaughan_theta(history, months, 120.0)
+    hi = gaughan_theta(history, months, 85.0)
+    out["mean_social_care_days_per_council_2017_18"] = lo[
+        "mean_social_care_days_per_council_2017_18"
+    ]
+    out["gaughan_theta_low"] = lo["theta_low"]
+    out["gaughan_theta_high"] = hi["theta_high"]
+    out["forder_bound"] = forder_bound(313.0)
+    out["cash_releasing_gbp_per_day"] = cash_releasing_per_day()
+    return out
+
+
+def calibration_report(
+    history: np.ndarray, months: list[str], original: np.ndarray, spring_budget: np.ndarray
+) -> str:
+    figures = calibration_figures(history, months, original, spring_budget)
+    table = pd.DataFrame({"figure": list(figures), "value": list(figures.values())})
+    return _md(table, 3)
+
+
+__all__ = ["DEFAULT_ORIGINS", "backtest_report", "calibration_figures", "calibration_report"]
