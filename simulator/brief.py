@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 # The projection parameters a projected effect rests on most, named in the brief with
 # their source (the assumptions register has the rest).
-EVIDENCE = ("additionality", "share_reaching_delayed", "unit_cost_gbp_per_day", "response_k")
+EVIDENCE = ("discharge_share", "price_share", "lag_months")  # beside the evidence set
 LARGEST = 5  # councils listed under "largest changes"
 # fpdf2 subsets fonts with fontTools, which reports each step at INFO level.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -105,7 +105,7 @@ def _clip(text: str, limit: int = 700) -> str:
 
 
 def _evidence(params: ProjectionParams) -> str:
-    parts = []
+    parts = [f"the {params.evidence_set.replace('_', ' ')} evidence set (docs/projection.md)"]
     for name in (n for n in EVIDENCE if n in ProjectionParams.model_fields):
         meta = param_meta(ProjectionParams, name)
         source = str(meta["source"]).split(";")[0].split(" (")[0]

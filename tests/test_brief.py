@@ -61,7 +61,7 @@ def test_the_october_brief_is_one_page_with_the_model_s_numbers(
     assert "Where the money goes, 2018/19" in text and "Who changes" in text
     assert "Largest amounts conditioned" in text  # conditions move no money
     assert f"median {brief._beds(projection.beds_freed['p50'])}" in text
-    assert "Rests on: additionality" in text, "the projection names its evidence"
+    assert "Rests on: the central evidence set" in text, "the projection names its evidence"
     assert "RECONSTRUCTED" in text
     assert "Retained by the centre, 2018/19" not in text, "no retained card at £0"
 
