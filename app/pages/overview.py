@@ -30,7 +30,7 @@ WITHHELD = f"Withheld, {YEAR}"
 REDISTRIBUTED = f"Redistributed, {YEAR}"
 BEDS = "Beds freed a day (central estimate)"
 NHS_VALUE = f"NHS value, notional, {YEAR}"
-NHS_CASH = f"NHS value, cash-releasing, {YEAR}"
+NHS_CASH = f"NHS value, cash‑releasing, {YEAR}"  # a hyphen no line breaks at
 AMBITION = "Chance national ambition is met"
 
 
