@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 import openpyxl
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, server
+from tests.browser import chromium
+from tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, server
 
 pytestmark = pytest.mark.browser
 __all__ = ["server"]  # the module's own streamlit server (a fixture)
@@ -28,13 +29,11 @@ PRESET = f"![ZQXpreset](http://{EXTERNAL}/p.png)"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the browser test needs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         launched = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS
         )
         try:
             yield launched

@@ -32,7 +32,7 @@ REDISTRIBUTED = f"Redistributed, {YEAR}"
 RETAINED = f"Retained by the centre, {YEAR}"
 BEDS = "Beds freed a day (central estimate)"
 NHS_VALUE = f"NHS value, notional, {YEAR}"
-NHS_CASH = f"NHS value, cash-releasing, {YEAR}"
+NHS_CASH = f"NHS value, cash‑releasing, {YEAR}"  # a hyphen no line breaks at
 AMBITION = "Chance national ambition is met"
 
 
