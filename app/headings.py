@@ -37,7 +37,9 @@ WORDS: dict[str, str] = {
     "change": "Change",
     "change_pct": "Change",
     "composite_score": "Composite score",
-    "beds_per_day_to_flip": "Change that flips its status",
+    "flip_beds_per_day": "Change that flips its status",
+    "flip_delays": "Delays that change",
+    "flip_months": "Months that move",
     "data_month": "Data month",
     "councils": "Councils",
     "month": "Month",
@@ -86,7 +88,7 @@ def heading(column: str, tests: dict[str, str] | None = None) -> str:
 
     >>> heading("allocation_total"), heading("change_pct"), heading("gss_code")
     ('Allocation before review (£)', 'Change (%)', 'GSS code')
-    >>> heading("beds_per_day_to_flip")
+    >>> heading("flip_beds_per_day")
     'Change that flips its status (beds a day)'
     >>> heading("rate_margin_beds", {"rate": "Worst quartile: rate"})
     'Worst quartile: rate: margin (beds a day)'

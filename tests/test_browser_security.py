@@ -125,8 +125,11 @@ def _excel_pack(browser, server: str, who: str, tmp_path: Path) -> openpyxl.Work
     try:
         page.goto(f"{server}/?{urlencode(query)}")
         _ready(page)
+        page.get_by_role("button", name="Prepare the Excel pack (.xlsx)").click()
+        download = page.get_by_role("button", name="Excel pack (.xlsx)", exact=True)
+        download.wait_for()
         with page.expect_download() as info:
-            page.get_by_role("button", name="Excel pack (.xlsx)").click()
+            download.click()
         path = tmp_path / f"{who}.xlsx"
         info.value.save_as(path)
     finally:

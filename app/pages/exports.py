@@ -109,7 +109,7 @@ def excel_download(ctx: Ctx) -> None:
     """The Excel pack in two steps: building it takes seconds (the projection and every
     table), so it is built on request with a spinner, then downloaded at once by the
     first click, never a click that seems to do nothing."""
-    wanted = (model.key(ctx.scenario), ctx.workshop)
+    wanted = (ctx.scenario, ctx.workshop)  # the whole scenario: its notes are in the pack
     ready = st.session_state.get(EXCEL)
     if ready is None or ready[0] != wanted:
         if not st.button(
