@@ -63,7 +63,7 @@ def split_path(path: str) -> list[str | int]:
     >>> split_path("selection.tests.2.window.end")
     ['selection', 'tests', 2, 'window', 'end']
     """
-    return [int(p) if p.isdigit() else p for p in path.split(".")]
+    return [int(p) if p.isdecimal() else p for p in path.split(".")]
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -375,12 +375,12 @@ _PART_WORDS = {
 def _field_words(path: str) -> str:
     parts = path.split(".")
     test = ""
-    if len(parts) > 2 and parts[0] == "selection" and parts[1] == "tests" and parts[2].isdigit():
+    if len(parts) > 2 and parts[0] == "selection" and parts[1] == "tests" and parts[2].isdecimal():
         test = f"Test {int(parts[2]) + 1}"
         parts = parts[3:]
     words = []
     for part in parts:
-        if part.isdigit():
+        if part.isdecimal():
             continue
         if part in _PART_WORDS:
             words.append(_PART_WORDS[part])

@@ -617,7 +617,7 @@ def _format_errors(source: str, exc: ValidationError) -> list[str]:
         parts = [
             p
             for i, p in enumerate(parts)
-            if not (p in ("rate", "gap", "trend") and i > 0 and parts[i - 1].isdigit())
+            if not (p in ("rate", "gap", "trend") and i > 0 and parts[i - 1].isdecimal())
         ]
         loc = ".".join(parts)
         msg = err["msg"]
