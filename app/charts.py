@@ -16,7 +16,7 @@ from plotly.colors import sample_colorscale
 
 from app import text as plain
 from app.display import gbp, gbp_axis
-from simulator.hexmap import hexagon
+from simulator.reports.hexmap import hexagon
 
 YEAR = "2018/19"
 BLUE, ORANGE, GREY, GREEN, RED = "#1f5fa8", "#d9822b", "#7a7a7a", "#2e8b57", "#b03a2e"

@@ -9,10 +9,10 @@ import pandas as pd
 
 from app import model
 from app.display import alias_map, anonymise
-from simulator.data import Dataset
-from simulator.engine import Result
+from simulator.engine.run import Result
+from simulator.inputs.data import Dataset
 from simulator.projection import ProjectionResult
-from simulator.scenario import Scenario
+from simulator.schema.scenario import Scenario
 
 
 @dataclass

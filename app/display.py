@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from simulator.export import IDENTIFYING, anonymised_names
+from simulator.reports.export import IDENTIFYING, anonymised_names
 
 YEAR = "2018/19"
 MONTHS = "January February March April May June July August September October November December"

@@ -1,7 +1,7 @@
 """Editing the one Scenario: set a field by its path, add or remove a test, read a file.
 
 Pure functions (no Streamlit): every edit goes through the model's own strict
-validation (:func:`simulator.scenario.scenario_from_mapping`), so the app can never
+validation (:func:`simulator.schema.scenario.scenario_from_mapping`), so the app can never
 hold a scenario that a scenario file could not. A path names a field the way the
 scenario file does, with list positions as numbers: ``selection.tests.2.window.end``.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from app.labels import LABELS
 from simulator.errors import ScenarioError
-from simulator.scenario import (
+from simulator.schema.scenario import (
     MAX_SCENARIO_BYTES,
     Scenario,
     parse_scenario,
@@ -217,7 +217,7 @@ def with_value(
 def new_test_id(scenario: Scenario, kind: str) -> str:
     """A test id not yet used: ``rate_2``, ``gap_3`` ...
 
-    >>> from simulator.scenario import Scenario
+    >>> from simulator.schema.scenario import Scenario
     >>> new_test_id(Scenario(name="x"), "rate")
     'rate_1'
     """

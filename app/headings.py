@@ -2,14 +2,14 @@
 
 The app's tables and charts show ``Allocation before review (£)`` where the files
 (shared with analysts' scripts) keep ``allocation_total``. The unit of every heading
-comes from :mod:`simulator.columns`, the one table of what each output column means;
+comes from :mod:`simulator.reports.columns`, the one table of what each output column means;
 only the words are chosen here.
 """
 
 from __future__ import annotations
 
-from simulator import columns
-from simulator.columns import describe
+from simulator.reports import columns
+from simulator.reports.columns import describe
 
 WORDS: dict[str, str] = {
     "year": "Year",

@@ -25,7 +25,7 @@ from typing import Any
 from app.edit import set_path, validate
 from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError
-from simulator.scenario import Scenario
+from simulator.schema.scenario import Scenario
 
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
 COMPARE = "compare"  # the Compare view's picks: "current" and shipped "preset:<file>" keys

@@ -22,12 +22,14 @@ import pandas as pd
 import streamlit as st
 
 from app import edit
-from simulator import MODEL_VERSION, engine, explain, export, hexmap, io, projection
-from simulator.data import Dataset, load_dataset
-from simulator.engine import Result
+from simulator import MODEL_VERSION, io, projection
+from simulator.engine import run as engine
+from simulator.engine.run import Result
 from simulator.errors import SimulatorError
+from simulator.inputs.data import Dataset, load_dataset
 from simulator.projection import Backtest, PreparedBaseline, ProjectionParams, ProjectionResult
-from simulator.scenario import Scenario, data_context, load_scenario
+from simulator.reports import explain, export, hexmap
+from simulator.schema.scenario import Scenario, data_context, load_scenario
 
 STATUS_QUO = "status-quo"
 

@@ -29,7 +29,7 @@ from app.pages import (
 from app.show import RECONSTRUCTED_NOTE, RECONSTRUCTED_SHORT
 from app.text import md
 from simulator import MODEL_VERSION
-from simulator.engine import Result
+from simulator.engine.run import Result
 
 VIEWS = {
     "Overview": overview.render,

@@ -74,7 +74,7 @@ def csv_text(frame: pd.DataFrame, ctx: Ctx, what: str) -> str:
 def about_frame(ctx: Ctx, files: dict[str, str]) -> pd.DataFrame:
     """The sidecar of a set of CSVs: each file, what it holds, the scenario, year, data,
     model and allocation status, then every caveat."""
-    from simulator.export import CAVEATS, scenario_caveats
+    from simulator.reports.export import CAVEATS, scenario_caveats
 
     status = ctx.result.summary.get("allocation_status", "reconstructed")
     rows = [
@@ -116,7 +116,7 @@ def csv_button(
 
 def scenario_brief(ctx: Ctx) -> bytes:
     """The scenario's one-page brief (council names replaced in workshop mode)."""
-    from simulator import brief
+    from simulator.reports import brief
 
     aliases = ctx.aliases if ctx.workshop else None
     return brief.scenario_pdf(ctx.result, ctx.projection, aliases=aliases)

@@ -17,11 +17,11 @@ from app import edit, link, model, state
 from app import widgets as w
 from app.context import Ctx
 from app.text import md
-from simulator import explain
-from simulator.data import YEAR
-from simulator.expectations import ExpectationRule
+from simulator.inputs.data import YEAR
 from simulator.projection import ProjectionParams
-from simulator.scenario import (
+from simulator.reports import explain
+from simulator.schema.expectations import ExpectationRule
+from simulator.schema.scenario import (
     MAX_SCENARIO_BYTES,
     Composite,
     Consequences,

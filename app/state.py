@@ -18,7 +18,7 @@ import streamlit as st
 
 from app import edit, link, model
 from simulator.errors import ScenarioError
-from simulator.scenario import Scenario
+from simulator.schema.scenario import Scenario
 
 SCENARIO = "scenario"
 PRESET = "preset"

@@ -2,7 +2,7 @@
 
 Each widget mirrors one field of the Scenario: its kind (select, slider, toggle,
 number), range, step, default, unit and source come from the pydantic model
-(:func:`simulator.parameters.param_meta`), never retyped here. A change calls
+(:func:`simulator.schema.base.param_meta`), never retyped here. A change calls
 :func:`app.state.apply`, which validates the whole scenario.
 """
 
@@ -19,10 +19,10 @@ from pydantic import BaseModel
 from app import edit, state
 from app.display import label as words
 from app.labels import LABELS
-from simulator.data import ATTRIBUTION_LABELS
-from simulator.parameters import param_meta
+from simulator.inputs.data import ATTRIBUTION_LABELS
 from simulator.projection import METHOD_LABELS
-from simulator.redistribution import RULE_LABELS
+from simulator.rules.redistribution import RULE_LABELS
+from simulator.schema.base import param_meta
 
 DTOC_SOURCE = "NHS England DToC, LA Type B, revised figures"
 

@@ -38,7 +38,7 @@ def median_ms(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
 
 
 def cold_start_s(repeat: int = 3) -> float:
-    code = "from simulator.data import load_dataset; load_dataset()"
+    code = "from simulator.inputs.data import load_dataset; load_dataset()"
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -94,10 +94,10 @@ def app_rerun_fresh_ms(repeat: int = 3) -> dict[str, float]:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="bench: %(message)s", stream=sys.stderr)
-    from simulator.data import load_dataset
-    from simulator.engine import evaluate, project_scenario
-    from simulator.scenario import data_context, load_scenario
-    from simulator.sweep import sweep
+    from simulator.engine.run import evaluate, project_scenario
+    from simulator.engine.sweep import sweep
+    from simulator.inputs.data import load_dataset
+    from simulator.schema.scenario import data_context, load_scenario
 
     data = load_dataset()
     scenario = load_scenario(

@@ -19,7 +19,7 @@ text (council names). Three rules keep it inert wherever it is opened:
 - **Cells fit.** Excel holds at most 32,767 characters in a cell; longer text is cut
   and says so.
 
-Pure functions, no files: :mod:`simulator.io` and :mod:`simulator.export` call them.
+Pure functions, no files: :mod:`simulator.io` and :mod:`simulator.reports.export` call them.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ def _out(text: str) -> None:
 
 
 def _dataset(args: argparse.Namespace | None = None):  # type: ignore[no-untyped-def]
-    from simulator.data import load_dataset
+    from simulator.inputs.data import load_dataset
 
     log.info("loading and validating the bundled data")
     if args is None or not hasattr(args, "allocation_method"):
@@ -37,7 +37,7 @@ def _dataset(args: argparse.Namespace | None = None):  # type: ignore[no-untyped
 
 
 def _allocation_method(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from simulator.allocation import Method
+    from simulator.inputs.allocation import Method
 
     return Method(
         kind=args.allocation_method,
@@ -50,7 +50,7 @@ def _allocation_method(args: argparse.Namespace):  # type: ignore[no-untyped-def
 def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ignore[no-untyped-def]
     """Load a scenario; ``--draws`` and ``--seed`` (when ``args`` has them) are applied to
     it and validated like the file's own values, so the scenario is what runs."""
-    from simulator.scenario import data_context, load_scenario, with_projection
+    from simulator.schema.scenario import data_context, load_scenario, with_projection
 
     context = data_context(data.months, list(data.codes))
     with warnings.catch_warnings(record=True) as caught:
@@ -59,7 +59,7 @@ def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ig
     for w in caught:
         log.warning("%s", w.message)
     if scenario.text_stale:  # as saved, before --draws or --seed change the option
-        from simulator.export import STALE_TEXT
+        from simulator.reports.export import STALE_TEXT
 
         log.warning("%s: %s", path, STALE_TEXT)
     if args is not None:
@@ -70,8 +70,8 @@ def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ig
 
 # ---------------------------------------------------------------------- commands
 def cmd_data_check(args: argparse.Namespace) -> int:
-    from simulator.data import ATTRIBUTIONS, allocation_totals
-    from simulator.measures import rate_per_100k
+    from simulator.inputs.data import ATTRIBUTIONS, allocation_totals
+    from simulator.rules.measures import rate_per_100k
 
     data = _dataset(args)
     alloc = data.allocations
@@ -177,7 +177,7 @@ def cmd_data_build(args: argparse.Namespace) -> int:
 def _data_build(out: io.OutputSet, args: argparse.Namespace) -> None:
     import pandas as pd
 
-    from simulator.data import ATTRIBUTIONS, reconstruction_frame
+    from simulator.inputs.data import ATTRIBUTIONS, reconstruction_frame
 
     data = _dataset(args)
     n, t, _ = data.dtoc_beds.shape
@@ -219,7 +219,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _run_projection(result):  # type: ignore[no-untyped-def]
-    from simulator.engine import project_scenario
+    from simulator.engine.run import project_scenario
 
     log.info("projecting DToC for 2018/19 (Monte Carlo)")
     return project_scenario(result)
@@ -229,8 +229,8 @@ RUN_FILES = ["councils.csv", "summary.json", "projection.csv", "report.xlsx", "s
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from simulator import export
-    from simulator.engine import evaluate
+    from simulator.engine.run import evaluate
+    from simulator.reports import export
 
     data = _dataset()
     # The scenario carries --draws and --seed, so its stamped copy reproduces the folder.
@@ -313,7 +313,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def _assumptions():  # type: ignore[no-untyped-def]
     try:
-        from simulator.assumptions import assumptions_register
+        from simulator.reports.assumptions import assumptions_register
     except ImportError:  # pragma: no cover - the register ships with the model
         return None
     return assumptions_register()
@@ -321,19 +321,19 @@ def _assumptions():  # type: ignore[no-untyped-def]
 
 def cmd_schema(args: argparse.Namespace) -> int:
     if args.outputs:
-        from simulator.columns import outputs_reference
+        from simulator.reports.columns import outputs_reference
 
         _out(outputs_reference().rstrip("\n"))
         return EXIT_OK
-    from simulator.reference import scenario_reference
+    from simulator.reports.reference import scenario_reference
 
     _out(scenario_reference().rstrip("\n"))
     return EXIT_OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from simulator import export
-    from simulator.engine import evaluate
+    from simulator.engine.run import evaluate
+    from simulator.reports import export
 
     if not 2 <= len(args.scenarios) <= 4:
         raise SimulatorError("compare takes two to four scenario files")
@@ -356,8 +356,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from simulator import brief
-    from simulator.engine import evaluate
+    from simulator.engine.run import evaluate
+    from simulator.reports import brief
 
     if not 1 <= len(args.scenarios) <= 4:
         raise SimulatorError("brief takes one scenario, or two to four to compare")
@@ -375,7 +375,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         else brief.comparison_pdf(results, projections)
     )
     io.write_atomic(out, pdf, overwrite=args.overwrite)
-    from simulator.explain import retained_warning
+    from simulator.reports.explain import retained_warning
 
     for r in results:
         warning = retained_warning(r.summary)
@@ -386,8 +386,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from simulator.engine import evaluate
-    from simulator.explain import letter_preview, reason_card_text
+    from simulator.engine.run import evaluate
+    from simulator.reports.explain import letter_preview, reason_card_text
 
     data = _dataset()
     codes = set(data.codes)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulator import io
-from simulator.data import Dataset, build_dataset, load_dataset
+from simulator.inputs.data import Dataset, build_dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("unit", "property", "golden", "app", "browser")

@@ -35,12 +35,12 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.assumptions import assumptions_register
 from simulator.cli import main as cli_main
-from simulator.data import Dataset, load_dataset
-from simulator.engine import evaluate
+from simulator.engine.run import evaluate
+from simulator.inputs.data import Dataset, load_dataset
 from simulator.io import SCENARIO_DIR
-from simulator.scenario import data_context, load_scenario
+from simulator.reports.assumptions import assumptions_register
+from simulator.schema.scenario import data_context, load_scenario
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 PROJECTION_DIR = Path(__file__).resolve().parent / "golden_projection"
@@ -81,7 +81,7 @@ def golden_outputs(path: Path, data: Dataset) -> tuple[pd.DataFrame, dict[str, A
 
 def golden_projection(path: Path, data: Dataset) -> dict[str, Any]:
     """The projection of one shipped scenario at its own draws and seed, rounded."""
-    from simulator.engine import project_scenario
+    from simulator.engine.run import project_scenario
 
     scenario = load_scenario(path, context=data_context(data.months, list(data.codes)))
     p = project_scenario(evaluate(scenario, data))

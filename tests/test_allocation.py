@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator import allocation
-from simulator.allocation import (
+from simulator.inputs import allocation
+from simulator.inputs.allocation import (
     Method,
     equalise,
     implied_share,
@@ -24,7 +24,7 @@ from simulator.allocation import (
     water_filling,
     whole_pounds,
 )
-from simulator.data import Dataset
+from simulator.inputs.data import Dataset
 
 DEVON, KENT, BROMLEY = "E10000008", "E10000016", "E09000006"
 FORMS = ["scale_down", "water_filling"]

@@ -37,10 +37,12 @@ from app.pages.overview import (
 )
 from app.show import WORKSHOP_NOTE
 from app.sidebar import scenario_toml
-from simulator import MODEL_VERSION, engine, explain
-from simulator.data import Dataset
+from simulator import MODEL_VERSION
+from simulator.engine import run as engine
+from simulator.inputs.data import Dataset
 from simulator.projection import AUTO_METRIC, METHOD_LABELS
-from simulator.scenario import Scenario, data_context, load_scenario, parse_scenario
+from simulator.reports import explain
+from simulator.schema.scenario import Scenario, data_context, load_scenario, parse_scenario
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

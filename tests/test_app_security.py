@@ -18,9 +18,9 @@ from streamlit.testing.v1 import AppTest
 from app import edit, link, model
 from app.context import Ctx
 from app.pages import exports
-from simulator import engine
-from simulator.data import Dataset
-from simulator.scenario import Scenario
+from simulator.engine import run as engine
+from simulator.inputs.data import Dataset
+from simulator.schema.scenario import Scenario
 from tests.strategies import FORMULA_STARTS
 from tests.test_app import VIEWS, context, new_app, ok, preset, seen
 

@@ -10,10 +10,10 @@ import pytest
 
 from app import display, edit, link
 from app.pages.overview import ledger_flows
-from simulator import engine
-from simulator.data import Dataset
+from simulator.engine import run as engine
 from simulator.errors import ScenarioError
-from simulator.scenario import Scenario, data_context, load_scenario
+from simulator.inputs.data import Dataset
+from simulator.schema.scenario import Scenario, data_context, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -159,7 +159,7 @@ def test_an_edit_marks_the_written_description_and_notes_stale(
     """The December file says 'failing all five'; combining 'at least 2' makes that
     untrue: the words are marked stale, in the app and in a file saved from it, until
     they are rewritten or kept; undoing the edit clears the mark."""
-    from simulator.scenario import load_scenario, save_scenario
+    from simulator.schema.scenario import load_scenario, save_scenario
 
     s = shipped("december-2017-five-tests", context)
     assert not s.text_stale
@@ -196,7 +196,7 @@ def test_csv_exports_open_cleanly_with_a_sidecar(dataset: Dataset, context: dict
 
     from app.context import Ctx
     from app.pages import exports
-    from simulator.export import CAVEATS
+    from simulator.reports.export import CAVEATS
 
     scenario = shipped("october-2017-letter", context).model_copy(
         update={"projection": shipped("october-2017-letter", context).projection.model_copy(

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from simulator import brief
-from simulator.data import Dataset
-from simulator.engine import Result, evaluate, project_scenario
-from simulator.explain import gbp, policy_sentence
+from simulator.engine.run import Result, evaluate, project_scenario
+from simulator.inputs.data import Dataset
 from simulator.io import SCENARIO_DIR
-from simulator.scenario import Scenario, data_context, load_scenario
+from simulator.reports import brief
+from simulator.reports.explain import gbp, policy_sentence
+from simulator.schema.scenario import Scenario, data_context, load_scenario
 from tests.toy import Toy, rate_test, run
 
 PDF_TOOLS = ("pdftoppm", "pdftotext")

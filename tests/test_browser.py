@@ -23,9 +23,9 @@ import pytest
 from app.display import gbp
 from app.pages.overview import CONDITIONED
 from scripts.serve import stop, worker_command
-from simulator import engine
-from simulator.data import Dataset
-from simulator.scenario import data_context, load_scenario, parse_scenario
+from simulator.engine import run as engine
+from simulator.inputs.data import Dataset
+from simulator.schema.scenario import data_context, load_scenario, parse_scenario
 from tests.browser import chromium
 
 pytestmark = pytest.mark.browser

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from app.shell import VIEWS
-from simulator.data import Dataset
+from simulator.inputs.data import Dataset
 from tests.browser import chromium
 from tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, server
 

@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 
 from simulator import io
-from simulator.allocation import PROXY_METHOD
-from simulator.data import ATTRIBUTIONS, Dataset, build_dataset
-from simulator.expectations import ExpectationRule, expected_beds
+from simulator.inputs.allocation import PROXY_METHOD
+from simulator.inputs.data import ATTRIBUTIONS, Dataset, build_dataset
+from simulator.rules.expectations import expected_beds
+from simulator.schema.expectations import ExpectationRule
 
 RAW = io.RAW_DIR
 

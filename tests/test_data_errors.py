@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from simulator import io
-from simulator.data import build_dataset
 from simulator.errors import DataError, SimulatorError
+from simulator.inputs.data import build_dataset
 
 REFERENCE = "council_reference.csv"
 POPULATIONS = "council_population_ages.csv"

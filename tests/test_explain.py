@@ -21,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.data import Dataset
-from simulator.engine import Result, evaluate
-from simulator.explain import letter_preview, reason_card, reason_card_text
+from simulator.engine.run import Result, evaluate
+from simulator.inputs.data import Dataset
 from simulator.io import SCENARIO_DIR
-from simulator.scenario import data_context, load_scenario
+from simulator.reports.explain import letter_preview, reason_card, reason_card_text
+from simulator.schema.scenario import data_context, load_scenario
 from tests.toy import Toy, rate_test, run
 
 A, B, C, D = "E06000001", "E06000002", "E06000003", "E06000004"
@@ -195,7 +195,7 @@ def test_isles_of_scilly_card_says_why_it_has_no_data(october: Result) -> None:
 def test_distance_to_flip_with_a_partial_screen(
     screen_at_least: int | None, selected: set[str], to_flip: dict[str, tuple[float, str]]
 ) -> None:
-    from simulator.explain import distance_to_flip
+    from simulator.reports.explain import distance_to_flip
     from tests.toy import monthly
 
     rates = {"P": (10, 7, 9), "Q": (6, 1, 9), "R": (1, 2, 8)}
@@ -229,7 +229,7 @@ def test_distance_to_flip_re_tests_a_quartile_and_a_trend_together() -> None:
     The one at 6 enters the worst two by rising to 7 (the line among the others): a
     rise of exactly 1 (ties included) selects it.
     """
-    from simulator.explain import distance_to_flip
+    from simulator.reports.explain import distance_to_flip
     from tests.toy import monthly
 
     july = [8, 7, 6, 5, 4, 3, 2, 1]
@@ -262,7 +262,7 @@ def test_overlap_counts_councils_failing_both_tests() -> None:
     Failing both: P alone, so the overlap is 1 of the smaller group (2): 0.5.  Ranks by
     July 4, 3, 1, 2 and by August 4, 1, 3, 2: Spearman = 1 - 6 x (0 + 4 + 4 + 0) /
     (4 x 15) = 0.2."""
-    from simulator.explain import overlap_of_tests
+    from simulator.reports.explain import overlap_of_tests
     from tests.toy import monthly
 
     rates = {"P": (10, 9), "Q": (8, 1), "R": (1, 7), "S": (2, 3)}
@@ -280,7 +280,7 @@ def test_overlap_warning_names_tests_that_add_little() -> None:
     """July rate above 5 and above 4 fail the same councils (P 10, Q 8): the summary
     says so; July and August above 5 share one of two (0.5): no warning.  Screened on
     August above 5, only P is in scope: one council is too few to warn about."""
-    from simulator.explain import option_summary, overlap_warnings
+    from simulator.reports.explain import option_summary, overlap_warnings
     from tests.toy import monthly
 
     rates = {"P": (10, 9), "Q": (8, 1), "R": (1, 7), "S": (2, 3)}
@@ -345,8 +345,8 @@ FLIP_TESTS: list[dict[str, Any]] = [
 def test_the_reported_change_flips_and_a_smaller_one_does_not(
     beds: list[list[int]], picks: set[int], k: int
 ) -> None:
-    from simulator.data import ATTRIBUTIONS
-    from simulator.explain import DELAY_COLUMNS, distance_to_flip
+    from simulator.inputs.data import ATTRIBUTIONS
+    from simulator.reports.explain import DELAY_COLUMNS, distance_to_flip
     from tests.toy import make_dataset
 
     data = make_dataset(
@@ -380,7 +380,7 @@ def test_lancashire_distance_is_re_tested_on_changed_data(october: Result) -> No
     gap and the 3-month trend at once; the trend falls by a third of the cut, so the
     binding test is the July rate: the cut is its margin in beds, not the margins added
     up (46.8). By hand: cutting July 2017 social care delays by 35.6 beds a day clears it."""
-    from simulator.explain import DELAY_COLUMNS, distance_to_flip
+    from simulator.reports.explain import DELAY_COLUMNS, distance_to_flip
 
     data = october.data
     i = data.position("E10000017")
@@ -410,7 +410,7 @@ def test_lancashire_distance_is_re_tested_on_changed_data(october: Result) -> No
 
 @pytest.mark.parametrize("name", [p.stem for p in sorted(SCENARIO_DIR.glob("*.toml"))])
 def test_the_option_summary_opens_with_the_policy_in_60_words(name: str, dataset: Dataset) -> None:
-    from simulator.explain import POLICY_WORDS, option_summary, policy_sentence
+    from simulator.reports.explain import POLICY_WORDS, option_summary, policy_sentence
 
     scenario = load_scenario(
         SCENARIO_DIR / f"{name}.toml", context=data_context(dataset.months, list(dataset.codes))
@@ -423,7 +423,7 @@ def test_the_option_summary_opens_with_the_policy_in_60_words(name: str, dataset
 
 
 def test_the_policy_stays_short_with_twelve_tests_and_every_consequence() -> None:
-    from simulator.explain import POLICY_WORDS, option_summary, policy_sentence
+    from simulator.reports.explain import POLICY_WORDS, option_summary, policy_sentence
 
     tests = [rate_test(f"t{k}", "2017-07", threshold=float(k)) for k in range(12)]
     result = run(
@@ -447,8 +447,8 @@ def test_the_october_letter_is_set_beside_the_model(october: Result) -> None:
     """The letter went to 32 councils and quotes Lancashire at 9.7 per 100,000 and 92
     patients (first-published July 2017 data); the model's figures on the revised data
     stand beside them, with the reason, on the card, in the letter and in the caveats."""
-    from simulator.explain import letter_figures, reconciliation_lines
-    from simulator.export import scenario_caveats
+    from simulator.reports.explain import letter_figures, reconciliation_lines
+    from simulator.reports.export import scenario_caveats
 
     i = october.data.position("E10000017")
     rate, patients = letter_figures(october, i)
@@ -476,7 +476,7 @@ def test_the_october_letter_is_set_beside_the_model(october: Result) -> None:
 
 def test_a_published_fact_names_a_council_exactly_when_it_needs_one() -> None:
     from simulator.errors import ScenarioError
-    from simulator.scenario import parse_scenario
+    from simulator.schema.scenario import parse_scenario
 
     text = 'name = "x"\n[reconciliation]\ndocument = "d"\nreason = "r"\n[[reconciliation.facts]]\n'
     with pytest.raises(ScenarioError, match="rate and patients name a council"):

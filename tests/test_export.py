@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator import export
-from simulator.data import Dataset
-from simulator.engine import evaluate
-from simulator.scenario import data_context, load_scenario
+from simulator.engine.run import evaluate
+from simulator.inputs.data import Dataset
+from simulator.reports import export
+from simulator.schema.scenario import data_context, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,7 +129,7 @@ def test_money_retained_by_the_centre_heads_the_summary_and_excel() -> None:
 
     from openpyxl import load_workbook
 
-    from simulator.export import excel_pack, summary_dict
+    from simulator.reports.export import excel_pack, summary_dict
     from tests.toy import Toy, rate_test, run
 
     toys = [Toy("A", social_care=10), Toy("B", social_care=1), Toy("C", social_care=2)]
@@ -157,10 +157,10 @@ def test_the_compare_pack_carries_each_scenario_s_caveats(dataset) -> None:  # t
 
     from openpyxl import load_workbook
 
-    from simulator.engine import evaluate
-    from simulator.export import CAVEATS, compare_pack
+    from simulator.engine.run import evaluate
     from simulator.io import SCENARIO_DIR
-    from simulator.scenario import load_scenario
+    from simulator.reports.export import CAVEATS, compare_pack
+    from simulator.schema.scenario import load_scenario
 
     results = [
         evaluate(load_scenario(SCENARIO_DIR / f"{n}.toml"), dataset)

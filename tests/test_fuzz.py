@@ -20,11 +20,12 @@ from hypothesis import strategies as st
 
 from app import link
 from app.text import JOINER, md
-from simulator import cells, export, io
+from simulator import cells, io
 from simulator.cells import one_line
-from simulator.data import build_dataset
 from simulator.errors import DataError, ScenarioError
-from simulator.scenario import Scenario, parse_scenario, scenario_from_mapping
+from simulator.inputs.data import build_dataset
+from simulator.reports import export
+from simulator.schema.scenario import Scenario, parse_scenario, scenario_from_mapping
 from tests.strategies import control_text, date_like, deep_toml, hostile_text, huge_integers
 
 KEYS = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator.data import Dataset
+from simulator.inputs.data import Dataset
 from tests import golden
 
 SHIPPED = golden.shipped_scenarios()

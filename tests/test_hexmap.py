@@ -3,8 +3,9 @@ and the Dorset adaptation placing Poole between Bournemouth and Dorset County.""
 
 from __future__ import annotations
 
-from simulator import hexmap, io
-from simulator.data import Dataset
+from simulator import io
+from simulator.inputs.data import Dataset
+from simulator.reports import hexmap
 
 BOURNEMOUTH, POOLE, DORSET = "E06000028", "E06000029", "E10000009"
 
@@ -37,8 +38,8 @@ def test_neighbours_are_symmetric() -> None:
 def test_the_map_shows_the_scenarios_selection(dataset: Dataset) -> None:
     from pathlib import Path
 
-    from simulator import engine
-    from simulator.scenario import data_context, load_scenario
+    from simulator.engine import run as engine
+    from simulator.schema.scenario import data_context, load_scenario
 
     scenarios = Path(__file__).resolve().parent.parent / "scenarios"
     context = data_context(dataset.months, list(dataset.codes))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.money import largest_remainder, to_pounds
-from simulator.redistribution import capped_split
+from simulator.rules.redistribution import capped_split
 
 
 @pytest.mark.parametrize(

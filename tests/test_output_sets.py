@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator import cli, engine, io
+from simulator import cli, io
 from simulator.cli import main
+from simulator.engine import run as engine
 from simulator.errors import SimulatorError
-from simulator.scenario import parse_scenario
+from simulator.schema.scenario import parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.data import Dataset
+from simulator.inputs.data import Dataset
 from simulator.projection import (
     EVIDENCE_SETS,
     ProjectionParams,
@@ -243,8 +243,8 @@ def test_same_seed_same_numbers(dataset: Dataset, prepared) -> None:
 
 # ------------------------------------------------------------------ every parameter sourced
 def test_every_projection_parameter_has_a_source_or_an_assumption_flag() -> None:
-    from simulator.assumptions import PARAMETER_NOTES, assumptions_register
-    from simulator.parameters import param_table
+    from simulator.reports.assumptions import PARAMETER_NOTES, assumptions_register
+    from simulator.schema.base import param_table
 
     for meta in param_table(ProjectionParams):
         if meta["name"] in ("method", "evidence_set", "ambition_basis", "status_quo_change"):
@@ -262,7 +262,7 @@ def test_every_projection_parameter_has_a_source_or_an_assumption_flag() -> None
 
 
 def test_price_and_lag_are_flagged_as_assumptions() -> None:
-    from simulator.parameters import param_meta
+    from simulator.schema.base import param_meta
 
     for name in ("price_share", "lag_months", "both_share_affected", "incentive_effect_pct"):
         assert param_meta(ProjectionParams, name)["source"].startswith("Assumption:"), name
@@ -349,7 +349,7 @@ def test_the_projection_table_is_declared_without_numpy_pandas_or_scipy() -> Non
     import sys
 
     code = (
-        "import sys, simulator.projection.params; "
+        "import sys, simulator.schema.projection; "
         "print(sorted(m for m in ('numpy', 'pandas', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.data import Dataset, load_dataset
-from simulator.engine import Result, evaluate
+from simulator.engine.run import Result, evaluate
+from simulator.inputs.data import Dataset, load_dataset
 from simulator.money import to_pounds
-from simulator.scenario import Scenario, data_context, parse_scenario, scenario_from_mapping
+from simulator.schema.scenario import Scenario, data_context, parse_scenario, scenario_from_mapping
 from tests.strategies import rate_tests, scenarios
 
 DATA: Dataset = load_dataset()

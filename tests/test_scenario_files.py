@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from simulator import MODEL_VERSION
-from simulator.data import Dataset
 from simulator.errors import ScenarioError
+from simulator.inputs.data import Dataset
 from simulator.io import SCENARIO_DIR
-from simulator.scenario import (
+from simulator.schema.scenario import (
     MAX_SCENARIO_BYTES,
     SCHEMA_VERSION,
     Scenario,

@@ -19,13 +19,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from simulator import cells, engine, export
+from simulator import cells
 from simulator import io as sim_io
 from simulator.cli import main
-from simulator.data import Dataset
-from simulator.engine import Result
+from simulator.engine import run as engine
+from simulator.engine.run import Result
+from simulator.inputs.data import Dataset
 from simulator.projection import ProjectionResult
-from simulator.scenario import Scenario, data_context, load_scenario, parse_scenario
+from simulator.reports import export
+from simulator.schema.scenario import Scenario, data_context, load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

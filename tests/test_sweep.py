@@ -1,8 +1,8 @@
 """The vectorised sweep agrees with the exact engine, variant by variant.
 
-Each row of :func:`simulator.sweep.sweep` is a scenario: one rate test above a threshold
+Each row of :func:`simulator.engine.sweep.sweep` is a scenario: one rate test above a threshold
 in one month, a flat reduction of one element, a redistribution rule among the councils
-not selected. Written as a scenario file and run through :func:`simulator.engine.evaluate`,
+not selected. Written as a scenario file and run through :func:`simulator.engine.run.evaluate`,
 it must give the same councils selected and the same pounds withheld, redistributed,
 retained and largest single loss.
 """
@@ -15,10 +15,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.data import Dataset, load_dataset
-from simulator.engine import evaluate
-from simulator.scenario import data_context, scenario_from_mapping
-from simulator.sweep import SWEEP_RULES, sweep
+from simulator.engine.run import evaluate
+from simulator.engine.sweep import SWEEP_RULES, sweep
+from simulator.inputs.data import Dataset, load_dataset
+from simulator.schema.scenario import data_context, scenario_from_mapping
 from tests.strategies import ATTRIBUTIONS, DATA_MONTHS
 
 DATA: Dataset = load_dataset()

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.data import Dataset
-from simulator.engine import Result, evaluate
-from simulator.scenario import Scenario, scenario_from_mapping
+from simulator.engine.run import Result, evaluate
+from simulator.inputs.data import Dataset
+from simulator.schema.scenario import Scenario, scenario_from_mapping
 
 MONTHS = [f"2017-{m:02d}" for m in range(1, 13)]
 MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

@@ -7,7 +7,7 @@ import streamlit as st
 from app import charts, model, show
 from app.context import Ctx
 from app.display import YEAR, month_name
-from simulator import engine
+from simulator.engine import run as engine
 
 GROUPS = {
     "region": "Region",

@@ -11,10 +11,10 @@ import streamlit as st
 from app import charts, model, show, state
 from app.context import Ctx
 from app.display import YEAR, beds_signed, gbp, pct
-from simulator import brief, export
-from simulator.engine import Result
+from simulator.engine.run import Result
 from simulator.projection.words import is_nil
-from simulator.scenario import Scenario
+from simulator.reports import brief, export
+from simulator.schema.scenario import Scenario
 
 PICK = state.COMPARE
 MOST = 4

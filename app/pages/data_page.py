@@ -10,11 +10,9 @@ import streamlit as st
 from app import model, show
 from app.context import Ctx
 from app.display import YEAR, gbp_exact, month_name
-from simulator import allocation as sim_allocation
-from simulator import data as sim_data
-from simulator import export
-from simulator.allocation import explanation
-from simulator.assumptions import assumptions_register
+from simulator.inputs import allocation as sim_allocation
+from simulator.inputs import data as sim_data
+from simulator.inputs.allocation import explanation
 from simulator.projection import (
     AUTO_ATTRIBUTION,
     AUTO_METRIC,
@@ -22,6 +20,8 @@ from simulator.projection import (
     coverage_table,
     summarise_points,
 )
+from simulator.reports import export
+from simulator.reports.assumptions import assumptions_register
 
 # The back-test's scores in words (beds a day, except the unitless MASE).
 METRIC_WORDS = {

@@ -15,8 +15,9 @@ from app.display import YEAR
 from app.pages.overview import ledger_frame, national_history
 from app.sidebar import scenario_toml, slug
 from app.text import md
-from simulator import engine, explain, export
-from simulator.assumptions import assumptions_register
+from simulator.engine import run as engine
+from simulator.reports import explain, export
+from simulator.reports.assumptions import assumptions_register
 
 
 def excel_bytes(ctx: Ctx) -> bytes:

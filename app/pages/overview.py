@@ -14,7 +14,6 @@ from app.context import Ctx
 from app.display import YEAR, beds_range, beds_signed, gbp, gbp_exact, month_name, pct
 from app.sidebar import slug
 from app.text import md_block
-from simulator import explain
 from simulator.projection import METHOD_LABELS, ProjectionResult
 from simulator.projection.words import (
     NHS_VALUE_CAVEAT,
@@ -23,6 +22,7 @@ from simulator.projection.words import (
     evidence_label,
     is_nil,
 )
+from simulator.reports import explain
 
 # Metric labels (tests look the numbers up by these).
 SELECTED = "Councils selected"

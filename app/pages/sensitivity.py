@@ -10,9 +10,9 @@ from app import charts, edit, model, show
 from app.context import Ctx
 from app.display import YEAR, beds
 from app.labels import LABELS
-from simulator import explain
 from simulator.errors import ScenarioError
 from simulator.projection.words import beds_text, evidence_label
+from simulator.reports import explain
 
 NEAR_BEDS = "near_beds"
 SHIFT = "month_shift"

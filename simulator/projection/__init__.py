@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from simulator.projection.params import METHODS, RETIRED_KEYS, ProjectionParams
+from simulator.schema.projection import METHODS, RETIRED_KEYS, ProjectionParams
 
 if TYPE_CHECKING:
     from simulator.projection.api import (

@@ -13,7 +13,6 @@ from collections import OrderedDict
 import numpy as np
 import pandas as pd
 
-from simulator.parameters import param_meta
 from simulator.projection.backtest import (
     AUTO_ATTRIBUTION,
     AUTO_METRIC,
@@ -30,8 +29,9 @@ from simulator.projection.forecast import (
 )
 from simulator.projection.montecarlo import SPREADS, parameter_distributions, run_monte_carlo
 from simulator.projection.noise import estimate_noise
-from simulator.projection.params import ProjectionParams
 from simulator.projection.result import PreparedBaseline, ProjectionResult
+from simulator.schema.base import param_meta
+from simulator.schema.projection import ProjectionParams
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,6 @@ from simulator.projection.forecast import (
     month_label,
     month_number,
 )
-from simulator.projection.params import ProjectionParams
 from simulator.projection.response import (
     ORIGINAL_2017_18,
     ORIGINAL_2018_19,
@@ -41,6 +40,7 @@ from simulator.projection.response import (
     lag_ramp,
     saturating_response,
 )
+from simulator.schema.projection import ProjectionParams
 
 THETA_MAX = 50_000.0
 Outcome = Literal["total", "social_care_and_both"]

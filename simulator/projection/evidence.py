@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from simulator.projection.params import EvidenceSetName
+from simulator.schema.projection import EvidenceSetName
 
 
 @dataclass(frozen=True)

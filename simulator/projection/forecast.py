@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from simulator.projection.params import METHODS, Method
+from simulator.schema.projection import METHODS, Method
 
 ATTRIBUTIONS = ("social_care", "social_care_and_both", "nhs", "total")
 PROJECTION_MONTHS = [f"{2018 + (m > 12)}-{(m - 1) % 12 + 1:02d}" for m in range(4, 16)]

@@ -27,7 +27,6 @@ from simulator.projection.forecast import (
     PROJECTION_MONTHS,
     days_in_month,
 )
-from simulator.projection.params import ProjectionParams
 from simulator.projection.response import (
     affected_by_attribution,
     affected_parts,
@@ -35,6 +34,7 @@ from simulator.projection.response import (
     lag_ramp,
 )
 from simulator.projection.result import PreparedBaseline, ProjectionResult, ambition_met
+from simulator.schema.projection import ProjectionParams
 
 QUANTILES = (0.1, 0.5, 0.9)
 # Council bands use at most this many draws (10k + 1 so P10/P50/P90 are order statistics).

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.data import ATTRIBUTIONS, Dataset
-from simulator.measures import rate_per_100k, window_beds, window_rate
+from simulator.inputs.data import ATTRIBUTIONS, Dataset
 from simulator.money import largest_remainder, to_pounds
-from simulator.scenario import Redistribution
-from simulator.selection import SelectionResult, quartile_size, worst_line
+from simulator.rules.measures import rate_per_100k, window_beds, window_rate
+from simulator.rules.selection import SelectionResult, quartile_size, worst_line
+from simulator.schema.scenario import Redistribution
 
 RULE_LABELS = {
     "retain": "retained by the centre",

@@ -7,7 +7,7 @@ Quality uses the AQuA Book's RAG scale:
 - **amber**: published, but a proxy, an average or a reconstruction; could move results;
 - **red**: a modelling assumption with weak or no direct evidence; results depend on it.
 
-The register is built from the parameter declarations (:func:`simulator.parameters.param`),
+The register is built from the parameter declarations (:func:`simulator.schema.base.param`),
 so a value, unit or source changed there shows here without retyping.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from simulator.parameters import param_table
-from simulator.projection.params import ProjectionParams
+from simulator.schema.base import param_table
+from simulator.schema.projection import ProjectionParams
 
 COLUMNS = ["id", "assumption", "value", "unit", "source", "quality", "effect"]
 

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.engine import Result, data_month
-from simulator.measures import window_rate
+from simulator.engine.run import Result, data_month
+from simulator.rules.measures import window_rate
 
 # 2019 successor code -> the 2017/18 council that takes its hex.
 TAKES_HEX = {"E06000058": "E06000028", "E06000059": "E10000009"}

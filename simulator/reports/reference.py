@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from simulator.projection import ProjectionParams
-from simulator.scenario import (
+from simulator.schema.scenario import (
     SCHEMA_VERSION,
     Composite,
     Consequences,
@@ -70,7 +70,7 @@ def _type_name(annotation: Any) -> str:
     if isinstance(annotation, type):
         return annotation.__name__
     text = str(annotation).replace("typing.", "")
-    return text.replace("simulator.scenario.", "").replace("|", "\\|")
+    return text.replace("simulator.schema.scenario.", "").replace("|", "\\|")
 
 
 def _default(field: Any) -> str:

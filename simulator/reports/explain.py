@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.data import ATTRIBUTION_LABELS, ATTRIBUTIONS, YEAR
-from simulator.engine import Result
-from simulator.expectations import expected_beds
-from simulator.measures import rate_per_100k, window_rate
-from simulator.redistribution import RULE_LABELS
-from simulator.scenario import Scenario, Window
-from simulator.selection import against_line, run_test, select
+from simulator.engine.run import Result
+from simulator.inputs.data import ATTRIBUTION_LABELS, ATTRIBUTIONS, YEAR
+from simulator.rules.expectations import expected_beds
+from simulator.rules.measures import rate_per_100k, window_rate
+from simulator.rules.redistribution import RULE_LABELS
+from simulator.rules.selection import against_line, run_test, select
+from simulator.schema.scenario import Scenario, Window
 
 BASE_LABELS = {
     "spring_budget": "Spring Budget 2017 element",
@@ -97,7 +97,7 @@ COMBINE_WORDS = {
 def combine_phrase(scenario: Scenario, style: str = "fails") -> str:
     """How failed tests combine into selection, in words.
 
-    >>> from simulator.scenario import Scenario
+    >>> from simulator.schema.scenario import Scenario
     >>> tests = [{"id": f"t{k}", "kind": "rate", "window": {"end": "2017-07"}} for k in range(3)]
     >>> def s(**sel):
     ...     return Scenario.model_validate({"name": "x", "selection": {"tests": tests, **sel}},
@@ -125,7 +125,7 @@ def combine_phrase(scenario: Scenario, style: str = "fails") -> str:
 def screen_phrase(scenario: Scenario) -> str:
     """How many screening tests a council must fail to be considered.
 
-    >>> from simulator.scenario import Scenario
+    >>> from simulator.schema.scenario import Scenario
     >>> tests = [{"id": f"t{k}", "kind": "rate", "window": {"end": "2017-07"}} for k in range(3)]
     >>> def s(k):
     ...     return Scenario.model_validate({"name": "x", "selection": {"tests": tests,

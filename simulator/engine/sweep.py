@@ -4,7 +4,7 @@ A sweep varies a threshold test's line, the reduction share and the redistributi
 rule around a fixed window, and returns headline figures per variant. It is for
 exploring the option space (which thresholds select how many councils, how much
 moves); the exact per-council ledger of any chosen variant comes from
-:func:`simulator.engine.evaluate`, and the totals agree with it to the pound.
+:func:`simulator.engine.run.evaluate`, and the totals agree with it to the pound.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.consequences import base_amount
-from simulator.data import ATTRIBUTIONS, Dataset
-from simulator.engine import allocation_arrays
-from simulator.expectations import ExpectationRule, expected_beds
-from simulator.measures import rate_per_100k, window_rate
+from simulator.engine.run import allocation_arrays
+from simulator.inputs.data import ATTRIBUTIONS, Dataset
 from simulator.money import to_pounds
-from simulator.selection import quartile_size, worst_line
+from simulator.rules.consequences import base_amount
+from simulator.rules.expectations import expected_beds
+from simulator.rules.measures import rate_per_100k, window_rate
+from simulator.rules.selection import quartile_size, worst_line
+from simulator.schema.expectations import ExpectationRule
 
 SWEEP_RULES = ("retain", "pro_rata_all", "best_quartile", "met_expectation")
 

@@ -17,8 +17,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from simulator import allocation
 from simulator.errors import DataError
+from simulator.inputs import allocation
 from simulator.money import largest_remainder
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Data flows one way: dataset -> expectations -> tests -> selection -> consequences
 -> redistribution -> results table and summary. The projection of delays is a
-separate, slower step (:func:`simulator.engine.project_scenario`).
+separate, slower step (:func:`simulator.engine.run.project_scenario`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from simulator import MODEL_VERSION
-from simulator.consequences import MoneyAtRisk, apply_consequences, released_mask
-from simulator.data import YEAR, Dataset
-from simulator.expectations import expected_beds
-from simulator.measures import window_rate
-from simulator.redistribution import Ledger, redistribute
-from simulator.scenario import Scenario
-from simulator.selection import SelectionResult, TestOutcome, run_test, select
+from simulator.inputs.data import YEAR, Dataset
+from simulator.rules.consequences import MoneyAtRisk, apply_consequences, released_mask
+from simulator.rules.expectations import expected_beds
+from simulator.rules.measures import window_rate
+from simulator.rules.redistribution import Ledger, redistribute
+from simulator.rules.selection import SelectionResult, TestOutcome, run_test, select
+from simulator.schema.scenario import Scenario
 
 if TYPE_CHECKING:
     from simulator.projection import ProjectionResult

@@ -1,7 +1,7 @@
 """Consequences: how much of each selected council's base is conditioned or withheld.
 
 Conditioned money stays with the council, ring-fenced for reducing delays;
-withheld money leaves it (see :mod:`simulator.redistribution`). Shares may be flat
+withheld money leaves it (see :mod:`simulator.rules.redistribution`). Shares may be flat
 or graduated; caps and the floor limit the money withheld.
 """
 
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.data import Dataset
-from simulator.measures import rate_per_100k, window_rate
+from simulator.inputs.data import Dataset
 from simulator.money import to_pounds
-from simulator.scenario import Consequences
-from simulator.selection import SelectionResult, TestOutcome
+from simulator.rules.measures import rate_per_100k, window_rate
+from simulator.rules.selection import SelectionResult, TestOutcome
+from simulator.schema.scenario import Consequences
 
 
 def base_amount(allocations: dict[str, np.ndarray], base: str) -> np.ndarray:
@@ -68,7 +68,7 @@ def released_mask(
     release = consequences.release
     if release is None:
         return np.zeros(len(data.codes), dtype=bool)
-    from simulator.data import ATTRIBUTIONS
+    from simulator.inputs.data import ATTRIBUTIONS
 
     rate = window_rate(data, release.attribution, release.window.end, release.window.months)
     if release.rule == "below_rate":

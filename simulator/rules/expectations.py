@@ -13,65 +13,11 @@ or below 2.6 per 100,000 is kept, otherwise the expectation is the larger of 2.6
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 
-from simulator.data import ATTRIBUTIONS, Dataset
-from simulator.measures import beds_from_rate, rate_per_100k, window_beds
-from simulator.parameters import Strict, param
-
-Month = str
-
-
-class ExpectationRule(Strict):
-    """Parameters of the reconstruction rule for the September 2017 expectations."""
-
-    baseline_end: Literal["2017-02", "2017-03", "2017-04"] = "2017-04"
-    baseline_months: int = param(
-        3,
-        unit="months",
-        ge=1,
-        le=3,
-        description="Months averaged for the baseline",
-        source="Shropshire Council: baseline February to April 2017",
-    )
-    social_care_floor_rate: float = param(
-        2.6,
-        unit="beds/day per 100,000 adults 18+",
-        ge=0,
-        le=20,
-        step=0.1,
-        description="Social care rate below which no reduction is expected",
-        source="December 2017 test (5): social care rate at or below 2.6 per 100,000",
-    )
-    social_care_cut_pct: float = param(
-        66.7,
-        unit="%",
-        ge=0,
-        le=100,
-        step=0.1,
-        description="Cut from the social care baseline for councils above the floor",
-        source="HSJ/LGC Nov 2017: Hampshire -66%, Northamptonshire -67%",
-    )
-    total_cap_rate: float = param(
-        9.4,
-        unit="beds/day per 100,000 adults 18+",
-        ge=0,
-        le=40,
-        step=0.1,
-        description="Total DToC rate expected of councils at or above it",
-        source="National ambition, 9.4 per 100,000 (Rutland CC; LGC Dec 2017)",
-    )
-    nhs_cut_pct: float = param(
-        50.0,
-        unit="%",
-        ge=0,
-        le=100,
-        step=1,
-        description="Cut from the NHS baseline for councils above the England NHS rate",
-        source="Assumption: 'worst areas halve'; not published per council",
-    )
+from simulator.inputs.data import ATTRIBUTIONS, Dataset
+from simulator.rules.measures import beds_from_rate, rate_per_100k, window_beds
+from simulator.schema.expectations import ExpectationRule
 
 
 def expected_beds(data: Dataset, rule: ExpectationRule) -> tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from simulator.parameters import Strict, param
+from simulator.schema.base import Strict, param
 
 Method = Literal[
     "naive",

@@ -20,19 +20,19 @@ import numpy as np
 import pandas as pd
 
 from simulator import MODEL_VERSION
-from simulator.data import YEAR
-from simulator.engine import Result, breakdown
-from simulator.explain import (
+from simulator.engine.run import Result, breakdown
+from simulator.inputs.data import YEAR
+from simulator.projection import METHOD_LABELS, ProjectionParams
+from simulator.reports.explain import (
     LETTER_PROMISE,
     LETTER_PROMISE_SOURCE,
     gbp,
     option_summary_parts,
     reconciliation_lines,
 )
-from simulator.export import CAVEATS, STALE_TEXT, compare_frame, workshop_caveats
-from simulator.parameters import param_meta
-from simulator.projection import METHOD_LABELS, ProjectionParams
-from simulator.redistribution import RULE_LABELS
+from simulator.reports.export import CAVEATS, STALE_TEXT, compare_frame, workshop_caveats
+from simulator.rules.redistribution import RULE_LABELS
+from simulator.schema.base import param_meta
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -308,7 +308,7 @@ def scenario_brief(
 
 
 def _month(result: Result) -> str:
-    from simulator.scenario import Window
+    from simulator.schema.scenario import Window
 
     month = str(result.summary["data_month"])
     return Window(end=month).label() if month in result.data.months else "none read"

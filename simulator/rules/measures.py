@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.data import ATTRIBUTIONS, Dataset
+from simulator.inputs.data import ATTRIBUTIONS, Dataset
 
 PER = 100_000
 

@@ -34,9 +34,9 @@ from pydantic import (
 
 from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError, one_line
-from simulator.expectations import ExpectationRule
-from simulator.parameters import Strict, param
-from simulator.projection.params import RETIRED_KEYS, ProjectionParams
+from simulator.schema.base import Strict, param
+from simulator.schema.expectations import ExpectationRule
+from simulator.schema.projection import RETIRED_KEYS, ProjectionParams
 
 SCHEMA_VERSION = 3
 MAX_SCENARIO_BYTES = 256 * 1024

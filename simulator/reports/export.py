@@ -14,17 +14,17 @@ import numpy as np
 import pandas as pd
 
 from simulator import MODEL_VERSION, cells
-from simulator.allocation import explanation
-from simulator.columns import describe, excel_format
-from simulator.data import YEAR
-from simulator.engine import Result, breakdown, dtoc_quartile
-from simulator.explain import (
+from simulator.engine.run import Result, breakdown, dtoc_quartile
+from simulator.inputs.allocation import explanation
+from simulator.inputs.data import YEAR
+from simulator.reports.columns import describe, excel_format
+from simulator.reports.explain import (
     distance_to_flip,
     option_summary,
     reconciliation_lines,
     retained_warning,
 )
-from simulator.parameters import param_table
+from simulator.schema.base import param_table
 
 if TYPE_CHECKING:
     from simulator.projection import ProjectionResult
