@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.reports.export import IDENTIFYING, anonymised_names
-
-YEAR = "2018/19"
-MONTHS = "January February March April May June July August September October November December"
+from simulator.schema.calendar import month_name as month_name
+from simulator.schema.vocabulary import YEAR as YEAR
 
 
 def gbp(amount: float) -> str:
@@ -97,19 +96,6 @@ def pct(share: float, digits: int = 0) -> str:
     if share is None or not math.isfinite(share):
         return "n/a"
     return f"{100 * share:.{digits}f}%"
-
-
-def month_name(month: str) -> str:
-    """``YYYY-MM`` as words.
-
-    >>> month_name("2017-11"), month_name("none")
-    ('November 2017', 'none')
-    """
-    try:
-        year, mm = month.split("-")
-        return f"{MONTHS.split()[int(mm) - 1]} {year}"
-    except (ValueError, IndexError):
-        return month
 
 
 def anonymous_names(n: int) -> list[str]:

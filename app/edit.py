@@ -16,6 +16,7 @@ from typing import Any
 
 from app.labels import LABELS
 from simulator.errors import ScenarioError
+from simulator.schema.calendar import shift_month
 from simulator.schema.scenario import (
     MAX_SCENARIO_BYTES,
     Scenario,
@@ -284,17 +285,6 @@ def set_screen(
 
 
 # ---------------------------------------------------------------------- months
-def shift_month(month: str, k: int) -> str:
-    """A ``YYYY-MM`` month moved by ``k`` months.
-
-    >>> shift_month("2017-11", 1), shift_month("2017-12", 1), shift_month("2017-01", -1)
-    ('2017-12', '2018-01', '2016-12')
-    """
-    year, mm = (int(x) for x in month.split("-"))
-    total = year * 12 + (mm - 1) + k
-    return f"{total // 12}-{total % 12 + 1:02d}"
-
-
 def shift_test_months(scenario: Scenario, k: int, context: dict[str, Any] | None) -> Scenario:
     """The same scenario with every window it reads (tests, exemption, release,
     redistribution) moved by ``k`` months: "what if the review had used one more

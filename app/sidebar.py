@@ -17,7 +17,6 @@ from app import edit, link, model, state
 from app import widgets as w
 from app.context import Ctx
 from app.text import md
-from simulator.inputs.data import YEAR
 from simulator.projection import ProjectionParams
 from simulator.reports import explain
 from simulator.schema.expectations import ExpectationRule
@@ -36,6 +35,7 @@ from simulator.schema.scenario import (
     TrendTest,
     Window,
 )
+from simulator.schema.vocabulary import YEAR
 
 TEST_MODELS: dict[str, type[RateTest | GapTest | TrendTest]] = {
     "rate": RateTest,

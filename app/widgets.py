@@ -19,10 +19,11 @@ from pydantic import BaseModel
 from app import edit, state
 from app.display import label as words
 from app.labels import LABELS
-from simulator.inputs.data import ATTRIBUTION_LABELS
 from simulator.projection import METHOD_LABELS
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.base import param_meta
+from simulator.schema.calendar import short_month_name
+from simulator.schema.vocabulary import ATTRIBUTION_LABELS
 
 DTOC_SOURCE = "NHS England DToC, LA Type B, revised figures"
 
@@ -308,7 +309,7 @@ def window(
         f"{text}: last month",
         options=months,
         key=end_key,
-        format_func=_short_month,
+        format_func=short_month_name,
         help=f"Last month of the window ({DTOC_SOURCE}, {months[0]} to {months[-1]}).",
         disabled=disabled,
         on_change=_on_change,
@@ -326,12 +327,6 @@ def window(
         on_change=_on_change,
         args=(path + ".months", len_key, int),
     )
-
-
-def _short_month(month: str) -> str:
-    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    year, mm = month.split("-")
-    return f"{names[int(mm) - 1]} {year}"
 
 
 def section_toggle(

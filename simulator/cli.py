@@ -70,8 +70,9 @@ def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ig
 
 # ---------------------------------------------------------------------- commands
 def cmd_data_check(args: argparse.Namespace) -> int:
-    from simulator.inputs.data import ATTRIBUTIONS, allocation_totals
+    from simulator.inputs.data import allocation_totals
     from simulator.rules.measures import rate_per_100k
+    from simulator.schema.vocabulary import ATTRIBUTIONS
 
     data = _dataset(args)
     alloc = data.allocations
@@ -177,7 +178,8 @@ def cmd_data_build(args: argparse.Namespace) -> int:
 def _data_build(out: io.OutputSet, args: argparse.Namespace) -> None:
     import pandas as pd
 
-    from simulator.inputs.data import ATTRIBUTIONS, reconstruction_frame
+    from simulator.inputs.data import reconstruction_frame
+    from simulator.schema.vocabulary import ATTRIBUTIONS
 
     data = _dataset(args)
     n, t, _ = data.dtoc_beds.shape

@@ -16,9 +16,10 @@ import pytest
 
 from simulator import io
 from simulator.inputs.allocation import PROXY_METHOD
-from simulator.inputs.data import ATTRIBUTIONS, Dataset, build_dataset
+from simulator.inputs.data import Dataset, build_dataset
 from simulator.rules.expectations import expected_beds
 from simulator.schema.expectations import ExpectationRule
+from simulator.schema.vocabulary import ATTRIBUTIONS
 
 RAW = io.RAW_DIR
 

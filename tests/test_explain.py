@@ -345,8 +345,8 @@ FLIP_TESTS: list[dict[str, Any]] = [
 def test_the_reported_change_flips_and_a_smaller_one_does_not(
     beds: list[list[int]], picks: set[int], k: int
 ) -> None:
-    from simulator.inputs.data import ATTRIBUTIONS
     from simulator.reports.explain import DELAY_COLUMNS, distance_to_flip
+    from simulator.schema.vocabulary import ATTRIBUTIONS
     from tests.toy import make_dataset
 
     data = make_dataset(

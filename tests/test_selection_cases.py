@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from simulator.inputs.data import ATTRIBUTIONS
+from simulator.schema.vocabulary import ATTRIBUTIONS
 from tests.toy import NAN, Toy, column, monthly, names, rate_test, run
 
 LETTERS = "ABCDEFGH"

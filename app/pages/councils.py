@@ -10,9 +10,9 @@ from app import charts, model, show, state
 from app.context import Ctx
 from app.display import YEAR, gbp_exact, month_name
 from app.text import md, md_block
-from simulator.inputs.data import ATTRIBUTION_LABELS, ATTRIBUTIONS
 from simulator.reports import explain
 from simulator.rules.measures import rate_per_100k
+from simulator.schema.vocabulary import ATTRIBUTION_LABELS, ATTRIBUTIONS
 
 SEARCH = "council_search"
 ONLY_SELECTED = "only_selected"

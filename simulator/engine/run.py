@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 
 from simulator import MODEL_VERSION
-from simulator.inputs.data import YEAR, Dataset
+from simulator.inputs.data import Dataset
 from simulator.rules.consequences import MoneyAtRisk, apply_consequences, released_mask
 from simulator.rules.expectations import expected_beds
 from simulator.rules.measures import window_rate
 from simulator.rules.redistribution import Ledger, redistribute
 from simulator.rules.selection import SelectionResult, TestOutcome, run_test, select
 from simulator.schema.scenario import Scenario
+from simulator.schema.vocabulary import YEAR
 
 if TYPE_CHECKING:
     from simulator.projection import ProjectionResult

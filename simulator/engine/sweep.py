@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 
 from simulator.engine.run import allocation_arrays
-from simulator.inputs.data import ATTRIBUTIONS, Dataset
+from simulator.inputs.data import Dataset
 from simulator.money import to_pounds
 from simulator.rules.consequences import base_amount
 from simulator.rules.expectations import expected_beds
 from simulator.rules.measures import rate_per_100k, window_rate
 from simulator.rules.selection import quartile_size, worst_line
 from simulator.schema.expectations import ExpectationRule
+from simulator.schema.vocabulary import ATTRIBUTIONS
 
 SWEEP_RULES = ("retain", "pro_rata_all", "best_quartile", "met_expectation")
 

@@ -20,19 +20,13 @@ import pandas as pd
 from simulator.errors import DataError
 from simulator.inputs import allocation
 from simulator.money import largest_remainder
+from simulator.schema.calendar import days_in_months
+from simulator.schema.vocabulary import ATTRIBUTIONS
 
 log = logging.getLogger(__name__)
 
 ENGLAND = "E92000001"
 N_COUNCILS = 152
-ATTRIBUTIONS = ("social_care", "social_care_and_both", "nhs", "total")
-ATTRIBUTION_LABELS = {
-    "social_care": "social care",
-    "social_care_and_both": "social care and both",
-    "nhs": "NHS",
-    "total": "all organisations",
-}
-YEAR = "2018/19"
 
 # National totals of the 2018/19 iBCF (SOURCES.md; ibcf_known_figures.csv England rows).
 ORIGINAL_TOTAL_2018_19 = 825_000_000
@@ -1008,15 +1002,6 @@ def _check_england_control_totals(dtoc: pd.DataFrame, file: str) -> None:
         )
 
 
-def days_in_months(months: list[str]) -> np.ndarray:
-    """Number of days in each ``YYYY-MM`` month.
-
-    >>> days_in_months(["2017-02", "2016-02", "2017-09"]).tolist()
-    [28, 29, 30]
-    """
-    return np.array([pd.Period(m, freq="M").days_in_month for m in months])
-
-
 # --------------------------------------------------------------------------- official expectations
 def build_official_expectations(
     official: pd.DataFrame | None, codes: np.ndarray
@@ -1158,7 +1143,7 @@ class Dataset:
 
     @cached_property
     def days(self) -> np.ndarray:
-        return days_in_months(self.months)
+        return np.array(days_in_months(self.months))
 
     @cached_property
     def dtoc_beds(self) -> np.ndarray:

@@ -50,15 +50,11 @@ if TYPE_CHECKING:
     )
     from simulator.projection.evidence import EVIDENCE_SETS, EvidenceSet, evidence_set
     from simulator.projection.forecast import (
-        ATTRIBUTIONS,
         LAST_DATA_MONTH,
         METHOD_LABELS,
         PROJECTION_MONTHS,
         baseline_forecast,
-        days_in_month,
         forecast,
-        month_label,
-        month_number,
     )
     from simulator.projection.noise import NoiseModel
     from simulator.projection.response import status_quo_change_gbp
@@ -85,15 +81,11 @@ _LAZY = {
     ),
     "evidence": ("EVIDENCE_SETS", "EvidenceSet", "evidence_set"),
     "forecast": (
-        "ATTRIBUTIONS",
         "LAST_DATA_MONTH",
         "METHOD_LABELS",
         "PROJECTION_MONTHS",
         "baseline_forecast",
-        "days_in_month",
         "forecast",
-        "month_label",
-        "month_number",
     ),
     "noise": ("NoiseModel",),
     "response": ("status_quo_change_gbp",),

@@ -25,10 +25,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from simulator.projection.forecast import (
-    days_in_month,
     forecast,
-    month_label,
-    month_number,
 )
 from simulator.projection.response import (
     ORIGINAL_2017_18,
@@ -40,6 +37,7 @@ from simulator.projection.response import (
     lag_ramp,
     saturating_response,
 )
+from simulator.schema.calendar import days_in_months, month_at, month_index
 from simulator.schema.projection import ProjectionParams
 
 THETA_MAX = 50_000.0
@@ -107,8 +105,8 @@ def fit_theta(
     if i1 <= i0:
         raise ValueError("window_end must be after origin")
     horizon = i1 - i0
-    window = [month_label(month_number(origin) + h) for h in range(1, horizon + 1)]
-    days = days_in_month(window)
+    window = [month_at(month_index(origin) + h) for h in range(1, horizon + 1)]
+    days = np.array(days_in_months(window), dtype=float)
     cf = forecast(arr[:, : i0 + 1], months[: i0 + 1], method, horizon)
     act = arr[:, i0 + 1 : i1 + 1]
     sc, both = affected_parts(cf)
@@ -186,8 +184,8 @@ def national_falls(history: np.ndarray, months: list[str]) -> dict[str, float]:
     """Percentage change of national delays, 2017/18 against 2016/17 (sum of councils,
     delayed days over April to March), per attribution part."""
     i = months.index("2017-04")
-    days_now = days_in_month(months[i : i + 12])
-    days_then = days_in_month(months[i - 12 : i])
+    days_now = np.array(days_in_months(months[i : i + 12]), dtype=float)
+    days_then = np.array(days_in_months(months[i - 12 : i]), dtype=float)
     now = np.nansum(history[:, i : i + 12], axis=0).T @ days_now
     then = np.nansum(history[:, i - 12 : i], axis=0).T @ days_then
     return {
@@ -204,7 +202,7 @@ def gaughan_theta(history: np.ndarray, months: list[str], care_home_gbp_per_day:
     social care delayed days by 6-9%. θ = cut × mean social care delayed days per council
     in 2017/18 / (£m cost of 250 beds for a year at ``care_home_gbp_per_day``)."""
     i = months.index("2017-04")
-    days = days_in_month(months[i : i + 12])
+    days = np.array(days_in_months(months[i : i + 12]), dtype=float)
     per_council = history[:, i : i + 12, 0] @ days
     mean_days = float(np.nanmean(per_council))
     cost_gbpm = GAUGHAN_BEDS_PER_COUNCIL * 365 * care_home_gbp_per_day / 1e6

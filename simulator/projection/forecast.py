@@ -9,16 +9,16 @@ parts are added back, so social care + both + NHS = total in every forecast.
 
 from __future__ import annotations
 
-import calendar
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
+from simulator.schema.calendar import month_at, month_index
 from simulator.schema.projection import METHODS, Method
+from simulator.schema.vocabulary import ATTRIBUTIONS
 
-ATTRIBUTIONS = ("social_care", "social_care_and_both", "nhs", "total")
 PROJECTION_MONTHS = [f"{2018 + (m > 12)}-{(m - 1) % 12 + 1:02d}" for m in range(4, 16)]
 LAST_DATA_MONTH = "2018-03"  # the projection year starts the month after
 
@@ -48,42 +48,13 @@ _BETAS = (0.02, 0.1, 0.3)
 _PHIS = (0.8, 0.9, 0.98)
 
 
-# --------------------------------------------------------------------------- months
-def month_number(month: str) -> int:
-    """Months since year 0 of a ``YYYY-MM`` string.
-
-    >>> month_number("2018-04") - month_number("2017-04")
-    12
-    """
-    year, mon = month.split("-")
-    return int(year) * 12 + int(mon) - 1
-
-
-def month_label(number: int) -> str:
-    """Inverse of :func:`month_number`.
-
-    >>> month_label(month_number("2019-03") + 1)
-    '2019-04'
-    """
-    return f"{number // 12}-{number % 12 + 1:02d}"
-
-
-def days_in_month(months: list[str]) -> np.ndarray:
-    """Days in each ``YYYY-MM`` month (float, for weighting).
-
-    >>> days_in_month(PROJECTION_MONTHS).sum()
-    np.float64(365.0)
-    """
-    return np.array([calendar.monthrange(*map(int, m.split("-")))[1] for m in months], dtype=float)
-
-
 def check_history(history: np.ndarray, months: list[str]) -> np.ndarray:
     arr = np.asarray(history, dtype=float)
     if arr.ndim != 3 or arr.shape[2] != len(ATTRIBUTIONS):
         raise ValueError(f"history must be (councils, months, 4), got {arr.shape}")
     if arr.shape[1] != len(months):
         raise ValueError(f"history has {arr.shape[1]} months but {len(months)} labels")
-    numbers = [month_number(m) for m in months]
+    numbers = [month_index(m) for m in months]
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         raise ValueError("months must be consecutive YYYY-MM strings")
     return arr
@@ -158,7 +129,7 @@ def seasonal_factors(national: np.ndarray, months: list[str], years: int = 3) ->
 
     >>> t = np.arange(48)
     >>> y = (100 + 10 * np.cos(2 * np.pi * t / 12))[:, None]
-    >>> m = [month_label(month_number("2014-01") + i) for i in range(48)]
+    >>> m = [month_at(month_index("2014-01") + i) for i in range(48)]
     >>> f = seasonal_factors(y, m)
     >>> round(float(f[0, 0]), 3), round(float(f[6, 0]), 3)
     (1.1, 0.9)
@@ -173,7 +144,7 @@ def seasonal_factors(national: np.ndarray, months: list[str], years: int = 3) ->
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = national[centre] / cma
     keep = centre >= n - SEASON // 2 - years * SEASON
-    cal = np.array([month_number(m) % 12 for m in months])[centre[keep]]
+    cal = np.array([month_index(m) % 12 for m in months])[centre[keep]]
     ratio = ratio[keep]
     for c in range(SEASON):
         rows = ratio[cal == c]
@@ -268,12 +239,12 @@ def forecast_components(
     empty = np.isnan(components).all(axis=1)  # (n, k)
     y = fill_gaps(components)
     y = np.where(empty[:, None, :], 0.0, y)
-    target = [month_label(month_number(months[-1]) + h) for h in range(1, horizon + 1)]
+    target = [month_at(month_index(months[-1]) + h) for h in range(1, horizon + 1)]
     w = min(PERSISTENCE_WINDOW, t_len)
     if method in ("seasonal_persistence", "seasonal_damped_trend"):
         fac = seasonal_factors(y.sum(axis=0), months)
-        hist_fac = fac[[month_number(m) % 12 for m in months]]  # (t, k)
-        fut_fac = fac[[month_number(m) % 12 for m in target]]  # (horizon, k)
+        hist_fac = fac[[month_index(m) % 12 for m in months]]  # (t, k)
+        fut_fac = fac[[month_index(m) % 12 for m in target]]  # (horizon, k)
     if method == "combination":
         parts = [forecast_components(components, months, m, horizon) for m in COMBINATION]
         return np.mean(parts, axis=0)
@@ -313,7 +284,7 @@ def forecast(history: np.ndarray, months: list[str], method: str, horizon: int) 
     in every forecast; results are floored at zero.
 
     >>> h = np.tile(np.array([1.0, 2.0, 3.0, 5.0]), (1, 24, 1))
-    >>> m = [month_label(month_number("2016-04") + i) for i in range(24)]
+    >>> m = [month_at(month_index("2016-04") + i) for i in range(24)]
     >>> forecast(h, m, "persistence", 2)[0].tolist()
     [[1.0, 2.0, 3.0, 5.0], [1.0, 2.0, 3.0, 5.0]]
     """
@@ -330,8 +301,8 @@ def baseline_forecast(history: np.ndarray, months: list[str], method: str) -> np
     :data:`METHODS` (``"auto"`` is resolved by :func:`resolve_method`).
     """
     arr = check_history(history, months)
-    end = month_number(LAST_DATA_MONTH)
-    last = month_number(months[-1])
+    end = month_index(LAST_DATA_MONTH)
+    last = month_index(months[-1])
     if last > end:
         keep = len(months) - (last - end)
         arr, months = arr[:, :keep], months[:keep]

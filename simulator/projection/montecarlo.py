@@ -25,7 +25,6 @@ from simulator.projection.forecast import (
     ATTRIBUTIONS,
     LOG_OFFSET_BEDS,
     PROJECTION_MONTHS,
-    days_in_month,
 )
 from simulator.projection.response import (
     affected_by_attribution,
@@ -34,6 +33,7 @@ from simulator.projection.response import (
     lag_ramp,
 )
 from simulator.projection.result import PreparedBaseline, ProjectionResult, ambition_met
+from simulator.schema.calendar import days_in_months
 from simulator.schema.projection import ProjectionParams
 
 QUANTILES = (0.1, 0.5, 0.9)
@@ -122,7 +122,7 @@ def _inputs(baseline: np.ndarray) -> _Inputs:
         np.where(z, sc, 0.0),
         np.where(z, both, 0.0),
         np.where(z, np.maximum(baseline[..., 3], 0.0), 0.0),
-        days_in_month(PROJECTION_MONTHS),
+        np.array(days_in_months(PROJECTION_MONTHS), dtype=float),
     )
 
 

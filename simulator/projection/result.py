@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.projection.backtest import Backtest
-from simulator.projection.forecast import ATTRIBUTIONS
 from simulator.projection.noise import NoiseModel
+from simulator.schema.vocabulary import ATTRIBUTIONS
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,6 @@ import pandas as pd
 
 from simulator import MODEL_VERSION
 from simulator.engine.run import Result, breakdown
-from simulator.inputs.data import YEAR
 from simulator.projection import METHOD_LABELS, ProjectionParams
 from simulator.reports.explain import (
     LETTER_PROMISE,
@@ -33,6 +32,7 @@ from simulator.reports.explain import (
 from simulator.reports.export import CAVEATS, STALE_TEXT, compare_frame, workshop_caveats
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.base import param_meta
+from simulator.schema.vocabulary import YEAR
 
 if TYPE_CHECKING:
     from fpdf import FPDF

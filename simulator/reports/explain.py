@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 
 from simulator.engine.run import Result
-from simulator.inputs.data import ATTRIBUTION_LABELS, ATTRIBUTIONS, YEAR
 from simulator.rules.expectations import expected_beds
 from simulator.rules.measures import rate_per_100k, window_rate
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.rules.selection import against_line, run_test, select
+from simulator.schema.calendar import month_name
 from simulator.schema.scenario import Scenario, Window
+from simulator.schema.vocabulary import ATTRIBUTION_LABELS, ATTRIBUTIONS, YEAR
 
 BASE_LABELS = {
     "spring_budget": "Spring Budget 2017 element",
@@ -889,7 +890,7 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
     n = int(np.isfinite(rate).sum())
     position = int(order[i])
     quartile = int(np.ceil(4 * position / n))
-    mname = pd.Period(month, freq="M").strftime("%B %Y")
+    mname = month_name(month)
     body = [
         header,
         "Dear Leader,",

@@ -16,7 +16,6 @@ import pandas as pd
 from simulator import MODEL_VERSION, cells
 from simulator.engine.run import Result, breakdown, dtoc_quartile
 from simulator.inputs.allocation import explanation
-from simulator.inputs.data import YEAR
 from simulator.reports.columns import describe, excel_format
 from simulator.reports.explain import (
     distance_to_flip,
@@ -25,6 +24,7 @@ from simulator.reports.explain import (
     retained_warning,
 )
 from simulator.schema.base import param_table
+from simulator.schema.vocabulary import YEAR
 
 if TYPE_CHECKING:
     from simulator.projection import ProjectionResult

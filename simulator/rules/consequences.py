@@ -68,7 +68,7 @@ def released_mask(
     release = consequences.release
     if release is None:
         return np.zeros(len(data.codes), dtype=bool)
-    from simulator.inputs.data import ATTRIBUTIONS
+    from simulator.schema.vocabulary import ATTRIBUTIONS
 
     rate = window_rate(data, release.attribution, release.window.end, release.window.months)
     if release.rule == "below_rate":

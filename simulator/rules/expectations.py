@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.inputs.data import ATTRIBUTIONS, Dataset
+from simulator.inputs.data import Dataset
 from simulator.rules.measures import beds_from_rate, rate_per_100k, window_beds
 from simulator.schema.expectations import ExpectationRule
+from simulator.schema.vocabulary import ATTRIBUTIONS
 
 
 def expected_beds(data: Dataset, rule: ExpectationRule) -> tuple[np.ndarray, np.ndarray]:

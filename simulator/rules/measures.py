@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.inputs.data import ATTRIBUTIONS, Dataset
+from simulator.inputs.data import Dataset
+from simulator.schema.vocabulary import ATTRIBUTIONS
 
 PER = 100_000
 

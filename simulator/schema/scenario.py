@@ -35,8 +35,10 @@ from pydantic import (
 from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError, one_line
 from simulator.schema.base import Strict, param
+from simulator.schema.calendar import Month, month_name
 from simulator.schema.expectations import ExpectationRule
 from simulator.schema.projection import RETIRED_KEYS, ProjectionParams
+from simulator.schema.vocabulary import Attribution
 
 SCHEMA_VERSION = 3
 MAX_SCENARIO_BYTES = 256 * 1024
@@ -50,9 +52,7 @@ MAX_INTEGER = 2**63 - 1
 NATIONAL_IBCF_2018_19 = 1_499_000_000
 MAX_WEIGHT = 1000.0
 
-Month = Annotated[str, StringConstraints(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")]
 GssCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
-Attribution = Literal["social_care", "social_care_and_both", "nhs", "total"]
 TestId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
@@ -80,14 +80,8 @@ class Window(Strict):
 
     def label(self) -> str:
         if self.months == 1:
-            return _month_name(self.end)
-        return f"{self.months} months to {_month_name(self.end)}"
-
-
-def _month_name(month: str) -> str:
-    names = "January February March April May June July August September October November December"
-    year, mm = month.split("-")
-    return f"{names.split()[int(mm) - 1]} {year}"
+            return month_name(self.end)
+        return f"{self.months} months to {month_name(self.end)}"
 
 
 class _TestBase(Strict):

@@ -1,0 +1,32 @@
+"""The words every layer shares: who a delay is attributed to, the grant's elements,
+the year under review. Declared once; data, rules, reports and the app read them here.
+
+>>> ATTRIBUTIONS[0], ATTRIBUTION_LABELS["nhs"], ELEMENT_LABELS["spring_budget"]
+('social_care', 'NHS', 'Spring Budget 2017')
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+# Who a delayed day is attributed to, as NHS England's DToC returns report it.
+Attribution = Literal["social_care", "social_care_and_both", "nhs", "total"]
+ATTRIBUTIONS: tuple[Attribution, ...] = get_args(Attribution)
+ATTRIBUTION_LABELS: dict[str, str] = {
+    "social_care": "social care",
+    "social_care_and_both": "social care and both",
+    "nhs": "NHS",
+    "total": "all organisations",
+}
+
+# The two elements of the 2018/19 iBCF: the original (2015 Spending Review) grant and
+# the Spring Budget 2017 addition.
+Element = Literal["original", "spring_budget"]
+ELEMENTS: tuple[Element, ...] = get_args(Element)
+ELEMENT_LABELS: dict[str, str] = {
+    "original": "original iBCF",
+    "spring_budget": "Spring Budget 2017",
+}
+
+# The financial year whose allocations are under review.
+YEAR = "2018/19"
