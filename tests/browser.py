@@ -5,11 +5,21 @@ from ``scripts/ensure_browser.py`` (it finds one or installs one), else Debian's
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 DEFAULT = Path("/usr/bin/chromium")
+# Headless on a machine without a GPU or a network: no sandbox (containers), no
+# background fetches, no component updates, no sync.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium() -> Path:
@@ -22,3 +32,18 @@ def chromium() -> Path:
             pytrace=False,
         )
     return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium for a test module (each test opens its own pages)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()

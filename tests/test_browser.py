@@ -26,19 +26,12 @@ from scripts.serve import stop, worker_command
 from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
 from simulator.schema.scenario import data_context, load_scenario, parse_scenario
-from tests.browser import chromium
+from tests.browser import CHROMIUM_ARGS, chromium
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 60_000
 
 

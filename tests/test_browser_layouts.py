@@ -10,18 +10,17 @@ first screen and the whole page). Fails (does not skip) without a browser (``tes
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 
 from app.shell import VIEWS
 from simulator.inputs.data import Dataset
-from tests.browser import chromium
-from tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, server
+from tests.browser import browser
+from tests.test_browser import ARTIFACTS, TIMEOUT_MS, server
 
 pytestmark = pytest.mark.browser
-__all__ = ["server"]  # the module's streamlit server (a fixture)
+__all__ = ["browser", "server"]  # its browser and its own streamlit server (fixtures)
 
 SIZES = [(1440, 900), (1280, 720), (390, 844)]
 SHOTS = ARTIFACTS / "pages"
@@ -87,20 +86,6 @@ PAGE_HEIGHT_JS = """() => Math.max(
   ...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
     .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight),
   document.documentElement.scrollHeight)"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def open_page(browser, url: str, size: tuple[int, int]):  # type: ignore[no-untyped-def]

@@ -7,38 +7,23 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import openpyxl
 import pytest
 
-from tests.browser import chromium
-from tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, server
+from tests.browser import browser
+from tests.test_browser import ARTIFACTS, TIMEOUT_MS, server
 
 pytestmark = pytest.mark.browser
-__all__ = ["server"]  # the module's own streamlit server (a fixture)
+__all__ = ["browser", "server"]  # its browser and its own streamlit server (fixtures)
 
 EXTERNAL = "203.0.113.5"  # TEST-NET-3: never routed
 NAME = f"![ZQXimage](http://{EXTERNAL}/n.png) **ZQXbold** <b>ZQXhtml</b>"
 LABEL = f"[ZQXlink](http://{EXTERNAL}/l) <a href=http://{EXTERNAL}/a>ZQXa</a>"
 STAMP = f"![ZQXstamp](http://{EXTERNAL}/s.png)"
 PRESET = f"![ZQXpreset](http://{EXTERNAL}/p.png)"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _ready(page) -> None:  # type: ignore[no-untyped-def]

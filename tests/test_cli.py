@@ -212,21 +212,17 @@ def test_console_script_has_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
-def test_scenario_reference_is_current(capsys: pytest.CaptureFixture[str]) -> None:
-    """docs/scenario-reference.md is generated: regenerate with `ibcf schema`."""
+def test_schema_prints_the_scenario_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    """`ibcf schema` prints the reference (its committed copy is checked in test_golden)."""
     assert main(["schema"]) == 0
     printed = capsys.readouterr().out
-    committed = (ROOT / "docs" / "scenario-reference.md").read_text()
-    assert printed == committed, "run: .venv/bin/ibcf schema > docs/scenario-reference.md"
     assert "| `condition_pct` | float | `0.0` | 0–100 | % of base |" in printed
 
 
-def test_output_reference_is_current(capsys: pytest.CaptureFixture[str]) -> None:
-    """docs/outputs.md is generated: regenerate with `ibcf schema --outputs`."""
+def test_schema_prints_the_output_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    """`ibcf schema --outputs` prints the output contract (committed copy: test_golden)."""
     assert main(["schema", "--outputs"]) == 0
     printed = capsys.readouterr().out
-    committed = (ROOT / "docs" / "outputs.md").read_text()
-    assert printed == committed, "run: .venv/bin/ibcf schema --outputs > docs/outputs.md"
     assert "| `final_allocation` | £ (whole pounds, 2018/19) |" in printed
 
 
