@@ -26,7 +26,7 @@ from app.pages import (
     overview,
     sensitivity,
 )
-from app.show import RECONSTRUCTED_NOTE, RECONSTRUCTED_SHORT
+from app.show import RECONSTRUCTED_HEADLINE, RECONSTRUCTED_NOTE, RECONSTRUCTED_SHORT
 from app.text import md
 from simulator import MODEL_VERSION
 from simulator.engine.run import Result
@@ -48,13 +48,14 @@ TIMING = "_last_run_seconds"
 # Metric labels wrap between words (never inside one) instead of being cut short.
 BASE_CSS = """
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.6rem; }
+h1 { font-size: 2.2rem !important; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
     white-space: normal !important; overflow: visible !important;
     text-overflow: clip !important; overflow-wrap: normal; word-break: normal; hyphens: manual;
 }
 [data-testid="stText"] { white-space: pre-wrap; overflow-wrap: break-word; }
-@media (max-width: 640px) { h1 { font-size: 1.9rem !important; } }
+@media (max-width: 640px) { h1 { font-size: 1.55rem !important; } }
 </style>
 """
 # Workshop mode: larger type everywhere, the headline numbers largest of all. The
@@ -117,7 +118,7 @@ def main() -> None:
             "councils, reviewed by delayed transfers of care."
         )
         if reconstructed:
-            st.warning(RECONSTRUCTED_NOTE, icon=":material/warning:")
+            st.warning(RECONSTRUCTED_HEADLINE, icon=":material/warning:")
     for kind, lines in st.session_state.get(state.LINK_NOTES, []):
         (st.error if kind == "error" else st.warning)(
             "\n\n".join(md(line) for line in lines), icon=":material/link:"

@@ -22,6 +22,13 @@ RECONSTRUCTED_NOTE = (
     "adult social care precept councils can raise, less each council's precept (see Data "
     "and assumptions). September 2017 expectations are reconstructed by a rule."
 )
+# The header's warning: short enough that a phone's first screen still reaches the
+# numbers, naming the method; the whole method is on the Data and assumptions page.
+RECONSTRUCTED_HEADLINE = (
+    "Allocations are RECONSTRUCTED by precept equalisation, not the official 2018/19 "
+    "table; September 2017 expectations are reconstructed by a rule. Method and "
+    "sources: Data and assumptions."
+)
 RECONSTRUCTED_SHORT = (
     "Allocations are RECONSTRUCTED, not the official table (see Data and assumptions)."
 )
