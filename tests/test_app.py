@@ -190,8 +190,8 @@ def assert_projection_matches(shown: dict[str, str], summary: dict[str, Any]) ->
 
 
 def frame_with(at: AppTest, *columns: str) -> Any:
-    """The first table shown whose columns include ``columns`` (as a DataFrame)."""
-    for element in at.main.dataframe:
+    """The first table shown (interactive or static) whose columns include ``columns``."""
+    for element in [*at.main.dataframe, *at.main.table]:
         value = element.value
         if all(c in value.columns for c in columns):
             return value
@@ -586,9 +586,9 @@ def test_council_search_and_card(context: dict[str, Any], shipped_runs: dict[str
     assert "Lancashire" in text
     assert ("Selected" in text) == bool(row["selected"])
     assert "PREVIEW FOR ILLUSTRATION" in text  # the letter preview
-    tests = frame_with(at, "what would change it")
+    tests = frame_with(at, "What would change it")
     ids = [t.id for t in preset(link_default(), context).selection.tests]
-    assert list(tests["result"]) == ["fails" if row[f"{i}_fail"] else "passes" for i in ids]
+    assert list(tests["Result"]) == ["fails" if row[f"{i}_fail"] else "passes" for i in ids]
     money = frame_with(at, "line", "£").set_index("line")["£"].map(pounds)
     assert money["Final 2018/19 allocation"] == row["final_allocation"]
     assert money["Withheld"] == -row["withheld"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -131,19 +133,21 @@ def card(ctx: Ctx) -> None:
     tests = pd.DataFrame(
         [
             {
-                "test": t["label"] + (" (screen)" if t["screen"] else ""),
-                "value per 100k": round(t["value"], 2),
-                "line per 100k": round(t["line"], 2),
-                "result": t["verdict"],
-                "margin per 100k": round(t["margin_per_100k"], 2),
-                "margin, beds a day": round(t["margin_beds_per_day"], 1),
-                "what would change it": t["to_change"],
+                "Test": t["label"] + (" (screen)" if t["screen"] else ""),
+                "Value, per 100,000 adults": _figure(t["value"], ".2f"),
+                "Line, per 100,000 adults": _figure(t["line"], ".2f"),
+                "Result": t["verdict"],
+                "Margin, per 100,000 adults": _figure(t["margin_per_100k"], "+.2f"),
+                "Margin, beds a day": _figure(t["margin_beds_per_day"], "+.1f"),
+                "What would change it": t["to_change"],
             }
             for t in info["tests"]  # type: ignore[attr-defined]
         ]
     )
     if len(tests):
-        st.dataframe(tests, hide_index=True, width="stretch", key="card_tests")
+        # A static table: its few rows wrap their long words instead of scrolling sideways
+        # past a projector's edge (the test's standard and what would change it).
+        st.table(tests, hide_index=True)
     else:
         st.caption("The scenario has no tests.")
     lines = info["money"]
@@ -222,3 +226,13 @@ def council_projection(ctx: Ctx, i: int) -> pd.DataFrame | None:
             "p90": proj.scenario_p90[i, :, total],
         }
     )
+
+
+def _figure(value: object, spec: str) -> str:
+    """A test figure as text for the static table; a council without data shows a dash.
+
+    >>> _figure(6.849, ".2f"), _figure(-0.05, "+.1f"), _figure(float("nan"), ".2f")
+    ('6.85', '-0.1', '–')
+    """
+    number = float(value)  # type: ignore[arg-type]
+    return "–" if math.isnan(number) else format(number, spec)
