@@ -18,6 +18,7 @@ from pathlib import Path
 
 from simulator import MODEL_VERSION, io
 from simulator.errors import SimulatorError
+from simulator.schema.disk import write_atomic
 
 log = logging.getLogger("ibcf")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -376,7 +377,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         if len(results) == 1
         else brief.comparison_pdf(results, projections)
     )
-    io.write_atomic(out, pdf, overwrite=args.overwrite)
+    write_atomic(out, pdf, overwrite=args.overwrite)
     from simulator.reports.explain import retained_warning
 
     for r in results:

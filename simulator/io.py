@@ -11,8 +11,6 @@ second run) sees the old set or the new one, never a mixture.
 from __future__ import annotations
 
 import contextlib
-import errno
-import functools
 import hashlib
 import io
 import json
@@ -20,7 +18,6 @@ import os
 import re
 import shutil
 import signal
-import stat
 import tempfile
 from collections.abc import Iterator
 from importlib import resources
@@ -31,6 +28,7 @@ import pandas as pd
 
 from simulator import cells
 from simulator.errors import DataError, SimulatorError
+from simulator.schema.disk import read_bytes, umask, write_text
 
 try:  # POSIX; elsewhere output sets are still swapped whole, without the lock
     import fcntl
@@ -152,43 +150,6 @@ def hash_contents(contents: dict[str, bytes]) -> str:
     return digest.hexdigest()[:16]
 
 
-@functools.cache
-def _umask() -> int:
-    """The process umask (read once, on the first write: os.umask can only be read by
-    setting it)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return umask
-
-
-def file_mode() -> int:
-    """The mode a new file gets from ``open()``: 0o666 less the process umask."""
-    return 0o666 & ~_umask()
-
-
-def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
-    """Write ``data`` to ``path`` via a temporary file and rename; refuse to clobber.
-
-    The file gets the usual permissions for a new file (not the private mode of a
-    temporary file), so colleagues on a shared drive can read the outputs."""
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path}: exists; pass overwrite to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text(path: Path, text: str, *, overwrite: bool = False) -> None:
-    write_atomic(path, text.encode("utf-8"), overwrite=overwrite)
-
-
 def write_json(path: Path, obj: Any, *, overwrite: bool = False) -> None:
     write_text(path, json.dumps(obj, indent=2, default=str) + "\n", overwrite=overwrite)
 
@@ -203,38 +164,13 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
-    """Read a regular file's bytes, refusing anything else (a FIFO, a device, a folder)
-    and files larger than ``limit``; the limit holds even if the file grows meanwhile.
-
-    Raises :class:`FileNotFoundError` or another :class:`OSError` whose ``strerror``
-    says why."""
-    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags)
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
-        raise OSError(errno.EINVAL, f"not a regular file ({kind})")
-    with os.fdopen(fd, "rb") as handle:
-        if limit is not None and info.st_size > limit:
-            raise OSError(
-                errno.EFBIG, f"{info.st_size:,} bytes is larger than the {limit:,}-byte limit"
-            )
-        data = handle.read(limit + 1 if limit is not None else -1)
-    if limit is not None and len(data) > limit:
-        raise OSError(errno.EFBIG, f"larger than the {limit:,}-byte limit")
-    return data
-
-
 # ---------------------------------------------------------------------- output sets
 # Output folders swapped in by this process (for an honest message on interruption).
 COMMITTED: list[Path] = []
 
 
 def _dir_mode() -> int:
-    return 0o777 & ~_umask()
+    return 0o777 & ~umask()
 
 
 def _staging_pattern(target: Path) -> re.Pattern[str]:

@@ -36,6 +36,7 @@ from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError, one_line
 from simulator.schema.base import Strict, param
 from simulator.schema.calendar import Month, month_name
+from simulator.schema.disk import read_bytes, write_text
 from simulator.schema.expectations import ExpectationRule
 from simulator.schema.projection import RETIRED_KEYS, ProjectionParams
 from simulator.schema.vocabulary import Attribution
@@ -756,10 +757,8 @@ def load_scenario(
     path: Path, *, context: dict[str, Any] | None = None, data_hash: str | None = None
 ) -> Scenario:
     """Read and parse a scenario file; warn if it was saved with other data or model."""
-    from simulator import io
-
     try:
-        raw = io.read_bytes(path, limit=MAX_SCENARIO_BYTES)
+        raw = read_bytes(path, limit=MAX_SCENARIO_BYTES)
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file") from None
     except OSError as exc:
@@ -784,9 +783,7 @@ def staleness(scenario: Scenario, data_hash: str | None) -> list[str]:
 
 def save_scenario(scenario: Scenario, path: Path, *, overwrite: bool = False) -> None:
     """Write TOML atomically; refuse to overwrite unless asked."""
-    from simulator import io
-
-    io.write_text(path, scenario.to_toml(), overwrite=overwrite)
+    write_text(path, scenario.to_toml(), overwrite=overwrite)
 
 
 def with_projection(
