@@ -1,7 +1,7 @@
 """Editing the one Scenario: set a field by its path, add or remove a test, read a file.
 
 Pure functions (no Streamlit): every edit goes through the model's own strict
-validation (:func:`simulator.schema.scenario.scenario_from_mapping`), so the app can never
+validation (:func:`simulator.schema.files.scenario_from_mapping`), so the app can never
 hold a scenario that a scenario file could not. A path names a field the way the
 scenario file does, with list positions as numbers: ``selection.tests.2.window.end``.
 """
@@ -17,13 +17,13 @@ from typing import Any
 from app.labels import LABELS
 from simulator.errors import ScenarioError
 from simulator.schema.calendar import shift_month
-from simulator.schema.scenario import (
+from simulator.schema.files import (
     MAX_SCENARIO_BYTES,
-    Scenario,
     parse_scenario,
     scenario_from_mapping,
     staleness,
 )
+from simulator.schema.scenario import Scenario
 
 # What the model may raise on input its validation should have refused (or on a
 # scenario it accepted but cannot compute): caught at the app's doors and said in one

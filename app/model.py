@@ -29,7 +29,8 @@ from simulator.errors import SimulatorError
 from simulator.inputs.data import Dataset, load_dataset
 from simulator.projection import Backtest, PreparedBaseline, ProjectionParams, ProjectionResult
 from simulator.reports import explain, export, hexmap
-from simulator.schema.scenario import Scenario, data_context, load_scenario
+from simulator.schema.files import data_context, load_scenario
+from simulator.schema.scenario import Scenario
 
 STATUS_QUO = "status-quo"
 

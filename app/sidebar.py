@@ -19,18 +19,16 @@ from app.context import Ctx
 from app.text import md
 from simulator.projection import ProjectionParams
 from simulator.reports import explain
+from simulator.schema.consequences import Consequences, Redistribution, Release
 from simulator.schema.expectations import ExpectationRule
-from simulator.schema.scenario import (
-    MAX_SCENARIO_BYTES,
+from simulator.schema.files import MAX_SCENARIO_BYTES
+from simulator.schema.scenario import Scenario
+from simulator.schema.selection import (
     Composite,
-    Consequences,
     Exemption,
     GapTest,
     ManualEntry,
     RateTest,
-    Redistribution,
-    Release,
-    Scenario,
     Selection,
     TrendTest,
     Window,

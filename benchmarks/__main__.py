@@ -97,7 +97,7 @@ def main() -> None:
     from simulator.engine.run import evaluate, project_scenario
     from simulator.engine.sweep import sweep
     from simulator.inputs.data import load_dataset
-    from simulator.schema.scenario import data_context, load_scenario
+    from simulator.schema.files import data_context, load_scenario
 
     data = load_dataset()
     scenario = load_scenario(

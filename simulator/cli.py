@@ -51,7 +51,7 @@ def _allocation_method(args: argparse.Namespace):  # type: ignore[no-untyped-def
 def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ignore[no-untyped-def]
     """Load a scenario; ``--draws`` and ``--seed`` (when ``args`` has them) are applied to
     it and validated like the file's own values, so the scenario is what runs."""
-    from simulator.schema.scenario import data_context, load_scenario, with_projection
+    from simulator.schema.files import data_context, load_scenario, with_projection
 
     context = data_context(data.months, list(data.codes))
     with warnings.catch_warnings(record=True) as caught:

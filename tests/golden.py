@@ -40,7 +40,7 @@ from simulator.engine.run import evaluate
 from simulator.inputs.data import Dataset, load_dataset
 from simulator.io import SCENARIO_DIR
 from simulator.reports.assumptions import assumptions_register
-from simulator.schema.scenario import data_context, load_scenario
+from simulator.schema.files import data_context, load_scenario
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 PROJECTION_DIR = Path(__file__).resolve().parent / "golden_projection"

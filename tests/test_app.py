@@ -42,7 +42,8 @@ from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
 from simulator.projection import AUTO_METRIC, METHOD_LABELS
 from simulator.reports import explain
-from simulator.schema.scenario import Scenario, data_context, load_scenario, parse_scenario
+from simulator.schema.files import data_context, load_scenario, parse_scenario
+from simulator.schema.scenario import Scenario
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -13,7 +13,8 @@ from app.pages.overview import ledger_flows
 from simulator.engine import run as engine
 from simulator.errors import ScenarioError
 from simulator.inputs.data import Dataset
-from simulator.schema.scenario import Scenario, data_context, load_scenario
+from simulator.schema.files import data_context, load_scenario
+from simulator.schema.scenario import Scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -159,7 +160,7 @@ def test_an_edit_marks_the_written_description_and_notes_stale(
     """The December file says 'failing all five'; combining 'at least 2' makes that
     untrue: the words are marked stale, in the app and in a file saved from it, until
     they are rewritten or kept; undoing the edit clears the mark."""
-    from simulator.schema.scenario import load_scenario, save_scenario
+    from simulator.schema.files import load_scenario, save_scenario
 
     s = shipped("december-2017-five-tests", context)
     assert not s.text_stale

@@ -15,7 +15,8 @@ from simulator.inputs.data import Dataset
 from simulator.io import SCENARIO_DIR
 from simulator.reports import brief
 from simulator.reports.explain import gbp, policy_sentence
-from simulator.schema.scenario import Scenario, data_context, load_scenario
+from simulator.schema.files import data_context, load_scenario
+from simulator.schema.scenario import Scenario
 from tests.toy import Toy, rate_test, run
 
 PDF_TOOLS = ("pdftoppm", "pdftotext")

@@ -25,7 +25,7 @@ from app.pages.overview import CONDITIONED
 from scripts.serve import stop, worker_command
 from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
-from simulator.schema.scenario import data_context, load_scenario, parse_scenario
+from simulator.schema.files import data_context, load_scenario, parse_scenario
 from tests.browser import CHROMIUM_ARGS, chromium
 
 pytestmark = pytest.mark.browser

@@ -25,7 +25,7 @@ from simulator.engine.run import Result, evaluate
 from simulator.inputs.data import Dataset
 from simulator.io import SCENARIO_DIR
 from simulator.reports.explain import letter_preview, reason_card, reason_card_text
-from simulator.schema.scenario import data_context, load_scenario
+from simulator.schema.files import data_context, load_scenario
 from tests.toy import Toy, rate_test, run
 
 A, B, C, D = "E06000001", "E06000002", "E06000003", "E06000004"
@@ -476,7 +476,7 @@ def test_the_october_letter_is_set_beside_the_model(october: Result) -> None:
 
 def test_a_published_fact_names_a_council_exactly_when_it_needs_one() -> None:
     from simulator.errors import ScenarioError
-    from simulator.schema.scenario import parse_scenario
+    from simulator.schema.files import parse_scenario
 
     text = 'name = "x"\n[reconciliation]\ndocument = "d"\nreason = "r"\n[[reconciliation.facts]]\n'
     with pytest.raises(ScenarioError, match="rate and patients name a council"):

@@ -10,7 +10,7 @@ import pandas as pd
 from simulator.engine.run import evaluate
 from simulator.inputs.data import Dataset
 from simulator.reports import export
-from simulator.schema.scenario import data_context, load_scenario
+from simulator.schema.files import data_context, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -160,7 +160,7 @@ def test_the_compare_pack_carries_each_scenario_s_caveats(dataset) -> None:  # t
     from simulator.engine.run import evaluate
     from simulator.io import SCENARIO_DIR
     from simulator.reports.export import CAVEATS, compare_pack
-    from simulator.schema.scenario import load_scenario
+    from simulator.schema.files import load_scenario
 
     results = [
         evaluate(load_scenario(SCENARIO_DIR / f"{n}.toml"), dataset)

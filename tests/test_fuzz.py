@@ -25,7 +25,8 @@ from simulator.cells import one_line
 from simulator.errors import DataError, ScenarioError
 from simulator.inputs.data import build_dataset
 from simulator.reports import export
-from simulator.schema.scenario import Scenario, parse_scenario, scenario_from_mapping
+from simulator.schema.files import parse_scenario, scenario_from_mapping
+from simulator.schema.scenario import Scenario
 from tests.strategies import control_text, date_like, deep_toml, hostile_text, huge_integers
 
 KEYS = [

@@ -39,7 +39,7 @@ def test_the_map_shows_the_scenarios_selection(dataset: Dataset) -> None:
     from pathlib import Path
 
     from simulator.engine import run as engine
-    from simulator.schema.scenario import data_context, load_scenario
+    from simulator.schema.files import data_context, load_scenario
 
     scenarios = Path(__file__).resolve().parent.parent / "scenarios"
     context = data_context(dataset.months, list(dataset.codes))

@@ -19,7 +19,7 @@ from simulator import cli, io
 from simulator.cli import main
 from simulator.engine import run as engine
 from simulator.errors import SimulatorError
-from simulator.schema.scenario import parse_scenario
+from simulator.schema.files import parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

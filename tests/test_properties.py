@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from simulator.engine.run import Result, evaluate
 from simulator.inputs.data import Dataset, load_dataset
 from simulator.money import to_pounds
-from simulator.schema.scenario import Scenario, data_context, parse_scenario, scenario_from_mapping
+from simulator.schema.files import data_context, parse_scenario, scenario_from_mapping
+from simulator.schema.scenario import Scenario
 from tests.strategies import rate_tests, scenarios
 
 DATA: Dataset = load_dataset()

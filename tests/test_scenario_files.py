@@ -14,16 +14,15 @@ from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError
 from simulator.inputs.data import Dataset
 from simulator.io import SCENARIO_DIR
-from simulator.schema.scenario import (
+from simulator.schema.files import (
     MAX_SCENARIO_BYTES,
-    SCHEMA_VERSION,
-    Scenario,
     data_context,
     load_scenario,
     parse_scenario,
     save_scenario,
     scenario_from_mapping,
 )
+from simulator.schema.scenario import SCHEMA_VERSION, Scenario
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
 BAD = FIXTURES / "bad"

@@ -27,7 +27,8 @@ from simulator.engine.run import Result
 from simulator.inputs.data import Dataset
 from simulator.projection import ProjectionResult
 from simulator.reports import export
-from simulator.schema.scenario import Scenario, data_context, load_scenario, parse_scenario
+from simulator.schema.files import data_context, load_scenario, parse_scenario
+from simulator.schema.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

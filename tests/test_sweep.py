@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from simulator.engine.run import evaluate
 from simulator.engine.sweep import SWEEP_RULES, sweep
 from simulator.inputs.data import Dataset, load_dataset
-from simulator.schema.scenario import data_context, scenario_from_mapping
+from simulator.schema.files import data_context, scenario_from_mapping
 from tests.strategies import ATTRIBUTIONS, DATA_MONTHS
 
 DATA: Dataset = load_dataset()

@@ -18,7 +18,8 @@ import pandas as pd
 
 from simulator.engine.run import Result, evaluate
 from simulator.inputs.data import Dataset
-from simulator.schema.scenario import Scenario, scenario_from_mapping
+from simulator.schema.files import scenario_from_mapping
+from simulator.schema.scenario import Scenario
 
 MONTHS = [f"2017-{m:02d}" for m in range(1, 13)]
 MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

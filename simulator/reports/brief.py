@@ -308,7 +308,7 @@ def scenario_brief(
 
 
 def _month(result: Result) -> str:
-    from simulator.schema.scenario import Window
+    from simulator.schema.selection import Window
 
     month = str(result.summary["data_month"])
     return Window(end=month).label() if month in result.data.months else "none read"

@@ -17,7 +17,8 @@ from simulator.rules.measures import rate_per_100k, window_rate
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.rules.selection import against_line, run_test, select
 from simulator.schema.calendar import month_name
-from simulator.schema.scenario import Scenario, Window
+from simulator.schema.scenario import Scenario
+from simulator.schema.selection import Window
 from simulator.schema.vocabulary import ATTRIBUTION_LABELS, ATTRIBUTIONS, YEAR
 
 BASE_LABELS = {

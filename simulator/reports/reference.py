@@ -6,24 +6,22 @@ test keeps in step with the code.
 
 from __future__ import annotations
 
+import re
 import typing
 from typing import Any
 
 from pydantic import BaseModel
 
 from simulator.projection import ProjectionParams
-from simulator.schema.scenario import (
-    SCHEMA_VERSION,
+from simulator.schema.consequences import Consequences, Redistribution, Release
+from simulator.schema.expectations import ExpectationRule
+from simulator.schema.scenario import SCHEMA_VERSION, Scenario
+from simulator.schema.selection import (
     Composite,
-    Consequences,
     Exemption,
-    ExpectationRule,
     GapTest,
     ManualEntry,
     RateTest,
-    Redistribution,
-    Release,
-    Scenario,
     Selection,
     TrendTest,
     Window,
@@ -70,7 +68,7 @@ def _type_name(annotation: Any) -> str:
     if isinstance(annotation, type):
         return annotation.__name__
     text = str(annotation).replace("typing.", "")
-    return text.replace("simulator.schema.scenario.", "").replace("|", "\\|")
+    return re.sub(r"simulator\.schema\.\w+\.", "", text).replace("|", "\\|")
 
 
 def _default(field: Any) -> str:

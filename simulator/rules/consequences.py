@@ -15,7 +15,7 @@ from simulator.inputs.data import Dataset
 from simulator.money import to_pounds
 from simulator.rules.measures import rate_per_100k, window_rate
 from simulator.rules.selection import SelectionResult, TestOutcome
-from simulator.schema.scenario import Consequences
+from simulator.schema.consequences import Consequences
 
 
 def base_amount(allocations: dict[str, np.ndarray], base: str) -> np.ndarray:

@@ -14,7 +14,7 @@ from simulator.inputs.data import Dataset
 from simulator.money import largest_remainder, to_pounds
 from simulator.rules.measures import rate_per_100k, window_beds, window_rate
 from simulator.rules.selection import SelectionResult, quartile_size, worst_line
-from simulator.schema.scenario import Redistribution
+from simulator.schema.consequences import Redistribution
 from simulator.schema.vocabulary import ATTRIBUTIONS
 
 RULE_LABELS = {

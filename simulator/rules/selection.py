@@ -19,7 +19,7 @@ import numpy as np
 
 from simulator.inputs.data import Dataset
 from simulator.rules.measures import beds_from_rate, rate_per_100k, window_rate
-from simulator.schema.scenario import GapTest, RateTest, Selection, Test, TrendTest
+from simulator.schema.selection import GapTest, RateTest, Selection, Test, TrendTest
 from simulator.schema.vocabulary import ATTRIBUTION_LABELS, ATTRIBUTIONS
 
 
