@@ -22,9 +22,9 @@ import json
 import re
 from typing import Any
 
-from app.edit import set_path, validate
 from simulator import MODEL_VERSION
 from simulator.errors import ScenarioError
+from simulator.schema.edit import set_path, validate
 from simulator.schema.scenario import Scenario
 
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"

@@ -21,7 +21,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import edit
 from simulator import MODEL_VERSION, io, projection
 from simulator.engine import run as engine
 from simulator.engine.run import Result
@@ -29,6 +28,7 @@ from simulator.errors import SimulatorError
 from simulator.inputs.data import Dataset, load_dataset
 from simulator.projection import Backtest, PreparedBaseline, ProjectionParams, ProjectionResult
 from simulator.reports import explain, export, hexmap
+from simulator.schema import edit
 from simulator.schema.files import data_context, load_scenario
 from simulator.schema.scenario import Scenario
 
@@ -151,7 +151,7 @@ def tornado(result: Result) -> pd.DataFrame:
     return _tornado(key(result.scenario), result)
 
 
-# The model's own errors and what it may raise besides (see app.edit).
+# The model's own errors and what it may raise besides (see simulator.schema.edit).
 MODEL_FAILURES = (SimulatorError, *edit.MODEL_FAILURES)
 CANNOT_RUN = (
     "the model cannot run this scenario: a value is outside what it can compute "

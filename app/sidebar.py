@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from app import edit, link, model, state
+from app import link, model, state
 from app import widgets as w
 from app.context import Ctx
 from app.text import md
 from simulator.projection import ProjectionParams
 from simulator.reports import explain
+from simulator.schema import edit
 from simulator.schema.consequences import Consequences, Redistribution, Release
 from simulator.schema.expectations import ExpectationRule
 from simulator.schema.files import MAX_SCENARIO_BYTES

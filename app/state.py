@@ -16,8 +16,9 @@ from typing import Any
 
 import streamlit as st
 
-from app import edit, link, model
+from app import link, model
 from simulator.errors import ScenarioError
+from simulator.schema import edit
 from simulator.schema.scenario import Scenario
 
 SCENARIO = "scenario"

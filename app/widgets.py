@@ -16,13 +16,14 @@ from typing import Any, Literal
 import streamlit as st
 from pydantic import BaseModel
 
-from app import edit, state
+from app import state
 from app.display import label as words
-from app.labels import LABELS
 from simulator.projection import METHOD_LABELS
 from simulator.rules.redistribution import RULE_LABELS
+from simulator.schema import edit
 from simulator.schema.base import param_meta
 from simulator.schema.calendar import short_month_name
+from simulator.schema.labels import LABELS
 from simulator.schema.vocabulary import ATTRIBUTION_LABELS
 
 DTOC_SOURCE = "NHS England DToC, LA Type B, revised figures"

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import edit, link
+from app import link
 from app.display import IDENTIFYING, anonymous_names
 from app.pages.overview import (
     AMBITION,
@@ -42,6 +42,7 @@ from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
 from simulator.projection import AUTO_METRIC, METHOD_LABELS
 from simulator.reports import explain
+from simulator.schema import edit
 from simulator.schema.files import data_context, load_scenario, parse_scenario
 from simulator.schema.scenario import Scenario
 

@@ -15,11 +15,12 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import edit, link, model
+from app import link, model
 from app.context import Ctx
 from app.pages import exports
 from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
+from simulator.schema import edit
 from simulator.schema.scenario import Scenario
 from tests.strategies import FORMULA_STARTS
 from tests.test_app import VIEWS, context, new_app, ok, preset, seen

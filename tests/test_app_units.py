@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from app import display, edit, link
+from app import display, link
 from app.pages.overview import ledger_flows
 from simulator.engine import run as engine
 from simulator.errors import ScenarioError
 from simulator.inputs.data import Dataset
+from simulator.schema import edit
 from simulator.schema.files import data_context, load_scenario
 from simulator.schema.scenario import Scenario
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, edit, model, show
+from app import charts, model, show
 from app.context import Ctx
 from app.display import YEAR, beds
-from app.labels import LABELS
 from simulator.errors import ScenarioError
 from simulator.projection.words import beds_text, evidence_label
 from simulator.reports import explain
+from simulator.schema import edit
+from simulator.schema.labels import LABELS
 
 NEAR_BEDS = "near_beds"
 SHIFT = "month_shift"

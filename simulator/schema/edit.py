@@ -1,6 +1,6 @@
 """Editing the one Scenario: set a field by its path, add or remove a test, read a file.
 
-Pure functions (no Streamlit): every edit goes through the model's own strict
+The app's editing, as pure functions: every edit goes through the model's own strict
 validation (:func:`simulator.schema.files.scenario_from_mapping`), so the app can never
 hold a scenario that a scenario file could not. A path names a field the way the
 scenario file does, with list positions as numbers: ``selection.tests.2.window.end``.
@@ -14,15 +14,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.labels import LABELS
 from simulator.errors import ScenarioError
 from simulator.schema.calendar import shift_month
 from simulator.schema.files import (
-    MAX_SCENARIO_BYTES,
     parse_scenario,
     scenario_from_mapping,
     staleness,
 )
+from simulator.schema.labels import LABELS
 from simulator.schema.scenario import Scenario
 
 # What the model may raise on input its validation should have refused (or on a
@@ -329,15 +328,6 @@ def read_scenario_file(
     source = Path(name or "upload").name
     if not source.lower().endswith(".toml"):
         return None, [f"{source}: not a .toml scenario file (use Download scenario to get one)"], []
-    if len(raw) > MAX_SCENARIO_BYTES:
-        return (
-            None,
-            [
-                f"{source}: {len(raw):,} bytes, larger than the {MAX_SCENARIO_BYTES:,}-byte "
-                "limit for a scenario file"
-            ],
-            [],
-        )
     try:
         scenario = parse_scenario(raw, source=source, context=context)
     except ScenarioError as exc:

@@ -1,5 +1,5 @@
-"""The words the sidebar shows for each scenario field (no Streamlit: the pure helpers
-read them too)."""
+"""The words the sidebar shows for each scenario field (the editing helpers name a
+problem's field with them too)."""
 
 from __future__ import annotations
 
