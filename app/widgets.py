@@ -1,8 +1,8 @@
 """Widgets generated from the scenario's own field declarations.
 
 Each widget mirrors one field of the Scenario: its kind (select, slider, toggle,
-number), range, step, default, unit and source come from the pydantic model
-(:func:`simulator.schema.base.param_meta`), never retyped here. A change calls
+number), label, range, step, default, unit and source come from the pydantic model and
+its parameter records (:mod:`simulator.schema.parameters`), never retyped here. A change calls
 :func:`app.state.apply`, which validates the whole scenario.
 """
 
@@ -24,6 +24,7 @@ from simulator.schema import edit
 from simulator.schema.base import param_meta
 from simulator.schema.calendar import short_month_name
 from simulator.schema.labels import LABELS
+from simulator.schema.parameters import parameter
 from simulator.schema.vocabulary import ATTRIBUTION_LABELS
 
 DTOC_SOURCE = "NHS England DToC, LA Type B, revised figures"
@@ -102,8 +103,10 @@ def help_text(model: type[BaseModel], name: str) -> str:
 
 
 def field_label(model: type[BaseModel], name: str) -> str:
+    """A parameter's label from its record; other fields' from :data:`LABELS`."""
     meta = param_meta(model, name)
-    text = LABELS.get(name, words(name))
+    record = parameter(model, name)
+    text = record.label if record is not None else LABELS.get(name, words(name))
     if meta["unit"] and meta["unit"].lower() not in text.lower():
         text = f"{text} ({meta['unit']})"
     return text

@@ -30,7 +30,7 @@ from simulator.projection.forecast import (
 from simulator.projection.montecarlo import SPREADS, parameter_distributions, run_monte_carlo
 from simulator.projection.noise import estimate_noise
 from simulator.projection.result import PreparedBaseline, ProjectionResult
-from simulator.schema.base import param_meta
+from simulator.schema.parameters import parameters
 from simulator.schema.projection import ProjectionParams
 
 log = logging.getLogger(__name__)
@@ -227,12 +227,8 @@ def tornado(
         else:
             lo = run(central.model_copy(update={name: low}))
             hi = run(central.model_copy(update={name: high}))
-            meta = param_meta(ProjectionParams, name)
-            description, unit, value = (
-                meta["description"],
-                meta["unit"],
-                float(getattr(params, name)),
-            )
+            record = parameters(ProjectionParams)[name]
+            description, unit, value = record.description, record.unit, float(getattr(params, name))
         rows.append(
             {
                 "parameter": name,

@@ -34,6 +34,7 @@ from simulator.projection.response import (
 )
 from simulator.projection.result import PreparedBaseline, ProjectionResult, ambition_met
 from simulator.schema.calendar import days_in_months
+from simulator.schema.parameters import Spread, parameters
 from simulator.schema.projection import ProjectionParams
 
 QUANTILES = (0.1, 0.5, 0.9)
@@ -41,23 +42,12 @@ QUANTILES = (0.1, 0.5, 0.9)
 COUNCIL_BAND_DRAWS = 1001
 
 
-@dataclass(frozen=True)
-class Spread:
-    """A beta distribution with mean at the scenario's value and this concentration
-    (a + b), on the range [0, upper]."""
-
-    concentration: float
-    upper: float
-
-
-# discharge_share: 32.3% is a national average of self-reported use, councils differ
-# (sd 0.07); price_share: no estimate found (sd about 0.12 at 0.25); both_share_affected:
-# no evidence on jointly attributed delays (sd 0.19). The lag is uniform between half
-# and one and a half times the central lag.
+# The parameters drawn from a beta distribution, in field order (the order of the
+# draws): each parameter's record declares its spread (simulator/schema/projection.py).
 SPREADS: dict[str, Spread] = {
-    "discharge_share": Spread(40.0, 1.0),
-    "price_share": Spread(12.0, 0.9),
-    "both_share_affected": Spread(6.0, 1.0),
+    name: record.spread
+    for name, record in parameters(ProjectionParams).items()
+    if record.spread is not None
 }
 
 

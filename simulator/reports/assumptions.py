@@ -7,109 +7,19 @@ Quality uses the AQuA Book's RAG scale:
 - **amber**: published, but a proxy, an average or a reconstruction; could move results;
 - **red**: a modelling assumption with weak or no direct evidence; results depend on it.
 
-The register is built from the parameter declarations (:func:`simulator.schema.base.param`),
-so a value, unit or source changed there shows here without retyping.
+The register's rows for the scenario's parameters are their records
+(:mod:`simulator.schema.parameters`): wording, value, unit, source, quality and effect
+are declared once, beside the field, and shown here without retyping.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from simulator.schema.base import param_table
-from simulator.schema.projection import ProjectionParams
+from simulator.schema.parameters import parameters
+from simulator.schema.projection import CHOICES, ProjectionParams
 
 COLUMNS = ["id", "assumption", "value", "unit", "source", "quality", "effect"]
-
-# Quality and effect of each projection parameter (keyed by field name).
-PARAMETER_NOTES: dict[str, tuple[str, str]] = {
-    "method": (
-        "amber",
-        "Sets the statistical 2018/19 level for every council; 'auto' takes the method with "
-        "the best back-test score (docs/projection.md).",
-    ),
-    "evidence_set": (
-        "red",
-        "Sets θ, delayed days avoided per £1m of discharge-relevant care: no effect 0, low "
-        "25-53 (Gaughan et al. 2015), central 353 (2017/18 difference-in-differences), high "
-        "4,452 (2017/18 uncontrolled, an upper bound). The largest driver of beds freed.",
-    ),
-    "ambition_basis": (
-        "amber",
-        "How the national ambition is judged (annual average, March 2019, every month); "
-        "changes only the probability that the ambition is met.",
-    ),
-    "status_quo_change": (
-        "amber",
-        "Feeds the status-quo iBCF change 2017/18 to 2018/19 (+£384m) through the same "
-        "response, lowering the baseline; off: the statistical forecast alone.",
-    ),
-    "draws": (
-        "green",
-        "Numerical precision of the bands and the probability only; not the central result.",
-    ),
-    "seed": ("green", "Reproducibility only: same seed, identical numbers."),
-    "discharge_share": (
-        "amber",
-        "Scales the effect of money withheld and received; conditioned money adds 1 minus it.",
-    ),
-    "price_share": (
-        "red",
-        "Care bought is proportional to 1 minus it; a half would halve the effect of new money.",
-    ),
-    "lag_months": (
-        "red",
-        "Months of 2018/19 before the money acts: a 3-month lag removes about a quarter of "
-        "the year's effect; 12 removes all of it.",
-    ),
-    "both_share_affected": (
-        "red",
-        "Widens the delays the money can act on from social care alone to part of the "
-        "jointly attributed ones; moves beds freed by a few per cent on the bundled data.",
-    ),
-    "incentive_effect_pct": (
-        "red",
-        "Any value above 0 reduces delays in reviewed councils whatever the money does; "
-        "default 0 means scrutiny alone changes nothing.",
-    ),
-    "excess_bed_day_cost_gbp": (
-        "green",
-        "Scales the notional NHS value only (£304 instead of £313 lowers it by 3%).",
-    ),
-    "cash_releasing_gbp_per_day": (
-        "amber",
-        "Scales the cash-releasing NHS value only; from one year of providers' accounts.",
-    ),
-    "ambition_rate_per_100k": (
-        "green",
-        "Sets the ambition line; changes only the probability that the ambition is met.",
-    ),
-    "forecast_noise_scale": (
-        "amber",
-        "Widens or narrows the forecast-noise part of the bands; central results unchanged.",
-    ),
-}
-
-# Choices that are not numbers: their wording and source in the register.
-CHOICES: dict[str, tuple[str, str]] = {
-    "method": (
-        "Counterfactual forecasting method for 2018/19",
-        "Back-test on 2011-2018 data (docs/projection.md)",
-    ),
-    "evidence_set": (
-        "Evidence set for the funding response θ (no_effect, low, central, high)",
-        "NAO 2017; Gaughan, Gravelle & Siciliani 2015; 2017/18 experience "
-        "(docs/projection.md §4, ibcf calibrate)",
-    ),
-    "ambition_basis": (
-        "Basis on which the national ambition is judged",
-        "Assumption: the annual average over 2018/19",
-    ),
-    "status_quo_change": (
-        "The baseline includes the status-quo money change 2017/18 to 2018/19",
-        "Spring Budget 2017: original iBCF £105m to £825m, Spring Budget element £1,010m "
-        "to £674m; each council's 2017/18 amounts assumed on its 2018/19 shares",
-    ),
-}
 
 # Data reconstructions and modelling choices outside the parameters.
 OTHER_ASSUMPTIONS: list[dict[str, str]] = [
@@ -315,27 +225,22 @@ def assumptions_register(params: ProjectionParams | None = None) -> pd.DataFrame
     True
     """
     p = params or ProjectionParams()
-    meta = {m["name"]: m for m in param_table(ProjectionParams)}
+    records = {**parameters(ProjectionParams), **CHOICES}
     rows = []
     for j, name in enumerate(ProjectionParams.model_fields, start=1):
-        quality, effect = PARAMETER_NOTES[name]
-        m = meta[name]
-        if name in CHOICES:
-            text, source = CHOICES[name]
-            unit = ""
-        else:
-            text, unit, source = m["description"], m["unit"], m["source"]
-        if m["ge"] is not None and m["le"] is not None:
-            text = f"{text} (range {_format(m['ge'])} to {_format(m['le'])})"
+        record = records[name]
+        text = record.statement or record.description
+        if record.ge is not None and record.le is not None:
+            text = f"{text} (range {_format(record.ge)} to {_format(record.le)})"
         rows.append(
             {
                 "id": f"P{j:02d}",
                 "assumption": text,
                 "value": _format(getattr(p, name)),
-                "unit": unit,
-                "source": source,
-                "quality": quality,
-                "effect": effect,
+                "unit": record.unit,
+                "source": record.source,
+                "quality": record.quality or "",
+                "effect": record.effect,
             }
         )
     rows.extend(OTHER_ASSUMPTIONS)

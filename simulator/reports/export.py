@@ -23,7 +23,8 @@ from simulator.reports.explain import (
     reconciliation_lines,
     retained_warning,
 )
-from simulator.schema.base import param_table
+from simulator.schema.base import param_meta
+from simulator.schema.parameters import parameters
 from simulator.schema.vocabulary import YEAR
 
 if TYPE_CHECKING:
@@ -325,10 +326,9 @@ def parameters_frame(result: Result) -> pd.DataFrame:
     rows = []
     for section in ("expectations", "consequences", "projection"):
         model = getattr(s, section)
-        for meta in param_table(type(model)):
-            if not meta["unit"] and not meta["source"]:
-                continue
-            rows.append({"section": section, **meta, "value": getattr(model, meta["name"])})
+        for name in parameters(type(model)):
+            meta = param_meta(type(model), name)
+            rows.append({"section": section, **meta, "value": getattr(model, name)})
     return pd.DataFrame(rows)
 
 

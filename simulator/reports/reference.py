@@ -1,4 +1,5 @@
-"""The scenario file reference, generated from the Scenario model itself.
+"""The scenario file reference, generated from the Scenario model's JSON schema
+(``model_json_schema()``: types, defaults, ranges, and each parameter's record).
 
 ``ibcf schema`` prints it; ``docs/scenario-reference.md`` is a committed copy that a
 test keeps in step with the code.
@@ -6,8 +7,6 @@ test keeps in step with the code.
 
 from __future__ import annotations
 
-import re
-import typing
 from typing import Any
 
 from pydantic import BaseModel
@@ -51,33 +50,60 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
 ]
 
 
-def _type_name(annotation: Any) -> str:
-    text = str(annotation)
-    if "pattern=" in text:
-        return "text" + (" (optional)" if "Optional" in text or "None" in text else "")
-    if "discriminator='kind'" in text:
-        return "list of test tables"
-    origin = typing.get_origin(annotation)
-    if origin is typing.Literal:
-        return " \\| ".join(f'"{a}"' for a in typing.get_args(annotation))
-    if origin is typing.Annotated:
-        return _type_name(typing.get_args(annotation)[0])
-    if origin is dict:
-        key, value = typing.get_args(annotation)
-        return f"dict[{_type_name(key)}, {_type_name(value)}]"
-    if isinstance(annotation, type):
-        return annotation.__name__
-    text = str(annotation).replace("typing.", "")
-    return re.sub(r"simulator\.schema\.\w+\.", "", text).replace("|", "\\|")
+NULL = {"type": "null"}
+JSON_TYPES = {"integer": "int", "number": "float", "string": "str", "boolean": "bool"}
 
 
-def _default(field: Any) -> str:
-    if field.is_required():
+def _type_name(schema: dict[str, Any]) -> str:
+    """A field's type in the reference's words, from its JSON schema.
+
+    >>> print(_type_name({"anyOf": [{"type": "integer"}, {"type": "null"}]}))
+    int \\| None
+    >>> _type_name({"type": "array", "items": {"$ref": "#/$defs/ManualEntry"}})
+    'list[ManualEntry]'
+    """
+    if "anyOf" in schema:
+        kinds = [b for b in schema["anyOf"] if b != NULL]
+        if any("pattern" in b for b in kinds):
+            return "text (optional)"
+        names = [_type_name(b) for b in kinds] + (["None"] if NULL in schema["anyOf"] else [])
+        return " \\| ".join(names)
+    if "allOf" in schema and len(schema["allOf"]) == 1:
+        return _type_name(schema["allOf"][0])
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    if "const" in schema:
+        return f'"{schema["const"]}"'
+    if "enum" in schema:
+        return " \\| ".join(f'"{v}"' for v in schema["enum"])
+    if schema.get("type") == "array":
+        items = schema.get("items", {})
+        if "discriminator" in items or "oneOf" in items:
+            return "list of test tables"
+        return f"list[{_type_name(items)}]"
+    if schema.get("type") == "object" and "additionalProperties" in schema:
+        return f"dict[str, {_type_name(schema['additionalProperties'])}]"
+    return JSON_TYPES.get(str(schema.get("type")), str(schema.get("type")))
+
+
+def _default(schema: dict[str, Any], required: bool) -> str:
+    if required:
         return "required"
-    value = field.get_default(call_default_factory=True)
-    if isinstance(value, BaseModel):
-        return "(table)"
-    return f"`{value!r}`" if value not in ([], {}) else "empty"
+    if "default" not in schema:  # built by a factory: an empty list or table
+        return "empty"
+    value = schema["default"]
+    if isinstance(value, dict | list):
+        return "(table)" if value else "empty"
+    return f"`{value!r}`"
+
+
+def _range(schema: dict[str, Any]) -> str:
+    """``ge–le`` of a number, or of the number an optional field holds."""
+    for branch in [schema, *schema.get("anyOf", [])]:
+        ge, le = branch.get("minimum"), branch.get("maximum")
+        if ge is not None or le is not None:
+            return f"{ge if ge is not None else ''}–{le if le is not None else ''}"
+    return ""
 
 
 def scenario_reference() -> str:
@@ -92,22 +118,14 @@ def scenario_reference() -> str:
         lines += ["", f"## {title}", "", blurb, "",
                   "| key | type | default | range | unit | meaning and source |",
                   "|---|---|---|---|---|---|"]  # fmt: skip
-        for name, field in model.model_fields.items():
-            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-            ge = le = None
-            for c in field.metadata:
-                ge = getattr(c, "ge", ge)
-                le = getattr(c, "le", le)
-            rng = (
-                ""
-                if ge is None and le is None
-                else f"{ge if ge is not None else ''}–{le if le is not None else ''}"
-            )
-            meaning = field.description or ""
-            if extra.get("source"):
-                meaning += f" Source: {extra['source']}"
+        schema = model.model_json_schema()
+        required = set(schema.get("required", []))
+        for name, field in schema["properties"].items():
+            meaning = field.get("description", "")
+            if field.get("source"):
+                meaning += f" Source: {field['source']}"
             lines.append(
-                f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {rng} | "
-                f"{extra.get('unit', '')} | {meaning.strip()} |"
+                f"| `{name}` | {_type_name(field)} | {_default(field, name in required)} | "
+                f"{_range(field)} | {field.get('unit', '')} | {meaning.strip()} |"
             )
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from simulator.schema.base import Strict, param
+from simulator.schema.parameters import Reference
 from simulator.schema.selection import Window
 from simulator.schema.vocabulary import Attribution
 
@@ -23,6 +24,11 @@ class Release(Strict):
     rule: Literal["meets_expectation", "below_rate"] = "meets_expectation"
     rate: float = param(
         2.6,
+        label="Release at or below",
+        assumption=True,
+        references=(
+            Reference("December 2017 test (5): social care rate at or below 2.6 per 100,000"),
+        ),
         unit="beds/day per 100,000 adults 18+",
         ge=0,
         le=50,
@@ -35,12 +41,16 @@ class Release(Strict):
 class Consequences(Strict):
     base: Literal["spring_budget", "original", "total"] = param(
         "spring_budget",
+        label="Shares apply to",
+        references=(Reference("October 2017 letter"),),
         unit="",
         description="Element the shares apply to",
         source="October 2017 letter: 'a proportion of the additional 2018/19 iBCF'",
     )
     condition_pct: float = param(
         0.0,
+        label="Condition share",
+        references=(Reference("December 2017 letters"),),
         unit="% of base",
         ge=0,
         le=100,
@@ -50,6 +60,9 @@ class Consequences(Strict):
     )
     reduction_pct: float = param(
         0.0,
+        label="Reduction share",
+        assumption=True,
+        references=(Reference("October 2017 letter"),),
         unit="% of base",
         ge=0,
         le=100,
@@ -63,6 +76,8 @@ class Consequences(Strict):
     margin_test: str | None = Field(None, description="Test id whose margin graduates")
     margin_from: float = param(
         0.0,
+        label="No share at a margin of",
+        assumption=True,
         unit="per 100,000 adults 18+",
         ge=-50,
         le=50,
@@ -72,6 +87,8 @@ class Consequences(Strict):
     )
     margin_to: float = param(
         2.0,
+        label="Full share at a margin of",
+        assumption=True,
         unit="per 100,000 adults 18+",
         ge=-50,
         le=100,
@@ -81,6 +98,8 @@ class Consequences(Strict):
     )
     cap_pct: float = param(
         100.0,
+        label="Cap per council",
+        assumption=True,
         unit="% of base",
         ge=0,
         le=100,
@@ -96,6 +115,8 @@ class Consequences(Strict):
     )
     floor_pct: float = param(
         0.0,
+        label="Floor on the final allocation",
+        assumption=True,
         unit="% of 2018/19 total allocation",
         ge=0,
         le=100,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Literal
 
 from simulator.schema.base import Strict, param
+from simulator.schema.parameters import Reference
 
 
 class ExpectationRule(Strict):
@@ -15,6 +16,8 @@ class ExpectationRule(Strict):
     baseline_end: Literal["2017-02", "2017-03", "2017-04"] = "2017-04"
     baseline_months: int = param(
         3,
+        label="Baseline months",
+        references=(Reference("Shropshire Council: baseline February to April 2017"),),
         unit="months",
         ge=1,
         le=3,
@@ -23,6 +26,10 @@ class ExpectationRule(Strict):
     )
     social_care_floor_rate: float = param(
         2.6,
+        label="Social care floor",
+        references=(
+            Reference("December 2017 test (5): social care rate at or below 2.6 per 100,000"),
+        ),
         unit="beds/day per 100,000 adults 18+",
         ge=0,
         le=20,
@@ -32,6 +39,11 @@ class ExpectationRule(Strict):
     )
     social_care_cut_pct: float = param(
         66.7,
+        label="Social care cut",
+        references=(
+            Reference("HSJ, November 2017"),
+            Reference("LGC, November 2017"),
+        ),
         unit="%",
         ge=0,
         le=100,
@@ -41,6 +53,11 @@ class ExpectationRule(Strict):
     )
     total_cap_rate: float = param(
         9.4,
+        label="Total rate expected at most",
+        references=(
+            Reference("Rutland County Council"),
+            Reference("LGC, December 2017"),
+        ),
         unit="beds/day per 100,000 adults 18+",
         ge=0,
         le=40,
@@ -50,6 +67,8 @@ class ExpectationRule(Strict):
     )
     nhs_cut_pct: float = param(
         50.0,
+        label="NHS cut",
+        assumption=True,
         unit="%",
         ge=0,
         le=100,

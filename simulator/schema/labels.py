@@ -1,52 +1,56 @@
-"""The words the sidebar shows for each scenario field (the editing helpers name a
-problem's field with them too)."""
+"""The words the sidebar shows for each scenario field, by field name: a parameter's
+label comes from its record (:mod:`simulator.schema.parameters`); the fields that are
+not parameters (a mode, a rule, a method) are named here. The editing helpers name a
+problem's field with them too."""
 
 from __future__ import annotations
 
-LABELS: dict[str, str] = {
+from simulator.schema.consequences import Consequences, Redistribution, Release
+from simulator.schema.expectations import ExpectationRule
+from simulator.schema.parameters import parameters
+from simulator.schema.projection import CHOICES, ProjectionParams
+from simulator.schema.selection import Composite, Exemption, GapTest, RateTest, TrendTest
+
+# Fields that choose among options or name things, rather than parameters.
+FIELD_LABELS: dict[str, str] = {
     "attribution": "Delays attributed to",
     "mode": "Test",
     "n": "Number of councils (worst N)",
-    "threshold": "Threshold",
-    "tolerance_pct": "Tolerance above expectation",
-    "min_improvement_pct": "Improvement needed",
     "combine": "A council is selected if it fails",
     "at_least": "Number of tests that must fail",
-    "base": "Shares apply to",
-    "condition_pct": "Condition share",
-    "reduction_pct": "Reduction share",
     "graduation": "Graduation",
     "margin_test": "Graduate by the margin on",
-    "margin_from": "No share at a margin of",
-    "margin_to": "Full share at a margin of",
-    "cap_pct": "Cap per council",
     "cap_gbp": "Cap per council in pounds",
-    "floor_pct": "Floor on the final allocation",
     "rule": "Rule",
     "gain_cap_pct": "Cap on gains",
-    "rate": "Release at or below",
     "method": "Method",
     "select": "Select",
-    "quantile_pct": "Worst share of councils",
     "baseline_end": "Baseline ends",
-    "baseline_months": "Baseline months",
-    "social_care_floor_rate": "Social care floor",
-    "social_care_cut_pct": "Social care cut",
-    "total_cap_rate": "Total rate expected at most",
-    "nhs_cut_pct": "NHS cut",
-    "ambition_basis": "Ambition measured as",
-    "draws": "Monte Carlo draws",
-    "seed": "Random seed",
-    "evidence_set": "Evidence for the response",
     "theta": "θ: delayed days avoided per £1m (evidence set)",
-    "status_quo_change": "Baseline includes the status-quo money change",
-    "discharge_share": "Share of iBCF spent on discharge-relevant care",
-    "price_share": "Share of new money absorbed by price",
-    "lag_months": "Lag before care acts",
-    "cash_releasing_gbp_per_day": "Cash-releasing NHS value of a bed day",
-    "both_share_affected": "Share of 'both' delays affected",
-    "incentive_effect_pct": "Incentive effect of review",
-    "excess_bed_day_cost_gbp": "NHS cost of a delayed bed day",
-    "ambition_rate_per_100k": "National ambition",
-    "forecast_noise_scale": "Forecast noise multiplier",
 }
+
+SECTIONS = (
+    RateTest,
+    GapTest,
+    TrendTest,
+    Composite,
+    Exemption,
+    Release,
+    Consequences,
+    Redistribution,
+    ExpectationRule,
+    ProjectionParams,
+)
+
+
+def _labels() -> dict[str, str]:
+    out = dict(FIELD_LABELS)
+    records = {name: r for model in SECTIONS for name, r in parameters(model).items()}
+    for name, record in {**records, **CHOICES}.items():
+        if out.get(name, record.label) != record.label:
+            raise ValueError(f"{name}: two labels ({out[name]!r}, {record.label!r})")
+        out[name] = record.label
+    return out
+
+
+LABELS: dict[str, str] = _labels()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from simulator.schema.base import Strict, param
+from simulator.schema.parameters import Parameter, Reference, Spread
 
 Method = Literal[
     "naive",
@@ -33,7 +34,13 @@ RETIRED_KEYS = (
 
 
 class ProjectionParams(Strict):
-    """The ``[projection]`` table of a scenario."""
+    """The ``[projection]`` table of a scenario.
+
+    Spreads: discharge_share's 32.3% is a national average of self-reported use and
+    councils differ (sd 0.07); price_share has no estimate (sd about 0.12 at 0.25);
+    both_share_affected has no evidence on jointly attributed delays (sd 0.19). The lag
+    is drawn uniform between half and one and a half times the central lag.
+    """
 
     method: MethodChoice = "auto"
     evidence_set: EvidenceSetName = "central"
@@ -41,6 +48,10 @@ class ProjectionParams(Strict):
     status_quo_change: bool = True
     draws: int = param(
         2000,
+        label="Monte Carlo draws",
+        assumption=True,
+        quality="green",
+        effect="Numerical precision of the bands and the probability only; not the central result.",
         unit="draws",
         ge=0,
         le=100_000,
@@ -50,6 +61,10 @@ class ProjectionParams(Strict):
     )
     seed: int = param(
         20180401,
+        label="Random seed",
+        assumption=True,
+        quality="green",
+        effect="Reproducibility only: same seed, identical numbers.",
         unit="seed",
         ge=0,
         le=2**32 - 1,
@@ -58,6 +73,14 @@ class ProjectionParams(Strict):
     )
     discharge_share: float = param(
         0.323,
+        label="Share of iBCF spent on discharge-relevant care",
+        references=(
+            Reference("MHCLG, iBCF quarterly and year-end reporting 2018-19 (4 October 2019)"),
+        ),
+        quality="amber",
+        effect="Scales the effect of money withheld and received; conditioned money adds 1 "
+        "minus it.",
+        spread=Spread(40.0, 1.0),
         unit="share (0-1)",
         ge=0.0,
         le=1.0,
@@ -70,6 +93,15 @@ class ProjectionParams(Strict):
     )
     price_share: float = param(
         0.25,
+        label="Share of new money absorbed by price",
+        assumption=True,
+        references=(
+            Reference("MHCLG, iBCF quarterly and year-end reporting 2018-19 (4 October 2019)"),
+        ),
+        quality="red",
+        effect="Care bought is proportional to 1 minus it; a half would halve the effect of new"
+        " money.",
+        spread=Spread(12.0, 0.9),
         unit="share (0-1)",
         ge=0.0,
         le=0.9,
@@ -81,6 +113,12 @@ class ProjectionParams(Strict):
     )
     lag_months: float = param(
         3.0,
+        label="Lag before care acts",
+        assumption=True,
+        references=(Reference("Iparraguirre (2020)"),),
+        quality="red",
+        effect="Months of 2018/19 before the money acts: a 3-month lag removes about a quarter "
+        "of the year's effect; 12 removes all of it.",
         unit="months",
         ge=0.0,
         le=12.0,
@@ -93,6 +131,13 @@ class ProjectionParams(Strict):
     )
     both_share_affected: float = param(
         0.5,
+        label="Share of 'both' delays affected",
+        assumption=True,
+        quality="red",
+        effect="Widens the delays the money can act on from social care alone to part of the "
+        "jointly attributed ones; moves beds freed by a few per cent on the bundled "
+        "data.",
+        spread=Spread(6.0, 1.0),
         unit="share (0-1)",
         ge=0.0,
         le=1.0,
@@ -103,6 +148,11 @@ class ProjectionParams(Strict):
     )
     incentive_effect_pct: float = param(
         0.0,
+        label="Incentive effect of review",
+        assumption=True,
+        quality="red",
+        effect="Any value above 0 reduces delays in reviewed councils whatever the money does; "
+        "default 0 means scrutiny alone changes nothing.",
         unit="%",
         ge=0.0,
         le=50.0,
@@ -113,6 +163,13 @@ class ProjectionParams(Strict):
     )
     excess_bed_day_cost_gbp: float = param(
         313.0,
+        label="NHS cost of a delayed bed day",
+        references=(
+            Reference("NHS reference costs 2016/17 (HFMA summary, 5 December 2017)"),
+            Reference("NAO 2016"),
+        ),
+        quality="green",
+        effect="Scales the notional NHS value only (£304 instead of £313 lowers it by 3%).",
         unit="£/day",
         ge=200.0,
         le=500.0,
@@ -123,6 +180,10 @@ class ProjectionParams(Strict):
     )
     cash_releasing_gbp_per_day: float = param(
         75.2,
+        label="Cash-releasing NHS value of a bed day",
+        references=(Reference("House of Commons Library CBP-7415"),),
+        quality="amber",
+        effect="Scales the cash-releasing NHS value only; from one year of providers' accounts.",
         unit="£/day",
         ge=0.0,
         le=500.0,
@@ -134,6 +195,10 @@ class ProjectionParams(Strict):
     )
     ambition_rate_per_100k: float = param(
         9.4,
+        label="National ambition",
+        references=(Reference("DH/DCLG, July 2017"),),
+        quality="green",
+        effect="Sets the ambition line; changes only the probability that the ambition is met.",
         unit="delayed beds/day per 100,000 adults",
         ge=0.0,
         le=30.0,
@@ -143,6 +208,10 @@ class ProjectionParams(Strict):
     )
     forecast_noise_scale: float = param(
         1.0,
+        label="Forecast noise multiplier",
+        assumption=True,
+        quality="amber",
+        effect="Widens or narrows the forecast-noise part of the bands; central results unchanged.",
         unit="multiple",
         ge=0.0,
         le=3.0,
@@ -151,3 +220,61 @@ class ProjectionParams(Strict):
         "(0: evidence uncertainty only)",
         source="Assumption: 1, the noise the back-test measured",
     )
+
+
+# The choices among options of the [projection] table (their fields carry no record of
+# their own: they have no unit, range or description), as the register states them.
+CHOICES: dict[str, Parameter] = {
+    "method": Parameter(
+        label="Method",
+        description="",
+        unit="",
+        source="Back-test on 2011-2018 data (docs/projection.md)",
+        statement="Counterfactual forecasting method for 2018/19",
+        references=(Reference("Back-test on 2011-2018 data", "docs/projection.md"),),
+        quality="amber",
+        effect="Sets the statistical 2018/19 level for every council; 'auto' takes the method with"
+        " the best back-test score (docs/projection.md).",
+    ),
+    "evidence_set": Parameter(
+        label="Evidence for the response",
+        description="",
+        unit="",
+        source="NAO 2017; Gaughan, Gravelle & Siciliani 2015; 2017/18 experience "
+        "(docs/projection.md §4, ibcf calibrate)",
+        statement="Evidence set for the funding response θ (no_effect, low, central, high)",
+        references=(
+            Reference("NAO 2017"),
+            Reference("Gaughan, Gravelle & Siciliani 2015"),
+            Reference("2017/18 experience", "docs/projection.md"),
+        ),
+        quality="red",
+        effect="Sets θ, delayed days avoided per £1m of discharge-relevant care: no effect 0, low "
+        "25-53 (Gaughan et al. 2015), central 353 (2017/18 difference-in-differences), high"
+        " 4,452 (2017/18 uncontrolled, an upper bound). The largest driver of beds freed.",
+    ),
+    "ambition_basis": Parameter(
+        label="Ambition measured as",
+        description="",
+        unit="",
+        source="Assumption: the annual average over 2018/19",
+        statement="Basis on which the national ambition is judged",
+        assumption=True,
+        quality="amber",
+        effect="How the national ambition is judged (annual average, March 2019, every month); "
+        "changes only the probability that the ambition is met.",
+    ),
+    "status_quo_change": Parameter(
+        label="Baseline includes the status-quo money change",
+        description="",
+        unit="",
+        source="Spring Budget 2017: original iBCF £105m to £825m, Spring Budget element £1,010m to"
+        " £674m; each council's 2017/18 amounts assumed on its 2018/19 shares",
+        statement="The baseline includes the status-quo money change 2017/18 to 2018/19",
+        references=(Reference("Spring Budget 2017"),),
+        assumption=True,
+        quality="amber",
+        effect="Feeds the status-quo iBCF change 2017/18 to 2018/19 (+£384m) through the same "
+        "response, lowering the baseline; off: the statistical forecast alone.",
+    ),
+}

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints, ValidationInfo, field_validator, 
 
 from simulator.schema.base import Strict, param
 from simulator.schema.calendar import Month, month_name
+from simulator.schema.parameters import Reference
 from simulator.schema.vocabulary import Attribution
 
 MAX_WEIGHT = 1000.0
@@ -68,6 +69,10 @@ class RateTest(_TestBase):
     n: int = Field(38, ge=1, le=152, description="Councils failed by worst_n")
     threshold: float = param(
         2.6,
+        label="Threshold",
+        references=(
+            Reference("December 2017 test (5): social care rate at or below 2.6 per 100,000"),
+        ),
         unit="beds/day per 100,000 adults 18+",
         ge=0,
         le=50,
@@ -87,6 +92,8 @@ class GapTest(_TestBase):
     )
     tolerance_pct: float = param(
         0.0,
+        label="Tolerance above expectation",
+        assumption=True,
         unit="% of expectation",
         ge=0,
         le=100,
@@ -107,6 +114,9 @@ class TrendTest(_TestBase):
     )
     min_improvement_pct: float = param(
         0.0,
+        label="Improvement needed",
+        assumption=True,
+        references=(Reference("December 2017 tests 2 and 3"),),
         unit="% of the earlier rate",
         ge=0,
         le=100,
@@ -138,6 +148,8 @@ class Composite(Strict):
     n: int = Field(32, ge=1, le=152)
     quantile_pct: float = param(
         25.0,
+        label="Worst share of councils",
+        references=(Reference("October 2017 letter"),),
         unit="%",
         ge=0,
         le=100,
@@ -168,6 +180,9 @@ class Exemption(Strict):
     check: Window
     min_improvement_pct: float = param(
         10.0,
+        label="Improvement needed",
+        assumption=True,
+        references=(Reference("October 2017 letter"),),
         unit="% of the baseline rate",
         ge=0,
         le=100,
