@@ -336,3 +336,28 @@ def test_data_build_keeps_the_proxy_method_for_comparison(tmp_path: Path) -> Non
     }
     assert water["allocation_original"].sum() == 825_000_000
     assert (water["allocation_original"] != alloc["allocation_original"]).any()
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("projection_draws_string", "projection.draws: Input should be a valid integer (got '50')"),
+        ("projection_seed_float", "projection.seed: Input should be a valid integer (got 1.5)"),
+        (
+            "expectations_string_number",
+            "expectations.baseline_months: Input should be a valid integer (got '2')",
+        ),
+    ],
+)
+def test_run_refuses_a_wrong_type_in_projection_and_expectations(
+    name: str, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``[projection]`` and ``[expectations]`` are as strict as every other section: a
+    number written as text, or a fraction for an integer, is one ``FILE: key.path:
+    reason`` line and exit 2."""
+    path = ROOT / "tests" / "fixtures" / "scenarios" / "bad" / f"{name}.toml"
+    out = tmp_path / "out"
+    assert main(["-q", "run", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"ibcf: error: {path}: {problem}\n"
+    assert not out.exists()
