@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from simulator.schema.base import Strict, param
-from simulator.schema.parameters import Reference
+from simulator.schema.parameters import DECEMBER_2017_TEST_5, OCTOBER_2017_LETTER, Reference
 from simulator.schema.selection import Window
 from simulator.schema.vocabulary import Attribution
 
@@ -26,9 +26,7 @@ class Release(Strict):
         2.6,
         label="Release at or below",
         assumption=True,
-        references=(
-            Reference("December 2017 test (5): social care rate at or below 2.6 per 100,000"),
-        ),
+        references=(DECEMBER_2017_TEST_5,),
         unit="beds/day per 100,000 adults 18+",
         ge=0,
         le=50,
@@ -42,7 +40,7 @@ class Consequences(Strict):
     base: Literal["spring_budget", "original", "total"] = param(
         "spring_budget",
         label="Shares apply to",
-        references=(Reference("October 2017 letter"),),
+        references=(OCTOBER_2017_LETTER,),
         unit="",
         description="Element the shares apply to",
         source="October 2017 letter: 'a proportion of the additional 2018/19 iBCF'",
@@ -62,7 +60,7 @@ class Consequences(Strict):
         0.0,
         label="Reduction share",
         assumption=True,
-        references=(Reference("October 2017 letter"),),
+        references=(OCTOBER_2017_LETTER,),
         unit="% of base",
         ge=0,
         le=100,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Literal
 
 from simulator.schema.base import Strict, param
-from simulator.schema.parameters import Reference
+from simulator.schema.parameters import DECEMBER_2017_TEST_5, Reference
 
 
 class ExpectationRule(Strict):
@@ -27,9 +27,7 @@ class ExpectationRule(Strict):
     social_care_floor_rate: float = param(
         2.6,
         label="Social care floor",
-        references=(
-            Reference("December 2017 test (5): social care rate at or below 2.6 per 100,000"),
-        ),
+        references=(DECEMBER_2017_TEST_5,),
         unit="beds/day per 100,000 adults 18+",
         ge=0,
         le=20,

@@ -36,6 +36,16 @@ class Reference:
     url: str = ""
 
 
+# Publications more than one parameter rests on.
+OCTOBER_2017_LETTER = Reference("October 2017 letter")
+DECEMBER_2017_TEST_5 = Reference(
+    "December 2017 test (5): social care rate at or below 2.6 per 100,000"
+)
+IBCF_REPORTING_2018_19 = Reference(
+    "MHCLG, iBCF quarterly and year-end reporting 2018-19 (4 October 2019)"
+)
+
+
 @dataclass(frozen=True)
 class Spread:
     """A beta distribution with mean at the scenario's value and this concentration

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from simulator.schema.base import Strict, param
-from simulator.schema.parameters import Parameter, Reference, Spread
+from simulator.schema.parameters import IBCF_REPORTING_2018_19, Parameter, Reference, Spread
 
 Method = Literal[
     "naive",
@@ -74,9 +74,7 @@ class ProjectionParams(Strict):
     discharge_share: float = param(
         0.323,
         label="Share of iBCF spent on discharge-relevant care",
-        references=(
-            Reference("MHCLG, iBCF quarterly and year-end reporting 2018-19 (4 October 2019)"),
-        ),
+        references=(IBCF_REPORTING_2018_19,),
         quality="amber",
         effect="Scales the effect of money withheld and received; conditioned money adds 1 "
         "minus it.",
@@ -95,9 +93,7 @@ class ProjectionParams(Strict):
         0.25,
         label="Share of new money absorbed by price",
         assumption=True,
-        references=(
-            Reference("MHCLG, iBCF quarterly and year-end reporting 2018-19 (4 October 2019)"),
-        ),
+        references=(IBCF_REPORTING_2018_19,),
         quality="red",
         effect="Care bought is proportional to 1 minus it; a half would halve the effect of new"
         " money.",

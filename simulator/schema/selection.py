@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints, ValidationInfo, field_validator, 
 
 from simulator.schema.base import Strict, param
 from simulator.schema.calendar import Month, month_name
-from simulator.schema.parameters import Reference
+from simulator.schema.parameters import DECEMBER_2017_TEST_5, OCTOBER_2017_LETTER, Reference
 from simulator.schema.vocabulary import Attribution
 
 MAX_WEIGHT = 1000.0
@@ -70,9 +70,7 @@ class RateTest(_TestBase):
     threshold: float = param(
         2.6,
         label="Threshold",
-        references=(
-            Reference("December 2017 test (5): social care rate at or below 2.6 per 100,000"),
-        ),
+        references=(DECEMBER_2017_TEST_5,),
         unit="beds/day per 100,000 adults 18+",
         ge=0,
         le=50,
@@ -149,7 +147,7 @@ class Composite(Strict):
     quantile_pct: float = param(
         25.0,
         label="Worst share of councils",
-        references=(Reference("October 2017 letter"),),
+        references=(OCTOBER_2017_LETTER,),
         unit="%",
         ge=0,
         le=100,
@@ -182,7 +180,7 @@ class Exemption(Strict):
         10.0,
         label="Improvement needed",
         assumption=True,
-        references=(Reference("October 2017 letter"),),
+        references=(OCTOBER_2017_LETTER,),
         unit="% of the baseline rate",
         ge=0,
         le=100,
