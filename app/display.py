@@ -11,22 +11,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from simulator.reports.export import IDENTIFYING, anonymised_names
+from simulator.reports.anonymous import anonymise as anonymise_frame
+from simulator.reports.anonymous import anonymised_names
+from simulator.reports.words import gbp as gbp
 from simulator.schema.calendar import month_name as month_name
 from simulator.schema.vocabulary import YEAR as YEAR
-
-
-def gbp(amount: float) -> str:
-    """Pounds, short: £67.7m, £450,000, -£3,210, £0.
-
-    >>> gbp(67_731_576), gbp(450_000), gbp(-3210), gbp(0), gbp(1_499_000_000)
-    ('£67.7m', '£450,000', '-£3,210', '£0', '£1,499.0m')
-    """
-    sign = "-" if amount < 0 else ""
-    amount = abs(float(amount))
-    if amount >= 1_000_000:
-        return f"{sign}£{amount / 1_000_000:,.1f}m"
-    return f"{sign}£{amount:,.0f}"
 
 
 def gbp_axis(amount: float) -> str:
@@ -127,17 +116,7 @@ def anonymise(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
     >>> list(anonymise(pd.DataFrame({"region": ["North"], "change": [-10]}), {}).columns)
     ['region', 'change']
     """
-    out = frame.copy()
-    if "gss_code" in out and "council" in out:
-        out["council"] = out["gss_code"].map(aliases).fillna(out["council"])
-    if "gss_code" in out:
-        out["gss_code"] = "hidden"
-    if "gss_code" in out or "council" in out:
-        out = out.drop(columns=[c for c in IDENTIFYING if c in out])
-    if "gss_code" in frame and "council" in out and aliases:
-        # in code order the rows would decode the labels against the public list of codes
-        out = out.sort_values("council", kind="stable")
-    return out
+    return anonymise_frame(frame, aliases, codes="hide")
 
 
 def label(name: str) -> str:

@@ -27,7 +27,7 @@ from simulator.engine.run import Result
 from simulator.errors import SimulatorError
 from simulator.inputs.data import Dataset, load_dataset
 from simulator.projection import Backtest, PreparedBaseline, ProjectionParams, ProjectionResult
-from simulator.reports import explain, export, hexmap
+from simulator.reports import distance, hexmap, tables
 from simulator.schema import edit
 from simulator.schema.files import data_context, load_scenario
 from simulator.schema.scenario import Scenario
@@ -182,17 +182,17 @@ def backtest(params: ProjectionParams) -> tuple[str, Backtest | None]:
 
 # ---------------------------------------------------------------------- small derived views
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _flip(cache_key: str, _result: Result) -> explain.Flip:
-    return explain.distance_to_flip(_result)
+def _flip(cache_key: str, _result: Result) -> distance.Flip:
+    return distance.distance_to_flip(_result)
 
 
-def distance_to_flip(result: Result) -> explain.Flip:
+def distance_to_flip(result: Result) -> distance.Flip:
     return _flip(key(result.scenario), result)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _councils(cache_key: str, _result: Result) -> pd.DataFrame:
-    return export.councils_frame(_result)
+    return tables.councils_frame(_result)
 
 
 def councils_frame(result: Result) -> pd.DataFrame:

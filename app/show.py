@@ -81,7 +81,7 @@ def csv_text(frame: pd.DataFrame, ctx: Ctx, what: str) -> str:
 def about_frame(ctx: Ctx, files: dict[str, str]) -> pd.DataFrame:
     """The sidecar of a set of CSVs: each file, what it holds, the scenario, year, data,
     model and allocation status, then every caveat."""
-    from simulator.reports.export import CAVEATS, scenario_caveats
+    from simulator.reports.summary import CAVEATS, scenario_caveats
 
     status = ctx.result.summary.get("allocation_status", "reconstructed")
     rows = [

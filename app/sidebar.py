@@ -18,7 +18,7 @@ from app import widgets as w
 from app.context import Ctx
 from app.text import md
 from simulator.projection import ProjectionParams
-from simulator.reports import explain
+from simulator.reports.summary import policy_sentence
 from simulator.schema import edit
 from simulator.schema.consequences import Consequences, Redistribution, Release
 from simulator.schema.expectations import ExpectationRule
@@ -635,7 +635,7 @@ STALE_TEXT = (
 
 
 def _describe_from_option(ctx: Ctx) -> None:
-    state.apply({"description": explain.policy_sentence(ctx.result)})
+    state.apply({"description": policy_sentence(ctx.result)})
 
 
 def _keep_text() -> None:

@@ -13,7 +13,7 @@ import logging
 import signal
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from simulator import MODEL_VERSION, io
@@ -60,7 +60,7 @@ def _load(path: Path, data, args: argparse.Namespace | None = None):  # type: ig
     for w in caught:
         log.warning("%s", w.message)
     if scenario.text_stale:  # as saved, before --draws or --seed change the option
-        from simulator.reports.export import STALE_TEXT
+        from simulator.reports.summary import STALE_TEXT
 
         log.warning("%s: %s", path, STALE_TEXT)
     if args is not None:
@@ -228,31 +228,39 @@ def _run_projection(result):  # type: ignore[no-untyped-def]
     return project_scenario(result)
 
 
-RUN_FILES = ["councils.csv", "summary.json", "projection.csv", "report.xlsx", "scenario.toml"]
+def _write(out: io.OutputSet, files: Mapping[str, object]) -> None:
+    """Each file of a set by its kind: a frame as CSV, a summary as JSON, bytes, text."""
+    import pandas as pd
+
+    for name, content in files.items():
+        if isinstance(content, pd.DataFrame):
+            out.write_csv(name, content)
+        elif isinstance(content, dict):
+            out.write_json(name, content)
+        elif isinstance(content, bytes):
+            out.write_bytes(name, content)
+        else:
+            out.write_text(name, str(content))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from simulator.engine.run import evaluate
-    from simulator.reports import export
+    from simulator.reports.files import RUN_FILES, run_files
+    from simulator.reports.words import headline_lines
 
     data = _dataset()
     # The scenario carries --draws and --seed, so its stamped copy reproduces the folder.
     scenario = _load(Path(args.scenario), data, args)
-    out = io.OutputSet(Path(args.out), RUN_FILES, overwrite=args.overwrite)
+    out = io.OutputSet(Path(args.out), list(RUN_FILES), overwrite=args.overwrite)
     with out:  # checks the folder can be written before the model runs
         log.info("evaluating '%s'", scenario.name)
         result = evaluate(scenario, data)
         projection = _run_projection(result)
-        assumptions = _assumptions()
-        out.write_csv("councils.csv", export.councils_frame(result))
-        summary = export.summary_dict(result, projection)
-        out.write_json("summary.json", summary)
-        out.write_csv("projection.csv", export.projection_frame(result, projection))
-        log.info("writing the Excel pack")
-        out.write_bytes(
-            "report.xlsx", export.excel_pack(result, projection, assumptions=assumptions)
-        )
-        out.write_text("scenario.toml", scenario.stamped(data.data_hash).to_toml())
+        log.info("writing the tables and the Excel pack")
+        files = run_files(result, projection, _assumptions())
+        _write(out, files)
+        summary = files["summary.json"]
+        assert isinstance(summary, dict)
     _out(
         json.dumps(
             {
@@ -281,8 +289,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     if "retained_warning" in summary:
         log.warning("%s", summary["retained_warning"])
-    from simulator.projection.words import headline_lines
-
     for line in headline_lines(projection):
         log.info("%s", line)
     log.info("wrote %s to %s", ", ".join(RUN_FILES), out.target)
@@ -290,7 +296,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from simulator.projection.report import backtest_report
+    from simulator.reports.backtest import backtest_report
 
     data = _dataset()
     log.info("back-testing every forecasting method (rolling origins, 2013-2017)")
@@ -306,7 +312,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from simulator.projection.report import calibration_report
+    from simulator.reports.backtest import calibration_report
 
     data = _dataset()
     alloc = data.allocation_by_element
@@ -335,25 +341,26 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from simulator.engine.run import evaluate
-    from simulator.reports import export
+    from simulator.reports.files import COMPARE_FILES, compare_files
+    from simulator.reports.tables import selection_differs
 
     if not 2 <= len(args.scenarios) <= 4:
         raise SimulatorError("compare takes two to four scenario files")
     data = _dataset()
     scenarios = [_load(Path(p), data, args) for p in args.scenarios]
-    names = ["compare.csv", "compare_summary.csv", "compare.xlsx"]
-    with io.OutputSet(Path(args.out), names, overwrite=args.overwrite) as out:
+    with io.OutputSet(Path(args.out), list(COMPARE_FILES), overwrite=args.overwrite) as out:
         results = [evaluate(s, data) for s in scenarios]
         projections = [_run_projection(r) for r in results]
-        frame = export.compare_frame(results)
-        summary = export.compare_summary(results, projections)
-        out.write_csv("compare.csv", frame)
-        out.write_csv("compare_summary.csv", summary)
-        log.info("writing the Excel comparison")
-        out.write_bytes("compare.xlsx", export.compare_pack(results, projections))
+        log.info("writing the comparison and the Excel comparison")
+        files = compare_files(results, projections)
+        _write(out, files)
+    frame, summary = files["compare.csv"], files["compare_summary.csv"]
+    assert isinstance(frame, pd.DataFrame) and isinstance(summary, pd.DataFrame)
     _out(summary.to_string(index=False))
-    _out(f"councils whose selection differs: {export.selection_differs(frame)}")
+    _out(f"councils whose selection differs: {selection_differs(frame)}")
     _out(f"councils whose selection or final allocation differs: {int(frame['differs'].sum())}")
     return EXIT_OK
 
@@ -378,7 +385,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         else brief.comparison_pdf(results, projections)
     )
     write_atomic(out, pdf, overwrite=args.overwrite)
-    from simulator.reports.explain import retained_warning
+    from simulator.reports.summary import retained_warning
 
     for r in results:
         warning = retained_warning(r.summary)
@@ -390,7 +397,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from simulator.engine.run import evaluate
-    from simulator.reports.explain import letter_preview, reason_card_text
+    from simulator.reports.card import reason_card_text
+    from simulator.reports.letter import letter_preview
 
     data = _dataset()
     codes = set(data.codes)

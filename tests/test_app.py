@@ -23,7 +23,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import link
-from app.display import IDENTIFYING, anonymous_names
+from app.display import anonymous_names
 from app.pages.overview import (
     AMBITION,
     BEDS,
@@ -41,7 +41,8 @@ from simulator import MODEL_VERSION
 from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
 from simulator.projection import AUTO_METRIC, METHOD_LABELS
-from simulator.reports import explain
+from simulator.reports import summary
+from simulator.reports.anonymous import IDENTIFYING
 from simulator.schema import edit
 from simulator.schema.files import data_context, load_scenario, parse_scenario
 from simulator.schema.scenario import Scenario
@@ -218,7 +219,7 @@ def test_overview_headline_is_what_the_command_line_gives(
     assert shown[WITHHELD] == shown[REDISTRIBUTED] == "£0"
     text = " ".join(m.value for m in at.main.markdown)
     assert "A council is selected if" in text  # the plain-English option summary
-    policy = explain.policy_sentence(engine.evaluate(preset(link_default(), context), dataset))
+    policy = summary.policy_sentence(engine.evaluate(preset(link_default(), context), dataset))
     shown_text = [seen(m.value) for m in at.main.markdown]
     assert f"**{policy}**" in shown_text, "the policy first, in bold"
     assert any("RECONSTRUCTED" in w.value for w in at.main.warning)
@@ -869,7 +870,7 @@ def test_stale_description_is_marked_and_can_be_regenerated(
     ok(at)
     scenario = at.session_state["scenario"]
     assert not scenario.text_stale
-    assert scenario.description == explain.policy_sentence(engine.evaluate(scenario, dataset))
+    assert scenario.description == summary.policy_sentence(engine.evaluate(scenario, dataset))
     assert not any(STALE_TEXT in w.value for w in at.sidebar.warning)
 
 

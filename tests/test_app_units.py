@@ -13,6 +13,7 @@ from app.pages.overview import ledger_flows
 from simulator.engine import run as engine
 from simulator.errors import ScenarioError
 from simulator.inputs.data import Dataset
+from simulator.reports.anonymous import IDENTIFYING
 from simulator.schema import edit
 from simulator.schema.files import data_context, load_scenario
 from simulator.schema.scenario import Scenario
@@ -143,7 +144,7 @@ def test_anonymise_hides_names_and_codes(dataset: Dataset) -> None:
 def test_anonymise_drops_identifying_columns(dataset: Dataset) -> None:
     aliases = display.alias_map(list(dataset.codes))
     shown = display.anonymise(dataset.councils, aliases)
-    assert not set(display.IDENTIFYING) & set(shown.columns)
+    assert not set(IDENTIFYING) & set(shown.columns)
     by_region = dataset.councils.groupby("region", as_index=False)["adults_18plus"].sum()
     assert list(display.anonymise(by_region, aliases).columns) == ["region", "adults_18plus"]
 
@@ -198,7 +199,7 @@ def test_csv_exports_open_cleanly_with_a_sidecar(dataset: Dataset, context: dict
 
     from app.context import Ctx
     from app.pages import exports
-    from simulator.reports.export import CAVEATS
+    from simulator.reports.summary import CAVEATS
 
     scenario = shipped("october-2017-letter", context).model_copy(
         update={"projection": shipped("october-2017-letter", context).projection.model_copy(

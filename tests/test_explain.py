@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from simulator.engine.run import Result, evaluate
 from simulator.inputs.data import Dataset
 from simulator.io import SCENARIO_DIR
-from simulator.reports.explain import letter_preview, reason_card, reason_card_text
+from simulator.reports.card import reason_card, reason_card_text
+from simulator.reports.letter import letter_preview
 from simulator.schema.files import data_context, load_scenario
 from tests.toy import Toy, rate_test, run
 
@@ -59,21 +60,21 @@ def evaluate_toys(consequences: dict[str, Any], **redistribution: Any) -> Result
 def test_reason_card_for_a_selected_council() -> None:
     result = evaluate_toys({"condition_pct": 33})
     card = reason_card(result, A)
-    assert card["council"] == "Aville"
-    assert card["adults_18plus"] == 200_000
-    assert card["selected"] is True
-    assert card["why"].startswith("Selected")
-    (test,) = card["tests"]
-    assert test["verdict"] == "fails"
-    assert test["value"] == pytest.approx(5.0)
-    assert test["line"] == pytest.approx(2.6)
-    assert test["margin_per_100k"] == pytest.approx(2.4)
-    assert test["margin_beds_per_day"] == pytest.approx(4.8)
-    assert "4.8 fewer delayed beds a day" in test["to_change"]
+    assert card.council == "Aville"
+    assert card.adults_18plus == 200_000
+    assert card.selected is True
+    assert card.why.startswith("Selected")
+    (test,) = card.tests
+    assert test.verdict == "fails"
+    assert test.value == pytest.approx(5.0)
+    assert test.line == pytest.approx(2.6)
+    assert test.margin_per_100k == pytest.approx(2.4)
+    assert test.margin_beds_per_day == pytest.approx(4.8)
+    assert "4.8 fewer delayed beds a day" in test.to_change
     # Re-tested: cutting July by 4.8 beds (to 5.2 beds, a rate of 2.6) passes "above 2.6".
-    assert card["flip_beds_per_day"] == pytest.approx(-4.8)
-    assert (card["flip_delays"], card["flip_months"]) == ("social care", "July 2017")
-    assert dict(card["money"]) == {
+    assert card.flip_beds_per_day == pytest.approx(-4.8)
+    assert (card.flip_delays, card.flip_months) == ("social care", "July 2017")
+    assert dict(card.money) == {
         "Original element": 2_000_000,
         "Spring Budget 2017 element": 1_000_000,
         "Total 2018/19 allocation": 3_000_000,
@@ -98,15 +99,15 @@ def test_reason_card_for_a_selected_council() -> None:
 def test_reason_card_for_a_council_that_passes() -> None:
     result = evaluate_toys({"condition_pct": 33})
     card = reason_card(result, C)
-    assert card["selected"] is False
-    assert card["why"] == "Not selected: failed 0 of 1 test(s)."
-    (test,) = card["tests"]
-    assert test["verdict"] == "passes"
-    assert test["margin_per_100k"] == pytest.approx(-0.6)
-    assert "0.6 delayed beds a day to spare" in test["to_change"]
+    assert card.selected is False
+    assert card.why == "Not selected: failed 0 of 1 test(s)."
+    (test,) = card.tests
+    assert test.verdict == "passes"
+    assert test.margin_per_100k == pytest.approx(-0.6)
+    assert "0.6 delayed beds a day to spare" in test.to_change
     # C (rate 2.0) fails "above 2.6" only beyond a rise of 0.6: the first hundredth
     # that does it is 0.61, shown rounded up as 0.7.
-    assert card["flip_beds_per_day"] == pytest.approx(0.61)
+    assert card.flip_beds_per_day == pytest.approx(0.61)
     assert "A rise of 0.7 delayed beds a day" in reason_card_text(result, C)
     assert "would select it" in reason_card_text(result, C)
 
@@ -156,15 +157,15 @@ def october(dataset: Dataset) -> Result:
 
 def test_isles_of_scilly_card_says_why_it_has_no_data(october: Result) -> None:
     card = reason_card(october, "E06000053")
-    assert card["council"] == "Isles of Scilly"
-    assert card["selected"] is False
-    assert "No DToC data" in card["why"]
-    assert "Isles of Scilly within Cornwall" in card["why"]
-    assert "never selected on DToC grounds" in card["why"]
-    assert {t["verdict"] for t in card["tests"]} == {"not assessed (no data)"}
-    assert all(t["to_change"] == "no data" for t in card["tests"])
-    assert card["flip_beds_per_day"] is None and card["flip"] is None
-    money = dict(card["money"])
+    assert card.council == "Isles of Scilly"
+    assert card.selected is False
+    assert "No DToC data" in card.why
+    assert "Isles of Scilly within Cornwall" in card.why
+    assert "never selected on DToC grounds" in card.why
+    assert {t.verdict for t in card.tests} == {"not assessed (no data)"}
+    assert all(t.to_change == "no data" for t in card.tests)
+    assert card.flip_beds_per_day is None and card.flip is None
+    money = dict(card.money)
     assert money["Final 2018/19 allocation"] == money["Total 2018/19 allocation"]
     letter = letter_preview(october, "E06000053")
     assert "no delayed transfers of care data are published" in letter
@@ -195,7 +196,7 @@ def test_isles_of_scilly_card_says_why_it_has_no_data(october: Result) -> None:
 def test_distance_to_flip_with_a_partial_screen(
     screen_at_least: int | None, selected: set[str], to_flip: dict[str, tuple[float, str]]
 ) -> None:
-    from simulator.reports.explain import distance_to_flip
+    from simulator.reports.distance import distance_to_flip
     from tests.toy import monthly
 
     rates = {"P": (10, 7, 9), "Q": (6, 1, 9), "R": (1, 2, 8)}
@@ -229,7 +230,7 @@ def test_distance_to_flip_re_tests_a_quartile_and_a_trend_together() -> None:
     The one at 6 enters the worst two by rising to 7 (the line among the others): a
     rise of exactly 1 (ties included) selects it.
     """
-    from simulator.reports.explain import distance_to_flip
+    from simulator.reports.distance import distance_to_flip
     from tests.toy import monthly
 
     july = [8, 7, 6, 5, 4, 3, 2, 1]
@@ -262,7 +263,7 @@ def test_overlap_counts_councils_failing_both_tests() -> None:
     Failing both: P alone, so the overlap is 1 of the smaller group (2): 0.5.  Ranks by
     July 4, 3, 1, 2 and by August 4, 1, 3, 2: Spearman = 1 - 6 x (0 + 4 + 4 + 0) /
     (4 x 15) = 0.2."""
-    from simulator.reports.explain import overlap_of_tests
+    from simulator.reports.overlap import overlap_of_tests
     from tests.toy import monthly
 
     rates = {"P": (10, 9), "Q": (8, 1), "R": (1, 7), "S": (2, 3)}
@@ -280,7 +281,8 @@ def test_overlap_warning_names_tests_that_add_little() -> None:
     """July rate above 5 and above 4 fail the same councils (P 10, Q 8): the summary
     says so; July and August above 5 share one of two (0.5): no warning.  Screened on
     August above 5, only P is in scope: one council is too few to warn about."""
-    from simulator.reports.explain import option_summary, overlap_warnings
+    from simulator.reports.overlap import overlap_warnings
+    from simulator.reports.summary import option_summary
     from tests.toy import monthly
 
     rates = {"P": (10, 9), "Q": (8, 1), "R": (1, 7), "S": (2, 3)}
@@ -345,7 +347,7 @@ FLIP_TESTS: list[dict[str, Any]] = [
 def test_the_reported_change_flips_and_a_smaller_one_does_not(
     beds: list[list[int]], picks: set[int], k: int
 ) -> None:
-    from simulator.reports.explain import DELAY_COLUMNS, distance_to_flip
+    from simulator.reports.distance import DELAY_COLUMNS, distance_to_flip
     from simulator.schema.vocabulary import ATTRIBUTIONS
     from tests.toy import make_dataset
 
@@ -380,7 +382,7 @@ def test_lancashire_distance_is_re_tested_on_changed_data(october: Result) -> No
     gap and the 3-month trend at once; the trend falls by a third of the cut, so the
     binding test is the July rate: the cut is its margin in beds, not the margins added
     up (46.8). By hand: cutting July 2017 social care delays by 35.6 beds a day clears it."""
-    from simulator.reports.explain import DELAY_COLUMNS, distance_to_flip
+    from simulator.reports.distance import DELAY_COLUMNS, distance_to_flip
 
     data = october.data
     i = data.position("E10000017")
@@ -410,7 +412,7 @@ def test_lancashire_distance_is_re_tested_on_changed_data(october: Result) -> No
 
 @pytest.mark.parametrize("name", [p.stem for p in sorted(SCENARIO_DIR.glob("*.toml"))])
 def test_the_option_summary_opens_with_the_policy_in_60_words(name: str, dataset: Dataset) -> None:
-    from simulator.reports.explain import POLICY_WORDS, option_summary, policy_sentence
+    from simulator.reports.summary import POLICY_WORDS, option_summary, policy_sentence
 
     scenario = load_scenario(
         SCENARIO_DIR / f"{name}.toml", context=data_context(dataset.months, list(dataset.codes))
@@ -423,7 +425,7 @@ def test_the_option_summary_opens_with_the_policy_in_60_words(name: str, dataset
 
 
 def test_the_policy_stays_short_with_twelve_tests_and_every_consequence() -> None:
-    from simulator.reports.explain import POLICY_WORDS, option_summary, policy_sentence
+    from simulator.reports.summary import POLICY_WORDS, option_summary, policy_sentence
 
     tests = [rate_test(f"t{k}", "2017-07", threshold=float(k)) for k in range(12)]
     result = run(
@@ -447,8 +449,8 @@ def test_the_october_letter_is_set_beside_the_model(october: Result) -> None:
     """The letter went to 32 councils and quotes Lancashire at 9.7 per 100,000 and 92
     patients (first-published July 2017 data); the model's figures on the revised data
     stand beside them, with the reason, on the card, in the letter and in the caveats."""
-    from simulator.reports.explain import letter_figures, reconciliation_lines
-    from simulator.reports.export import scenario_caveats
+    from simulator.reports.letter import letter_figures, reconciliation_lines
+    from simulator.reports.summary import scenario_caveats
 
     i = october.data.position("E10000017")
     rate, patients = letter_figures(october, i)
@@ -503,16 +505,16 @@ def test_a_council_no_change_can_flip_is_told_so() -> None:
     tests = [rate_test("t1", "2017-07", threshold=5), rate_test("t2", "2017-08", threshold=5)]
     result = run(toys, {"selection": {"tests": tests, "screen": ["t2"]}})
     p_card, q_card = reason_card(result, A), reason_card(result, B)
-    assert (p_card["flip_beds_per_day"], p_card["flip_months"]) == (
+    assert (p_card.flip_beds_per_day, p_card.flip_months) == (
         pytest.approx(-5.0),
         "July 2017",
     )
-    assert q_card["flip_beds_per_day"] == pytest.approx(4.01)
-    assert q_card["flip_months"] == "July 2017 and August 2017, each"
+    assert q_card.flip_beds_per_day == pytest.approx(4.01)
+    assert q_card.flip_months == "July 2017 and August 2017, each"
     high = run(toys, {"selection": {"tests": [rate_test("t", "2017-07", threshold=50)]}})
     card = reason_card(high, C)
-    assert card["flip_beds_per_day"] is None
-    assert card["flip"] == (
+    assert card.flip_beds_per_day is None
+    assert card.flip == (
         "No change to one month the tests read, nor the same change to every month "
         "(up to 50 per 100,000), would select it."
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from simulator.engine.run import evaluate
 from simulator.inputs.data import Dataset
-from simulator.reports import export
+from simulator.reports import excel
 from simulator.schema.files import data_context, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ def _result(dataset: Dataset):  # type: ignore[no-untyped-def]
 def test_workshop_pack_names_no_council(dataset: Dataset) -> None:
     result = _result(dataset)
     aliases = {code: f"Council {k:03d}" for k, code in enumerate(dataset.codes[::-1])}
-    book = pd.read_excel(io.BytesIO(export.excel_pack(result, aliases=aliases)), sheet_name=None)
+    book = pd.read_excel(io.BytesIO(excel.excel_pack(result, aliases=aliases)), sheet_name=None)
     assert "Allocation checks" not in book
     councils = book["Councils"]
     assert "gss_code" not in councils
@@ -40,7 +40,7 @@ def test_workshop_pack_names_no_council(dataset: Dataset) -> None:
 
 def test_pack_has_every_table_and_the_caveats(dataset: Dataset) -> None:
     result = _result(dataset)
-    book = pd.read_excel(io.BytesIO(export.excel_pack(result)), sheet_name=None)
+    book = pd.read_excel(io.BytesIO(excel.excel_pack(result)), sheet_name=None)
     for sheet in ("Summary", "Caveats", "Councils", "By region", "By type",
                   "By DToC quartile", "Methods", "Parameters", "Scenario",
                   "Data provenance", "Allocation checks"):  # fmt: skip
@@ -63,7 +63,7 @@ def test_floor_is_never_breached(dataset: Dataset) -> None:
 def test_every_output_column_is_described(dataset: Dataset) -> None:
     """A new column without a unit and meaning in simulator/columns.py fails here."""
     result = _result(dataset)
-    book = pd.read_excel(io.BytesIO(export.excel_pack(result)), sheet_name=None)
+    book = pd.read_excel(io.BytesIO(excel.excel_pack(result)), sheet_name=None)
     guide = book["Columns"]
     assert set(guide["sheet"]) == {"Councils", "By region", "By type", "By DToC quartile"}
     undescribed = guide[guide["meaning"].isna()]
@@ -79,7 +79,7 @@ def test_every_output_column_is_described(dataset: Dataset) -> None:
 def test_pack_cells_carry_pounds_percent_and_beds_formats(dataset: Dataset) -> None:
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(export.excel_pack(_result(dataset))))
+    book = load_workbook(io.BytesIO(excel.excel_pack(_result(dataset))))
     sheet = book["Councils"]
     header = {cell.value: cell for cell in sheet[1]}
     assert header["council"].font.bold
@@ -99,7 +99,7 @@ def test_pack_cells_carry_pounds_percent_and_beds_formats(dataset: Dataset) -> N
 
 def test_pack_shows_every_published_figure_and_explains_the_method(dataset: Dataset) -> None:
     result = _result(dataset)
-    book = pd.read_excel(io.BytesIO(export.excel_pack(result)), sheet_name=None)
+    book = pd.read_excel(io.BytesIO(excel.excel_pack(result)), sheet_name=None)
     checks = book["Allocation checks"]
     published = pd.read_csv(ROOT / "data" / "raw" / "ibcf_known_figures.csv")
     assert len(checks) == len(published)
@@ -129,7 +129,8 @@ def test_money_retained_by_the_centre_heads_the_summary_and_excel() -> None:
 
     from openpyxl import load_workbook
 
-    from simulator.reports.export import excel_pack, summary_dict
+    from simulator.reports.excel import excel_pack
+    from simulator.reports.summary import summary_dict
     from tests.toy import Toy, rate_test, run
 
     toys = [Toy("A", social_care=10), Toy("B", social_care=1), Toy("C", social_care=2)]
@@ -159,7 +160,8 @@ def test_the_compare_pack_carries_each_scenario_s_caveats(dataset) -> None:  # t
 
     from simulator.engine.run import evaluate
     from simulator.io import SCENARIO_DIR
-    from simulator.reports.export import CAVEATS, compare_pack
+    from simulator.reports.excel import compare_pack
+    from simulator.reports.summary import CAVEATS
     from simulator.schema.files import load_scenario
 
     results = [

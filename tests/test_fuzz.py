@@ -24,7 +24,7 @@ from simulator import cells, io
 from simulator.cells import one_line
 from simulator.errors import DataError, ScenarioError
 from simulator.inputs.data import build_dataset
-from simulator.reports import export
+from simulator.reports import excel
 from simulator.schema.files import parse_scenario, scenario_from_mapping
 from simulator.schema.scenario import Scenario
 from tests.strategies import control_text, date_like, deep_toml, hostile_text, huge_integers
@@ -296,7 +296,7 @@ def test_hostile_text_in_a_csv_is_never_a_formula(values: list[str], header: str
 @given(st.lists(hostile_text, min_size=1, max_size=4), hostile_text)
 def test_hostile_text_in_a_workbook_is_a_string_cell(values: list[str], header: str) -> None:
     frame = _frame(header, values)
-    book = openpyxl.load_workbook(BytesIO(export._workbook({"Sheet": frame}, ())))
+    book = openpyxl.load_workbook(BytesIO(excel.workbook({"Sheet": frame}, ())))
     sheet = book["Sheet"]
     got = [sheet.cell(row=r, column=1) for r in range(1, len(values) + 2)]
     for cell, value in zip(got, [header, *values], strict=True):

@@ -25,9 +25,9 @@ from simulator.projection.backtest import (
     national_band_hits,
 )
 from simulator.projection.evidence import DID_THETA, GAUGHAN_THETA, UNCONTROLLED_THETA
-from simulator.projection.report import calibration_figures
 from simulator.projection.response import care_bought_gbpm, lag_ramp, saturating_response
-from simulator.projection.words import beds_text, headline_lines
+from simulator.reports.backtest import calibration_figures
+from simulator.reports.words import beds_text, headline_lines
 
 
 @pytest.fixture(scope="module")
@@ -261,7 +261,7 @@ def test_price_and_lag_are_flagged_as_assumptions() -> None:
 
 
 def test_backtest_report_has_every_table(dataset: Dataset) -> None:
-    from simulator.projection.report import backtest_report
+    from simulator.reports.backtest import backtest_report
 
     text, tables = backtest_report(
         dataset.dtoc_beds, dataset.months, methods=("persistence", "combination")

@@ -26,7 +26,7 @@ from simulator.engine import run as engine
 from simulator.engine.run import Result
 from simulator.inputs.data import Dataset
 from simulator.projection import ProjectionResult
-from simulator.reports import export
+from simulator.reports import excel
 from simulator.schema.files import data_context, load_scenario, parse_scenario
 from simulator.schema.scenario import Scenario
 
@@ -108,7 +108,7 @@ REPORT_SHEETS = [
 
 @pytest.fixture(scope="module")
 def report(dataset: Dataset, hostile: Scenario) -> bytes:
-    return export.excel_pack(*_evaluated(dataset, hostile))
+    return excel.excel_pack(*_evaluated(dataset, hostile))
 
 
 @pytest.mark.parametrize("sheet", REPORT_SHEETS)
@@ -137,7 +137,7 @@ def test_excel_formula_injection_report_keeps_the_text(report: bytes) -> None:
 def test_excel_formula_injection_compare(dataset: Dataset, hostile: Scenario) -> None:
     other = hostile.model_copy(update={"name": "+SUM(1,2)"})
     results = [engine.evaluate(s, dataset) for s in (hostile, other)]
-    data = export.compare_pack(results)
+    data = excel.compare_pack(results)
     book = _workbook(data)
     assert set(_formula_parts(data).values()) == {0}
     for sheet in book.sheetnames:
@@ -155,18 +155,18 @@ def test_excel_control_characters_are_written_visibly(dataset: Dataset, hostile:
         update={"name": f"Plan {CONTROLS}", "notes": CONTROLS, "selection": selection}
     )
     result, projection = _evaluated(dataset, scenario)
-    for data in (export.excel_pack(result, projection), export.compare_pack([result, result])):
+    for data in (excel.excel_pack(result, projection), excel.compare_pack([result, result])):
         book = _workbook(data)
         text = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row)
         assert "bell␇ escape␛[31m nul␀ form␌ vt␋ del␡" in text
         assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
-    summary = _workbook(export.excel_pack(result, projection))["Summary"]
+    summary = _workbook(excel.excel_pack(result, projection))["Summary"]
     assert summary["B2"].value == "Plan bell␇ escape␛[31m nul␀ form␌ vt␋ del␡"
 
 
 def test_excel_cell_limit_is_kept() -> None:
     frame = pd.DataFrame({"notes": ["x" * 40_000]})
-    book = _workbook(export._workbook({"Notes": frame}, ()))
+    book = _workbook(excel.workbook({"Notes": frame}, ()))
     value = book["Notes"]["A2"].value
     assert len(value) == cells.EXCEL_CELL_LIMIT and value.endswith(cells.CUT)
 

@@ -7,7 +7,7 @@ import streamlit as st
 from app import charts, model, show
 from app.context import Ctx
 from app.display import YEAR, month_name
-from simulator.engine import run as engine
+from simulator.reports.tables import breakdown, rate_basis
 
 GROUPS = {
     "region": "Region",
@@ -30,13 +30,12 @@ def render(ctx: Ctx) -> None:
         )
         or "region"
     )
-    table = engine.breakdown(councils, by)
+    table = breakdown(councils, by)
     if by == "dtoc_quartile":
-        tests = ctx.scenario.selection.tests
-        basis = tests[0].attribution.replace("_", " ") if tests else "social care"
+        basis = rate_basis(ctx.result)
         st.caption(
-            f"Quartiles of the {basis} rate per 100,000 adults 18+ in "
-            f"{month_name(str(councils['data_month'].iloc[0]))} (Q1 = lowest delays)."
+            f"Quartiles of the {basis.attribution.replace('_', ' ')} rate per 100,000 adults "
+            f"18+ in {month_name(basis.month)} (Q1 = lowest delays)."
         )
     group = GROUPS[by].lower()
     left, right = st.columns(2)

@@ -12,8 +12,10 @@ from app import charts, model, show, state
 from app.context import Ctx
 from app.display import YEAR, beds_signed, gbp, pct
 from simulator.engine.run import Result
-from simulator.projection.words import is_nil
-from simulator.reports import brief, export
+from simulator.reports import brief
+from simulator.reports.compare import comparison, scenario_table
+from simulator.reports.tables import compare_frame, selection_differs
+from simulator.reports.words import is_nil
 from simulator.schema.scenario import Scenario
 
 PICK = state.COMPARE
@@ -46,29 +48,7 @@ def _save() -> None:
 
 
 def summary_frame(results: list[Result], labels: list[str]) -> pd.DataFrame:
-    rows = []
-    for label, r in zip(labels, results, strict=True):
-        s = r.summary
-        proj = model.project(r)
-        rows.append(
-            {
-                "scenario": label,
-                "councils selected": s["councils_selected"],
-                f"conditioned £ {YEAR}": s["total_conditioned"],
-                f"withheld £ {YEAR}": s["total_withheld"],
-                f"redistributed £ {YEAR}": s["total_received"],
-                f"retained £ {YEAR}": s["total_retained"],
-                "beds freed a day P10": round(proj.beds_freed["p10"], 2),
-                "beds freed a day P50": round(proj.beds_freed["p50"], 2),
-                "beds freed a day P90": round(proj.beds_freed["p90"], 2),
-                "evidence set": proj.evidence_set,
-                f"NHS value notional £ {YEAR}": round(proj.nhs_value_gbp["notional"]),
-                f"NHS value cash-releasing £ {YEAR}": round(proj.nhs_value_gbp["cash_releasing"]),
-                "chance ambition met": round(proj.probability_ambition_met, 4),
-                "ledger balances": s["ledger_balanced"],
-            }
-        )
-    return pd.DataFrame(rows)
+    return scenario_table(comparison(results, [model.project(r) for r in results], labels))
 
 
 def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
@@ -166,10 +146,10 @@ def render(ctx: Ctx) -> None:
         "compare_money",
         "money by scenario",
     )
-    diff = export.compare_frame(results)
+    diff = compare_frame(results)
     differs = diff[diff["differs"]].drop(columns=["differs"])
     st.markdown(
-        f"**Councils whose selection differs: {export.selection_differs(diff)}; whose "
+        f"**Councils whose selection differs: {selection_differs(diff)}; whose "
         "selection or final "
         f"allocation differs: {len(differs)}**"
     )

@@ -12,7 +12,10 @@ from app import charts, model, show, state
 from app.context import Ctx
 from app.display import YEAR, gbp_exact, month_name
 from app.text import md, md_block
-from simulator.reports import explain
+from simulator.reports.card import reason_card
+from simulator.reports.distance import FLIP_NOTE
+from simulator.reports.letter import letter_preview
+from simulator.reports.tables import expectation_rate
 from simulator.rules.measures import rate_per_100k
 from simulator.schema.vocabulary import ATTRIBUTION_LABELS, ATTRIBUTIONS
 
@@ -84,26 +87,26 @@ def card(ctx: Ctx) -> None:
         st.session_state[state.COUNCIL] = _default_council(ctx)
     code = st.selectbox("Council card", codes, key=state.COUNCIL, format_func=ctx.name)
     r = ctx.result
-    info = explain.reason_card(r, code, model.distance_to_flip(r))
+    info = reason_card(r, code, model.distance_to_flip(r))
     i = ctx.data.position(code)
     st.markdown(f"### {md(ctx.name(code))}")
     status = (
-        f"Allocation {info['allocation_status']}; September 2017 expectation "
-        f"{info['expectation_status']}."
+        f"Allocation {info.allocation_status}; September 2017 expectation "
+        f"{info.expectation_status}."
     )
     if ctx.workshop:
         st.caption(f"{status} Region, authority type and population are not shown.")
     else:
         st.caption(
-            f"{info['region']}, {info['authority_type']}; {info['adults_18plus']:,} adults "
+            f"{info.region}, {info.authority_type}; {info.adults_18plus:,} adults "
             f"18+ (ONS mid-2017). {status}"
         )
     with st.container(border=True):
-        st.markdown(f"**{md(ctx.hide(str(info['why']), code))}**")
-        if info["flip"] is not None:
-            st.text(str(info["flip"]))
-            st.caption(f"Found {explain.FLIP_NOTE.removeprefix('found ')}.")
-        for line in info["reconciliation"]:  # type: ignore[attr-defined]
+        st.markdown(f"**{md(ctx.hide(str(info.why), code))}**")
+        if info.flip is not None:
+            st.text(str(info.flip))
+            st.caption(f"Found {FLIP_NOTE.removeprefix('found ')}.")
+        for line in info.reconciliation:
             st.text(ctx.hide(line, code))
     left, right = st.columns(2)
     with left:
@@ -133,15 +136,15 @@ def card(ctx: Ctx) -> None:
     tests = pd.DataFrame(
         [
             {
-                "Test": t["label"] + (" (screen)" if t["screen"] else ""),
-                "Value, per 100,000 adults": _figure(t["value"], ".2f"),
-                "Line, per 100,000 adults": _figure(t["line"], ".2f"),
-                "Result": t["verdict"],
-                "Margin, per 100,000 adults": _figure(t["margin_per_100k"], "+.2f"),
-                "Margin, beds a day": _figure(t["margin_beds_per_day"], "+.1f"),
-                "What would change it": t["to_change"],
+                "Test": t.label + (" (screen)" if t.screen else ""),
+                "Value, per 100,000 adults": _figure(t.value, ".2f"),
+                "Line, per 100,000 adults": _figure(t.line, ".2f"),
+                "Result": t.verdict,
+                "Margin, per 100,000 adults": _figure(t.margin_per_100k, "+.2f"),
+                "Margin, beds a day": _figure(t.margin_beds_per_day, "+.1f"),
+                "What would change it": t.to_change,
             }
-            for t in info["tests"]  # type: ignore[attr-defined]
+            for t in info.tests
         ]
     )
     if len(tests):
@@ -150,9 +153,7 @@ def card(ctx: Ctx) -> None:
         st.table(tests, hide_index=True)
     else:
         st.caption("The scenario has no tests.")
-    lines = info["money"]
-    assert isinstance(lines, list)  # (line, pounds) pairs
-    money = pd.DataFrame(lines, columns=["line", "£"])
+    money = pd.DataFrame(info.money, columns=["line", "£"])
     money = money_lines(money, ctx.workshop)
     # side by side at a desk; one under the other in workshop mode's larger type
     c1, c2 = (st.container(), st.container()) if ctx.workshop else st.columns([2, 3])
@@ -166,7 +167,7 @@ def card(ctx: Ctx) -> None:
         )
     with c2:
         st.markdown("**Letter preview**")
-        letter = ctx.hide(explain.letter_preview(r, code), code)
+        letter = ctx.hide(letter_preview(r, code), code)
         with st.container(border=True, height=380):
             st.markdown(md_block(letter))
 
@@ -194,7 +195,7 @@ def history_frames(ctx: Ctx, i: int, start: str = "2015-04") -> tuple[pd.DataFra
         {
             "kind": "expectation",
             "month": "2017-09",
-            "value": round(float(explain.expectation_rate(ctx.result, "social_care")[i]), 3),
+            "value": round(float(expectation_rate(ctx.result, "social_care")[i]), 3),
             "label": "September 2017 expectation (social care, reconstructed)",
         }
     ]

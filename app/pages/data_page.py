@@ -20,8 +20,8 @@ from simulator.projection import (
     coverage_table,
     summarise_points,
 )
-from simulator.reports import export
 from simulator.reports.assumptions import assumptions_register
+from simulator.reports.excel import parameters_frame
 
 # The back-test's scores in words (beds a day, except the unitless MASE).
 METRIC_WORDS = {
@@ -348,7 +348,7 @@ def render(ctx: Ctx) -> None:
     )
 
     st.markdown("#### Every scenario parameter: value, unit, range and source")
-    show.table(export.parameters_frame(ctx.result), ctx, "parameters", "parameters")
+    show.table(parameters_frame(ctx.result), ctx, "parameters", "parameters")
 
     st.markdown("#### Projection baseline: back-test of the forecasting methods")
     method, backtest = model.backtest(ctx.scenario.projection)  # no Monte Carlo needed here

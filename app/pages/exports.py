@@ -15,13 +15,15 @@ from app.display import YEAR
 from app.pages.overview import ledger_frame, national_history
 from app.sidebar import scenario_toml, slug
 from app.text import md
-from simulator.engine import run as engine
-from simulator.reports import explain, export
 from simulator.reports.assumptions import assumptions_register
+from simulator.reports.distance import near_the_line
+from simulator.reports.excel import excel_pack, methods_frame, parameters_frame
+from simulator.reports.summary import CAVEATS, scenario_caveats, summary_frame
+from simulator.reports.tables import breakdown, compare_frame, councils_frame, projection_frame
 
 
 def excel_bytes(ctx: Ctx) -> bytes:
-    return export.excel_pack(
+    return excel_pack(
         ctx.result,
         ctx.projection,
         assumptions=assumptions_register(ctx.scenario.projection),
@@ -35,25 +37,25 @@ Table = pd.DataFrame | Callable[[], pd.DataFrame]
 def tables(ctx: Ctx) -> dict[str, tuple[str, Table]]:
     """Every table the app shows, by file name: (description, frame or function)."""
     r = ctx.result
-    councils = lambda: export.councils_frame(r)  # noqa: E731 - deferred until clicked
+    councils = lambda: councils_frame(r)  # noqa: E731 - deferred until clicked
     out: dict[str, tuple[str, Table]] = {
         "councils": ("councils: every output column", councils),
-        "summary": ("headline summary", lambda: export.summary_frame(r, ctx.projection)),
+        "summary": ("headline summary", lambda: summary_frame(r, ctx.projection)),
         "ledger": ("ledger", lambda: ledger_frame(r.summary)),
-        "by_region": ("totals by region", lambda: engine.breakdown(councils(), "region")),
+        "by_region": ("totals by region", lambda: breakdown(councils(), "region")),
         "by_authority_type": (
             "totals by authority type",
-            lambda: engine.breakdown(councils(), "authority_type"),
+            lambda: breakdown(councils(), "authority_type"),
         ),
         "by_dtoc_quartile": (
             "totals by DToC quartile",
-            lambda: engine.breakdown(councils(), "dtoc_quartile"),
+            lambda: breakdown(councils(), "dtoc_quartile"),
         ),
         "national_path": ("national projection (fan chart)", lambda: ctx.projection.national_path),
         "national_history": ("national reported delayed beds a day", lambda: national_history(ctx)),
         "projection_councils": (
             "projection per council, month and attribution",
-            lambda: export.projection_frame(r, ctx.projection),
+            lambda: projection_frame(r, ctx.projection),
         ),
         "monte_carlo": (
             "Monte Carlo draws of beds freed",
@@ -62,11 +64,11 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, Table]]:
         "tornado": ("tornado (one-at-a-time sensitivities)", lambda: model.tornado(r)),
         "near_the_line": (
             "councils within 2 beds a day of the line",
-            lambda: explain.near_the_line(r, beds=2.0, flip=model.distance_to_flip(r)),
+            lambda: near_the_line(r, beds=2.0, flip=model.distance_to_flip(r)),
         ),
         "compare_status_quo": (
             "this scenario against the status quo",
-            lambda: export.compare_frame([r, model.status_quo()]),
+            lambda: compare_frame([r, model.status_quo()]),
         ),
         "known_figures": (
             "published figures beside the reconstruction",
@@ -76,11 +78,11 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, Table]]:
             "assumptions register",
             lambda: assumptions_register(ctx.scenario.projection),
         ),
-        "parameters": ("scenario parameters", lambda: export.parameters_frame(r)),
-        "methods": ("methods", lambda: export.methods_frame(r)),
+        "parameters": ("scenario parameters", lambda: parameters_frame(r)),
+        "methods": ("methods", lambda: methods_frame(r)),
         "caveats": (
             "caveats",
-            lambda: pd.DataFrame({"caveat": export.scenario_caveats(r) + export.CAVEATS}),
+            lambda: pd.DataFrame({"caveat": scenario_caveats(r) + CAVEATS}),
         ),
     }
     if ctx.workshop:  # published figures name their councils (as in the Excel pack)

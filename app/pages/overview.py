@@ -15,14 +15,15 @@ from app.display import YEAR, beds_range, beds_signed, gbp, gbp_exact, month_nam
 from app.sidebar import slug
 from app.text import md_block
 from simulator.projection import METHOD_LABELS, ProjectionResult
-from simulator.projection.words import (
+from simulator.reports.letter import reconciliation_lines
+from simulator.reports.summary import option_words, retained_warning
+from simulator.reports.words import (
     NHS_VALUE_CAVEAT,
     SOCIAL_CARE_CAVEAT,
     beds_text,
     evidence_label,
     is_nil,
 )
-from simulator.reports import explain
 
 # Metric labels (tests look the numbers up by these).
 SELECTED = "Councils selected"
@@ -168,7 +169,7 @@ def render(ctx: Ctx) -> None:
         f"{s['councils_receiving']} councils; "
         f"{gbp_exact(float(s['total_retained']))} retained by the centre.",
     )
-    warning = explain.retained_warning(s)
+    warning = retained_warning(s)
     if warning is not None:
         left, right = st.columns([1.4, 2.6])
         left.metric(
@@ -252,7 +253,7 @@ def render(ctx: Ctx) -> None:
         )
 
     # Workshop mode leaves out the figures of a named council.
-    reconciled = explain.reconciliation_lines(r, "" if ctx.workshop else None)
+    reconciled = reconciliation_lines(r, "" if ctx.workshop else None)
     if reconciled:
         with st.container(border=True):
             st.markdown("**Beside the published document**")
@@ -260,7 +261,8 @@ def render(ctx: Ctx) -> None:
                 st.text(line)
     st.markdown("#### The option in plain English")
     with st.container(border=True):
-        policy, details, method = explain.option_summary_parts(r)
+        option = option_words(r)
+        policy, details, method = option.policy, option.details, option.caveats
         st.markdown(f"**{md_block(policy)}**")  # test labels are user text: escaped
         if details:
             st.markdown(md_block(" ".join(details)))

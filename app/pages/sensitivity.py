@@ -10,8 +10,9 @@ from app import charts, model, show
 from app.context import Ctx
 from app.display import YEAR, beds
 from simulator.errors import ScenarioError
-from simulator.projection.words import beds_text, evidence_label
-from simulator.reports import explain
+from simulator.reports.distance import FLIP_NOTE, near_the_line
+from simulator.reports.overlap import overlap_of_tests
+from simulator.reports.words import beds_text, evidence_label
 from simulator.schema import edit
 from simulator.schema.labels import LABELS
 
@@ -103,9 +104,9 @@ def render(ctx: Ctx) -> None:
         step=0.5,
         key=NEAR_BEDS,
         help="Councils whose selection would flip with a change of at most this many delayed "
-        f"beds a day: {explain.FLIP_NOTE}.",
+        f"beds a day: {FLIP_NOTE}.",
     )
-    near = explain.near_the_line(ctx.result, beds=limit, flip=model.distance_to_flip(ctx.result))
+    near = near_the_line(ctx.result, beds=limit, flip=model.distance_to_flip(ctx.result))
     c2.caption(
         f"{len(near)} councils would change status with a change of {limit:g} delayed beds a "
         "day or less, in the months named. Selected councils: the cut that would clear "
@@ -123,7 +124,7 @@ def render(ctx: Ctx) -> None:
             "several criteria while selecting on one."
         )
         show.table(
-            explain.overlap_of_tests(ctx.result),
+            overlap_of_tests(ctx.result),
             ctx,
             "test_overlap",
             "overlap between the scenario's tests",

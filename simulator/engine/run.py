@@ -17,7 +17,6 @@ from simulator import MODEL_VERSION
 from simulator.inputs.data import Dataset
 from simulator.rules.consequences import MoneyAtRisk, apply_consequences, released_mask
 from simulator.rules.expectations import expected_beds
-from simulator.rules.measures import window_rate
 from simulator.rules.redistribution import Ledger, redistribute
 from simulator.rules.selection import SelectionResult, TestOutcome, run_test, select
 from simulator.schema.scenario import Scenario
@@ -186,34 +185,6 @@ def summarise(
         ),
         "redistribution_rule": scenario.redistribution.rule,
     }
-
-
-def breakdown(table: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Totals by a grouping column (region, authority_type, dtoc_quartile)."""
-    money = [
-        "allocation_total",
-        "conditioned",
-        "withheld",
-        "received",
-        "final_allocation",
-        "change",
-    ]
-    grouped = table.groupby(by, dropna=False)
-    out = grouped[money].sum()
-    out.insert(0, "councils", grouped.size())
-    out.insert(1, "selected", grouped["selected"].sum())
-    out["change_pct"] = (100 * out["change"] / out["allocation_total"]).round(3)
-    return out.reset_index()
-
-
-def dtoc_quartile(data: Dataset, attribution: str, month: str) -> pd.Series:
-    """Quartile of each council's rate in ``month`` (1 = lowest delays, 4 = highest)."""
-    rate = window_rate(data, attribution, month, 1)
-    ranks = pd.Series(rate).rank(method="min")
-    n = int(np.isfinite(rate).sum())
-    q = pd.Series(np.ceil(4 * ranks / n))
-    labels = q.map({1.0: "Q1 lowest delays", 2.0: "Q2", 3.0: "Q3", 4.0: "Q4 highest delays"})
-    return labels.fillna("no DToC data")
 
 
 def project_scenario(

@@ -20,16 +20,20 @@ import numpy as np
 import pandas as pd
 
 from simulator import MODEL_VERSION
-from simulator.engine.run import Result, breakdown
+from simulator.engine.run import Result
 from simulator.projection import METHOD_LABELS, ProjectionParams
-from simulator.reports.explain import (
+from simulator.reports.anonymous import anonymise
+from simulator.reports.letter import reconciliation_lines
+from simulator.reports.summary import (
+    CAVEATS,
     LETTER_PROMISE,
     LETTER_PROMISE_SOURCE,
-    gbp,
-    option_summary_parts,
-    reconciliation_lines,
+    STALE_TEXT,
+    option_words,
+    workshop_caveats,
 )
-from simulator.reports.export import CAVEATS, STALE_TEXT, compare_frame, workshop_caveats
+from simulator.reports.tables import breakdown, compare_frame
+from simulator.reports.words import beds_short, gbp
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.base import param_meta
 from simulator.schema.vocabulary import YEAR
@@ -71,15 +75,6 @@ class Brief:
 
 
 # ---------------------------------------------------------------------- content
-def _beds(value: float) -> str:
-    """Beds a day: whole beds, one decimal below 10 so a small effect keeps its size.
-
-    >>> _beds(29.24), _beds(-2.04), _beds(0.0)
-    ('29', '-2.0', '0.0')
-    """
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
-
-
 def _first_sentence(text: str) -> str:
     """A caveat's first sentence (the brief is one page; the Excel pack has the rest).
 
@@ -131,7 +126,7 @@ def _headline(result: Result, projection: ProjectionResult | None) -> list[tuple
             (
                 f"Beds freed a day, {YEAR} (median, if the "
                 f"{projection.evidence_set.replace('_', ' ')} evidence holds)",
-                _beds(freed["p50"]),
+                beds_short(freed["p50"]),
             ),
             (f"NHS value (notional), {YEAR}", gbp(projection.nhs_value_gbp["notional"])),
             (
@@ -173,9 +168,7 @@ def _named(result: Result, aliases: dict[str, str] | None) -> pd.DataFrame:
     """The results table, council names replaced by neutral labels when given."""
     if aliases is None:
         return result.table
-    table = result.table.copy()
-    table["council"] = table["gss_code"].map(aliases).fillna("a council")
-    return table
+    return anonymise(result.table, aliases, names_only=True)
 
 
 def _who_changes(result: Result, aliases: dict[str, str] | None = None) -> list[Block]:
@@ -231,7 +224,7 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
     method = METHOD_LABELS.get(projection.method, projection.method)
     return [
         f"Delayed beds a day freed, England, average over {YEAR} against no change: median "
-        f"{_beds(f['p50'])} (80% range {_beds(f['p10'])} to {_beds(f['p90'])}; "
+        f"{beds_short(f['p50'])} (80% range {beds_short(f['p10'])} to {beds_short(f['p90'])}; "
         f"{projection.draws:,} draws, seed {projection.seed}). Delayed bed days avoided: "
         f"{projection.delayed_days_avoided:,.0f}; notional NHS value "
         f"{gbp(projection.nhs_value_gbp['notional'])} at £{p.excess_bed_day_cost_gbp:,.0f} an "
@@ -277,7 +270,8 @@ def scenario_brief(
     """The one-page brief of one scenario, as plain data (``aliases``: GSS code to a
     neutral name, for workshops; a named council's published figures are left out)."""
     s = result.scenario
-    policy, details, method = option_summary_parts(result)
+    words = option_words(result)
+    policy, details, method = words.policy, words.details, words.caveats
     status = result.summary["allocation_status"]
     subtitle = (
         f"{YEAR} improved Better Care Fund; DToC data to {_month(result)}; allocations "
@@ -331,12 +325,12 @@ def comparison_brief(
         ["Headline", *tags], rows, [0.48] + [width] * len(results), right=tuple(range(1, 9))
     )
     options: list[Block] = [
-        f"{tag}: {r.scenario.name}. {option_summary_parts(r)[0]}"
+        f"{tag}: {r.scenario.name}. {option_words(r).policy}"
         for tag, r in zip(tags, results, strict=True)
     ]
     frame = compare_frame(results)
     if aliases is not None:
-        frame["council"] = frame["gss_code"].map(aliases).fillna("a council")
+        frame = anonymise(frame, aliases, names_only=True)
     sel = frame[[f"{t}_selected" for t in tags]].to_numpy()
     status_differs = (sel != sel[:, :1]).any(axis=1)
     fin = frame[[f"{t}_final_allocation" for t in tags]].to_numpy()
@@ -370,7 +364,7 @@ def comparison_brief(
     for tag, r in zip(tags, results, strict=True):
         named = "" if aliases is not None else None
         caveats += [f"{tag}: {line}" for line in reconciliation_lines(r, named)]
-        caveats += [f"{tag}: {line}" for line in _few(option_summary_parts(r)[2], 2)]
+        caveats += [f"{tag}: {line}" for line in _few(option_words(r).caveats, 2)]
         if r.scenario.text_stale:
             caveats.append(f"{tag}: {STALE_TEXT}")
     councils = list(results[0].data.councils["council"])

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.engine.run import Result, data_month
-from simulator.rules.measures import window_rate
+from simulator.engine.run import Result
+from simulator.reports.tables import basis_rate, rate_basis
 
 # 2019 successor code -> the 2017/18 council that takes its hex.
 TAKES_HEX = {"E06000058": "E06000028", "E06000059": "E10000009"}
@@ -117,16 +117,11 @@ def hexagon(x: float, y: float, width: float = 1.0) -> list[tuple[float, float]]
 
 def map_frame(result: Result, layout: pd.DataFrame) -> pd.DataFrame:
     """What the map shows for each council: its place, status, change in £ and DToC
-    rate (the social care rate per 100,000 adults 18+ in the month the tests read,
-    or the first test's basis)."""
+    rate per 100,000 adults 18+ (on the councils table's basis: :func:`rate_basis`)."""
     table = result.table
     data = result.data
-    tests = result.scenario.selection.tests
-    basis = tests[0].attribution if tests else "social_care"
-    month = data_month(result.scenario)
-    if month not in data.months:
-        month = data.months[-1]
-    rate = window_rate(data, basis, month, 1)
+    basis = rate_basis(result)
+    rate = basis_rate(data, basis)
     status = np.where(
         table["selected"],
         "selected",
@@ -141,8 +136,8 @@ def map_frame(result: Result, layout: pd.DataFrame) -> pd.DataFrame:
             "status": status,
             "change": table["change"].to_numpy(),
             "rate": np.round(rate, 3),
-            "rate_basis": basis,
-            "rate_month": month,
+            "rate_basis": basis.attribution,
+            "rate_month": basis.month,
         }
     )
     return layout.merge(values, on="gss_code", how="right")[
