@@ -19,7 +19,7 @@ text (council names). Three rules keep it inert wherever it is opened:
 - **Cells fit.** Excel holds at most 32,767 characters in a cell; longer text is cut
   and says so.
 
-Pure functions, no files: :mod:`simulator.io` and :mod:`simulator.reports.export` call them.
+Pure functions, no files: :mod:`simulator.io` and :mod:`simulator.reports.excel` call them.
 """
 
 from __future__ import annotations
@@ -60,21 +60,6 @@ def one_line(text: str) -> str:
     'a b c d'
     """
     return printable(_LINE_BREAKS.sub(" ", text))
-
-
-_AFTER_SEPARATOR = re.compile(r"([,;\t])(\s*)(?=[=+\-@\uff1d\uff0b\uff0d\uff20])")
-
-
-def comment_text(text: str) -> str:
-    """User text for a ``#`` comment line of a CSV (a name in the header line). The
-    line is not quoted, so a spreadsheet splits it at commas and semicolons: it is
-    kept on one line, double quotes become single ones (no quoted field can start)
-    and a piece after a separator that would be a formula gets an apostrophe.
-
-    >>> comment_text('Plan, =HYPERLINK("http://x");-1\\nnext')
-    "Plan, '=HYPERLINK('http://x');'-1 next"
-    """
-    return _AFTER_SEPARATOR.sub(r"\1\2'", one_line(text).replace('"', "'"))
 
 
 def is_formula_like(text: str) -> bool:

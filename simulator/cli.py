@@ -21,7 +21,7 @@ from simulator.errors import SimulatorError
 from simulator.schema.disk import write_atomic
 
 log = logging.getLogger("ibcf")
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def _out(text: str) -> None:

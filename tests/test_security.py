@@ -215,11 +215,3 @@ def test_csv_formula_injection_cli_run_and_compare(
         assert _live_cells(_rows(path.read_bytes().decode("utf-8"))) == [], path.name
     for path in (tmp_path / "run" / "report.xlsx", tmp_path / "cmp" / "compare.xlsx"):
         assert set(_formula_parts(path.read_bytes()).values()) == {0}, path.name
-
-
-def test_csv_comment_line_cannot_start_a_formula() -> None:
-    line = "# scenario '" + cells.comment_text('a,=1+1;"=2",\t-3\n@4') + "'"
-    assert "\n" not in line
-    pieces = re.split(r"[,;\t]", line)
-    assert [p for p in pieces if p.lstrip().startswith(STARTS)] == []
-    assert [p for p in pieces if p.lstrip().startswith('"')] == []

@@ -49,7 +49,6 @@ DCLG_PRECEPT_FORECAST = {
 
 Convention = Literal["settlement", "actual"]
 Form = Literal["scale_down", "water_filling"]
-CONVENTIONS: tuple[Convention, ...] = ("settlement", "actual")
 FORMS: tuple[Form, ...] = ("scale_down", "water_filling")
 CONVENTION_LABELS = {
     "settlement": "projected from 2015-16 Band D and tax-base growth (as the February "

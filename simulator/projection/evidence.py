@@ -67,7 +67,6 @@ class EvidenceSet:
 GAUGHAN_THETA = (25.2, 53.3)  # 6% at £120 a day to 9% at £85 a day
 DID_THETA, DID_SE = 353.0, 235.0  # 2017/18, NHS-controlled, total delays
 UNCONTROLLED_THETA, UNCONTROLLED_SE = 4452.0, 637.0  # 2017/18, no control
-FORDER_BOUND = 1118.0  # £0.35 per £1 / £313 a day, days per £1m
 
 EVIDENCE_SETS: dict[str, EvidenceSet] = {
     "no_effect": EvidenceSet(

@@ -226,7 +226,7 @@ def run_monte_carlo(
         p["theta"] = np.full(len(p["theta"]), theta)
     m3 = (money[0], money[1], money[2])
     g0, g, _, _ = _shares(inp, p, m3, sq, incentive)
-    cg0, cg, cm, ccap = _shares(inp, central, m3, sq, incentive)
+    cg0, cg, cm, _ = _shares(inp, central, m3, sq, incentive)
     ramp = lag_ramp(p["lag_months"])  # (draws, 12)
     cramp = lag_ramp(central["lag_months"])
     beta = p["both_share_affected"][:, None]
@@ -321,7 +321,6 @@ def run_monte_carlo(
         national_path=national_path,
         effect_share=np.where(inp.valid, cg[0], np.nan),
         care_bought_gbpm=cm[0],
-        affected_days=np.where(inp.valid, ccap[0], np.nan),
         council_days=np.where(inp.valid, council_days, 0.0),
         status_quo_beds=float((cramp[0] * (cg0[0] @ aff)) @ inp.days / year),
         ambition_beds=ambition_beds,

@@ -64,7 +64,6 @@ class ProjectionResult:
     national_path: pd.DataFrame
     effect_share: np.ndarray = field(repr=False)
     care_bought_gbpm: np.ndarray = field(repr=False)
-    affected_days: np.ndarray = field(repr=False)
     council_days: np.ndarray = field(repr=False)
     status_quo_beds: float = 0.0
     ambition_beds: float = 0.0
@@ -85,10 +84,6 @@ class ProjectionResult:
                 "scenario_beds_p90": self.scenario_p90.ravel(),
             }
         )
-
-    def council_days_avoided(self) -> np.ndarray:
-        """Central delayed days avoided per council over 2018/19 (total basis)."""
-        return self.council_days
 
 
 def ambition_met(

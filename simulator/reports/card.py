@@ -18,7 +18,7 @@ from simulator.reports.distance import (
 )
 from simulator.reports.letter import reconciliation_lines
 from simulator.reports.words import combine_phrase, screen_phrase, to_change
-from simulator.schema.vocabulary import ATTRIBUTIONS, YEAR
+from simulator.schema.vocabulary import YEAR
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,6 @@ class ReasonCard:
     flip: str | None  # the change that flips it, in words (None where none is tried)
     reconciliation: list[str]
     money: list[tuple[str, int]]  # (line, whole pounds)
-    expectations_beds: dict[str, float]  # September 2017, by attribution
     expectation_status: str
 
 
@@ -133,7 +132,6 @@ def reason_card(result: Result, gss_code: str, flip: Flip | None = None) -> Reas
         flip=flip_sentence(flip, i, bool(row["selected"]), change_tried(result, i)),
         reconciliation=reconciliation_lines(result, gss_code),
         money=money,
-        expectations_beds={a: float(result.expected[i, j]) for j, a in enumerate(ATTRIBUTIONS)},
         expectation_status=str(result.expected_status[i, 0]),
     )
 

@@ -29,7 +29,6 @@ TAKES_HEX = {"E06000058": "E06000028", "E06000059": "E10000009"}
 # A 2017/18 council with no 2019 hex -> (the council it sits beside, and the other).
 BESIDE = {"E06000029": ("E06000028", "E10000009")}
 ROW_HEIGHT = math.sqrt(3) / 2  # centre-to-centre distance between rows, hex width 1
-STATUSES = ("selected", "exempt", "not selected", "no DToC data")
 
 
 def neighbours(q: int, r: int, layout: str = "odd-r") -> list[tuple[int, int]]:
