@@ -211,8 +211,8 @@ def headline_lines(result: ProjectionResult) -> list[str]:
     )
     nhs = result.nhs_value_gbp
     lines.append(
-        f"NHS value of the days avoided: £{nhs['notional'] / 1e6:,.1f}m notional, "
-        f"£{nhs['cash_releasing'] / 1e6:,.1f}m cash-releasing. {NHS_VALUE_CAVEAT}"
+        f"NHS value of the days avoided: {gbp(nhs['notional'])} notional, "
+        f"{gbp(nhs['cash_releasing'])} cash-releasing. {NHS_VALUE_CAVEAT}"
     )
     lines.append(
         f"Social care delays (secondary): {beds_text(result.beds_freed_social_care)}. "
