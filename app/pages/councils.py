@@ -136,7 +136,7 @@ def card(ctx: Ctx) -> None:
     tests = pd.DataFrame(
         [
             {
-                "Test": t.label + (" (screen)" if t.screen else ""),
+                "Test": md(t.label) + (" (screen)" if t.screen else ""),  # drawn as markdown
                 "Value, per 100,000 adults": _figure(t.value, ".2f"),
                 "Line, per 100,000 adults": _figure(t.line, ".2f"),
                 "Result": t.verdict,
