@@ -50,6 +50,20 @@ def test_pack_has_every_table_and_the_caveats(dataset: Dataset) -> None:
     assert "Lancashire" in set(book["Councils"]["council"])
 
 
+def test_the_pack_says_the_option_in_the_same_words_everywhere(dataset: Dataset) -> None:
+    result = _result(dataset)
+    book = pd.read_excel(io.BytesIO(excel.excel_pack(result)), sheet_name=None)
+    summary = book["Summary"].set_index("measure")["value"]
+    methods = book["Methods"].set_index("item")["description"]
+    words = summary["option_summary"]
+    assert methods["Option"] == words
+    # graduated.toml: both tests on November 2017; up to 20% of the Spring Budget
+    # element, graduated by the gap, at most £1.5m and a floor of 93% of the total
+    assert words.startswith("Councils that fail both tests (data to November 2017), ")
+    assert "Up to 20% of the Spring Budget 2017 element is withheld, graduated by " in words
+    assert "(at most £1.5m; a final allocation of at least 93% of the total)" in words
+
+
 def test_floor_is_never_breached(dataset: Dataset) -> None:
     """graduated.toml keeps every final allocation at or above 93% of its total: the
     floor is rounded up to whole pounds, never down."""
