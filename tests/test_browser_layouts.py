@@ -97,12 +97,14 @@ def open_page(browser, url: str, size: tuple[int, int]):  # type: ignore[no-unty
 
 
 def settle(page, seconds: float = 90) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the run has finished drawing (footer shown, no running indicator)
-    and charts have had a moment to lay out."""
+    """Wait until the run has finished drawing (footer shown, no running indicator, no
+    placeholder still waiting for its element) and charts have had a moment to lay out,
+    so a screenshot shows the page a user reads."""
     page.get_by_text("Drawn in").first.wait_for()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not page.locator('[data-testid="stStatusWidget"]').is_visible():
+        running = page.locator('[data-testid="stStatusWidget"]').is_visible()
+        if not running and page.locator('[data-testid="stSkeleton"]').count() == 0:
             break
         time.sleep(0.1)
     time.sleep(0.8)
