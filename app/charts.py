@@ -15,10 +15,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from app import text as plain
-from app.display import gbp, gbp_axis
-from simulator.reports.hexmap import hexagon
+from app.services import YEAR, gbp, hexagon
 
-YEAR = "2018/19"
 BLUE, ORANGE, GREY, GREEN, RED = "#1f5fa8", "#d9822b", "#7a7a7a", "#2e8b57", "#b03a2e"
 ATTRIBUTION_COLOURS = {
     "social care": BLUE,
@@ -26,6 +24,16 @@ ATTRIBUTION_COLOURS = {
     "NHS": ORANGE,
     "all organisations": GREY,
 }
+
+
+def gbp_axis(amount: float) -> str:
+    """Pounds on a chart axis: the short form without a needless decimal.
+
+    >>> gbp_axis(20_000_000), gbp_axis(2_500_000), gbp_axis(-500_000), gbp_axis(0)
+    ('£20m', '£2.5m', '-£500,000', '£0')
+    """
+    text = gbp(amount)
+    return text.replace(".0m", "m")
 
 
 def wrap_title(title: str, width: int = 52) -> str:

@@ -7,12 +7,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from app import model
-from app.display import alias_map, anonymise
-from simulator.engine.run import Result
-from simulator.inputs.data import Dataset
-from simulator.projection import ProjectionResult
-from simulator.schema.scenario import Scenario
+from app import services
+from app.services import Dataset, ProjectionResult, Result, Scenario, alias_map, anonymise
 
 
 @dataclass
@@ -28,7 +24,7 @@ class Ctx:
     @cached_property
     def projection(self) -> ProjectionResult:
         """Computed only by the views that show it (cached by scenario hash)."""
-        return model.project(self.result)
+        return services.project(self.result)
 
     @cached_property
     def aliases(self) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Display formatting only: pounds, beds, percentages, months, anonymous names.
+"""Display formatting only: whole pounds, beds, percentages and field names (the short
+pound form is the model's one rule, ``services.gbp``).
 
 Nothing here computes a model quantity; it turns numbers the model produced into
 text with units.
@@ -7,25 +8,7 @@ text with units.
 from __future__ import annotations
 
 import math
-
-import numpy as np
-import pandas as pd
-
-from simulator.reports.anonymous import anonymise as anonymise_frame
-from simulator.reports.anonymous import anonymised_names
-from simulator.reports.words import gbp as gbp
-from simulator.schema.calendar import month_name as month_name
-from simulator.schema.vocabulary import YEAR as YEAR
-
-
-def gbp_axis(amount: float) -> str:
-    """Pounds on a chart axis: the short form without a needless decimal.
-
-    >>> gbp_axis(20_000_000), gbp_axis(2_500_000), gbp_axis(-500_000), gbp_axis(0)
-    ('£20m', '£2.5m', '-£500,000', '£0')
-    """
-    text = gbp(amount)
-    return text.replace(".0m", "m")
+import re
 
 
 def gbp_exact(amount: float) -> str:
@@ -87,38 +70,6 @@ def pct(share: float, digits: int = 0) -> str:
     return f"{100 * share:.{digits}f}%"
 
 
-def anonymous_names(n: int) -> list[str]:
-    """'Council A' ... 'Council Z', 'Council AA' ... (the exports' own naming)."""
-    return anonymised_names(n)
-
-
-def alias_map(codes: list[str], seed: int = 2017) -> dict[str, str]:
-    """A fixed shuffle of 'Council A'... over GSS codes, so aliases do not follow the
-    alphabetical order of codes or names (and stay the same between reruns).
-
-    >>> m = alias_map(["E1", "E2", "E3"]); sorted(m.values())
-    ['Council A', 'Council B', 'Council C']
-    """
-    order = np.random.default_rng(seed).permutation(len(codes))
-    names = anonymous_names(len(codes))
-    return {code: names[int(k)] for code, k in zip(codes, order, strict=True)}
-
-
-def anonymise(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
-    """Replace council names by their alias, blank the GSS code and drop the columns
-    that single a council out (workshop mode). Only council-level frames lose those
-    columns: totals by region or authority type are aggregates and stay.
-
-    >>> rows = pd.DataFrame({"gss_code": ["E1"], "council": ["Northshire"],
-    ...     "region": ["North"], "adults_18plus": [812_345], "change": [-10]})
-    >>> anonymise(rows, {"E1": "Council A"}).to_dict("records")
-    [{'gss_code': 'hidden', 'council': 'Council A', 'change': -10}]
-    >>> list(anonymise(pd.DataFrame({"region": ["North"], "change": [-10]}), {}).columns)
-    ['region', 'change']
-    """
-    return anonymise_frame(frame, aliases, codes="hide")
-
-
 def label(name: str) -> str:
     """A column or field name as words.
 
@@ -127,3 +78,12 @@ def label(name: str) -> str:
     """
     words = name.replace("_pct", " %").replace("_gbp", " £").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+def slug(name: str) -> str:
+    """A file name from a scenario name.
+
+    >>> slug("October 2017 letter (edited)")
+    'october-2017-letter-edited'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "scenario"

@@ -2,14 +2,15 @@
 
 The app's tables and charts show ``Allocation before review (£)`` where the files
 (shared with analysts' scripts) keep ``allocation_total``. The unit of every heading
-comes from :mod:`simulator.reports.columns`, the one table of what each output column means;
+comes from the model's output contract (:mod:`simulator.reports.columns`, through
+:mod:`app.services`), the one table of what each output column means;
 only the words are chosen here.
 """
 
 from __future__ import annotations
 
-from simulator.reports import columns
-from simulator.reports.columns import describe
+from app import services
+from app.services import describe
 
 WORDS: dict[str, str] = {
     "year": "Year",
@@ -61,10 +62,10 @@ TEST_WORDS = {
 }
 # The contract's units, as a heading's short suffix ("" where the label says it).
 UNITS = {
-    columns.POUNDS: "£",
-    columns.PERCENT: "%",
-    columns.BEDS: "beds a day",
-    columns.RATE: "per 100,000 adults",
+    services.POUNDS: "£",
+    services.PERCENT: "%",
+    services.BEDS: "beds a day",
+    services.RATE: "per 100,000 adults",
     "% of the group's 2018/19 allocation": "%",
     "people": "people",
     "delayed days": "delayed days",
@@ -75,7 +76,7 @@ UNITS = {
 def unit_suffix(unit: str) -> str:
     """The short unit a heading carries.
 
-    >>> unit_suffix(columns.POUNDS), unit_suffix(columns.RATE), unit_suffix("YYYY-MM")
+    >>> unit_suffix(services.POUNDS), unit_suffix(services.RATE), unit_suffix("YYYY-MM")
     ('£', 'per 100,000 adults', '')
     """
     return UNITS.get(unit, "")

@@ -13,19 +13,31 @@ of at most :data:`MAX_VALUE_CHARS` characters nested at most :data:`MAX_DEPTH` d
 integers of at most :data:`MAX_DIGITS` digits), and whatever is wrong with it is said
 in one line per problem, never as a Python error.
 
-Pure functions, no Streamlit: the page code reads and writes ``st.query_params``.
+Pure functions, no Streamlit and no model: the page code reads and writes
+``st.query_params``, and :mod:`app.services` binds the model's version and its
+scenario editing (:func:`app.services.link_params`, :func:`app.services.scenario_from_link`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
-from simulator import MODEL_VERSION
-from simulator.errors import ScenarioError
-from simulator.schema.edit import set_path, validate
-from simulator.schema.scenario import Scenario
+
+class Shipped(Protocol):
+    """What a link needs of a scenario: its name and its content as JSON."""
+
+    @property
+    def name(self) -> str: ...
+
+    def model_dump(self, *, mode: str, exclude_none: bool) -> dict[str, Any]: ...
+
+
+S = TypeVar("S", bound=Shipped)
+# Applies a link's changes to a preset's content: the scenario, or the problems found.
+Rebuild = Callable[[dict[str, Any], dict[str, Any]], tuple[S | None, list[str]]]
 
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
 COMPARE = "compare"  # the Compare view's picks: "current" and shipped "preset:<file>" keys
@@ -46,7 +58,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER = re.compile(r"\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*")
 
 
-def _content(scenario: Scenario) -> dict[str, Any]:
+def _content(scenario: Shipped) -> dict[str, Any]:
     data = scenario.model_dump(mode="json", exclude_none=True)
     for key in STAMPS:
         data.pop(key, None)
@@ -169,28 +181,33 @@ def check_path(path: str) -> str | None:
 
 def link_params(
     preset_slug: str,
-    preset: Scenario,
-    scenario: Scenario,
+    preset: Shipped,
+    scenario: Shipped,
     data_hash: str,
     extra: dict[str, str] | None = None,
+    *,
+    model_version: str,
 ) -> dict[str, str]:
     """Query parameters that reproduce ``scenario`` from ``preset``."""
     params = {PRESET: preset_slug}
     for path, value in diff(_content(preset), _content(scenario)).items():
         params[path] = encode_value(value)
     params[DATA_HASH] = data_hash
-    params[MODEL] = MODEL_VERSION
+    params[MODEL] = model_version
     params.update(extra or {})
     return params
 
 
 def scenario_from_link(
     params: dict[str, str],
-    presets: dict[str, Scenario],
-    context: dict[str, Any] | None,
+    presets: Mapping[str, S],
     data_hash: str,
-) -> tuple[str, Scenario, list[str], list[str]]:
-    """Rebuild the scenario a link describes.
+    *,
+    model_version: str,
+    rebuild: Rebuild[S],
+) -> tuple[str, S, list[str], list[str]]:
+    """Rebuild the scenario a link describes: ``rebuild`` applies the link's changes
+    to the preset's content and validates the result.
 
     Returns ``(preset_slug, scenario, warnings, errors)``. With errors the scenario
     is the preset itself (or the first preset if the link names none we have).
@@ -214,10 +231,10 @@ def scenario_from_link(
             f"This link was made with data {params[DATA_HASH]}; the data now are {data_hash}. "
             "The numbers may differ from those seen when the link was made."
         )
-    if params.get(MODEL) and params[MODEL] != MODEL_VERSION:
+    if params.get(MODEL) and params[MODEL] != model_version:
         warnings.append(
             f"This link was made with model version {params[MODEL]}; this is version "
-            f"{MODEL_VERSION}. The numbers may differ from those seen when the link was made."
+            f"{model_version}. The numbers may differ from those seen when the link was made."
         )
     raw = {k: v for k, v in params.items() if k not in RESERVED}
     if not raw:
@@ -243,16 +260,10 @@ def scenario_from_link(
             problems.append(f"link: {_shown(path)}: {reason}")
     if problems:
         return slug, preset, warnings, [*problems[:10], instead]
-    data = _content(preset)
-    try:
-        for path, value in sorted(changes.items(), key=lambda kv: kv[0].count(".")):
-            data = set_path(data, path, value)
-    except ScenarioError as exc:
-        return slug, preset, warnings, [*(f"link: {p}" for p in exc.problems), instead]
-    try:
-        scenario = validate(data, context, source="link")
-    except ScenarioError as exc:
-        return slug, preset, warnings, [*exc.problems, instead]
+    ordered = dict(sorted(changes.items(), key=lambda kv: kv[0].count(".")))
+    scenario, problems = rebuild(_content(preset), ordered)
+    if scenario is None:
+        return slug, preset, warnings, [*problems, instead]
     return slug, scenario, warnings, []
 
 
@@ -275,7 +286,7 @@ def encode_picks(picks: list[str]) -> str:
     return ",".join(p for p in picks if p == "current" or p.startswith("preset:"))
 
 
-def decode_picks(text: str, presets: dict[str, Scenario]) -> list[str]:
+def decode_picks(text: str, presets: Mapping[str, object]) -> list[str]:
     """Compare picks from a link, keeping only those that exist, each once, at most four.
 
     >>> decode_picks("current,preset:a,preset:zz,preset:a", {"a": None})  # type: ignore[dict-item]
@@ -289,7 +300,7 @@ def decode_picks(text: str, presets: dict[str, Scenario]) -> list[str]:
     return out[:4]
 
 
-def closest_preset(scenario: Scenario, presets: dict[str, Scenario]) -> str:
+def closest_preset(scenario: Shipped, presets: Mapping[str, Shipped]) -> str:
     """The shipped scenario that needs the fewest changes to become ``scenario``
     (so the link to an uploaded file stays short)."""
     target = _content(scenario)

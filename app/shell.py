@@ -12,9 +12,8 @@ from string import Template
 import streamlit as st
 import streamlit.components.v1 as components
 
-from app import link, model, sidebar, state
+from app import link, services, sidebar, state
 from app.context import Ctx
-from app.display import YEAR
 from app.pages import (
     breakdowns,
     compare,
@@ -26,10 +25,9 @@ from app.pages import (
     overview,
     sensitivity,
 )
+from app.services import MODEL_VERSION, YEAR, Result
 from app.show import RECONSTRUCTED_HEADLINE, RECONSTRUCTED_NOTE, RECONSTRUCTED_SHORT
 from app.text import md
-from simulator import MODEL_VERSION
-from simulator.engine.run import Result
 
 VIEWS = {
     "Overview": overview.render,
@@ -85,8 +83,8 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="auto",  # collapsed on a phone, open on a desk,
     )
-    data = model.dataset()
-    presets = model.presets()
+    data = services.dataset()
+    presets = services.presets()
     state.init()
     ctx = Ctx(
         data=data,
@@ -184,12 +182,12 @@ def session_result() -> Result:
     cannot fail; if the model fails anyway, the session goes back to its shipped
     scenario with one readable line rather than failing on every rerun."""
     try:
-        return model.evaluate(state.scenario())
-    except model.MODEL_FAILURES:
+        return services.evaluate(state.scenario())
+    except services.MODEL_FAILURES:
         slug = state.preset_slug()
-        state.replace(model.presets()[slug], slug)
-        state.flash("error", [f"scenario: {model.CANNOT_RUN}; showing the shipped scenario"])
-        return model.evaluate(state.scenario())
+        state.replace(services.presets()[slug], slug)
+        state.flash("error", [f"scenario: {services.CANNOT_RUN}; showing the shipped scenario"])
+        return services.evaluate(state.scenario())
 
 
 def sync_url(ctx: Ctx, view: str) -> None:
@@ -206,7 +204,7 @@ def sync_url(ctx: Ctx, view: str) -> None:
     if view == "Compare" and picks:
         extra[link.COMPARE] = picks
     preset = ctx.presets[ctx.preset_slug]
-    params = link.link_params(ctx.preset_slug, preset, ctx.scenario, ctx.data.data_hash, extra)
+    params = services.link_params(ctx.preset_slug, preset, ctx.scenario, ctx.data.data_hash, extra)
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)

@@ -9,11 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import charts
+from app import charts, services
 from app.context import Ctx
-from app.display import YEAR
 from app.headings import headings
-from simulator import MODEL_VERSION, cells
+from app.services import CAVEATS, MODEL_VERSION, YEAR, scenario_caveats
 
 RECONSTRUCTED_NOTE = (
     "Allocations are RECONSTRUCTED (precept equalisation): the official per-council "
@@ -72,17 +71,15 @@ def metric_columns(n: int, ctx: Ctx) -> list[Any]:
 def csv_text(frame: pd.DataFrame, ctx: Ctx, what: str) -> str:
     """A CSV that opens cleanly in Excel: a header row, then the rows; UTF-8 with a byte
     order mark so that £ reads as £; text a spreadsheet would run as a formula is
-    written as text (:mod:`simulator.cells`). What it is, the year, data, model and allocation
+    written as text (the model's ``cells`` rules). What it is, the year, data, model and allocation
     status go in the sidecar (:func:`about_frame`), not in the file."""
     del ctx, what  # said once, in about.csv beside the tables
-    return "\ufeff" + cells.csv_text(frame)
+    return "\ufeff" + services.cells_csv_text(frame)
 
 
 def about_frame(ctx: Ctx, files: dict[str, str]) -> pd.DataFrame:
     """The sidecar of a set of CSVs: each file, what it holds, the scenario, year, data,
     model and allocation status, then every caveat."""
-    from simulator.reports.summary import CAVEATS, scenario_caveats
-
     status = ctx.result.summary.get("allocation_status", "reconstructed")
     rows = [
         ("scenario", f"{ctx.scenario.name} ({ctx.scenario.content_hash()})"),
@@ -123,10 +120,8 @@ def csv_button(
 
 def scenario_brief(ctx: Ctx) -> bytes:
     """The scenario's one-page brief (council names replaced in workshop mode)."""
-    from simulator.reports import brief
-
     aliases = ctx.aliases if ctx.workshop else None
-    return brief.scenario_pdf(ctx.result, ctx.projection, aliases=aliases)
+    return services.scenario_pdf(ctx.result, ctx.projection, aliases)
 
 
 def brief_button(

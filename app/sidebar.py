@@ -6,35 +6,36 @@ projection assumptions, the expectations rule and the scenario's own details.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from app import link, model, state
+from app import link, services, state
 from app import widgets as w
 from app.context import Ctx
-from app.text import md
-from simulator.projection import ProjectionParams
-from simulator.reports.summary import policy_sentence
-from simulator.schema import edit
-from simulator.schema.consequences import Consequences, Redistribution, Release
-from simulator.schema.expectations import ExpectationRule
-from simulator.schema.files import MAX_SCENARIO_BYTES
-from simulator.schema.scenario import Scenario
-from simulator.schema.selection import (
+from app.display import slug
+from app.services import (
+    MAX_SCENARIO_BYTES,
+    YEAR,
     Composite,
+    Consequences,
     Exemption,
+    ExpectationRule,
     GapTest,
     ManualEntry,
+    ProjectionParams,
     RateTest,
+    Redistribution,
+    Release,
+    Scenario,
     Selection,
     TrendTest,
     Window,
+    scenario_toml,
 )
-from simulator.schema.vocabulary import YEAR
+from app.text import md
 
 TEST_MODELS: dict[str, type[RateTest | GapTest | TrendTest]] = {
     "rate": RateTest,
@@ -58,28 +59,14 @@ EXEMPTION_DEFAULT = {
 RELEASE_DEFAULT = {"attribution": "social_care", "window": {"end": "2018-01"}}
 
 
-def slug(name: str) -> str:
-    """A file name from a scenario name.
-
-    >>> slug("October 2017 letter (edited)")
-    'october-2017-letter-edited'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "scenario"
-
-
-def scenario_toml(scenario: Scenario, data_hash: str) -> str:
-    """The file the download button gives: stamped with model version and data hash."""
-    return scenario.stamped(data_hash).to_toml()
-
-
 # ---------------------------------------------------------------------- callbacks
 PENDING = "_pending_preset"
 
 
 def edited() -> bool:
     """The scenario differs from the shipped file it started from."""
-    shipped = model.presets()[state.preset_slug()]
-    return edit.as_dict(state.scenario()) != edit.as_dict(shipped)
+    shipped = services.presets()[state.preset_slug()]
+    return services.as_dict(state.scenario()) != services.as_dict(shipped)
 
 
 def _preset_changed() -> None:
@@ -91,13 +78,13 @@ def _preset_changed() -> None:
         st.session_state[PENDING] = chosen
         st.session_state[state.PRESET_SELECT] = state.preset_slug()
         return
-    state.replace(model.presets()[chosen], chosen)
+    state.replace(services.presets()[chosen], chosen)
 
 
 def _switch_confirmed() -> None:
     chosen = st.session_state.pop(PENDING, None)
-    if chosen in model.presets():
-        state.replace(model.presets()[chosen], chosen)
+    if chosen in services.presets():
+        state.replace(services.presets()[chosen], chosen)
 
 
 def _switch_cancelled() -> None:
@@ -106,7 +93,7 @@ def _switch_cancelled() -> None:
 
 def _reset() -> None:
     current = state.preset_slug()
-    state.replace(model.presets()[current], current)
+    state.replace(services.presets()[current], current)
     st.session_state.pop(state.UPLOAD_ERRORS, None)
 
 
@@ -120,15 +107,17 @@ def _uploaded() -> None:
 
 def handle_upload(name: str, raw: bytes) -> bool:
     """Validate an uploaded file; swap it in, or keep the scenario and list the errors."""
-    data = model.dataset()
-    scenario, errors, warnings = edit.read_scenario_file(name, raw, model.context(), data.data_hash)
+    data = services.dataset()
+    scenario, errors, warnings = services.read_scenario_file(
+        name, raw, services.context(), data.data_hash
+    )
     if scenario is not None:
-        errors = model.problems(scenario, Path(name or "upload").name)
+        errors = services.problems(scenario, Path(name or "upload").name)
     if scenario is None or errors:
         st.session_state[state.UPLOAD_ERRORS] = errors
         return False
     st.session_state[state.UPLOAD_ERRORS] = []
-    state.replace(scenario, link.closest_preset(scenario, model.presets()))
+    state.replace(scenario, link.closest_preset(scenario, services.presets()))
     state.flash("success", f"Loaded {scenario.name} from {Path(name or 'upload').name}.")
     if warnings:
         state.flash("warning", warnings)
@@ -149,12 +138,16 @@ def _graduation_changed() -> None:
 
 def _add_test() -> None:
     kind = st.session_state.get(NEW_TEST_KIND, "rate")
-    if state.apply_scenario(lambda s: edit.add_test(s, kind, model.context()), structural=True):
+    if state.apply_scenario(
+        lambda s: services.add_test(s, kind, services.context()), structural=True
+    ):
         st.session_state[EDIT_TEST] = len(state.scenario().selection.tests) - 1
 
 
 def _remove_test(index: int) -> None:
-    if state.apply_scenario(lambda s: edit.remove_test(s, index, model.context()), structural=True):
+    if state.apply_scenario(
+        lambda s: services.remove_test(s, index, services.context()), structural=True
+    ):
         st.session_state[EDIT_TEST] = 0
 
 
@@ -164,7 +157,7 @@ def _screen_changed(test_id: str, widget_key: str) -> None:
     }:
         return  # stale: the scenario was replaced
     on = bool(st.session_state[widget_key])
-    state.apply_scenario(lambda s: edit.set_screen(s, test_id, on, model.context()))
+    state.apply_scenario(lambda s: services.set_screen(s, test_id, on, services.context()))
 
 
 def _manual_changed(which: str, widget_key: str) -> None:
@@ -179,7 +172,7 @@ def _manual_changed(which: str, widget_key: str) -> None:
 # ---------------------------------------------------------------------- layout
 def render(ctx: Ctx) -> None:
     scen = state.scenario()
-    data = edit.as_dict(scen)
+    data = services.as_dict(scen)
     locked = ctx.workshop
     with st.sidebar:
         st.toggle(
@@ -198,7 +191,7 @@ def render(ctx: Ctx) -> None:
             help="A shipped scenario (scenarios/*.toml). The status quo is the published "
             f"{YEAR} allocations with no review.",
         )
-        changed = edit.as_dict(scen) != edit.as_dict(ctx.presets[state.preset_slug()])
+        changed = services.as_dict(scen) != services.as_dict(ctx.presets[state.preset_slug()])
         pending = st.session_state.get(PENDING)
         if pending in ctx.presets:
             st.warning(
@@ -363,7 +356,7 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
                 st.session_state[wkey] = float(scen.selection.composite.weights.get(t.id, 1.0))
 
             def read_weight(d: dict[str, Any], p: str = path) -> float:
-                return float(edit.get_path(d, p) or 1.0)
+                return float(services.get_path(d, p) or 1.0)
 
             def weight_changed(p: str = path, k: str = wkey) -> None:
                 if k in st.session_state:  # else stale: the scenario was replaced
@@ -407,7 +400,7 @@ def _selection(ctx: Ctx, scen: Scenario, data: dict[str, Any], locked: bool) -> 
             st.session_state[wkey] = [e.gss_code for e in getattr(scen.selection, which)]
 
         def read_codes(d: dict[str, Any], wh: str = which) -> list[str]:
-            return [e["gss_code"] for e in edit.get_path(d, f"selection.{wh}") or []]
+            return [e["gss_code"] for e in services.get_path(d, f"selection.{wh}") or []]
 
         state.register(wkey, read_codes)
         st.multiselect(
@@ -431,8 +424,8 @@ def _screen_needed(scen: Scenario, locked: bool) -> None:
     state.register(
         wkey,
         lambda d: (
-            edit.get_path(d, "selection.screen_at_least")
-            or len(edit.get_path(d, "selection.screen") or [])
+            services.get_path(d, "selection.screen_at_least")
+            or len(services.get_path(d, "selection.screen") or [])
         ),
     )
 
@@ -465,7 +458,7 @@ def _test(
         if screen_key not in st.session_state:
             st.session_state[screen_key] = test.id in scen.selection.screen
         state.register(
-            screen_key, lambda d: test.id in (edit.get_path(d, "selection.screen") or [])
+            screen_key, lambda d: test.id in (services.get_path(d, "selection.screen") or [])
         )
         st.toggle(
             "Screening test",
@@ -516,7 +509,7 @@ def _consequences(scen: Scenario, data: dict[str, Any], locked: bool) -> None:
     gkey = w.key(f"{c}.graduation")
     if gkey not in st.session_state:
         st.session_state[gkey] = scen.consequences.graduation
-    state.register(gkey, lambda d: edit.get_path(d, "consequences.graduation"))
+    state.register(gkey, lambda d: services.get_path(d, "consequences.graduation"))
     st.selectbox(
         "Graduation",
         ["flat", "tests_failed", "margin"],
@@ -568,7 +561,7 @@ def _consequences(scen: Scenario, data: dict[str, Any], locked: bool) -> None:
             f"{c}.release.window",
             "Trigger",
             data,
-            model.dataset().months,
+            services.dataset().months,
             disabled=locked,
             default_end="2018-01",
         )
@@ -635,7 +628,7 @@ STALE_TEXT = (
 
 
 def _describe_from_option(ctx: Ctx) -> None:
-    state.apply({"description": policy_sentence(ctx.result)})
+    state.apply({"description": services.policy_sentence(ctx.result)})
 
 
 def _keep_text() -> None:

@@ -16,10 +16,8 @@ from typing import Any
 
 import streamlit as st
 
-from app import link, model
-from simulator.errors import ScenarioError
-from simulator.schema import edit
-from simulator.schema.scenario import Scenario
+from app import link, services
+from app.services import Scenario, ScenarioError
 
 SCENARIO = "scenario"
 PRESET = "preset"
@@ -68,7 +66,7 @@ def flash(kind: str, lines: list[str] | str) -> None:
 def rejected(exc: ScenarioError) -> None:
     """Say, in words, why an edit was not applied (the first problem; there is
     rarely more than one for one widget)."""
-    problems = [edit.for_people(p) for p in exc.problems]
+    problems = [services.for_people(p) for p in exc.problems]
     text = (
         f"That change was not applied. {problems[0]}"
         if problems
@@ -89,18 +87,18 @@ def init() -> None:
     ss = st.session_state
     if SCENARIO in ss:
         return
-    presets = model.presets()
-    data = model.dataset()
+    presets = services.presets()
+    data = services.dataset()
     params = st.query_params.to_dict()
     notes: list[tuple[str, list[str]]] = []
     if link.PRESET in params:
-        slug, scen, warnings, errors = link.scenario_from_link(
-            params, presets, model.context(), data.data_hash
+        slug, scen, warnings, errors = services.scenario_from_link(
+            params, presets, services.context(), data.data_hash
         )
-        scen = edit.mark_text(presets[slug], scen)  # the preset's words, an edited option
+        scen = services.mark_text(presets[slug], scen)  # the preset's words, an edited option
         notes += [("warning", [w]) for w in warnings]
         if not errors:
-            errors = model.problems(scen, "link")
+            errors = services.problems(scen, "link")
             if errors:  # valid on paper, but the model cannot run it
                 scen = presets[slug]
                 errors.append(f"showing {scen.name} instead")
@@ -186,7 +184,7 @@ def replace(new: Scenario, slug: str | None = None) -> None:
 
 def admissible(new: Scenario) -> bool:
     """Whether the model can run ``new``; if not, say why (the scenario is kept)."""
-    problems = model.problems(new, "sidebar")
+    problems = services.problems(new, "sidebar")
     if problems:
         flash("error", ["That change was not applied:", *problems])
         sync_widgets()
@@ -196,7 +194,7 @@ def admissible(new: Scenario) -> bool:
 def apply(changes: dict[str, Any]) -> bool:
     """Apply ``path: value`` edits; on a validation error keep the scenario and say why."""
     try:
-        new = edit.with_changes(scenario(), changes, model.context())
+        new = services.with_changes(scenario(), changes, services.context())
     except ScenarioError as exc:
         rejected(exc)
         sync_widgets()
@@ -211,7 +209,7 @@ def apply(changes: dict[str, Any]) -> bool:
 def apply_scenario(fn: Callable[[Scenario], Scenario], structural: bool = False) -> bool:
     """Apply an edit given as a function of the scenario (add or remove a test)."""
     try:
-        new = edit.mark_text(scenario(), fn(scenario()))
+        new = services.mark_text(scenario(), fn(scenario()))
     except ScenarioError as exc:
         rejected(exc)
         sync_widgets()
@@ -242,7 +240,7 @@ def clear_widgets() -> None:
 def sync_widgets() -> None:
     """Write the scenario's values into every known widget (inside callbacks only)."""
     ss = st.session_state
-    data = edit.as_dict(scenario())
+    data = services.as_dict(scenario())
     for key, reader in list(ss.get(WIDGETS, {}).items()):
         value = reader(data)
         if value is not None and key in ss and ss[key] != value:

@@ -20,7 +20,7 @@ import html
 import re
 import string
 
-from simulator.cells import one_line
+from app.services import one_line
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 JOINER = "\u2060"

@@ -2,7 +2,8 @@
 
 Each widget mirrors one field of the Scenario: its kind (select, slider, toggle,
 number), label, range, step, default, unit and source come from the pydantic model and
-its parameter records (:mod:`simulator.schema.parameters`), never retyped here. A change calls
+its parameter records (``parameter``, through :mod:`app.services`), never retyped here.
+A change calls
 :func:`app.state.apply`, which validates the whole scenario.
 """
 
@@ -16,16 +17,17 @@ from typing import Any, Literal
 import streamlit as st
 from pydantic import BaseModel
 
-from app import state
+from app import services, state
 from app.display import label as words
-from simulator.projection import METHOD_LABELS
-from simulator.rules.redistribution import RULE_LABELS
-from simulator.schema import edit
-from simulator.schema.base import param_meta
-from simulator.schema.calendar import short_month_name
-from simulator.schema.labels import LABELS
-from simulator.schema.parameters import parameter
-from simulator.schema.vocabulary import ATTRIBUTION_LABELS
+from app.services import (
+    ATTRIBUTION_LABELS,
+    LABELS,
+    METHOD_LABELS,
+    RULE_LABELS,
+    param_meta,
+    parameter,
+    short_month_name,
+)
 
 DTOC_SOURCE = "NHS England DToC, LA Type B, revised figures"
 
@@ -159,13 +161,13 @@ def field(
     text = label or field_label(model, name)
     hint = help_text(model, name)
     wkey = key(path)
-    current = edit.get_path(data, path)
+    current = services.get_path(data, path)
     if current is None and not optional:
         current = info.default
 
     if optional:
         on_key = wkey + "#on"
-        _init(on_key, current is not None, lambda d: edit.get_path(d, path) is not None)
+        _init(on_key, current is not None, lambda d: services.get_path(d, path) is not None)
         start = current if current is not None else optional_default
 
         def toggled() -> None:
@@ -184,7 +186,7 @@ def field(
 
     if typing.get_origin(annotation) is Literal or options is not None:
         choices = options if options is not None else list(typing.get_args(annotation))
-        _init(wkey, current, lambda d: edit.get_path(d, path))
+        _init(wkey, current, lambda d: services.get_path(d, path))
         st.selectbox(
             text,
             choices,
@@ -196,7 +198,7 @@ def field(
             args=(path, wkey, _same),
         )
     elif annotation is bool:
-        _init(wkey, bool(current), lambda d: edit.get_path(d, path))
+        _init(wkey, bool(current), lambda d: services.get_path(d, path))
         st.toggle(
             text,
             key=wkey,
@@ -209,7 +211,7 @@ def field(
         lo, hi = meta["ge"], meta["le"]
         step = float(meta["step"] or 1.0)
         if lo is not None and hi is not None:
-            _init(wkey, float(current), lambda d: _float(edit.get_path(d, path)))
+            _init(wkey, float(current), lambda d: _float(services.get_path(d, path)))
             st.slider(
                 text,
                 min_value=float(lo),
@@ -223,7 +225,7 @@ def field(
                 format=number_format(step, current),
             )
         else:
-            _init(wkey, float(current), lambda d: _float(edit.get_path(d, path)))
+            _init(wkey, float(current), lambda d: _float(services.get_path(d, path)))
             st.number_input(
                 text,
                 min_value=float(lo) if lo is not None else None,
@@ -237,7 +239,7 @@ def field(
     elif annotation is int:
         lo, hi = meta["ge"], meta["le"]
         step = int(meta["step"] or (100_000 if name == "cap_gbp" else 1))
-        _init(wkey, int(current), lambda d: _int(edit.get_path(d, path)))
+        _init(wkey, int(current), lambda d: _int(services.get_path(d, path)))
         st.number_input(
             text,
             min_value=int(lo) if lo is not None else None,
@@ -250,7 +252,7 @@ def field(
             args=(path, wkey, int),
         )
     elif annotation is str:
-        _init(wkey, current or "", lambda d: edit.get_path(d, path) or "")
+        _init(wkey, current or "", lambda d: services.get_path(d, path) or "")
         convert = _blank_is_none if name == "date" else _same
         st.text_input(
             text,
@@ -305,10 +307,10 @@ def window(
 ) -> None:
     """A data window: its last month and the number of months averaged."""
     end_key, len_key = key(path + ".end"), key(path + ".months")
-    end = edit.get_path(data, path + ".end") or default_end
-    length = edit.get_path(data, path + ".months") or 1
-    _init(end_key, end, lambda d: edit.get_path(d, path + ".end"))
-    _init(len_key, int(length), lambda d: _int(edit.get_path(d, path + ".months") or 1))
+    end = services.get_path(data, path + ".end") or default_end
+    length = services.get_path(data, path + ".months") or 1
+    _init(end_key, end, lambda d: services.get_path(d, path + ".end"))
+    _init(len_key, int(length), lambda d: _int(services.get_path(d, path + ".months") or 1))
     st.select_slider(
         f"{text}: last month",
         options=months,
@@ -345,7 +347,9 @@ def section_toggle(
     """Switch an optional section (exemption, release) on with defaults, or off."""
     on_key = key(path + "#on")
     _init(
-        on_key, edit.get_path(data, path) is not None, lambda d: edit.get_path(d, path) is not None
+        on_key,
+        services.get_path(data, path) is not None,
+        lambda d: services.get_path(d, path) is not None,
     )
 
     def toggled() -> None:
@@ -353,4 +357,4 @@ def section_toggle(
             state.apply({path: default if st.session_state[on_key] else None})
 
     st.toggle(text, key=on_key, on_change=toggled, disabled=disabled, help=hint)
-    return edit.get_path(data, path) is not None
+    return services.get_path(data, path) is not None

@@ -22,8 +22,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import link
-from app.display import anonymous_names
+from app import services
 from app.pages.overview import (
     AMBITION,
     BEDS,
@@ -35,14 +34,15 @@ from app.pages.overview import (
     SELECTED,
     WITHHELD,
 )
+from app.services import scenario_toml
 from app.show import WORKSHOP_NOTE
-from app.sidebar import scenario_toml
 from simulator import MODEL_VERSION
 from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
 from simulator.projection import AUTO_METRIC, METHOD_LABELS
 from simulator.reports import summary
 from simulator.reports.anonymous import IDENTIFYING
+from simulator.reports.anonymous import anonymised_names as anonymous_names
 from simulator.schema import edit
 from simulator.schema.files import data_context, load_scenario, parse_scenario
 from simulator.schema.scenario import Scenario
@@ -735,8 +735,8 @@ def test_link_diff_round_trips_every_preset(context: dict[str, Any], dataset: Da
         context,
     )
     for slug in presets:
-        params = link.link_params(slug, presets[slug], target, dataset.data_hash)
-        got_slug, got, warnings, errors = link.scenario_from_link(
+        params = services.link_params(slug, presets[slug], target, dataset.data_hash)
+        got_slug, got, warnings, errors = services.scenario_from_link(
             params, presets, context, dataset.data_hash
         )
         assert (got_slug, errors, warnings) == (slug, [], [])

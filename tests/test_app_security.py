@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import link, model
+from app import link, services
 from app.context import Ctx
 from app.pages import exports
 from simulator.engine import run as engine
@@ -69,11 +69,11 @@ def test_two_sessions_do_not_share_text(dataset: Dataset, context: dict[str, Any
         for who in ("Alice", "Bob")
     )  # fmt: skip
     assert one.content_hash() == two.content_hash()
-    first = model.evaluate(one)
-    second = model.evaluate(two)
+    first = services.evaluate(one)
+    second = services.evaluate(two)
     assert second.scenario == two and first.scenario == one
     assert second.summary["scenario"] == "Shared plan"
-    ctx = Ctx(dataset, model.presets(), two, "october-2017-letter", second)
+    ctx = Ctx(dataset, services.presets(), two, "october-2017-letter", second)
     book = openpyxl.load_workbook(io.BytesIO(exports.excel_bytes(ctx)))
     toml = "\n".join(str(row[0].value) for row in book["Scenario"].iter_rows())
     assert "Notes of Bob" in toml and 'author = "Bob"' in toml
@@ -89,7 +89,7 @@ def test_excel_button_with_control_characters_gives_the_pack(
     scenario = preset("graduated", context).model_copy(
         update={"name": "Plan\x07\x1b", "notes": "line\x00one\x0cpage"}
     )
-    ctx = Ctx(dataset, model.presets(), scenario, "graduated", model.evaluate(scenario))
+    ctx = Ctx(dataset, services.presets(), scenario, "graduated", services.evaluate(scenario))
     book = openpyxl.load_workbook(io.BytesIO(exports.excel_bytes(ctx)))
     assert book["Summary"]["B2"].value == "Plan␇␛"
     lines = [row[0].value for row in book["Scenario"].iter_rows()]
@@ -106,7 +106,9 @@ def test_csv_formula_injection_app_exports(dataset: Dataset, context: dict[str, 
         test["label"] = "=1+1"
     data["projection"]["draws"] = 50
     scenario = Scenario.model_validate(data, context=context)
-    ctx = Ctx(dataset, model.presets(), scenario, "october-2017-letter", model.evaluate(scenario))
+    ctx = Ctx(
+        dataset, services.presets(), scenario, "october-2017-letter", services.evaluate(scenario)
+    )
     with zipfile.ZipFile(io.BytesIO(exports.all_csvs(ctx))) as archive:
         names = [n for n in archive.namelist() if n.endswith(".csv")]
         assert len(names) >= 15
@@ -136,8 +138,8 @@ def test_a_cached_result_holds_no_session_text(context: dict[str, Any]) -> None:
     scenario = preset("graduated", context).model_copy(
         update={"name": "Private name", "notes": "Private notes", "author": "Someone"}
     )
-    model.evaluate(scenario)
-    cached = model._evaluate(model.key(scenario), scenario)
+    services.evaluate(scenario)
+    cached = services._evaluate(services.key(scenario), scenario)
     assert (cached.scenario.name, cached.scenario.notes, cached.scenario.author) == ("-", "", "")
     assert cached.summary["scenario"] == "-"
 
@@ -237,9 +239,9 @@ def test_old_format_with_a_number_for_a_table_is_one_readable_line(
     context: dict[str, Any], dataset: Dataset
 ) -> None:
     """``consequences = 5`` in a version-1 file or link: one plain line, no Python error."""
-    _, scenario, _, problems = link.scenario_from_link(
+    _, scenario, _, problems = services.scenario_from_link(
         {"preset": "graduated", "schema_version": "1", "consequences": "5"},
-        model.presets(),
+        services.presets(),
         context,
         dataset.data_hash,
     )
@@ -253,8 +255,8 @@ def test_old_format_with_a_number_for_a_table_is_one_readable_line(
 
 def test_link_over_1000_keys_is_refused_with_a_message(context: dict[str, Any]) -> None:
     params = {"preset": "graduated", **{f"selection.tests.0.x{k}": "1" for k in range(1001)}}
-    _, scenario, _, problems = link.scenario_from_link(
-        params, model.presets(), context, model.dataset().data_hash
+    _, scenario, _, problems = services.scenario_from_link(
+        params, services.presets(), context, services.dataset().data_hash
     )
     assert scenario == preset("graduated", context)
     assert problems[0] == "link: 1,001 changes, more than the 1,000 a link holds"
@@ -262,8 +264,8 @@ def test_link_over_1000_keys_is_refused_with_a_message(context: dict[str, Any]) 
 
 def test_link_messages_do_not_leak_python_errors(context: dict[str, Any]) -> None:
     for key in ("consequences.condition_pct.x", "name.first", "selection.tests.0.window.end.y"):
-        _, _, _, problems = link.scenario_from_link(
-            {"preset": "graduated", key: "1"}, model.presets(), context, "x"
+        _, _, _, problems = services.scenario_from_link(
+            {"preset": "graduated", key: "1"}, services.presets(), context, "x"
         )
         assert problems and all(p.startswith(("link: ", "showing ")) for p in problems), problems
         assert "item assignment" not in " ".join(problems)
@@ -291,8 +293,8 @@ def test_the_door_says_in_one_line_why_the_model_cannot_run(context: dict[str, A
     huge = base.model_copy(
         update={"consequences": base.consequences.model_copy(update={"cap_gbp": 2**63})}
     )
-    assert model.problems(base, "sidebar") == []
-    (line,) = model.problems(huge, "sidebar")
+    assert services.problems(base, "sidebar") == []
+    (line,) = services.problems(huge, "sidebar")
     assert line.startswith("sidebar: the model cannot run this scenario")
     assert "\n" not in line and "Python" not in line
 

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from app import display, link
-from app.pages.overview import ledger_flows
+from app import display, link, services
 from simulator.engine import run as engine
 from simulator.errors import ScenarioError
 from simulator.inputs.data import Dataset
+from simulator.reports import views
 from simulator.reports.anonymous import IDENTIFYING
+from simulator.reports.views import ledger_flows
 from simulator.schema import edit
 from simulator.schema.files import data_context, load_scenario
 from simulator.schema.scenario import Scenario
@@ -114,7 +115,7 @@ def test_closest_preset_for_an_upload(context: dict[str, Any]) -> None:
 
 def test_unknown_preset_in_a_link(context: dict[str, Any], dataset: Dataset) -> None:
     presets = {p.stem: shipped(p.stem, context) for p in SCENARIOS.glob("*.toml")}
-    slug, scenario, _, errors = link.scenario_from_link(
+    slug, scenario, _, errors = services.scenario_from_link(
         {"preset": "nonsense"}, presets, context, dataset.data_hash
     )
     assert errors and "not one of the shipped scenarios" in errors[0]
@@ -129,24 +130,24 @@ def test_ledger_flows_account_for_every_pound(context: dict[str, Any], dataset: 
         assert before == result.summary["total_baseline"]
         withheld = flows[flows["target"].str.startswith("Withheld")]["amount_gbp"].sum()
         assert withheld == result.summary["total_withheld"]
-        assert set(flows["source"]) == {f"{display.YEAR} iBCF before review"}  # one step
+        assert set(flows["source"]) == {f"{services.YEAR} iBCF before review"}  # one step
 
 
 def test_anonymise_hides_names_and_codes(dataset: Dataset) -> None:
-    aliases = display.alias_map(list(dataset.codes))
+    aliases = views.alias_map(list(dataset.codes))
     assert len(set(aliases.values())) == 152
-    shown = display.anonymise(dataset.councils, aliases)
+    shown = services.anonymise(dataset.councils, aliases)
     assert not set(shown["council"]) & set(dataset.councils["council"])
     assert set(shown["gss_code"]) == {"hidden"}
-    assert display.alias_map(list(dataset.codes)) == aliases  # stable between reruns
+    assert views.alias_map(list(dataset.codes)) == aliases  # stable between reruns
 
 
 def test_anonymise_drops_identifying_columns(dataset: Dataset) -> None:
-    aliases = display.alias_map(list(dataset.codes))
-    shown = display.anonymise(dataset.councils, aliases)
+    aliases = views.alias_map(list(dataset.codes))
+    shown = services.anonymise(dataset.councils, aliases)
     assert not set(IDENTIFYING) & set(shown.columns)
     by_region = dataset.councils.groupby("region", as_index=False)["adults_18plus"].sum()
-    assert list(display.anonymise(by_region, aliases).columns) == ["region", "adults_18plus"]
+    assert list(services.anonymise(by_region, aliases).columns) == ["region", "adults_18plus"]
 
 
 def test_a_small_negative_beds_freed_keeps_its_sign() -> None:

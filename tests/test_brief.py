@@ -183,7 +183,7 @@ def test_ibcf_brief_writes_a_one_page_pdf(tmp_path: Path) -> None:
 def test_the_workshop_brief_names_no_council(
     shipped: dict[str, Scenario], dataset: Dataset, tmp_path: Path
 ) -> None:
-    from app.display import alias_map
+    from simulator.reports.views import alias_map
 
     result = evaluate(shipped["october-2017-letter"], dataset)
     aliases = alias_map(list(dataset.codes))

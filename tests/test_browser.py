@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from app.display import gbp
 from app.pages.overview import CONDITIONED
 from scripts.serve import stop, worker_command
 from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
+from simulator.reports.words import gbp
 from simulator.schema.files import data_context, load_scenario, parse_scenario
 from tests.browser import CHROMIUM_ARGS, chromium
 

@@ -18,7 +18,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import link
+from app import services
 from app.text import JOINER, md
 from simulator import cells, io
 from simulator.cells import one_line
@@ -339,7 +339,7 @@ def test_hostile_link_parameters_give_a_scenario_or_plain_problems(
     params: dict[str, str],
 ) -> None:
     presets = {"status-quo": Scenario(name="Status quo")}
-    slug, scenario, _, problems = link.scenario_from_link(
+    slug, scenario, _, problems = services.scenario_from_link(
         {"preset": "status-quo", **params}, presets, None, "hash"
     )
     assert slug == "status-quo" and isinstance(scenario, Scenario)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import charts, model, show
+from app import charts, services, show
 from app.context import Ctx
-from app.display import YEAR, month_name
-from simulator.reports.tables import breakdown, rate_basis
+from app.services import YEAR, month_name
 
 GROUPS = {
     "region": "Region",
@@ -19,7 +18,7 @@ TOP_N = "winners_n"
 
 
 def render(ctx: Ctx) -> None:
-    councils = model.councils_frame(ctx.result)
+    councils = services.councils_frame(ctx.result)
     by = (
         st.segmented_control(
             "Group councils by",
@@ -30,9 +29,9 @@ def render(ctx: Ctx) -> None:
         )
         or "region"
     )
-    table = breakdown(councils, by)
+    table = services.breakdown(councils, by)
     if by == "dtoc_quartile":
-        basis = rate_basis(ctx.result)
+        basis = services.rate_basis(ctx.result)
         st.caption(
             f"Quartiles of the {basis.attribution.replace('_', ' ')} rate per 100,000 adults "
             f"18+ in {month_name(basis.month)} (Q1 = lowest delays)."
@@ -101,13 +100,10 @@ def render(ctx: Ctx) -> None:
         "change",
         "change_pct",
     ]
-    moved = councils[councils["change"] != 0]
-    gains = moved[moved["change"] > 0].nlargest(n, "change")[cols]
-    losses = moved[moved["change"] < 0].nsmallest(n, "change")[cols]
+    gains, losses, tally = services.gains_and_losses(councils, n, cols)
     st.caption(
-        f"{int((councils['change'] > 0).sum())} councils gain, "
-        f"{int((councils['change'] < 0).sum())} lose, "
-        f"{int((councils['change'] == 0).sum())} are unchanged "
+        f"{tally['gain']} councils gain, {tally['lose']} lose, "
+        f"{tally['unchanged']} are unchanged "
         "(conditioned money is not a change: it stays with the council)."
     )
     left, right = st.columns(2)

@@ -8,15 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import charts, model, show, state
+from app import charts, services, show, state
 from app.context import Ctx
-from app.display import YEAR, beds_signed, gbp, pct
-from simulator.engine.run import Result
-from simulator.reports import brief
-from simulator.reports.compare import comparison, scenario_table
-from simulator.reports.tables import compare_frame, selection_differs
-from simulator.reports.words import is_nil
-from simulator.schema.scenario import Scenario
+from app.display import beds_signed, pct
+from app.services import YEAR, Result, Scenario, gbp, is_nil
 
 PICK = state.COMPARE
 MOST = 4
@@ -48,7 +43,9 @@ def _save() -> None:
 
 
 def summary_frame(results: list[Result], labels: list[str]) -> pd.DataFrame:
-    return scenario_table(comparison(results, [model.project(r) for r in results], labels))
+    """The comparison's numbers, one row per scenario (compare_summary.csv's builder)."""
+    projections = [services.project(r) for r in results]
+    return services.scenario_table(services.comparison(results, projections, labels))
 
 
 def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
@@ -108,7 +105,7 @@ def render(ctx: Ctx) -> None:
         )
         return
     labels = [_label(k, options) for k in picked]
-    results = [model.evaluate(options[k]) for k in picked]
+    results = [services.evaluate(options[k]) for k in picked]
     summary = summary_frame(results, labels)
     st.dataframe(
         side_by_side(summary),
@@ -120,7 +117,7 @@ def render(ctx: Ctx) -> None:
     show.csv_button(summary, ctx, "compare_summary", "scenario comparison")
     if not ctx.workshop:  # the comparison brief names councils
         show.brief_button(
-            lambda: brief.comparison_pdf(results, [model.project(r) for r in results]),
+            lambda: services.comparison_pdf(results),
             "comparison-brief.pdf",
             "compare_brief",
             label="One-page brief of the comparison (PDF)",
@@ -146,10 +143,10 @@ def render(ctx: Ctx) -> None:
         "compare_money",
         "money by scenario",
     )
-    diff = compare_frame(results)
+    diff = services.compare_frame(results)
     differs = diff[diff["differs"]].drop(columns=["differs"])
     st.markdown(
-        f"**Councils whose selection differs: {selection_differs(diff)}; whose "
+        f"**Councils whose selection differs: {services.selection_differs(diff)}; whose "
         "selection or final "
         f"allocation differs: {len(differs)}**"
     )

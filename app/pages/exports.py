@@ -9,25 +9,16 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app import model, show
+from app import services, show
 from app.context import Ctx
-from app.display import YEAR
-from app.pages.overview import ledger_frame, national_history
-from app.sidebar import scenario_toml, slug
+from app.display import slug
+from app.services import CAVEATS, YEAR, scenario_toml
 from app.text import md
-from simulator.reports.assumptions import assumptions_register
-from simulator.reports.distance import near_the_line
-from simulator.reports.excel import excel_pack, methods_frame, parameters_frame
-from simulator.reports.summary import CAVEATS, scenario_caveats, summary_frame
-from simulator.reports.tables import breakdown, compare_frame, councils_frame, projection_frame
 
 
 def excel_bytes(ctx: Ctx) -> bytes:
-    return excel_pack(
-        ctx.result,
-        ctx.projection,
-        assumptions=assumptions_register(ctx.scenario.projection),
-        aliases=ctx.aliases if ctx.workshop else None,
+    return services.excel_pack(
+        ctx.result, ctx.projection, aliases=ctx.aliases if ctx.workshop else None
     )
 
 
@@ -37,38 +28,41 @@ Table = pd.DataFrame | Callable[[], pd.DataFrame]
 def tables(ctx: Ctx) -> dict[str, tuple[str, Table]]:
     """Every table the app shows, by file name: (description, frame or function)."""
     r = ctx.result
-    councils = lambda: councils_frame(r)  # noqa: E731 - deferred until clicked
+    councils = lambda: services.councils_frame(r)  # noqa: E731 - deferred until clicked
     out: dict[str, tuple[str, Table]] = {
         "councils": ("councils: every output column", councils),
-        "summary": ("headline summary", lambda: summary_frame(r, ctx.projection)),
-        "ledger": ("ledger", lambda: ledger_frame(r.summary)),
-        "by_region": ("totals by region", lambda: breakdown(councils(), "region")),
+        "summary": ("headline summary", lambda: services.summary_frame(r, ctx.projection)),
+        "ledger": ("ledger", lambda: services.ledger_steps(r.summary)),
+        "by_region": ("totals by region", lambda: services.breakdown(councils(), "region")),
         "by_authority_type": (
             "totals by authority type",
-            lambda: breakdown(councils(), "authority_type"),
+            lambda: services.breakdown(councils(), "authority_type"),
         ),
         "by_dtoc_quartile": (
             "totals by DToC quartile",
-            lambda: breakdown(councils(), "dtoc_quartile"),
+            lambda: services.breakdown(councils(), "dtoc_quartile"),
         ),
         "national_path": ("national projection (fan chart)", lambda: ctx.projection.national_path),
-        "national_history": ("national reported delayed beds a day", lambda: national_history(ctx)),
+        "national_history": (
+            "national reported delayed beds a day",
+            lambda: services.national_history(ctx.data),
+        ),
         "projection_councils": (
             "projection per council, month and attribution",
-            lambda: projection_frame(r, ctx.projection),
+            lambda: services.projection_frame(r, ctx.projection),
         ),
         "monte_carlo": (
             "Monte Carlo draws of beds freed",
             lambda: pd.DataFrame({"beds_freed_per_day": ctx.projection.national_draws}),
         ),
-        "tornado": ("tornado (one-at-a-time sensitivities)", lambda: model.tornado(r)),
+        "tornado": ("tornado (one-at-a-time sensitivities)", lambda: services.tornado(r)),
         "near_the_line": (
             "councils within 2 beds a day of the line",
-            lambda: near_the_line(r, beds=2.0, flip=model.distance_to_flip(r)),
+            lambda: services.near_the_line(r, beds=2.0, flip=services.distance_to_flip(r)),
         ),
         "compare_status_quo": (
             "this scenario against the status quo",
-            lambda: compare_frame([r, model.status_quo()]),
+            lambda: services.compare_frame([r, services.status_quo()]),
         ),
         "known_figures": (
             "published figures beside the reconstruction",
@@ -76,13 +70,13 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, Table]]:
         ),
         "assumptions": (
             "assumptions register",
-            lambda: assumptions_register(ctx.scenario.projection),
+            lambda: services.assumptions_register(ctx.scenario.projection),
         ),
-        "parameters": ("scenario parameters", lambda: parameters_frame(r)),
-        "methods": ("methods", lambda: methods_frame(r)),
+        "parameters": ("scenario parameters", lambda: services.parameters_frame(r)),
+        "methods": ("methods", lambda: services.methods_table(r)),
         "caveats": (
             "caveats",
-            lambda: pd.DataFrame({"caveat": scenario_caveats(r) + CAVEATS}),
+            lambda: pd.DataFrame({"caveat": services.scenario_caveats(r) + CAVEATS}),
         ),
     }
     if ctx.workshop:  # published figures name their councils (as in the Excel pack)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import Ctx
-from app.display import YEAR, gbp, month_name
+from app.services import YEAR, gbp, month_name
 
 STEPS = ("1. The data", "2. The tests", "3. The money", "4. The projection", "5. The checks")
 

@@ -9,10 +9,9 @@ from typing import Any
 
 import streamlit as st
 
-from app import charts, model, show, state
+from app import charts, council_card, services, show, state
 from app.context import Ctx
-from app.display import YEAR, gbp, month_name
-from app.pages import councils
+from app.services import YEAR, gbp, month_name
 
 COLOUR = "map_colour"
 LAST_PICK = "_map_last_pick"
@@ -67,7 +66,7 @@ def render(ctx: Ctx) -> None:
         )
         or "status"
     )
-    frame = model.map_frame(ctx.result)
+    frame = services.map_frame(ctx.result)
     basis = str(frame["rate_basis"].iloc[0]).replace("_", " ")
     month = month_name(str(frame["rate_month"].iloc[0]))
     legends = {
@@ -105,4 +104,4 @@ def render(ctx: Ctx) -> None:
             st.session_state[LAST_PICK] = code
             st.session_state[state.COUNCIL] = code
     st.divider()
-    councils.card(ctx)
+    council_card.render(ctx)

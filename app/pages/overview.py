@@ -5,25 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import charts, show
+from app import charts, services, show
 from app.context import Ctx
-from app.display import YEAR, beds_range, beds_signed, gbp, gbp_exact, month_name, pct
-from app.sidebar import slug
-from app.text import md_block
-from simulator.projection import METHOD_LABELS, ProjectionResult
-from simulator.reports.letter import reconciliation_lines
-from simulator.reports.summary import option_words, retained_warning
-from simulator.reports.words import (
+from app.display import beds_range, beds_signed, gbp_exact, pct, slug
+from app.services import (
+    METHOD_LABELS,
     NHS_VALUE_CAVEAT,
     SOCIAL_CARE_CAVEAT,
+    YEAR,
+    ProjectionResult,
     beds_text,
     evidence_label,
+    gbp,
     is_nil,
+    month_name,
 )
+from app.text import md_block
 
 # Metric labels (tests look the numbers up by these).
 SELECTED = "Councils selected"
@@ -74,57 +74,6 @@ def beds_note(freed: dict[str, float]) -> str:
     return text
 
 
-def ledger_frame(summary: dict[str, Any]) -> pd.DataFrame:
-    """The ledger's steps for the waterfall (amounts straight from the summary)."""
-    base = int(summary["total_baseline"])
-    withheld = int(summary["total_withheld"])
-    received = int(summary["total_received"])
-    retained = int(summary["total_retained"])
-    final = int(summary["total_final"])
-    return pd.DataFrame(
-        [
-            (f"{YEAR} allocations before review", base, "absolute"),
-            ("Withheld from councils", -withheld, "relative"),
-            ("Redistributed to councils", received, "relative"),
-            ("Final allocations to councils", final, "total"),
-            ("Retained by the centre", retained, "relative"),
-            ("Accounted for", final + retained, "total"),
-        ],
-        columns=["step", "amount_gbp", "measure"],
-    )
-
-
-def ledger_flows(table: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame:
-    """Flows for the Sankey, in one step from the allocations before review: to councils
-    not selected, selected councils' untouched money, conditioned, and withheld then
-    redistributed or retained (one column of targets, so small flows' labels never sit
-    on each other). Amounts come from the results table and summary; zero flows are
-    dropped."""
-    published = f"{YEAR} iBCF before review"
-    selected = table["selected"].to_numpy()
-    conditioned = int(summary["total_conditioned"])
-    withheld = int(summary["total_withheld"])
-    rows = [
-        (published, "Councils not selected", int(table.loc[~selected, "allocation_total"].sum())),
-        (
-            published,
-            "Selected councils, not conditioned",
-            int(table.loc[selected, "allocation_total"].sum()) - conditioned - withheld,
-        ),
-        (published, "Conditioned (stays with councils)", conditioned),
-        (published, "Withheld, redistributed to councils", int(summary["total_received"])),
-        (published, "Withheld, retained by the centre", int(summary["total_retained"])),
-    ]
-    frame = pd.DataFrame(rows, columns=["source", "target", "amount_gbp"])
-    return frame[frame["amount_gbp"] != 0].reset_index(drop=True)
-
-
-def national_history(ctx: Ctx, months: int = 24) -> pd.DataFrame:
-    """Reported delayed beds a day, summed over councils (the projection's basis)."""
-    beds_total = np.nansum(ctx.data.dtoc_beds[:, -months:, 3], axis=0)
-    return pd.DataFrame({"month": ctx.data.months[-months:], "beds": beds_total})
-
-
 def render(ctx: Ctx) -> None:
     r = ctx.result
     s = r.summary
@@ -169,7 +118,7 @@ def render(ctx: Ctx) -> None:
         f"{s['councils_receiving']} councils; "
         f"{gbp_exact(float(s['total_retained']))} retained by the centre.",
     )
-    warning = retained_warning(s)
+    warning = services.retained_warning(s)
     if warning is not None:
         left, right = st.columns([1.4, 2.6])
         left.metric(
@@ -253,7 +202,7 @@ def render(ctx: Ctx) -> None:
         )
 
     # Workshop mode leaves out the figures of a named council.
-    reconciled = reconciliation_lines(r, "" if ctx.workshop else None)
+    reconciled = services.reconciliation_lines(r, "" if ctx.workshop else None)
     if reconciled:
         with st.container(border=True):
             st.markdown("**Beside the published document**")
@@ -261,7 +210,7 @@ def render(ctx: Ctx) -> None:
                 st.text(line)
     st.markdown("#### The option in plain English")
     with st.container(border=True):
-        option = option_words(r)
+        option = services.option_words(r)
         policy, details, method = option.policy, option.details, option.caveats
         st.markdown(f"**{md_block(policy)}**")  # test labels are user text: escaped
         if details:
@@ -274,7 +223,7 @@ def render(ctx: Ctx) -> None:
 
     left, right = st.columns(2)
     with left:
-        flows = ledger_flows(r.table, s)
+        flows = services.ledger_flows(r.table, s)
         show.chart(charts.ledger_sankey(flows), flows, ctx, "ledger", "ledger flows")
         balanced = "balances" if s["ledger_balanced"] else "DOES NOT BALANCE"
         st.caption(
@@ -284,7 +233,7 @@ def render(ctx: Ctx) -> None:
             f"money ({gbp(float(s['total_conditioned']))}) stays with councils."
         )
     with right:
-        history = national_history(ctx)
+        history = services.national_history(ctx.data)
         path = proj.national_path
         frame = pd.concat(
             [history.assign(series="reported"), path.assign(series="projected")],

@@ -6,47 +6,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, model, show
+from app import charts, services, show
 from app.context import Ctx
-from app.display import YEAR, beds
-from simulator.errors import ScenarioError
-from simulator.reports.distance import FLIP_NOTE, near_the_line
-from simulator.reports.overlap import overlap_of_tests
-from simulator.reports.words import beds_text, evidence_label
-from simulator.schema import edit
-from simulator.schema.labels import LABELS
+from app.display import beds
+from app.services import FLIP_NOTE, LABELS, YEAR, beds_text, evidence_label
 
 NEAR_BEDS = "near_beds"
 SHIFT = "month_shift"
 
 
 def tornado_frame(ctx: Ctx) -> pd.DataFrame:
-    table = model.tornado(ctx.result).copy()
+    table = services.tornado(ctx.result).copy()
     table.insert(0, "label", [LABELS.get(p, p) for p in table["parameter"]])
     return table
-
-
-def month_flips(ctx: Ctx, k: int) -> pd.DataFrame | None:
-    """Councils whose selection differs when every window moves by ``k`` months."""
-    try:
-        moved = edit.shift_test_months(ctx.scenario, k, model.context())
-    except ScenarioError:
-        return None
-    other = model.evaluate(moved).table
-    now = ctx.result.table
-    flips = now["selected"].to_numpy() != other["selected"].to_numpy()
-    return pd.DataFrame(
-        {
-            "gss_code": now["gss_code"],
-            "council": now["council"],
-            "selected now": now["selected"],
-            f"selected with months {k:+d}": other["selected"],
-            f"conditioned now £ {YEAR}": now["conditioned"],
-            f"conditioned with months {k:+d} £ {YEAR}": other["conditioned"],
-            f"change now £ {YEAR}": now["change"],
-            f"change with months {k:+d} £ {YEAR}": other["change"],
-        }
-    )[flips]
 
 
 def render(ctx: Ctx) -> None:
@@ -106,7 +78,9 @@ def render(ctx: Ctx) -> None:
         help="Councils whose selection would flip with a change of at most this many delayed "
         f"beds a day: {FLIP_NOTE}.",
     )
-    near = near_the_line(ctx.result, beds=limit, flip=model.distance_to_flip(ctx.result))
+    near = services.near_the_line(
+        ctx.result, beds=limit, flip=services.distance_to_flip(ctx.result)
+    )
     c2.caption(
         f"{len(near)} councils would change status with a change of {limit:g} delayed beds a "
         "day or less, in the months named. Selected councils: the cut that would clear "
@@ -124,7 +98,7 @@ def render(ctx: Ctx) -> None:
             "several criteria while selecting on one."
         )
         show.table(
-            overlap_of_tests(ctx.result),
+            services.overlap_of_tests(ctx.result),
             ctx,
             "test_overlap",
             "overlap between the scenario's tests",
@@ -141,7 +115,7 @@ def render(ctx: Ctx) -> None:
     )
     if k is None:
         return
-    flips = month_flips(ctx, int(k))
+    flips = services.month_flips(ctx.result, int(k))
     if flips is None:
         st.info("The data do not cover the moved windows (DToC data run to March 2018).")
     elif flips.empty:

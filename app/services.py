@@ -1,0 +1,515 @@
+"""The app's one door to the model: every name the app uses from ``simulator`` and
+every cache.
+
+No other app module imports ``simulator`` (an import contract in pyproject.toml says
+so): when the model's modules move, this file is the one to change.
+
+The bundled dataset, the shipped scenarios and the forecast baseline are loaded once
+per server process (``st.cache_resource``); evaluations and projections are cached
+by what they depend on (the data hash, the model version and the scenario's content
+hash), so moving a slider back to a value already seen costs nothing.
+
+Cached objects are shared between sessions, so each holds only what is a pure
+function of its key: a result is computed from the scenario without its name, notes,
+description, author and date, and handed to a session bound to that session's own
+scenario (:func:`evaluate`). Nothing one session typed can reach another's page or
+export. Cached objects are treated as read-only: views copy a frame before changing it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app import link
+from simulator import MODEL_VERSION, io, projection
+from simulator.cells import csv_text as cells_csv_text
+from simulator.cells import one_line
+from simulator.engine import run as engine
+from simulator.engine.run import Result
+from simulator.errors import ScenarioError, SimulatorError
+from simulator.inputs.allocation import explanation as allocation_explanation
+from simulator.inputs.data import Dataset, load_dataset
+from simulator.projection import (
+    AUTO_ATTRIBUTION,
+    AUTO_METRIC,
+    METHOD_LABELS,
+    Backtest,
+    PreparedBaseline,
+    ProjectionParams,
+    ProjectionResult,
+    coverage_table,
+    summarise_points,
+)
+from simulator.reports import distance, hexmap, tables, views
+from simulator.reports.anonymous import anonymise as anonymise_frame
+from simulator.reports.assumptions import assumptions_register
+from simulator.reports.card import ReasonCard, reason_card
+from simulator.reports.columns import BEDS, PERCENT, POUNDS, RATE, describe
+from simulator.reports.compare import comparison, scenario_table
+from simulator.reports.distance import FLIP_NOTE, near_the_line
+from simulator.reports.excel import excel_pack as _excel_pack
+from simulator.reports.excel import methods_frame as methods_table
+from simulator.reports.excel import parameters_frame
+from simulator.reports.hexmap import hexagon
+from simulator.reports.letter import letter_preview, reconciliation_lines
+from simulator.reports.overlap import overlap_of_tests
+from simulator.reports.summary import (
+    CAVEATS,
+    option_words,
+    policy_sentence,
+    retained_warning,
+    scenario_caveats,
+    summary_frame,
+)
+from simulator.reports.tables import (
+    breakdown,
+    compare_frame,
+    projection_frame,
+    rate_basis,
+    selection_differs,
+)
+from simulator.reports.views import (
+    alias_map,
+    council_projection,
+    gains_and_losses,
+    ledger_flows,
+    ledger_steps,
+    need_share_sources,
+    provenance,
+)
+from simulator.reports.words import (
+    NHS_VALUE_CAVEAT,
+    SOCIAL_CARE_CAVEAT,
+    beds_text,
+    evidence_label,
+    gbp,
+    is_nil,
+)
+from simulator.rules.redistribution import RULE_LABELS
+from simulator.schema.base import param_meta
+from simulator.schema.calendar import month_name, short_month_name
+from simulator.schema.consequences import Consequences, Redistribution, Release
+from simulator.schema.edit import MODEL_FAILURES as EDIT_FAILURES
+from simulator.schema.edit import (
+    add_test,
+    as_dict,
+    for_people,
+    get_path,
+    mark_text,
+    read_scenario_file,
+    remove_test,
+    set_path,
+    set_screen,
+    shift_test_months,
+    validate,
+    with_changes,
+)
+from simulator.schema.expectations import ExpectationRule
+from simulator.schema.files import MAX_SCENARIO_BYTES, data_context, load_scenario
+from simulator.schema.labels import LABELS
+from simulator.schema.parameters import parameter
+from simulator.schema.scenario import Scenario
+from simulator.schema.selection import (
+    Composite,
+    Exemption,
+    GapTest,
+    ManualEntry,
+    RateTest,
+    Selection,
+    TrendTest,
+    Window,
+)
+from simulator.schema.vocabulary import ATTRIBUTION_LABELS, YEAR
+
+__all__ = [
+    "ATTRIBUTION_LABELS",
+    "AUTO_ATTRIBUTION",
+    "AUTO_METRIC",
+    "BEDS",
+    "CAVEATS",
+    "FLIP_NOTE",
+    "LABELS",
+    "MAX_SCENARIO_BYTES",
+    "METHOD_LABELS",
+    "MODEL_VERSION",
+    "NHS_VALUE_CAVEAT",
+    "PERCENT",
+    "POUNDS",
+    "RATE",
+    "RULE_LABELS",
+    "SOCIAL_CARE_CAVEAT",
+    "YEAR",
+    "Backtest",
+    "Composite",
+    "Consequences",
+    "Dataset",
+    "Exemption",
+    "ExpectationRule",
+    "GapTest",
+    "ManualEntry",
+    "ProjectionParams",
+    "ProjectionResult",
+    "RateTest",
+    "ReasonCard",
+    "Redistribution",
+    "Release",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "Selection",
+    "TrendTest",
+    "Window",
+    "add_test",
+    "alias_map",
+    "allocation_explanation",
+    "as_dict",
+    "assumptions_register",
+    "beds_text",
+    "breakdown",
+    "cells_csv_text",
+    "compare_frame",
+    "comparison",
+    "council_projection",
+    "coverage_table",
+    "describe",
+    "evidence_label",
+    "for_people",
+    "gains_and_losses",
+    "gbp",
+    "get_path",
+    "hexagon",
+    "is_nil",
+    "ledger_flows",
+    "ledger_steps",
+    "letter_preview",
+    "mark_text",
+    "methods_table",
+    "month_name",
+    "near_the_line",
+    "need_share_sources",
+    "one_line",
+    "option_words",
+    "overlap_of_tests",
+    "param_meta",
+    "parameter",
+    "parameters_frame",
+    "policy_sentence",
+    "projection_frame",
+    "provenance",
+    "rate_basis",
+    "read_scenario_file",
+    "reason_card",
+    "reconciliation_lines",
+    "remove_test",
+    "retained_warning",
+    "scenario_caveats",
+    "scenario_table",
+    "selection_differs",
+    "set_path",
+    "set_screen",
+    "shift_test_months",
+    "short_month_name",
+    "summarise_points",
+    "summary_frame",
+    "validate",
+    "with_changes",
+]
+
+STATUS_QUO = "status-quo"
+
+
+@st.cache_resource(show_spinner="Loading and validating the bundled data…")
+def dataset() -> Dataset:
+    return load_dataset()
+
+
+@st.cache_resource
+def context() -> dict[str, Any]:
+    data = dataset()
+    return data_context(data.months, list(data.codes))
+
+
+@st.cache_resource
+def presets() -> dict[str, Scenario]:
+    """Shipped scenarios by file name (without ``.toml``); the status quo first."""
+    paths = sorted(Path(io.SCENARIO_DIR).glob("*.toml"), key=lambda p: (p.stem != STATUS_QUO, p))
+    out = {}
+    for path in paths:
+        out[path.stem] = load_scenario(path, context=context())
+    return out
+
+
+METADATA = {"name": "-", "description": "", "author": "", "date": None, "notes": ""}
+
+
+def key(scenario: Scenario) -> str:
+    """Cache key: everything a result depends on (data, model, the scenario's content;
+    never its name or notes, which change no number)."""
+    return f"{dataset().data_hash}|{MODEL_VERSION}|{scenario.content_hash()}"
+
+
+def without_metadata(scenario: Scenario) -> Scenario:
+    """The scenario with its name, notes, description, author and date blanked: what a
+    shared cache may hold."""
+    return scenario.model_copy(update=METADATA)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _evaluate(cache_key: str, _scenario: Scenario) -> Result:
+    return engine.evaluate(without_metadata(_scenario), dataset())
+
+
+def bind(result: Result, scenario: Scenario) -> Result:
+    """A cached result as this session's: its scenario (name, notes...) and the summary
+    that quotes the name. Raises if the scenario would give other numbers."""
+    if scenario.content_hash() != result.summary["scenario_hash"]:
+        raise ValueError("a result can only be bound to a scenario with the same content")
+    summary = {**result.summary, "scenario": scenario.name}
+    return dataclasses.replace(result, scenario=scenario, summary=summary)
+
+
+def evaluate(scenario: Scenario) -> Result:
+    """The scenario's result, from the shared cache, bound to this scenario."""
+    return bind(_evaluate(key(scenario), scenario), scenario)
+
+
+# ---------------------------------------------------------------------- projection
+@st.cache_resource(max_entries=8, show_spinner="Forecasting the 2018/19 baseline…")
+def _prepared(method: str, with_noise: bool, _params: ProjectionParams) -> PreparedBaseline:
+    data = dataset()
+    alloc = data.allocation_by_element
+    return projection.prepare_baseline(
+        data.dtoc_beds,
+        data.months,
+        data.adults,
+        _params,
+        status_quo_change=projection.status_quo_change_gbp(
+            alloc["original"], alloc["spring_budget"]
+        ),
+        with_noise=with_noise,
+    )
+
+
+def prepared(params: ProjectionParams, *, with_noise: bool = True) -> PreparedBaseline:
+    """The counterfactual forecast depends only on the method (and whether noise is
+    needed), not on the money: computed once per method and shared."""
+    noise = with_noise and params.draws > 0 and params.forecast_noise_scale > 0
+    return _prepared(params.method, noise, params)
+
+
+def _money(result: Result) -> dict[str, Any]:
+    return {
+        "conditioned": result.money.conditioned.astype(float),
+        "withheld": result.money.withheld.astype(float),
+        "received": result.ledger.received.astype(float),
+        "reviewed": result.selection.selected,
+    }
+
+
+@st.cache_resource(max_entries=64, show_spinner="Running the Monte Carlo projection…")
+def _project(cache_key: str, _result: Result) -> ProjectionResult:
+    return engine.project_scenario(_result)
+
+
+def project(result: Result) -> ProjectionResult:
+    """2018/19 projection of the scenario, with its own draws and seed."""
+    return _project(key(result.scenario), result)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Running one-at-a-time sensitivities…")
+def _tornado(cache_key: str, _result: Result) -> pd.DataFrame:
+    data = dataset()
+    params = _result.scenario.projection
+    return projection.tornado(
+        data.dtoc_beds,
+        data.months,
+        data.adults,
+        params=params,
+        prepared=prepared(params, with_noise=False),
+        **_money(_result),
+    )
+
+
+def tornado(result: Result) -> pd.DataFrame:
+    return _tornado(key(result.scenario), result)
+
+
+# The model's own errors and what it may raise besides (see simulator.schema.edit).
+MODEL_FAILURES = (SimulatorError, *EDIT_FAILURES)
+CANNOT_RUN = (
+    "the model cannot run this scenario: a value is outside what it can compute "
+    "(a number too large, for instance)"
+)
+
+
+def problems(scenario: Scenario, source: str) -> list[str]:
+    """Why the model cannot run ``scenario`` (empty if it can), one line each: the
+    check a scenario from a link, an upload or an edit passes before it replaces the
+    session's scenario. The result it computes is cached, so the rerun that follows
+    costs nothing more."""
+    try:
+        evaluate(scenario)
+    except SimulatorError as exc:
+        return list(exc.problems)
+    except MODEL_FAILURES:
+        return [f"{source}: {CANNOT_RUN}"]
+    return []
+
+
+def backtest(params: ProjectionParams) -> tuple[str, Backtest | None]:
+    """The forecasting method in use and its back-test, without running the Monte Carlo
+    (the Data page shows them, not the projection)."""
+    prep = prepared(params, with_noise=False)
+    return prep.method, prep.backtest
+
+
+# ---------------------------------------------------------------------- small derived views
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _flip(cache_key: str, _result: Result) -> distance.Flip:
+    return distance.distance_to_flip(_result)
+
+
+def distance_to_flip(result: Result) -> distance.Flip:
+    return _flip(key(result.scenario), result)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _councils(cache_key: str, _result: Result) -> pd.DataFrame:
+    return tables.councils_frame(_result)
+
+
+def councils_frame(result: Result) -> pd.DataFrame:
+    """The councils table of every output column (a copy: callers may change it)."""
+    return _councils(key(result.scenario), result).copy()
+
+
+def status_quo() -> Result:
+    return evaluate(presets()[STATUS_QUO])
+
+
+# ---------------------------------------------------------------------- the map
+@st.cache_resource
+def hex_layout() -> pd.DataFrame:
+    """The hex map layout for the 152 councils of 2017/18 (read once per process)."""
+    data = dataset()
+    return hexmap.layout_2017(io.read_hexjson(), list(data.codes))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _map_frame(cache_key: str, _result: Result) -> pd.DataFrame:
+    return hexmap.map_frame(_result, hex_layout())
+
+
+def map_frame(result: Result) -> pd.DataFrame:
+    """Each council's hex, status, change in £ and DToC rate for the scenario."""
+    return _map_frame(key(result.scenario), result)
+
+
+# ---------------------------------------------------------------------- the link
+def link_params(
+    preset_slug: str,
+    preset: Scenario,
+    scenario: Scenario,
+    data_hash: str,
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Query parameters that reproduce ``scenario`` from ``preset`` (:mod:`app.link`),
+    stamped with this model's version."""
+    return link.link_params(
+        preset_slug, preset, scenario, data_hash, extra, model_version=MODEL_VERSION
+    )
+
+
+def scenario_from_link(
+    params: dict[str, str],
+    presets: dict[str, Scenario],
+    context: dict[str, Any] | None,
+    data_hash: str,
+) -> tuple[str, Scenario, list[str], list[str]]:
+    """The scenario a link describes, validated against ``context`` (:mod:`app.link`):
+    ``(preset_slug, scenario, warnings, errors)``; with errors, the preset itself."""
+
+    def rebuild(
+        content: dict[str, Any], changes: dict[str, Any]
+    ) -> tuple[Scenario | None, list[str]]:
+        try:
+            for path, value in changes.items():
+                content = set_path(content, path, value)
+        except ScenarioError as exc:
+            return None, [f"link: {p}" for p in exc.problems]
+        try:
+            return validate(content, context, source="link"), []
+        except ScenarioError as exc:
+            return None, list(exc.problems)
+
+    return link.scenario_from_link(
+        params, presets, data_hash, model_version=MODEL_VERSION, rebuild=rebuild
+    )
+
+
+# ---------------------------------------------------------------------- the pages' views
+def scenario_toml(scenario: Scenario, data_hash: str) -> str:
+    """The file the download buttons give: stamped with model version and data hash."""
+    return scenario.stamped(data_hash).to_toml()
+
+
+def council_history(result: Result, i: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One council's monthly rates by attribution, and marks for its (social care)
+    expectation and the months the scenario's tests read."""
+    expected = float(tables.expectation_rate(result, "social_care")[i])
+    return views.council_history(result.data, i, expected, result.scenario.selection.tests)
+
+
+def national_history(data: Dataset, months: int = 24) -> pd.DataFrame:
+    """Reported delayed beds a day, summed over councils (the projection's basis)."""
+    return views.national_history(data.dtoc_beds, data.months, months)
+
+
+def month_flips(result: Result, k: int) -> pd.DataFrame | None:
+    """Councils whose selection differs when every window of the scenario moves by
+    ``k`` months (``None`` when the data do not cover the moved windows)."""
+    try:
+        moved = shift_test_months(result.scenario, k, context())
+    except ScenarioError:
+        return None
+    return views.month_flips(result.table, evaluate(moved).table, k)
+
+
+def anonymise(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
+    """A frame as workshop mode shows it: council names replaced by their alias, GSS
+    codes hidden, the columns that single a council out dropped."""
+    return anonymise_frame(frame, aliases, codes="hide")
+
+
+def validation_checks(result: Result, pounds: views.Pounds) -> pd.DataFrame:
+    """The Data page's validation panel for ``result`` (amounts written by ``pounds``)."""
+    return views.validation_checks(dataset(), result, status_quo(), pounds)
+
+
+def excel_pack(result: Result, proj: ProjectionResult, aliases: dict[str, str] | None) -> bytes:
+    """The Excel pack of a scenario, with the assumptions register."""
+    return _excel_pack(
+        result,
+        proj,
+        assumptions=assumptions_register(result.scenario.projection),
+        aliases=aliases,
+    )
+
+
+def scenario_pdf(result: Result, proj: ProjectionResult, aliases: dict[str, str] | None) -> bytes:
+    """The scenario's one-page brief (the PDF library loads only when one is built)."""
+    from simulator.reports import brief
+
+    return brief.scenario_pdf(result, proj, aliases=aliases)
+
+
+def comparison_pdf(results: list[Result]) -> bytes:
+    """The one-page brief of a comparison of scenarios."""
+    from simulator.reports import brief
+
+    return brief.comparison_pdf(results, [project(r) for r in results])
