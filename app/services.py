@@ -91,6 +91,7 @@ from simulator.reports.words import (
     is_nil,
 )
 from simulator.rules.redistribution import RULE_LABELS
+from simulator.schema import suggested
 from simulator.schema.base import param_meta
 from simulator.schema.calendar import month_name, short_month_name
 from simulator.schema.consequences import Consequences, Redistribution, Release
@@ -214,6 +215,7 @@ __all__ = [
     "set_screen",
     "shift_test_months",
     "short_month_name",
+    "suggested",
     "summarise_points",
     "summary_frame",
     "validate",

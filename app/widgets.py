@@ -12,6 +12,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import streamlit as st
@@ -114,18 +115,35 @@ def field_label(model: type[BaseModel], name: str) -> str:
     return text
 
 
-def _on_change(path: str, widget_key: str, convert: Callable[[Any], Any]) -> None:
-    # A change reported for a widget of a scenario that has just been replaced (its key
-    # already cleared) is stale: ignore it rather than apply it to the new scenario.
+def bind(
+    widget_key: str, start: Any, reader: state.Reader, apply: Callable[[Any], object]
+) -> Callable[[], None]:
+    """Bind one widget to the scenario, the one way every sidebar widget is bound:
+    give its session key a first value (``start``) unless it has one, register how to
+    read its value back from the scenario mapping (:func:`app.state.sync_widgets`), and
+    return its ``on_change`` callback. The callback ignores a change reported for a
+    widget of a scenario that has just been replaced (its key already cleared) rather
+    than apply it to the new scenario; otherwise it passes the widget's value to
+    ``apply``, which edits the scenario (:func:`app.state.apply`)."""
     if widget_key not in st.session_state:
-        return
-    state.apply({path: convert(st.session_state[widget_key])})
-
-
-def _init(widget_key: str, value: Any, reader: state.Reader) -> None:
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = value
+        st.session_state[widget_key] = start
     state.register(widget_key, reader)
+
+    def changed() -> None:
+        if widget_key in st.session_state:  # else stale: the scenario was replaced
+            apply(st.session_state[widget_key])
+
+    return changed
+
+
+def at(path: str, convert: Callable[[Any], Any] | None = None) -> Callable[[Any], object]:
+    """The edit that sets ``path`` to a widget's value (converted first if asked)."""
+    return lambda value: state.apply({path: convert(value) if convert else value})
+
+
+def reads(path: str, convert: Callable[[Any], Any] | None = None) -> state.Reader:
+    """The reader of ``path`` in the scenario mapping (converted if asked)."""
+    return lambda d: convert(services.get_path(d, path)) if convert else services.get_path(d, path)
 
 
 def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
@@ -137,6 +155,30 @@ def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
+@dataclass(frozen=True)
+class Spec:
+    """One field's widget, as declared by the model and the caller."""
+
+    model: type[BaseModel]
+    name: str
+    path: str
+    text: str
+    hint: str
+    current: Any
+    disabled: bool
+    annotation: Any
+    options: list[Any] | None
+    fmt: Callable[[Any], str] | None
+    apply: Callable[[Any], object] | None
+
+    @property
+    def key(self) -> str:
+        return key(self.path)
+
+    def on_change(self, start: Any, reader: state.Reader, convert: Callable[[Any], Any]) -> Any:
+        return bind(self.key, start, reader, self.apply or at(self.path, convert))
+
+
 def field(
     model: type[BaseModel],
     name: str,
@@ -145,125 +187,135 @@ def field(
     *,
     disabled: bool = False,
     label: str | None = None,
+    hint: str | None = None,
     options: list[Any] | None = None,
     fmt: Callable[[Any], str] | None = None,
     optional_default: Any = None,
     toggle: bool = True,
+    apply: Callable[[Any], object] | None = None,
 ) -> None:
-    """One widget for ``model.name`` at ``path`` of the scenario mapping ``data``.
+    """One widget for ``model.name`` at ``path`` of the scenario mapping ``data``: a
+    select for a choice, a toggle for a flag, a slider for a bounded number, a number
+    box otherwise, a text box for text (``apply`` replaces the plain edit of ``path``).
 
     An optional field gets an on/off toggle first, unless ``toggle`` is False (the
     caller shows the widget only when the field must have a value)."""
     info = model.model_fields[name]
-    meta = param_meta(model, name)
     annotation, optional = _unwrap_optional(info.annotation)
     optional = optional and toggle
     text = label or field_label(model, name)
-    hint = help_text(model, name)
-    wkey = key(path)
+    hint = hint if hint is not None else help_text(model, name)
     current = services.get_path(data, path)
     if current is None and not optional:
         current = info.default
-
-    if optional:
-        on_key = wkey + "#on"
-        _init(on_key, current is not None, lambda d: services.get_path(d, path) is not None)
-        start = current if current is not None else optional_default
-
-        def toggled() -> None:
-            if on_key not in st.session_state:
-                return  # stale: the scenario was replaced
-            on = st.session_state[on_key]
-            value = st.session_state.get(wkey, start) if on else None
-            state.apply({path: value})
-
-        st.toggle(
-            f"{text}: set a limit", key=on_key, on_change=toggled, disabled=disabled, help=hint
-        )
-        if current is None:
-            return
-        text = f"{text}"
-
+    if optional and not _limit(path, text, hint, current, optional_default, disabled):
+        return
+    spec = Spec(model, name, path, text, hint, current, disabled, annotation, options, fmt, apply)
     if typing.get_origin(annotation) is Literal or options is not None:
-        choices = options if options is not None else list(typing.get_args(annotation))
-        _init(wkey, current, lambda d: services.get_path(d, path))
-        st.selectbox(
-            text,
-            choices,
-            key=wkey,
-            format_func=fmt or option_label,
-            help=hint,
-            disabled=disabled,
-            on_change=_on_change,
-            args=(path, wkey, _same),
-        )
-    elif annotation is bool:
-        _init(wkey, bool(current), lambda d: services.get_path(d, path))
-        st.toggle(
-            text,
-            key=wkey,
-            help=hint,
-            disabled=disabled,
-            on_change=_on_change,
-            args=(path, wkey, bool),
-        )
-    elif annotation is float:
-        lo, hi = meta["ge"], meta["le"]
-        step = float(meta["step"] or 1.0)
-        if lo is not None and hi is not None:
-            _init(wkey, float(current), lambda d: _float(services.get_path(d, path)))
-            st.slider(
-                text,
-                min_value=float(lo),
-                max_value=float(hi),
-                step=step,
-                key=wkey,
-                help=hint,
-                disabled=disabled,
-                on_change=_on_change,
-                args=(path, wkey, float),
-                format=number_format(step, current),
-            )
-        else:
-            _init(wkey, float(current), lambda d: _float(services.get_path(d, path)))
-            st.number_input(
-                text,
-                min_value=float(lo) if lo is not None else None,
-                step=step,
-                key=wkey,
-                help=hint,
-                disabled=disabled,
-                on_change=_on_change,
-                args=(path, wkey, float),
-            )
-    elif annotation is int:
-        lo, hi = meta["ge"], meta["le"]
-        step = int(meta["step"] or (100_000 if name == "cap_gbp" else 1))
-        _init(wkey, int(current), lambda d: _int(services.get_path(d, path)))
-        st.number_input(
-            text,
-            min_value=int(lo) if lo is not None else None,
-            max_value=int(hi) if hi is not None else None,
-            step=step,
-            key=wkey,
-            help=hint,
-            disabled=disabled,
-            on_change=_on_change,
-            args=(path, wkey, int),
-        )
-    elif annotation is str:
-        _init(wkey, current or "", lambda d: services.get_path(d, path) or "")
-        convert = _blank_is_none if name == "date" else _same
-        st.text_input(
-            text,
-            key=wkey,
-            help=hint,
-            disabled=disabled,
-            on_change=_on_change,
-            args=(path, wkey, convert),
-        )
+        _select(spec)
+    elif annotation in DRAW:
+        DRAW[annotation](spec)
     else:  # pragma: no cover - every scenario field is one of the kinds above
         st.caption(f"{text}: edit in the scenario file")
+
+
+def _limit(path: str, text: str, hint: str, current: Any, start: Any, disabled: bool) -> bool:
+    """The on/off toggle of an optional field (on: the field's widget follows)."""
+    on_key = key(path) + "#on"
+
+    def switched(on: bool) -> None:
+        state.apply({path: st.session_state.get(key(path), start) if on else None})
+
+    changed = bind(on_key, current is not None, lambda d: reads(path)(d) is not None, switched)
+    st.toggle(f"{text}: set a limit", key=on_key, on_change=changed, disabled=disabled, help=hint)
+    return current is not None
+
+
+def _select(f: Spec) -> None:
+    choices = f.options if f.options is not None else list(typing.get_args(f.annotation))
+    st.selectbox(
+        f.text,
+        choices,
+        key=f.key,
+        format_func=f.fmt or option_label,
+        help=f.hint,
+        disabled=f.disabled,
+        on_change=f.on_change(f.current, reads(f.path), _same),
+    )
+
+
+def _flag(f: Spec) -> None:
+    st.toggle(
+        f.text,
+        key=f.key,
+        help=f.hint,
+        disabled=f.disabled,
+        on_change=f.on_change(bool(f.current), reads(f.path), bool),
+    )
+
+
+def _float_field(f: Spec) -> None:
+    meta = param_meta(f.model, f.name)
+    lo, hi = meta["ge"], meta["le"]
+    step = float(meta["step"] or 1.0)
+    changed = f.on_change(float(f.current), reads(f.path, _float), float)
+    if lo is not None and hi is not None:
+        st.slider(
+            f.text,
+            min_value=float(lo),
+            max_value=float(hi),
+            step=step,
+            key=f.key,
+            help=f.hint,
+            disabled=f.disabled,
+            on_change=changed,
+            format=number_format(step, f.current),
+        )
+    else:
+        st.number_input(
+            f.text,
+            min_value=float(lo) if lo is not None else None,
+            step=step,
+            key=f.key,
+            help=f.hint,
+            disabled=f.disabled,
+            on_change=changed,
+        )
+
+
+def _int_field(f: Spec) -> None:
+    meta = param_meta(f.model, f.name)
+    lo, hi = meta["ge"], meta["le"]
+    step = int(meta["step"] or (100_000 if f.name == "cap_gbp" else 1))
+    st.number_input(
+        f.text,
+        min_value=int(lo) if lo is not None else None,
+        max_value=int(hi) if hi is not None else None,
+        step=step,
+        key=f.key,
+        help=f.hint,
+        disabled=f.disabled,
+        on_change=f.on_change(int(f.current), reads(f.path, _int), int),
+    )
+
+
+def _text_field(f: Spec) -> None:
+    convert = _blank_is_none if f.name == "date" else _same
+    st.text_input(
+        f.text,
+        key=f.key,
+        help=f.hint,
+        disabled=f.disabled,
+        on_change=f.on_change(f.current or "", lambda d: reads(f.path)(d) or "", convert),
+    )
+
+
+DRAW: dict[Any, Callable[[Spec], None]] = {
+    bool: _flag,
+    float: _float_field,
+    int: _int_field,
+    str: _text_field,
+}
 
 
 def number_format(step: float, value: float) -> str:
@@ -303,14 +355,11 @@ def window(
     months: list[str],
     *,
     disabled: bool = False,
-    default_end: str = "2017-11",
 ) -> None:
     """A data window: its last month and the number of months averaged."""
     end_key, len_key = key(path + ".end"), key(path + ".months")
-    end = services.get_path(data, path + ".end") or default_end
+    end = services.get_path(data, path + ".end") or months[-1]
     length = services.get_path(data, path + ".months") or 1
-    _init(end_key, end, lambda d: services.get_path(d, path + ".end"))
-    _init(len_key, int(length), lambda d: _int(services.get_path(d, path + ".months") or 1))
     st.select_slider(
         f"{text}: last month",
         options=months,
@@ -318,8 +367,7 @@ def window(
         format_func=short_month_name,
         help=f"Last month of the window ({DTOC_SOURCE}, {months[0]} to {months[-1]}).",
         disabled=disabled,
-        on_change=_on_change,
-        args=(path + ".end", end_key, str),
+        on_change=bind(end_key, end, reads(path + ".end"), at(path + ".end", str)),
     )
     st.number_input(
         f"{text}: months averaged",
@@ -330,8 +378,12 @@ def window(
         help="Months averaged, ending at the last month (1 = that month alone). "
         "Rates are average delayed beds a day per 100,000 adults 18+.",
         disabled=disabled,
-        on_change=_on_change,
-        args=(path + ".months", len_key, int),
+        on_change=bind(
+            len_key,
+            int(length),
+            lambda d: _int(services.get_path(d, path + ".months") or 1),
+            at(path + ".months", int),
+        ),
     )
 
 
@@ -346,15 +398,11 @@ def section_toggle(
 ) -> bool:
     """Switch an optional section (exemption, release) on with defaults, or off."""
     on_key = key(path + "#on")
-    _init(
+    changed = bind(
         on_key,
         services.get_path(data, path) is not None,
         lambda d: services.get_path(d, path) is not None,
+        lambda on: state.apply({path: default if on else None}),
     )
-
-    def toggled() -> None:
-        if on_key in st.session_state:  # else stale: the scenario was replaced
-            state.apply({path: default if st.session_state[on_key] else None})
-
-    st.toggle(text, key=on_key, on_change=toggled, disabled=disabled, help=hint)
+    st.toggle(text, key=on_key, on_change=changed, disabled=disabled, help=hint)
     return services.get_path(data, path) is not None

@@ -226,3 +226,51 @@ def test_csv_exports_open_cleanly_with_a_sidecar(dataset: Dataset, context: dict
     caveats = list(about.loc[about["item"] == "caveat", "value"])
     assert caveats[-len(CAVEATS) :] == CAVEATS
     assert any(c.startswith("The letter: 32 councils written to") for c in caveats)
+
+
+def test_one_binding_for_every_widget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bound widget's key starts at the scenario's value (a value it already has is
+    kept), its reader is registered for syncing, a change is applied, and a change
+    reported after the key was cleared (the scenario replaced) is ignored."""
+    import streamlit as st
+
+    from app import state, widgets
+
+    session: dict[str, Any] = {}
+    monkeypatch.setattr(st, "session_state", session)
+    applied: list[Any] = []
+
+    def reader(d: dict[str, Any]) -> Any:
+        return d.get("x")
+
+    changed = widgets.bind("w:x", 5, reader, applied.append)
+    assert session["w:x"] == 5 and session[state.WIDGETS] == {"w:x": reader}
+    session["w:x"] = 7
+    changed()
+    assert applied == [7]
+    del session["w:x"]  # what replacing the scenario does (state.clear_widgets)
+    changed()
+    assert applied == [7], "a stale change is not applied"
+    session["w:x"] = 3
+    widgets.bind("w:x", 5, reader, applied.append)
+    assert session["w:x"] == 3, "a widget's own value is kept between reruns"
+
+
+def test_switching_a_section_on_offers_the_letters_months(context: dict[str, Any]) -> None:
+    """The exemption switched on compares July 2017 with September 2017 (the October
+    2017 letter), the release triggers in January 2018, every other field at its
+    declared default."""
+    s = shipped("october-2017-letter", context)
+    on = edit.with_changes(
+        s,
+        {
+            "selection.exemption": services.suggested.EXEMPTION.model_dump(mode="json"),
+            "consequences.release": services.suggested.RELEASE.model_dump(mode="json"),
+        },
+        context,
+    )
+    exemption, release = on.selection.exemption, on.consequences.release
+    assert exemption is not None and release is not None
+    assert (exemption.baseline.end, exemption.check.end) == ("2017-07", "2017-09")
+    assert (exemption.attribution, exemption.min_improvement_pct) == ("social_care", 10.0)
+    assert (release.window.end, release.rule) == ("2018-01", "meets_expectation")
