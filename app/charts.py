@@ -525,6 +525,49 @@ def hex_map(
     click that opens a council's card. ``colour_by`` is ``status``, ``change`` or
     ``rate``; ``hover`` is each council's text in the frame's order."""
     fig = go.Figure()
+    colours, marker = _hex_colours(fig, frame, colour_by, legend, names)
+    shapes = []
+    for (_, row), colour in zip(frame.iterrows(), colours, strict=True):
+        corners = hexagon(float(row["x"]), float(row["y"]), 0.94)
+        path = "M " + " L ".join(f"{a:.3f},{b:.3f}" for a, b in corners) + " Z"
+        shapes.append(
+            {
+                "type": "path",
+                "path": path,
+                "fillcolor": colour,
+                "line": {"color": "#8a8a8a", "width": 0.6},
+                "layer": "below",
+            }
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=frame["x"],
+            y=frame["y"],
+            mode="markers",
+            marker=marker,
+            customdata=frame["gss_code"],
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="councils",
+        )
+    )
+    fig.update_layout(shapes=shapes, hovermode="closest", clickmode="event+select", dragmode=False)
+    fig.update_xaxes(visible=False, range=[frame["x"].min() - 1, frame["x"].max() + 1])
+    fig.update_yaxes(
+        visible=False,
+        range=[frame["y"].min() - 1, frame["y"].max() + 1],
+        scaleanchor="x",
+        scaleratio=1,
+    )
+    return _layout(fig, title, 640)
+
+
+def _hex_colours(
+    fig: go.Figure, frame: pd.DataFrame, colour_by: str, legend: str, names: dict[str, str]
+) -> tuple[list[str], dict[str, object]]:
+    """Each hexagon's colour and the marker of the centre points: a legend of the
+    statuses, or a colour scale of the change or the rate."""
     if colour_by == "status":
         colours = [STATUS_COLOURS.get(str(v), GREY) for v in frame["status"]]
         for status, colour in STATUS_COLOURS.items():
@@ -567,38 +610,4 @@ def hex_map(
             "showscale": True,
             "colorbar": colorbar,
         }
-    shapes = []
-    for (_, row), colour in zip(frame.iterrows(), colours, strict=True):
-        corners = hexagon(float(row["x"]), float(row["y"]), 0.94)
-        path = "M " + " L ".join(f"{a:.3f},{b:.3f}" for a, b in corners) + " Z"
-        shapes.append(
-            {
-                "type": "path",
-                "path": path,
-                "fillcolor": colour,
-                "line": {"color": "#8a8a8a", "width": 0.6},
-                "layer": "below",
-            }
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=frame["x"],
-            y=frame["y"],
-            mode="markers",
-            marker=marker,
-            customdata=frame["gss_code"],
-            text=hover,
-            hovertemplate="%{text}<extra></extra>",
-            showlegend=False,
-            name="councils",
-        )
-    )
-    fig.update_layout(shapes=shapes, hovermode="closest", clickmode="event+select", dragmode=False)
-    fig.update_xaxes(visible=False, range=[frame["x"].min() - 1, frame["x"].max() + 1])
-    fig.update_yaxes(
-        visible=False,
-        range=[frame["y"].min() - 1, frame["y"].max() + 1],
-        scaleanchor="x",
-        scaleratio=1,
-    )
-    return _layout(fig, title, 640)
+    return colours, marker

@@ -11,7 +11,7 @@ import streamlit as st
 from app import charts, services, show, state
 from app.context import Ctx
 from app.display import gbp_exact
-from app.services import FLIP_NOTE, YEAR
+from app.services import FLIP_NOTE, YEAR, ReasonCard
 from app.text import md, md_block
 
 
@@ -60,6 +60,13 @@ def render(ctx: Ctx) -> None:
             st.caption(f"Found {FLIP_NOTE.removeprefix('found ')}.")
         for line in info.reconciliation:
             st.text(ctx.hide(line, code))
+    _charts(ctx, code, i)
+    _tests_and_money(ctx, code, info)
+
+
+def _charts(ctx: Ctx, code: str, i: int) -> None:
+    """The council's monthly history and its projection."""
+    r = ctx.result
     left, right = st.columns(2)
     with left:
         hist, marks = services.council_history(r, i)
@@ -84,6 +91,11 @@ def render(ctx: Ctx) -> None:
                 "council_projection",
                 "council projection",
             )
+
+
+def _tests_and_money(ctx: Ctx, code: str, info: ReasonCard) -> None:
+    """The tests' results and margins, the money line by line and the letter."""
+    r = ctx.result
     st.markdown("**Tests: results, margins and what would change them**")
     tests = pd.DataFrame(
         [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app import charts, services, show
@@ -36,6 +37,12 @@ def render(ctx: Ctx) -> None:
             f"Quartiles of the {basis.attribution.replace('_', ' ')} rate per 100,000 adults "
             f"18+ in {month_name(basis.month)} (Q1 = lowest delays)."
         )
+    _by_group(ctx, table, by)
+    _gains_and_losses(ctx, councils)
+
+
+def _by_group(ctx: Ctx, table: pd.DataFrame, by: str) -> None:
+    """The totals by group: net change (or councils selected) and the money."""
     group = GROUPS[by].lower()
     left, right = st.columns(2)
     with left:
@@ -87,6 +94,9 @@ def render(ctx: Ctx) -> None:
         )
     show.table(table, ctx, f"breakdown_table_{by}", f"breakdown by {group}")
 
+
+def _gains_and_losses(ctx: Ctx, councils: pd.DataFrame) -> None:
+    """The largest gains and losses, and how many councils gain, lose or stay."""
     st.markdown(f"#### Who gains and who loses, {YEAR}")
     n = st.slider("Councils in each list", 5, 30, 10, key=TOP_N)
     cols = [

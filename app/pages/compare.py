@@ -143,22 +143,7 @@ def render(ctx: Ctx) -> None:
         "compare_money",
         "money by scenario",
     )
-    diff = services.compare_frame(results)
-    differs = diff[diff["differs"]].drop(columns=["differs"])
-    st.markdown(
-        f"**Councils whose selection differs: {services.selection_differs(diff)}; whose "
-        "selection or final "
-        f"allocation differs: {len(differs)}**"
-    )
-    view, config = differs_view(differs, labels)
-    show.table(
-        view,
-        ctx,
-        "compare_councils",
-        "councils that differ between scenarios",
-        height=360,
-        column_config=config,
-    )
+    _councils_differ(ctx, results, labels)
 
 
 STATUS = {True: "selected", False: "not selected"}
@@ -211,3 +196,23 @@ def differs_view(
                 f"{label}: {words} (£)", format="localized"
             )
     return view, config
+
+
+def _councils_differ(ctx: Ctx, results: list[Result], labels: list[str]) -> None:
+    """The councils the scenarios treat differently."""
+    diff = services.compare_frame(results)
+    differs = diff[diff["differs"]].drop(columns=["differs"])
+    st.markdown(
+        f"**Councils whose selection differs: {services.selection_differs(diff)}; whose "
+        "selection or final "
+        f"allocation differs: {len(differs)}**"
+    )
+    view, config = differs_view(differs, labels)
+    show.table(
+        view,
+        ctx,
+        "compare_councils",
+        "councils that differ between scenarios",
+        height=360,
+        column_config=config,
+    )

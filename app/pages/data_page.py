@@ -118,6 +118,28 @@ def render(ctx: Ctx) -> None:
         key="checks",
     )
 
+    _published(ctx)
+    st.markdown("#### Assumptions register")
+    st.caption(
+        "Quality on the AQuA Book scale: green (published), amber (proxy or "
+        "reconstruction), red (modelling assumption with weak evidence)."
+    )
+    show.table(
+        services.assumptions_register(ctx.scenario.projection),
+        ctx,
+        "assumptions",
+        "assumptions register",
+    )
+
+    st.markdown("#### Every scenario parameter: value, unit, range and source")
+    show.table(services.parameters_frame(ctx.result), ctx, "parameters", "parameters")
+
+    _backtest(ctx)
+
+
+def _published(ctx: Ctx) -> None:
+    """Published figures beside the reconstruction, need shares and the methods
+    compared (left out in workshop mode: they name councils)."""
     st.markdown("#### Published figures beside the reconstruction")
     if ctx.workshop:
         st.caption(
@@ -156,21 +178,9 @@ def render(ctx: Ctx) -> None:
         )
         show.table(ctx.data.method_comparison, ctx, "allocation_methods", "allocation methods")
 
-    st.markdown("#### Assumptions register")
-    st.caption(
-        "Quality on the AQuA Book scale: green (published), amber (proxy or "
-        "reconstruction), red (modelling assumption with weak evidence)."
-    )
-    show.table(
-        services.assumptions_register(ctx.scenario.projection),
-        ctx,
-        "assumptions",
-        "assumptions register",
-    )
 
-    st.markdown("#### Every scenario parameter: value, unit, range and source")
-    show.table(services.parameters_frame(ctx.result), ctx, "parameters", "parameters")
-
+def _backtest(ctx: Ctx) -> None:
+    """The back-test of the forecasting methods and the bands' coverage."""
     st.markdown("#### Projection baseline: back-test of the forecasting methods")
     method, backtest = services.backtest(ctx.scenario.projection)  # no Monte Carlo needed here
     if backtest is None or backtest.points.empty:

@@ -75,9 +75,7 @@ def beds_note(freed: dict[str, float]) -> str:
 
 
 def render(ctx: Ctx) -> None:
-    r = ctx.result
-    s = r.summary
-    p = r.scenario.projection
+    s = ctx.result.summary
     values = headline_values(s, None)
     if not ctx.workshop:
         st.caption(
@@ -85,6 +83,18 @@ def render(ctx: Ctx) -> None:
             f"transfers data to {month_name(str(s['data_month']))}; the projection runs from "
             "April 2018 to March 2019."
         )
+    _money(ctx, values)
+    # The money is drawn before the Monte Carlo runs, so it updates first.
+    proj = ctx.projection
+    _projection(ctx, proj)
+    _uncertainty(proj)
+    _option(ctx)
+    _ledger_and_path(ctx, proj)
+
+
+def _money(ctx: Ctx, values: dict[str, str]) -> None:
+    """The money's headline numbers (drawn before the Monte Carlo runs)."""
+    s = ctx.result.summary
     c = show.metric_columns(4, ctx)
     c[0].metric(
         SELECTED,
@@ -129,8 +139,12 @@ def render(ctx: Ctx) -> None:
             "(rule 'retain', or gains capped so that nobody can take it).",
         )
         right.warning(warning, icon=":material/account_balance:")
-    # The money is drawn before the Monte Carlo runs, so it updates first.
-    proj = ctx.projection
+
+
+def _projection(ctx: Ctx, proj: ProjectionResult) -> None:
+    """The projection's headline numbers: beds freed, NHS value, the ambition."""
+    r = ctx.result
+    s = r.summary
     values = headline_values(s, proj)
     c = show.metric_columns(4, ctx)
     c[0].metric(
@@ -188,6 +202,8 @@ def render(ctx: Ctx) -> None:
         f"({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
     )
 
+
+def _uncertainty(proj: ProjectionResult) -> None:
     with st.container(border=True):
         st.markdown("**Two kinds of uncertainty, apart**")
         fn = proj.forecast_noise
@@ -201,6 +217,10 @@ def render(ctx: Ctx) -> None:
             f"{SOCIAL_CARE_CAVEAT}"
         )
 
+
+def _option(ctx: Ctx) -> None:
+    """Beside the published document, the option in plain words and its brief."""
+    r = ctx.result
     # Workshop mode leaves out the figures of a named council.
     reconciled = services.reconciliation_lines(r, "" if ctx.workshop else None)
     if reconciled:
@@ -221,6 +241,12 @@ def render(ctx: Ctx) -> None:
         lambda: show.scenario_brief(ctx), f"{slug(r.scenario.name)}-brief.pdf", "overview_brief"
     )
 
+
+def _ledger_and_path(ctx: Ctx, proj: ProjectionResult) -> None:
+    """Where the money goes, and the national path against the ambition."""
+    r = ctx.result
+    s = r.summary
+    p = r.scenario.projection
     left, right = st.columns(2)
     with left:
         flows = services.ledger_flows(r.table, s)

@@ -22,6 +22,14 @@ def tornado_frame(ctx: Ctx) -> pd.DataFrame:
 
 
 def render(ctx: Ctx) -> None:
+    _spread(ctx)
+    _near(ctx)
+    _overlap(ctx)
+    _another_month(ctx)
+
+
+def _spread(ctx: Ctx) -> None:
+    """The tornado of one-at-a-time sensitivities and the Monte Carlo draws."""
     proj = ctx.projection
     left, right = st.columns(2)
     with left:
@@ -66,6 +74,9 @@ def render(ctx: Ctx) -> None:
         else:
             st.info("The scenario has no Monte Carlo draws (projection draws = 0).")
 
+
+def _near(ctx: Ctx) -> None:
+    """Councils whose status flips with a small change of delays."""
     st.markdown("#### Councils near the line")
     c1, c2 = st.columns([2, 3])
     limit = c1.slider(
@@ -89,6 +100,8 @@ def render(ctx: Ctx) -> None:
     )
     show.table(near, ctx, "near_the_line", "councils near the line", height=300)
 
+
+def _overlap(ctx: Ctx) -> None:
     if len(ctx.result.outcomes) > 1:
         st.markdown("#### Tests that fail the same councils")
         st.caption(
@@ -105,6 +118,9 @@ def render(ctx: Ctx) -> None:
             height=220,
         )
 
+
+def _another_month(ctx: Ctx) -> None:
+    """Councils that flip when every window moves by a month or two."""
     st.markdown("#### Another month of data")
     k = st.segmented_control(
         "Move every window the scenario reads by",
