@@ -9,6 +9,9 @@ port, warms it with one visit, then prints medians of:
   (target <= 300 ms);
 - ``first_paint_s``: a new visitor (a fresh browser context) on the warm server, from
   navigation until the first headline number is shown (target <= 3 s);
+- ``first_paint_kb``: the script, styles and fonts the browser fetched before that
+  first headline (kB, decoded): what a new visitor waits for, steadier than a time on a
+  busy machine;
 - ``sensitivity_step_ms``: one step of the Sensitivity page's slider until the list
   of councils near the line follows (target <= 1 s).
 
@@ -150,7 +153,14 @@ def page_switch(page: Any, url: str, repeat: int) -> list[float]:
     return out
 
 
-def first_paint(browser: Any, url: str, repeat: int) -> list[float]:
+# Kilobytes of every resource requested before the first headline was shown.
+FETCHED_KB_JS = """(paint) => Math.round(performance.getEntriesByType('resource')
+  .filter(e => e.startTime < paint).reduce((sum, e) => sum + e.decodedBodySize, 0) / 1024)"""
+
+
+def first_paint(browser: Any, url: str, repeat: int, fetched: list[float]) -> list[float]:
+    """Seconds to each new visitor's first headline; appends to ``fetched`` the kB
+    fetched before it."""
     out = []
     for _ in range(repeat):
         context = browser.new_context(viewport={"width": 1440, "height": 900})
@@ -158,7 +168,9 @@ def first_paint(browser: Any, url: str, repeat: int) -> list[float]:
         page = context.new_page()
         page.goto(url)
         page.wait_for_function("() => window.__firstPaint !== undefined", timeout=90_000)
-        out.append(float(page.evaluate("() => window.__firstPaint")) / 1000)
+        paint = float(page.evaluate("() => window.__firstPaint"))
+        out.append(paint / 1000)
+        fetched.append(float(page.evaluate(FETCHED_KB_JS, paint)))
         idle(page)
         context.close()
     return out
@@ -185,10 +197,11 @@ def sensitivity_step(page: Any, url: str, repeat: int) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="measurements per figure")
+    parser.add_argument("--port", type=int, default=0, help="the server's port (default: any free)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
+    port = args.port or free_port()
     proc = start_server(port, Path(tempfile.mkdtemp(prefix="bench-browser-")) / "server.log")
     url = f"http://127.0.0.1:{port}/?preset=october-2017-letter"
     try:
@@ -199,11 +212,13 @@ def main(argv: list[str] | None = None) -> int:
             idle(warm, 120)
             warm.close()
             page = browser.new_page(viewport={"width": 1440, "height": 900})
+            fetched: list[float] = []
             figures = {
                 "keypress_to_headline_ms": keypress_to_headline(page, url, args.repeat),
                 "page_switch_ms": page_switch(page, url, args.repeat),
                 "sensitivity_step_ms": sensitivity_step(page, url, args.repeat),
-                "first_paint_s": first_paint(browser, url, max(3, args.repeat // 2)),
+                "first_paint_s": first_paint(browser, url, max(3, args.repeat // 2), fetched),
+                "first_paint_kb": fetched,
             }
             browser.close()
     finally:

@@ -15,6 +15,7 @@ from app.services import MAX_SCENARIO_BYTES, YEAR, Scenario, scenario_toml
 from app.text import md
 
 PENDING = "_pending_preset"
+SHARE_OPEN = "share_link_open"
 
 
 def edited() -> bool:
@@ -167,12 +168,15 @@ def _files(ctx: Ctx, scen: Scenario, locked: bool) -> None:
                 "The file was not loaded; the current scenario is unchanged.\n\n"
                 + "\n".join(f"- {md(e)}" for e in errors)
             )
-    with st.expander("Shareable link"):
-        st.caption(
-            "The address bar always holds a link to this view: the shipped scenario plus "
-            "the changes made to it, the data hash and the model version."
-        )
-        st.code(share_url(), language=None, wrap_lines=True)
+    # Drawn only while open: a code box loads the browser's syntax highlighter (1.5 MB),
+    # which would otherwise delay every new visitor's first headline.
+    with st.expander("Shareable link", key=SHARE_OPEN, on_change="rerun") as box:
+        if box.open:
+            st.caption(
+                "The address bar always holds a link to this view: the shipped scenario "
+                "plus the changes made to it, the data hash and the model version."
+            )
+            st.code(share_url(), language=None, wrap_lines=True)
 
 
 def share_url() -> str:

@@ -112,15 +112,16 @@ def _tests(form: Form) -> None:
     """The tests as a table, one of them to edit, and a new one to add."""
     tests = form.scen.selection.tests
     if tests:
-        rows = [
-            {
-                "test": t.label or t.id,
-                "kind": t.kind,
-                "role": "screen" if t.id in form.scen.selection.screen else "criterion",
-            }
-            for t in tests
-        ]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        # A list in words (labels escaped), not a data grid: the grid's script (about
+        # 1.2 MB) would hold back every new visitor's first headline.
+        screen = form.scen.selection.screen
+        st.markdown(
+            "\n".join(
+                f"{k}. {md(t.label or t.id)} ({t.kind}, "
+                f"{'screen' if t.id in screen else 'criterion'})"
+                for k, t in enumerate(tests, start=1)
+            )
+        )
         # The browser can hand back a stale or string value after the test list changes
         # (another scenario chosen): anything that is not a valid position starts at 0.
         current = st.session_state.get(EDIT_TEST, 0)
