@@ -67,6 +67,7 @@ from simulator.reports.summary import (
     summary_frame,
 )
 from simulator.reports.tables import (
+    BREAKDOWN_MONEY,
     breakdown,
     compare_frame,
     projection_frame,
@@ -132,6 +133,7 @@ __all__ = [
     "AUTO_ATTRIBUTION",
     "AUTO_METRIC",
     "BEDS",
+    "BREAKDOWN_MONEY",
     "CAVEATS",
     "FLIP_NOTE",
     "LABELS",

@@ -12,7 +12,7 @@ import streamlit as st
 from app import charts, services
 from app.context import Ctx
 from app.headings import headings
-from app.services import CAVEATS, MODEL_VERSION, YEAR, scenario_caveats
+from app.services import BREAKDOWN_MONEY, CAVEATS, MODEL_VERSION, YEAR, scenario_caveats
 
 RECONSTRUCTED_NOTE = (
     "Allocations are RECONSTRUCTED (precept equalisation): the official per-council "
@@ -37,16 +37,7 @@ WORKSHOP_NOTE = (
     "such as its allocation or its delayed transfers. Region, authority type, adult "
     "population and the two allocation elements are left out of council-level tables."
 )
-MONEY_COLUMNS = (
-    "allocation_original",
-    "allocation_spring_budget",
-    "allocation_total",
-    "conditioned",
-    "withheld",
-    "received",
-    "final_allocation",
-    "change",
-)
+MONEY_COLUMNS = ("allocation_original", "allocation_spring_budget", *BREAKDOWN_MONEY)
 
 
 def markdown_escape(text: str) -> str:
