@@ -110,9 +110,16 @@ def field_label(model: type[BaseModel], name: str) -> str:
     meta = param_meta(model, name)
     record = parameter(model, name)
     text = record.label if record is not None else LABELS.get(name, words(name))
-    if meta["unit"] and meta["unit"].lower() not in text.lower():
-        text = f"{text} ({meta['unit']})"
+    unit = SHOWN_UNITS.get(meta["unit"], meta["unit"])
+    if unit and unit.lower() not in text.lower():
+        text = f"{text} ({unit})"
     return text
+
+
+# Units as a widget label shows them: plain words where the declared unit is a technical
+# term (the declared unit stays in help, the register and the Methods sheet); nothing
+# where the label already says it ("multiplier", "draws", "seed").
+SHOWN_UNITS = {"share (0-1)": "0 to 1", "multiple": "", "draws": "", "seed": ""}
 
 
 def bind(

@@ -274,3 +274,16 @@ def test_switching_a_section_on_offers_the_letters_months(context: dict[str, Any
     assert (exemption.baseline.end, exemption.check.end) == ("2017-07", "2017-09")
     assert (exemption.attribution, exemption.min_improvement_pct) == ("social_care", 10.0)
     assert (release.window.end, release.rule) == ("2018-01", "meets_expectation")
+
+
+def test_widget_labels_say_units_in_plain_words() -> None:
+    """A share reads "0 to 1", not the register's "share (0-1)"; a multiplier, the draws
+    and the seed carry no unit their label already says; other units are kept."""
+    from app.widgets import field_label
+    from simulator.schema.projection import ProjectionParams
+
+    assert field_label(ProjectionParams, "discharge_share").endswith("(0 to 1)")
+    assert "(0-1)" not in field_label(ProjectionParams, "price_share")
+    assert not field_label(ProjectionParams, "forecast_noise_scale").endswith(")")
+    assert field_label(ProjectionParams, "draws") == "Monte Carlo draws"
+    assert field_label(ProjectionParams, "excess_bed_day_cost_gbp").endswith("(£/day)")
