@@ -102,8 +102,22 @@ def _range(schema: dict[str, Any]) -> str:
     for branch in [schema, *schema.get("anyOf", [])]:
         ge, le = branch.get("minimum"), branch.get("maximum")
         if ge is not None or le is not None:
-            return f"{ge if ge is not None else ''}–{le if le is not None else ''}"
+            return f"{_bound(ge)}–{_bound(le)}"
     return ""
+
+
+def _bound(value: float | None) -> str:
+    """A bound as people write it, the same under every supported pydantic (some write
+    a float field's ``ge=0`` as ``0.0``, others as ``0``).
+
+    >>> _bound(0.0), _bound(0.9), _bound(1_499_000_000), _bound(None)
+    ('0', '0.9', '1499000000', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def scenario_reference() -> str:
