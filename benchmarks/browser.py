@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from scripts.serve import worker_command
-from tests.browser import chromium
-from tests.test_browser import CHROMIUM_ARGS, free_port, wait_healthy
+from tests.browser import CHROMIUM_ARGS, chromium
+from tests.test_browser import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = CHROMIUM_ARGS
