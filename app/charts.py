@@ -332,7 +332,12 @@ def tornado(table: pd.DataFrame, base: float) -> go.Figure:
     fig.add_vline(x=base, line={"color": "black", "width": 1})
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title=f"Beds freed a day, {YEAR} average")
-    return _layout(fig, "Tornado: beds freed when one assumption moves", 210 + 34 * len(t))
+    fig = _layout(fig, "Tornado: beds freed when one assumption moves", 210 + 34 * len(t))
+    # Long parameter names over two lines, so a phone's narrow chart keeps them whole
+    # (Plotly cuts a label its margin cannot hold); wrapped after _layout made them text.
+    wrapped = [wrap_title(str(label), 26) for label in fig.data[0].y]
+    fig.update_traces(y=wrapped)
+    return fig
 
 
 def council_history(history: pd.DataFrame, marks: pd.DataFrame, title: str) -> go.Figure:
