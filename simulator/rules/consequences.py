@@ -46,7 +46,11 @@ def graduation_factor(
         assert consequences.margin_test is not None
         margin = outcomes[consequences.margin_test].margin
         span = consequences.margin_to - consequences.margin_from
-        factor = np.clip((np.nan_to_num(margin, nan=0.0) - consequences.margin_from) / span, 0, 1)
+        # A span of a hair's breadth sends far margins to ±inf, which the clip makes 0 or
+        # 1: the step the scenario asked for, so the overflow is not worth a warning.
+        with np.errstate(over="ignore"):
+            raw = (np.nan_to_num(margin, nan=0.0) - consequences.margin_from) / span
+        factor = np.clip(raw, 0, 1)
     return np.where(selection.included & ~selection.by_tests, 1.0, factor)
 
 
