@@ -33,9 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scripts.serve import worker_command
-from tests.browser import CHROMIUM_ARGS, chromium
-from tests.test_browser import free_port, wait_healthy
+from tests.browser import CHROMIUM_ARGS, chromium, free_port, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = CHROMIUM_ARGS
@@ -78,20 +76,6 @@ VIEW_MARKS = {
     "How this works": ("h4", "How this works"),
     "Overview": ("h4", "The option in plain English"),
 }
-
-
-def start_server(port: int, log: Path) -> subprocess.Popen[bytes]:
-    """The app on ``port``, as the browser tests start it."""
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            worker_command(port),
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    wait_healthy(f"http://127.0.0.1:{port}", proc, log)
-    return proc
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:

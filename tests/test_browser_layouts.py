@@ -16,8 +16,8 @@ import pytest
 
 from app.shell import VIEWS
 from simulator.inputs.data import Dataset
-from tests.browser import browser
-from tests.test_browser import ARTIFACTS, TIMEOUT_MS, server
+from tests.browser import browser, server
+from tests.test_browser import ARTIFACTS, TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "server"]  # its browser and its own streamlit server (fixtures)

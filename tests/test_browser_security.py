@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 import openpyxl
 import pytest
 
-from tests.browser import browser
-from tests.test_browser import ARTIFACTS, TIMEOUT_MS, server
+from tests.browser import browser, server
+from tests.test_browser import ARTIFACTS, TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "server"]  # its browser and its own streamlit server (fixtures)
