@@ -3,14 +3,12 @@ its tests' margins, its money line by line and its letter (the Councils and Map 
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from app import charts, services, show, state
 from app.context import Ctx
-from app.display import gbp_exact
+from app.display import figure, gbp_exact
 from app.services import FLIP_NOTE, YEAR, ReasonCard
 from app.text import md, md_block
 
@@ -101,11 +99,11 @@ def _tests_and_money(ctx: Ctx, code: str, info: ReasonCard) -> None:
         [
             {
                 "Test": md(t.label) + (" (screen)" if t.screen else ""),  # drawn as markdown
-                "Value, per 100,000 adults": _figure(t.value, ".2f"),
-                "Line, per 100,000 adults": _figure(t.line, ".2f"),
+                "Value, per 100,000 adults": figure(t.value, ".2f"),
+                "Line, per 100,000 adults": figure(t.line, ".2f"),
                 "Result": t.verdict,
-                "Margin, per 100,000 adults": _figure(t.margin_per_100k, "+.2f"),
-                "Margin, beds a day": _figure(t.margin_beds_per_day, "+.1f"),
+                "Margin, per 100,000 adults": figure(t.margin_per_100k, "+.2f"),
+                "Margin, beds a day": figure(t.margin_beds_per_day, "+.1f"),
                 "What would change it": t.to_change,
             }
             for t in info.tests
@@ -134,13 +132,3 @@ def _tests_and_money(ctx: Ctx, code: str, info: ReasonCard) -> None:
         letter = ctx.hide(services.letter_preview(r, code), code)
         with st.container(border=True, height=380):
             st.markdown(md_block(letter))
-
-
-def _figure(value: object, spec: str) -> str:
-    """A test figure as text for the static table; a council without data shows a dash.
-
-    >>> _figure(6.849, ".2f"), _figure(-0.05, "+.1f"), _figure(float("nan"), ".2f")
-    ('6.85', '-0.1', '–')
-    """
-    number = float(value)  # type: ignore[arg-type]
-    return "–" if math.isnan(number) else format(number, spec)

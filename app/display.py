@@ -33,6 +33,16 @@ def beds(value: float, digits: int = 0) -> str:
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
+def figure(value: object, spec: str) -> str:
+    """A figure as text for a static table, by a format ``spec``; no data shows a dash.
+
+    >>> figure(6.849, ".2f"), figure(-0.05, "+.1f"), figure(float("nan"), ".2f")
+    ('6.85', '-0.1', '–')
+    """
+    number = float(value)  # type: ignore[arg-type]
+    return "–" if math.isnan(number) else format(number, spec)
+
+
 def beds_signed(value: float) -> str:
     """Beds a day for a headline: whole beds, or two decimals when whole beds would
     read a bare 0 for a value that is not zero, so the sign still shows.
