@@ -65,7 +65,7 @@ test: $(STAMP)
 # The pure layers only (unit, property, golden): no app, no browser.
 .PHONY: test-fast
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -m "unit or property or golden"
+	$(call pytest,$(BIN)/python,-n 2 -m "(unit or property or golden) and not process")
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

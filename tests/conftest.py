@@ -1,9 +1,12 @@
-"""Shared fixtures (the bundled dataset, loaded once, and scratch copies of the raw files)
-and the test layers, marked by where a test lives (see ``markers`` in pyproject.toml)."""
+"""Shared fixtures (the bundled dataset, loaded once, and scratch copies of the raw files),
+the test layers, marked by where a test lives (see ``markers`` in pyproject.toml), the
+``process`` marker held true, and the Hypothesis profiles."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +50,29 @@ def layer(item: pytest.Item) -> str:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         item.add_marker(layer(item))
+
+
+# Layers whose tests start processes by nature (the app's command-line runs, a browser).
+PROCESS_LAYERS = {"app", "browser"}
+
+
+@pytest.fixture(autouse=True)
+def _processes_only_where_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A unit, property or golden test that starts a process (or a system tool) without
+    the ``process`` marker fails, so ``make test-fast`` stays fast and needs nothing of
+    the machine."""
+    node = request.node
+    if node.get_closest_marker("process") is None and layer(node) not in PROCESS_LAYERS:
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise AssertionError(
+                f"{node.nodeid} starts a process: mark it @pytest.mark.process (tests/conftest.py)"
+            )
+
+        monkeypatch.setattr(subprocess, "Popen", refuse)
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,8 @@
-"""The one-page brief: rendered to PNG with pdftoppm (it must be exactly one page) and
-read back with pdftotext (it must say what the model says, and user text as text)."""
+"""The one-page brief: rendered page by page (it must be exactly one page) and read back
+as text (it must say what the model says, and user text as text), by tests/pdf.py."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +16,8 @@ from simulator.reports.summary import policy_sentence
 from simulator.reports.words import beds_short, gbp
 from simulator.schema.files import data_context, load_scenario
 from simulator.schema.scenario import Scenario
+from tests.pdf import ink, pages_and_text
 from tests.toy import Toy, rate_test, run
-
-PDF_TOOLS = ("pdftoppm", "pdftotext")
-
-
-def pages_and_text(pdf: bytes, tmp_path: Path, name: str = "brief") -> tuple[list[Path], str]:
-    """PNG pages (pdftoppm) and the text (pdftotext) of a PDF."""
-    missing = [t for t in PDF_TOOLS if shutil.which(t) is None]
-    assert not missing, f"install poppler-utils: {missing} not found"
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(tmp_path / name)], check=True)
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return sorted(tmp_path.glob(f"{name}*.png")), " ".join(text.split())
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +31,13 @@ def projected(result: Result) -> Any:
 
 
 def test_the_october_brief_is_one_page_with_the_model_s_numbers(
-    shipped: dict[str, Scenario], dataset: Dataset, tmp_path: Path
+    shipped: dict[str, Scenario], dataset: Dataset
 ) -> None:
     result = evaluate(shipped["october-2017-letter"], dataset)
     projection = projected(result)
-    pages, text = pages_and_text(brief.scenario_pdf(result, projection), tmp_path)
+    pages, text = pages_and_text(brief.scenario_pdf(result, projection))
     assert len(pages) == 1
-    assert pages[0].stat().st_size > 20_000, "a page with content, not a blank one"
+    assert ink(pages[0]) > 0.05, "a page with content, not a blank one"
     s = result.summary
     assert "October 2017 letter" in text
     assert f"Councils selected {s['councils_selected']} of 152" in text
@@ -68,9 +52,7 @@ def test_the_october_brief_is_one_page_with_the_model_s_numbers(
     assert "Retained by the centre, 2018/19" not in text, "no retained card at £0"
 
 
-def test_money_retained_by_the_centre_is_marked_with_the_letter_s_words(
-    tmp_path: Path,
-) -> None:
+def test_money_retained_by_the_centre_is_marked_with_the_letter_s_words() -> None:
     # A (rate 10) fails "rate above 5"; 10% of its £1m Spring Budget element is withheld
     # and, by rule, retained: £100,000.
     toys = [Toy("Aville", social_care=10), Toy("Bton", social_care=1), Toy("Cford")]
@@ -83,7 +65,7 @@ def test_money_retained_by_the_centre_is_marked_with_the_letter_s_words(
             "redistribution": {"rule": "retain"},
         },
     )
-    pages, text = pages_and_text(brief.scenario_pdf(result), tmp_path)
+    pages, text = pages_and_text(brief.scenario_pdf(result))
     assert len(pages) == 1
     assert "Retained by the centre, 2018/19 £100,000" in text
     assert "£100,000 of the £100,000 withheld is retained by the centre" in text
@@ -93,7 +75,7 @@ def test_money_retained_by_the_centre_is_marked_with_the_letter_s_words(
 MARKUP = "**Bold** <b>tag</b> [link](http://x) =SUM(A1) _under_ \\n"
 
 
-def test_user_text_is_written_as_text(tmp_path: Path) -> None:
+def test_user_text_is_written_as_text() -> None:
     council = "**B** <i>x</i> =1+1"
     toys = [Toy(council, social_care=10), Toy("Bton", social_care=1), Toy("Cford")]
     result = run(
@@ -105,26 +87,26 @@ def test_user_text_is_written_as_text(tmp_path: Path) -> None:
             "consequences": {"reduction_pct": 10},
         },
     )
-    _, text = pages_and_text(brief.scenario_pdf(result), tmp_path)
+    _, text = pages_and_text(brief.scenario_pdf(result))
     assert f"Option {MARKUP}" in text
     assert f"Described {MARKUP}" in text
     assert council in text.split("Largest changes", 1)[1], "the council's name, as given"
 
 
 def test_without_a_unicode_font_the_core_font_still_writes_the_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(brief, "FONT_PATHS", ())
     result = run(
         [Toy("Aville", social_care=10), Toy("Bton")],
         {"name": "Dash \u2013 and \u201cquotes\u201d £", "selection": {"tests": []}},
     )
-    pages, text = pages_and_text(brief.scenario_pdf(result), tmp_path)
+    pages, text = pages_and_text(brief.scenario_pdf(result))
     assert len(pages) == 1
     assert 'Dash - and "quotes" £' in text
 
 
-def test_a_long_option_still_fits_on_one_page(tmp_path: Path) -> None:
+def test_a_long_option_still_fits_on_one_page() -> None:
     tests = [
         rate_test(f"t{k}", "2017-07", threshold=float(k), label="A long label " * 6)
         for k in range(12)
@@ -140,18 +122,16 @@ def test_a_long_option_still_fits_on_one_page(tmp_path: Path) -> None:
             "redistribution": {"rule": "passed", "gain_cap_pct": 1},
         },
     )
-    pages, text = pages_and_text(brief.scenario_pdf(result), tmp_path)
+    pages, text = pages_and_text(brief.scenario_pdf(result))
     assert len(pages) == 1
     assert "Caveats" in text and "iBCF allocation review simulator" in text
 
 
-def test_the_comparison_brief_is_one_page(
-    shipped: dict[str, Scenario], dataset: Dataset, tmp_path: Path
-) -> None:
+def test_the_comparison_brief_is_one_page(shipped: dict[str, Scenario], dataset: Dataset) -> None:
     names = ["october-2017-letter", "reduce-and-redistribute", "graduated", "status-quo"]
     results = [evaluate(shipped[n], dataset) for n in names]
     pdf = brief.comparison_pdf(results, [projected(r) for r in results])
-    pages, text = pages_and_text(pdf, tmp_path)
+    pages, text = pages_and_text(pdf)
     assert len(pages) == 1
     assert "Comparison: October 2017 letter / Reduce and redistribute" in text
     for k, r in enumerate(results, start=1):
@@ -167,27 +147,24 @@ def test_ibcf_brief_writes_a_one_page_pdf(tmp_path: Path) -> None:
     out = tmp_path / "brief.pdf"
     scenario = str(SCENARIO_DIR / "graduated.toml")
     assert main(["brief", scenario, "--out", str(out), "--draws", "100"]) == 0
-    pages, text = pages_and_text(out.read_bytes(), tmp_path)
+    pages, text = pages_and_text(out.read_bytes())
     assert len(pages) == 1 and "Graduated by margin" in text
     assert main(["brief", scenario, "--out", str(out)]) == 2, "no overwrite unless asked"
     assert main(["brief", scenario, "--out", str(tmp_path / "brief.docx")]) == 2
     both = tmp_path / "both.pdf"
     other = str(SCENARIO_DIR / "status-quo.toml")
     assert main(["brief", scenario, other, "--out", str(both), "--draws", "100"]) == 0
-    assert (
-        "Comparison: Graduated by margin / Status quo"
-        in pages_and_text(both.read_bytes(), tmp_path, "both")[1]
-    )
+    assert "Comparison: Graduated by margin / Status quo" in pages_and_text(both.read_bytes())[1]
 
 
 def test_the_workshop_brief_names_no_council(
-    shipped: dict[str, Scenario], dataset: Dataset, tmp_path: Path
+    shipped: dict[str, Scenario], dataset: Dataset
 ) -> None:
     from simulator.reports.views import alias_map
 
     result = evaluate(shipped["october-2017-letter"], dataset)
     aliases = alias_map(list(dataset.codes))
-    _, text = pages_and_text(brief.scenario_pdf(result, aliases=aliases), tmp_path)
+    _, text = pages_and_text(brief.scenario_pdf(result, aliases=aliases))
     largest = result.table.sort_values("conditioned", ascending=False)["council"].head(5)
     assert not [n for n in largest if n in text], "the largest changes are not named"
     assert "Lancashire" not in text and "Isles of Scilly" not in text

@@ -200,6 +200,7 @@ def test_usage_error_exit_code() -> None:
     assert main(["run"]) == 2
 
 
+@pytest.mark.process
 def test_console_script_has_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\n[selection]\ncombine = "sometimes"\n')

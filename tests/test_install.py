@@ -14,6 +14,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
@@ -66,6 +67,7 @@ def test_lowest_lock_pins_each_direct_dependency_at_its_lower_bound() -> None:
         assert locked[name] == [Version(bound[0])], f"{name}: {locked[name]} vs >={bound[0]}"
 
 
+@pytest.mark.process
 def test_every_lock_records_the_current_pyproject() -> None:
     result = subprocess.run(
         [sys.executable, str(LOCK_SCRIPT), "check"], capture_output=True, text=True
@@ -86,6 +88,7 @@ def lock_check_in(folder: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.process
 def test_a_stale_lock_is_refused_with_what_to_run(tmp_path: Path) -> None:
     assert lock_check_in(tmp_path).returncode == 0
     pyproject = tmp_path / "pyproject.toml"
@@ -102,6 +105,7 @@ def test_a_stale_lock_is_refused_with_what_to_run(tmp_path: Path) -> None:
     assert "make lock" in result.stderr
 
 
+@pytest.mark.process
 def test_a_tool_setting_does_not_stale_the_lock(tmp_path: Path) -> None:
     (tmp_path / "probe").mkdir()
     folder = tmp_path / "probe"
@@ -130,6 +134,7 @@ def test_the_model_installs_without_the_app_stack() -> None:
     assert {r.name for r in direct("app")} - core == {"streamlit", "plotly"}
 
 
+@pytest.mark.process
 def test_a_checkout_reads_its_own_data_and_scenarios(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "IBCF_DATA_DIR"}
     code = "from simulator import io; print(io.RAW_DIR, io.OFFICIAL_DIR, io.SCENARIO_DIR)"
@@ -160,6 +165,7 @@ def test_the_wheel_maps_the_checkout_folders_into_the_package() -> None:
     assert data["simulator.bundled.scenarios"] == ["*.toml"]
 
 
+@pytest.mark.process
 def test_a_packaged_copy_is_preferred_to_the_checkout(tmp_path: Path) -> None:
     """Laid out as the wheel installs it (simulator/bundled/...), the package reads the
     copy it carries, from any working folder."""
@@ -182,6 +188,7 @@ def test_a_packaged_copy_is_preferred_to_the_checkout(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.process
 def test_data_dir_variable_replaces_the_data_folder(tmp_path: Path) -> None:
     """IBCF_DATA_DIR names a folder laid out like data/: the command line reads its raw/
     files (a file missing there is reported) and its official/ tables."""
@@ -225,6 +232,7 @@ def ensure_browser(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[st
     )
 
 
+@pytest.mark.process
 def test_browser_present_is_used_without_installing(tmp_path: Path) -> None:
     browser = fake_browser(tmp_path / "bin" / "chromium")
     marker = tmp_path / "installed"
@@ -239,6 +247,7 @@ def test_browser_present_is_used_without_installing(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+@pytest.mark.process
 def test_browser_named_by_variable_wins(tmp_path: Path) -> None:
     listed = fake_browser(tmp_path / "a" / "chromium")
     named = fake_browser(tmp_path / "b" / "chrome")
@@ -246,6 +255,7 @@ def test_browser_named_by_variable_wins(tmp_path: Path) -> None:
     assert result.stdout == f"{named}\n"
 
 
+@pytest.mark.process
 def test_browser_named_by_variable_must_work(tmp_path: Path) -> None:
     broken = tmp_path / "chrome"
     broken.write_text("not a program")
@@ -258,6 +268,7 @@ def test_browser_named_by_variable_must_work(tmp_path: Path) -> None:
     assert f"IBCF_CHROMIUM={broken} is not a working browser" in result.stderr
 
 
+@pytest.mark.process
 def test_failed_download_falls_through_to_the_package_manager(tmp_path: Path) -> None:
     target = tmp_path / "usr" / "bin" / "chromium"
     script = tmp_path / "apt"
@@ -278,6 +289,7 @@ def test_failed_download_falls_through_to_the_package_manager(tmp_path: Path) ->
     assert download < result.stderr.index("trying the system package manager")
 
 
+@pytest.mark.process
 def test_hanging_download_is_stopped_in_time(tmp_path: Path) -> None:
     browser = tmp_path / "chromium"
     started = time.monotonic()
@@ -293,6 +305,7 @@ def test_hanging_download_is_stopped_in_time(tmp_path: Path) -> None:
     assert result.stdout == f"{browser}\n"
 
 
+@pytest.mark.process
 def test_no_browser_says_exactly_what_to_run(tmp_path: Path) -> None:
     result = ensure_browser(
         tmp_path,

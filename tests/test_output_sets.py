@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -60,6 +59,7 @@ def hidden_leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+@pytest.mark.process
 def test_concurrent_overwrite_runs_leave_one_consistent_set(tmp_path: Path) -> None:
     """Four runs of two scenarios into one folder, at the same time: all succeed
     and the folder holds one of them, whole (the status quo selects no council, the
@@ -77,33 +77,58 @@ def test_concurrent_overwrite_runs_leave_one_consistent_set(tmp_path: Path) -> N
         assert hidden_leftovers(tmp_path) == []
 
 
-def wait_until_writing(parent: Path, before: dict[str, float], proc: subprocess.Popen) -> None:
-    """Wait until the run has written something under ``parent`` (a staged file or a
-    changed output file): the moment an interruption would split a set."""
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline and proc.poll() is None:
-        now = {str(p): p.stat().st_mtime for p in parent.rglob("*") if p.is_file()}
-        if any(name not in before or before[name] != t for name, t in now.items()):
-            return
-        time.sleep(0.005)
-    raise AssertionError("the run finished or hung before writing anything")
+# ``ibcf`` in a process that stops half way through writing its set, with the set's
+# first files staged and none swapped in: it says so on a pipe, then waits there for the
+# signal the test sends. The test waits for that word, not for a moment.
+PAUSED_RUN = """
+import os, sys, time
+from simulator import io
+from simulator.cli import main
+
+ready = int(sys.argv[1])
+write_bytes = io.OutputSet.write_bytes
+
+def pause_after_the_summary(self, name, data):
+    write_bytes(self, name, data)
+    if name == "summary.json":
+        os.write(ready, b"staged")
+        os.close(ready)
+        time.sleep(600)
+
+io.OutputSet.write_bytes = pause_after_the_summary
+sys.exit(main(sys.argv[2:]))
+"""
 
 
 def signal_mid_write(folder: Path, signum: int) -> tuple[Path, dict[str, bytes], int, str]:
     """Run the status quo into ``folder/out``, then start an --overwrite run of the
-    October letter and send it ``signum`` while it writes. Returns the folder, its old
-    set, and the second run's exit code and stderr."""
+    October letter and send it ``signum`` once it has staged part of its set. Returns the
+    folder, its old set, and the second run's exit code and stderr."""
     out = folder / "out"
     assert main(["-q", "run", str(STATUS_QUO), "--out", str(out), "--draws", "0"]) == 0
     old = run_set(out)
-    before = {str(p): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
-    proc = ibcf("run", str(OCTOBER), "--out", str(out), "--overwrite", "--draws", "50")
-    wait_until_writing(folder, before, proc)
+    read_end, write_end = os.pipe()
+    args = ["-q", "run", str(OCTOBER), "--out", str(out), "--overwrite", "--draws", "0"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_RUN, str(write_end), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        pass_fds=(write_end,),
+    )
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as ready:
+        said = ready.read()  # until the run closes its end: staged, or ended early
+    if said != b"staged":
+        proc.kill()
+        raise AssertionError(f"the run ended before staging its set: {proc.communicate()[1]}")
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=600)
     return out, old, proc.returncode, err
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_run_leaves_the_old_set(tmp_path: Path, signum: int) -> None:
     out, old, code, err = signal_mid_write(tmp_path, signum)
@@ -114,6 +139,7 @@ def test_an_interrupted_run_leaves_the_old_set(tmp_path: Path, signum: int) -> N
     assert hidden_leftovers(tmp_path) == []
 
 
+@pytest.mark.process
 def test_a_killed_run_leaves_the_old_set_and_the_next_run_tidies(tmp_path: Path) -> None:
     """SIGKILL cannot be caught: the staged files stay behind, the old set is whole, and
     the next run into the folder removes what the dead run left."""

@@ -335,6 +335,7 @@ def test_central_projection_with_no_money_is_the_baseline_and_more_money_helps(
     assert (np.nan_to_num(more.scenario_p50) >= 0).all()
 
 
+@pytest.mark.process
 def test_the_projection_table_is_declared_without_numpy_pandas_or_scipy() -> None:
     import subprocess
     import sys

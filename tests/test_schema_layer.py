@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("numpy", "pandas", "scipy")
 
@@ -46,6 +48,7 @@ def probe(imports: str) -> dict[str, object]:
     return result
 
 
+@pytest.mark.process
 def test_reading_and_saving_a_scenario_loads_no_numpy_pandas_or_scipy() -> None:
     result = probe(
         "import simulator.schema.scenario\n"
@@ -54,6 +57,7 @@ def test_reading_and_saving_a_scenario_loads_no_numpy_pandas_or_scipy() -> None:
     assert result == {"same": True, "name": "October 2017 letter", "loaded": []}
 
 
+@pytest.mark.process
 def test_the_probe_sees_a_heavy_import() -> None:
     # The same probe after importing the data tables' reader, which uses pandas: the check
     # above would fail if the scenario's module reached it.

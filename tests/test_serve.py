@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -37,6 +38,7 @@ def test_proxy_keeps_each_session_on_one_worker() -> None:
     assert "    option httpchk GET /_stcore/health\n" in config
 
 
+@pytest.mark.process
 def test_a_port_in_use_is_refused_before_anything_starts() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
