@@ -20,7 +20,7 @@ BIND ?= 0.0.0.0
 BENCH_PORT ?= 8651
 
 .PHONY: install lock lock-upgrade check-lowest check-wheel app serve test lint bench bench-load \
-	bench-browser golden data-check clean
+	bench-browser golden goldens-hash changelog data-check clean
 
 # The exact versions in requirements.lock (hashes checked), then the project itself
 # (editable, no dependencies of its own: the lock has them all). When pyproject.toml's
@@ -72,6 +72,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_changelog.py check
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
@@ -89,6 +90,15 @@ bench-browser: $(STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --update
+
+# After a deliberate change to the goldens and a changelog.d fragment saying so: record
+# their digest (CI fails while it is stale; refused without a new fragment).
+goldens-hash:
+	$(PYTHON) scripts/check_changelog.py record
+
+# The next release's section of CHANGELOG.md as the fragments in changelog.d/ make it.
+changelog: $(STAMP)
+	$(BIN)/towncrier build --draft --version "$$($(BIN)/python -c 'import simulator; print(simulator.__version__)')"
 
 data-check: $(STAMP)
 	$(BIN)/ibcf data check
