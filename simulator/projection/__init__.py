@@ -1,17 +1,17 @@
 """Projection of delayed transfers of care (DToC) for 2018/19.
 
-The package, in the order data flows:
+The package, in the order data flows (its ``[projection]`` table is declared in
+:mod:`simulator.schema.projection`, which loads neither numpy, pandas nor scipy):
 
-- :mod:`.params` — the scenario's ``[projection]`` table (declarations only: importing
-  it loads neither numpy, pandas nor scipy);
 - :mod:`.forecast` — statistical counterfactuals, council by council;
 - :mod:`.backtest` — rolling-origin scores and band coverage of every method;
 - :mod:`.noise` — forecast noise from the back-test errors, on their own scale;
 - :mod:`.evidence` — the named evidence sets for θ (days avoided per £1m);
 - :mod:`.response` — pounds to care bought to delayed days avoided;
 - :mod:`.montecarlo` — the seeded Monte Carlo; :mod:`.result` — what it returns;
-- :mod:`.calibration`, :mod:`.report` — the 2017/18 fits, ``ibcf calibrate`` and
-  ``ibcf backtest``; :mod:`.words` — how the headlines are said;
+- :mod:`.calibration` — the 2017/18 fits behind ``ibcf calibrate`` (the tables of
+  ``ibcf backtest`` are :mod:`simulator.reports.backtest`, and how the headlines are
+  said :mod:`simulator.reports.words`);
 - :mod:`.api` — the entry point: ``prepare_baseline``, ``project``, ``tornado``.
 
 Names below are loaded on first use, so that the declarations stay light.

@@ -63,7 +63,7 @@ class EvidenceSet:
 
 
 # Figures reproduced by ``ibcf calibrate`` (simulator.projection.calibration) on the
-# bundled data; tests/test_calibration.py pins them.
+# bundled data; tests/test_projection.py pins them.
 GAUGHAN_THETA = (25.2, 53.3)  # 6% at £120 a day to 9% at £85 a day
 DID_THETA, DID_SE = 353.0, 235.0  # 2017/18, NHS-controlled, total delays
 UNCONTROLLED_THETA, UNCONTROLLED_SE = 4452.0, 637.0  # 2017/18, no control

@@ -71,7 +71,8 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
         "assumption": "September 2017 DToC expectations reconstructed by rule (baseline "
         "February-April 2017, social care cut to 2.6 per 100,000 or by two thirds); an "
         "official table, if supplied, overrides",
-        "value": "rule in simulator/expectations.py ([expectations] in docs/scenario-reference.md)",
+        "value": "rule in simulator/rules/expectations.py "
+        "([expectations] in docs/scenario-reference.md)",
         "unit": "delayed beds/day",
         "source": "Published examples (Shropshire 6.7, Hampshire -66%, Northamptonshire "
         "-67%); official table not found",
