@@ -42,14 +42,19 @@ lock lock-upgrade:
 	$(BIN)/python scripts/lock.py write $(BIN)/uv $(if $(filter lock-upgrade,$@),--upgrade)
 
 # The lower bounds in pyproject.toml are true: the lowest allowed versions of every
-# direct dependency, in a venv of their own, pass the test suite (without the browser).
+# direct dependency, in a venv of their own, pass the tests that use them: the pure
+# layers (unit, property, golden, less those that start processes) and, for Streamlit's
+# and Plotly's bounds, every view of the app drawn once.
+LOWEST_TESTS := -m "(unit or property or golden) and not process"
+LOWEST_APP_TESTS := tests/test_app.py::test_every_view_renders
 check-lowest: $(STAMP)
 	$(PYTHON) scripts/lock.py check
 	rm -rf $(LOWEST_VENV)
 	$(PYTHON) -m venv $(LOWEST_VENV)
 	$(LOWEST_VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r $(LOWEST_LOCK)
 	$(LOWEST_VENV)/bin/python -m pip install --quiet --no-deps -e .
-	$(call pytest,$(LOWEST_VENV)/bin/python,-n 2 -q -p no:cacheprovider -m "not browser")
+	$(call pytest,$(LOWEST_VENV)/bin/python,-n 2 -q -p no:cacheprovider $(LOWEST_TESTS))
+	$(call pytest,$(LOWEST_VENV)/bin/python,-q -p no:cacheprovider $(LOWEST_APP_TESTS))
 
 app: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py
@@ -58,9 +63,11 @@ serve: $(STAMP)
 	$(BIN)/python -m scripts.serve --workers $(WORKERS) --port $(PORT) --host $(BIND)
 
 # The browser tests need a Chromium: scripts/ensure_browser.py finds or installs one.
+# PYTEST_ARGS narrows or adds to the run (CI: `-m browser`, `-m "not browser" --cov`).
+PYTEST_ARGS ?=
 test: $(STAMP)
 	IBCF_CHROMIUM="$$($(BIN)/python -m scripts.ensure_browser)" && export IBCF_CHROMIUM && \
-		$(call pytest,$(BIN)/python,-n 2)
+		$(call pytest,$(BIN)/python,-n 2 $(PYTEST_ARGS))
 
 # The pure layers only (unit, property, golden): no app, no browser.
 .PHONY: test-fast

@@ -4,17 +4,33 @@ the test layers, marked by where a test lives (see ``markers`` in pyproject.toml
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from simulator import io
 from simulator.inputs.data import Dataset, build_dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis profiles, chosen by IBCF_HYPOTHESIS_PROFILE: "ci" (the default, for
+# make test and CI) runs each property's own number of examples in a fixed order, so a
+# run never fails on an example the last one did not try; "nightly" runs ten times as
+# many, in a new random order each night (tests/strategies.py `examples` scales them).
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.register_profile(
+    "nightly",
+    deadline=None,
+    max_examples=1000,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("IBCF_HYPOTHESIS_PROFILE", "ci"))
 LAYERS = ("unit", "property", "golden", "app", "browser")
 # Layer of each test file that is not all hand-worked unit cases. Elsewhere a test
 # keeps a layer marker it carries itself, a test in a module that drives the app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 ATTRIBUTIONS = ["social_care", "social_care_and_both", "nhs", "total"]
@@ -251,3 +252,9 @@ HOSTILE_PIECES = [
 hostile_text = st.lists(
     st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=6)), min_size=1, max_size=8
 ).map("".join)
+
+
+def examples(n: int) -> int:
+    """``n`` examples under the ``ci`` profile, scaled with the loaded profile's
+    ``max_examples`` (ten times under ``nightly``: tests/conftest.py)."""
+    return max(1, round(n * settings.default.max_examples / 100))

@@ -25,6 +25,7 @@ from simulator.inputs.allocation import (
     whole_pounds,
 )
 from simulator.inputs.data import Dataset
+from tests.strategies import examples
 
 DEVON, KENT, BROMLEY = "E10000008", "E10000016", "E09000006"
 FORMS = ["scale_down", "water_filling"]
@@ -147,7 +148,7 @@ def councils(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
 pots = st.integers(1, 10_000_000)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(councils(), pots, pots, st.sampled_from(FORMS))
 def test_never_negative_and_sums_are_exact(
     c: tuple[np.ndarray, np.ndarray], pot: int, spring: int, form: allocation.Form
@@ -164,7 +165,7 @@ def test_never_negative_and_sums_are_exact(
         assert (pounds >= 0).all()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(councils(), pots, pots, st.sampled_from(FORMS))
 def test_precept_above_its_share_of_the_combined_pot_gets_nothing(
     c: tuple[np.ndarray, np.ndarray], pot: int, spring: int, form: allocation.Form
@@ -178,7 +179,7 @@ def test_precept_above_its_share_of_the_combined_pot_gets_nothing(
     assert spring_budget_element(pot, spring, s, p, form)[0] == 0
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(councils(), pots, st.floats(1, 5e6), st.sampled_from(FORMS), st.data())
 def test_more_precept_never_raises_a_councils_grant(
     c: tuple[np.ndarray, np.ndarray],
@@ -195,7 +196,7 @@ def test_more_precept_never_raises_a_councils_grant(
     assert after <= before + 1e-6 * max(1.0, before)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(councils(), pots, pots)
 def test_no_precept_both_forms_are_a_plain_split(
     c: tuple[np.ndarray, np.ndarray], pot: int, spring: int
@@ -208,7 +209,7 @@ def test_no_precept_both_forms_are_a_plain_split(
         assert extra == pytest.approx(spring * s, rel=1e-9, abs=1e-6)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(councils(), st.data())
 def test_need_shares_sum_to_one_and_keep_exact_ones(
     c: tuple[np.ndarray, np.ndarray], data: st.DataObject

@@ -27,6 +27,7 @@ from simulator.io import SCENARIO_DIR
 from simulator.reports.card import reason_card, reason_card_text
 from simulator.reports.letter import letter_preview
 from simulator.schema.files import data_context, load_scenario
+from tests.strategies import examples
 from tests.toy import Toy, rate_test, run
 
 A, B, C, D = "E06000001", "E06000002", "E06000003", "E06000004"
@@ -338,7 +339,7 @@ FLIP_TESTS: list[dict[str, Any]] = [
 ]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     beds=st.lists(st.lists(st.integers(0, 12), min_size=12, max_size=12), min_size=5, max_size=8),
     picks=st.sets(st.integers(0, len(FLIP_TESTS) - 1), min_size=1, max_size=4),

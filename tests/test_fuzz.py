@@ -27,7 +27,14 @@ from simulator.inputs.data import build_dataset
 from simulator.reports import excel
 from simulator.schema.files import parse_scenario, scenario_from_mapping
 from simulator.schema.scenario import Scenario
-from tests.strategies import control_text, date_like, deep_toml, hostile_text, huge_integers
+from tests.strategies import (
+    control_text,
+    date_like,
+    deep_toml,
+    examples,
+    hostile_text,
+    huge_integers,
+)
 
 KEYS = [
     "name",
@@ -68,7 +75,7 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300))
 def test_any_bytes_parse_or_raise_scenario_error(raw: bytes) -> None:
     try:
@@ -77,7 +84,7 @@ def test_any_bytes_parse_or_raise_scenario_error(raw: bytes) -> None:
         assert all(p.startswith("fuzz.toml: ") for p in exc.problems)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from(KEYS), values, max_size=6))
 def test_any_mapping_parses_or_raises_scenario_error(mapping: dict[str, object]) -> None:
     try:
@@ -89,7 +96,7 @@ def test_any_mapping_parses_or_raises_scenario_error(mapping: dict[str, object])
     assert parse_scenario(scenario.to_toml()) == scenario
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.dictionaries(st.sampled_from(KEYS), scalars.filter(lambda v: v is not None), max_size=5))
 def test_toml_text_of_random_tables(mapping: dict[str, object]) -> None:
     try:
@@ -110,7 +117,7 @@ def assert_one_line_errors(exc: ScenarioError, source: str) -> None:
         assert len(problem.splitlines()) == 1, problem
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(deep_toml())
 def test_deep_nesting_is_refused_with_the_projects_error(text: str) -> None:
     with pytest.raises(ScenarioError) as caught:
@@ -118,7 +125,7 @@ def test_deep_nesting_is_refused_with_the_projects_error(text: str) -> None:
     assert_one_line_errors(caught.value, "deep.toml")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.sampled_from(["schema_version", "selection.at_least", "consequences.cap_gbp",
                      "projection.seed", "selection.composite.n", "notes"]),
@@ -144,7 +151,7 @@ def test_huge_integers_are_refused_in_text_and_mappings(
     assert_one_line_errors(caught.value, "link")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\x00" not in t))
 def test_a_byte_order_mark_never_changes_a_scenario(name: str) -> None:
     text = Scenario(name="x").to_toml().replace('name = "x"', f"name = {json.dumps(name)}")
@@ -158,7 +165,7 @@ def test_a_byte_order_mark_never_changes_a_scenario(name: str) -> None:
     assert parse_scenario(b"\xef\xbb\xbf" + text.encode(), source="bom.toml") == plain
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.sampled_from(["name", "notes", "key", "label", "screen", "test id"]),
     control_text,
@@ -191,7 +198,7 @@ def is_calendar_date(text: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(date_like())
 def test_only_calendar_dates_are_accepted(date: str) -> None:
     text = f'name = "dated"\ndate = "{date}"\n'
@@ -226,7 +233,7 @@ EDITABLE = {
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -275,7 +282,7 @@ def _unescaped(text: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text.replace(JOINER, ""))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(hostile_text, min_size=1, max_size=5), hostile_text)
 def test_hostile_text_in_a_csv_is_never_a_formula(values: list[str], header: str) -> None:
     frame = _frame(header, values)
@@ -292,7 +299,7 @@ def test_hostile_text_in_a_csv_is_never_a_formula(values: list[str], header: str
     assert [int(r[1]) for r in rows] == list(range(-len(values), 0))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(hostile_text, min_size=1, max_size=4), hostile_text)
 def test_hostile_text_in_a_workbook_is_a_string_cell(values: list[str], header: str) -> None:
     frame = _frame(header, values)
@@ -310,7 +317,7 @@ def test_hostile_text_in_a_workbook_is_a_string_cell(values: list[str], header: 
         assert bool(cell.quotePrefix) == cells.is_formula_like(str(cell.value))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(hostile_text)
 def test_hostile_text_is_never_markdown(value: str) -> None:
     shown = md(value)
@@ -327,7 +334,7 @@ def test_hostile_text_is_never_markdown(value: str) -> None:
     assert _unescaped(shown) == one_line(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.dictionaries(
         st.one_of(st.sampled_from(["name", "notes", "consequences.cap_gbp"]), hostile_text),

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from simulator.money import largest_remainder, to_pounds
 from simulator.rules.redistribution import capped_split
+from tests.strategies import examples
 
 
 @pytest.mark.parametrize(
@@ -57,7 +58,7 @@ def test_largest_remainder_refuses_impossible_splits() -> None:
         largest_remainder(5, np.array([0.0, 0.0]))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     total=st.integers(0, 2_000_000_000),
     weights=st.lists(st.floats(0, 1e9, allow_nan=False), min_size=1, max_size=160).filter(
@@ -90,7 +91,7 @@ def test_capped_split_cases() -> None:
     assert capped_split(10, np.array([1.0, 1.0, 1.0]), None).tolist() == [4, 3, 3]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     data=st.lists(
         st.tuples(st.floats(0, 1e6, allow_nan=False), st.integers(0, 1_000_000)),

@@ -19,7 +19,7 @@ from simulator.inputs.data import Dataset, load_dataset
 from simulator.money import to_pounds
 from simulator.schema.files import data_context, parse_scenario, scenario_from_mapping
 from simulator.schema.scenario import Scenario
-from tests.strategies import rate_tests, scenarios
+from tests.strategies import examples, rate_tests, scenarios
 
 DATA: Dataset = load_dataset()
 CODES = list(DATA.codes)
@@ -33,7 +33,9 @@ FUNDED = [
 ]
 CONTEXT = data_context(DATA.months, CODES)
 MONEY = ["conditioned", "withheld", "received", "final_allocation"]
-PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def build(mapping: dict[str, Any]) -> Scenario:
@@ -271,7 +273,7 @@ def permuted(data: Dataset, order: np.ndarray) -> Dataset:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mapping=scenarios(CODES), seed=st.integers(0, 2**32 - 1))
 def test_council_order_does_not_matter(mapping: dict[str, Any], seed: int) -> None:
     order = np.random.default_rng(seed).permutation(len(CODES))

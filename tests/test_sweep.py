@@ -19,7 +19,7 @@ from simulator.engine.run import evaluate
 from simulator.engine.sweep import SWEEP_RULES, sweep
 from simulator.inputs.data import Dataset, load_dataset
 from simulator.schema.files import data_context, scenario_from_mapping
-from tests.strategies import ATTRIBUTIONS, DATA_MONTHS
+from tests.strategies import ATTRIBUTIONS, DATA_MONTHS, examples
 
 DATA: Dataset = load_dataset()
 CONTEXT = data_context(DATA.months, list(DATA.codes))
@@ -65,7 +65,7 @@ def engine_figures(mapping: dict[str, Any]) -> dict[str, int]:
     }
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     thresholds=st.lists(st.floats(0, 20, allow_nan=False).map(lambda x: round(x, 2)), max_size=3),
     reductions=st.lists(st.floats(0, 100, allow_nan=False).map(lambda x: round(x, 1)), max_size=3),
