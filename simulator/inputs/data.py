@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -703,9 +703,45 @@ def allocation_totals(data: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def check_hex_layout(hexjson: dict[str, Any], codes: np.ndarray) -> None:
+    """The hex map's layout (drawn for the 2019 councils): a layout kind the map knows,
+    whole-number ``q`` and ``r`` for each hex, no two hexes in one place, and a hex for
+    every council of 2017/18 (Bournemouth, Poole and Dorset take those of their 2019
+    successors, E06000058 and E06000059)."""
+    file = "hex_upper_tier_2019.hexjson"
+    problems = []
+    kind = hexjson.get("layout", "odd-r")
+    if kind not in ("odd-r", "even-r"):
+        problems.append(f"{file}: layout: {str(kind)[:40]!r} is not odd-r or even-r")
+    cells: dict[tuple[int, int], str] = {}
+    for code, cell in hexjson["hexes"].items():
+        where = f"{file}: hexes: {str(code)[:20]}"
+        q, r = (cell.get(k) if isinstance(cell, dict) else None for k in ("q", "r"))
+        if (
+            not (isinstance(q, int) and isinstance(r, int))
+            or isinstance(q, bool)
+            or isinstance(r, bool)
+        ):
+            problems.append(f"{where}: q and r must be whole numbers")
+        elif (q, r) in cells:
+            problems.append(f"{where}: shares the hex ({q}, {r}) with {cells[q, r]}")
+        else:
+            cells[q, r] = str(code)
+    needed = sorted((set(codes) - set(BCP_DORSET)) | {"E06000058", "E06000059"})
+    missing = [c for c in needed if c not in hexjson["hexes"]]
+    if missing:
+        problems.append(f"{file}: hexes: no hex for {', '.join(missing[:5])}")
+    if problems:
+        raise DataError(problems[:10])
+
+
 def load_dataset(method: allocation.Method = allocation.DEFAULT_METHOD) -> Dataset:
-    """Load and validate the bundled data (cached per process by callers as needed)."""
+    """Load and validate the data folder (``IBCF_DATA_DIR`` or the bundled ``data/``):
+    every table, and the hex map's layout the app draws (cached per process by
+    callers as needed)."""
     from simulator import io
 
-    raw, official, data_hash = io.read_data_tables()
-    return build_dataset(raw, official, data_hash, method)
+    raw, official, data_hash = io.read_data_tables(io.RAW_DIR, io.OFFICIAL_DIR)
+    data = build_dataset(raw, official, data_hash, method)
+    check_hex_layout(io.read_hexjson(io.HEX_LAYOUT), data.codes)
+    return data
