@@ -1432,3 +1432,34 @@ DECLARATIONS: dict[str, tuple[str, Callable[[Councils], pa.DataFrameSchema]]] = 
     OFFICIAL_FILE: ("official", ibcf_allocations_2018_19),
     OFFICIAL_EXPECTATIONS_FILE: ("official", dtoc_expectations_2017_official),
 }
+
+
+# ---------------------------------------------------------------------- the data dictionary
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def data_dictionary() -> str:
+    """The column tables of ``data/README.md``, written from the declarations above
+    (``scripts/data_readme.py`` puts them in; a test keeps the committed copy equal)."""
+    implied = {"a number", "finite"}
+    out: list[str] = []
+    for name, (folder, declaration) in DECLARATIONS.items():
+        schema = declaration(Councils())
+        out += [f"### `{folder}/{name}`", "", str(schema.title), ""]
+        out += ["| column | type | unit | meaning | checks |", "|---|---|---|---|---|"]
+        for column_name, column in schema.columns.items():
+            meta = column.metadata or {}
+            checks = [str(c.error) for c in column.checks if str(c.error) not in implied]
+            if "> 0" in checks:
+                checks.remove("≥ 0")
+            if meta.get("blank") == "allowed":
+                checks.append("blank allowed (unknown)")
+            cells = [f"`{column_name}`", meta.get("type", ""), meta.get("unit", ""),
+                     column.description or "", "; ".join(checks) or "—"]  # fmt: skip
+            out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        whole = [str(c.error) for c in schema.checks if str(c.error) != "at least one row"]
+        if schema.unique:
+            whole.insert(0, f"one row per {' / '.join(schema.unique)}")
+        out += ["", "The file: at least one row; " + "; ".join(whole) + ".", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
