@@ -232,6 +232,17 @@ def dataset() -> Dataset:
     return load_dataset()
 
 
+def data_problems() -> list[str]:
+    """Why the data folder cannot be used (empty when it can), one line each naming
+    the file, row and column: the app's first check, so a broken folder is a clear
+    message at start, not a crash on the view that reads the broken file."""
+    try:
+        dataset()
+    except SimulatorError as exc:
+        return list(exc.problems)
+    return []
+
+
 @st.cache_resource
 def context() -> dict[str, Any]:
     data = dataset()

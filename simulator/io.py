@@ -71,7 +71,8 @@ RAW_FILES = {
     "rnf_checkpoints": "asc_rnf_checkpoints.csv",
 }
 # The hex map's layout (not a model input: outside the data hash).
-HEX_LAYOUT = RAW_DIR / "hex_upper_tier_2019.hexjson"
+HEX_FILE = "hex_upper_tier_2019.hexjson"
+HEX_LAYOUT = RAW_DIR / HEX_FILE
 # Optional official tables: dropping one of these in data/official/ replaces the
 # reconstruction with no code change (schemas in data/README.md).
 OFFICIAL_FILES = {
@@ -108,10 +109,33 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     return frame
 
 
+def check_data_folder(raw_dir: Path = RAW_DIR) -> None:
+    """The data folder has every file anything reads (the raw tables and the hex map's
+    layout; the official tables are optional), or one error naming the folder, what is
+    missing, and the variable that chose the folder when it is set."""
+    data_dir = raw_dir.parent
+    chosen = os.environ.get(DATA_DIR_VARIABLE)
+    named = f" (from {DATA_DIR_VARIABLE}={chosen})" if chosen else ""
+    layout = "it holds raw/ and, optionally, official/ (data/README.md)"
+    if not data_dir.is_dir():
+        raise DataError(f"{data_dir}: no such data folder{named}; {layout}")
+    if not raw_dir.is_dir():
+        raise DataError(f"{data_dir}: the data folder{named} has no raw/ folder; {layout}")
+    wanted = [*RAW_FILES.values(), HEX_FILE]
+    missing = [name for name in wanted if not os.path.lexists(raw_dir / name)]
+    if missing:
+        raise DataError(
+            f"{raw_dir}: missing {', '.join(missing)}{named} (every file the model, the "
+            "reports and the app read; data/README.md lists them)"
+        )
+
+
 def read_data_tables(
     raw_dir: Path = RAW_DIR, official_dir: Path = OFFICIAL_DIR
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], str]:
-    """Read every raw table, any official override, and the hash of all input bytes."""
+    """Read every raw table, any official override, and the hash of all input bytes,
+    after :func:`check_data_folder`."""
+    check_data_folder(raw_dir)
     contents: dict[str, bytes] = {}
 
     def read(path: Path) -> pd.DataFrame:
