@@ -34,7 +34,7 @@ MAX_INTEGER = 2**63 - 1
 
 
 # ---------------------------------------------------------------------- migrations
-def migrate(data: dict[str, Any]) -> dict[str, Any]:
+def migrate(data: dict[str, Any], source: str = "<scenario>") -> dict[str, Any]:
     """Bring an older scenario mapping up to :data:`SCHEMA_VERSION`, one version at a time.
 
     Version 1 gave ``condition_share``/``reduction_share`` as fractions (0.33); version 2
@@ -53,9 +53,19 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         cons = dict(cons_in)
         renames = (("condition_share", "condition_pct"), ("reduction_share", "reduction_pct"))
         for old, new in renames:
+            if old in cons and new in cons:
+                raise ScenarioError(
+                    f"{source}: consequences: both {old} (schema 1, a fraction) and {new} "
+                    "(percent) given; keep one"
+                )
             if old in cons:
                 value = cons.pop(old)
-                cons[new] = value * 100 if isinstance(value, int | float) else value
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise ScenarioError(
+                        f"{source}: consequences.{old}: must be a number (a fraction, "
+                        f"0 to 1), not {type(value).__name__} {value!r}"
+                    )
+                cons[new] = value * 100
         data["consequences"] = cons
         version = 2
     if version == 2:
@@ -154,7 +164,7 @@ def scenario_from_mapping(
     if version < 1:
         raise ScenarioError(f"{source}: schema_version: must be 1 or more")
     try:
-        return Scenario.model_validate(migrate(dict(data)), context=context)
+        return Scenario.model_validate(migrate(dict(data), source), context=context)
     except ValidationError as exc:
         raise ScenarioError(_format_errors(source, exc)) from None
 
