@@ -182,10 +182,18 @@ def _toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
     return f"not valid TOML ({message})"
 
 
+# Strings (basic, literal, multi-line) and comments: what cannot hold an integer literal.
+_NOT_NUMBERS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*'
+)
+
+
 def _long_integer_problem(text: str) -> str:
-    """Name the key of an integer literal too long for Python to read (over 4,300 digits)."""
+    """Name the key of an integer literal too long for Python to read (over 4,300 digits);
+    digits inside strings (a long run in ``notes``) and comments are not integers."""
     limit = sys.get_int_max_str_digits() or 4300
-    for number, line in enumerate(text.split("\n"), start=1):
+    bare = _NOT_NUMBERS.sub(lambda m: "\n" * m.group().count("\n"), text)
+    for number, line in enumerate(bare.split("\n"), start=1):
         if len(re.sub(r"[^0-9]", "", max(re.findall(r"[0-9_]+", line) or [""], key=len))) > limit:
             key = line.split("=", 1)[0].strip() if "=" in line else "(top level)"
             return f"{key}: integer of more than {limit:,} digits (line {number})"
@@ -249,12 +257,21 @@ def staleness(scenario: Scenario, data_hash: str | None) -> list[str]:
     """Why a saved scenario may not reproduce its results: data or model changed."""
     out = []
     if scenario.data_hash and data_hash and scenario.data_hash != data_hash:
-        out.append(f"saved with data {scenario.data_hash}, now {data_hash}: results may differ")
+        saved = _clipped(scenario.data_hash)
+        out.append(f"saved with data {saved}, now {data_hash}: results may differ")
     if scenario.model_version and scenario.model_version != MODEL_VERSION:
-        out.append(
-            f"saved with model {scenario.model_version}, now {MODEL_VERSION}: results may differ"
-        )
+        saved = _clipped(scenario.model_version)
+        out.append(f"saved with model {saved}, now {MODEL_VERSION}: results may differ")
     return out
+
+
+def _clipped(text: str, limit: int = 40) -> str:
+    """A recorded hash or version as a warning shows it: at most ``limit`` characters.
+
+    >>> _clipped("0123456789abcdef"), _clipped("f" * 10_000)[-5:], len(_clipped("f" * 10_000))
+    ('0123456789abcdef', 'ffff…', 40)
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def save_scenario(scenario: Scenario, path: Path, *, overwrite: bool = False) -> None:
