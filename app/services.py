@@ -293,7 +293,7 @@ def _prepared(method: str, with_noise: bool, _params: ProjectionParams) -> Prepa
         data.adults,
         _params,
         status_quo_change=projection.status_quo_change_gbp(
-            alloc["original"], alloc["spring_budget"]
+            alloc["original"], alloc["spring_budget"], data.money_2017_18
         ),
         with_noise=with_noise,
     )
