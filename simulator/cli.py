@@ -198,7 +198,7 @@ def _print_reported(data) -> None:  # type: ignore[no-untyped-def]
             f"  {r['council']} ({r['gss_code']}): {r['report_status']}, reported {shown}; "
             f"{r['report_reason']}; in use £{int(r['allocation_total']):,}"
         )
-    fitted = ", ".join(f"{k} {v:.3f}" for k, v in report.attrs["corrections"].items())
+    fitted = ", ".join(f"{k} {v:.3f}" for k, v in data.report_corrections.items())
     _out(
         "fitted on the screened reports: need-share correction by authority type (median "
         f"implied / used share) {fitted}"

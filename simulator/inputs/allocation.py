@@ -574,6 +574,7 @@ class Inputs:
 
     def share_source(self, i: int, method: Method) -> str:
         """Where council ``i``'s need share comes from, in words."""
+        method = method.equalisation
         if method.kind == "equalisation" and not np.isnan(self.exact[i]):
             return "exact ASC RNF (winter pressures grant)"
         if method.kind == "equalisation" and method.rounded_bounds:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from simulator.errors import DataError
 from simulator.inputs import allocation, reported
+from simulator.inputs.reported import Screen
 from simulator.money import largest_remainder
 from simulator.schema.calendar import days_in_months
 from simulator.schema.vocabulary import ATTRIBUTIONS
@@ -646,7 +647,13 @@ def allocation_inputs(raw: dict[str, pd.DataFrame], councils: pd.DataFrame) -> a
 
 
 def allocation_source(method: allocation.Method) -> str:
-    """The source text of a reconstructed value."""
+    """The source text of a reconstructed value (for the ``reported`` kind: of the
+    allocations as a whole)."""
+    if method.kind == "reported":
+        return (
+            f"{reported.SOURCE}, where the report passes the plausibility screen; the rest: "
+            + allocation_source(method.equalisation)
+        )
     if method.kind == "proxy":
         return (
             "Reconstructed (COVID-19 proxy split): 2018/19 national total distributed on "
@@ -1200,6 +1207,8 @@ class Dataset:
     published_figures: pd.DataFrame | None = None
     # Each council's reported 2018-19 iBCF beside the rebuild (None for test datasets).
     reported: pd.DataFrame | None = None
+    report_screen: Screen | None = None
+    report_corrections: dict[str, float] = field(default_factory=dict)
 
     @cached_property
     def days(self) -> np.ndarray:
@@ -1350,13 +1359,10 @@ def build_dataset(
     published = validated_known_figures(raw["known_figures"], codes)
     reconstruction = inputs.reconstruct(method)
     outturn = reported.validated_outturn(raw["outturn"], codes)
-    report = reported_checks(outturn, inputs, councils)
+    report, screen, corrections = reported_checks(outturn, inputs, councils)
     if method.kind == "reported":
-        screen = report.attrs["screen"]
         shares = reported.corrected_shares(
-            reconstruction.shares,
-            councils["authority_type"].to_numpy(),
-            report.attrs["corrections"],
+            reconstruction.shares, councils["authority_type"].to_numpy(), corrections
         )
         baseline = reported_baseline(reconstruction, screen, shares)
     else:
@@ -1389,19 +1395,21 @@ def build_dataset(
         allocation_inputs=inputs,
         published_figures=published,
         reported=report,
+        report_screen=screen,
+        report_corrections=corrections,
     )
 
 
 def reported_checks(
     outturn: pd.DataFrame, inputs: allocation.Inputs, councils: pd.DataFrame
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, reported.Screen, dict[str, float]]:
     """Every council's reported 2018-19 iBCF beside the precept-equalisation rebuild:
     report (£), status and reason of the screen, the need share it implies as a ratio to
     the share used, the rebuilt total, the difference (rebuilt − reported) in £ and %.
 
     The screen and the rebuild use the default equalisation whatever method is chosen,
-    so a council's status is a property of its report, not of the method. The frame's
-    ``attrs`` hold the screen and the need-share corrections fitted on it.
+    so a council's status is a property of its report, not of the method. Returned with
+    the screen and the need-share corrections fitted on it.
     """
     method = allocation.EQUALISATION_METHOD
     recon = inputs.reconstruct(method)
@@ -1430,9 +1438,7 @@ def reported_checks(
         }
     )
     frame.loc[np.isnan(report), "difference"] = np.nan
-    frame.attrs["screen"] = screen
-    frame.attrs["corrections"] = corrections
-    return frame
+    return frame, screen, corrections
 
 
 def agreement(rebuilt: np.ndarray, report: np.ndarray) -> dict[str, float]:
@@ -1462,7 +1468,8 @@ def reported_agreement(data: Dataset) -> pd.DataFrame:
     with the council furthest from its report: the default on reported figures, then
     precept equalisation and each single change from it, and the proxy split."""
     inputs, report = data.allocation_inputs, data.reported
-    if inputs is None or report is None:
+    screen, corrections = data.report_screen, data.report_corrections
+    if inputs is None or report is None or screen is None:
         return pd.DataFrame()
     values = report["reported_2018_19"].to_numpy(dtype=float)
     names = data.councils["council"].to_numpy()
@@ -1475,9 +1482,9 @@ def reported_agreement(data: Dataset) -> pd.DataFrame:
     )
     recon = inputs.reconstruct(on_reports)
     shares = reported.corrected_shares(
-        recon.shares, data.councils["authority_type"].to_numpy(), report.attrs["corrections"]
+        recon.shares, data.councils["authority_type"].to_numpy(), corrections
     )
-    base = reported_baseline(recon, report.attrs["screen"], shares)
+    base = reported_baseline(recon, screen, shares)
     methods[on_reports.label] = base.values["original"] + base.values["spring_budget"]
     for name, method in allocation.variants().items():
         r = inputs.reconstruct(method)
