@@ -378,6 +378,9 @@ def test_data_build_keeps_the_proxy_method_for_comparison(tmp_path: Path) -> Non
         "reconstructed: precept equalisation (water-filling)"
     }
     assert water["allocation_original"].sum() == 825_000_000
+    checks = pd.read_csv(default / "reported_checks.csv")
+    assert len(checks) == 152
+    assert (checks["report_status"] == "reported, flagged").sum() == 7
     assert (water["allocation_original"] != alloc["allocation_original"]).any()
 
 

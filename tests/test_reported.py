@@ -9,13 +9,18 @@ the pots stay exact whatever the screen (Hypothesis).
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulator import io
 from simulator.inputs import allocation, reported
-from simulator.inputs.data import Dataset
+from simulator.inputs import data as data_module
+from simulator.inputs.data import Dataset, build_dataset
 
 # data/raw/SOURCES.md: the iBCF column sums to £1,433.8m; five councils report 0.
 STATED_TOTAL_GBPM = 1_433.8
@@ -31,8 +36,7 @@ ORIGINAL_2018_19, SPRING_BUDGET_2018_19 = 825_000_000, 674_000_000
 
 
 def raw_outturn(dataset: Dataset) -> pd.DataFrame:
-    path = __import__("simulator.io", fromlist=["RAW_DIR"]).RAW_DIR / reported.FILE
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_csv(io.RAW_DIR / reported.FILE, dtype=str, keep_default_na=False)
 
 
 def test_reported_ibcf_sums_to_the_stated_total(dataset: Dataset) -> None:
@@ -183,3 +187,58 @@ def test_pots_stay_exact_under_any_screen(n: int, data: st.DataObject) -> None:
     assert int(spring.sum()) == pots[1]
     assert (original >= 0).all() and (spring >= 0).all()
     assert (original[pinned] + spring[pinned] == totals[pinned]).all()
+
+
+# --------------------------------------------------------------------------- real reports
+@settings(max_examples=40, deadline=None)
+@given(keep=st.lists(st.booleans(), min_size=152, max_size=152))
+def test_pots_stay_exact_on_the_real_reports_whatever_the_screen(
+    dataset: Dataset, keep: list[bool]
+) -> None:
+    """Any subset of the screened councils pinned (the rest shared by the method): each
+    element still sums to its pot to the pound, each pinned council gets its report."""
+    screen = dataset.report_screen
+    recon = dataset.reconstruction
+    assert screen is not None and recon is not None
+    status = np.where(np.array(keep) & screen.screened, reported.REPORTED, reported.FLAGGED)
+    if (status == reported.REPORTED).all():
+        status[0] = reported.FLAGGED
+    changed = reported.Screen(
+        screen.reported, status.astype(object), screen.reason, screen.share_ratio
+    )
+    base = data_module.reported_baseline(recon, changed, recon.shares)
+    assert int(base.values["original"].sum()) == ORIGINAL_2018_19
+    assert int(base.values["spring_budget"].sum()) == SPRING_BUDGET_2018_19
+    pinned = changed.screened
+    totals = base.values["original"] + base.values["spring_budget"]
+    assert (totals[pinned] == screen.reported[pinned]).all()
+    assert (base.values["original"] >= 0).all() and (base.values["spring_budget"] >= 0).all()
+
+
+def test_a_partial_official_table_still_overrides_the_reported_figures(
+    tmp_path: Path, dataset: Dataset
+) -> None:
+    raw_dir = tmp_path / "raw"
+    official = tmp_path / "official"
+    shutil.copytree(io.RAW_DIR, raw_dir)
+    official.mkdir()
+    # Surrey reported £7,895k; an official table says £4m + £3m.
+    pd.DataFrame(
+        {
+            "gss_code": [SURREY],
+            "allocation_original": [4_000_000],
+            "allocation_spring_budget": [3_000_000],
+            "status": ["official"],
+            "source": ["test table"],
+        }
+    ).to_csv(official / "ibcf_allocations_2018_19.csv", index=False)
+    raw, tables, data_hash = io.read_data_tables(raw_dir, official)
+    data = build_dataset(raw, tables, data_hash)
+    alloc = data.allocations.set_index("gss_code")
+    assert alloc.loc[SURREY, "allocation_total"] == 7_000_000
+    assert alloc.loc[SURREY, "allocation_status"] == "official"
+    assert int(alloc["allocation_original"].sum()) == ORIGINAL_2018_19
+    assert int(alloc["allocation_spring_budget"].sum()) == SPRING_BUDGET_2018_19
+    # The report is still shown beside it, with its own status.
+    report = data.reported.set_index("gss_code")  # type: ignore[union-attr]
+    assert report.loc[SURREY, "report_status"] == reported.REPORTED
