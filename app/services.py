@@ -82,6 +82,7 @@ from simulator.reports.views import (
     ledger_steps,
     need_share_sources,
     provenance,
+    reported_figures,
 )
 from simulator.reports.words import (
     NHS_VALUE_CAVEAT,
@@ -209,6 +210,7 @@ __all__ = [
     "reason_card",
     "reconciliation_lines",
     "remove_test",
+    "reported_figures",
     "retained_warning",
     "scenario_caveats",
     "scenario_table",
@@ -304,7 +306,7 @@ def _prepared(method: str, with_noise: bool, _params: ProjectionParams) -> Prepa
         data.adults,
         _params,
         status_quo_change=projection.status_quo_change_gbp(
-            alloc["original"], alloc["spring_budget"]
+            alloc["original"], alloc["spring_budget"], data.money_2017_18
         ),
         with_noise=with_noise,
     )

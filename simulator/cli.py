@@ -171,6 +171,7 @@ def cmd_data_check(args: argparse.Namespace) -> int:
                 f"({r['precision']}), reconstructed £{r['reconstructed']:,} "
                 f"({r['difference']:+,}, {r['difference_pct']:+.1f}%, {within}){shares}"
             )
+    _print_reported(data)
     comparison = data.method_comparison
     if not comparison.empty:
         _out(
@@ -186,6 +187,50 @@ def cmd_data_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_reported(data) -> None:  # type: ignore[no-untyped-def]
+    """The reported 2018-19 figures: agreement of every method, flagged and unreported
+    councils with reasons, and the need-share corrections fitted on the screened ones."""
+    from simulator.inputs import reported
+    from simulator.inputs.data import reported_agreement
+
+    report = data.reported
+    if report is None:
+        return
+    counts = report["report_status"].value_counts()
+    _out(
+        "reported 2018-19 iBCF (MHCLG revenue outturn, £000 as reported): "
+        + ", ".join(f"{s}: {int(counts.get(s, 0))}" for s in reported.STATUSES)
+        + f"; sum £{report['reported_2018_19'].sum() / 1e6:,.1f}m"
+    )
+    _out(
+        "agreement with the reports, 2018/19 totals (councils with a positive report: "
+        "median and worst |difference|, councils within 1% and 5%):"
+    )
+    for _, r in reported_agreement(data).iterrows():
+        _out(
+            f"  {r['method']}: median {r['median_abs_pct']:.2f}%, worst "
+            f"{r['worst_abs_pct']:,.1f}% ({r['worst_council']}), within 1% "
+            f"{r['within_1pct']} of {r['councils']}, within 5% {r['within_5pct']}"
+        )
+    others = report[report["report_status"] != reported.REPORTED]
+    _out("councils whose report is not used (status; reason; 2018/19 total in use):")
+    for _, r in others.iterrows():
+        shown = (
+            "blank"
+            if r["reported_2018_19"] != r["reported_2018_19"]
+            else (f"£{r['reported_2018_19']:,.0f}")
+        )
+        _out(
+            f"  {r['council']} ({r['gss_code']}): {r['report_status']}, reported {shown}; "
+            f"{r['report_reason']}; in use £{int(r['allocation_total']):,}"
+        )
+    fitted = ", ".join(f"{k} {v:.3f}" for k, v in data.report_corrections.items())
+    _out(
+        "fitted on the screened reports: need-share correction by authority type (median "
+        f"implied / used share) {fitted}"
+    )
+
+
 def cmd_data_build(args: argparse.Namespace) -> int:
     names = [
         "councils.csv",
@@ -194,6 +239,7 @@ def cmd_data_build(args: argparse.Namespace) -> int:
         "allocation_methods.csv",
         "dtoc_monthly_beds.csv",
         "allocation_checks.csv",
+        "reported_checks.csv",
     ]
     out = io.OutputSet(_out_path(args.out), names, overwrite=args.overwrite)
     with out:
@@ -228,6 +274,8 @@ def _data_build(out: io.OutputSet, args: argparse.Namespace) -> None:
     out.write_csv("allocation_methods.csv", data.method_comparison)
     out.write_csv("dtoc_monthly_beds.csv", long)
     out.write_csv("allocation_checks.csv", data.known_figures)
+    if data.reported is not None:
+        out.write_csv("reported_checks.csv", data.reported)
     log.info("data hash %s", data.data_hash)
 
 
@@ -342,7 +390,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     data = _dataset()
     alloc = data.allocation_by_element
-    _out(calibration_report(data.dtoc_beds, data.months, alloc["original"], alloc["spring_budget"]))
+    _out(
+        calibration_report(
+            data.dtoc_beds,
+            data.months,
+            alloc["original"],
+            alloc["spring_budget"],
+            data.money_2017_18,
+        )
+    )
     return EXIT_OK
 
 
@@ -479,9 +535,10 @@ def build_parser() -> argparse.ArgumentParser:
     method = argparse.ArgumentParser(add_help=False)
     method.add_argument(
         "--allocation-method",
-        choices=["equalisation", "proxy"],
-        default="equalisation",
-        help="precept equalisation (default) or the COVID-19 proxy split, for comparison",
+        choices=["reported", "equalisation", "proxy"],
+        default="reported",
+        help="reported 2018-19 outturn where plausible, the rest by precept equalisation "
+        "(default); precept equalisation for every council; or the COVID-19 proxy split",
     )
     method.add_argument(
         "--form",

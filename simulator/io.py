@@ -66,6 +66,7 @@ RAW_FILES = {
     "council_tax": "council_tax_requirement_2014_2020.csv",
     "taxbase": "council_taxbase_ctb_2016_2018.csv",
     "rnf_checkpoints": "asc_rnf_checkpoints.csv",
+    "outturn": "revenue_outturn_2018_19.csv",
 }
 # The hex map's layout (not a model input: outside the data hash).
 HEX_FILE = "hex_upper_tier_2019.hexjson"

@@ -39,7 +39,11 @@ def paths(dataset: Dataset):
 def figures(dataset: Dataset) -> dict[str, float]:
     alloc = dataset.allocation_by_element
     return calibration_figures(
-        dataset.dtoc_beds, dataset.months, alloc["original"], alloc["spring_budget"]
+        dataset.dtoc_beds,
+        dataset.months,
+        alloc["original"],
+        alloc["spring_budget"],
+        dataset.money_2017_18,
     )
 
 
@@ -158,6 +162,19 @@ def test_status_quo_change_is_384m_nationally() -> None:
     assert status_quo_change_gbp(orig, sb).sum() == pytest.approx(384e6)
 
 
+def test_status_quo_change_from_the_direct_2017_18_reconstruction(dataset: Dataset) -> None:
+    """The 2018/19 baseline less the 2017/18 reconstruction: £1,499m - £1,115m = £384m
+    nationally, and a council's own change is its 2018/19 total less its 2017/18 money."""
+    alloc = dataset.allocation_by_element
+    change = status_quo_change_gbp(alloc["original"], alloc["spring_budget"], dataset.money_2017_18)
+    assert change.sum() == pytest.approx(384e6)
+    i = dataset.position("E10000008")
+    recon = dataset.reconstruction
+    assert recon is not None
+    devon_2017_18 = recon.original["2017-18"][i] + recon.spring_budget["2017-18"][i]
+    assert change[i] == alloc["original"][i] + alloc["spring_budget"][i] - devon_2017_18
+
+
 def test_withheld_and_received_money_share_one_behaviour() -> None:
     """£1m withheld from one council and £1m received by another cancel out."""
     m = care_bought_gbpm(
@@ -185,7 +202,9 @@ def prepared(dataset: Dataset):
         dataset.months,
         dataset.adults,
         ProjectionParams(method="persistence"),
-        status_quo_change=status_quo_change_gbp(alloc["original"], alloc["spring_budget"]),
+        status_quo_change=status_quo_change_gbp(
+            alloc["original"], alloc["spring_budget"], dataset.money_2017_18
+        ),
     )
 
 

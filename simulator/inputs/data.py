@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import DataError
-from simulator.inputs import allocation
+from simulator.inputs import allocation, reported
+from simulator.inputs.reported import Screen
 from simulator.money import largest_remainder
 from simulator.schema.calendar import days_in_months
 from simulator.schema.vocabulary import ATTRIBUTIONS
@@ -221,7 +222,13 @@ def validated_known_figures(known: pd.DataFrame, councils: Councils) -> pd.DataF
 
 
 def allocation_source(method: allocation.Method) -> str:
-    """The source text of a reconstructed value."""
+    """The source text of a reconstructed value (for the ``reported`` kind: of the
+    allocations as a whole)."""
+    if method.kind == "reported":
+        return (
+            f"{reported.SOURCE}, where the report passes the plausibility screen; the rest: "
+            + allocation_source(method.equalisation)
+        )
     if method.kind == "proxy":
         return (
             "Reconstructed (COVID-19 proxy split): 2018/19 national total distributed on "
@@ -236,18 +243,88 @@ def allocation_source(method: allocation.Method) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """2018/19 allocations before any official table: per element whole pounds, the
+    weights that spread what an official table leaves, and each value's status and
+    source."""
+
+    values: dict[str, np.ndarray]
+    weights: dict[str, np.ndarray]
+    status: np.ndarray
+    source: np.ndarray
+
+
+def reconstructed_baseline(reconstruction: allocation.Reconstruction) -> Baseline:
+    """Every council rebuilt by the method (each element sums exactly to its pot)."""
+    method = reconstruction.method
+    n = len(reconstruction.shares)
+    year = "2018-19"
+    return Baseline(
+        values={
+            "original": reconstruction.original[year],
+            "spring_budget": reconstruction.spring_budget[year],
+        },
+        weights={
+            "original": reconstruction.original_exact[year],
+            "spring_budget": reconstruction.spring_budget_exact[year],
+        },
+        status=np.full(n, method.status, dtype=object),
+        source=np.full(n, allocation_source(method), dtype=object),
+    )
+
+
+def reported_baseline(
+    reconstruction: allocation.Reconstruction,
+    screen: reported.Screen,
+    shares: np.ndarray,
+) -> Baseline:
+    """Screened councils' 2018/19 totals as reported (£000 × 1,000), the rest of each pot
+    shared by precept equalisation among the others with ``shares`` (the calibrated need
+    shares); each element sums exactly to its pot."""
+    method = reconstruction.method
+    year = "2018-19"
+    pinned = screen.screened
+    totals = np.where(pinned, np.nan_to_num(screen.reported), 0.0).round().astype(np.int64)
+    try:
+        original, spring_budget = allocation.with_pinned_totals(
+            pinned,
+            totals,
+            reconstruction.original_exact[year],
+            reconstruction.spring_budget_exact[year],
+            shares,
+            reconstruction.precept[year],
+            method.form,
+        )
+    except ValueError as exc:
+        raise DataError(f"{reported.FILE}: {exc}") from None
+    status = np.where(pinned, reported.REPORTED, method.status).astype(object)
+    rest_source = allocation_source(method.equalisation) + (
+        "; the rest of each pot after the reported figures, need shares calibrated on them"
+    )
+    source = np.where(pinned, reported.SOURCE, rest_source).astype(object)
+    return Baseline(
+        values={"original": original, "spring_budget": spring_budget},
+        weights={"original": original.astype(float), "spring_budget": spring_budget.astype(float)},
+        status=status,
+        source=source,
+    )
+
+
 def build_allocations(
     councils: pd.DataFrame,
-    reconstruction: allocation.Reconstruction,
+    baseline: Baseline | allocation.Reconstruction,
     official: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """2018/19 allocations by element, whole pounds, each with a status and a source.
 
-    Reconstructed values are the method's 2018/19 whole pounds (each element sums
-    exactly to its pot). Rows of an official table replace the reconstruction for
-    their councils; the remaining national amount is spread over the other councils
-    in proportion to their reconstructed values (largest remainder).
+    ``baseline``: the method's 2018/19 whole pounds (each element sums exactly to its
+    pot), or a reconstruction to take them from. Rows of an official table replace the
+    baseline for their councils; the remaining national amount is spread over the other
+    councils in proportion to their baseline values (largest remainder).
     """
+    if isinstance(baseline, allocation.Reconstruction):
+        baseline = reconstructed_baseline(baseline)
     codes = councils["gss_code"].to_numpy()
     frame = pd.DataFrame({"gss_code": codes})
     pinned = pd.DataFrame(columns=["gss_code"])
@@ -256,25 +333,14 @@ def build_allocations(
 
         declared = schemas.ibcf_allocations_2018_19(schemas.Councils.of(councils))
         pinned = schemas.validate(official, declared)
-    method = reconstruction.method
-    year = "2018-19"
-    for element, total, whole, exact in (
-        (
-            "original",
-            ORIGINAL_TOTAL_2018_19,
-            reconstruction.original[year],
-            reconstruction.original_exact[year],
-        ),
-        (
-            "spring_budget",
-            SPRING_BUDGET_TOTAL_2018_19,
-            reconstruction.spring_budget[year],
-            reconstruction.spring_budget_exact[year],
-        ),
+    for element, total in (
+        ("original", ORIGINAL_TOTAL_2018_19),
+        ("spring_budget", SPRING_BUDGET_TOTAL_2018_19),
     ):
-        values = whole.astype(np.int64).copy()
-        status = np.full(len(codes), method.status, dtype=object)
-        source = np.full(len(codes), allocation_source(method), dtype=object)
+        values = np.asarray(baseline.values[element]).astype(np.int64).copy()
+        exact = np.asarray(baseline.weights[element], dtype=float)
+        status = baseline.status.copy()
+        source = baseline.source.copy()
         is_pinned = np.isin(codes, pinned["gss_code"].to_numpy())
         if is_pinned.any():
             lookup = pinned.set_index("gss_code")
@@ -302,19 +368,18 @@ def build_allocations(
         frame[f"status_{element}"] = status
         frame[f"source_{element}"] = source
     frame["allocation_total"] = frame["allocation_original"] + frame["allocation_spring_budget"]
-    recon = frame["status_original"].str.startswith("reconstructed") | frame[
-        "status_spring_budget"
-    ].str.startswith("reconstructed")
-    frame["allocation_status"] = np.where(
-        recon,
-        method.status,
-        np.where(
-            (frame["status_original"] == "official")
-            & (frame["status_spring_budget"] == "official"),
-            "official",
-            "published_rounded",
-        ),
+    official_status = np.where(
+        (frame["status_original"] == "official") & (frame["status_spring_budget"] == "official"),
+        "official",
+        "published_rounded",
     )
+    both_official = frame["status_original"].isin(OFFICIAL_STATUSES) & frame[
+        "status_spring_budget"
+    ].isin(OFFICIAL_STATUSES)
+    frame["allocation_status"] = np.where(
+        both_official, official_status, frame["status_original"].astype(str)
+    )
+    frame["allocation_source"] = frame["source_original"]
     return frame
 
 
@@ -505,6 +570,10 @@ class Dataset:
     reconstruction: allocation.Reconstruction | None = None
     allocation_inputs: allocation.Inputs | None = None
     published_figures: pd.DataFrame | None = None
+    # Each council's reported 2018-19 iBCF beside the rebuild (None for test datasets).
+    reported: pd.DataFrame | None = None
+    report_screen: Screen | None = None
+    report_corrections: dict[str, float] = field(default_factory=dict)
 
     @cached_property
     def days(self) -> np.ndarray:
@@ -539,7 +608,36 @@ class Dataset:
             "authority_type": c["authority_type"].to_numpy(),
             "adults_18plus": c["adults_18plus"].to_numpy(),
             "allocation_status": self.allocations["allocation_status"].to_numpy(),
+            "allocation_source": self.allocations["allocation_source"].to_numpy()
+            if "allocation_source" in self.allocations
+            else np.full(len(c), "", dtype=object),
+            "report_status": self.report_status,
         }
+
+    @cached_property
+    def report_status(self) -> np.ndarray:
+        """Each council's report: ``reported 2018-19 outturn``, ``reported, flagged`` or
+        ``not reported`` (all ``not reported`` for a dataset built without the file)."""
+        if self.reported is None:
+            return np.full(len(self.councils), reported.NOT_REPORTED, dtype=object)
+        return self.reported["report_status"].to_numpy()
+
+    @cached_property
+    def money_2017_18(self) -> np.ndarray:
+        """Each council's 2017/18 iBCF (£), both elements, from the direct 2017/18
+        reconstruction (precept equalisation of the 2017/18 pots, £105m and £1,010m).
+        A dataset without a reconstruction scales each 2018/19 element to its 2017/18
+        pot instead."""
+        if self.reconstruction is not None:
+            recon = self.reconstruction
+            return (recon.original["2017-18"] + recon.spring_budget["2017-18"]).astype(float)
+        year = "2017-18"
+        alloc = self.allocation_by_element
+        return alloc["original"] * (
+            allocation.ORIGINAL_POTS[year] / ORIGINAL_TOTAL_2018_19
+        ) + alloc["spring_budget"] * (
+            allocation.SPRING_BUDGET_POTS[year] / SPRING_BUDGET_TOTAL_2018_19
+        )
 
     @cached_property
     def allocation_by_element(self) -> dict[str, np.ndarray]:
@@ -559,6 +657,9 @@ class Dataset:
         """``official``, ``published_rounded`` where an official table pins every council
         and some of it is rounded, else the reconstruction's status with its method named."""
         status = self.allocations["allocation_status"].astype(str)
+        if (status == reported.REPORTED).any():
+            n = int((status == reported.REPORTED).sum())
+            return f"{reported.REPORTED} for {n} councils; the rest {self.allocation_method.status}"
         if status.str.startswith("reconstructed").any():
             return self.allocation_method.status
         return "official" if (status == "official").all() else "published_rounded"
@@ -623,7 +724,17 @@ def build_dataset(
     council_taxbase_ctb(raw["taxbase"], known)
     published = validated_known_figures(raw["known_figures"], known)
     reconstruction = inputs.reconstruct(method)
-    allocations = build_allocations(councils, reconstruction, official.get("allocations"))
+    outturn = reported.validated_outturn(raw["outturn"], codes)
+    report, screen, corrections = reported_checks(outturn, inputs, councils)
+    if method.kind == "reported":
+        shares = reported.corrected_shares(
+            reconstruction.shares, councils["authority_type"].to_numpy(), corrections
+        )
+        baseline = reported_baseline(reconstruction, screen, shares)
+    else:
+        baseline = reconstructed_baseline(reconstruction)
+    allocations = build_allocations(councils, baseline, official.get("allocations"))
+    report["allocation_total"] = allocations["allocation_total"].to_numpy()
     months, dtoc_days, england_days = build_dtoc(raw["dtoc"], known)
     missing = list(codes[np.isnan(dtoc_days[:, :, 3]).all(axis=1)])
     check_dtoc_lookup(raw["dtoc_lookup"], replace(known, with_dtoc=frozenset(codes) - set(missing)))
@@ -649,7 +760,110 @@ def build_dataset(
         reconstruction=reconstruction,
         allocation_inputs=inputs,
         published_figures=published,
+        reported=report,
+        report_screen=screen,
+        report_corrections=corrections,
     )
+
+
+def reported_checks(
+    outturn: pd.DataFrame, inputs: allocation.Inputs, councils: pd.DataFrame
+) -> tuple[pd.DataFrame, reported.Screen, dict[str, float]]:
+    """Every council's reported 2018-19 iBCF beside the precept-equalisation rebuild:
+    report (£), status and reason of the screen, the need share it implies as a ratio to
+    the share used, the rebuilt total, the difference (rebuilt − reported) in £ and %.
+
+    The screen and the rebuild use the default equalisation whatever method is chosen,
+    so a council's status is a property of its report, not of the method. Returned with
+    the screen and the need-share corrections fitted on it.
+    """
+    method = allocation.EQUALISATION_METHOD
+    recon = inputs.reconstruct(method)
+    year = "2018-19"
+    precept = recon.precept[year]
+    pot = ORIGINAL_TOTAL_2018_19 + SPRING_BUDGET_TOTAL_2018_19
+    report = outturn[reported.COLUMN].to_numpy(dtype=float) * 1000
+    screen = reported.screen(report, recon.shares, precept, pot)
+    groups = councils["authority_type"].to_numpy()
+    corrections = reported.share_corrections(screen.share_ratio, screen.screened, groups)
+    rebuilt = recon.original[year] + recon.spring_budget[year]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(report > 0, 100 * (rebuilt - report) / report, np.nan)
+    frame = pd.DataFrame(
+        {
+            "gss_code": councils["gss_code"].to_numpy(),
+            "council": councils["council"].to_numpy(),
+            "authority_type": groups,
+            "reported_2018_19": report,
+            "report_status": screen.status,
+            "report_reason": screen.reason,
+            "implied_share_ratio": np.round(screen.share_ratio, 4),
+            "rebuilt_2018_19": rebuilt,
+            "difference": rebuilt - np.nan_to_num(report),
+            "difference_pct": np.round(pct, 2),
+        }
+    )
+    frame.loc[np.isnan(report), "difference"] = np.nan
+    return frame, screen, corrections
+
+
+def agreement(rebuilt: np.ndarray, report: np.ndarray) -> dict[str, float]:
+    """How close 2018/19 totals are to the reports, over councils with a positive report:
+    median and worst absolute difference (% of the report), and the councils within 1%
+    and within 5%.
+
+    >>> a = agreement(np.array([100.0, 103.0, 90.0, 7.0]), np.array([100.0, 100, 100, 0]))
+    >>> a["councils"], a["median_abs_pct"], a["worst_abs_pct"], a["within_1pct"], a["within_5pct"]
+    (3, 3.0, 10.0, 1, 2)
+    """
+    report = np.asarray(report, dtype=float)
+    positive = np.nan_to_num(report) > 0
+    pct = np.abs(np.asarray(rebuilt, dtype=float)[positive] - report[positive]) / report[positive]
+    pct = 100 * pct
+    return {
+        "councils": int(positive.sum()),
+        "median_abs_pct": round(float(np.median(pct)), 2),
+        "worst_abs_pct": round(float(pct.max()), 1),
+        "within_1pct": int((pct <= 1).sum()),
+        "within_5pct": int((pct <= 5).sum()),
+    }
+
+
+def reported_agreement(data: Dataset) -> pd.DataFrame:
+    """Every method's 2018/19 totals against the reported figures (:func:`agreement`),
+    with the council furthest from its report: the default on reported figures, then
+    precept equalisation and each single change from it, and the proxy split."""
+    inputs, report = data.allocation_inputs, data.reported
+    screen, corrections = data.report_screen, data.report_corrections
+    if inputs is None or report is None or screen is None:
+        return pd.DataFrame()
+    values = report["reported_2018_19"].to_numpy(dtype=float)
+    names = data.councils["council"].to_numpy()
+    methods: dict[str, np.ndarray] = {}
+    on_reports = allocation.Method(
+        "reported",
+        data.allocation_method.convention,
+        data.allocation_method.form,
+        data.allocation_method.rounded_bounds,
+    )
+    recon = inputs.reconstruct(on_reports)
+    shares = reported.corrected_shares(
+        recon.shares, data.councils["authority_type"].to_numpy(), corrections
+    )
+    base = reported_baseline(recon, screen, shares)
+    methods[on_reports.label] = base.values["original"] + base.values["spring_budget"]
+    for name, method in allocation.variants().items():
+        r = inputs.reconstruct(method)
+        label = method.label if name != "default" else f"{method.label} (every council)"
+        methods[label] = r.original["2018-19"] + r.spring_budget["2018-19"]
+    rows = []
+    positive = np.nan_to_num(values) > 0
+    for label, totals in methods.items():
+        pct = np.full(len(values), -1.0)
+        pct[positive] = np.abs(totals[positive] - values[positive]) / values[positive]
+        worst = int(np.argmax(pct))
+        rows.append({"method": label, **agreement(totals, values), "worst_council": names[worst]})
+    return pd.DataFrame(rows)
 
 
 def reconstruction_frame(data: Dataset) -> pd.DataFrame:

@@ -65,8 +65,8 @@ class EvidenceSet:
 # Figures reproduced by ``ibcf calibrate`` (simulator.projection.calibration) on the
 # bundled data; tests/test_projection.py pins them.
 GAUGHAN_THETA = (25.2, 53.3)  # 6% at £120 a day to 9% at £85 a day
-DID_THETA, DID_SE = 353.0, 235.0  # 2017/18, NHS-controlled, total delays
-UNCONTROLLED_THETA, UNCONTROLLED_SE = 4452.0, 637.0  # 2017/18, no control
+DID_THETA, DID_SE = 368.0, 239.0  # 2017/18, NHS-controlled, total delays
+UNCONTROLLED_THETA, UNCONTROLLED_SE = 4923.0, 717.0  # 2017/18, no control
 
 EVIDENCE_SETS: dict[str, EvidenceSet] = {
     "no_effect": EvidenceSet(
@@ -108,7 +108,7 @@ EVIDENCE_SETS: dict[str, EvidenceSet] = {
         "2017/18 experience, difference-in-differences: the fall in each council's total "
         "delays against persistence from March 2017, net of the 14.0% fall NHS-attributed "
         "delays also saw against theirs, fitted on its 2017/18 iBCF (£105m + £1,010m)",
-        "Least-squares fit across 151 councils: θ = 353 (s.e. 235, 95% 0 to 912); between "
+        "Least-squares fit across 151 councils: θ = 368 (s.e. 239, 95% 0 to 960); between "
         "the care-home elasticity (own council only; the study finds strong spillovers) and "
         "Forder's bound (1,118); normal, truncated at 0.",
     ),
@@ -122,7 +122,7 @@ EVIDENCE_SETS: dict[str, EvidenceSet] = {
         0.0,
         "2017/18 experience, uncontrolled: the whole fall in each council's total delays "
         "against persistence from March 2017 put down to its 2017/18 iBCF",
-        "Least-squares fit across 151 councils: θ = 4,452 (s.e. 637). An upper bound: it is "
+        "Least-squares fit across 151 councils: θ = 4,923 (s.e. 717). An upper bound: it is "
         "about four times Forder (2009)'s £0.35 saving per £1 (1,118 days per £1m at £313).",
     ),
 }

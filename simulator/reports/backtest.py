@@ -83,10 +83,17 @@ def backtest_report(
 
 
 def calibration_figures(
-    history: np.ndarray, months: list[str], original: np.ndarray, spring_budget: np.ndarray
+    history: np.ndarray,
+    months: list[str],
+    original: np.ndarray,
+    spring_budget: np.ndarray,
+    money: np.ndarray | None = None,
 ) -> dict[str, float]:
-    """Every calibration figure the docs and parameter sources quote."""
-    money = money_2017_18(original, spring_budget)
+    """Every calibration figure the docs and parameter sources quote. ``money``: each
+    council's 2017/18 iBCF (£; the dataset's direct 2017/18 reconstruction); without it,
+    the 2018/19 elements scaled to the 2017/18 pots."""
+    if money is None:
+        money = money_2017_18(original, spring_budget)
     out: dict[str, float] = {"money_2017_18_gbpm": float(money.sum() / 1e6)}
     out.update(national_falls(history, months))
     for control in ("none", "nhs"):
@@ -111,9 +118,13 @@ def calibration_figures(
 
 
 def calibration_report(
-    history: np.ndarray, months: list[str], original: np.ndarray, spring_budget: np.ndarray
+    history: np.ndarray,
+    months: list[str],
+    original: np.ndarray,
+    spring_budget: np.ndarray,
+    money: np.ndarray | None = None,
 ) -> str:
-    figures = calibration_figures(history, months, original, spring_budget)
+    figures = calibration_figures(history, months, original, spring_budget, money)
     table = pd.DataFrame({"figure": list(figures), "value": list(figures.values())})
     return _md(table, 3)
 

@@ -213,7 +213,32 @@ def _who_changes(result: Result, aliases: dict[str, str] | None = None) -> list[
         [0.40, 0.16, 0.19, 0.25],
         right=(2, 3),
     )
-    return [counts, largest] if order else [counts, "No council's allocation changes."]
+    if not order:
+        return [counts, "No council's allocation changes."]
+    return [counts, largest, _sources_of(table, order)]
+
+
+def _sources_of(table: pd.DataFrame, order: list[int]) -> str:
+    """Where the listed councils' 2018/19 allocations come from, in one sentence.
+
+    >>> t = pd.DataFrame({"council": ["A", "B", "C"], "allocation_status": [
+    ...     "reported 2018-19 outturn", "reconstructed: precept equalisation",
+    ...     "reported 2018-19 outturn"]})
+    >>> _sources_of(t, [0, 1, 2]).split(" except ")[1]
+    'B (reconstructed: precept equalisation).'
+    >>> _sources_of(t, [1])
+    'Allocations above: B reconstructed: precept equalisation.'
+    """
+    status = table["allocation_status"].astype(str).to_numpy()
+    names = table["council"].astype(str).to_numpy()
+    reported = [i for i in order if status[i] == "reported 2018-19 outturn"]
+    others = [i for i in order if status[i] != "reported 2018-19 outturn"]
+    if reported:
+        text = "Allocations above: as each council reported (revenue outturn 2018-19)"
+        if others:
+            text += " except " + ", ".join(f"{names[i]} ({status[i]})" for i in others)
+        return text + "."
+    return "Allocations above: " + ", ".join(f"{names[i]} {status[i]}" for i in others) + "."
 
 
 def _projection(result: Result, projection: ProjectionResult | None) -> list[Block]:

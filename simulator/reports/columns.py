@@ -38,8 +38,21 @@ COUNCIL_COLUMNS: dict[str, Column] = {
     "allocation_total": Column(POUNDS, "Original plus Spring Budget element, before review."),
     "allocation_status": Column(
         "",
-        "official, published_rounded, or reconstructed with its method named "
-        "('reconstructed: precept equalisation').",
+        "official, published_rounded, 'reported 2018-19 outturn' (the council's own "
+        "report), or reconstructed with its method named ('reconstructed: precept "
+        "equalisation').",
+    ),
+    "allocation_source": Column(
+        "",
+        "Where the council's 2018/19 allocation comes from: the revenue outturn it reported "
+        "(£000 as reported), the method that rebuilt it, or the official table.",
+    ),
+    "report_status": Column(
+        "",
+        "The council's reported 2018-19 iBCF (MHCLG revenue outturn): 'reported 2018-19 "
+        "outturn' (passes the screen: the allocation is the report), 'reported, flagged' "
+        "(£0, or implying a need share more than a third from the one used) or 'not "
+        "reported'.",
     ),
     "has_dtoc_data": Column("", "False where the council has no DToC data (see the caveats)."),
     "in_scope": Column("", "Fails every screening test (all councils when there is no screen)."),
@@ -138,8 +151,8 @@ SUMMARY_KEYS: dict[str, Column] = {
     "data_month": COUNCIL_COLUMNS["data_month"],
     "allocation_status": Column(
         "",
-        "'reconstructed: precept equalisation' (the method named) unless the official "
-        "table is loaded.",
+        "'reported 2018-19 outturn for N councils; the rest reconstructed: precept "
+        "equalisation' (the method named) unless the official table is loaded.",
     ),
     "councils_selected": Column("councils", "Councils selected."),
     "councils_conditioned": Column("councils", "Councils with money conditioned."),

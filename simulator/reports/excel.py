@@ -36,6 +36,7 @@ from simulator.reports.tables import (
     projection_frame,
     provenance_frame,
 )
+from simulator.reports.views import reported_figures
 from simulator.reports.words import headline_lines
 from simulator.schema.base import param_meta
 from simulator.schema.parameters import parameters
@@ -162,6 +163,7 @@ def excel_pack(
         "Data provenance": provenance_frame(result),
         "Allocation checks": result.data.known_figures,
         "Allocation methods": result.data.method_comparison,
+        "Reported figures": reported_figures(result.data),
     }
     if projection is not None:
         sheets["Projection"] = pd.DataFrame({"headline": headline_lines(projection)})
@@ -170,6 +172,7 @@ def excel_pack(
     if aliases is not None:
         sheets.pop("Allocation checks")
         sheets.pop("Allocation methods")
+        sheets.pop("Reported figures")
         names = list(result.data.councils["council"])
         sheets["Caveats"] = pd.DataFrame({"caveat": workshop_caveats(names)})
         for name in ("Councils", "Projection councils"):

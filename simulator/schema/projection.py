@@ -246,8 +246,8 @@ CHOICES: dict[str, Parameter] = {
         ),
         quality="red",
         effect="Sets θ, delayed days avoided per £1m of discharge-relevant care: no effect 0, low "
-        "25-53 (Gaughan et al. 2015), central 353 (2017/18 difference-in-differences), high"
-        " 4,452 (2017/18 uncontrolled, an upper bound). The largest driver of beds freed.",
+        "25-53 (Gaughan et al. 2015), central 368 (2017/18 difference-in-differences), high"
+        " 4,923 (2017/18 uncontrolled, an upper bound). The largest driver of beds freed.",
     ),
     "ambition_basis": Parameter(
         label="Ambition measured as",
