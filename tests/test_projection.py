@@ -24,7 +24,7 @@ from simulator.projection.backtest import (
     error_paths,
     national_band_hits,
 )
-from simulator.projection.evidence import DID_THETA, GAUGHAN_THETA, UNCONTROLLED_THETA
+from simulator.projection.evidence import FIT_2017_18, GAUGHAN_THETA
 from simulator.projection.response import care_bought_gbpm, lag_ramp, saturating_response
 from simulator.reports.backtest import calibration_figures
 from simulator.reports.words import beds_text, headline_lines
@@ -138,10 +138,10 @@ def test_gaughan_set_follows_from_its_citation(figures) -> None:
 
 
 def test_evidence_sets_are_the_calibrated_figures(figures) -> None:
-    assert round(figures["theta_nhs"]) == DID_THETA
-    assert round(figures["theta_none"]) == UNCONTROLLED_THETA
+    assert round(figures["theta_nhs"]) == FIT_2017_18[0]
+    assert round(figures["theta_nhs_se"]) == FIT_2017_18[1]
     assert EVIDENCE_SETS["no_effect"].median() == 0.0
-    medians = [EVIDENCE_SETS[k].median() for k in ("no_effect", "low", "central", "high")]
+    medians = [EVIDENCE_SETS[k].median() for k in ("no_effect", "low", "central", "fit_2017_18")]
     assert medians == sorted(medians)
 
 
@@ -395,7 +395,7 @@ def test_a_transfer_between_two_identical_councils_is_nil_in_every_draw() -> Non
         withheld=np.array([1e6, 0.0]),
         received=np.array([0.0, 1e6]),
         reviewed=np.array([False, False]),
-        params=ProjectionParams(method="persistence", draws=400, evidence_set="high"),
+        params=ProjectionParams(method="persistence", draws=400, evidence_set="fit_2017_18"),
     )
     assert result.gross["beds_lost"] > 0 and result.gross["beds_gained"] > 0
     np.testing.assert_allclose(result.national_draws, 0.0, atol=1e-9)

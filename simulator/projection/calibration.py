@@ -38,18 +38,17 @@ from simulator.projection.response import (
     saturating_response,
 )
 from simulator.schema.calendar import days_in_months, month_at, month_index
+from simulator.schema.evidence import (
+    FORDER_SAVING_PER_GBP,
+    GAUGHAN_BEDS_PER_COUNCIL,
+    GAUGHAN_CUT,
+)
 from simulator.schema.projection import ProjectionParams
 
 THETA_MAX = 50_000.0
 Outcome = Literal["total", "social_care_and_both"]
 _OUTCOME_INDEX = {"total": 3, "social_care_and_both": 1}
 
-# Gaughan, Gravelle & Siciliani (2015): 10% more care-home beds (250 beds per council)
-# cut social care delayed discharges by about 6-9%.
-GAUGHAN_BEDS_PER_COUNCIL = 250
-GAUGHAN_CUT = (0.06, 0.09)
-# Forder (2009): £1 more on care homes, about £0.35 less hospital spending.
-FORDER_SAVING_PER_GBP = 0.35
 # House of Commons Library CBP-7415: delays cost NHS providers £173m in 2016/17 for
 # about 2.3 million delayed days.
 CBP7415_COST_GBP, CBP7415_DAYS = 173e6, 2.3e6
