@@ -10,7 +10,10 @@ from simulator.projection.backtest import (
     DEFAULT_ORIGINS,
     HORIZON_GROUPS,
     TERCILES,
+    Backtest,
+    best_method,
     coverage_table,
+    published_p50_wape,
     run_backtest,
     summarise_points,
 )
@@ -52,6 +55,14 @@ def backtest_report(
         "\nOrigins at which council WAPE (total) is no worse than persistence: "
         + ", ".join(f"{m} {k}/{len(wape)}" for m, k in better.items())
     )
+    chosen = best_method(bt.points)
+    if chosen in bt.paths:
+        parts += [
+            f"\nPublished P50 against persistence, council WAPE per origin ({chosen}; "
+            "the P50 is the point forecast, the error pools centred on their median; "
+            "'uncentred' is the P50 an uncentred pool gives, its drift included):",
+            _md(published_p50_table(bt, chosen)),
+        ]
     by_h = coverage_table(bt.bands, ("attribution", "horizon"))
     by_t = coverage_table(bt.bands, ("attribution", "tercile"))
     overall = coverage_table(bt.bands, ("attribution",))
@@ -80,6 +91,46 @@ def backtest_report(
         "backtest_national": bt.national,
     }
     return "\n".join(parts), tables
+
+
+def published_p50_table(bt: Backtest, method: str) -> pd.DataFrame:
+    """Per origin and scored attribution: council WAPE of persistence (point), of the
+    published P50 of ``method`` and of its uncentred P50, and whether the published P50
+    is no worse than persistence; a last row counts the origins where it is."""
+    paths = bt.paths[method]
+    centred = published_p50_wape(paths, bt.origins)
+    raw = published_p50_wape(paths, bt.origins, centred=False)
+    pts = bt.points[bt.points["method"] == "persistence"].set_index(["origin", "attribution"])
+    rows = []
+    for attribution in ("total", "social_care"):
+        c = centred[centred["attribution"] == attribution].set_index("origin")["council_wape"]
+        r = raw[raw["attribution"] == attribution].set_index("origin")["council_wape"]
+        wins = 0
+        for origin in bt.origins:
+            persistence = float(pts.at[(origin, attribution), "council_wape"])  # type: ignore[arg-type]
+            ok = bool(c[origin] <= persistence + 1e-12)
+            wins += ok
+            rows.append(
+                {
+                    "attribution": attribution,
+                    "origin": origin,
+                    "persistence": persistence,
+                    "published_p50": float(c[origin]),
+                    "uncentred_p50": float(r[origin]),
+                    "no_worse": "yes" if ok else "no",
+                }
+            )
+        rows.append(
+            {
+                "attribution": attribution,
+                "origin": "origins no worse",
+                "persistence": np.nan,
+                "published_p50": np.nan,
+                "uncentred_p50": np.nan,
+                "no_worse": f"{wins}/{len(bt.origins)}",
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def calibration_figures(
@@ -118,4 +169,10 @@ def calibration_report(
     return _md(table, 3)
 
 
-__all__ = ["DEFAULT_ORIGINS", "backtest_report", "calibration_figures", "calibration_report"]
+__all__ = [
+    "DEFAULT_ORIGINS",
+    "backtest_report",
+    "calibration_figures",
+    "calibration_report",
+    "published_p50_table",
+]
