@@ -316,7 +316,17 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     data = _dataset()
     alloc = data.allocation_by_element
-    _out(calibration_report(data.dtoc_beds, data.months, alloc["original"], alloc["spring_budget"]))
+    councils = data.councils.set_index("gss_code").loc[list(data.codes)]
+    _out(
+        calibration_report(
+            data.dtoc_beds,
+            data.months,
+            alloc["original"],
+            alloc["spring_budget"],
+            councils["region"].to_numpy(),
+            councils["council"].to_numpy(),
+        )
+    )
     return EXIT_OK
 
 

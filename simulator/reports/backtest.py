@@ -26,6 +26,7 @@ from simulator.projection.calibration import (
     national_falls,
 )
 from simulator.projection.forecast import METHODS
+from simulator.projection.identification import identification
 
 
 def _md(table: pd.DataFrame, digits: int = 3) -> str:
@@ -161,12 +162,41 @@ def calibration_figures(
     return out
 
 
+def identification_figures(
+    history: np.ndarray,
+    months: list[str],
+    original: np.ndarray,
+    spring_budget: np.ndarray,
+    regions: np.ndarray,
+    names: np.ndarray,
+) -> dict[str, float]:
+    """The identification diagnostics of the 2017/18 fit (net of the NHS fall)."""
+    money = money_2017_18(original, spring_budget)
+    return identification(history, months, money, regions, names).figures()
+
+
 def calibration_report(
-    history: np.ndarray, months: list[str], original: np.ndarray, spring_budget: np.ndarray
+    history: np.ndarray,
+    months: list[str],
+    original: np.ndarray,
+    spring_budget: np.ndarray,
+    regions: np.ndarray | None = None,
+    names: np.ndarray | None = None,
 ) -> str:
+    """The calibration figures, and with ``regions`` and ``names`` the identification
+    diagnostics of the 2017/18 fit."""
     figures = calibration_figures(history, months, original, spring_budget)
     table = pd.DataFrame({"figure": list(figures), "value": list(figures.values())})
-    return _md(table, 3)
+    out = _md(table, 3)
+    if regions is not None and names is not None:
+        ident = identification_figures(history, months, original, spring_budget, regions, names)
+        out += (
+            "\n\nIdentification of the 2017/18 fit (θ in days per £1m; refitted without the "
+            "bound at 0; standard errors from the model linearised at θ; the bootstrap "
+            "re-estimates the NHS control; shares of Σ z·y signed):\n"
+            + _md(pd.DataFrame({"diagnostic": list(ident), "value": list(ident.values())}), 3)
+        )
+    return out
 
 
 __all__ = [
@@ -174,5 +204,6 @@ __all__ = [
     "backtest_report",
     "calibration_figures",
     "calibration_report",
+    "identification_figures",
     "published_p50_table",
 ]

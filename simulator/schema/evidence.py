@@ -172,12 +172,13 @@ EVIDENCE_RECORDS: dict[EvidenceSetName, EvidenceRecord] = {
         "(£105m + £1,010m)",
         derivation=f"Least-squares fit across 151 councils: θ = {FIT_2017_18[0]:g} "
         f"(classical s.e. {FIT_2017_18[1]:g}); normal, truncated at 0 and at Forder's bound.",
-        caveat="Not identified: the figure exists only because the NHS-attributed fall "
-        "(14.0%) is imposed as the counterfactual. Letting the data choose the common "
-        "fall, counting falls year on year, or a 16% control give 0; leaving one region "
-        "out moves it from under 100 to over 800; the same design in years with no iBCF "
-        "money gives estimates as far apart; R² 0.004 (ibcf calibrate; "
-        "docs/projection.md §8).",
+        caveat="Not identified (ibcf calibrate; docs/projection.md §8): the figure exists "
+        "only because the NHS-attributed fall (14.0%) is imposed as the counterfactual. "
+        "Letting the data choose the common fall, counting falls year on year, or a 16% "
+        "control give θ below 0; leaving one region out moves it by a factor of four; the "
+        "same design in 2013/14, with no iBCF money, gives more than twice the estimate; "
+        "the robust standard error is nearly twice the classical one; one council carries "
+        "nearly all of the covariance; R² 0.004.",
     ),
 }
 
