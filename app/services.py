@@ -89,6 +89,7 @@ from simulator.reports.words import (
     SOCIAL_CARE_CAVEAT,
     beds_text,
     evidence_label,
+    evidence_name,
     gbp,
     is_nil,
 )
@@ -112,6 +113,7 @@ from simulator.schema.edit import (
     validate,
     with_changes,
 )
+from simulator.schema.evidence import option_labels as _evidence_option_labels
 from simulator.schema.expectations import ExpectationRule
 from simulator.schema.files import MAX_SCENARIO_BYTES, data_context, load_scenario
 from simulator.schema.labels import LABELS
@@ -129,6 +131,8 @@ from simulator.schema.selection import (
 )
 from simulator.schema.vocabulary import ATTRIBUTION_LABELS, YEAR
 
+EVIDENCE_LABELS = _evidence_option_labels()
+
 __all__ = [
     "ATTRIBUTION_LABELS",
     "AUTO_ATTRIBUTION",
@@ -136,6 +140,7 @@ __all__ = [
     "BEDS",
     "BREAKDOWN_MONEY",
     "CAVEATS",
+    "EVIDENCE_LABELS",
     "FLIP_NOTE",
     "LABELS",
     "MAX_SCENARIO_BYTES",
@@ -182,6 +187,7 @@ __all__ = [
     "coverage_table",
     "describe",
     "evidence_label",
+    "evidence_name",
     "for_people",
     "gains_and_losses",
     "gbp",

@@ -390,6 +390,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     data = _dataset()
     alloc = data.allocation_by_element
+    councils = data.councils.set_index("gss_code").loc[list(data.codes)]
     _out(
         calibration_report(
             data.dtoc_beds,
@@ -397,6 +398,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             alloc["original"],
             alloc["spring_budget"],
             data.money_2017_18,
+            councils["region"].to_numpy(),
+            councils["council"].to_numpy(),
         )
     )
     return EXIT_OK

@@ -33,7 +33,7 @@ from simulator.reports.summary import (
     workshop_caveats,
 )
 from simulator.reports.tables import breakdown, compare_frame
-from simulator.reports.words import beds_short, gbp
+from simulator.reports.words import beds_short, evidence_name, gbp
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.base import param_meta
 from simulator.schema.vocabulary import YEAR
@@ -100,7 +100,7 @@ def _clip(text: str, limit: int = 700) -> str:
 
 
 def _evidence(params: ProjectionParams) -> str:
-    parts = [f"the {params.evidence_set.replace('_', ' ')} evidence set (docs/projection.md)"]
+    parts = [f"the {evidence_name(params.evidence_set)} evidence set (docs/projection.md)"]
     for name in (n for n in EVIDENCE if n in ProjectionParams.model_fields):
         meta = param_meta(ProjectionParams, name)
         source = str(meta["source"]).split(";")[0].split(" (")[0]
@@ -125,7 +125,7 @@ def _headline(result: Result, projection: ProjectionResult | None) -> list[tuple
         out += [
             (
                 f"Beds freed a day, {YEAR} (median, if the "
-                f"{projection.evidence_set.replace('_', ' ')} evidence holds)",
+                f"{evidence_name(projection.evidence_set)} evidence holds)",
                 beds_short(freed["p50"]),
             ),
             (f"NHS value (notional), {YEAR}", gbp(projection.nhs_value_gbp["notional"])),
@@ -254,7 +254,7 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
         f"{projection.delayed_days_avoided:,.0f}; notional NHS value "
         f"{gbp(projection.nhs_value_gbp['notional'])} at £{p.excess_bed_day_cost_gbp:,.0f} an "
         f"excess bed day (cash-releasing {gbp(projection.nhs_value_gbp['cash_releasing'])}; "
-        f"evidence set: {projection.evidence_set.replace('_', ' ')}). Chance that national "
+        f"evidence set: {evidence_name(projection.evidence_set)}). Chance that national "
         f"delays meet the ambition of "
         f"{p.ambition_rate_per_100k:g} per 100,000 adults: "
         f"{projection.probability_ambition_met:.0%}. Counterfactual: {method.lower()}.",

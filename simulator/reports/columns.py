@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from simulator.schema.evidence import EVIDENCE_SET_NAMES
+
 
 class Column(NamedTuple):
     unit: str
@@ -176,7 +178,9 @@ SUMMARY_KEYS: dict[str, Column] = {
     "option_summary": Column("", "The option in plain English, generated from the scenario."),
     "projection_year": Column("", "Year projected (2018/19)."),
     "projection_method": Column("", "Counterfactual method (see docs/projection.md)."),
-    "evidence_set": Column("", "Evidence set for the response (no_effect, low, central, high)."),
+    "evidence_set": Column(
+        "", "Evidence set for the response (" + ", ".join(EVIDENCE_SET_NAMES) + ")."
+    ),
     "headline": Column("", "Beds freed in words, naming the evidence set."),
     "beds_freed": Column(
         BEDS, "Total delays, England, 2018/19 average: p10, p50, p90 (evidence and noise)."
