@@ -55,11 +55,11 @@ def test_no_set_goes_beyond_forders_bound(name: str) -> None:
 
 
 def test_the_fit_is_capped_at_forder() -> None:
-    """353 (sd 235) truncated to 0 to 1,118: its top is Forder's bound, not infinity,
+    """368 (sd 239) truncated to 0 to 1,118: its top is Forder's bound, not infinity,
     and its median is that of the doubly truncated normal."""
     s = EVIDENCE_SETS["fit_2017_18"]
-    a, b = -353 / 235, (FORDER - 353) / 235
-    assert s.median() == pytest.approx(stats.truncnorm(a, b, loc=353, scale=235).median())
+    a, b = -368 / 239, (FORDER - 368) / 239
+    assert s.median() == pytest.approx(stats.truncnorm(a, b, loc=368, scale=239).median())
     assert s.interval(0.0, 1.0) == pytest.approx((0.0, FORDER))
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from simulator.inputs.data import Dataset
-from simulator.projection.calibration import ThetaDesign, fit_theta, money_2017_18, theta_design
+from simulator.projection.calibration import ThetaDesign, fit_theta, theta_design
 from simulator.projection.identification import (
     Diagnostics,
     bootstrap_theta,
@@ -85,12 +85,11 @@ def test_the_bootstrap_re_estimates_the_control_in_each_sample() -> None:
 # ------------------------------------------------------------------ the bundled data
 @pytest.fixture(scope="module")
 def inputs(dataset: Dataset) -> dict:
-    alloc = dataset.allocation_by_element
     councils = dataset.councils.set_index("gss_code").loc[list(dataset.codes)]
     return {
         "history": dataset.dtoc_beds,
         "months": dataset.months,
-        "money_gbp": money_2017_18(alloc["original"], alloc["spring_budget"]),
+        "money_gbp": dataset.money_2017_18,
         "regions": councils["region"].to_numpy(),
         "names": councils["council"].to_numpy(),
     }

@@ -175,16 +175,16 @@ EVIDENCE_RECORDS: dict[EvidenceSetName, EvidenceRecord] = {
         caveat="Not identified (ibcf calibrate; docs/projection.md §8): the figure exists "
         "only because the NHS-attributed fall (14.0%) is imposed as the counterfactual. "
         "Letting the data choose the common fall, counting falls year on year, or a 16% "
-        "control give θ below 0; leaving one region out moves it by a factor of four; the "
+        "control give θ below 0; leaving one region out moves it from 190 to 561; the "
         "same design in 2013/14, with no iBCF money, gives more than twice the estimate; "
-        "the robust standard error is nearly twice the classical one; one council carries "
-        "nearly all of the covariance; R² 0.004.",
+        "the robust standard error is two thirds larger than the classical one; one council "
+        "carries nearly three quarters of the cross-product the fit rests on; R² 0.004.",
     ),
 }
 
 # Sets that older scenario files may name, and what a reader should use instead.
 RETIRED_EVIDENCE_SETS: dict[str, str] = {
-    "high": "'high' (the 2017/18 fit with no control, 4,452 days per £1m) was removed in "
+    "high": "'high' (the 2017/18 fit with no control, 4,923 days per £1m) was removed in "
     f"0.3.0: it was four times Forder's (2009) upper bound of {FORDER_BOUND:,.0f}. Use "
     "'fit_2017_18' (the 2017/18 fit, optimistic reading), the largest set still "
     "supported (docs/projection.md §4)",
