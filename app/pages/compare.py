@@ -10,8 +10,8 @@ import streamlit as st
 
 from app import charts, services, show, state
 from app.context import Ctx
-from app.display import beds_signed, pct
-from app.services import YEAR, Result, Scenario, gbp, is_nil
+from app.display import beds_signed
+from app.services import YEAR, Result, Scenario, chance, chance_change, gbp, is_nil
 
 PICK = state.COMPARE
 MOST = 4
@@ -71,7 +71,14 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"NHS value cash-releasing, {YEAR}": [
             gbp(v) for v in summary[f"NHS value cash-releasing £ {YEAR}"]
         ],
-        "Chance national ambition is met": [pct(v) for v in summary["chance ambition met"]],
+        "Chance national ambition is met": [
+            f"{chance(v)} ({chance_change(v, v0).replace(' with no change', ', no change')})"
+            for v, v0 in zip(
+                summary["chance ambition met"],
+                summary["chance ambition met with no change"],
+                strict=True,
+            )
+        ],
         "Ledger balances": ["yes" if v else "NO" for v in summary["ledger balances"]],
     }
     out = pd.DataFrame(rows, index=list(summary["scenario"])).T

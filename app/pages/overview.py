@@ -10,7 +10,7 @@ import streamlit as st
 
 from app import charts, services, show
 from app.context import Ctx
-from app.display import beds_range, beds_signed, gbp_exact, pct, slug
+from app.display import beds_range, beds_signed, gbp_exact, slug
 from app.services import (
     METHOD_LABELS,
     NHS_VALUE_CAVEAT,
@@ -18,6 +18,8 @@ from app.services import (
     YEAR,
     ProjectionResult,
     beds_text,
+    chance,
+    chance_change,
     evidence_label,
     gbp,
     is_nil,
@@ -51,7 +53,7 @@ def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> d
         out[BEDS] = "≈ nil" if is_nil(proj.beds_freed) else beds_signed(proj.beds_freed["p50"])
         out[NHS_VALUE] = gbp(proj.nhs_value_gbp["notional"])
         out[NHS_CASH] = gbp(proj.nhs_value_gbp["cash_releasing"])
-        out[AMBITION] = pct(proj.probability_ambition_met)
+        out[AMBITION] = chance(proj.probability_ambition_met)
     return out
 
 
@@ -188,18 +190,23 @@ def _projection(ctx: Ctx, proj: ProjectionResult) -> None:
         if days >= 0
         else f"{-days:,.0f} more delayed bed days than with no change"
     )
+    change = chance_change(proj.probability_ambition_met, proj.probability_ambition_met_no_change)
     c[3].metric(
         AMBITION,
         values[AMBITION],
+        delta=change.split(" on ")[0],
+        delta_color="off",
         border=True,
         help="Share of Monte Carlo draws in which national delayed beds a day meet "
         f"the ambition of {r.scenario.projection.ambition_rate_per_100k:g} per 100,000 "
         f"adults 18+ ({proj.ambition_beds:,.0f} beds a day), measured as the "
-        f"{proj.ambition_basis.replace('_', ' ')}.",
+        f"{proj.ambition_basis.replace('_', ' ')}. With no change, the same draws meet it "
+        f"{chance(proj.probability_ambition_met_no_change)} of the time: the option's "
+        f"effect is {change.split(' on ')[0]}.",
     )
     c[3].caption(
-        f"Ambition: {proj.ambition_beds:,.0f} delayed beds a day "
-        f"({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
+        f"{change[:1].upper()}{change[1:]}. Ambition: {proj.ambition_beds:,.0f} delayed beds "
+        f"a day ({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
     )
 
 

@@ -35,7 +35,7 @@ from simulator.reports.summary import (
     workshop_caveats,
 )
 from simulator.reports.tables import breakdown, compare_frame
-from simulator.reports.words import beds_short, gbp
+from simulator.reports.words import ambition_text, beds_short, chance, chance_change, gbp
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.base import param_meta
 from simulator.schema.vocabulary import YEAR
@@ -135,7 +135,14 @@ def _headline(result: Result, projection: ProjectionResult | None) -> list[tuple
                 f"NHS value (cash-releasing), {YEAR}",
                 gbp(projection.nhs_value_gbp["cash_releasing"]),
             ),
-            ("Chance national ambition is met", f"{projection.probability_ambition_met:.0%}"),
+            (
+                "Chance national ambition is met: "
+                + chance_change(
+                    projection.probability_ambition_met,
+                    projection.probability_ambition_met_no_change,
+                ),
+                chance(projection.probability_ambition_met),
+            ),
         ]
     return out
 
@@ -234,7 +241,7 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
         f"evidence set: {projection.evidence_set.replace('_', ' ')}). Chance that national "
         f"delays meet the ambition of "
         f"{p.ambition_rate_per_100k:g} per 100,000 adults: "
-        f"{projection.probability_ambition_met:.0%}. Counterfactual: {method.lower()}.",
+        f"{ambition_text(projection)}. Counterfactual: {method.lower()}.",
         _evidence(p),
     ]
 

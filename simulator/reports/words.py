@@ -57,6 +57,35 @@ def beds_short(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
 
 
+def chance(share: float) -> str:
+    """A chance (a share of Monte Carlo draws, 0-1) as a percentage to one decimal: the
+    one rule for the card, the brief, the Compare table and the Sensitivity page.
+
+    >>> chance(0.2104), chance(0.197), chance(1.0)
+    ('21.0%', '19.7%', '100.0%')
+    """
+    return f"{100 * share:.1f}%"
+
+
+def chance_change(share: float, no_change: float) -> str:
+    """A chance's difference from no change, in percentage points, and the no-change
+    figure it is measured from.
+
+    >>> chance_change(0.2104, 0.197)
+    '+1.3 points on 19.7% with no change'
+    >>> chance_change(0.197, 0.197)
+    '+0.0 points on 19.7% with no change'
+    """
+    points = round(100 * share, 1) - round(100 * no_change, 1)
+    return f"{points:+.1f} points on {chance(no_change)} with no change"
+
+
+def ambition_text(result: ProjectionResult) -> str:
+    """The chance that national delays meet the ambition, beside no change."""
+    p, p0 = result.probability_ambition_met, result.probability_ambition_met_no_change
+    return f"{chance(p)} ({chance_change(p, p0)})"
+
+
 # ---------------------------------------------------------------------- the option
 BASE_LABELS = {
     "spring_budget": "Spring Budget 2017 element",
@@ -218,4 +247,5 @@ def headline_lines(result: ProjectionResult) -> list[str]:
         f"Social care delays (secondary): {beds_text(result.beds_freed_social_care)}. "
         + SOCIAL_CARE_CAVEAT
     )
+    lines.append(f"Chance that national delays meet the ambition: {ambition_text(result)}.")
     return lines

@@ -1,0 +1,106 @@
+"""Findings of the independent review of the app and the brief (issue 21, items 1-13),
+each a test named after the finding: the model's figures, the brief, the Excel pack,
+summary.json and the app (headless) agree on what each shows."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from app.pages.overview import AMBITION
+from simulator.engine.run import Result, evaluate, project_scenario
+from simulator.inputs.data import Dataset
+from simulator.io import SCENARIO_DIR
+from simulator.reports import brief
+from simulator.reports.excel import excel_pack
+from simulator.reports.summary import summary_dict
+from simulator.schema.files import data_context, load_scenario
+from simulator.schema.scenario import Scenario
+
+APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+DRAWS = 1000
+
+
+@pytest.fixture(scope="module")
+def shipped(dataset: Dataset) -> dict[str, Scenario]:
+    context = data_context(dataset.months, list(dataset.codes))
+    return {p.stem: load_scenario(p, context=context) for p in SCENARIO_DIR.glob("*.toml")}
+
+
+@pytest.fixture(scope="module")
+def october(shipped: dict[str, Scenario], dataset: Dataset) -> Result:
+    return evaluate(shipped["october-2017-letter"], dataset)
+
+
+def pdf_text(pdf: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return " ".join((doc.pages[0].extract_text() or "").split())
+
+
+def card_text(pdf: bytes, first_word: str) -> str:
+    """The text inside the brief's headline card whose label starts with ``first_word``."""
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        word = next(w for w in page.extract_words() if w["text"] == first_word)
+        card = next(
+            r
+            for r in page.rects
+            if r["x0"] <= word["x0"] <= r["x1"] and r["top"] <= word["top"] <= r["bottom"]
+        )
+        inside = page.within_bbox((card["x0"], card["top"], card["x1"], card["bottom"]))
+        return " ".join((inside.extract_text() or "").split())
+
+
+def new_app(**query: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+# ---------------------------------------------------------------------- item 2
+def test_chance_ambition_is_met_shows_the_no_change_figure(
+    october: Result, shipped: dict[str, Scenario], dataset: Dataset
+) -> None:
+    projection = project_scenario(october, draws=DRAWS)
+    # No change is the status quo: the same draws (same seed) with no money moved.
+    status_quo = project_scenario(evaluate(shipped["status-quo"], dataset), draws=DRAWS)
+    assert status_quo.scenario_p50.shape == projection.scenario_p50.shape
+    assert projection.probability_ambition_met_no_change == status_quo.probability_ambition_met
+    assert status_quo.probability_ambition_met_no_change == status_quo.probability_ambition_met
+
+    p, p0 = projection.probability_ambition_met, projection.probability_ambition_met_no_change
+    summary = summary_dict(october, projection)
+    assert summary["probability_ambition_met"] == round(p, 4)
+    assert summary["probability_ambition_met_no_change"] == round(p0, 4)
+    assert summary["probability_ambition_met_change"] == pytest.approx(p - p0, abs=1e-4)
+
+    # The same three figures in words: the brief's card, its paragraph, the Excel pack.
+    points = round(100 * p, 1) - round(100 * p0, 1)
+    words = f"{points:+.1f} points on {100 * p0:.1f}% with no change"
+    pdf = brief.scenario_pdf(october, projection)
+    text = pdf_text(pdf)
+    card = f"Chance national ambition is met: {words} {100 * p:.1f}%"
+    assert card_text(pdf, "Chance") == card, "the brief's card"
+    assert f"per 100,000 adults: {100 * p:.1f}% ({words})" in text, "the brief's paragraph"
+    book = load_workbook(io.BytesIO(excel_pack(october, projection)), read_only=True)
+    rows = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True)}
+    assert rows["probability_ambition_met_no_change"] == round(p0, 4)
+    assert rows["probability_ambition_met_change"] == pytest.approx(p - p0, abs=1e-4)
+    lines = [r[0] for r in book["Projection"].iter_rows(values_only=True)]
+    assert any(words in str(line) for line in lines)
+
+
+def test_the_overview_card_shows_the_chance_beside_no_change() -> None:
+    at = new_app()
+    assert not at.exception
+    card = next(m for m in at.main.metric if m.label == AMBITION)
+    assert card.value.endswith("%") and "." in card.value, "one decimal, as everywhere"
+    assert card.delta.endswith("points"), "the difference from no change beside it"
+    captions = " ".join(c.value for c in at.main.caption)
+    assert f"{card.delta} on " in captions and "% with no change" in captions
