@@ -178,8 +178,13 @@ def test_an_edit_marks_the_written_description_and_notes_stale(
         edited, {"selection.combine": "all", "selection.at_least": 1}, context
     )
     assert not undone.text_stale, "back to the option the words were written for"
-    rewritten = edit.with_value(edited, "description", "At least two of five.", context)
+    described = edit.with_value(edited, "description", "At least two of five.", context)
+    assert described.text_stale, "the notes, written for the old option, still wait"
+    rewritten = edit.with_changes(
+        edited, {"description": "At least two of five.", "notes": "Mine."}, context
+    )
     assert not rewritten.text_stale
+    assert rewritten.text_for == rewritten.content_hash(), "confirmed for this option"
     kept = edit.with_value(edited, "text_for", None, context)
     assert not kept.text_stale and kept.description == s.description
     again = edit.with_value(kept, "consequences.condition_pct", 50.0, context)

@@ -104,3 +104,38 @@ def test_the_overview_card_shows_the_chance_beside_no_change() -> None:
     assert card.delta.endswith("points"), "the difference from no change beside it"
     captions = " ".join(c.value for c in at.main.caption)
     assert f"{card.delta} on " in captions and "% with no change" in captions
+
+
+# ---------------------------------------------------------------------- item 4
+def stale_warned(at: AppTest) -> bool:
+    """The sidebar says the written words may no longer describe the option."""
+    return any("may no longer describe it" in w.value for w in at.sidebar.warning)
+
+
+def test_describe_from_the_option_keeps_the_stale_notes_warning(dataset: Dataset) -> None:
+    """A description generated from the option leaves the analyst's notes unconfirmed:
+    the warning and the exports' caveat stay until the notes are confirmed, and whoever
+    opens the link sees the same as the sender, before and after."""
+    from simulator.reports.summary import STALE_TEXT, scenario_caveats
+
+    sender = new_app(preset="october-2017-letter")
+    sender.slider(key="w:consequences.condition_pct").set_value(50.0).run()
+    assert stale_warned(sender)
+    sender.button(key="stale_regenerate").click().run()
+    assert not sender.exception
+    scenario = sender.session_state["scenario"]
+    assert "33%" in scenario.notes, "the notes are the analyst's, kept as written"
+    assert "50%" in scenario.description, "the description follows the option"
+    assert scenario.text_stale and stale_warned(sender), "the notes are not confirmed yet"
+    assert STALE_TEXT in scenario_caveats(evaluate(scenario, dataset)), "the exports say so"
+    receiver = new_app(**dict(sender.query_params))
+    assert receiver.session_state["scenario"].text_stale and stale_warned(receiver)
+
+    sender.button(key="stale_keep").click().run()
+    assert not sender.session_state["scenario"].text_stale and not stale_warned(sender)
+    receiver = new_app(**dict(sender.query_params))
+    assert receiver.session_state["scenario"] == sender.session_state["scenario"]
+    assert not stale_warned(receiver), "confirmed for the receiver too"
+    assert STALE_TEXT not in scenario_caveats(
+        evaluate(scenario.model_copy(update={"text_for": scenario.content_hash()}), dataset)
+    )

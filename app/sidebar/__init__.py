@@ -16,12 +16,12 @@ from app.context import Ctx
 from app.services import YEAR, Consequences
 from app.sidebar import choose, details
 from app.sidebar.assumptions import EXPECTATIONS, PROJECTION
-from app.sidebar.details import DETAILS, STALE_TEXT
+from app.sidebar.details import DETAILS, STALE_NOTES, STALE_TEXT
 from app.sidebar.form import Form, draw
 from app.sidebar.money import CONSEQUENCES, REDISTRIBUTION
 from app.sidebar.selection import SELECTION
 
-__all__ = ["STALE_TEXT", "render"]
+__all__ = ["STALE_NOTES", "STALE_TEXT", "render"]
 
 
 def render(ctx: Ctx) -> None:
