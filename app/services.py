@@ -435,6 +435,40 @@ def link_params(
     )
 
 
+def snapshot_from_link(
+    text: str, presets: dict[str, Scenario], context: dict[str, Any] | None, data_hash: str
+) -> tuple[str, Scenario | None, list[str]]:
+    """A saved snapshot from its link value (:func:`app.link.decode_snapshot`), checked as
+    a link is: ``(name, scenario, [])``, or ``(name, None, problems)``."""
+    try:
+        name, params = link.decode_snapshot(text)
+    except ValueError as exc:
+        return "", None, [f"link: {exc}"]
+    _, scenario, _, errors = scenario_from_link(params, presets, context, data_hash)
+    if not errors:
+        errors = problems(scenario, "link")
+    return (name, None, errors) if errors else (name, scenario, [])
+
+
+def snapshot_params(
+    saved: dict[str, Scenario], presets: dict[str, Scenario]
+) -> tuple[dict[str, str], list[str]]:
+    """The saved snapshots a link carries (``snap1`` ...: each as its difference from the
+    closest preset), and their names in that order; one too long for a link is left out
+    (the Compare page says so and offers its file)."""
+    out: dict[str, str] = {}
+    names: list[str] = []
+    for name, scenario in saved.items():
+        if len(out) == link.MAX_SNAPSHOTS:
+            break
+        slug = link.closest_preset(scenario, presets)
+        value = link.encode_snapshot(name, slug, presets[slug], scenario)
+        if len(value) <= link.MAX_VALUE_CHARS:
+            out[f"{link.SNAPSHOT}{len(out) + 1}"] = value
+            names.append(name)
+    return out, names
+
+
 def scenario_from_link(
     params: dict[str, str],
     presets: dict[str, Scenario],

@@ -200,7 +200,10 @@ def sync_url(ctx: Ctx, view: str) -> None:
     council = st.session_state.get(state.COUNCIL)
     if view == "Councils" and council and not ctx.workshop:  # codes stay hidden
         extra[link.COUNCIL] = council
-    picks = link.encode_picks(st.session_state.get(state.COMPARE) or [])
+    # Saved snapshots travel in every view's link: a reload keeps them, a colleague gets them.
+    snapshots, names = services.snapshot_params(st.session_state.get(state.SAVED, {}), ctx.presets)
+    extra.update(snapshots)
+    picks = link.encode_picks(st.session_state.get(state.COMPARE) or [], names)
     if view == "Compare" and picks:
         extra[link.COMPARE] = picks
     preset = ctx.presets[ctx.preset_slug]

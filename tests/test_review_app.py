@@ -5,6 +5,7 @@ summary.json and the app (headless) agree on what each shows."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -54,6 +55,11 @@ def card_text(pdf: bytes, first_word: str) -> str:
         )
         inside = page.within_bbox((card["x0"], card["top"], card["x1"], card["bottom"]))
         return " ".join((inside.extract_text() or "").split())
+
+
+def seen(text: str) -> str:
+    """Markdown as the page shows it: the app's backslash escapes resolved."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
 
 
 def new_app(**query: str) -> AppTest:
@@ -139,3 +145,51 @@ def test_describe_from_the_option_keeps_the_stale_notes_warning(dataset: Dataset
     assert STALE_TEXT not in scenario_caveats(
         evaluate(scenario.model_copy(update={"text_for": scenario.content_hash()}), dataset)
     )
+
+
+# ---------------------------------------------------------------------- item 3
+def test_saved_comparison_snapshots_are_named_travel_in_the_link_and_survive_a_reload(
+    dataset: Dataset,
+) -> None:
+    from app import state
+    from app.pages.compare import SAVE_NAME
+
+    at = new_app(preset="october-2017-letter", view="Compare")
+    at.text_input(key=SAVE_NAME).set_value("Before the cap").run()
+    at.button(key="compare_save").click().run()
+    at.slider(key="w:consequences.condition_pct").set_value(50.0).run()
+    at.text_input(key=SAVE_NAME).set_value("Before the cap").run()
+    at.button(key="compare_save").click().run()
+    assert not at.exception
+    saved = at.session_state[state.SAVED]
+    assert list(saved) == ["Before the cap", "Before the cap (2)"], "two saves, two names"
+    assert saved["Before the cap"].consequences.condition_pct == 33.0
+    assert saved["Before the cap (2)"].consequences.condition_pct == 50.0
+    params = dict(at.query_params)
+    assert {"snap1", "snap2"} <= set(params), "the snapshots travel in the link"
+    assert "saved:1" in params["compare"] and "saved:2" in params["compare"]
+
+    # A reload (or a colleague opening the link) gets the same snapshots and picks.
+    reloaded = new_app(**params)
+    assert not reloaded.exception
+    assert reloaded.session_state[state.SAVED] == saved
+    assert reloaded.session_state[state.COMPARE] == at.session_state[state.COMPARE]
+    table = next(d.value for d in reloaded.main.dataframe if "measure" in d.value.columns)
+    assert "Saved: Before the cap" in table.columns and "Saved: Before the cap (2)" in table.columns
+
+
+def test_a_broken_snapshot_in_a_link_is_named_not_fatal() -> None:
+    at = new_app(preset="october-2017-letter", snap1='{"name": 5}', snap2="not json")
+    assert not at.exception
+    notes = seen(" ".join(w.value for w in at.main.warning))
+    assert "Saved snapshot 1 could not be restored" in notes
+    assert "Saved snapshot 2 could not be restored" in notes
+    assert at.session_state["scenario"].name == "October 2017 letter", "the scenario stands"
+
+
+def test_a_fifth_compare_pick_in_a_link_is_not_dropped_silently() -> None:
+    picks = "current," + ",".join(f"preset:{p.stem}" for p in sorted(SCENARIO_DIR.glob("*.toml")))
+    at = new_app(preset="october-2017-letter", view="Compare", compare=picks)
+    assert not at.exception
+    notes = seen(" ".join(w.value for w in at.main.warning))
+    assert "The link names 6 scenarios to compare; Compare shows at most 4" in notes
