@@ -58,6 +58,7 @@ from simulator.reports.excel import parameters_frame
 from simulator.reports.hexmap import hexagon
 from simulator.reports.letter import letter_preview, reconciliation_lines
 from simulator.reports.overlap import overlap_of_tests
+from simulator.reports.robustness import robustness_text as _robustness_text
 from simulator.reports.summary import (
     CAVEATS,
     option_words,
@@ -512,6 +513,11 @@ def council_history(result: Result, i: int) -> tuple[pd.DataFrame, pd.DataFrame]
 def national_history(data: Dataset, months: int = 24) -> pd.DataFrame:
     """Reported delayed beds a day, summed over councils (the projection's basis)."""
     return views.national_history(data.dtoc_beds, data.months, months)
+
+
+def robustness_text(result: Result) -> str | None:
+    """How many selected councils change status with one more month of data (words)."""
+    return _robustness_text(result)
 
 
 def month_flips(result: Result, k: int) -> pd.DataFrame | None:

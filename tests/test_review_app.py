@@ -193,3 +193,22 @@ def test_a_fifth_compare_pick_in_a_link_is_not_dropped_silently() -> None:
     assert not at.exception
     notes = seen(" ".join(w.value for w in at.main.warning))
     assert "The link names 6 scenarios to compare; Compare shows at most 4" in notes
+
+
+# ---------------------------------------------------------------------- item 6
+def test_robustness_is_beside_the_count_of_councils(october: Result) -> None:
+    """The Sensitivity page's 'another month of data' count (its own table of councils),
+    said beside the count on the Overview and in the brief."""
+    from app import services
+
+    flips = services.month_flips(october, 1)
+    assert flips is not None and len(flips) > 0
+    words = f"{len(flips)} councils change status with one more month of data"
+    pdf = brief.scenario_pdf(october)
+    assert card_text(pdf, "Councils") == (
+        f"Councils selected; {words} {october.summary['councils_selected']} of 152"
+    )
+    at = new_app(preset="october-2017-letter")
+    assert not at.exception
+    captions = seen(" ".join(c.value for c in at.main.caption))
+    assert f"{words[:1].upper()}{words[1:]} (Sensitivity)." in captions

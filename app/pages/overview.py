@@ -103,8 +103,12 @@ def _money(ctx: Ctx, values: dict[str, str]) -> None:
         values[SELECTED],
         border=True,
         help="Councils the scenario selects for conditions or reductions, of the 152 "
-        "with adult social care duties in 2017/18.",
+        "with adult social care duties in 2017/18. How firm the list is: the councils "
+        "whose status changes with another month of data are on the Sensitivity page.",
     )
+    firm = services.robustness_text(ctx.result)
+    if firm:
+        c[0].caption(f"{firm[:1].upper()}{firm[1:]} (Sensitivity).")
     c[1].metric(
         CONDITIONED,
         values[CONDITIONED],

@@ -26,6 +26,7 @@ from simulator.engine.run import Result
 from simulator.projection import METHOD_LABELS, ProjectionParams
 from simulator.reports.anonymous import anonymise
 from simulator.reports.letter import reconciliation_lines
+from simulator.reports.robustness import robustness_text
 from simulator.reports.summary import (
     CAVEATS,
     LETTER_PROMISE,
@@ -114,8 +115,9 @@ def _evidence(params: ProjectionParams) -> str:
 def _headline(result: Result, projection: ProjectionResult | None) -> list[tuple[str, str]]:
     s = result.summary
     n = len(result.data.codes)
+    firm = robustness_text(result)
     out = [
-        ("Councils selected", f"{s['councils_selected']} of {n}"),
+        (f"Councils selected{f'; {firm}' if firm else ''}", f"{s['councils_selected']} of {n}"),
         (f"Conditioned, {YEAR}", gbp(s["total_conditioned"])),
         (f"Withheld, {YEAR}", gbp(s["total_withheld"])),
         (f"Redistributed to councils, {YEAR}", gbp(s["total_received"])),
