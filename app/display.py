@@ -43,32 +43,6 @@ def figure(value: object, spec: str) -> str:
     return "–" if math.isnan(number) else format(number, spec)
 
 
-def beds_signed(value: float) -> str:
-    """Beds a day for a headline: whole beds, or two decimals when whole beds would
-    read a bare 0 for a value that is not zero, so the sign still shows.
-
-    >>> beds_signed(29.2), beds_signed(-0.0614), beds_signed(0.31), beds_signed(0.0)
-    ('29', '-0.06', '0.31', '0')
-    >>> beds_signed(-0.5), beds_signed(-0.001), beds_signed(0.004), beds_signed(float("nan"))
-    ('-0.50', 'just below 0', 'just above 0', 'n/a')
-    """
-    text = beds(value)
-    if text != "0" or value == 0:
-        return text
-    if abs(value) < 0.005:
-        return "just below 0" if value < 0 else "just above 0"
-    return f"{value:.2f}"
-
-
-def beds_range(p10: float, p50: float, p90: float) -> str:
-    """Central value and P10-P90 range in beds a day.
-
-    >>> beds_range(80.2, 101.0, 130.9), beds_range(-2.9, -0.06, 2.4)
-    ('101 (P10–P90 80 to 131)', '-0.06 (P10–P90 -3 to 2)')
-    """
-    return f"{beds_signed(p50)} (P10–P90 {beds_signed(p10)} to {beds_signed(p90)})"
-
-
 def pct(share: float, digits: int = 0) -> str:
     """A share 0-1 as a percentage.
 

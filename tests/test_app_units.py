@@ -152,9 +152,9 @@ def test_anonymise_drops_identifying_columns(dataset: Dataset) -> None:
 
 def test_a_small_negative_beds_freed_keeps_its_sign() -> None:
     assert display.beds(-0.0614) == "0"  # whole beds would hide the sign
-    assert display.beds_signed(-0.0614) == "-0.06"
-    assert display.beds_signed(-0.004) == "just below 0"
-    assert display.beds_signed(0.0) == "0" and display.beds_signed(-12.4) == "-12"
+    assert services.beds_figure(-0.0414) == "-0.04"
+    assert services.beds_figure(-0.004) == "just below 0"
+    assert services.beds_figure(0.0) == "0" and services.beds_figure(-12.4) == "-12"
 
 
 def test_an_edit_marks_the_written_description_and_notes_stale(

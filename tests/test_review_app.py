@@ -212,3 +212,44 @@ def test_robustness_is_beside_the_count_of_councils(october: Result) -> None:
     assert not at.exception
     captions = seen(" ".join(c.value for c in at.main.caption))
     assert f"{words[:1].upper()}{words[1:]} (Sensitivity)." in captions
+
+
+# ---------------------------------------------------------------------- item 10
+def test_one_figure_one_rounding(shipped: dict[str, Scenario], dataset: Dataset) -> None:
+    """Beds freed and money withheld read the same on the Overview card, the brief (card,
+    paragraph, ledger), summary.json's headline and the Excel pack, and the CSV's number
+    rounds to the figure shown."""
+    from app.pages.overview import BEDS, WITHHELD
+    from app.services import beds_figure, gbp
+    from simulator.reports.summary import summary_frame
+
+    result = evaluate(shipped["reduce-and-redistribute"], dataset)
+    projection = project_scenario(result)  # the scenario's own draws and seed, as the app
+    freed = projection.beds_freed
+    nil = freed["p10"] <= 0 <= freed["p90"]
+    figure = "≈ nil" if nil else beds_figure(freed["p50"])
+    withheld = gbp(result.summary["total_withheld"])
+    assert withheld.startswith("£") and result.summary["total_withheld"] > 0
+
+    at = new_app(preset="reduce-and-redistribute")
+    assert not at.exception
+    cards = {m.label: m.value for m in at.main.metric}
+    assert cards[BEDS] == figure and cards[WITHHELD] == withheld
+
+    pdf = brief.scenario_pdf(result, projection)
+    assert card_text(pdf, "Beds").endswith(f"holds) {figure}")
+    assert card_text(pdf, "Withheld,") == f"Withheld, 2018/19 {withheld}"
+    text = pdf_text(pdf)
+    assert f"Withheld from councils {withheld} " in text, "the ledger as the card, no minus"
+    assert f"median {beds_figure(freed['p50'])} (80% range" in text
+
+    summary = summary_dict(result, projection)
+    headline = str(summary["headline"])
+    assert headline.split(": ", 1)[1].startswith("≈ nil" if nil else f"{figure} beds a day")
+    book = load_workbook(io.BytesIO(excel_pack(result, projection)), read_only=True)
+    lines = [str(r[0]) for r in book["Projection"].iter_rows(values_only=True)]
+    assert any(headline.split(": ", 1)[1] in line for line in lines)
+    rows = summary_frame(result, projection).set_index("measure")["value"]
+    shown = beds_figure(freed["p50"])
+    decimals = len(shown.split(".")[1]) if "." in shown else 0
+    assert f"{round(float(rows['beds_freed.p50']), decimals):,.{decimals}f}" == shown

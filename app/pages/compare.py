@@ -10,8 +10,17 @@ import streamlit as st
 
 from app import charts, link, services, show, state
 from app.context import Ctx
-from app.display import beds_signed, slug
-from app.services import YEAR, Result, Scenario, chance, chance_change, gbp, is_nil
+from app.display import slug
+from app.services import (
+    YEAR,
+    Result,
+    Scenario,
+    beds_figure,
+    chance,
+    chance_change,
+    gbp,
+    is_nil,
+)
 
 PICK = state.COMPARE
 MOST = 4
@@ -107,8 +116,8 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"Retained by the centre, {YEAR}": [gbp(v) for v in summary[f"retained £ {YEAR}"]],
         "Evidence set": [str(v).replace("_", " ") for v in summary["evidence set"]],
         "Beds freed a day, central estimate (likely range)": [
-            f"{'≈ nil' if is_nil({'p10': a, 'p50': b, 'p90': c}) else beds_signed(b)} "
-            f"({beds_signed(a)} to {beds_signed(c)})"
+            f"{'≈ nil' if is_nil({'p10': a, 'p50': b, 'p90': c}) else beds_figure(b)} "
+            f"({beds_figure(a)} to {beds_figure(c)})"
             for a, b, c in zip(
                 summary["beds freed a day P10"],
                 summary["beds freed a day P50"],

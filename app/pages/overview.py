@@ -10,13 +10,15 @@ import streamlit as st
 
 from app import charts, services, show
 from app.context import Ctx
-from app.display import beds_range, beds_signed, gbp_exact, slug
+from app.display import gbp_exact, slug
 from app.services import (
     METHOD_LABELS,
     NHS_VALUE_CAVEAT,
     SOCIAL_CARE_CAVEAT,
     YEAR,
     ProjectionResult,
+    beds_figure,
+    beds_range,
     beds_text,
     chance,
     chance_change,
@@ -50,7 +52,7 @@ def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> d
     if summary["total_retained"] > 0:  # shown, and marked, only when money leaves
         out[RETAINED] = gbp(float(summary["total_retained"]))
     if proj is not None:
-        out[BEDS] = "≈ nil" if is_nil(proj.beds_freed) else beds_signed(proj.beds_freed["p50"])
+        out[BEDS] = "≈ nil" if is_nil(proj.beds_freed) else beds_figure(proj.beds_freed["p50"])
         out[NHS_VALUE] = gbp(proj.nhs_value_gbp["notional"])
         out[NHS_CASH] = gbp(proj.nhs_value_gbp["cash_releasing"])
         out[AMBITION] = chance(proj.probability_ambition_met)
@@ -62,13 +64,13 @@ def beds_note(freed: dict[str, float]) -> str:
     words), and what a negative means.
 
     >>> note = beds_note({"p10": -2.9, "p50": -0.06, "p90": 2.4})
-    >>> note.startswith("Likely range -3 to 2 beds a day"), note.endswith("than with no change.")
+    >>> note.startswith("Likely range -2.9 to 2.4 beds a day"), note.endswith("no change.")
     (True, True)
     >>> beds_note({"p10": 10.0, "p50": 29.2, "p90": 79.9})
     'Likely range 10 to 80 beds a day (8 chances in 10)'
     """
     text = (
-        f"Likely range {beds_signed(freed['p10'])} to {beds_signed(freed['p90'])} beds a day "
+        f"Likely range {beds_figure(freed['p10'])} to {beds_figure(freed['p90'])} beds a day "
         "(8 chances in 10)"
     )
     if freed["p50"] < 0:

@@ -36,7 +36,14 @@ from simulator.reports.summary import (
     workshop_caveats,
 )
 from simulator.reports.tables import breakdown, compare_frame
-from simulator.reports.words import ambition_text, beds_short, chance, chance_change, gbp
+from simulator.reports.words import (
+    ambition_text,
+    beds_figure,
+    chance,
+    chance_change,
+    gbp,
+    is_nil,
+)
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.base import param_meta
 from simulator.schema.vocabulary import YEAR
@@ -130,7 +137,7 @@ def _headline(result: Result, projection: ProjectionResult | None) -> list[tuple
             (
                 f"Beds freed a day, {YEAR} (median, if the "
                 f"{projection.evidence_set.replace('_', ' ')} evidence holds)",
-                beds_short(freed["p50"]),
+                "≈ nil" if is_nil(freed) else beds_figure(freed["p50"]),
             ),
             (f"NHS value (notional), {YEAR}", gbp(projection.nhs_value_gbp["notional"])),
             (
@@ -165,7 +172,7 @@ def _ledger(result: Result) -> Table:
     rows = [
         [f"{YEAR} iBCF allocations before review", gbp(s["total_baseline"])],
         ["of which conditioned (stays with councils, ring-fenced)", gbp(s["total_conditioned"])],
-        ["Withheld from councils", gbp(-s["total_withheld"])],
+        ["Withheld from councils", gbp(s["total_withheld"])],
         ["Redistributed to councils", gbp(s["total_received"])],
         ["Final allocations to councils", gbp(s["total_final"])],
         ["Retained by the centre", gbp(s["total_retained"])],
@@ -235,7 +242,7 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
     method = METHOD_LABELS.get(projection.method, projection.method)
     return [
         f"Delayed beds a day freed, England, average over {YEAR} against no change: median "
-        f"{beds_short(f['p50'])} (80% range {beds_short(f['p10'])} to {beds_short(f['p90'])}; "
+        f"{beds_figure(f['p50'])} (80% range {beds_figure(f['p10'])} to {beds_figure(f['p90'])}; "
         f"{projection.draws:,} draws, seed {projection.seed}). Delayed bed days avoided: "
         f"{projection.delayed_days_avoided:,.0f}; notional NHS value "
         f"{gbp(projection.nhs_value_gbp['notional'])} at £{p.excess_bed_day_cost_gbp:,.0f} an "
