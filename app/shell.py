@@ -117,6 +117,7 @@ def main() -> None:
         )
         if reconstructed:
             st.warning(RECONSTRUCTED_HEADLINE, icon=":material/warning:")
+        start_here(ctx)
     for kind, lines in st.session_state.get(state.LINK_NOTES, []):
         (st.error if kind == "error" else st.warning)(
             "\n\n".join(md(line) for line in lines), icon=":material/link:"
@@ -188,6 +189,33 @@ def session_result() -> Result:
         state.replace(services.presets()[slug], slug)
         state.flash("error", [f"scenario: {services.CANNOT_RUN}; showing the shipped scenario"])
         return services.evaluate(state.scenario())
+
+
+START_HERE = (
+    "New here? Read the headline numbers below, then move a setting in the sidebar (the "
+    "share conditioned, the tests) and watch them follow. How the model gets from the "
+    "data to the money and the projection, in five steps:"
+)
+
+
+def _open_how() -> None:
+    st.session_state[state.VIEW] = "How this works"
+
+
+def start_here(ctx: Ctx) -> None:
+    """Where a newcomer starts: said on the first screen of a shipped scenario, with a
+    button to the five steps (the last of the views)."""
+    if ctx.scenario != ctx.presets[ctx.preset_slug]:
+        return  # someone already at work
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.caption(START_HERE)
+    right.button(
+        "How this works",
+        key="start_here",
+        icon=":material/school:",
+        on_click=_open_how,
+        width="stretch",
+    )
 
 
 def sync_url(ctx: Ctx, view: str) -> None:

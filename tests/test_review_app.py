@@ -253,3 +253,20 @@ def test_one_figure_one_rounding(shipped: dict[str, Scenario], dataset: Dataset)
     shown = beds_figure(freed["p50"])
     decimals = len(shown.split(".")[1]) if "." in shown else 0
     assert f"{round(float(rows['beds_freed.p50']), decimals):,.{decimals}f}" == shown
+
+
+# ---------------------------------------------------------------------- item 12
+def test_newcomers_are_told_where_to_start_and_how_this_works_reads_cleanly() -> None:
+    from app import state
+
+    at = new_app()
+    assert not at.exception
+    assert any("New here?" in c.value for c in at.main.caption), "said on the first screen"
+    at.button(key="start_here").click().run()
+    assert at.session_state[state.VIEW] == "How this works"
+    shown = [t.value for t in at.main.text] + [m.value for m in at.main.markdown]
+    assert any("ibcf run" in t for t in shown)
+    assert not [t for t in shown if "`" in t], "no literal backticks"
+    sources = next(t.value for t in at.main.table)
+    assert not at.main.dataframe, "sources in a table that wraps, never a cut grid"
+    assert any(len(str(v)) > 80 for v in sources["Source"]), "the long source, whole"
