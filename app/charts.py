@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from app import services
 from app import text as plain
 from app.services import YEAR, gbp, hexagon
 
@@ -280,17 +281,18 @@ def fan_chart(history: pd.DataFrame, path: pd.DataFrame) -> go.Figure:
 
 def histogram(draws: pd.Series, p10: float, p50: float, p90: float, unit: str) -> go.Figure:
     """Monte Carlo draws with the range and central value marked; the low end's label
-    sits left of its line and the others right, at two heights, so they never collide."""
+    sits left of its line and the others right, each at its own height, so they never
+    collide however close the values; figures by the one rule for beds."""
     fig = go.Figure(go.Histogram(x=draws, nbinsx=50, marker={"color": BLUE}, name="draws"))
     for value, text, where, shift in (
-        (p10, "Low (P10)", "top left", 0),
         (p50, "Central (P50)", "top right", 0),
-        (p90, "High (P90)", "top right", -22),
+        (p10, "Low (P10)", "top left", -22),
+        (p90, "High (P90)", "top right", -44),
     ):
         fig.add_vline(
             x=value,
             line={"color": RED if "P50" in text else GREY, "dash": "dot"},
-            annotation_text=f"{text} {value:,.0f}",
+            annotation_text=f"{text} {services.beds_figure(value)}",
             annotation_position=where,
             annotation_yshift=shift,
         )

@@ -251,12 +251,14 @@ def context() -> dict[str, Any]:
 
 @st.cache_resource
 def presets() -> dict[str, Scenario]:
-    """Shipped scenarios by file name (without ``.toml``); the status quo first."""
-    paths = sorted(Path(io.SCENARIO_DIR).glob("*.toml"), key=lambda p: (p.stem != STATUS_QUO, p))
-    out = {}
-    for path in paths:
-        out[path.stem] = load_scenario(path, context=context())
-    return out
+    """Shipped scenarios by file name (without ``.toml``): the status quo, then by date."""
+    loaded = {
+        path.stem: load_scenario(path, context=context())
+        for path in Path(io.SCENARIO_DIR).glob("*.toml")
+    }
+    # The status quo first, then in date order (the October letter before December).
+    order = sorted(loaded, key=lambda k: (k != STATUS_QUO, loaded[k].date or "9999", k))
+    return {k: loaded[k] for k in order}
 
 
 METADATA = {"name": "-", "description": "", "author": "", "date": None, "notes": ""}

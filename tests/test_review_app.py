@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import Path
 
+import pandas as pd
 import pdfplumber
 import pytest
 from openpyxl import load_workbook
@@ -270,3 +271,39 @@ def test_newcomers_are_told_where_to_start_and_how_this_works_reads_cleanly() ->
     sources = next(t.value for t in at.main.table)
     assert not at.main.dataframe, "sources in a table that wraps, never a cut grid"
     assert any(len(str(v)) > 80 for v in sources["Source"]), "the long source, whole"
+
+
+# ---------------------------------------------------------------------- item 13
+def test_polish_excel_labels_scenario_order_sankey_words_and_brief_jargon(
+    october: Result, shipped: dict[str, Scenario], dataset: Dataset
+) -> None:
+    from app import charts, services
+    from simulator.reports.views import ledger_flows
+
+    projection = project_scenario(october, draws=200)
+    book = load_workbook(io.BytesIO(excel_pack(october, projection)), read_only=True)
+    rows = list(book["Summary"].iter_rows(values_only=True))
+    assert rows[0] == ("measure", "value", "unit", "label"), "each key in words beside it"
+    labels = {r[0]: r[3] for r in rows[1:]}
+    assert labels["total_conditioned"] == "Conditioned"
+    assert labels["beds_freed.p50"] == "Beds freed: P50 (median)"
+    floats = [r[1] for r in rows[1:] if isinstance(r[1], float)]
+    assert floats and all(round(v, 4) == v for v in floats), "no unrounded floats"
+
+    dates = [s.date for s in list(services.presets().values())[1:]]
+    assert next(iter(services.presets())) == "status-quo" and dates == sorted(dates)
+    assert list(services.presets())[1] == "october-2017-letter"
+
+    reduced = evaluate(shipped["reduce-and-redistribute"], dataset)
+    targets = set(ledger_flows(reduced.table, reduced.summary)["target"])
+    assert "Selected councils, not conditioned" not in targets
+    assert "Selected councils, neither conditioned nor withheld" in targets
+
+    text = pdf_text(brief.scenario_pdf(october, projection))
+    assert "(0-1)" not in text and "seed" not in text.lower(), "no jargon in the brief"
+    assert "discharge share 32%" in text
+
+    fig = charts.histogram(pd.Series([-1.0, 0.0, 1.0]), -0.21, -0.2, 0.3, "beds a day")
+    notes = fig.layout.annotations
+    assert len({a.yshift for a in notes}) == 3, "each label at its own height"
+    assert {a.text for a in notes} == {"Low (P10) -0.2", "Central (P50) -0.2", "High (P90) 0.3"}

@@ -114,8 +114,12 @@ def _evidence(params: ProjectionParams) -> str:
     for name in (n for n in EVIDENCE if n in ProjectionParams.model_fields):
         meta = param_meta(ProjectionParams, name)
         source = str(meta["source"]).split(";")[0].split(" (")[0]
-        unit = f" {meta['unit']}" if meta["unit"] else ""
-        parts.append(f"{name.replace('_', ' ')} {getattr(params, name):g}{unit} ({source})")
+        value = getattr(params, name)
+        if meta["unit"] == "share (0-1)":  # a share in words people use: a percentage
+            shown = f"{100 * value:.0f}%"
+        else:
+            shown = f"{value:g}" + (f" {meta['unit']}" if meta["unit"] else "")
+        parts.append(f"{name.replace('_', ' ')} {shown} ({source})")
     return "Rests on: " + "; ".join(parts) + ". Every assumption: the Excel pack's register."
 
 
@@ -243,7 +247,7 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
     return [
         f"Delayed beds a day freed, England, average over {YEAR} against no change: median "
         f"{beds_figure(f['p50'])} (80% range {beds_figure(f['p10'])} to {beds_figure(f['p90'])}; "
-        f"{projection.draws:,} draws, seed {projection.seed}). Delayed bed days avoided: "
+        f"from {projection.draws:,} random draws). Delayed bed days avoided: "
         f"{projection.delayed_days_avoided:,.0f}; notional NHS value "
         f"{gbp(projection.nhs_value_gbp['notional'])} at £{p.excess_bed_day_cost_gbp:,.0f} an "
         f"excess bed day (cash-releasing {gbp(projection.nhs_value_gbp['cash_releasing'])}; "
