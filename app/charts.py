@@ -526,35 +526,46 @@ def hex_map(
     legend: str,
     names: dict[str, str],
     hover: list[str],
+    labels: list[str] | None = None,
+    found: int | None = None,
+    codes: bool = True,
 ) -> go.Figure:
     """The councils as hexagons (shapes in data units, so the map scales with the
-    page), with one invisible point at each centre to carry the hover text and the
-    click that opens a council's card. ``colour_by`` is ``status``, ``change`` or
-    ``rate``; ``hover`` is each council's text in the frame's order."""
+    page), each with a short label, and one point at each centre to carry the hover
+    text and the click that opens a council's card. ``colour_by`` is ``status``,
+    ``change`` or ``rate``; ``hover`` is each council's text in the frame's order, one
+    line per ``\n`` (each line shown as text); ``found`` is the position of a council
+    to outline; ``codes`` False leaves the GSS codes out of the page (workshop)."""
     fig = go.Figure()
     colours, marker = _hex_colours(fig, frame, colour_by, legend, names)
     shapes = []
-    for (_, row), colour in zip(frame.iterrows(), colours, strict=True):
+    for k, ((_, row), colour) in enumerate(zip(frame.iterrows(), colours, strict=True)):
         corners = hexagon(float(row["x"]), float(row["y"]), 0.94)
         path = "M " + " L ".join(f"{a:.3f},{b:.3f}" for a, b in corners) + " Z"
+        outline = {"color": "#111111", "width": 3.5} if k == found else None
         shapes.append(
             {
                 "type": "path",
                 "path": path,
                 "fillcolor": colour,
-                "line": {"color": "#8a8a8a", "width": 0.6},
-                "layer": "below",
+                "line": outline or {"color": "#8a8a8a", "width": 0.6},
+                "layer": "above" if k == found else "below",
             }
         )
+    # Plotly reads <br> as a line break: each line is escaped on its own, then joined.
+    lines = ["<br>".join(plain.chart(line) for line in h.split("\n")) for h in hover]
     fig.add_trace(
         go.Scatter(
             x=frame["x"],
             y=frame["y"],
-            mode="markers",
+            mode="markers+text" if labels else "markers",
             marker=marker,
-            customdata=frame["gss_code"],
-            text=hover,
-            hovertemplate="%{text}<extra></extra>",
+            customdata=frame["gss_code"] if codes else None,
+            text=labels,
+            textfont={"size": 9, "color": "#1a1a1a"},
+            textposition="middle center",
+            hovertext=lines,
+            hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False,
             name="councils",
         )

@@ -64,6 +64,49 @@ def label(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+SMALL_WORDS = {"and", "of", "the", "upon", "on", "city", "county", "council"}
+
+
+def short_label(name: str) -> str:
+    """A council's name short enough to sit in its hexagon (at most five letters):
+    the first five letters of a one-word name ("shire" as "s"), else the initials and
+    then the first letters of the last word; a workshop's neutral label keeps its letters.
+
+    >>> short_label("Kent"), short_label("Derbyshire"), short_label("North Yorkshire")
+    ('Kent', 'Derbs', 'NYork')
+    >>> short_label("Bath and North East Somerset"), short_label("Council AB")
+    ('BNES', 'AB')
+    >>> short_label("Kingston upon Hull, City of"), short_label("Southend-on-Sea")
+    ('KHull', 'SSea')
+    """
+    if name.startswith("Council "):
+        return name.removeprefix("Council ")
+    words = [w for w in re.split(r"[\s,.-]+", name) if w and w.lower() not in SMALL_WORDS]
+    if not words:
+        return name[:5]
+    if len(words) == 1:
+        word = words[0]
+        return word[:4] + "s" if word.endswith("shire") else word[:5]
+    initials = "".join(w[0] for w in words[:-1])
+    return (initials + words[-1])[:5] if len(initials) < 3 else initials + words[-1][0]
+
+
+def short_labels(names: list[str]) -> list[str]:
+    """:func:`short_label` of each name, a label two names share made from each name's
+    first three and last two letters instead, so every hexagon reads differently.
+
+    >>> short_labels(["Southwark", "Southampton", "Kent"])
+    ['Sourk', 'Souon', 'Kent']
+    """
+    labels = [short_label(n) for n in names]
+    shared = {x for x in labels if labels.count(x) > 1}
+    out = []
+    for name, label in zip(names, labels, strict=True):
+        letters = re.sub(r"[^A-Za-z]", "", name)
+        out.append(letters[:3] + letters[-2:] if label in shared else label)
+    return out
+
+
 def slug(name: str) -> str:
     """A file name from a scenario name.
 

@@ -53,7 +53,14 @@ h1 { font-size: 2.2rem !important; }
     text-overflow: clip !important; overflow-wrap: normal; word-break: normal; hyphens: manual;
 }
 [data-testid="stText"] { white-space: pre-wrap; overflow-wrap: break-word; }
-@media (max-width: 640px) { h1 { font-size: 1.55rem !important; } }
+[data-testid="stTable"] { overflow-x: auto; }
+@media (max-width: 640px) {
+    h1 { font-size: 1.55rem !important; }
+    /* below the fixed header, not under it */
+    [data-testid="stMainBlockContainer"] { padding-top: 3.8rem; }
+    /* a grid's hover toolbar would sit over the heading or button above it */
+    [data-testid="stElementToolbar"] { display: none; }
+}
 </style>
 """
 # Workshop mode: larger type everywhere, the headline numbers largest of all. The
@@ -64,9 +71,9 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 [data-testid="stMainBlockContainer"] {
     padding: 1rem 1.6rem 2rem 1.6rem; max-width: none;
 }
-@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; } }
+@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3.8rem; } }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
-    font-size: 2.6rem !important; line-height: 1.15;
+    font-size: clamp(2.1rem, 3.1vw, 2.6rem) !important; line-height: 1.15;
 }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 [data-testid="stMain"] [data-testid="stElementContainer"] > [data-testid="stMarkdown"] p,

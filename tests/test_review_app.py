@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pdfplumber
@@ -307,3 +308,45 @@ def test_polish_excel_labels_scenario_order_sankey_words_and_brief_jargon(
     notes = fig.layout.annotations
     assert len({a.yshift for a in notes}) == 3, "each label at its own height"
     assert {a.text for a in notes} == {"Low (P10) -0.2", "Central (P50) -0.2", "High (P90) 0.3"}
+
+
+# ---------------------------------------------------------------------- item 7
+def map_figure(at: AppTest) -> Any:
+    import json
+
+    chart = next(c for c in at.main.get("plotly_chart") if "hovertext" in c.proto.spec)
+    return json.loads(chart.proto.spec)
+
+
+def test_map_hover_has_no_raw_tags_hexes_are_labelled_and_searchable() -> None:
+    from app.pages.map_page import FIND
+
+    at = new_app(preset="october-2017-letter", view="Map")
+    assert not at.exception
+    councils = map_figure(at)["data"][-1]
+    assert len(councils["text"]) == 152 and len(set(councils["text"])) == 152, "labels"
+    assert all(1 <= len(t) <= 5 for t in councils["text"])
+    first = councils["hovertext"][0]
+    assert first.count("<br>") == 2 and "&lt;br&gt;" not in first, "line breaks, not tags"
+    assert "Barking" in " ".join(councils["hovertext"])
+    at.selectbox(key=FIND).set_value("Lancashire").run()
+    shapes = map_figure(at)["layout"]["shapes"]
+    outlined = [s for s in shapes if s["line"]["width"] > 3]
+    assert len(outlined) == 1, "the council found is outlined"
+    assert at.session_state["council_select"] == "E10000017", "and its card opens"
+
+
+def test_workshop_mode_shows_the_anonymised_map() -> None:
+    at = new_app(preset="october-2017-letter", view="Map", ws="1")
+    assert not at.exception
+    councils = map_figure(at)["data"][-1]
+    assert len(councils["hovertext"]) == 152
+    assert all(h.startswith("Council ") for h in councils["hovertext"]), "neutral labels"
+    assert "customdata" not in councils, "no GSS codes on the page"
+    assert "Lancashire" not in json_text(map_figure(at))
+
+
+def json_text(figure: Any) -> str:
+    import json
+
+    return json.dumps(figure)
