@@ -122,9 +122,14 @@ def main() -> None:
             f"{ctx.scenario.name}: {YEAR} improved Better Care Fund allocations of 152 "
             "councils, reviewed by delayed transfers of care."
         )
-        if reconstructed:
+        # In full on the Overview; one line elsewhere, so a view (the map) starts high.
+        overview = st.session_state.get(state.VIEW, "Overview") == "Overview"
+        if reconstructed and overview:
             st.warning(RECONSTRUCTED_HEADLINE, icon=":material/warning:")
-        start_here(ctx)
+        elif reconstructed:
+            st.caption(f":material/warning: {RECONSTRUCTED_SHORT}", help=RECONSTRUCTED_NOTE)
+        if overview:
+            start_here(ctx)
     for kind, lines in st.session_state.get(state.LINK_NOTES, []):
         (st.error if kind == "error" else st.warning)(
             "\n\n".join(md(line) for line in lines), icon=":material/link:"
@@ -199,9 +204,8 @@ def session_result() -> Result:
 
 
 START_HERE = (
-    "New here? Read the headline numbers below, then move a setting in the sidebar (the "
-    "share conditioned, the tests) and watch them follow. How the model gets from the "
-    "data to the money and the projection, in five steps:"
+    "New here? Move a setting in the sidebar and watch the numbers below follow; how "
+    "the model works, in five steps:"
 )
 
 
