@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from app import services
 from app import text as plain
 from app.services import YEAR, gbp, hexagon
 
@@ -280,17 +281,18 @@ def fan_chart(history: pd.DataFrame, path: pd.DataFrame) -> go.Figure:
 
 def histogram(draws: pd.Series, p10: float, p50: float, p90: float, unit: str) -> go.Figure:
     """Monte Carlo draws with the range and central value marked; the low end's label
-    sits left of its line and the others right, at two heights, so they never collide."""
+    sits left of its line and the others right, each at its own height, so they never
+    collide however close the values; figures by the one rule for beds."""
     fig = go.Figure(go.Histogram(x=draws, nbinsx=50, marker={"color": BLUE}, name="draws"))
     for value, text, where, shift in (
-        (p10, "Low (P10)", "top left", 0),
         (p50, "Central (P50)", "top right", 0),
-        (p90, "High (P90)", "top right", -22),
+        (p10, "Low (P10)", "top left", -22),
+        (p90, "High (P90)", "top right", -44),
     ):
         fig.add_vline(
             x=value,
             line={"color": RED if "P50" in text else GREY, "dash": "dot"},
-            annotation_text=f"{text} {value:,.0f}",
+            annotation_text=f"{text} {services.beds_figure(value)}",
             annotation_position=where,
             annotation_yshift=shift,
         )
@@ -524,35 +526,46 @@ def hex_map(
     legend: str,
     names: dict[str, str],
     hover: list[str],
+    labels: list[str] | None = None,
+    found: int | None = None,
+    codes: bool = True,
 ) -> go.Figure:
     """The councils as hexagons (shapes in data units, so the map scales with the
-    page), with one invisible point at each centre to carry the hover text and the
-    click that opens a council's card. ``colour_by`` is ``status``, ``change`` or
-    ``rate``; ``hover`` is each council's text in the frame's order."""
+    page), each with a short label, and one point at each centre to carry the hover
+    text and the click that opens a council's card. ``colour_by`` is ``status``,
+    ``change`` or ``rate``; ``hover`` is each council's text in the frame's order, one
+    line per ``\n`` (each line shown as text); ``found`` is the position of a council
+    to outline; ``codes`` False leaves the GSS codes out of the page (workshop)."""
     fig = go.Figure()
     colours, marker = _hex_colours(fig, frame, colour_by, legend, names)
     shapes = []
-    for (_, row), colour in zip(frame.iterrows(), colours, strict=True):
+    for k, ((_, row), colour) in enumerate(zip(frame.iterrows(), colours, strict=True)):
         corners = hexagon(float(row["x"]), float(row["y"]), 0.94)
         path = "M " + " L ".join(f"{a:.3f},{b:.3f}" for a, b in corners) + " Z"
+        outline = {"color": "#111111", "width": 3.5} if k == found else None
         shapes.append(
             {
                 "type": "path",
                 "path": path,
                 "fillcolor": colour,
-                "line": {"color": "#8a8a8a", "width": 0.6},
-                "layer": "below",
+                "line": outline or {"color": "#8a8a8a", "width": 0.6},
+                "layer": "above" if k == found else "below",
             }
         )
+    # Plotly reads <br> as a line break: each line is escaped on its own, then joined.
+    lines = ["<br>".join(plain.chart(line) for line in h.split("\n")) for h in hover]
     fig.add_trace(
         go.Scatter(
             x=frame["x"],
             y=frame["y"],
-            mode="markers",
+            mode="markers+text" if labels else "markers",
             marker=marker,
-            customdata=frame["gss_code"],
-            text=hover,
-            hovertemplate="%{text}<extra></extra>",
+            customdata=frame["gss_code"] if codes else None,
+            text=labels,
+            textfont={"size": 9, "color": "#1a1a1a"},
+            textposition="middle center",
+            hovertext=lines,
+            hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False,
             name="councils",
         )

@@ -43,32 +43,6 @@ def figure(value: object, spec: str) -> str:
     return "–" if math.isnan(number) else format(number, spec)
 
 
-def beds_signed(value: float) -> str:
-    """Beds a day for a headline: whole beds, or two decimals when whole beds would
-    read a bare 0 for a value that is not zero, so the sign still shows.
-
-    >>> beds_signed(29.2), beds_signed(-0.0614), beds_signed(0.31), beds_signed(0.0)
-    ('29', '-0.06', '0.31', '0')
-    >>> beds_signed(-0.5), beds_signed(-0.001), beds_signed(0.004), beds_signed(float("nan"))
-    ('-0.50', 'just below 0', 'just above 0', 'n/a')
-    """
-    text = beds(value)
-    if text != "0" or value == 0:
-        return text
-    if abs(value) < 0.005:
-        return "just below 0" if value < 0 else "just above 0"
-    return f"{value:.2f}"
-
-
-def beds_range(p10: float, p50: float, p90: float) -> str:
-    """Central value and P10-P90 range in beds a day.
-
-    >>> beds_range(80.2, 101.0, 130.9), beds_range(-2.9, -0.06, 2.4)
-    ('101 (P10–P90 80 to 131)', '-0.06 (P10–P90 -3 to 2)')
-    """
-    return f"{beds_signed(p50)} (P10–P90 {beds_signed(p10)} to {beds_signed(p90)})"
-
-
 def pct(share: float, digits: int = 0) -> str:
     """A share 0-1 as a percentage.
 
@@ -88,6 +62,49 @@ def label(name: str) -> str:
     """
     words = name.replace("_pct", " %").replace("_gbp", " £").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+SMALL_WORDS = {"and", "of", "the", "upon", "on", "city", "county", "council"}
+
+
+def short_label(name: str) -> str:
+    """A council's name short enough to sit in its hexagon (at most five letters):
+    the first five letters of a one-word name ("shire" as "s"), else the initials and
+    then the first letters of the last word; a workshop's neutral label keeps its letters.
+
+    >>> short_label("Kent"), short_label("Derbyshire"), short_label("North Yorkshire")
+    ('Kent', 'Derbs', 'NYork')
+    >>> short_label("Bath and North East Somerset"), short_label("Council AB")
+    ('BNES', 'AB')
+    >>> short_label("Kingston upon Hull, City of"), short_label("Southend-on-Sea")
+    ('KHull', 'SSea')
+    """
+    if name.startswith("Council "):
+        return name.removeprefix("Council ")
+    words = [w for w in re.split(r"[\s,.-]+", name) if w and w.lower() not in SMALL_WORDS]
+    if not words:
+        return name[:5]
+    if len(words) == 1:
+        word = words[0]
+        return word[:4] + "s" if word.endswith("shire") else word[:5]
+    initials = "".join(w[0] for w in words[:-1])
+    return (initials + words[-1])[:5] if len(initials) < 3 else initials + words[-1][0]
+
+
+def short_labels(names: list[str]) -> list[str]:
+    """:func:`short_label` of each name, a label two names share made from each name's
+    first three and last two letters instead, so every hexagon reads differently.
+
+    >>> short_labels(["Southwark", "Southampton", "Kent"])
+    ['Sourk', 'Souon', 'Kent']
+    """
+    labels = [short_label(n) for n in names]
+    shared = {x for x in labels if labels.count(x) > 1}
+    out = []
+    for name, label in zip(names, labels, strict=True):
+        letters = re.sub(r"[^A-Za-z]", "", name)
+        out.append(letters[:3] + letters[-2:] if label in shared else label)
+    return out
 
 
 def slug(name: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol, TypeVar
 
 
@@ -42,6 +42,11 @@ Rebuild = Callable[[dict[str, Any], dict[str, Any]], tuple[S | None, list[str]]]
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
 COMPARE = "compare"  # the Compare view's picks: "current" and shipped "preset:<file>" keys
 RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE)
+# Saved comparison snapshots travel as ``snap1`` ... ``snap8``, each a JSON object
+# {"name", "preset", "changes"} holding its difference from a preset, as a link does.
+SNAPSHOT = "snap"
+MAX_SNAPSHOTS = 8
+_SNAPSHOT_KEY = re.compile(rf"{SNAPSHOT}[1-9]\d?")
 STAMPS = ("model_version", "data_hash", "schema_version")
 MAX_CHANGES = 1_000
 # Streamlit itself ignores a whole query string of more than 1,000 fields or 512 KiB
@@ -236,7 +241,7 @@ def scenario_from_link(
             f"This link was made with model version {params[MODEL]}; this is version "
             f"{model_version}. The numbers may differ from those seen when the link was made."
         )
-    raw = {k: v for k, v in params.items() if k not in RESERVED}
+    raw = {k: v for k, v in params.items() if k not in RESERVED and not is_snapshot_key(k)}
     if not raw:
         return slug, preset, warnings, []
     instead = f"showing {preset.name} instead"
@@ -276,28 +281,126 @@ def _shown(path: str) -> str:
     return path if len(path) <= 60 else path[:59] + "…"
 
 
-def encode_picks(picks: list[str]) -> str:
-    """The Compare picks a link can carry (the sidebar's scenario and shipped ones; a
-    scenario saved in one browser session cannot travel), comma-separated.
+def encode_picks(picks: list[str], saved: list[str] | None = None) -> str:
+    """The Compare picks a link carries, comma-separated: the sidebar's scenario, shipped
+    ones, and saved snapshots by their place in ``saved`` (those the link carries).
 
-    >>> encode_picks(["current", "preset:status-quo", "saved:1. Mine"])
-    'current,preset:status-quo'
+    >>> encode_picks(["current", "preset:status-quo", "saved:Mine, v2"], ["Old", "Mine, v2"])
+    'current,preset:status-quo,saved:2'
+    >>> encode_picks(["current", "saved:Mine"])
+    'current'
     """
-    return ",".join(p for p in picks if p == "current" or p.startswith("preset:"))
+    places = {name: k for k, name in enumerate(saved or [], start=1)}
+    out = []
+    for p in picks:
+        if p == "current" or p.startswith("preset:"):
+            out.append(p)
+        elif p.startswith("saved:") and p[6:] in places:
+            out.append(f"saved:{places[p[6:]]}")
+    return ",".join(out)
 
 
-def decode_picks(text: str, presets: Mapping[str, object]) -> list[str]:
-    """Compare picks from a link, keeping only those that exist, each once, at most four.
+def decode_picks(
+    text: str, presets: Mapping[str, object], saved: list[str] | None = None
+) -> tuple[list[str], int]:
+    """Compare picks from a link, keeping only those that exist, each once: the first
+    four, and how many more the link named (Compare shows four).
 
-    >>> decode_picks("current,preset:a,preset:zz,preset:a", {"a": None})  # type: ignore[dict-item]
-    ['current', 'preset:a']
+    >>> decode_picks("current,preset:a,preset:zz,preset:a,saved:1", {"a": None}, ["Mine"])
+    (['current', 'preset:a', 'saved:Mine'], 0)
+    >>> decode_picks("current,preset:a,preset:b,preset:c,preset:d", dict.fromkeys("abcd"))
+    (['current', 'preset:a', 'preset:b', 'preset:c'], 1)
     """
+    names = saved or []
     out: list[str] = []
     for pick in text.split(","):
+        if pick.startswith("saved:") and pick[6:].isdigit() and 0 < int(pick[6:]) <= len(names):
+            pick = f"saved:{names[int(pick[6:]) - 1]}"
         known = pick == "current" or (pick.startswith("preset:") and pick[7:] in presets)
+        known = known or (pick.startswith("saved:") and pick[6:] in names)
         if known and pick not in out:
             out.append(pick)
-    return out[:4]
+    return out[:4], max(len(out) - 4, 0)
+
+
+def is_snapshot_key(key: str) -> bool:
+    """``snap1`` ... ``snap99``: a saved snapshot's query key, not a scenario field.
+
+    >>> is_snapshot_key("snap3"), is_snapshot_key("snapshot"), is_snapshot_key("snap0")
+    (True, False, False)
+    """
+    return _SNAPSHOT_KEY.fullmatch(key) is not None
+
+
+def encode_snapshot(name: str, preset_slug: str, preset: Shipped, scenario: Shipped) -> str:
+    """A saved snapshot as one query value: its name and its difference from a preset.
+
+    >>> class S:
+    ...     name = "x"
+    ...     def __init__(self, v): self.v = v
+    ...     def model_dump(self, *, mode, exclude_none): return {"a": self.v}
+    >>> encode_snapshot("Mine", "p", S(1), S(2))
+    '{"name":"Mine","preset":"p","changes":{"a":"2"}}'
+    """
+    changes = {p: encode_value(v) for p, v in diff(_content(preset), _content(scenario)).items()}
+    return json.dumps(
+        {"name": name, "preset": preset_slug, "changes": changes},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def decode_snapshot(text: str) -> tuple[str, dict[str, str]]:
+    """A snapshot's name and the link parameters that rebuild it (read like a link).
+
+    >>> decode_snapshot('{"name":"Mine","preset":"p","changes":{"a":"2"}}')
+    ('Mine', {'a': '2', 'preset': 'p'})
+    >>> decode_snapshot('{"name": 5}')
+    Traceback (most recent call last):
+    ...
+    ValueError: not a saved snapshot (a name, a preset and its changes)
+    """
+    if len(text) > MAX_VALUE_CHARS:
+        raise ValueError(f"{len(text):,} characters, more than the {MAX_VALUE_CHARS:,} allowed")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = None
+    shape = isinstance(data, dict) and set(data) == {"name", "preset", "changes"}
+    if not shape or not isinstance(data, dict):
+        raise ValueError("not a saved snapshot (a name, a preset and its changes)")
+    name, preset, changes = data["name"], data["preset"], data["changes"]
+    texts = isinstance(changes, dict) and all(isinstance(v, str) for v in changes.values())
+    if not (isinstance(name, str) and name.strip() and isinstance(preset, str) and texts):
+        raise ValueError("not a saved snapshot (a name, a preset and its changes)")
+    if any(k in RESERVED or is_snapshot_key(k) for k in changes):
+        raise ValueError("not a saved snapshot (a name, a preset and its changes)")
+    return snapshot_name(name), {**changes, PRESET: preset}
+
+
+def snapshot_name(text: str) -> str:
+    """A snapshot's name: one line, at most :data:`MAX_SNAPSHOT_NAME` characters.
+
+    >>> snapshot_name("  Mine\\n  again "), len(snapshot_name("x" * 500))
+    ('Mine again', 80)
+    """
+    return " ".join(text.split())[:MAX_SNAPSHOT_NAME]
+
+
+def unique_name(name: str, taken: Collection[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)`` ... when it is taken.
+
+    >>> unique_name("Mine", ["Mine", "Mine (2)"]), unique_name("New", ["Mine"])
+    ('Mine (3)', 'New')
+    """
+    out, k = name, 1
+    while out in taken:
+        k += 1
+        out = f"{name} ({k})"
+    return out
+
+
+MAX_SNAPSHOT_NAME = 80
 
 
 def closest_preset(scenario: Shipped, presets: Mapping[str, Shipped]) -> str:

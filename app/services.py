@@ -58,6 +58,7 @@ from simulator.reports.excel import parameters_frame
 from simulator.reports.hexmap import hexagon
 from simulator.reports.letter import letter_preview, reconciliation_lines
 from simulator.reports.overlap import overlap_of_tests
+from simulator.reports.robustness import robustness_text as _robustness_text
 from simulator.reports.summary import (
     CAVEATS,
     option_words,
@@ -87,7 +88,12 @@ from simulator.reports.views import (
 from simulator.reports.words import (
     NHS_VALUE_CAVEAT,
     SOCIAL_CARE_CAVEAT,
+    ambition_text,
+    beds_figure,
+    beds_range,
     beds_text,
+    chance,
+    chance_change,
     evidence_label,
     evidence_name,
     gbp,
@@ -176,11 +182,16 @@ __all__ = [
     "add_test",
     "alias_map",
     "allocation_explanation",
+    "ambition_text",
     "as_dict",
     "assumptions_register",
+    "beds_figure",
+    "beds_range",
     "beds_text",
     "breakdown",
     "cells_csv_text",
+    "chance",
+    "chance_change",
     "compare_frame",
     "comparison",
     "council_projection",
@@ -259,12 +270,14 @@ def context() -> dict[str, Any]:
 
 @st.cache_resource
 def presets() -> dict[str, Scenario]:
-    """Shipped scenarios by file name (without ``.toml``); the status quo first."""
-    paths = sorted(Path(io.SCENARIO_DIR).glob("*.toml"), key=lambda p: (p.stem != STATUS_QUO, p))
-    out = {}
-    for path in paths:
-        out[path.stem] = load_scenario(path, context=context())
-    return out
+    """Shipped scenarios by file name (without ``.toml``): the status quo, then by date."""
+    loaded = {
+        path.stem: load_scenario(path, context=context())
+        for path in Path(io.SCENARIO_DIR).glob("*.toml")
+    }
+    # The status quo first, then in date order (the October letter before December).
+    order = sorted(loaded, key=lambda k: (k != STATUS_QUO, loaded[k].date or "9999", k))
+    return {k: loaded[k] for k in order}
 
 
 METADATA = {"name": "-", "description": "", "author": "", "date": None, "notes": ""}
@@ -448,6 +461,40 @@ def link_params(
     )
 
 
+def snapshot_from_link(
+    text: str, presets: dict[str, Scenario], context: dict[str, Any] | None, data_hash: str
+) -> tuple[str, Scenario | None, list[str]]:
+    """A saved snapshot from its link value (:func:`app.link.decode_snapshot`), checked as
+    a link is: ``(name, scenario, [])``, or ``(name, None, problems)``."""
+    try:
+        name, params = link.decode_snapshot(text)
+    except ValueError as exc:
+        return "", None, [f"link: {exc}"]
+    _, scenario, _, errors = scenario_from_link(params, presets, context, data_hash)
+    if not errors:
+        errors = problems(scenario, "link")
+    return (name, None, errors) if errors else (name, scenario, [])
+
+
+def snapshot_params(
+    saved: dict[str, Scenario], presets: dict[str, Scenario]
+) -> tuple[dict[str, str], list[str]]:
+    """The saved snapshots a link carries (``snap1`` ...: each as its difference from the
+    closest preset), and their names in that order; one too long for a link is left out
+    (the Compare page says so and offers its file)."""
+    out: dict[str, str] = {}
+    names: list[str] = []
+    for name, scenario in saved.items():
+        if len(out) == link.MAX_SNAPSHOTS:
+            break
+        slug = link.closest_preset(scenario, presets)
+        value = link.encode_snapshot(name, slug, presets[slug], scenario)
+        if len(value) <= link.MAX_VALUE_CHARS:
+            out[f"{link.SNAPSHOT}{len(out) + 1}"] = value
+            names.append(name)
+    return out, names
+
+
 def scenario_from_link(
     params: dict[str, str],
     presets: dict[str, Scenario],
@@ -491,6 +538,11 @@ def council_history(result: Result, i: int) -> tuple[pd.DataFrame, pd.DataFrame]
 def national_history(data: Dataset, months: int = 24) -> pd.DataFrame:
     """Reported delayed beds a day, summed over councils (the projection's basis)."""
     return views.national_history(data.dtoc_beds, data.months, months)
+
+
+def robustness_text(result: Result) -> str | None:
+    """How many selected councils change status with one more month of data (words)."""
+    return _robustness_text(result)
 
 
 def month_flips(result: Result, k: int) -> pd.DataFrame | None:

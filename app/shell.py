@@ -53,7 +53,14 @@ h1 { font-size: 2.2rem !important; }
     text-overflow: clip !important; overflow-wrap: normal; word-break: normal; hyphens: manual;
 }
 [data-testid="stText"] { white-space: pre-wrap; overflow-wrap: break-word; }
-@media (max-width: 640px) { h1 { font-size: 1.55rem !important; } }
+[data-testid="stTable"] { overflow-x: auto; }
+@media (max-width: 640px) {
+    h1 { font-size: 1.55rem !important; }
+    /* below the fixed header, not under it */
+    [data-testid="stMainBlockContainer"] { padding-top: 3.8rem; }
+    /* a grid's hover toolbar would sit over the heading or button above it */
+    [data-testid="stElementToolbar"] { display: none; }
+}
 </style>
 """
 # Workshop mode: larger type everywhere, the headline numbers largest of all. The
@@ -64,9 +71,9 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 [data-testid="stMainBlockContainer"] {
     padding: 1rem 1.6rem 2rem 1.6rem; max-width: none;
 }
-@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; } }
+@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3.8rem; } }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
-    font-size: 2.6rem !important; line-height: 1.15;
+    font-size: clamp(2.1rem, 3.1vw, 2.6rem) !important; line-height: 1.15;
 }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 [data-testid="stMain"] [data-testid="stElementContainer"] > [data-testid="stMarkdown"] p,
@@ -120,8 +127,14 @@ def main() -> None:
             f"{ctx.scenario.name}: {YEAR} improved Better Care Fund allocations of 152 "
             "councils, reviewed by delayed transfers of care."
         )
-        if reconstructed:
+        # In full on the Overview; one line elsewhere, so a view (the map) starts high.
+        overview = st.session_state.get(state.VIEW, "Overview") == "Overview"
+        if reconstructed and overview:
             st.warning(RECONSTRUCTED_HEADLINE, icon=":material/warning:")
+        elif reconstructed:
+            st.caption(f":material/warning: {RECONSTRUCTED_SHORT}", help=RECONSTRUCTED_NOTE)
+        if overview:
+            start_here(ctx)
     for kind, lines in st.session_state.get(state.LINK_NOTES, []):
         (st.error if kind == "error" else st.warning)(
             "\n\n".join(md(line) for line in lines), icon=":material/link:"
@@ -195,6 +208,32 @@ def session_result() -> Result:
         return services.evaluate(state.scenario())
 
 
+START_HERE = (
+    "New here? Move a setting in the sidebar and watch the numbers below follow; how "
+    "the model works, in five steps:"
+)
+
+
+def _open_how() -> None:
+    st.session_state[state.VIEW] = "How this works"
+
+
+def start_here(ctx: Ctx) -> None:
+    """Where a newcomer starts: said on the first screen of a shipped scenario, with a
+    button to the five steps (the last of the views)."""
+    if ctx.scenario != ctx.presets[ctx.preset_slug]:
+        return  # someone already at work
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.caption(START_HERE)
+    right.button(
+        "How this works",
+        key="start_here",
+        icon=":material/school:",
+        on_click=_open_how,
+        width="stretch",
+    )
+
+
 def sync_url(ctx: Ctx, view: str) -> None:
     """Keep the address bar a link to this view (only when something changed)."""
     extra = {}
@@ -205,7 +244,10 @@ def sync_url(ctx: Ctx, view: str) -> None:
     council = st.session_state.get(state.COUNCIL)
     if view == "Councils" and council and not ctx.workshop:  # codes stay hidden
         extra[link.COUNCIL] = council
-    picks = link.encode_picks(st.session_state.get(state.COMPARE) or [])
+    # Saved snapshots travel in every view's link: a reload keeps them, a colleague gets them.
+    snapshots, names = services.snapshot_params(st.session_state.get(state.SAVED, {}), ctx.presets)
+    extra.update(snapshots)
+    picks = link.encode_picks(st.session_state.get(state.COMPARE) or [], names)
     if view == "Compare" and picks:
         extra[link.COMPARE] = picks
     preset = ctx.presets[ctx.preset_slug]

@@ -55,9 +55,11 @@ def markdown_escape(text: str) -> str:
 
 
 def metric_columns(n: int, ctx: Ctx) -> list[Any]:
-    """``n`` slots for headline cards in rows of four (three in workshop mode, where
-    the numbers are larger and must not be cut short)."""
-    per_row = 3 if ctx.workshop else 4
+    """``n`` slots for headline cards in rows of four, in workshop mode too (its larger
+    numbers are sized to a quarter of the screen, so two rows of four fill the first
+    screen of a projector with no hole)."""
+    del ctx
+    per_row = 4
     slots: list[Any] = []
     while len(slots) < n:
         slots += st.columns(per_row)

@@ -119,9 +119,49 @@ def init() -> None:
     council = params.get(link.COUNCIL)
     if council in set(data.codes):
         ss[COUNCIL] = council
-    picks = link.decode_picks(params.get(link.COMPARE) or "", presets)
+    saved = _snapshots(params, presets, data.data_hash, notes)
+    if saved:
+        ss[SAVED] = saved
+    picks, more = link.decode_picks(params.get(link.COMPARE) or "", presets, list(saved))
+    if more:
+        notes.append(
+            (
+                "warning",
+                [
+                    f"The link names {len(picks) + more} scenarios to compare; Compare shows "
+                    f"at most 4, so the first 4 are shown."
+                ],
+            )
+        )
     if len(picks) >= 2:
         ss[COMPARE] = picks
+
+
+def _snapshots(
+    params: dict[str, str],
+    presets: dict[str, Scenario],
+    data_hash: str,
+    notes: list[tuple[str, list[str]]],
+) -> dict[str, Scenario]:
+    """The saved comparison snapshots a link carries (``snap1`` ...), each checked as a
+    link is; one that cannot be restored is named in a note."""
+    keys = sorted((k for k in params if link.is_snapshot_key(k)), key=lambda k: int(k[4:]))
+    saved: dict[str, Scenario] = {}
+    for key in keys[: link.MAX_SNAPSHOTS]:
+        name, scen, errors = services.snapshot_from_link(
+            params[key], presets, services.context(), data_hash
+        )
+        if scen is None:
+            notes.append(("warning", [f"Saved snapshot {key[4:]} could not be restored:"]))
+            notes[-1][1].extend(errors[:3])
+        else:
+            saved[link.unique_name(name, saved)] = scen
+    if len(keys) > link.MAX_SNAPSHOTS:
+        notes.append(
+            ("warning", [f"The link holds {len(keys)} saved snapshots; the first "
+                         f"{link.MAX_SNAPSHOTS} are restored."])
+        )  # fmt: skip
+    return saved
 
 
 # ---------------------------------------------------------------------- changes

@@ -904,8 +904,11 @@ def test_stale_description_is_marked_and_can_be_regenerated(
     at.button(key="stale_regenerate").click().run()
     ok(at)
     scenario = at.session_state["scenario"]
-    assert not scenario.text_stale
     assert scenario.description == summary.policy_sentence(engine.evaluate(scenario, dataset))
+    assert scenario.text_stale, "the notes still wait to be confirmed"
+    at.button(key="stale_keep").click().run()
+    ok(at)
+    assert not at.session_state["scenario"].text_stale
     assert not any(STALE_TEXT in w.value for w in at.sidebar.warning)
 
 

@@ -152,9 +152,9 @@ def test_anonymise_drops_identifying_columns(dataset: Dataset) -> None:
 
 def test_a_small_negative_beds_freed_keeps_its_sign() -> None:
     assert display.beds(-0.0614) == "0"  # whole beds would hide the sign
-    assert display.beds_signed(-0.0614) == "-0.06"
-    assert display.beds_signed(-0.004) == "just below 0"
-    assert display.beds_signed(0.0) == "0" and display.beds_signed(-12.4) == "-12"
+    assert services.beds_figure(-0.0414) == "-0.04"
+    assert services.beds_figure(-0.004) == "just below 0"
+    assert services.beds_figure(0.0) == "0" and services.beds_figure(-12.4) == "-12"
 
 
 def test_an_edit_marks_the_written_description_and_notes_stale(
@@ -178,8 +178,13 @@ def test_an_edit_marks_the_written_description_and_notes_stale(
         edited, {"selection.combine": "all", "selection.at_least": 1}, context
     )
     assert not undone.text_stale, "back to the option the words were written for"
-    rewritten = edit.with_value(edited, "description", "At least two of five.", context)
+    described = edit.with_value(edited, "description", "At least two of five.", context)
+    assert described.text_stale, "the notes, written for the old option, still wait"
+    rewritten = edit.with_changes(
+        edited, {"description": "At least two of five.", "notes": "Mine."}, context
+    )
     assert not rewritten.text_stale
+    assert rewritten.text_for == rewritten.content_hash(), "confirmed for this option"
     kept = edit.with_value(edited, "text_for", None, context)
     assert not kept.text_stale and kept.description == s.description
     again = edit.with_value(kept, "consequences.condition_pct", 50.0, context)

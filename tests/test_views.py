@@ -39,7 +39,7 @@ def test_ledger_flows_by_hand() -> None:
     assert dict(zip(flows["target"], flows["amount_gbp"], strict=True)) == {
         "Councils not selected": 300,
         # A and B hold £300, of which £30 is conditioned and £20 withheld
-        "Selected councils, not conditioned": 250,
+        "Selected councils, neither conditioned nor withheld": 250,
         "Conditioned (stays with councils)": 30,
         "Withheld, redistributed to councils": 15,
         "Withheld, retained by the centre": 5,

@@ -8,10 +8,19 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import charts, services, show, state
+from app import charts, link, services, show, state
 from app.context import Ctx
-from app.display import beds_signed, pct
-from app.services import YEAR, Result, Scenario, gbp, is_nil
+from app.display import slug
+from app.services import (
+    YEAR,
+    Result,
+    Scenario,
+    beds_figure,
+    chance,
+    chance_change,
+    gbp,
+    is_nil,
+)
 
 PICK = state.COMPARE
 MOST = 4
@@ -31,15 +40,64 @@ def _label(key: str, options: dict[str, Scenario]) -> str:
     if key == CURRENT:
         return f"Current: {options[key].name}"
     if key.startswith("saved:"):
-        return f"Saved: {options[key].name}"
+        return f"Saved: {key[6:]}"  # the snapshot's own name: two saves never share one
     return options[key].name
 
 
 def _save() -> None:
+    """Keep the sidebar's scenario under the name typed (or its own), never reusing one,
+    and add it to the comparison."""
     scen = state.scenario()
     saved = dict(st.session_state.get(state.SAVED, {}))
-    saved[f"{len(saved) + 1}. {scen.name}"] = scen
+    typed = link.snapshot_name(str(st.session_state.get(SAVE_NAME) or ""))
+    name = link.unique_name(typed or link.snapshot_name(scen.name) or "Snapshot", saved)
+    saved[name] = scen
     st.session_state[state.SAVED] = saved
+    st.session_state[SAVE_NAME] = ""
+    picks = list(st.session_state.get(PICK) or [])
+    if len(picks) < MOST:
+        st.session_state[PICK] = [*picks, f"saved:{name}"]
+
+
+def _snapshots(ctx: Ctx) -> None:
+    """Name and save a snapshot of the sidebar's scenario; say where snapshots live, and
+    offer the file of any too long to travel in the link."""
+    saved = st.session_state.get(state.SAVED, {})
+    with st.expander(f"Saved snapshots ({len(saved)})", expanded=not saved):
+        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+        c1.text_input(
+            "Name of the snapshot",
+            key=SAVE_NAME,
+            max_chars=link.MAX_SNAPSHOT_NAME,
+            placeholder=ctx.scenario.name,
+        )
+        c2.button(
+            "Save current for comparison",
+            key="compare_save",
+            on_click=_save,
+            width="stretch",
+            help="Keep the sidebar's scenario as it is now, to compare with later edits.",
+        )
+        _, travel = services.snapshot_params(saved, ctx.presets)
+        st.caption(
+            f"Snapshots travel in the link (the address bar, at most {link.MAX_SNAPSHOTS}): "
+            "they survive a reload and reach whoever opens it."
+        )
+        for k, (name, scen) in enumerate(saved.items()):
+            if name not in travel:
+                st.warning(
+                    f"Snapshot {k + 1} is too large (or too many) to travel in the link: a "
+                    "reload or a colleague opening the link will not see it. Download its "
+                    "file to keep or share it.",
+                    icon=":material/link_off:",
+                )
+                st.download_button(
+                    f"Download snapshot {k + 1} (scenario file)",
+                    scen.to_toml(),
+                    file_name=f"{slug(name)}.toml",
+                    mime="application/toml",
+                    key=f"snapshot_file_{k}",
+                )
 
 
 def summary_frame(results: list[Result], labels: list[str]) -> pd.DataFrame:
@@ -58,8 +116,8 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"Retained by the centre, {YEAR}": [gbp(v) for v in summary[f"retained £ {YEAR}"]],
         "Evidence set": [str(v).replace("_", " ") for v in summary["evidence set"]],
         "Beds freed a day, central estimate (likely range)": [
-            f"{'≈ nil' if is_nil({'p10': a, 'p50': b, 'p90': c}) else beds_signed(b)} "
-            f"({beds_signed(a)} to {beds_signed(c)})"
+            f"{'≈ nil' if is_nil({'p10': a, 'p50': b, 'p90': c}) else beds_figure(b)} "
+            f"({beds_figure(a)} to {beds_figure(c)})"
             for a, b, c in zip(
                 summary["beds freed a day P10"],
                 summary["beds freed a day P50"],
@@ -71,7 +129,14 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"NHS value cash-releasing, {YEAR}": [
             gbp(v) for v in summary[f"NHS value cash-releasing £ {YEAR}"]
         ],
-        "Chance national ambition is met": [pct(v) for v in summary["chance ambition met"]],
+        "Chance national ambition is met": [
+            f"{chance(v)} ({chance_change(v, v0).replace(' with no change', ', no change')})"
+            for v, v0 in zip(
+                summary["chance ambition met"],
+                summary["chance ambition met with no change"],
+                strict=True,
+            )
+        ],
         "Ledger balances": ["yes" if v else "NO" for v in summary["ledger balances"]],
     }
     out = pd.DataFrame(rows, index=list(summary["scenario"])).T
@@ -82,19 +147,13 @@ def render(ctx: Ctx) -> None:
     options = choices(ctx)
     if PICK not in st.session_state or not set(st.session_state[PICK]) <= set(options):
         st.session_state[PICK] = [CURRENT, "preset:status-quo"]
-    c1, c2 = st.columns([4, 1])
-    picked = c1.multiselect(
+    picked = st.multiselect(
         "Scenarios to compare (two to four)",
         list(options),
         key=PICK,
         format_func=lambda k: _label(k, options),
     )
-    c2.button(
-        "Save current for comparison",
-        on_click=_save,
-        width="stretch",
-        help="Keep the sidebar's scenario as it is now, to compare with later edits.",
-    )
+    _snapshots(ctx)
     if len(picked) < 2:
         st.info("Choose at least two scenarios.")
         return

@@ -4,6 +4,7 @@ data or the scenario's results; none is typed here."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app.context import Ctx
@@ -69,7 +70,7 @@ def steps(ctx: Ctx) -> list[tuple[str, str]]:
         (
             STEPS[4],
             "Every number on every page comes from one model run on this scenario; the "
-            "command line (`ibcf run`) gives the same tables to the pound. Tests check that "
+            "command line (ibcf run) gives the same tables to the pound. Tests check that "
             "the ledger balances, that a scenario with no consequence reproduces the "
             "allocations exactly, and that the projection's back-test and its goldens hold.",
         ),
@@ -98,10 +99,6 @@ def render(ctx: Ctx) -> None:
         ),
         ("Assumptions", "The assumptions register: Data and assumptions, and the Excel pack"),
     ]
-    st.dataframe(
-        [{"what": a, "source": b} for a, b in sources],
-        hide_index=True,
-        width="stretch",
-        column_config={"what": "What", "source": "Source"},
-        key="how_sources",
-    )
+    # A static table: long sources wrap instead of being cut at the cell's edge.
+    frame = pd.DataFrame({"What": [a for a, _ in sources], "Source": [b for _, b in sources]})
+    st.table(frame.set_index("What"))

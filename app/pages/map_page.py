@@ -11,6 +11,7 @@ import streamlit as st
 
 from app import charts, council_card, services, show, state
 from app.context import Ctx
+from app.display import short_labels
 from app.services import YEAR, gbp, month_name
 
 COLOUR = "map_colour"
@@ -26,17 +27,19 @@ STATUS_WORDS = {
     "not selected": "Not selected",
     "no DToC data": "No DToC data",
 }
-HIDDEN = (
-    "The map is hidden in workshop mode: a council's place on a map identifies it "
-    "whatever its label. The Councils view lists them by neutral label."
+FIND = "map_find"
+WORKSHOP_NOTE = (
+    "Workshop mode: councils carry neutral labels here and in every export; a hexagon's "
+    "place is roughly where the council lies."
 )
 
 
 def hover_text(row: Mapping[Any, object]) -> str:
-    """One council's hover line: name, status, change and DToC rate with its month.
+    """One council's hover lines: name, status, change and DToC rate with its month
+    (the chart shows each line as text, one under the other).
 
     >>> hover_text({"council": "Northshire", "status": "selected", "change": -12_000,
-    ...     "rate": 9.46, "rate_month": "2017-07"}).split("<br>")[1:]
+    ...     "rate": 9.46, "rate_month": "2017-07"}).split("\\n")[1:]
     ['Selected; change -£12,000', '9.5 delayed beds a day per 100,000 adults, July 2017']
     """
     rate = float(row["rate"])  # type: ignore[arg-type]
@@ -46,27 +49,38 @@ def hover_text(row: Mapping[Any, object]) -> str:
         else "no DToC data"
     )
     return (
-        f"{row['council']}<br>{STATUS_WORDS.get(str(row['status']), row['status'])}; "
-        f"change {gbp(float(row['change']))}<br>{rate_text}"  # type: ignore[arg-type]
+        f"{row['council']}\n{STATUS_WORDS.get(str(row['status']), row['status'])}; "
+        f"change {gbp(float(row['change']))}\n{rate_text}"  # type: ignore[arg-type]
     )
 
 
 def render(ctx: Ctx) -> None:
-    st.markdown(f"#### The 152 councils, {YEAR}")
-    if ctx.workshop:
-        st.info(HIDDEN, icon=":material/visibility_off:")
-        return
-    colour = (
-        st.segmented_control(
-            "Colour by",
-            list(COLOURINGS),
-            default="status",
-            key=COLOUR,
-            format_func=lambda v: COLOURINGS[v],
-        )
-        or "status"
-    )
     frame = services.map_frame(ctx.result)
+    if ctx.workshop:  # neutral labels, no codes on the page
+        frame = frame.assign(council=[ctx.name(c) for c in frame["gss_code"]])
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    with left:
+        colour = (
+            st.segmented_control(
+                "Colour by",
+                list(COLOURINGS),
+                default="status",
+                key=COLOUR,
+                format_func=lambda v: COLOURINGS[v],
+            )
+            or "status"
+        )
+    names = list(frame["council"])
+    wanted = right.selectbox(
+        "Find a council",
+        sorted(names),
+        index=None,
+        key=FIND,
+        placeholder="Type a name to outline it",
+    )
+    found = names.index(wanted) if wanted in names else None
+    if found is not None:
+        st.session_state[state.COUNCIL] = str(frame["gss_code"].iloc[found])
     basis = str(frame["rate_basis"].iloc[0]).replace("_", " ")
     month = month_name(str(frame["rate_month"].iloc[0]))
     legends = {
@@ -80,9 +94,14 @@ def render(ctx: Ctx) -> None:
         "rate": f"Delayed beds a day per 100,000 adults 18+ ({basis}), {month}",
     }
     hover = [hover_text(row) for row in frame.to_dict("records")]
+    labels = short_labels(names)
+    figure = charts.hex_map(
+        frame, colour, titles[colour], legends[colour], STATUS_WORDS, hover, labels, found,
+        codes=not ctx.workshop,
+    )  # fmt: skip
     event = show.chart(
-        charts.hex_map(frame, colour, titles[colour], legends[colour], STATUS_WORDS, hover),
-        frame.drop(columns=["q", "r", "x", "y"]),
+        figure,
+        ctx.shown(frame.drop(columns=["q", "r", "x", "y"])),
         ctx,
         "hex_map",
         "map values by council",
@@ -92,7 +111,9 @@ def render(ctx: Ctx) -> None:
     st.caption(
         "One hexagon per council with adult social care duties in 2017/18, roughly where it "
         "lies (layout: Open Innovations' upper-tier hex map, adapted from 2019 to 2017/18 "
-        "for Bournemouth, Poole and Dorset). Click a council to open its card below."
+        "for Bournemouth, Poole and Dorset), labelled with a short form of its name. Click "
+        "a council, or find it by name, to open its card below."
+        + (f" {WORKSHOP_NOTE}" if ctx.workshop else "")
     )
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points:

@@ -10,14 +10,18 @@ import streamlit as st
 
 from app import charts, services, show
 from app.context import Ctx
-from app.display import beds_range, beds_signed, gbp_exact, pct, slug
+from app.display import gbp_exact, slug
 from app.services import (
     METHOD_LABELS,
     NHS_VALUE_CAVEAT,
     SOCIAL_CARE_CAVEAT,
     YEAR,
     ProjectionResult,
+    beds_figure,
+    beds_range,
     beds_text,
+    chance,
+    chance_change,
     evidence_label,
     gbp,
     is_nil,
@@ -48,10 +52,10 @@ def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> d
     if summary["total_retained"] > 0:  # shown, and marked, only when money leaves
         out[RETAINED] = gbp(float(summary["total_retained"]))
     if proj is not None:
-        out[BEDS] = "≈ nil" if is_nil(proj.beds_freed) else beds_signed(proj.beds_freed["p50"])
+        out[BEDS] = "≈ nil" if is_nil(proj.beds_freed) else beds_figure(proj.beds_freed["p50"])
         out[NHS_VALUE] = gbp(proj.nhs_value_gbp["notional"])
         out[NHS_CASH] = gbp(proj.nhs_value_gbp["cash_releasing"])
-        out[AMBITION] = pct(proj.probability_ambition_met)
+        out[AMBITION] = chance(proj.probability_ambition_met)
     return out
 
 
@@ -60,13 +64,13 @@ def beds_note(freed: dict[str, float]) -> str:
     words), and what a negative means.
 
     >>> note = beds_note({"p10": -2.9, "p50": -0.06, "p90": 2.4})
-    >>> note.startswith("Likely range -3 to 2 beds a day"), note.endswith("than with no change.")
+    >>> note.startswith("Likely range -2.9 to 2.4 beds a day"), note.endswith("no change.")
     (True, True)
     >>> beds_note({"p10": 10.0, "p50": 29.2, "p90": 79.9})
     'Likely range 10 to 80 beds a day (8 chances in 10)'
     """
     text = (
-        f"Likely range {beds_signed(freed['p10'])} to {beds_signed(freed['p90'])} beds a day "
+        f"Likely range {beds_figure(freed['p10'])} to {beds_figure(freed['p90'])} beds a day "
         "(8 chances in 10)"
     )
     if freed["p50"] < 0:
@@ -101,8 +105,12 @@ def _money(ctx: Ctx, values: dict[str, str]) -> None:
         values[SELECTED],
         border=True,
         help="Councils the scenario selects for conditions or reductions, of the 152 "
-        "with adult social care duties in 2017/18.",
+        "with adult social care duties in 2017/18. How firm the list is: the councils "
+        "whose status changes with another month of data are on the Sensitivity page.",
     )
+    firm = services.robustness_text(ctx.result)
+    if firm:
+        c[0].caption(f"{firm[:1].upper()}{firm[1:]} (Sensitivity).")
     c[1].metric(
         CONDITIONED,
         values[CONDITIONED],
@@ -188,18 +196,23 @@ def _projection(ctx: Ctx, proj: ProjectionResult) -> None:
         if days >= 0
         else f"{-days:,.0f} more delayed bed days than with no change"
     )
+    change = chance_change(proj.probability_ambition_met, proj.probability_ambition_met_no_change)
     c[3].metric(
         AMBITION,
         values[AMBITION],
+        delta=change.split(" on ")[0],
+        delta_color="off",
         border=True,
         help="Share of Monte Carlo draws in which national delayed beds a day meet "
         f"the ambition of {r.scenario.projection.ambition_rate_per_100k:g} per 100,000 "
         f"adults 18+ ({proj.ambition_beds:,.0f} beds a day), measured as the "
-        f"{proj.ambition_basis.replace('_', ' ')}.",
+        f"{proj.ambition_basis.replace('_', ' ')}. With no change, the same draws meet it "
+        f"{chance(proj.probability_ambition_met_no_change)} of the time: the option's "
+        f"effect is {change.split(' on ')[0]}.",
     )
     c[3].caption(
-        f"Ambition: {proj.ambition_beds:,.0f} delayed beds a day "
-        f"({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
+        f"{change[:1].upper()}{change[1:]}. Ambition: {proj.ambition_beds:,.0f} delayed beds "
+        f"a day ({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
     )
 
 

@@ -9,7 +9,14 @@ import streamlit as st
 from app import charts, services, show
 from app.context import Ctx
 from app.display import beds
-from app.services import FLIP_NOTE, LABELS, YEAR, beds_text, evidence_label
+from app.services import (
+    FLIP_NOTE,
+    LABELS,
+    YEAR,
+    ambition_text,
+    beds_text,
+    evidence_label,
+)
 
 NEAR_BEDS = "near_beds"
 SHIFT = "month_shift"
@@ -69,7 +76,7 @@ def _spread(ctx: Ctx) -> None:
                 f"{beds_text(proj.beds_freed)}. Forecast noise alone puts national delays at "
                 f"{fn['baseline_p10']:,.0f} to {fn['baseline_p90']:,.0f} beds a day (P10-P90). "
                 f"Chance that national delays meet the ambition: "
-                f"{100 * proj.probability_ambition_met:.1f}%."
+                f"{ambition_text(proj)}."
             )
         else:
             st.info("The scenario has no Monte Carlo draws (projection draws = 0).")

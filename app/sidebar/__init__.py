@@ -16,25 +16,26 @@ from app.context import Ctx
 from app.services import YEAR, Consequences
 from app.sidebar import choose, details
 from app.sidebar.assumptions import EXPECTATIONS, PROJECTION
-from app.sidebar.details import DETAILS, STALE_TEXT
+from app.sidebar.details import DETAILS, STALE_NOTES, STALE_TEXT
 from app.sidebar.form import Form, draw
 from app.sidebar.money import CONSEQUENCES, REDISTRIBUTION
 from app.sidebar.selection import SELECTION
 
-__all__ = ["STALE_TEXT", "render"]
+__all__ = ["STALE_NOTES", "STALE_TEXT", "render"]
 
 
 def render(ctx: Ctx) -> None:
     scen = state.scenario()
     form = Form(ctx, scen, services.as_dict(scen), ctx.workshop)
     with st.sidebar:
-        choose.render(ctx)
-        st.divider()
-        if form.locked:
+        if form.locked:  # first, on a projector's first screen: the presenter's hands
             st.markdown("**Presenter levers**")
             for name in ("condition_pct", "reduction_pct"):
                 w.field(Consequences, name, f"consequences.{name}", form.data)
             st.caption("Other settings are locked in workshop mode.")
+            st.divider()
+        choose.render(ctx)
+        st.divider()
         with st.expander("Selection: who is reviewed", expanded=False):
             draw(SELECTION, form)
         with st.expander("Consequences: conditions and reductions", expanded=not form.locked):

@@ -15,25 +15,36 @@ STALE_TEXT = (
     "The description and notes were written before this option was edited: they may no "
     "longer describe it."
 )
+STALE_NOTES = (
+    "The description now follows the option, but the notes were written before it was "
+    "edited: they may no longer describe it. Edit them, or say they still hold."
+)
 
 
 def _describe_from_option(ctx: Ctx) -> None:
     state.apply({"description": services.policy_sentence(ctx.result)})
 
 
-def _keep_text() -> None:
-    state.apply({"text_for": None})
+def _keep_text(ctx: Ctx) -> None:
+    # Confirmed for this option: its own hash, which the link carries to whoever opens it.
+    state.apply({"text_for": ctx.result.scenario.content_hash()})
 
 
 def stale_text(ctx: Ctx, locked: bool) -> None:
-    """Say that the written description and notes may be stale; regenerate, or keep."""
-    st.warning(STALE_TEXT, icon=":material/edit_note:")
+    """Say that the written description and notes may be stale; regenerate the
+    description, or confirm them. The notes are the analyst's own text: the warning (and
+    the exports' caveat) stays until they are edited or confirmed."""
+    scen = ctx.result.scenario
+    generated = scen.description == services.policy_sentence(ctx.result)
+    text = STALE_NOTES if generated and scen.notes else STALE_TEXT
+    st.warning(text, icon=":material/edit_note:")
     c1, c2 = st.columns(2)
     c1.button(
         "Describe from the option",
         key="stale_regenerate",
-        disabled=locked,
-        help="Replace the description with the option's one-sentence summary.",
+        disabled=locked or generated,
+        help="Replace the description with the option's one-sentence summary (the notes "
+        "are yours: edit them, or say they still hold).",
         on_click=_describe_from_option,
         args=(ctx,),
     )
@@ -43,6 +54,7 @@ def stale_text(ctx: Ctx, locked: bool) -> None:
         disabled=locked,
         help="Keep the description and notes as written and clear this warning.",
         on_click=_keep_text,
+        args=(ctx,),
     )
 
 

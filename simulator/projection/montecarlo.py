@@ -247,6 +247,8 @@ def run_monte_carlo(
     national_draws = (nat_base_n - nat_scen) @ inp.days / year
     ambition_beds = params.ambition_rate_per_100k * prepared.adults_total / 100_000.0
     prob = float(ambition_met(nat_scen, inp.days, ambition_beds, params.ambition_basis).mean())
+    # The same draws with no change: the option's effect on the chance is a paired difference.
+    prob0 = float(ambition_met(nat_base_n, inp.days, ambition_beds, params.ambition_basis).mean())
 
     # central per council: share removed, affected days, days avoided
     cbeta = central["both_share_affected"][0]
@@ -318,6 +320,7 @@ def run_monte_carlo(
         gross={"beds_gained": float(gain), "beds_lost": float(loss), "net": float(gain - loss)},
         forecast_noise=forecast_noise,
         probability_ambition_met=prob,
+        probability_ambition_met_no_change=prob0,
         seed=int(params.seed),
         draws=draws,
         method=prepared.method,

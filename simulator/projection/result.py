@@ -68,6 +68,8 @@ class ProjectionResult:
     status_quo_beds: float = 0.0
     ambition_beds: float = 0.0
     ambition_basis: str = "annual_average"
+    # The chance with no change, on the same draws (the option's effect is the difference).
+    probability_ambition_met_no_change: float = 0.0
     backtest: Backtest | None = field(default=None, repr=False)
 
     def per_council(self) -> pd.DataFrame:

@@ -11,8 +11,10 @@ is read as markup.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import date
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,7 @@ from simulator.engine.run import Result
 from simulator.projection import METHOD_LABELS, ProjectionParams
 from simulator.reports.anonymous import anonymise
 from simulator.reports.letter import reconciliation_lines
+from simulator.reports.robustness import robustness_text
 from simulator.reports.summary import (
     CAVEATS,
     LETTER_PROMISE,
@@ -33,7 +36,15 @@ from simulator.reports.summary import (
     workshop_caveats,
 )
 from simulator.reports.tables import breakdown, compare_frame
-from simulator.reports.words import beds_short, evidence_name, gbp
+from simulator.reports.words import (
+    ambition_text,
+    beds_figure,
+    chance,
+    chance_change,
+    evidence_name,
+    gbp,
+    is_nil,
+)
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.base import param_meta
 from simulator.schema.vocabulary import YEAR
@@ -104,16 +115,21 @@ def _evidence(params: ProjectionParams) -> str:
     for name in (n for n in EVIDENCE if n in ProjectionParams.model_fields):
         meta = param_meta(ProjectionParams, name)
         source = str(meta["source"]).split(";")[0].split(" (")[0]
-        unit = f" {meta['unit']}" if meta["unit"] else ""
-        parts.append(f"{name.replace('_', ' ')} {getattr(params, name):g}{unit} ({source})")
+        value = getattr(params, name)
+        if meta["unit"] == "share (0-1)":  # a share in words people use: a percentage
+            shown = f"{100 * value:.0f}%"
+        else:
+            shown = f"{value:g}" + (f" {meta['unit']}" if meta["unit"] else "")
+        parts.append(f"{name.replace('_', ' ')} {shown} ({source})")
     return "Rests on: " + "; ".join(parts) + ". Every assumption: the Excel pack's register."
 
 
 def _headline(result: Result, projection: ProjectionResult | None) -> list[tuple[str, str]]:
     s = result.summary
     n = len(result.data.codes)
+    firm = robustness_text(result)
     out = [
-        ("Councils selected", f"{s['councils_selected']} of {n}"),
+        (f"Councils selected{f'; {firm}' if firm else ''}", f"{s['councils_selected']} of {n}"),
         (f"Conditioned, {YEAR}", gbp(s["total_conditioned"])),
         (f"Withheld, {YEAR}", gbp(s["total_withheld"])),
         (f"Redistributed to councils, {YEAR}", gbp(s["total_received"])),
@@ -126,14 +142,21 @@ def _headline(result: Result, projection: ProjectionResult | None) -> list[tuple
             (
                 f"Beds freed a day, {YEAR} (median, if the "
                 f"{evidence_name(projection.evidence_set)} evidence holds)",
-                beds_short(freed["p50"]),
+                "≈ nil" if is_nil(freed) else beds_figure(freed["p50"]),
             ),
             (f"NHS value (notional), {YEAR}", gbp(projection.nhs_value_gbp["notional"])),
             (
                 f"NHS value (cash-releasing), {YEAR}",
                 gbp(projection.nhs_value_gbp["cash_releasing"]),
             ),
-            ("Chance national ambition is met", f"{projection.probability_ambition_met:.0%}"),
+            (
+                "Chance national ambition is met: "
+                + chance_change(
+                    projection.probability_ambition_met,
+                    projection.probability_ambition_met_no_change,
+                ),
+                chance(projection.probability_ambition_met),
+            ),
         ]
     return out
 
@@ -154,7 +177,7 @@ def _ledger(result: Result) -> Table:
     rows = [
         [f"{YEAR} iBCF allocations before review", gbp(s["total_baseline"])],
         ["of which conditioned (stays with councils, ring-fenced)", gbp(s["total_conditioned"])],
-        ["Withheld from councils", gbp(-s["total_withheld"])],
+        ["Withheld from councils", gbp(s["total_withheld"])],
         ["Redistributed to councils", gbp(s["total_received"])],
         ["Final allocations to councils", gbp(s["total_final"])],
         ["Retained by the centre", gbp(s["total_retained"])],
@@ -249,15 +272,15 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
     method = METHOD_LABELS.get(projection.method, projection.method)
     return [
         f"Delayed beds a day freed, England, average over {YEAR} against no change: median "
-        f"{beds_short(f['p50'])} (80% range {beds_short(f['p10'])} to {beds_short(f['p90'])}; "
-        f"{projection.draws:,} draws, seed {projection.seed}). Delayed bed days avoided: "
+        f"{beds_figure(f['p50'])} (80% range {beds_figure(f['p10'])} to {beds_figure(f['p90'])}; "
+        f"from {projection.draws:,} random draws). Delayed bed days avoided: "
         f"{projection.delayed_days_avoided:,.0f}; notional NHS value "
         f"{gbp(projection.nhs_value_gbp['notional'])} at £{p.excess_bed_day_cost_gbp:,.0f} an "
         f"excess bed day (cash-releasing {gbp(projection.nhs_value_gbp['cash_releasing'])}; "
         f"evidence set: {evidence_name(projection.evidence_set)}). Chance that national "
         f"delays meet the ambition of "
         f"{p.ambition_rate_per_100k:g} per 100,000 adults: "
-        f"{projection.probability_ambition_met:.0%}. Counterfactual: {method.lower()}.",
+        f"{ambition_text(projection)}. Counterfactual: {method.lower()}.",
         _evidence(p),
     ]
 
@@ -421,13 +444,67 @@ def comparison_brief(
 
 
 # ---------------------------------------------------------------------- layout
-FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-)
+# The brief's font ships with the package (DejaVu Sans 2.37, Bitstream Vera licence in
+# fonts/LICENSE), so a brief is the same PDF on every machine: wide coverage (Latin,
+# Greek, Cyrillic, Arabic, Hebrew, symbols), shaped by HarfBuzz so Arabic letters join.
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT_PATHS: tuple[Path, ...] = (FONTS / "DejaVuSans.ttf",)
+MISSING = "\u25a1"  # drawn where the font has no glyph (the brief says which)
 # Text the PDF core font cannot hold is written with the nearest Latin-1 character.
 LATIN1 = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
                         "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u2212": "-"})  # fmt: skip
+
+
+@cache
+def _font_chars(path: Path) -> frozenset[int]:
+    """The code points the font at ``path`` has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _unprintable(ch: str, chars: frozenset[int]) -> bool:
+    """A character the font cannot draw (format characters and variation selectors,
+    which draw nothing, are left to the shaper)."""
+    return ord(ch) not in chars and unicodedata.category(ch) not in ("Cf", "Mn", "Zs", "Cc")
+
+
+def _brief_text(b: Brief) -> list[str]:
+    """Every piece of text a brief prints."""
+    out = [b.title, b.subtitle, b.footer, b.lead, b.warning or "", *b.notes]
+    out += [v for pair in b.headline for v in pair]
+    for title, blocks in b.sections:
+        out.append(title)
+        for block in blocks:
+            if isinstance(block, Table):
+                out += block.columns + [cell for row in block.rows for cell in row]
+            else:
+                out.append(block)
+    return out
+
+
+def unprintable_note(b: Brief, font: Path | None = None) -> str | None:
+    """What the brief's font cannot print, named by code point, or None.
+
+    >>> note = unprintable_note(Brief("Plan \U0001f3e5", "", [], None, [], ""))
+    >>> print(note.replace(". ", ".\\n"))
+    Some characters cannot be printed in the brief’s font, shown as □: U+1F3E5 (HOSPITAL).
+    The scenario file keeps the text as written.
+    """
+    path = font or (FONT_PATHS[0] if FONT_PATHS else None)
+    if path is None or not path.exists():
+        return None
+    chars = _font_chars(path)
+    missing = sorted({ch for text in _brief_text(b) for ch in text if _unprintable(ch, chars)})
+    if not missing:
+        return None
+    named = [f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})" for ch in missing[:8]]
+    more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+    return (
+        f"Some characters cannot be printed in the brief\u2019s font, shown as {MISSING}: "
+        f"{', '.join(named)}{more}. The scenario file keeps the text as written."
+    )
 
 
 class _Writer:
@@ -443,20 +520,26 @@ class _Writer:
         pdf.set_margins(12, 10, 12)
         pdf.set_title(brief.title[:200])
         pdf.set_creator(f"iBCF allocation review simulator {MODEL_VERSION}")
-        regular = next((p for p in FONT_PATHS if Path(p).exists()), None)
+        # Stamped with the day the footer names, not the second: the same brief, same bytes.
+        pdf.set_creation_date(datetime.combine(date.today(), time(), tzinfo=UTC))
+        regular = next((p for p in FONT_PATHS if p.exists()), None)
         if regular is not None:
             pdf.add_font("body", "", regular)
-            bold = regular.replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-            pdf.add_font("body", "B", bold if Path(bold).exists() else regular)
+            bold = regular.with_name(regular.name.replace(".ttf", "-Bold.ttf"))
+            pdf.add_font("body", "B", bold if bold.exists() else regular)
+            pdf.set_text_shaping(True)  # joins Arabic letters, orders right-to-left text
             self.family, self.unicode = "body", True
+            self.chars = _font_chars(regular)
         else:
             self.family, self.unicode = "helvetica", False
+            self.chars = frozenset()
         self.pdf: FPDF = pdf
         pdf.add_page()
 
     def text(self, value: str) -> str:
         if self.unicode:
-            return value
+            chars = self.chars
+            return "".join(MISSING if _unprintable(c, chars) else c for c in value)
         return value.translate(LATIN1).encode("latin-1", "replace").decode("latin-1")
 
     def font(self, size: float, bold: bool = False) -> None:
@@ -494,30 +577,48 @@ class _Writer:
             pdf.ln(height)
         pdf.ln(1.0 * self.scale)
 
+    def lines(self, value: str, width: float, height: float) -> int:
+        """How many lines ``value`` takes in a box ``width`` wide, in the current font."""
+        out = self.pdf.multi_cell(width, height, self.text(value), dry_run=True, output="LINES")
+        return len(out) if isinstance(out, list) else 1
+
     def headline(self, items: list[tuple[str, str]]) -> None:
+        """Cards four to a row; a label wraps inside its card (every card in a row as
+        tall as its longest label), a value too wide for its card is set smaller."""
         pdf = self.pdf
         per_row = 4
         w = pdf.epw / per_row
+        inner = w - 3
+        line = 3.0 * self.scale
         for start in range(0, len(items), per_row):
+            row = items[start : start + per_row]
+            self.font(6.8)
+            lines = max(self.lines(label, inner, line) for label, _ in row)
+            label_h = lines * line
+            box_h = 1.0 + label_h + 8.5 * self.scale
             x0, y0 = pdf.get_x(), pdf.get_y()
-            for k, (label, value) in enumerate(items[start : start + per_row]):
+            for k, (label, value) in enumerate(row):
                 x = x0 + k * w
                 marked = label.startswith("Retained by the centre")
                 pdf.set_draw_color(*((180, 0, 0) if marked else (170, 170, 170)))
                 pdf.set_line_width(0.6 if marked else 0.2)
-                pdf.rect(x + 0.5, y0, w - 1, 14 * self.scale)
+                pdf.rect(x + 0.5, y0, w - 1, box_h)
                 pdf.set_xy(x + 1.5, y0 + 1)
                 self.font(6.8)
                 pdf.set_text_color(*((180, 0, 0) if marked else (70, 70, 70)))
-                pdf.cell(w - 3, 3.2 * self.scale, self.text(label))
-                pdf.set_xy(x + 1.5, y0 + 4.6 * self.scale)
+                pdf.multi_cell(inner, line, self.text(label), markdown=False)
+                pdf.set_xy(x + 1.5, y0 + 1 + label_h + 0.8 * self.scale)
                 pdf.set_text_color(*((180, 0, 0) if marked else (0, 0, 0)))
-                self.font(14, bold=True)
-                pdf.cell(w - 3, 7 * self.scale, self.text(value))
+                size = 14.0
+                self.font(size, bold=True)
+                while size > 7 and pdf.get_string_width(self.text(value)) > inner:
+                    size -= 0.5
+                    self.font(size, bold=True)
+                pdf.cell(inner, 6.5 * self.scale, self.text(value))
                 pdf.set_text_color(0, 0, 0)
             pdf.set_draw_color(0, 0, 0)
             pdf.set_line_width(0.2)
-            pdf.set_xy(x0, y0 + 15.5 * self.scale)
+            pdf.set_xy(x0, y0 + box_h + 1.5 * self.scale)
 
     def draw(self) -> bool:
         b, pdf = self.brief, self.pdf
@@ -525,6 +626,10 @@ class _Writer:
         pdf.set_text_color(70, 70, 70)
         self.para(b.subtitle, size=8, gap=1.2)
         pdf.set_text_color(0, 0, 0)
+        for note in b.notes:
+            pdf.set_text_color(180, 0, 0)
+            self.para(note, size=7.4, gap=1.0)
+            pdf.set_text_color(0, 0, 0)
         if b.headline:
             self.headline(b.headline)
         if b.warning:
@@ -548,6 +653,9 @@ class _Writer:
 
 def render_pdf(brief: Brief) -> bytes:
     """The brief on one A4 page: the type is reduced step by step until it fits."""
+    note = unprintable_note(brief)
+    if note is not None:
+        brief = replace(brief, notes=[*brief.notes, note])
     writer = None
     for scale in (1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.62):
         writer = _Writer(brief, scale)

@@ -199,6 +199,12 @@ SUMMARY_KEYS: dict[str, Column] = {
         "£", "notional (x £313) and cash-releasing (x £75.2); never set against iBCF money."
     ),
     "probability_ambition_met": Column("0-1", "Share of draws meeting the national ambition."),
+    "probability_ambition_met_no_change": Column(
+        "0-1", "The same share with no change (same draws): the baseline of the chance."
+    ),
+    "probability_ambition_met_change": Column(
+        "0-1", "The option's effect on the chance: probability_ambition_met less no change."
+    ),
     "seed": Column("", "Random seed of the Monte Carlo (same seed, same numbers)."),
     "draws": Column("draws", "Number of Monte Carlo draws."),
 }

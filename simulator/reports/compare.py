@@ -36,6 +36,7 @@ PROJECTED = (
     "nhs_value_gbp.cash_releasing",
     "evidence_set",
     "probability_ambition_met",
+    "probability_ambition_met_no_change",
     "seed",
     "draws",
 )
@@ -112,6 +113,7 @@ SCENARIO_COLUMNS = {
     f"NHS value notional £ {YEAR}": "nhs_value_gbp.notional",
     f"NHS value cash-releasing £ {YEAR}": "nhs_value_gbp.cash_releasing",
     "chance ambition met": "probability_ambition_met",
+    "chance ambition met with no change": "probability_ambition_met_no_change",
     "ledger balances": "ledger_balanced",
 }
 

@@ -78,6 +78,40 @@ def scenario_sheet(result: Result) -> pd.DataFrame:
     return pd.DataFrame({"toml": stamped.to_toml().splitlines()})
 
 
+WORDS = {
+    "total": "",
+    "gbp": "£",
+    "nhs": "NHS",
+    "p10": "P10",
+    "p50": "P50 (median)",
+    "p90": "P90",
+    "pct": "%",
+    "dtoc": "DToC",
+}
+
+
+def measure_label(key: str) -> str:
+    """A summary key in words, for the Excel Summary sheet (the key stays beside it).
+
+    >>> measure_label("total_conditioned"), measure_label("nhs_value_gbp.notional")
+    ('Conditioned', 'NHS value £: notional')
+    >>> measure_label("beds_freed.p50"), measure_label("probability_ambition_met_no_change")
+    ('Beds freed: P50 (median)', 'Probability ambition met no change')
+    """
+    parts = []
+    for part in key.split("."):
+        words = [WORDS.get(w, w) for w in part.split("_")]
+        parts.append(" ".join(w for w in words if w))
+    text = ": ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def labelled(rows: pd.DataFrame) -> pd.DataFrame:
+    """Summary rows with each measure's key, value and unit, then the measure in words
+    (the key stays first: links, scripts and checks read the sheet by it)."""
+    return rows.assign(label=[measure_label(str(k)) for k in rows["measure"]])
+
+
 def methods_frame(
     result: Result, *, anonymise: bool = False, option_text: str | None = None
 ) -> pd.DataFrame:
@@ -149,7 +183,7 @@ def excel_pack(
     councils = councils_frame(result)
     summary = summary_dict(result, projection)
     sheets: dict[str, pd.DataFrame] = {
-        "Summary": summary_rows(summary),
+        "Summary": labelled(summary_rows(summary)),
         "Caveats": pd.DataFrame({"caveat": scenario_caveats(result) + CAVEATS}),
         "Councils": councils,
         "By region": breakdown(councils, "region"),

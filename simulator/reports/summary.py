@@ -296,6 +296,8 @@ class ProjectionSummary:
     delayed_days_avoided: float
     nhs_value_gbp: dict[str, int]
     probability_ambition_met: float
+    probability_ambition_met_no_change: float
+    probability_ambition_met_change: float
     seed: int
     draws: int
 
@@ -320,6 +322,16 @@ def projection_summary(projection: ProjectionResult) -> ProjectionSummary:
         delayed_days_avoided=round(float(projection.delayed_days_avoided), 1) + 0.0,
         nhs_value_gbp={k: round(float(v)) for k, v in projection.nhs_value_gbp.items()},
         probability_ambition_met=round(float(projection.probability_ambition_met), 4),
+        probability_ambition_met_no_change=round(
+            float(projection.probability_ambition_met_no_change), 4
+        ),
+        probability_ambition_met_change=round(
+            float(
+                projection.probability_ambition_met - projection.probability_ambition_met_no_change
+            ),
+            4,
+        )
+        + 0.0,
         seed=projection.seed,
         draws=projection.draws,
     )

@@ -75,7 +75,7 @@ def ledger_flows(table: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame:
         (published, "Councils not selected", int(table.loc[~selected, "allocation_total"].sum())),
         (
             published,
-            "Selected councils, not conditioned",
+            "Selected councils, neither conditioned nor withheld",
             int(table.loc[selected, "allocation_total"].sum()) - conditioned - withheld,
         ),
         (published, "Conditioned (stays with councils)", conditioned),

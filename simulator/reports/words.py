@@ -10,6 +10,8 @@ the gross flows come before the net.
 
 from __future__ import annotations
 
+import math
+
 from simulator.projection.evidence import evidence_set
 from simulator.projection.result import Bands, ProjectionResult
 from simulator.schema.scenario import Scenario
@@ -48,13 +50,71 @@ def whole(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 0.5 else "0"
 
 
-def beds_short(value: float) -> str:
-    """Beds a day: whole beds, one decimal below 10 so a small effect keeps its size.
+def beds_figure(value: float) -> str:
+    """Beds a day, the one rule for every headline, card, table of words, brief and
+    Excel line: whole beds from 10, one decimal below 10 (so a small effect keeps its
+    size), two decimals where one would read 0.0 for a value that is not zero, and
+    words under half a hundredth, so the sign always shows.
 
-    >>> beds_short(29.24), beds_short(-2.04), beds_short(0.0)
-    ('29', '-2.0', '0.0')
+    >>> beds_figure(29.24), beds_figure(1234.5), beds_figure(-2.24), beds_figure(-0.6)
+    ('29', '1,234', '-2.2', '-0.6')
+    >>> beds_figure(-0.0414), beds_figure(0.0), beds_figure(-0.001), beds_figure(0.004)
+    ('-0.04', '0', 'just below 0', 'just above 0')
+    >>> beds_figure(float("nan"))
+    'n/a'
     """
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
+    if not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    if abs(value) >= 9.95:
+        return f"{value:,.0f}"
+    if abs(value) >= 0.05:
+        return f"{value:.1f}"
+    if abs(value) >= 0.005:
+        return f"{value:.2f}"
+    return "just below 0" if value < 0 else "just above 0"
+
+
+beds_short = beds_figure  # the brief's former name for the same rule
+
+
+def beds_range(p10: float, p50: float, p90: float) -> str:
+    """Central value and P10-P90 range in beds a day.
+
+    >>> beds_range(80.2, 101.0, 130.9), beds_range(-2.9, -0.04, 2.4)
+    ('101 (P10–P90 80 to 131)', '-0.04 (P10–P90 -2.9 to 2.4)')
+    """
+    return f"{beds_figure(p50)} (P10–P90 {beds_figure(p10)} to {beds_figure(p90)})"
+
+
+def chance(share: float) -> str:
+    """A chance (a share of Monte Carlo draws, 0-1) as a percentage to one decimal: the
+    one rule for the card, the brief, the Compare table and the Sensitivity page.
+
+    >>> chance(0.2104), chance(0.197), chance(1.0)
+    ('21.0%', '19.7%', '100.0%')
+    """
+    return f"{100 * share:.1f}%"
+
+
+def chance_change(share: float, no_change: float) -> str:
+    """A chance's difference from no change, in percentage points, and the no-change
+    figure it is measured from.
+
+    >>> chance_change(0.2104, 0.197)
+    '+1.3 points on 19.7% with no change'
+    >>> chance_change(0.197, 0.197)
+    '+0.0 points on 19.7% with no change'
+    """
+    points = round(100 * share, 1) - round(100 * no_change, 1)
+    return f"{points:+.1f} points on {chance(no_change)} with no change"
+
+
+def ambition_text(result: ProjectionResult) -> str:
+    """The chance that national delays meet the ambition, beside no change."""
+    p, p0 = result.probability_ambition_met, result.probability_ambition_met_no_change
+    return f"{chance(p)} ({chance_change(p, p0)})"
 
 
 # ---------------------------------------------------------------------- the option
@@ -176,15 +236,14 @@ def beds_text(bands: Bands) -> str:
     """Beds a day, with its range; "≈ nil" when the range straddles zero.
 
     >>> beds_text({"p10": 6.7, "p50": 22.5, "p90": 42.7})
-    '22 beds a day (P10-P90 7 to 43)'
+    '22 beds a day (P10-P90 6.7 to 43)'
     >>> beds_text({"p10": -1.3, "p50": -0.4, "p90": 0.2})
-    '≈ nil (P10-P90 -1 to 0 beds a day)'
+    '≈ nil (P10-P90 -1.3 to 0.2 beds a day)'
     """
+    low, high = beds_figure(bands["p10"]), beds_figure(bands["p90"])
     if is_nil(bands):
-        return f"≈ nil (P10-P90 {whole(bands['p10'])} to {whole(bands['p90'])} beds a day)"
-    return (
-        f"{whole(bands['p50'])} beds a day (P10-P90 {whole(bands['p10'])} to {whole(bands['p90'])})"
-    )
+        return f"≈ nil (P10-P90 {low} to {high} beds a day)"
+    return f"{beds_figure(bands['p50'])} beds a day (P10-P90 {low} to {high})"
 
 
 def evidence_name(name: str) -> str:
@@ -203,8 +262,9 @@ def headline_lines(result: ProjectionResult) -> list[str]:
     g = result.gross
     if g["beds_gained"] > 0 and g["beds_lost"] > 0:
         lines.append(
-            f"Gross: {whole(g['beds_lost'])} beds a day lost where money is withheld, "
-            f"{whole(g['beds_gained'])} gained where it is conditioned or received (central)."
+            f"Gross: {beds_figure(g['beds_lost'])} beds a day lost where money is withheld, "
+            f"{beds_figure(g['beds_gained'])} gained where it is conditioned or received "
+            "(central)."
         )
     lines.append(
         f"Total delays, {evidence_label(result.evidence_set)}: {beds_text(result.beds_freed)}."
@@ -223,4 +283,5 @@ def headline_lines(result: ProjectionResult) -> list[str]:
         f"Social care delays (secondary): {beds_text(result.beds_freed_social_care)}. "
         + SOCIAL_CARE_CAVEAT
     )
+    lines.append(f"Chance that national delays meet the ambition: {ambition_text(result)}.")
     return lines

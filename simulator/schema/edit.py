@@ -177,19 +177,31 @@ def with_changes(
         data.get("redistribution", {}).pop("gain_cap_pct", None)
     if any(not path.startswith(METADATA) for path in changes):
         data["name"] = edited_name(data["name"])
-    return mark_text(scenario, validate(data, context), rewritten=any(p in TEXT for p in changes))
+    new = validate(data, context)
+    # Written again only when every text the option has was rewritten: a description
+    # generated from the option leaves the analyst's notes to be confirmed.
+    rewritten = any(p in TEXT for p in changes) and all(
+        p in changes for p in TEXT if getattr(new, p)
+    )
+    return mark_text(scenario, new, rewritten=rewritten)
 
 
 def mark_text(old: Scenario, new: Scenario, *, rewritten: bool = False) -> Scenario:
     """Keep the record of which option the description and notes were written for: the
     option as it was before its first edit (so an edit marks them stale, and undoing it
-    clears the mark), or the option as it is when they are rewritten."""
+    clears the mark), or the option as it is when they are rewritten or confirmed (its
+    own hash, which a link carries, so whoever opens it sees the words confirmed too)."""
     if rewritten:
-        return new.model_copy(update={"text_for": None})
+        return confirm_text(new)
     written = new.text_for is None and bool(old.description or old.notes)
     if written and new.content_hash() != old.content_hash():
         return new.model_copy(update={"text_for": old.content_hash()})
     return new
+
+
+def confirm_text(scenario: Scenario) -> Scenario:
+    """The scenario with its description and notes confirmed for the option as it is."""
+    return scenario.model_copy(update={"text_for": scenario.content_hash()})
 
 
 def changed_tests(changes: dict[str, Any]) -> set[int]:
