@@ -33,7 +33,13 @@ from simulator.reports.summary import (
     workshop_caveats,
 )
 from simulator.reports.tables import breakdown, compare_frame
-from simulator.reports.words import beds_short, evidence_name, gbp
+from simulator.reports.words import (
+    beds_short,
+    detectability_lines,
+    evidence_name,
+    evidence_side_by_side,
+    gbp,
+)
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.base import param_meta
 from simulator.schema.vocabulary import YEAR
@@ -233,6 +239,12 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
         f"delays meet the ambition of "
         f"{p.ambition_rate_per_100k:g} per 100,000 adults: "
         f"{projection.probability_ambition_met:.0%}. Counterfactual: {method.lower()}.",
+        " ".join(
+            [
+                evidence_side_by_side(projection),
+                *detectability_lines(projection, result.selection.selected),
+            ]
+        ).strip(),
         _evidence(p),
     ]
 
