@@ -268,6 +268,20 @@ def test_every_evidence_set_is_run_beside_the_chosen_one(dataset: Dataset, prepa
     assert 0 < p50[0] < p50[1] < p50[2]
     councils = r.council_beds_by_set["central"]
     assert councils.sum() == pytest.approx(r.council_days.sum() / 365.0)
+    from simulator.reports.views import council_evidence_frame, evidence_frame
+
+    frame = evidence_frame(r)
+    assert list(frame["evidence set"]) == [
+        "no effect",
+        "low",
+        "central (default) ← this scenario",
+        "2017/18 fit, optimistic reading",
+    ]
+    assert frame["beds freed a day, P50"].tolist() == [
+        r.beds_freed_by_set[k]["p50"] for k in ("no_effect", "low", "central", "fit_2017_18")
+    ]
+    card = council_evidence_frame(r, 0)
+    assert card["beds freed a day (central)"].iloc[2] == pytest.approx(councils[0])
 
 
 def test_detectability_says_no_measurable_effect_with_both_numbers(
