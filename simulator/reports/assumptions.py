@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from simulator.schema.evidence import DEFAULT_EVIDENCE_SET, SPILLOVER_MULTIPLE, evidence_records
 from simulator.schema.parameters import parameters
 from simulator.schema.projection import CHOICES, ProjectionParams
 
@@ -182,18 +183,6 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
         "effect": "Sets the width of the bands and the probability that the ambition is met.",
     },
     {
-        "id": "M06",
-        "assumption": "The 2017/18 fits of θ put the fall in each council's total delays "
-        "against persistence from March 2017 down to its 2017/18 iBCF (high: all of it; "
-        "central: net of the NHS-attributed fall)",
-        "value": "θ = 4,452 (high), 353 (central)",
-        "unit": "delayed days per £1m",
-        "source": "docs/projection.md §4, ibcf calibrate",
-        "quality": "red",
-        "effect": "The high set is an upper bound, about four times Forder (2009)'s bound; "
-        "the central set's 95% interval runs from 0 to 912.",
-    },
-    {
         "id": "M07",
         "assumption": "Each council's 2017/18 iBCF is its 2018/19 element amounts scaled to "
         "the 2017/18 national totals (£105m, £1,010m)",
@@ -206,6 +195,44 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
         "council; national totals exact.",
     },
 ]
+
+
+def evidence_assumptions() -> list[dict[str, str]]:
+    """One row per evidence set, from its record (the one place θ is written): its
+    derivation, θ, source and what a reader must know; the spillover allowance of the
+    default set flagged on its own row."""
+    rows = []
+    for k, r in enumerate(evidence_records(), start=1):
+        default = " (the default)" if r.name == DEFAULT_EVIDENCE_SET else ""
+        rows.append(
+            {
+                "id": f"E{k:02d}",
+                "assumption": f"Evidence set '{r.name}', {r.label}{default}: {r.derivation}",
+                "value": f"θ = {r.summary}, {r.shape}",
+                "unit": "delayed days per £1m",
+                "source": r.citation,
+                "quality": "red",
+                "effect": r.caveat
+                or "Sets θ when chosen; every set's beds freed are shown beside the chosen one.",
+            }
+        )
+    rows.append(
+        {
+            "id": f"E{len(rows) + 1:02d}",
+            "assumption": "Spillovers: money every council receives at once frees delays "
+            "in neighbouring councils as well as its own, so the national effect is a "
+            "multiple of Gaughan et al.'s own-council effect",
+            "value": f"{SPILLOVER_MULTIPLE[1]:g} times (range {SPILLOVER_MULTIPLE[0]:g} to "
+            f"{SPILLOVER_MULTIPLE[2]:g})",
+            "unit": "multiple",
+            "source": "Assumption: Gaughan, Gravelle & Siciliani (2015) report strong "
+            "spillover effects; their size could not be read (docs/projection.md §4)",
+            "quality": "red",
+            "effect": "Scales the central set's θ: 1 gives the low set, 3 about 1.5 times "
+            "the central.",
+        }
+    )
+    return rows
 
 
 def _format(value: object) -> str:
@@ -244,4 +271,5 @@ def assumptions_register(params: ProjectionParams | None = None) -> pd.DataFrame
             }
         )
     rows.extend(OTHER_ASSUMPTIONS)
+    rows.extend(evidence_assumptions())
     return pd.DataFrame(rows, columns=COLUMNS)
