@@ -7,11 +7,13 @@ The package, in the order data flows:
 - :mod:`.forecast` — statistical counterfactuals, council by council;
 - :mod:`.backtest` — rolling-origin scores and band coverage of every method;
 - :mod:`.noise` — forecast noise from the back-test errors, on their own scale;
-- :mod:`.evidence` — the named evidence sets for θ (days avoided per £1m);
+- :mod:`.evidence` — the named evidence sets for θ (days avoided per £1m) as
+  distributions; :func:`evidence_sets` lists them (their figures are the records of
+  :mod:`simulator.schema.evidence`);
 - :mod:`.response` — pounds to care bought to delayed days avoided;
 - :mod:`.montecarlo` — the seeded Monte Carlo; :mod:`.result` — what it returns;
-- :mod:`.calibration`, :mod:`.report` — the 2017/18 fits, ``ibcf calibrate`` and
-  ``ibcf backtest``; :mod:`.words` — how the headlines are said;
+- :mod:`.calibration` — the 2017/18 fits; :mod:`.identification` — whether they are
+  identified (the diagnostics ``ibcf calibrate`` prints);
 - :mod:`.api` — the entry point: ``prepare_baseline``, ``project``, ``tornado``.
 
 Names below are loaded on first use, so that the declarations stay light.
@@ -48,7 +50,12 @@ if TYPE_CHECKING:
         run_backtest,
         summarise_points,
     )
-    from simulator.projection.evidence import EVIDENCE_SETS, EvidenceSet, evidence_set
+    from simulator.projection.evidence import (
+        EVIDENCE_SETS,
+        EvidenceSet,
+        evidence_set,
+        evidence_sets,
+    )
     from simulator.projection.forecast import (
         LAST_DATA_MONTH,
         METHOD_LABELS,
@@ -79,7 +86,7 @@ _LAZY = {
         "run_backtest",
         "summarise_points",
     ),
-    "evidence": ("EVIDENCE_SETS", "EvidenceSet", "evidence_set"),
+    "evidence": ("EVIDENCE_SETS", "EvidenceSet", "evidence_set", "evidence_sets"),
     "forecast": (
         "LAST_DATA_MONTH",
         "METHOD_LABELS",
