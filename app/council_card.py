@@ -91,6 +91,12 @@ def _charts(ctx: Ctx, code: str, i: int) -> None:
                 "council_projection",
                 "council projection",
             )
+            show.table(
+                services.council_evidence_frame(ctx.projection, i),
+                ctx,
+                "council_evidence_sets",
+                "beds freed under every evidence set",
+            )
 
 
 def _tests_and_money(ctx: Ctx, code: str, info: ReasonCard) -> None:

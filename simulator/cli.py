@@ -351,6 +351,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                     "evidence_set",
                     "headline",
                     "beds_freed",
+                    "beds_freed_by_evidence_set",
+                    "detectability",
                     "beds_freed_evidence",
                     "forecast_noise",
                     "gross",
@@ -363,7 +365,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     if "retained_warning" in summary:
         log.warning("%s", summary["retained_warning"])
-    for line in headline_lines(projection):
+    for line in headline_lines(projection, result.selection.selected):
         log.info("%s", line)
     log.info("wrote %s to %s", ", ".join(RUN_FILES), out.target)
     return EXIT_OK

@@ -13,7 +13,7 @@ from simulator.inputs.data import Dataset
 from simulator.io import SCENARIO_DIR
 from simulator.reports import brief
 from simulator.reports.summary import policy_sentence
-from simulator.reports.words import beds_short, gbp
+from simulator.reports.words import beds_figure, gbp
 from simulator.schema.files import data_context, load_scenario
 from simulator.schema.scenario import Scenario
 from tests.pdf import ink, pages_and_text
@@ -46,7 +46,7 @@ def test_the_october_brief_is_one_page_with_the_model_s_numbers(
     assert "The letter: 32 councils written to / this model on revised data" in text
     assert "Where the money goes, 2018/19" in text and "Who changes" in text
     assert "Largest amounts conditioned" in text  # conditions move no money
-    assert f"median {beds_short(projection.beds_freed['p50'])}" in text
+    assert f"median {beds_figure(projection.beds_freed['p50'])}" in text
     assert "Rests on: the central evidence set" in text, "the projection names its evidence"
     assert "RECONSTRUCTED" in text
     assert "Retained by the centre, 2018/19" not in text, "no retained card at £0"

@@ -83,6 +83,18 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
     assert set(summary["beds_freed"]) == {"p10", "p50", "p90"}
     assert summary["evidence_set"] == "central"
     assert "beds freed if the central evidence holds" in summary["headline"]
+    # every evidence set side by side, the chosen one equal to the headline bands
+    by_set = summary["beds_freed_by_evidence_set"]
+    assert set(by_set) == {
+        f"{s}.{q}" for s in ("no_effect", "low", "central", "fit_2017_18")
+        for q in ("p10", "p50", "p90")
+    }  # fmt: skip
+    assert by_set["central.p50"] == summary["beds_freed"]["p50"]
+    assert summary["default_evidence_set"] == "central"
+    assert "central (default)" in summary["evidence_sets_text"]
+    assert summary["detectability"].startswith("No measurable effect on national delays")
+    parameters = pd.read_excel(out / "report.xlsx", sheet_name="Parameters")
+    assert parameters.set_index("name").loc["evidence_set", "value"] == "central"
     assert set(summary["nhs_value_gbp"]) == {"notional", "cash_releasing"}
     days = summary["delayed_days_avoided"]
     # days are rounded to 0.1 in the summary: up to 0.05 x £313 apart

@@ -80,3 +80,23 @@ def test_the_register_and_the_docs_table_come_from_the_records() -> None:
         assert f"{r.label} {r.summary}" in effect
     assert evidence_table() in DOCS.read_text(encoding="utf-8")
     assert "4,452" not in effect and "high" not in CHOICES["evidence_set"].statement
+
+
+def test_the_assumptions_register_has_one_row_per_set_from_its_record() -> None:
+    from simulator.reports.assumptions import assumptions_register
+
+    reg = assumptions_register().set_index("id")
+    rows = reg[reg.index.str.startswith("E")]
+    for r in EVIDENCE_RECORDS.values():
+        (row,) = [v for v in rows["value"] if v.startswith(f"θ = {r.summary},")]
+        assert row
+    assert "Spillovers" in rows["assumption"].iloc[-1]
+    assert not reg["value"].str.contains("4,452").any()
+
+
+def test_the_tornado_moves_theta_over_the_chosen_sets_p10_to_p90() -> None:
+    from simulator.projection.api import sensitivity_ranges
+
+    for name, s in EVIDENCE_SETS.items():
+        ranges = sensitivity_ranges(ProjectionParams(evidence_set=name))
+        assert ranges["theta"] == s.interval()

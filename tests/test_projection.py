@@ -273,6 +273,52 @@ def test_council_medians_add_up_to_the_national_central_forecast(
     assert (r.national_path["p10"] <= national).all() and (national <= r.national_path["p90"]).all()
 
 
+def test_every_evidence_set_is_run_beside_the_chosen_one(dataset: Dataset, prepared) -> None:
+    """Beds freed under every set, in order of θ; the chosen set's entry is the
+    headline itself; no effect frees nothing."""
+    from simulator.projection.evidence import evidence_sets
+
+    n = len(dataset.adults)
+    r = _run(dataset, prepared, conditioned=np.full(n, 1e6))
+    assert list(r.beds_freed_by_set) == [s.name for s in evidence_sets()]
+    assert r.beds_freed_by_set["central"] == r.beds_freed
+    assert r.beds_freed_by_set["no_effect"] == {"p10": 0.0, "p50": 0.0, "p90": 0.0}
+    p50 = [r.beds_freed_by_set[k]["p50"] for k in ("low", "central", "fit_2017_18")]
+    assert 0 < p50[0] < p50[1] < p50[2]
+    councils = r.council_beds_by_set["central"]
+    assert councils.sum() == pytest.approx(r.council_days.sum() / 365.0)
+    from simulator.reports.views import council_evidence_frame, evidence_frame
+
+    frame = evidence_frame(r)
+    assert list(frame["evidence set"]) == [
+        "no effect",
+        "low",
+        "central (default) ← this scenario",
+        "2017/18 fit, optimistic reading",
+    ]
+    assert frame["beds freed a day, P50"].tolist() == [
+        r.beds_freed_by_set[k]["p50"] for k in ("no_effect", "low", "central", "fit_2017_18")
+    ]
+    card = council_evidence_frame(r, 0)
+    assert card["beds freed a day (central)"].iloc[2] == pytest.approx(councils[0])
+
+
+def test_detectability_says_no_measurable_effect_with_both_numbers(
+    dataset: Dataset, prepared
+) -> None:
+    from simulator.reports.words import detectability_lines, forecast_half_band
+
+    n = len(dataset.adults)
+    small = _run(dataset, prepared, conditioned=np.full(n, 1e6))
+    half = forecast_half_band(small)
+    lines = detectability_lines(small, np.arange(n) < 10)
+    assert lines[0].startswith("No measurable effect on national delays")
+    assert f"±{half:,.0f}" in lines[0] and "no evaluation could confirm it" in lines[0]
+    assert lines[1].startswith("Selected councils (10)")
+    big = _run(dataset, prepared, conditioned=np.full(n, 5e9))
+    assert detectability_lines(big)[0].startswith("Measurable")
+
+
 def test_zero_sum_scenario_says_gross_flows_first(dataset: Dataset, prepared) -> None:
     n = len(dataset.adults)
     withheld = np.zeros(n)
@@ -364,6 +410,13 @@ def test_the_fast_monte_carlo_shares_equal_the_readable_response() -> None:
         want = effect_share(m0 + ms, cap[d], p["theta"][d], inc) - want0
         np.testing.assert_allclose(g0[d], want0, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(g[d], want, rtol=1e-12, atol=1e-15)
+        # and by the closed form: 1 − exp(−θm/D), the incentive first on (1 − ι)·D
+        theta, c = p["theta"][d], cap[d]
+        closed0 = 1 - np.exp(-theta * m0 / c)
+        m = m0 + ms
+        closed = np.sign(m) * (1 - np.exp(-theta * np.abs(m) / ((1 - inc) * c)))
+        np.testing.assert_allclose(g0[d], closed0, rtol=1e-12)
+        np.testing.assert_allclose(g[d], inc + (1 - inc) * closed - closed0, rtol=1e-12)
 
 
 def test_central_projection_with_no_money_is_the_baseline_and_more_money_helps(

@@ -114,7 +114,11 @@ def side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
         f"Withheld, {YEAR}": [gbp(v) for v in summary[f"withheld £ {YEAR}"]],
         f"Redistributed, {YEAR}": [gbp(v) for v in summary[f"redistributed £ {YEAR}"]],
         f"Retained by the centre, {YEAR}": [gbp(v) for v in summary[f"retained £ {YEAR}"]],
-        "Evidence set": [str(v).replace("_", " ") for v in summary["evidence set"]],
+        "Evidence set": [services.evidence_name(str(v)) for v in summary["evidence set"]],
+        "Beds freed a day, every evidence set": [
+            str(v) for v in summary["beds freed, every evidence set"]
+        ],
+        "Could 2018/19 data show it?": [str(v) for v in summary["detectability"]],
         "Beds freed a day, central estimate (likely range)": [
             f"{'≈ nil' if is_nil({'p10': a, 'p50': b, 'p90': c}) else beds_figure(b)} "
             f"({beds_figure(a)} to {beds_figure(c)})"

@@ -91,6 +91,7 @@ def render(ctx: Ctx) -> None:
     # The money is drawn before the Monte Carlo runs, so it updates first.
     proj = ctx.projection
     _projection(ctx, proj)
+    _every_evidence_set(ctx, proj)
     _uncertainty(proj)
     _option(ctx)
     _ledger_and_path(ctx, proj)
@@ -214,6 +215,15 @@ def _projection(ctx: Ctx, proj: ProjectionResult) -> None:
         f"{change[:1].upper()}{change[1:]}. Ambition: {proj.ambition_beds:,.0f} delayed beds "
         f"a day ({r.scenario.projection.ambition_rate_per_100k:g} per 100,000 adults)"
     )
+
+
+def _every_evidence_set(ctx: Ctx, proj: ProjectionResult) -> None:
+    """Beds freed under every evidence set side by side, and whether the effect could be
+    seen in the 2018/19 data (nationally and in the selected councils)."""
+    with st.container(border=True):
+        st.markdown("**Beds freed under every evidence set**")
+        show.table(services.evidence_frame(proj), ctx, "evidence_sets", "evidence sets")
+        st.text("\n".join(services.detectability_lines(proj, ctx.result.selection.selected)))
 
 
 def _uncertainty(proj: ProjectionResult) -> None:

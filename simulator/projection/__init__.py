@@ -6,10 +6,13 @@ The package, in the order data flows (its ``[projection]`` table is declared in
 - :mod:`.forecast` — statistical counterfactuals, council by council;
 - :mod:`.backtest` — rolling-origin scores and band coverage of every method;
 - :mod:`.noise` — forecast noise from the back-test errors, on their own scale;
-- :mod:`.evidence` — the named evidence sets for θ (days avoided per £1m);
+- :mod:`.evidence` — the named evidence sets for θ (days avoided per £1m) as
+  distributions; :func:`evidence_sets` lists them (their figures are the records of
+  :mod:`simulator.schema.evidence`);
 - :mod:`.response` — pounds to care bought to delayed days avoided;
 - :mod:`.montecarlo` — the seeded Monte Carlo; :mod:`.result` — what it returns;
-- :mod:`.calibration` — the 2017/18 fits behind ``ibcf calibrate`` (the tables of
+- :mod:`.calibration` — the 2017/18 fits; :mod:`.identification` — whether they are
+  identified (the diagnostics ``ibcf calibrate`` prints; its tables and those of
   ``ibcf backtest`` are :mod:`simulator.reports.backtest`, and how the headlines are
   said :mod:`simulator.reports.words`);
 - :mod:`.api` — the entry point: ``prepare_baseline``, ``project``, ``tornado``.
@@ -48,7 +51,12 @@ if TYPE_CHECKING:
         run_backtest,
         summarise_points,
     )
-    from simulator.projection.evidence import EVIDENCE_SETS, EvidenceSet, evidence_set
+    from simulator.projection.evidence import (
+        EVIDENCE_SETS,
+        EvidenceSet,
+        evidence_set,
+        evidence_sets,
+    )
     from simulator.projection.forecast import (
         LAST_DATA_MONTH,
         METHOD_LABELS,
@@ -79,7 +87,7 @@ _LAZY = {
         "run_backtest",
         "summarise_points",
     ),
-    "evidence": ("EVIDENCE_SETS", "EvidenceSet", "evidence_set"),
+    "evidence": ("EVIDENCE_SETS", "EvidenceSet", "evidence_set", "evidence_sets"),
     "forecast": (
         "LAST_DATA_MONTH",
         "METHOD_LABELS",

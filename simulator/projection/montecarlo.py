@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from simulator.projection.backtest import apply_error
-from simulator.projection.evidence import evidence_set
+from simulator.projection.evidence import evidence_set, evidence_sets
 from simulator.projection.forecast import (
     ATTRIBUTIONS,
     LOG_OFFSET_BEDS,
@@ -31,6 +31,7 @@ from simulator.projection.response import (
     affected_parts,
     care_bought_gbpm,
     lag_ramp,
+    scenario_shares,
 )
 from simulator.projection.result import PreparedBaseline, ProjectionResult, ambition_met
 from simulator.schema.calendar import days_in_months
@@ -116,11 +117,6 @@ def _inputs(baseline: np.ndarray) -> _Inputs:
     )
 
 
-def _share_removed(care: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    """Share of D removed by ``care`` £m at ``rate`` = θ/D: sign·(1 − exp(−rate·|care|))."""
-    return -np.sign(care) * np.expm1(-rate * np.abs(care))
-
-
 def _shares(
     inp: _Inputs,
     p: dict[str, np.ndarray],
@@ -129,27 +125,15 @@ def _shares(
     incentive: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per draw and council: share removed by the status quo change (g0) and added by
-    the scenario (g), care bought by the scenario (£m) and capacity D (draws, n).
-
-    The same as :func:`simulator.projection.response.effect_share` of the status quo
-    plus the scenario, less that of the status quo alone, written for speed."""
+    the scenario (g), care bought by the scenario (£m) and capacity D (draws, n), by
+    :func:`simulator.projection.response.scenario_shares`."""
     col = {k: v[:, None] for k, v in p.items()}
     kw = {"discharge_share": col["discharge_share"], "price_share": col["price_share"]}
     m0 = status_quo[None] * (col["discharge_share"] * (1.0 - col["price_share"]) / 1e6)
     m = care_bought_gbpm(money[0][None], money[1][None], money[2][None], **kw)
     cap = (inp.sc @ inp.days)[None] + col["both_share_affected"] * (inp.both @ inp.days)[None]
     ok = inp.valid[None] & (cap > 0)
-    rate = np.where(ok, col["theta"] / np.where(ok, cap, 1.0), 0.0)
-    g0 = _share_removed(m0, rate) if status_quo.any() else np.zeros_like(rate)
-    inc = incentive[None]
-    if inc.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rate_i = np.where(inc < 1, rate / (1.0 - inc), 0.0)
-        g = inc + (1.0 - inc) * _share_removed(m0 + m, rate_i) - g0
-    elif any(x.any() for x in money):
-        g = _share_removed(m0 + m, rate) - g0
-    else:
-        g = np.zeros_like(rate)
+    g0, g = scenario_shares(m0, m, np.where(ok, cap, 0.0), col["theta"], incentive[None])
     return np.where(ok, g0, 0.0), np.where(ok, g, 0.0), m, cap
 
 
@@ -190,6 +174,61 @@ def _bands(q: tuple[float, ...], values: np.ndarray) -> dict[str, float]:
     return {k: float(x) for k, x in zip(("p10", "p50", "p90"), v, strict=True)}
 
 
+@dataclass(frozen=True, eq=False)
+class _National:
+    """National draws of one evidence set: beds freed a month without noise (total and
+    social care), the policy-consistent baseline, and the annual beds freed with the
+    national noise ``shock``."""
+
+    freed: np.ndarray  # (draws, 12)
+    freed_sc: np.ndarray
+    nat_base: np.ndarray  # (draws, 12), no noise
+    nat_scen: np.ndarray  # (draws, 12), with noise
+    nat_base_n: np.ndarray  # (draws, 12), with noise
+    annual: np.ndarray  # (draws,) beds freed, 2018/19 average, with noise
+
+
+def _national(
+    inp: _Inputs,
+    p: dict[str, np.ndarray],
+    g0: np.ndarray,
+    g: np.ndarray,
+    ramp: np.ndarray,
+    shock: np.ndarray,
+) -> _National:
+    beta = p["both_share_affected"][:, None]
+    freed = ramp * (g @ inp.sc + beta * (g @ inp.both))  # (draws, 12)
+    sq_freed = ramp * (g0 @ inp.sc + beta * (g0 @ inp.both))
+    nat_base = np.maximum(inp.total.sum(axis=0)[None] - sq_freed, 0.0)
+    nat_base_n = nat_base * shock
+    nat_scen = np.maximum(nat_base - freed, 0.0) * shock
+    annual = (nat_base_n - nat_scen) @ inp.days / inp.days.sum()
+    return _National(freed, ramp * (g @ inp.sc), nat_base, nat_scen, nat_base_n, annual)
+
+
+def _money(
+    prepared: PreparedBaseline,
+    conditioned: np.ndarray,
+    withheld: np.ndarray,
+    received: np.ndarray,
+    reviewed: np.ndarray,
+    params: ProjectionParams,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
+    """The scenario's money (checked), the incentive per council and the status quo."""
+    n = prepared.baseline.shape[0]
+    money = (
+        _money_array("conditioned", conditioned, n),
+        _money_array("withheld", withheld, n),
+        _money_array("received", received, n),
+    )
+    rev = np.asarray(reviewed, dtype=bool)
+    if rev.shape != (n,):
+        raise ValueError(f"reviewed must have one value per council ({n})")
+    incentive = np.where(rev, params.incentive_effect_pct / 100.0, 0.0)
+    sq = prepared.status_quo_change if params.status_quo_change else np.zeros(n)
+    return money, incentive, sq
+
+
 def run_monte_carlo(
     prepared: PreparedBaseline,
     *,
@@ -200,21 +239,14 @@ def run_monte_carlo(
     params: ProjectionParams,
     theta: float | None = None,
 ) -> ProjectionResult:
-    """The projection of one scenario (``params.draws`` draws; 0: central only).
+    """The projection of one scenario (``params.draws`` draws; 0: central only): the
+    national draws, the council bands, then the result.
 
-    ``theta`` overrides the evidence set with a fixed value (the tornado uses it).
+    ``theta`` overrides the evidence set with a fixed value (the tornado uses it; no
+    other set is then run).
     """
     stat = prepared.baseline
-    n = stat.shape[0]
-    money = tuple(
-        _money_array(k, v, n)
-        for k, v in (("conditioned", conditioned), ("withheld", withheld), ("received", received))
-    )
-    rev = np.asarray(reviewed, dtype=bool)
-    if rev.shape != (n,):
-        raise ValueError(f"reviewed must have one value per council ({n})")
-    incentive = np.where(rev, params.incentive_effect_pct / 100.0, 0.0)
-    sq = prepared.status_quo_change if params.status_quo_change else np.zeros(n)
+    money, incentive, sq = _money(prepared, conditioned, withheld, received, reviewed, params)
     inp = _inputs(stat)
     draws = int(params.draws)
     rng = np.random.default_rng(params.seed)
@@ -224,55 +256,137 @@ def run_monte_carlo(
     p = draw_parameters(params, draws, rng) if draws else central
     if theta is not None:
         p["theta"] = np.full(len(p["theta"]), theta)
-    m3 = (money[0], money[1], money[2])
-    g0, g, _, _ = _shares(inp, p, m3, sq, incentive)
-    cg0, cg, cm, _ = _shares(inp, central, m3, sq, incentive)
+    g0, g, _, _ = _shares(inp, p, money, sq, incentive)
+    cg0, cg, cm, _ = _shares(inp, central, money, sq, incentive)
     ramp = lag_ramp(p["lag_months"])  # (draws, 12)
-    cramp = lag_ramp(central["lag_months"])
-    beta = p["both_share_affected"][:, None]
-    freed = ramp * (g @ inp.sc + beta * (g @ inp.both))  # (draws, 12)
-    freed_sc = ramp * (g @ inp.sc)
-    sq_freed = ramp * (g0 @ inp.sc + beta * (g0 @ inp.both))
-    nat_stat = inp.total.sum(axis=0)[None]
-    nat_base = np.maximum(nat_stat - sq_freed, 0.0)
     scale = params.forecast_noise_scale
     noise = prepared.noise if scale > 0 else None
     if draws and noise is not None:
         shock = np.exp(scale * noise.national_errors(rng, draws))
     else:
-        shock = np.ones_like(freed)
+        shock = np.ones((len(ramp), len(inp.days)))
+    nat = _national(inp, p, g0, g, ramp, shock)
+    bands = _council_bands(stat, inp, g0, g, ramp, p, noise, scale, rng, draws)
+    by_set = (
+        {}
+        if theta is not None
+        else _beds_by_set(inp, p, central, money, sq, incentive, ramp, shock, params, nat)
+    )
+    councils_by_set = (
+        {} if theta is not None else _council_beds_by_set(inp, central, money, sq, incentive)
+    )
+    result = _assemble(
+        prepared, params, inp, central, nat, (cg0, cg, cm), bands, by_set, draws, shock
+    )
+    result.council_beds_by_set.update(councils_by_set)
+    return result
+
+
+def _council_beds(inp: _Inputs, central: dict[str, np.ndarray], cg: np.ndarray) -> np.ndarray:
+    """Central beds freed a day per council, 2018/19 average, from the shares ``cg``."""
+    cramp = lag_ramp(central["lag_months"])
+    aff = inp.sc + central["both_share_affected"][0] * inp.both
+    days = cg[0] * ((aff * cramp[0][None]) @ inp.days)
+    return np.where(inp.valid, days / inp.days.sum(), 0.0)
+
+
+def _council_beds_by_set(
+    inp: _Inputs,
+    central: dict[str, np.ndarray],
+    money: tuple[np.ndarray, np.ndarray, np.ndarray],
+    sq: np.ndarray,
+    incentive: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Central beds freed a day per council under every evidence set (θ at its median)."""
+    out = {}
+    for s in evidence_sets():
+        c = {**central, "theta": np.array([s.median()])}
+        _, cg, _, _ = _shares(inp, c, money, sq, incentive)
+        out[s.name] = _council_beds(inp, c, cg)
+    return out
+
+
+# Beds freed under every other evidence set use at most this many of the draws.
+SET_DRAWS = 2000
+
+
+def _beds_by_set(
+    inp: _Inputs,
+    p: dict[str, np.ndarray],
+    central: dict[str, np.ndarray],
+    money: tuple[np.ndarray, np.ndarray, np.ndarray],
+    sq: np.ndarray,
+    incentive: np.ndarray,
+    ramp: np.ndarray,
+    shock: np.ndarray,
+    params: ProjectionParams,
+    chosen: _National,
+) -> dict[str, dict[str, float]]:
+    """Beds freed (P10/P50/P90, with noise) under every evidence set, the other
+    parameters' draws and the noise shared with the chosen set's (its own figures
+    exactly); each other set's θ drawn from its own stream seeded by the scenario's
+    seed and the set's position, over the first :data:`SET_DRAWS` draws."""
+    out: dict[str, dict[str, float]] = {}
+    q = min(len(ramp), SET_DRAWS)
+    for i, s in enumerate(evidence_sets()):
+        if s.name == params.evidence_set:
+            out[s.name] = _bands(QUANTILES, chosen.annual)
+            continue
+        if s.median() == 0.0 and s.distribution() is None and not incentive.any():
+            out[s.name] = {"p10": 0.0, "p50": 0.0, "p90": 0.0}  # θ = 0 and no incentive
+            continue
+        ps = {k: v[:q] for k, v in p.items()}
+        if params.draws:
+            ps["theta"] = s.draw(q, np.random.default_rng([int(params.seed), i]))
+        else:
+            ps = {**central, "theta": np.array([s.median()])}
+        g0, g, _, _ = _shares(inp, ps, money, sq, incentive)
+        out[s.name] = _bands(QUANTILES, _national(inp, ps, g0, g, ramp[:q], shock[:q]).annual)
+    return out
+
+
+def _assemble(
+    prepared: PreparedBaseline,
+    params: ProjectionParams,
+    inp: _Inputs,
+    central: dict[str, np.ndarray],
+    nat: _National,
+    central_shares: tuple[np.ndarray, np.ndarray, np.ndarray],
+    bands: tuple[np.ndarray, np.ndarray, np.ndarray],
+    by_set: dict[str, dict[str, float]],
+    draws: int,
+    shock: np.ndarray,
+) -> ProjectionResult:
+    """The result: central council figures, national path and headline bands."""
+    stat = prepared.baseline
+    cg0, cg, cm = central_shares
     year = inp.days.sum()
-    nat_base_n = nat_base * shock
-    nat_scen = np.maximum(nat_base - freed, 0.0) * shock
-    national_draws = (nat_base_n - nat_scen) @ inp.days / year
+    nat_base, nat_scen, nat_base_n = nat.nat_base, nat.nat_scen, nat.nat_base_n
     ambition_beds = params.ambition_rate_per_100k * prepared.adults_total / 100_000.0
     prob = float(ambition_met(nat_scen, inp.days, ambition_beds, params.ambition_basis).mean())
     # The same draws with no change: the option's effect on the chance is a paired difference.
     prob0 = float(ambition_met(nat_base_n, inp.days, ambition_beds, params.ambition_basis).mean())
 
     # central per council: share removed, affected days, days avoided
+    cramp = lag_ramp(central["lag_months"])
     cbeta = central["both_share_affected"][0]
     aff = inp.sc + cbeta * inp.both  # (n, 12)
     council_days = cg[0] * ((aff * cramp[0][None]) @ inp.days)
-    # council bands: the first draws, with resampled council error paths
-    cbase = stat.copy()
     cbase_aff = affected_by_attribution(stat, cbeta)
     baseline_p50 = np.maximum(
-        cbase - (cg0[0][:, None, None] * cramp[0][None, :, None]) * cbase_aff, 0.0
+        stat - (cg0[0][:, None, None] * cramp[0][None, :, None]) * cbase_aff, 0.0
     )
-    bands = _council_bands(stat, inp, g0, g, ramp, p, noise, scale, rng, draws)
     if not draws:
         scen = np.maximum(
             baseline_p50 - (cg[0][:, None, None] * cramp[0][None, :, None]) * cbase_aff, 0.0
         )
         bands = (scen, scen, scen)
-    evidence = _bands(QUANTILES, freed @ inp.days / year)
     nat_q = np.quantile(nat_scen, QUANTILES, axis=0) if draws else np.repeat(nat_scen, 3, 0)
     base_q = np.quantile(nat_base_n, QUANTILES, axis=0) if draws else np.repeat(nat_base, 3, 0)
     central_base = nat_base.mean(axis=0) if not draws else np.median(nat_base, axis=0)
     # The national point is the central forecast (no noise): the noise's sign is random,
     # so its median is 0, and the council medians add up to it (docs/projection.md §6).
-    nat_q[1] = np.median(np.maximum(nat_base - freed, 0.0), axis=0)
+    nat_q[1] = np.median(np.maximum(nat_base - nat.freed, 0.0), axis=0)
     base_q[1] = central_base
     noise_only = np.quantile(central_base[None] * shock, QUANTILES, axis=0) if draws else None
     days_avoided = float(council_days[inp.valid].sum())
@@ -281,7 +395,7 @@ def run_monte_carlo(
     national_path = pd.DataFrame(
         {
             "month": PROJECTION_MONTHS,
-            "statistical_baseline": nat_stat[0],
+            "statistical_baseline": inp.total.sum(axis=0),
             "baseline": base_q[1],
             "baseline_p10": base_q[0],
             "baseline_p90": base_q[2],
@@ -309,9 +423,9 @@ def run_monte_carlo(
         scenario_p10=bands[0],
         scenario_p50=bands[1],
         scenario_p90=bands[2],
-        beds_freed=_bands(QUANTILES, national_draws),
-        beds_freed_evidence=evidence,
-        beds_freed_social_care=_bands(QUANTILES, freed_sc @ inp.days / year),
+        beds_freed=_bands(QUANTILES, nat.annual),
+        beds_freed_evidence=_bands(QUANTILES, nat.freed @ inp.days / year),
+        beds_freed_social_care=_bands(QUANTILES, nat.freed_sc @ inp.days / year),
         delayed_days_avoided=days_avoided,
         nhs_value_gbp={
             "notional": days_avoided * params.excess_bed_day_cost_gbp,
@@ -324,7 +438,7 @@ def run_monte_carlo(
         seed=int(params.seed),
         draws=draws,
         method=prepared.method,
-        national_draws=national_draws if draws else np.empty(0),
+        national_draws=nat.annual if draws else np.empty(0),
         national_path=national_path,
         effect_share=np.where(inp.valid, cg[0], np.nan),
         care_bought_gbpm=cm[0],
@@ -333,6 +447,7 @@ def run_monte_carlo(
         ambition_beds=ambition_beds,
         ambition_basis=params.ambition_basis,
         backtest=prepared.backtest,
+        beds_freed_by_set=by_set,
     )
 
 

@@ -60,6 +60,28 @@ def saturating_response(
     return np.where(ok, avoided, 0.0)
 
 
+def _rate(capacity: np.ndarray, theta: float | np.ndarray) -> np.ndarray:
+    """θ/D where D is known and positive, else 0 (no effect)."""
+    cap = np.asarray(capacity, dtype=float)
+    ok = np.isfinite(cap) & (cap > 0)
+    return np.where(ok, np.asarray(theta, dtype=float) / np.where(ok, cap, 1.0), 0.0)
+
+
+def _share_removed(care: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """avoided / D = sign(m)·(1 − exp(−rate·|m|)), rate = θ/D."""
+    care = np.asarray(care, dtype=float)
+    return -np.sign(care) * np.expm1(-rate * np.abs(care))
+
+
+def _with_incentive(care: np.ndarray, rate: np.ndarray, inc: np.ndarray) -> np.ndarray:
+    """g = ι + (1 − ι)·f on D′ = (1 − ι)·D (the money acts on what the incentive left)."""
+    if not inc.any():
+        return _share_removed(care, rate)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate_i = np.where(inc < 1, rate / (1.0 - inc), 0.0)
+    return inc + (1.0 - inc) * _share_removed(care, rate_i)
+
+
 def effect_share(
     care_gbpm: np.ndarray,
     capacity: np.ndarray,
@@ -68,16 +90,41 @@ def effect_share(
 ) -> np.ndarray:
     """Share g of the affected delays removed: the incentive first, then the money.
 
-    g = ι + (1 − ι)·f with f = avoided / D′ and D′ = (1 − ι)·D. g < 1 always, g ≥ −1.
+    g = ι + (1 − ι)·f with f = avoided / D′ and D′ = (1 − ι)·D (avoided as
+    :func:`saturating_response`). g < 1 always, g ≥ −1. Any shapes that broadcast.
 
     >>> effect_share(np.array([0.0]), np.array([100.0]), 1.0, 0.1).round(6).tolist()
     [0.1]
     """
     inc = np.asarray(incentive, dtype=float)
-    cap = (1.0 - inc) * np.asarray(capacity, dtype=float)
-    ok = np.isfinite(cap) & (cap > 0)
-    f = saturating_response(care_gbpm, cap, theta) / np.where(ok, cap, 1.0)
-    return inc + (1.0 - inc) * np.where(ok, f, 0.0)
+    return _with_incentive(care_gbpm, _rate(capacity, theta), inc)
+
+
+def scenario_shares(
+    status_quo_gbpm: np.ndarray,
+    scenario_gbpm: np.ndarray,
+    capacity: np.ndarray,
+    theta: float | np.ndarray,
+    incentive: float | np.ndarray = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Share removed by the status-quo money (g0) and added by the scenario (g), any
+    shapes that broadcast (draws, councils): g0 = effect_share(status quo) and
+    g = effect_share(status quo + scenario, incentive) − g0. The one response the
+    Monte Carlo, its central case and the tornado use (θ/D computed once).
+
+    >>> g0, g = scenario_shares(np.array([1.0]), np.array([1.0]), np.array([100.0]), 100.0)
+    >>> [round(float(g0[0]), 6), round(float(g[0]), 6)]
+    [0.632121, 0.232544]
+    """
+    m0 = np.asarray(status_quo_gbpm, dtype=float)
+    m = np.asarray(scenario_gbpm, dtype=float)
+    inc = np.asarray(incentive, dtype=float)
+    rate = _rate(capacity, theta)
+    shape = np.broadcast_shapes(m0.shape, m.shape, rate.shape, inc.shape)
+    g0 = _share_removed(m0, rate) if m0.any() else np.zeros(shape)
+    if not (m.any() or inc.any()):
+        return np.broadcast_to(g0, shape), np.zeros(shape)
+    return np.broadcast_to(g0, shape), _with_incentive(m0 + m, rate, inc) - g0
 
 
 def lag_ramp(lag_months: np.ndarray, months: int = 12) -> np.ndarray:

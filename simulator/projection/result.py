@@ -71,6 +71,11 @@ class ProjectionResult:
     # The chance with no change, on the same draws (the option's effect is the difference).
     probability_ambition_met_no_change: float = 0.0
     backtest: Backtest | None = field(default=None, repr=False)
+    # Beds freed (P10/P50/P90, evidence and noise) under every evidence set, the
+    # chosen one included; empty when θ was fixed (the tornado).
+    beds_freed_by_set: dict[str, Bands] = field(default_factory=dict)
+    # Central beds freed a day per council (2018/19 average) under every evidence set.
+    council_beds_by_set: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def per_council(self) -> pd.DataFrame:
         """Tidy rows: council_index, month, attribution and the four bands (beds/day)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from simulator.schema.evidence import DEFAULT_EVIDENCE_SET, SPILLOVER_MULTIPLE, evidence_records
 from simulator.schema.parameters import parameters
 from simulator.schema.projection import CHOICES, ProjectionParams
 
@@ -201,30 +202,57 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
         "effect": "Sets the width of the bands and the probability that the ambition is met.",
     },
     {
-        "id": "M06",
-        "assumption": "The 2017/18 fits of θ put the fall in each council's total delays "
-        "against persistence from March 2017 down to its 2017/18 iBCF (high: all of it; "
-        "central: net of the NHS-attributed fall)",
-        "value": "θ = 4,923 (high), 368 (central)",
-        "unit": "delayed days per £1m",
-        "source": "docs/projection.md §4, ibcf calibrate",
-        "quality": "red",
-        "effect": "The high set is an upper bound, about four times Forder (2009)'s bound; "
-        "the central set's 95% interval runs from 0 to 960.",
-    },
-    {
         "id": "M07",
-        "assumption": "Each council's 2017/18 iBCF is its 2018/19 element amounts scaled to "
-        "the 2017/18 national totals (£105m, £1,010m)",
-        "value": "2018/19 shares",
+        "assumption": "Each council's 2017/18 iBCF is rebuilt directly, by precept "
+        "equalisation of the 2017/18 pots (£105m, £1,010m); no council reported 2017/18 "
+        "figures are bundled",
+        "value": "direct 2017/18 reconstruction",
         "unit": "£",
-        "source": "Assumption: 2017/18 per-council shares not bundled; the Spring Budget "
-        "element's shares moved between years (Bromley 0.414% to 0.504%)",
+        "source": "Assumption: docs/reported-figures.md, 2017/18 money; the 2017-18 outturn "
+        "leaves the iBCF blank",
         "quality": "amber",
         "effect": "Moves the status-quo baseline change and the 2017/18 fits council by "
         "council; national totals exact.",
     },
 ]
+
+
+def evidence_assumptions() -> list[dict[str, str]]:
+    """One row per evidence set, from its record (the one place θ is written): its
+    derivation, θ, source and what a reader must know; the spillover allowance of the
+    default set flagged on its own row."""
+    rows = []
+    for k, r in enumerate(evidence_records(), start=1):
+        default = " (the default)" if r.name == DEFAULT_EVIDENCE_SET else ""
+        rows.append(
+            {
+                "id": f"E{k:02d}",
+                "assumption": f"Evidence set '{r.name}', {r.label}{default}: {r.derivation}",
+                "value": f"θ = {r.summary}, {r.shape}",
+                "unit": "delayed days per £1m",
+                "source": r.citation,
+                "quality": "red",
+                "effect": r.caveat
+                or "Sets θ when chosen; every set's beds freed are shown beside the chosen one.",
+            }
+        )
+    rows.append(
+        {
+            "id": f"E{len(rows) + 1:02d}",
+            "assumption": "Spillovers: money every council receives at once frees delays "
+            "in neighbouring councils as well as its own, so the national effect is a "
+            "multiple of Gaughan et al.'s own-council effect",
+            "value": f"{SPILLOVER_MULTIPLE[1]:g} times (range {SPILLOVER_MULTIPLE[0]:g} to "
+            f"{SPILLOVER_MULTIPLE[2]:g})",
+            "unit": "multiple",
+            "source": "Assumption: Gaughan, Gravelle & Siciliani (2015) report strong "
+            "spillover effects; their size could not be read (docs/projection.md §4)",
+            "quality": "red",
+            "effect": "Scales the central set's θ: 1 gives the low set, 3 about 1.5 times "
+            "the central.",
+        }
+    )
+    return rows
 
 
 def _format(value: object) -> str:
@@ -263,4 +291,5 @@ def assumptions_register(params: ProjectionParams | None = None) -> pd.DataFrame
             }
         )
     rows.extend(OTHER_ASSUMPTIONS)
+    rows.extend(evidence_assumptions())
     return pd.DataFrame(rows, columns=COLUMNS)

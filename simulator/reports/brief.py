@@ -41,7 +41,9 @@ from simulator.reports.words import (
     beds_figure,
     chance,
     chance_change,
+    detectability_lines,
     evidence_name,
+    evidence_side_by_side,
     gbp,
     is_nil,
 )
@@ -281,6 +283,12 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
         f"delays meet the ambition of "
         f"{p.ambition_rate_per_100k:g} per 100,000 adults: "
         f"{ambition_text(projection)}. Counterfactual: {method.lower()}.",
+        " ".join(
+            [
+                evidence_side_by_side(projection),
+                *detectability_lines(projection, result.selection.selected),
+            ]
+        ).strip(),
         _evidence(p),
     ]
 

@@ -189,6 +189,18 @@ SUMMARY_KEYS: dict[str, Column] = {
     "beds_freed_social_care": Column(
         BEDS, "Secondary: social care attribution, evidence alone (re-coding caveat)."
     ),
+    "default_evidence_set": Column("", "The default evidence set (from the published literature)."),
+    "beds_freed_by_evidence_set": Column(
+        BEDS,
+        "As beds_freed under every evidence set side by side: <set>.p10, <set>.p50, <set>.p90 "
+        "(the chosen set's equal beds_freed).",
+    ),
+    "evidence_sets_text": Column("", "Every evidence set's P50 (P10-P90) in one sentence."),
+    "detectability": Column(
+        "",
+        "Whether the effect under the default evidence could be seen in the 2018/19 data: "
+        "its P50 against the forecast band, nationally and for the selected councils.",
+    ),
     "gross": Column(BEDS, "Central beds_gained, beds_lost and net, before netting."),
     "forecast_noise": Column(
         BEDS, "National baseline, 2018/19 average, and its p10/p90 from forecast noise alone."

@@ -13,11 +13,13 @@ import pandas as pd
 from simulator.engine.run import Result
 from simulator.reports.columns import describe
 from simulator.reports.summary import ProjectionSummary, projection_summary
+from simulator.schema.evidence import EVIDENCE_SET_NAMES
 from simulator.schema.vocabulary import YEAR
 
 if TYPE_CHECKING:
     from simulator.projection import ProjectionResult
 
+QUANTILES = ("p10", "p50", "p90")
 MONEY = (
     "councils_selected",
     "total_conditioned",
@@ -35,6 +37,9 @@ PROJECTED = (
     "nhs_value_gbp.notional",
     "nhs_value_gbp.cash_releasing",
     "evidence_set",
+    *(f"beds_freed_by_evidence_set.{s}.{q}" for s in EVIDENCE_SET_NAMES for q in QUANTILES),
+    "evidence_sets_text",
+    "detectability",
     "probability_ambition_met",
     "probability_ambition_met_no_change",
     "seed",
@@ -110,6 +115,8 @@ SCENARIO_COLUMNS = {
     "beds freed a day P50": "beds_freed.p50",
     "beds freed a day P90": "beds_freed.p90",
     "evidence set": "evidence_set",
+    "beds freed, every evidence set": "evidence_sets_text",
+    "detectability": "detectability",
     f"NHS value notional £ {YEAR}": "nhs_value_gbp.notional",
     f"NHS value cash-releasing £ {YEAR}": "nhs_value_gbp.cash_releasing",
     "chance ambition met": "probability_ambition_met",

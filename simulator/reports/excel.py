@@ -18,6 +18,7 @@ import pandas as pd
 from simulator import cells
 from simulator.engine.run import Result
 from simulator.inputs.allocation import explanation
+from simulator.projection.evidence import DEFAULT_EVIDENCE_SET, evidence_set
 from simulator.reports.anonymous import anonymise
 from simulator.reports.columns import describe, excel_format
 from simulator.reports.compare import compare_summary
@@ -40,6 +41,7 @@ from simulator.reports.views import reported_figures
 from simulator.reports.words import headline_lines
 from simulator.schema.base import param_meta
 from simulator.schema.parameters import parameters
+from simulator.schema.projection import CHOICES
 from simulator.schema.vocabulary import YEAR
 
 if TYPE_CHECKING:
@@ -164,7 +166,29 @@ def parameters_frame(result: Result) -> pd.DataFrame:
         for name in parameters(type(model)):
             meta = param_meta(type(model), name)
             rows.append({"section": section, **meta, "value": getattr(model, name)})
+    rows.append(evidence_parameter_row(s.projection.evidence_set))
     return pd.DataFrame(rows)
+
+
+def evidence_parameter_row(name: str) -> dict[str, object]:
+    """The evidence set as a Parameters row: the largest driver of beds freed, its θ
+    and source from the one record of each set."""
+    chosen = evidence_set(name)
+    choice = CHOICES["evidence_set"]
+    low, high = chosen.interval()
+    return {
+        "section": "projection",
+        "name": "evidence_set",
+        "default": DEFAULT_EVIDENCE_SET,
+        "description": f"{choice.statement}. θ under '{chosen.label}': median "
+        f"{chosen.median():,.1f}, P10-P90 {low:,.1f} to {high:,.1f}. {choice.effect}",
+        "unit": "θ: delayed days avoided per £1m",
+        "source": chosen.citation,
+        "step": None,
+        "ge": None,
+        "le": None,
+        "value": name,
+    }
 
 
 def excel_pack(
@@ -200,7 +224,9 @@ def excel_pack(
         "Reported figures": reported_figures(result.data),
     }
     if projection is not None:
-        sheets["Projection"] = pd.DataFrame({"headline": headline_lines(projection)})
+        sheets["Projection"] = pd.DataFrame(
+            {"headline": headline_lines(projection, result.selection.selected)}
+        )
         sheets["Projection national"] = projection.national_path
         sheets["Projection councils"] = projection_frame(result, projection)
     if aliases is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from simulator.engine.run import Result
@@ -21,11 +22,14 @@ from simulator.reports.words import (
     BASE_LABELS,
     beds_text,
     combine_phrase,
+    detectability_lines,
     evidence_label,
+    evidence_side_by_side,
     gbp,
     screen_phrase,
 )
 from simulator.rules.redistribution import RULE_LABELS
+from simulator.schema.evidence import DEFAULT_EVIDENCE_SET
 from simulator.schema.selection import Window
 from simulator.schema.vocabulary import YEAR
 
@@ -290,6 +294,10 @@ class ProjectionSummary:
     beds_freed: dict[str, float]
     beds_freed_evidence: dict[str, float]
     beds_freed_social_care: dict[str, float]
+    default_evidence_set: str
+    beds_freed_by_evidence_set: dict[str, float]
+    evidence_sets_text: str
+    detectability: str
     gross: dict[str, float]
     forecast_noise: dict[str, float]
     status_quo_beds: float
@@ -302,8 +310,11 @@ class ProjectionSummary:
     draws: int
 
 
-def projection_summary(projection: ProjectionResult) -> ProjectionSummary:
-    """The projection's headline figures."""
+def projection_summary(
+    projection: ProjectionResult, selected: np.ndarray | None = None
+) -> ProjectionSummary:
+    """The projection's headline figures, every evidence set's beds freed beside them
+    and whether the effect could be seen (nationally and in the ``selected`` councils)."""
 
     def bands(b: dict[str, float]) -> dict[str, float]:
         return {k: round(float(v), 2) + 0.0 for k, v in b.items()}
@@ -316,6 +327,14 @@ def projection_summary(projection: ProjectionResult) -> ProjectionSummary:
         beds_freed=bands(projection.beds_freed),
         beds_freed_evidence=bands(projection.beds_freed_evidence),
         beds_freed_social_care=bands(projection.beds_freed_social_care),
+        default_evidence_set=DEFAULT_EVIDENCE_SET,
+        beds_freed_by_evidence_set={
+            f"{name}.{k}": round(float(v), 2) + 0.0
+            for name, b in projection.beds_freed_by_set.items()
+            for k, v in b.items()
+        },
+        evidence_sets_text=evidence_side_by_side(projection),
+        detectability=" ".join(detectability_lines(projection, selected)),
         gross=bands(projection.gross),
         forecast_noise=bands(projection.forecast_noise),
         status_quo_beds=round(projection.status_quo_beds, 2) + 0.0,
@@ -346,7 +365,7 @@ def summary_dict(result: Result, projection: ProjectionResult | None = None) -> 
     out.update(result.summary)
     out["option_summary"] = option_summary(result)
     if projection is not None:
-        out.update(asdict(projection_summary(projection)))
+        out.update(asdict(projection_summary(projection, result.selection.selected)))
     return out
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import math
 
-from simulator.projection.evidence import evidence_set
+import numpy as np
+
+from simulator.projection.evidence import DEFAULT_EVIDENCE_SET, evidence_set, evidence_sets
 from simulator.projection.result import Bands, ProjectionResult
 from simulator.schema.scenario import Scenario
 
@@ -76,7 +78,7 @@ def beds_figure(value: float) -> str:
     return "just below 0" if value < 0 else "just above 0"
 
 
-beds_short = beds_figure  # the brief's former name for the same rule
+beds_figure = beds_figure  # the brief's former name for the same rule
 
 
 def beds_range(p10: float, p50: float, p90: float) -> str:
@@ -256,8 +258,128 @@ def evidence_label(name: str) -> str:
     return f"beds freed if {evidence_set(name).reading} holds"
 
 
-def headline_lines(result: ProjectionResult) -> list[str]:
-    """The projection's headlines, primary outcome first."""
+# ---------------------------------------------------------------------- every evidence set
+def evidence_rows(result: ProjectionResult) -> list[dict[str, object]]:
+    """Beds freed under every evidence set, no effect first: name, label, whether it is
+    the default and whether the scenario chose it, P10/P50/P90 (beds a day, 2018/19)."""
+    rows: list[dict[str, object]] = []
+    for s in evidence_sets():
+        bands = result.beds_freed_by_set.get(s.name)
+        if bands is None:
+            continue
+        rows.append(
+            {
+                "set": s.name,
+                "label": s.label,
+                "default": s.is_default,
+                "chosen": s.name == result.evidence_set,
+                **{k: float(v) for k, v in bands.items()},
+            }
+        )
+    return rows
+
+
+def _set_name(row: dict[str, object]) -> str:
+    return f"{row['label']}{' (default)' if row['default'] else ''}"
+
+
+def evidence_side_by_side(result: ProjectionResult) -> str:
+    """Every set's P50 (P10-P90) in one sentence, the default marked.
+
+    'Beds freed a day under each evidence set, P50 (P10-P90): no effect 0 (0 to 0); ...'
+    """
+    rows = evidence_rows(result)
+    if not rows:
+        return ""
+    parts = [
+        f"{_set_name(r)} {beds_figure(float(r['p50']))} ({beds_figure(float(r['p10']))} to "  # type: ignore[arg-type]
+        f"{beds_figure(float(r['p90']))})"  # type: ignore[arg-type]
+        for r in rows
+    ]
+    return "Beds freed a day under each evidence set, P50 (P10-P90): " + "; ".join(parts) + "."
+
+
+def forecast_half_band(result: ProjectionResult) -> float:
+    """Half the national baseline's P10-P90 from forecast noise alone (beds a day,
+    2018/19 average): how far the 2018/19 data could move without any effect."""
+    fn = result.forecast_noise
+    return (fn["baseline_p90"] - fn["baseline_p10"]) / 2.0
+
+
+def council_half_band(result: ProjectionResult, selected: np.ndarray) -> float:
+    """Half the P10-P90 of the selected councils' total delays together (2018/19
+    average): each council's half band, added in quadrature, since the model draws
+    council noise independently (an approximation for skewed bands)."""
+    days = np.array([31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28], dtype=float)
+    if len(result.months) != len(days):
+        days = np.ones(len(result.months))
+    half = (result.scenario_p90[..., 3] - result.scenario_p10[..., 3]) @ days / days.sum() / 2
+    sel = np.asarray(selected, dtype=bool) & np.isfinite(half)
+    return float(np.sqrt((half[sel] ** 2).sum()))
+
+
+def default_effect(result: ProjectionResult) -> float:
+    """P50 beds freed under the default evidence set (the chosen set's if not run)."""
+    bands = result.beds_freed_by_set.get(DEFAULT_EVIDENCE_SET, result.beds_freed)
+    return float(bands["p50"])
+
+
+def measurable(effect: float, half_band: float) -> bool:
+    """Whether an effect is at least the forecast band's half width.
+
+    >>> measurable(3.0, 1000.0), measurable(-1200.0, 1000.0)
+    (False, True)
+    """
+    return abs(effect) >= half_band > 0 or (half_band == 0 and effect != 0)
+
+
+def detectability_lines(result: ProjectionResult, selected: np.ndarray | None = None) -> list[str]:
+    """Could the effect be seen in the 2018/19 data? Nationally, and in the selected
+    councils' delays together: the P50 under the default evidence against the forecast
+    band (forecast noise alone)."""
+    effect = default_effect(result)
+    half = forecast_half_band(result)
+    reading = evidence_set(DEFAULT_EVIDENCE_SET).reading
+    if result.draws == 0:
+        return [
+            f"Detectability: not assessed without forecast noise (draws 0); {reading}: "
+            f"{beds_figure(effect)} beds a day."
+        ]
+    if measurable(effect, half):
+        lines = [
+            f"Measurable: {beds_figure(effect)} beds a day under {reading}; the 2018/19 "
+            f"forecast band of national delays is ±{whole(half)}; an evaluation could "
+            "tell it from forecast noise."
+        ]
+    else:
+        lines = [
+            f"No measurable effect on national delays: {beds_figure(effect)} beds a day under "
+            f"{reading}; the 2018/19 forecast band is ±{whole(half)}; no evaluation could "
+            "confirm it."
+        ]
+    if selected is not None and np.asarray(selected, dtype=bool).any():
+        sel = np.asarray(selected, dtype=bool)
+        by_council = result.council_beds_by_set.get(DEFAULT_EVIDENCE_SET)
+        if by_council is None:
+            by_council = result.council_days / 365.0
+        own_default = float(by_council[sel].sum())
+        band = council_half_band(result, sel)
+        verdict = (
+            "an evaluation could tell it from forecast noise"
+            if measurable(own_default, band)
+            else "no evaluation could confirm it"
+        )
+        lines.append(
+            f"Selected councils ({int(sel.sum())}): {beds_figure(own_default)} beds a day of "
+            f"their delays under {reading}; their 2018/19 forecast band is ±{whole(band)}; "
+            f"{verdict}."
+        )
+    return lines
+
+
+def headline_lines(result: ProjectionResult, selected: np.ndarray | None = None) -> list[str]:
+    """The projection's headlines, primary outcome first, then every evidence set side
+    by side and whether the effect could be seen in the 2018/19 data."""
     lines = []
     g = result.gross
     if g["beds_gained"] > 0 and g["beds_lost"] > 0:
@@ -279,6 +401,10 @@ def headline_lines(result: ProjectionResult) -> list[str]:
         f"NHS value of the days avoided: {gbp(nhs['notional'])} notional, "
         f"{gbp(nhs['cash_releasing'])} cash-releasing. {NHS_VALUE_CAVEAT}"
     )
+    side = evidence_side_by_side(result)
+    if side:
+        lines.append(side)
+    lines += detectability_lines(result, selected)
     lines.append(
         f"Social care delays (secondary): {beds_text(result.beds_freed_social_care)}. "
         + SOCIAL_CARE_CAVEAT
