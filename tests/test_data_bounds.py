@@ -73,7 +73,7 @@ def test_tranche1_amounts_beyond_the_published_1_6bn_are_refused(
 
     edit(PROXY, two_huge)(raw_copy, official)
     message = refused(raw_copy, official)
-    assert f"{PROXY}: amounts sum to £" in message
+    assert f"{PROXY}: column amount: amounts sum to £" in message
     assert "more than tranche 1's £1,600,000,000 for all 372 authorities" in message
 
 
@@ -251,7 +251,9 @@ def test_a_2016_17_precept_total_off_the_published_382m_is_refused(
 
     edit(TAX, plus_two_million)(raw_copy, official)
     message = refused(raw_copy, official)
-    assert f"{TAX}: the ASC precept levied in 2016-17 sums to £383," in message
+    assert (
+        f"{TAX}: column asc_precept_in_year_amount: the ASC precept levied in 2016-17 sums to £383,"
+    ) in message
     assert "not the published £382m (to the £1m)" in message
 
 
@@ -274,7 +276,7 @@ def test_winter_pressures_amounts_beyond_the_240m_grant_are_refused(
 
     edit(RNF, most_of_the_grant)(raw_copy, official)
     message = refused(raw_copy, official)
-    assert f"{RNF}: amounts sum to £" in message
+    assert f"{RNF}: column amount: amounts sum to £" in message
     assert "more than the whole grant £240,000,000" in message
 
 
@@ -361,3 +363,12 @@ def test_the_app_says_the_data_folder_is_broken_instead_of_crashing(
         f"{folder / 'raw'}: missing {io.HEX_FILE} (every file the model, the reports and "
         "the app read; data/README.md lists them)"
     ]
+
+
+@pytest.mark.parametrize("name", [RNF, TAX, "dtoc_monthly.csv"])
+def test_a_missing_key_column_is_named_alone(name: str, raw_copy: Path, official: Path) -> None:
+    """Without its key column a file's other checks cannot run: only the column is named."""
+    edit(name, lambda f: f.drop(columns=["gss_code"]))(raw_copy, official)
+    with pytest.raises(DataError) as caught:
+        build_from(raw_copy, official)
+    assert caught.value.problems == [f"{name}: missing column(s) gss_code"]

@@ -285,43 +285,47 @@ def _rows(failure_cases: Any, limit: int = 5) -> list[int]:
 
 
 def _problems(caught: SchemaErrors, frame: pd.DataFrame, file: str) -> list[str]:
-    """pandera's failure cases as this project's lines (the first failing stage)."""
-    columns: dict[str, list[str]] = {"missing": [], "unexpected": []}
+    """pandera's failure cases as this project's lines: the columns first (nothing
+    else is reported while a column is missing or extra), then the first failing stage."""
+    reasons = [
+        (error, error.reason_code.name if error.reason_code is not None else "")
+        for error in caught.schema_errors
+    ]
+    found = []
+    for reason, words in (
+        ("COLUMN_NOT_IN_DATAFRAME", "missing"),
+        ("COLUMN_NOT_IN_SCHEMA", "unexpected"),
+    ):
+        names = [str(e.failure_cases) for e, r in reasons if r == reason]
+        if names:
+            found.append(f"{file}: {words} column(s) {', '.join(names)}")
+    if found:
+        return found
     staged: list[tuple[int, str]] = []
-    for error in caught.schema_errors:
-        reason = error.reason_code.name if error.reason_code is not None else ""
-        if reason == "COLUMN_NOT_IN_DATAFRAME":
-            columns["missing"].append(str(error.failure_cases))
-        elif reason == "COLUMN_NOT_IN_SCHEMA":
-            columns["unexpected"].append(str(error.failure_cases))
-        elif reason == "DUPLICATES":
+    for error, reason in reasons:
+        if reason == "DUPLICATES":
             keys = list(error.schema.unique or [])
             for row in _rows(error.failure_cases):
                 values = " ".join(str(frame[k].iloc[row]) for k in keys)
                 staged.append((2, f"{_where(file, row)}: duplicate {'/'.join(keys)} {values}"))
-        else:
-            how: Rule | None = getattr(error.check, RULE, None)
-            if how is None:  # a check declared without rule(): pandera's own words
-                staged.append((1, f"{file}: {error}"))
-                continue
-            where = how.file or file
-            if reason == "CHECK_ERROR":  # only on a table a lower stage refuses
-                staged.append((how.stage, f"{where}: cannot be checked ({error})"))
-                continue
-            rows = _rows(error.failure_cases)
-            if not rows:
-                staged.append((how.stage, f"{_where(where)}: {how.reason(frame, None)}"))
-            staged += [
-                (how.stage, f"{_where(where, row, how.column)}: {how.reason(frame, row)}")
-                for row in rows
-            ]
-    if columns["missing"] or columns["unexpected"]:
-        found = []
-        if columns["missing"]:
-            found.append(f"{file}: missing column(s) {', '.join(columns['missing'])}")
-        if columns["unexpected"]:
-            found.append(f"{file}: unexpected column(s) {', '.join(columns['unexpected'])}")
-        return found
+            continue
+        how: Rule | None = getattr(error.check, RULE, None)
+        if how is None:  # a check declared without rule(): pandera's own words
+            staged.append((1, f"{file}: {str(error).splitlines()[0][:200]}"))
+            continue
+        where = how.file or file
+        if reason == "CHECK_ERROR":  # only on a table a lower stage refuses
+            staged.append((how.stage, f"{where}: cannot be checked ({error.check})"))
+            continue
+        rows = _rows(error.failure_cases)
+        if not rows:
+            staged.append(
+                (how.stage, f"{_where(where, None, how.column)}: {how.reason(frame, None)}")
+            )
+        staged += [
+            (how.stage, f"{_where(where, row, how.column)}: {how.reason(frame, row)}")
+            for row in rows
+        ]
     first = min(stage for stage, _ in staged)
     return [line for stage, line in staged if stage == first]
 
@@ -673,6 +677,7 @@ def covid19_tranche1_allocations(councils: Councils) -> pa.DataFrameSchema:
                     f"£{TRANCHE1_TOTAL:,} for all 372 authorities"
                 ),
                 doc=f"amounts sum to at most £{TRANCHE1_TOTAL:,} (all of tranche 1)",
+                column="amount",
                 stage=3,
             ),
         ],
@@ -1194,6 +1199,7 @@ def council_tax_requirement(councils: Councils) -> pa.DataFrameSchema:
                     f"the published £{PRECEPT_2016_17 / 1e6:,.0f}m (to the £1m)"
                 ),
                 doc="ASC precept levied in 2016-17 sums to the published £382m (to the £1m)",
+                column="asc_precept_in_year_amount",
                 stage=3,
             ),
         ],
@@ -1311,6 +1317,7 @@ def asc_rnf_checkpoints(councils: Councils) -> pa.DataFrameSchema:
                     f"£{WINTER_PRESSURES_POT:,}"
                 ),
                 doc=f"amounts sum to at most £{WINTER_PRESSURES_POT:,}",
+                column="amount",
                 stage=3,
             ),
         ],
