@@ -1191,7 +1191,13 @@ def council_tax_requirement(councils: Councils) -> pa.DataFrameSchema:
                 for c in precept
             ],
             every_council(councils, years=allocation.CTR_YEARS),
-            row_rule(derived, off, off_words, doc=f"{derived} is what it says, to £1", stage=3),
+            row_rule(
+                derived,
+                off,
+                off_words,
+                doc=f"{derived} equals 2% of the previous year's Band D × the tax base, to £1",
+                stage=3,
+            ),
             rule(
                 lambda frame: abs(levied(frame) - PRECEPT_2016_17) <= PRECEPT_2016_17_HALF_UNIT,
                 lambda frame, row: (
@@ -1448,11 +1454,21 @@ def _cell(text: object) -> str:
 
 def data_dictionary() -> str:
     """The column tables of ``data/README.md``, written from the declarations above
-    (``scripts/data_readme.py`` puts them in; a test keeps the committed copy equal)."""
+    (``scripts/data_readme.py`` puts them in; a test keeps the committed copy equal).
+    A check across rows that names a column is listed with that column."""
     implied = {"a number", "finite"}
     out: list[str] = []
     for name, (folder, declaration) in DECLARATIONS.items():
         schema = declaration(Councils())
+        by_column: dict[str, list[str]] = {}
+        whole = [f"one row per {' / '.join(schema.unique)}"] if schema.unique else []
+        for check in schema.checks:
+            how: Rule | None = getattr(check, RULE, None)
+            doc = str(check.error)
+            if how is not None and how.column in schema.columns:
+                by_column.setdefault(str(how.column), []).append(doc.removeprefix(f"{how.column} "))
+            elif doc != "at least one row":
+                whole.append(doc)
         out += [f"### `{folder}/{name}`", "", str(schema.title), ""]
         out += ["| column | type | unit | meaning | checks |", "|---|---|---|---|---|"]
         for column_name, column in schema.columns.items():
@@ -1460,13 +1476,12 @@ def data_dictionary() -> str:
             checks = [str(c.error) for c in column.checks if str(c.error) not in implied]
             if "> 0" in checks:
                 checks.remove("≥ 0")
-            if meta.get("blank") == "allowed":
+            across = by_column.get(column_name, [])
+            if meta.get("blank") == "allowed" and not any("blank only" in d for d in across):
                 checks.append("blank allowed (unknown)")
+            checks += across
             cells = [f"`{column_name}`", meta.get("type", ""), meta.get("unit", ""),
                      column.description or "", "; ".join(checks) or "—"]  # fmt: skip
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-        whole = [str(c.error) for c in schema.checks if str(c.error) != "at least one row"]
-        if schema.unique:
-            whole.insert(0, f"one row per {' / '.join(schema.unique)}")
-        out += ["", "The file: at least one row; " + "; ".join(whole) + ".", ""]
+        out += ["", "The file: " + "; ".join(["at least one row", *whole]) + ".", ""]
     return "\n".join(out).rstrip("\n") + "\n"
