@@ -250,6 +250,15 @@ def validate(
     """
     name = file or str(schema.name)
     text = frame.reset_index(drop=True)
+    # The declared columns first: no check runs on a table without them (pandera's
+    # uniqueness check fails outright on a missing key column in some versions).
+    missing = [c for c in schema.columns if c not in text.columns]
+    extra = [str(c) for c in text.columns if c not in schema.columns]
+    if missing or extra:
+        raise DataError(
+            ([f"{name}: missing column(s) {', '.join(missing)}"] if missing else [])
+            + ([f"{name}: unexpected column(s) {', '.join(extra)}"] if extra else [])
+        )
     parsed = {
         column: parse(text[column])
         for column, declared in schema.columns.items()
@@ -285,22 +294,11 @@ def _rows(failure_cases: Any, limit: int = 5) -> list[int]:
 
 
 def _problems(caught: SchemaErrors, frame: pd.DataFrame, file: str) -> list[str]:
-    """pandera's failure cases as this project's lines: the columns first (nothing
-    else is reported while a column is missing or extra), then the first failing stage."""
+    """pandera's failure cases as this project's lines, from the first failing stage."""
     reasons = [
         (error, error.reason_code.name if error.reason_code is not None else "")
         for error in caught.schema_errors
     ]
-    found = []
-    for reason, words in (
-        ("COLUMN_NOT_IN_DATAFRAME", "missing"),
-        ("COLUMN_NOT_IN_SCHEMA", "unexpected"),
-    ):
-        names = [str(e.failure_cases) for e, r in reasons if r == reason]
-        if names:
-            found.append(f"{file}: {words} column(s) {', '.join(names)}")
-    if found:
-        return found
     staged: list[tuple[int, str]] = []
     for error, reason in reasons:
         if reason == "DUPLICATES":
