@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import warnings
@@ -31,7 +32,8 @@ def _out(text: str) -> None:
 def _dataset(args: argparse.Namespace | None = None):  # type: ignore[no-untyped-def]
     from simulator.inputs.data import load_dataset
 
-    log.info("loading and validating the bundled data")
+    chosen = os.environ.get(io.DATA_DIR_VARIABLE)
+    log.info("loading and validating %s", f"the data in {chosen}" if chosen else "the bundled data")
     if args is None or not hasattr(args, "allocation_method"):
         return load_dataset()
     return load_dataset(_allocation_method(args))
