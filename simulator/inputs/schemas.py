@@ -133,7 +133,7 @@ class Councils:
     names: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
     adults: dict[str, float] = field(default_factory=dict)
-    pop_65plus: dict[str, float] = field(default_factory=dict)
+    # Councils with any DToC data (dtoc_la_lookup_2017.csv is checked against them).
     with_dtoc: frozenset[str] = frozenset()
 
     @classmethod
@@ -146,7 +146,6 @@ class Councils:
             names={c: str(v) for c, v in column["council"].items()},
             regions={c: str(v) for c, v in column["region"].items()},
             adults={c: float(v) for c, v in column.get("adults_18plus", {}).items()},
-            pop_65plus={c: float(v) for c, v in column.get("pop_65plus", {}).items()},
         )
 
 
