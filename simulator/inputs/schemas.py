@@ -323,6 +323,8 @@ def _problems(caught: SchemaErrors, frame: pd.DataFrame, file: str) -> list[str]
             (how.stage, f"{_where(where, row, how.column)}: {how.reason(frame, row)}")
             for row in rows
         ]
+    if not staged:  # a failure pandera reports without rows or a rule: its own words
+        return [f"{file}: {str(caught).splitlines()[0][:200]}"]
     first = min(stage for stage, _ in staged)
     return [line for stage, line in staged if stage == first]
 
