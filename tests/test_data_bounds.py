@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from simulator import io
 from simulator.errors import DataError
-from simulator.inputs.data import check_hex_layout, load_dataset
+from simulator.inputs.data import build_dataset, check_hex_layout, load_dataset
 from tests.test_data_errors import (
     KNOWN,
     OFFICIAL,
@@ -372,3 +374,40 @@ def test_a_missing_key_column_is_named_alone(name: str, raw_copy: Path, official
     with pytest.raises(DataError) as caught:
         build_from(raw_copy, official)
     assert caught.value.problems == [f"{name}: missing column(s) gss_code"]
+
+
+# ---------------------------------------------------------------------- any official number
+@pytest.fixture(scope="module")
+def raw_tables() -> tuple[dict, dict, str]:
+    return io.read_data_tables(io.RAW_DIR, io.RAW_DIR / "no-official-tables-here")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.sampled_from(["allocation_original", "allocation_spring_budget"]),
+    st.one_of(
+        st.sampled_from(["1e20", "9.3e18", "-1", "inf", "nan", "1e308", "825000001"]),
+        st.integers(-(10**25), 10**25).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    ),
+)
+def test_any_official_allocation_builds_or_names_its_cell(
+    raw_tables: tuple[dict, dict, str], column: str, cell: str
+) -> None:
+    """Never an OverflowError or a wrapped-round amount: the table builds with the
+    value as given, or the error names the file, row 2 and the column."""
+    raw, _, data_hash = raw_tables
+    row = official_row()
+    row[column] = cell
+    try:
+        built = build_dataset(raw, {"allocations": pd.DataFrame([row])}, data_hash)
+    except DataError as exc:
+        assert all(p.startswith(f"{OFFICIAL}: ") for p in exc.problems), exc.problems
+        assert any(f"row 2: column {column}" in p for p in exc.problems), exc.problems
+        return
+    devon = built.allocations.set_index("gss_code").loc["E10000008", column]
+    assert devon == float(cell)
