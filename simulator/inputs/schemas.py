@@ -101,10 +101,12 @@ PRECEPT_2016_17_HALF_UNIT = 500_000
 # England had 326 council tax billing authorities in 2017/18: a council's tax base
 # cannot sum more of them.
 BILLING_AUTHORITIES = 326
-# The largest ASC RNF share of any council is under 3% (Kent's winter pressures grant,
-# 2.54% of £240m); equalisation adds at most the national precept to the pot before
-# sharing, which at most about triples a share of the pot. No council's element of
-# the iBCF can be a quarter of the national total.
+# No council's element of the 2018/19 iBCF can be a quarter of its national total.
+# Under equalisation a council gets at most its need share of the pot plus England's
+# precept capacity: at most (£1,499m + £1,290m, DCLG's December 2016 forecast) / £674m
+# = 4.1 times its need share for the Spring Budget element (2.6 for the original). The
+# largest need share is Kent's, about 2.5% (its winter pressures grant, 2.54% of
+# £240m, asc_rnf_checkpoints.csv), so no element passes 11% of its total.
 MAX_COUNCIL_SHARE = 0.25
 # A partial official table pins the few councils with a published figure; one with
 # more than half of the councils but not all is the full table with rows missing.
