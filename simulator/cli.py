@@ -31,25 +31,13 @@ def _out(text: str) -> None:
 
 
 def _dataset(args: argparse.Namespace | None = None):  # type: ignore[no-untyped-def]
-    from simulator.errors import DataError
     from simulator.inputs.data import load_dataset
 
-    log.info("loading and validating the bundled data")
-    named = os.environ.get(io.DATA_DIR_VARIABLE)
-    if named and not io.DATA_DIR.is_dir():
-        raise DataError(
-            f"{io.DATA_DIR}: no such folder (named by {io.DATA_DIR_VARIABLE}; it must hold "
-            "raw/ and, optionally, official/ like the bundled data/)"
-        )
-    try:
-        if args is None or not hasattr(args, "allocation_method"):
-            return load_dataset()
-        return load_dataset(_allocation_method(args))
-    except DataError as exc:
-        if not named:
-            raise
-        where = f"data folder {io.DATA_DIR}, named by {io.DATA_DIR_VARIABLE}"
-        raise DataError([f"{p} ({where})" for p in exc.problems]) from None
+    chosen = os.environ.get(io.DATA_DIR_VARIABLE)
+    log.info("loading and validating %s", f"the data in {chosen}" if chosen else "the bundled data")
+    if args is None or not hasattr(args, "allocation_method"):
+        return load_dataset()
+    return load_dataset(_allocation_method(args))
 
 
 def _out_path(text: str) -> Path:

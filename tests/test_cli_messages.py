@@ -38,13 +38,14 @@ def ibcf(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 # --------------------------------------------------------------------------- IBCF_DATA_DIR
+@pytest.mark.process
 def test_wrong_ibcf_data_dir_names_the_folder_and_the_variable(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-data"
     done = ibcf("data", "check", env={"IBCF_DATA_DIR": str(missing)})
     assert done.returncode == 2
     assert done.stderr == (
-        f"ibcf: error: {missing}: no such folder (named by IBCF_DATA_DIR; it must hold raw/ "
-        "and, optionally, official/ like the bundled data/)\n"
+        f"ibcf: error: {missing}: no such data folder (from IBCF_DATA_DIR={missing}); it holds "
+        "raw/ and, optionally, official/ (data/README.md)\n"
     )
     empty = tmp_path / "empty"
     (empty / "raw").mkdir(parents=True)
@@ -52,8 +53,8 @@ def test_wrong_ibcf_data_dir_names_the_folder_and_the_variable(tmp_path: Path) -
         "run", str(STATUS_QUO), "--out", str(tmp_path / "out"), env={"IBCF_DATA_DIR": str(empty)}
     )
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
-    assert done.stderr.startswith("ibcf: error: council_reference.csv: cannot be read")
-    assert done.stderr.endswith(f"(data folder {empty}, named by IBCF_DATA_DIR)\n")
+    assert done.stderr.startswith(f"ibcf: error: {empty / 'raw'}: missing council_reference.csv")
+    assert f"(from IBCF_DATA_DIR={empty})" in done.stderr
 
 
 # --------------------------------------------------------------------------- the brief

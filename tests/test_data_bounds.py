@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from simulator import io
 from simulator.errors import DataError
-from simulator.inputs.data import check_hex_layout, load_dataset
+from simulator.inputs.data import build_dataset, check_hex_layout, load_dataset
 from tests.test_data_errors import (
     KNOWN,
     OFFICIAL,
@@ -73,7 +75,7 @@ def test_tranche1_amounts_beyond_the_published_1_6bn_are_refused(
 
     edit(PROXY, two_huge)(raw_copy, official)
     message = refused(raw_copy, official)
-    assert f"{PROXY}: amounts sum to £" in message
+    assert f"{PROXY}: column amount: amounts sum to £" in message
     assert "more than tranche 1's £1,600,000,000 for all 372 authorities" in message
 
 
@@ -251,7 +253,9 @@ def test_a_2016_17_precept_total_off_the_published_382m_is_refused(
 
     edit(TAX, plus_two_million)(raw_copy, official)
     message = refused(raw_copy, official)
-    assert f"{TAX}: the ASC precept levied in 2016-17 sums to £383," in message
+    assert (
+        f"{TAX}: column asc_precept_in_year_amount: the ASC precept levied in 2016-17 sums to £383,"
+    ) in message
     assert "not the published £382m (to the £1m)" in message
 
 
@@ -274,7 +278,7 @@ def test_winter_pressures_amounts_beyond_the_240m_grant_are_refused(
 
     edit(RNF, most_of_the_grant)(raw_copy, official)
     message = refused(raw_copy, official)
-    assert f"{RNF}: amounts sum to £" in message
+    assert f"{RNF}: column amount: amounts sum to £" in message
     assert "more than the whole grant £240,000,000" in message
 
 
@@ -361,3 +365,49 @@ def test_the_app_says_the_data_folder_is_broken_instead_of_crashing(
         f"{folder / 'raw'}: missing {io.HEX_FILE} (every file the model, the reports and "
         "the app read; data/README.md lists them)"
     ]
+
+
+@pytest.mark.parametrize("name", [RNF, TAX, "dtoc_monthly.csv"])
+def test_a_missing_key_column_is_named_alone(name: str, raw_copy: Path, official: Path) -> None:
+    """Without its key column a file's other checks cannot run: only the column is named."""
+    edit(name, lambda f: f.drop(columns=["gss_code"]))(raw_copy, official)
+    with pytest.raises(DataError) as caught:
+        build_from(raw_copy, official)
+    assert caught.value.problems == [f"{name}: missing column(s) gss_code"]
+
+
+# ---------------------------------------------------------------------- any official number
+@pytest.fixture(scope="module")
+def raw_tables() -> tuple[dict, dict, str]:
+    return io.read_data_tables(io.RAW_DIR, io.RAW_DIR / "no-official-tables-here")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.sampled_from(["allocation_original", "allocation_spring_budget"]),
+    st.one_of(
+        st.sampled_from(["1e20", "9.3e18", "-1", "inf", "nan", "1e308", "825000001"]),
+        st.integers(-(10**25), 10**25).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    ),
+)
+def test_any_official_allocation_builds_or_names_its_cell(
+    raw_tables: tuple[dict, dict, str], column: str, cell: str
+) -> None:
+    """Never an OverflowError or a wrapped-round amount: the table builds with the
+    value as given, or the error names the file, row 2 and the column."""
+    raw, _, data_hash = raw_tables
+    row = official_row()
+    row[column] = cell
+    try:
+        built = build_dataset(raw, {"allocations": pd.DataFrame([row])}, data_hash)
+    except DataError as exc:
+        assert all(p.startswith(f"{OFFICIAL}: ") for p in exc.problems), exc.problems
+        assert any(f"row 2: column {column}" in p for p in exc.problems), exc.problems
+        return
+    devon = built.allocations.set_index("gss_code").loc["E10000008", column]
+    assert devon == float(cell)

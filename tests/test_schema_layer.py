@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("numpy", "pandas", "scipy")
+HEAVY = ("numpy", "pandas", "pandera", "scipy")
 
 # Loads a shipped file, saves it, reads the saved copy back, and prints which of the
 # heavy libraries the interpreter holds afterwards.

@@ -101,10 +101,12 @@ PRECEPT_2016_17_HALF_UNIT = 500_000
 # England had 326 council tax billing authorities in 2017/18: a council's tax base
 # cannot sum more of them.
 BILLING_AUTHORITIES = 326
-# The largest ASC RNF share of any council is under 3% (Kent's winter pressures grant,
-# 2.54% of £240m); equalisation adds at most the national precept to the pot before
-# sharing, which at most about triples a share of the pot. No council's element of
-# the iBCF can be a quarter of the national total.
+# No council's element of the 2018/19 iBCF can be a quarter of its national total.
+# Under equalisation a council gets at most its need share of the pot plus England's
+# precept capacity: at most (£1,499m + £1,290m, DCLG's December 2016 forecast) / £674m
+# = 4.1 times its need share for the Spring Budget element (2.6 for the original). The
+# largest need share is Kent's, about 2.5% (its winter pressures grant, 2.54% of
+# £240m, asc_rnf_checkpoints.csv), so no element passes 11% of its total.
 MAX_COUNCIL_SHARE = 0.25
 # A partial official table pins the few councils with a published figure; one with
 # more than half of the councils but not all is the full table with rows missing.
@@ -133,7 +135,7 @@ class Councils:
     names: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
     adults: dict[str, float] = field(default_factory=dict)
-    pop_65plus: dict[str, float] = field(default_factory=dict)
+    # Councils with any DToC data (dtoc_la_lookup_2017.csv is checked against them).
     with_dtoc: frozenset[str] = frozenset()
 
     @classmethod
@@ -146,7 +148,6 @@ class Councils:
             names={c: str(v) for c, v in column["council"].items()},
             regions={c: str(v) for c, v in column["region"].items()},
             adults={c: float(v) for c, v in column.get("adults_18plus", {}).items()},
-            pop_65plus={c: float(v) for c, v in column.get("pop_65plus", {}).items()},
         )
 
 
@@ -250,6 +251,15 @@ def validate(
     """
     name = file or str(schema.name)
     text = frame.reset_index(drop=True)
+    # The declared columns first: no check runs on a table without them (pandera's
+    # uniqueness check fails outright on a missing key column in some versions).
+    missing = [c for c in schema.columns if c not in text.columns]
+    extra = [str(c) for c in text.columns if c not in schema.columns]
+    if missing or extra:
+        raise DataError(
+            ([f"{name}: missing column(s) {', '.join(missing)}"] if missing else [])
+            + ([f"{name}: unexpected column(s) {', '.join(extra)}"] if extra else [])
+        )
     parsed = {
         column: parse(text[column])
         for column, declared in schema.columns.items()
@@ -285,43 +295,38 @@ def _rows(failure_cases: Any, limit: int = 5) -> list[int]:
 
 
 def _problems(caught: SchemaErrors, frame: pd.DataFrame, file: str) -> list[str]:
-    """pandera's failure cases as this project's lines (the first failing stage)."""
-    columns: dict[str, list[str]] = {"missing": [], "unexpected": []}
+    """pandera's failure cases as this project's lines, from the first failing stage."""
+    reasons = [
+        (error, error.reason_code.name if error.reason_code is not None else "")
+        for error in caught.schema_errors
+    ]
     staged: list[tuple[int, str]] = []
-    for error in caught.schema_errors:
-        reason = error.reason_code.name if error.reason_code is not None else ""
-        if reason == "COLUMN_NOT_IN_DATAFRAME":
-            columns["missing"].append(str(error.failure_cases))
-        elif reason == "COLUMN_NOT_IN_SCHEMA":
-            columns["unexpected"].append(str(error.failure_cases))
-        elif reason == "DUPLICATES":
+    for error, reason in reasons:
+        if reason == "DUPLICATES":
             keys = list(error.schema.unique or [])
             for row in _rows(error.failure_cases):
                 values = " ".join(str(frame[k].iloc[row]) for k in keys)
                 staged.append((2, f"{_where(file, row)}: duplicate {'/'.join(keys)} {values}"))
-        else:
-            how: Rule | None = getattr(error.check, RULE, None)
-            if how is None:  # a check declared without rule(): pandera's own words
-                staged.append((1, f"{file}: {error}"))
-                continue
-            where = how.file or file
-            if reason == "CHECK_ERROR":  # only on a table a lower stage refuses
-                staged.append((how.stage, f"{where}: cannot be checked ({error})"))
-                continue
-            rows = _rows(error.failure_cases)
-            if not rows:
-                staged.append((how.stage, f"{_where(where)}: {how.reason(frame, None)}"))
-            staged += [
-                (how.stage, f"{_where(where, row, how.column)}: {how.reason(frame, row)}")
-                for row in rows
-            ]
-    if columns["missing"] or columns["unexpected"]:
-        found = []
-        if columns["missing"]:
-            found.append(f"{file}: missing column(s) {', '.join(columns['missing'])}")
-        if columns["unexpected"]:
-            found.append(f"{file}: unexpected column(s) {', '.join(columns['unexpected'])}")
-        return found
+            continue
+        how: Rule | None = getattr(error.check, RULE, None)
+        if how is None:  # a check declared without rule(): pandera's own words
+            staged.append((1, f"{file}: {str(error).splitlines()[0][:200]}"))
+            continue
+        where = how.file or file
+        if reason == "CHECK_ERROR":  # only on a table a lower stage refuses
+            staged.append((how.stage, f"{where}: cannot be checked ({error.check})"))
+            continue
+        rows = _rows(error.failure_cases)
+        if not rows:
+            staged.append(
+                (how.stage, f"{_where(where, None, how.column)}: {how.reason(frame, None)}")
+            )
+        staged += [
+            (how.stage, f"{_where(where, row, how.column)}: {how.reason(frame, row)}")
+            for row in rows
+        ]
+    if not staged:  # a failure pandera reports without rows or a rule: its own words
+        return [f"{file}: {str(caught).splitlines()[0][:200]}"]
     first = min(stage for stage, _ in staged)
     return [line for stage, line in staged if stage == first]
 
@@ -673,6 +678,7 @@ def covid19_tranche1_allocations(councils: Councils) -> pa.DataFrameSchema:
                     f"£{TRANCHE1_TOTAL:,} for all 372 authorities"
                 ),
                 doc=f"amounts sum to at most £{TRANCHE1_TOTAL:,} (all of tranche 1)",
+                column="amount",
                 stage=3,
             ),
         ],
@@ -1186,7 +1192,13 @@ def council_tax_requirement(councils: Councils) -> pa.DataFrameSchema:
                 for c in precept
             ],
             every_council(councils, years=allocation.CTR_YEARS),
-            row_rule(derived, off, off_words, doc=f"{derived} is what it says, to £1", stage=3),
+            row_rule(
+                derived,
+                off,
+                off_words,
+                doc=f"{derived} equals 2% of the previous year's Band D × the tax base, to £1",
+                stage=3,
+            ),
             rule(
                 lambda frame: abs(levied(frame) - PRECEPT_2016_17) <= PRECEPT_2016_17_HALF_UNIT,
                 lambda frame, row: (
@@ -1194,6 +1206,7 @@ def council_tax_requirement(councils: Councils) -> pa.DataFrameSchema:
                     f"the published £{PRECEPT_2016_17 / 1e6:,.0f}m (to the £1m)"
                 ),
                 doc="ASC precept levied in 2016-17 sums to the published £382m (to the £1m)",
+                column="asc_precept_in_year_amount",
                 stage=3,
             ),
         ],
@@ -1311,6 +1324,7 @@ def asc_rnf_checkpoints(councils: Councils) -> pa.DataFrameSchema:
                     f"£{WINTER_PRESSURES_POT:,}"
                 ),
                 doc=f"amounts sum to at most £{WINTER_PRESSURES_POT:,}",
+                column="amount",
                 stage=3,
             ),
         ],
@@ -1441,11 +1455,21 @@ def _cell(text: object) -> str:
 
 def data_dictionary() -> str:
     """The column tables of ``data/README.md``, written from the declarations above
-    (``scripts/data_readme.py`` puts them in; a test keeps the committed copy equal)."""
+    (``scripts/data_readme.py`` puts them in; a test keeps the committed copy equal).
+    A check across rows that names a column is listed with that column."""
     implied = {"a number", "finite"}
     out: list[str] = []
     for name, (folder, declaration) in DECLARATIONS.items():
         schema = declaration(Councils())
+        by_column: dict[str, list[str]] = {}
+        whole = [f"one row per {' / '.join(schema.unique)}"] if schema.unique else []
+        for check in schema.checks:
+            how: Rule | None = getattr(check, RULE, None)
+            doc = str(check.error)
+            if how is not None and how.column in schema.columns:
+                by_column.setdefault(str(how.column), []).append(doc.removeprefix(f"{how.column} "))
+            elif doc != "at least one row":
+                whole.append(doc)
         out += [f"### `{folder}/{name}`", "", str(schema.title), ""]
         out += ["| column | type | unit | meaning | checks |", "|---|---|---|---|---|"]
         for column_name, column in schema.columns.items():
@@ -1453,13 +1477,12 @@ def data_dictionary() -> str:
             checks = [str(c.error) for c in column.checks if str(c.error) not in implied]
             if "> 0" in checks:
                 checks.remove("≥ 0")
-            if meta.get("blank") == "allowed":
+            across = by_column.get(column_name, [])
+            if meta.get("blank") == "allowed" and not any("blank only" in d for d in across):
                 checks.append("blank allowed (unknown)")
+            checks += across
             cells = [f"`{column_name}`", meta.get("type", ""), meta.get("unit", ""),
                      column.description or "", "; ".join(checks) or "—"]  # fmt: skip
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-        whole = [str(c.error) for c in schema.checks if str(c.error) != "at least one row"]
-        if schema.unique:
-            whole.insert(0, f"one row per {' / '.join(schema.unique)}")
-        out += ["", "The file: at least one row; " + "; ".join(whole) + ".", ""]
+        out += ["", "The file: " + "; ".join(["at least one row", *whole]) + ".", ""]
     return "\n".join(out).rstrip("\n") + "\n"
