@@ -616,3 +616,48 @@ def _hex_colours(
             "colorbar": colorbar,
         }
     return colours, marker
+
+
+def reported_vs_rebuilt(frame: pd.DataFrame) -> go.Figure:
+    """Each council's reported 2018-19 iBCF (x) against the precept-equalisation rebuild
+    (y), £ on log axes, coloured by report status, with the line where they agree.
+    Councils reporting £0 cannot sit on a log axis: the page says so beside the chart."""
+    shown = frame[frame["reported £"] > 0]
+    fig = go.Figure()
+    colours = {
+        "reported 2018-19 outturn": BLUE,
+        "reported, flagged": RED,
+        "not reported": GREY,
+    }
+    for status, colour in colours.items():
+        part = shown[shown["status"] == status]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=part["reported £"],
+                y=part["rebuilt £ (precept equalisation)"],
+                mode="markers",
+                name=status,
+                text=part["council"],
+                marker={"color": colour, "size": 7},
+                hovertemplate="%{text}<br>reported £%{x:,.0f}<br>rebuilt £%{y:,.0f}<extra></extra>",
+            )
+        )
+    values = pd.concat([shown["reported £"], shown["rebuilt £ (precept equalisation)"]])
+    values = values[values > 0]
+    if len(values):
+        low, high = float(values.min()), float(values.max())
+        fig.add_trace(
+            go.Scatter(
+                x=[low, high],
+                y=[low, high],
+                mode="lines",
+                name="rebuilt = reported",
+                line={"color": GREY, "dash": "dot"},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_xaxes(type="log", title=f"reported {YEAR} iBCF, £ (log scale)")
+    fig.update_yaxes(type="log", title="rebuilt by precept equalisation, £ (log scale)")
+    return _layout(fig, f"Reported {YEAR} iBCF against the rebuild, every council", 460)

@@ -41,8 +41,8 @@ def render(ctx: Ctx) -> None:
     i = ctx.data.position(code)
     st.markdown(f"### {md(ctx.name(code))}")
     status = (
-        f"Allocation {info.allocation_status}; September 2017 expectation "
-        f"{info.expectation_status}."
+        f"{YEAR} allocation {gbp_exact(int(ctx.result.table['allocation_total'].iloc[i]))}: "
+        f"{info.allocation_status}; September 2017 expectation {info.expectation_status}."
     )
     if ctx.workshop:
         st.caption(f"{status} Region, authority type and population are not shown.")
@@ -58,6 +58,8 @@ def render(ctx: Ctx) -> None:
             st.caption(f"Found {FLIP_NOTE.removeprefix('found ')}.")
         for line in info.reconciliation:
             st.text(ctx.hide(line, code))
+    if not ctx.workshop:  # a reported figure and its source name the council
+        st.caption(md(f"Source: {info.allocation_source}. {info.report}"))
     _charts(ctx, code, i)
     _tests_and_money(ctx, code, info)
 

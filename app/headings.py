@@ -24,6 +24,8 @@ WORDS: dict[str, str] = {
     "allocation_spring_budget": "Spring Budget element",
     "allocation_total": "Allocation before review",
     "allocation_status": "Allocation status",
+    "allocation_source": "Allocation source",
+    "report_status": "Reported 2018-19 figure",
     "has_dtoc_data": "Has DToC data",
     "in_scope": "In scope",
     "selected": "Selected",

@@ -82,12 +82,14 @@ from simulator.reports.views import (
     ledger_steps,
     need_share_sources,
     provenance,
+    reported_figures,
 )
 from simulator.reports.words import (
     NHS_VALUE_CAVEAT,
     SOCIAL_CARE_CAVEAT,
     beds_text,
     evidence_label,
+    evidence_name,
     gbp,
     is_nil,
 )
@@ -111,6 +113,7 @@ from simulator.schema.edit import (
     validate,
     with_changes,
 )
+from simulator.schema.evidence import option_labels as _evidence_option_labels
 from simulator.schema.expectations import ExpectationRule
 from simulator.schema.files import MAX_SCENARIO_BYTES, data_context, load_scenario
 from simulator.schema.labels import LABELS
@@ -128,6 +131,8 @@ from simulator.schema.selection import (
 )
 from simulator.schema.vocabulary import ATTRIBUTION_LABELS, YEAR
 
+EVIDENCE_LABELS = _evidence_option_labels()
+
 __all__ = [
     "ATTRIBUTION_LABELS",
     "AUTO_ATTRIBUTION",
@@ -135,6 +140,7 @@ __all__ = [
     "BEDS",
     "BREAKDOWN_MONEY",
     "CAVEATS",
+    "EVIDENCE_LABELS",
     "FLIP_NOTE",
     "LABELS",
     "MAX_SCENARIO_BYTES",
@@ -181,6 +187,7 @@ __all__ = [
     "coverage_table",
     "describe",
     "evidence_label",
+    "evidence_name",
     "for_people",
     "gains_and_losses",
     "gbp",
@@ -209,6 +216,7 @@ __all__ = [
     "reason_card",
     "reconciliation_lines",
     "remove_test",
+    "reported_figures",
     "retained_warning",
     "scenario_caveats",
     "scenario_table",
@@ -230,6 +238,17 @@ STATUS_QUO = "status-quo"
 @st.cache_resource(show_spinner="Loading and validating the bundled data…")
 def dataset() -> Dataset:
     return load_dataset()
+
+
+def data_problems() -> list[str]:
+    """Why the data folder cannot be used (empty when it can), one line each naming
+    the file, row and column: the app's first check, so a broken folder is a clear
+    message at start, not a crash on the view that reads the broken file."""
+    try:
+        dataset()
+    except SimulatorError as exc:
+        return list(exc.problems)
+    return []
 
 
 @st.cache_resource
@@ -293,7 +312,7 @@ def _prepared(method: str, with_noise: bool, _params: ProjectionParams) -> Prepa
         data.adults,
         _params,
         status_quo_change=projection.status_quo_change_gbp(
-            alloc["original"], alloc["spring_budget"]
+            alloc["original"], alloc["spring_budget"], data.money_2017_18
         ),
         with_noise=with_noise,
     )

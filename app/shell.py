@@ -83,6 +83,11 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="auto",  # collapsed on a phone, open on a desk,
     )
+    problems = services.data_problems()
+    if problems:  # file names and cells are shown as text, never as markdown
+        st.error("The data folder cannot be used: fix these and reload.")
+        st.text("\n".join(problems))
+        st.stop()
     data = services.dataset()
     presets = services.presets()
     state.init()

@@ -15,21 +15,26 @@ from app.headings import headings
 from app.services import BREAKDOWN_MONEY, CAVEATS, MODEL_VERSION, YEAR, scenario_caveats
 
 RECONSTRUCTED_NOTE = (
-    "Allocations are RECONSTRUCTED (precept equalisation): the official per-council "
-    "2018/19 iBCF table is not loaded (data/official/), so both elements are rebuilt by "
-    "the best-supported reading of the published method: need shares of the pot plus the "
-    "adult social care precept councils can raise, less each council's precept (see Data "
-    "and assumptions). September 2017 expectations are reconstructed by a rule."
+    "Allocations are councils' REPORTED figures where plausible, RECONSTRUCTED elsewhere: "
+    "the official per-council 2018/19 iBCF table is not loaded (data/official/). Each "
+    "council's 2018/19 total is the iBCF it reported receiving (MHCLG revenue outturn "
+    "2018-19) where the report passes a plausibility screen; the rest of each pot goes to "
+    "the other councils by precept equalisation, the best-supported reading of the "
+    "published method: need shares of the pot plus the adult social care precept councils "
+    "can raise, less each council's precept. The split between the two elements is "
+    "reconstructed for every council (see Data and assumptions). September 2017 "
+    "expectations are reconstructed by a rule."
 )
 # The header's warning: short enough that a phone's first screen still reaches the
 # numbers, naming the method; the whole method is on the Data and assumptions page.
 RECONSTRUCTED_HEADLINE = (
-    "Allocations are RECONSTRUCTED by precept equalisation, not the official 2018/19 "
-    "table; September 2017 expectations are reconstructed by a rule. Method and "
-    "sources: Data and assumptions."
+    "Allocations are councils' REPORTED 2018-19 figures where plausible, RECONSTRUCTED by "
+    "precept equalisation elsewhere, not the official 2018/19 table; September 2017 "
+    "expectations are reconstructed by a rule. Status and sources: Data and assumptions."
 )
 RECONSTRUCTED_SHORT = (
-    "Allocations are RECONSTRUCTED, not the official table (see Data and assumptions)."
+    "Allocations are REPORTED figures where plausible, RECONSTRUCTED elsewhere, not the "
+    "official table (see Data and assumptions)."
 )
 WORKSHOP_NOTE = (
     "Workshop mode: neutral labels (Council A, Council B, ...) hide names from an "

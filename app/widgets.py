@@ -22,6 +22,7 @@ from app import services, state
 from app.display import label as words
 from app.services import (
     ATTRIBUTION_LABELS,
+    EVIDENCE_LABELS,
     LABELS,
     METHOD_LABELS,
     RULE_LABELS,
@@ -59,10 +60,7 @@ OPTION_LABELS: dict[str, str] = {
     "meets_expectation": "Meets its September 2017 expectation",
     "below_rate": "At or below a rate",
     "annual_average": "2018/19 average",
-    "no_effect": "No effect (NAO 2017; Crawford et al. 2021)",
-    "low": "Low (care-home supply, Gaughan et al. 2015)",
-    "central": "Central (2017/18, net of the NHS-attributed fall)",
-    "high": "High (2017/18, uncontrolled: an upper bound)",
+    **EVIDENCE_LABELS,
     "march_2019": "March 2019",
     "every_month": "Every month of 2018/19",
     "2017-02": "February 2017",

@@ -9,12 +9,17 @@ again, and HAProxy sends no one to it until its health check passes.
 
 HAProxy comes from the system packages: it is installed with apt-get when missing and
 running as root or with password-less sudo, else the script says what to run. Stops
-everything it started on Ctrl-C or SIGTERM, or after ``--seconds``.
+everything it started (each worker's and the proxy's whole process group) on Ctrl-C,
+SIGTERM or SIGHUP (a closed terminal), or after ``--seconds``; a second signal while it
+stops does not cut the stopping short. The processes it runs are listed in a pid file
+(:func:`pid_file`), so a start finds and names any left running by one that was killed
+outright (SIGKILL), and refuses to start beside them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import shutil
@@ -25,7 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from scripts.system_packages import apt_install_command
@@ -145,6 +150,85 @@ def healthy(port: int) -> bool:
         return False
 
 
+def pid_file(port: int) -> Path:
+    """Where ``serve`` on ``port`` lists the processes it started (``PID PORT ROLE`` a
+    line), removed when it stops."""
+    return Path(tempfile.gettempdir()) / f"ibcf-serve-{port}.pids"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stale_processes(port: int) -> list[str]:
+    """The processes an earlier ``serve`` on ``port`` started that still run, as
+    ``pid N (worker on port P)``; a pid file whose processes have all ended is removed."""
+    path = pid_file(port)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 3 and parts[0].isdigit() and alive(int(parts[0])):
+            found.append(f"pid {parts[0]} ({parts[2]} on port {parts[1]})")
+    if not found:
+        path.unlink(missing_ok=True)
+    return found
+
+
+def record(port: int, procs: dict[int, subprocess.Popen[bytes]], proxy_pid: int | None) -> None:
+    lines = [f"{proc.pid} {p} worker" for p, proc in procs.items()]
+    if proxy_pid is not None:
+        lines.append(f"{proxy_pid} {port} proxy")
+    pid_file(port).write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+
+
+SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+
+
+class Guard:
+    """Turns SIGTERM, SIGINT and SIGHUP into :class:`Stop`, except while a process is
+    started and recorded (:meth:`held`): a signal then waits until both are done, so it
+    cannot leave a process running that nothing knows of. (Not a signal mask: a started
+    process would inherit it and ignore the signals that stop it.)"""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.stopping = False
+        self.pending: str | None = None
+
+    def __call__(self, signum: int, _frame: object) -> None:
+        name = signal.Signals(signum).name
+        if self.stopping:  # already stopping: a second signal changes nothing
+            return
+        if self.holding:
+            self.pending = self.pending or name
+            return
+        self.stopping = True
+        raise Stop(name)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending is not None:
+            self.stopping = True
+            raise Stop(self.pending)
+
+
 def stop(proc: subprocess.Popen[bytes], seconds: float = 15) -> None:
     """Stop a process started in a session of its own, and all it started: SIGTERM to
     its process group, SIGKILL if it is still there after ``seconds``."""
@@ -166,11 +250,26 @@ class Stop(Exception):
 
 def serve(workers: int, host: str, port: int, base_port: int, seconds: float | None) -> int:
     ports = [base_port + i for i in range(workers)]
+    left = stale_processes(port)
+    if left:
+        pids = " ".join(item.split()[1] for item in left)
+        say(
+            f"an earlier serve on port {port} left {', '.join(left)} running "
+            f"(listed in {pid_file(port)}): stop them with `kill {pids}`, then start again"
+        )
+        return 1
     busy = [p for p in ports if not port_free("127.0.0.1", p)]
     if not port_free(host, port):
         busy.insert(0, port)
     if busy:
-        say(f"port {', '.join(map(str, busy))} already in use: choose others with --port")
+        apps = [p for p in busy if healthy(p)]
+        also = (
+            f"; an app answers on port {', '.join(map(str, apps))} (a worker left running? "
+            "`ss -ltnp` names its process)"
+            if apps
+            else ""
+        )
+        say(f"port {', '.join(map(str, busy))} already in use: choose others with --port{also}")
         return 1
     haproxy = find_haproxy()
     if haproxy is None:
@@ -182,14 +281,14 @@ def serve(workers: int, host: str, port: int, base_port: int, seconds: float | N
     procs: dict[int, subprocess.Popen[bytes]] = {}
     proxy: subprocess.Popen[bytes] | None = None
 
-    def on_signal(signum: int, _frame: object) -> None:
-        raise Stop(signal.Signals(signum).name)
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    guard = Guard()
+    for signum in SIGNALS:
+        signal.signal(signum, guard)
     try:
         for p in ports:
-            procs[p] = start_worker(p, folder / f"worker-{p}.log", env)
+            with guard.held():
+                procs[p] = start_worker(p, folder / f"worker-{p}.log", env)
+                record(port, procs, None)
         deadline = time.monotonic() + 120
         waiting = set(ports)
         while waiting and time.monotonic() < deadline:
@@ -205,7 +304,7 @@ def serve(workers: int, host: str, port: int, base_port: int, seconds: float | N
             return 1
         config = folder / "haproxy.cfg"
         config.write_text(haproxy_config(host, port, ports), encoding="utf-8")
-        with (folder / "haproxy.log").open("ab") as out:
+        with (folder / "haproxy.log").open("ab") as out, guard.held():
             proxy = subprocess.Popen(
                 [haproxy, "-db", "-f", str(config)],
                 stdout=out,
@@ -213,6 +312,7 @@ def serve(workers: int, host: str, port: int, base_port: int, seconds: float | N
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
+            record(port, procs, proxy.pid)
         time.sleep(0.5)
         if proxy.poll() is not None:
             say(f"HAProxy did not start: {(folder / 'haproxy.log').read_text()}")
@@ -229,19 +329,27 @@ def serve(workers: int, host: str, port: int, base_port: int, seconds: float | N
             for p, proc in procs.items():
                 if proc.poll() is not None:
                     say(f"worker on port {p} exited with {proc.returncode}; starting it again")
-                    procs[p] = start_worker(p, folder / f"worker-{p}.log", env)
+                    with guard.held():
+                        procs[p] = start_worker(p, folder / f"worker-{p}.log", env)
+                        record(port, procs, proxy.pid)
         say(f"{seconds:g} s are up: stopping")
         return 0
     except Stop as why:
         say(f"{why}: stopping")
         return 0
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        # A second signal (a repeated Ctrl-C, a supervisor's SIGTERM) must not cut the
+        # stopping short and leave workers running: ignored until all are stopped.
+        guard.stopping = True
+        for signum in SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
         if proxy is not None:
             stop(proxy)
         for proc in procs.values():
             stop(proc)
+        pid_file(port).unlink(missing_ok=True)
+        for signum in SIGNALS:
+            signal.signal(signum, signal.SIG_DFL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

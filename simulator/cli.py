@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import re
 import signal
 import sys
 import warnings
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from simulator import MODEL_VERSION, io
 from simulator.errors import SimulatorError
-from simulator.schema.disk import write_atomic
+from simulator.schema.disk import check_writable, write_atomic
 
 log = logging.getLogger("ibcf")
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -29,12 +31,36 @@ def _out(text: str) -> None:
 
 
 def _dataset(args: argparse.Namespace | None = None):  # type: ignore[no-untyped-def]
+    from simulator.errors import DataError
     from simulator.inputs.data import load_dataset
 
     log.info("loading and validating the bundled data")
-    if args is None or not hasattr(args, "allocation_method"):
-        return load_dataset()
-    return load_dataset(_allocation_method(args))
+    named = os.environ.get(io.DATA_DIR_VARIABLE)
+    if named and not io.DATA_DIR.is_dir():
+        raise DataError(
+            f"{io.DATA_DIR}: no such folder (named by {io.DATA_DIR_VARIABLE}; it must hold "
+            "raw/ and, optionally, official/ like the bundled data/)"
+        )
+    try:
+        if args is None or not hasattr(args, "allocation_method"):
+            return load_dataset()
+        return load_dataset(_allocation_method(args))
+    except DataError as exc:
+        if not named:
+            raise
+        where = f"data folder {io.DATA_DIR}, named by {io.DATA_DIR_VARIABLE}"
+        raise DataError([f"{p} ({where})" for p in exc.problems]) from None
+
+
+def _out_path(text: str) -> Path:
+    """``--out`` as a path; a Windows path (``C:\\out``, backslashes) on POSIX is
+    refused rather than made into one folder of that odd name."""
+    if os.sep == "/" and ("\\" in text or re.match(r"^[A-Za-z]:([\\/]|$)", text)):
+        raise SimulatorError(
+            f"{text}: looks like a Windows path; on this system folders are separated by / "
+            "(e.g. --out out/oct)"
+        )
+    return Path(text)
 
 
 def _allocation_method(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -145,6 +171,7 @@ def cmd_data_check(args: argparse.Namespace) -> int:
                 f"({r['precision']}), reconstructed £{r['reconstructed']:,} "
                 f"({r['difference']:+,}, {r['difference_pct']:+.1f}%, {within}){shares}"
             )
+    _print_reported(data)
     comparison = data.method_comparison
     if not comparison.empty:
         _out(
@@ -160,6 +187,50 @@ def cmd_data_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_reported(data) -> None:  # type: ignore[no-untyped-def]
+    """The reported 2018-19 figures: agreement of every method, flagged and unreported
+    councils with reasons, and the need-share corrections fitted on the screened ones."""
+    from simulator.inputs import reported
+    from simulator.inputs.data import reported_agreement
+
+    report = data.reported
+    if report is None:
+        return
+    counts = report["report_status"].value_counts()
+    _out(
+        "reported 2018-19 iBCF (MHCLG revenue outturn, £000 as reported): "
+        + ", ".join(f"{s}: {int(counts.get(s, 0))}" for s in reported.STATUSES)
+        + f"; sum £{report['reported_2018_19'].sum() / 1e6:,.1f}m"
+    )
+    _out(
+        "agreement with the reports, 2018/19 totals (councils with a positive report: "
+        "median and worst |difference|, councils within 1% and 5%):"
+    )
+    for _, r in reported_agreement(data).iterrows():
+        _out(
+            f"  {r['method']}: median {r['median_abs_pct']:.2f}%, worst "
+            f"{r['worst_abs_pct']:,.1f}% ({r['worst_council']}), within 1% "
+            f"{r['within_1pct']} of {r['councils']}, within 5% {r['within_5pct']}"
+        )
+    others = report[report["report_status"] != reported.REPORTED]
+    _out("councils whose report is not used (status; reason; 2018/19 total in use):")
+    for _, r in others.iterrows():
+        shown = (
+            "blank"
+            if r["reported_2018_19"] != r["reported_2018_19"]
+            else (f"£{r['reported_2018_19']:,.0f}")
+        )
+        _out(
+            f"  {r['council']} ({r['gss_code']}): {r['report_status']}, reported {shown}; "
+            f"{r['report_reason']}; in use £{int(r['allocation_total']):,}"
+        )
+    fitted = ", ".join(f"{k} {v:.3f}" for k, v in data.report_corrections.items())
+    _out(
+        "fitted on the screened reports: need-share correction by authority type (median "
+        f"implied / used share) {fitted}"
+    )
+
+
 def cmd_data_build(args: argparse.Namespace) -> int:
     names = [
         "councils.csv",
@@ -168,8 +239,9 @@ def cmd_data_build(args: argparse.Namespace) -> int:
         "allocation_methods.csv",
         "dtoc_monthly_beds.csv",
         "allocation_checks.csv",
+        "reported_checks.csv",
     ]
-    out = io.OutputSet(Path(args.out), names, overwrite=args.overwrite)
+    out = io.OutputSet(_out_path(args.out), names, overwrite=args.overwrite)
     with out:
         _data_build(out, args)
     log.info("wrote %s to %s", ", ".join(names), out.target)
@@ -202,6 +274,8 @@ def _data_build(out: io.OutputSet, args: argparse.Namespace) -> None:
     out.write_csv("allocation_methods.csv", data.method_comparison)
     out.write_csv("dtoc_monthly_beds.csv", long)
     out.write_csv("allocation_checks.csv", data.known_figures)
+    if data.reported is not None:
+        out.write_csv("reported_checks.csv", data.reported)
     log.info("data hash %s", data.data_hash)
 
 
@@ -251,7 +325,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     data = _dataset()
     # The scenario carries --draws and --seed, so its stamped copy reproduces the folder.
     scenario = _load(Path(args.scenario), data, args)
-    out = io.OutputSet(Path(args.out), list(RUN_FILES), overwrite=args.overwrite)
+    out = io.OutputSet(_out_path(args.out), list(RUN_FILES), overwrite=args.overwrite)
     with out:  # checks the folder can be written before the model runs
         log.info("evaluating '%s'", scenario.name)
         result = evaluate(scenario, data)
@@ -303,7 +377,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     text, tables = backtest_report(data.dtoc_beds, data.months)
     if args.out:
         names = [f"{k}.csv" for k in tables]
-        with io.OutputSet(Path(args.out), names, overwrite=args.overwrite) as out:
+        with io.OutputSet(_out_path(args.out), names, overwrite=args.overwrite) as out:
             for name, table in tables.items():
                 out.write_csv(f"{name}.csv", table)
         log.info("wrote %s to %s", ", ".join(names), out.target)
@@ -316,7 +390,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     data = _dataset()
     alloc = data.allocation_by_element
-    _out(calibration_report(data.dtoc_beds, data.months, alloc["original"], alloc["spring_budget"]))
+    councils = data.councils.set_index("gss_code").loc[list(data.codes)]
+    _out(
+        calibration_report(
+            data.dtoc_beds,
+            data.months,
+            alloc["original"],
+            alloc["spring_budget"],
+            data.money_2017_18,
+            councils["region"].to_numpy(),
+            councils["council"].to_numpy(),
+        )
+    )
     return EXIT_OK
 
 
@@ -351,7 +436,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise SimulatorError("compare takes two to four scenario files")
     data = _dataset()
     scenarios = [_load(Path(p), data, args) for p in args.scenarios]
-    with io.OutputSet(Path(args.out), list(COMPARE_FILES), overwrite=args.overwrite) as out:
+    with io.OutputSet(_out_path(args.out), list(COMPARE_FILES), overwrite=args.overwrite) as out:
         results = [evaluate(s, data) for s in scenarios]
         projections = [_run_projection(r) for r in results]
         log.info("writing the comparison and the Excel comparison")
@@ -371,11 +456,17 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     if not 1 <= len(args.scenarios) <= 4:
         raise SimulatorError("brief takes one scenario, or two to four to compare")
-    out = Path(args.out)
+    out = _out_path(args.out)
     if out.suffix.lower() != ".pdf":
         raise SimulatorError(f"{out}: the brief is a PDF; give a file name ending .pdf")
+    if out.is_dir():
+        raise SimulatorError(f"{out}: is a folder; give the brief a file name ending .pdf")
     if out.exists() and not args.overwrite:
         raise SimulatorError(f"{out}: exists; use --overwrite or another --out")
+    try:  # before the model runs, as `run` checks its folder
+        check_writable(out)
+    except OSError as exc:
+        raise SimulatorError(f"{out}: cannot write there ({exc.strerror or exc})") from None
     data = _dataset()
     results = [evaluate(_load(Path(p), data, args), data) for p in args.scenarios]
     projections = [_run_projection(r) for r in results]
@@ -384,7 +475,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
         if len(results) == 1
         else brief.comparison_pdf(results, projections)
     )
-    write_atomic(out, pdf, overwrite=args.overwrite)
+    try:
+        write_atomic(out, pdf, overwrite=args.overwrite)
+    except OSError as exc:
+        raise SimulatorError(f"{out}: cannot write the brief ({exc.strerror or exc})") from None
     from simulator.reports.summary import retained_warning
 
     for r in results:
@@ -444,9 +538,10 @@ def build_parser() -> argparse.ArgumentParser:
     method = argparse.ArgumentParser(add_help=False)
     method.add_argument(
         "--allocation-method",
-        choices=["equalisation", "proxy"],
-        default="equalisation",
-        help="precept equalisation (default) or the COVID-19 proxy split, for comparison",
+        choices=["reported", "equalisation", "proxy"],
+        default="reported",
+        help="reported 2018-19 outturn where plausible, the rest by precept equalisation "
+        "(default); precept equalisation for every council; or the COVID-19 proxy split",
     )
     method.add_argument(
         "--form",

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import tempfile
 from collections.abc import Iterator
 from importlib import resources
@@ -25,15 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from filelock import FileLock
 
 from simulator import cells
 from simulator.errors import DataError, SimulatorError
 from simulator.schema.disk import read_bytes, umask, write_text
-
-try:  # POSIX; elsewhere output sets are still swapped whole, without the lock
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The folder that replaces data/ (its raw/ and official/ subfolders), e.g. to drop the
@@ -69,9 +66,11 @@ RAW_FILES = {
     "council_tax": "council_tax_requirement_2014_2020.csv",
     "taxbase": "council_taxbase_ctb_2016_2018.csv",
     "rnf_checkpoints": "asc_rnf_checkpoints.csv",
+    "outturn": "revenue_outturn_2018_19.csv",
 }
 # The hex map's layout (not a model input: outside the data hash).
-HEX_LAYOUT = RAW_DIR / "hex_upper_tier_2019.hexjson"
+HEX_FILE = "hex_upper_tier_2019.hexjson"
+HEX_LAYOUT = RAW_DIR / HEX_FILE
 # Optional official tables: dropping one of these in data/official/ replaces the
 # reconstruction with no code change (schemas in data/README.md).
 OFFICIAL_FILES = {
@@ -108,10 +107,33 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     return frame
 
 
+def check_data_folder(raw_dir: Path = RAW_DIR) -> None:
+    """The data folder has every file anything reads (the raw tables and the hex map's
+    layout; the official tables are optional), or one error naming the folder, what is
+    missing, and the variable that chose the folder when it is set."""
+    data_dir = raw_dir.parent
+    chosen = os.environ.get(DATA_DIR_VARIABLE)
+    named = f" (from {DATA_DIR_VARIABLE}={chosen})" if chosen else ""
+    layout = "it holds raw/ and, optionally, official/ (data/README.md)"
+    if not data_dir.is_dir():
+        raise DataError(f"{data_dir}: no such data folder{named}; {layout}")
+    if not raw_dir.is_dir():
+        raise DataError(f"{data_dir}: the data folder{named} has no raw/ folder; {layout}")
+    wanted = [*RAW_FILES.values(), HEX_FILE]
+    missing = [name for name in wanted if not os.path.lexists(raw_dir / name)]
+    if missing:
+        raise DataError(
+            f"{raw_dir}: missing {', '.join(missing)}{named} (every file the model, the "
+            "reports and the app read; data/README.md lists them)"
+        )
+
+
 def read_data_tables(
     raw_dir: Path = RAW_DIR, official_dir: Path = OFFICIAL_DIR
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], str]:
-    """Read every raw table, any official override, and the hash of all input bytes."""
+    """Read every raw table, any official override, and the hash of all input bytes,
+    after :func:`check_data_folder`."""
+    check_data_folder(raw_dir)
     contents: dict[str, bytes] = {}
 
     def read(path: Path) -> pd.DataFrame:
@@ -274,18 +296,20 @@ class OutputSet:
 
     def _commit(self) -> None:
         """Swap the staged folder in under a lock on the parent folder, with SIGINT and
-        SIGTERM held back until the swap is done (it takes microseconds)."""
+        SIGTERM held back until the swap is done (it takes microseconds), then settle
+        the previous folder into the new one (:func:`_settle`): only our own files and
+        our links are removed from it, and it is removed only once empty, so a file
+        another program writes into the folder meanwhile is never lost."""
         target, staging = self.target, self._staged()
         backup = target.parent / f".{target.name}.{os.getpid()}.previous"
         with self._os_errors("cannot replace the output folder"), _locked(target.parent):
-            _clean_stale(target)
+            _clean_stale(target, self.names)
             self._check_clashes()  # another run may have written meanwhile
+            linked = Linked()
             if target.is_dir():
                 # Keep what is not ours: link (not move) it into the new set, so the old
                 # folder stays whole until the swap.
-                for entry in target.iterdir():
-                    if entry.name not in self.names:
-                        _link_tree(entry, staging / entry.name)
+                _link_others(target, staging, set(self.names), linked)
             try:
                 with _signals_held():
                     if target.is_dir():
@@ -298,31 +322,137 @@ class OutputSet:
             finally:  # also when a signal held back arrives as the hold ends
                 if backup.exists() and not target.exists():
                     os.rename(backup, target)  # the new set did not arrive: keep the old
-                shutil.rmtree(backup, ignore_errors=True)
+        if backup.exists():
+            with _signals_held():
+                _settle(backup, target, set(self.names), linked)
 
 
-def _link_tree(source: Path, dest: Path) -> None:
-    if source.is_dir() and not source.is_symlink():
-        shutil.copytree(source, dest, symlinks=True, copy_function=os.link)
-    elif source.is_symlink():
-        os.symlink(os.readlink(source), dest)
-    else:
-        os.link(source, dest)
+class Linked:
+    """What :func:`_link_others` put into a new set, by path inside the folder: each
+    file's identity when linked, and the folders it made."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[object, ...] | None] = {}
+        self.folders: list[str] = []
 
 
-def _clean_stale(target: Path) -> None:
-    """Remove what a killed run (SIGKILL, power cut) left beside ``target``: staged sets
-    of processes that no longer run, and a previous set if the swap was cut short (put
-    back if the new one never arrived). Called with the lock held."""
+def _identity(path: Path) -> tuple[object, ...] | None:
+    """What makes two names the same file: the inode (a hard link shares it), or a
+    symbolic link's text; ``None`` when nothing is there."""
+    try:
+        st = path.lstat()
+        if stat.S_ISLNK(st.st_mode):
+            return ("->", os.readlink(path))
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _link_others(source: Path, dest: Path, ours: set[str], linked: Linked, rel: str = "") -> None:
+    """Hard-link every file under ``source`` but ``ours`` into ``dest`` (folders made
+    afresh, symbolic links copied), recording what was linked in ``linked``. An entry
+    renamed or removed meanwhile is passed over: it is settled after the swap."""
+    try:
+        entries = sorted(os.scandir(source), key=lambda e: e.name)
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.name in ours:
+            continue
+        here, there, name = source / entry.name, dest / entry.name, f"{rel}{entry.name}"
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                os.mkdir(there)
+                linked.folders.append(name)
+                shutil.copystat(here, there, follow_symlinks=False)
+                _link_others(here, there, set(), linked, f"{name}/")
+                continue
+            if entry.is_symlink():
+                os.symlink(os.readlink(here), there)
+            else:
+                os.link(here, there, follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        linked.files[name] = _identity(there)
+
+
+def _settle(old: Path, new: Path, ours: set[str], linked: Linked) -> None:
+    """Bring into ``new`` whatever reached the folder ``old`` between the linking and
+    the swap, then remove ``old`` if (and only if) it is empty.
+
+    In ``old``: the previous set's own files are removed; a file ``new`` holds as the
+    same file (a link made before the swap) is unlinked here; a file created meanwhile
+    moves to ``new``; a file replaced meanwhile replaces the older copy in ``new``; a
+    file removed or renamed meanwhile is removed from ``new`` too. Anything else (the
+    same name written in both folders) stays in ``old``, which is then kept."""
+    gone = [n for n in linked.files if not os.path.lexists(old / n)]
+    made_gone = [n for n in linked.folders if not os.path.lexists(old / n)]
+    with contextlib.suppress(OSError):
+        _settle_folder(old, new, "", ours, linked)
+    for name in gone:
+        if linked.files[name] == _identity(new / name):
+            with contextlib.suppress(OSError):
+                os.unlink(new / name)
+    for name in sorted(made_gone, reverse=True):
+        with contextlib.suppress(OSError):
+            os.rmdir(new / name)  # only if empty
+    with contextlib.suppress(OSError):
+        os.rmdir(old)  # only if empty: never a folder that may hold someone's file
+
+
+def _settle_folder(old: Path, new: Path, rel: str, ours: set[str], linked: Linked) -> None:
+    for entry in sorted(os.scandir(old / rel if rel else old), key=lambda e: e.name):
+        name = f"{rel}{entry.name}"
+        here, there = old / name, new / name
+        try:
+            if not rel and entry.name in ours:
+                if not entry.is_dir(follow_symlinks=False):
+                    os.unlink(here)  # the previous set's file: the new set has its own
+            elif entry.is_dir(follow_symlinks=False):
+                if there.is_dir() and not there.is_symlink():
+                    _settle_folder(old, new, f"{name}/", set(), linked)
+                    with contextlib.suppress(OSError):
+                        os.rmdir(here)
+                elif not os.path.lexists(there):
+                    os.rename(here, there)
+            elif _identity(here) == _identity(there):
+                os.unlink(here)  # the same file, linked into the new set
+            elif not os.path.lexists(there):
+                _move(here, there)  # written meanwhile
+            elif linked.files.get(name) == _identity(there):
+                os.replace(here, there)  # replaced meanwhile: newer than what was linked
+        except OSError:
+            continue  # left in the old folder, which is then kept
+
+
+def _move(here: Path, there: Path) -> None:
+    """Rename without replacing a file that appears at ``there`` meanwhile."""
+    try:
+        os.link(here, there, follow_symlinks=False)
+    except FileExistsError:
+        return
+    except OSError:  # a file system without hard links
+        os.rename(here, there)
+        return
+    os.unlink(here)
+
+
+def _clean_stale(target: Path, ours: list[str]) -> None:
+    """Tidy what a killed run (SIGKILL, power cut) left beside ``target``: staged sets
+    of processes that no longer run are removed, and a previous set is put back if the
+    new one never arrived, else settled into it like a finished swap's. Called with the
+    lock held."""
     pattern = _staging_pattern(target)
     for entry in target.parent.iterdir():
         match = pattern.fullmatch(entry.name)
         if match is None or _alive(int(match.group(1))):
             continue
-        if match.group(2) is None and not target.exists():
+        if match.group(2) is not None:
+            shutil.rmtree(entry, ignore_errors=True)  # only our files and links
+        elif not target.exists():
             os.rename(entry, target)  # the swap was cut short: put the old set back
         else:
-            shutil.rmtree(entry, ignore_errors=True)
+            _settle(entry, target, set(ours), Linked())
 
 
 def _alive(pid: int) -> bool:
@@ -337,18 +467,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _lock_file(folder: Path) -> Path:
+    """The lock file for output sets beside ``folder``'s entries: in a folder of this
+    user's own under the temporary folder (so nothing is left beside the output), named
+    by the folder's real path."""
+    locks = Path(tempfile.gettempdir()) / f"ibcf-locks-{_user()}"
+    locks.mkdir(mode=0o700, exist_ok=True)
+    if os.name == "posix" and (locks.is_symlink() or locks.stat().st_uid != os.getuid()):
+        raise SimulatorError(f"{locks}: not this user's folder; remove it to write outputs")
+    key = hashlib.sha256(os.fsencode(os.path.realpath(folder))).hexdigest()[:24]
+    return locks / f"{key}.lock"
+
+
+def _user() -> str:
+    if hasattr(os, "getuid"):
+        return str(os.getuid())
+    return re.sub(r"[^\w.-]", "_", os.environ.get("USERNAME", "user"))  # pragma: no cover
+
+
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on ``folder`` (flock on the folder itself: no lock file)."""
-    if fcntl is None:  # pragma: no cover - Windows
+    """An exclusive lock on ``folder`` for this machine's runs (filelock: fcntl on
+    POSIX, msvcrt on Windows), waited on as long as another run holds it."""
+    with FileLock(_lock_file(folder)):
         yield
-        return
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from simulator import io
+from simulator.inputs.allocation import EQUALISATION_METHOD
 from simulator.inputs.data import Dataset, build_dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,11 +100,12 @@ def dataset() -> Dataset:
 
 @pytest.fixture(scope="session")
 def reconstructed(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    """The bundled raw data with no official table, whatever is in data/official/."""
+    """The bundled raw data with no official table, whatever is in data/official/,
+    every council rebuilt by precept equalisation (no reported figures)."""
     empty = tmp_path_factory.mktemp("no_official")
     raw, official, data_hash = io.read_data_tables(io.RAW_DIR, empty)
     assert official == {}
-    return build_dataset(raw, official, data_hash)
+    return build_dataset(raw, official, data_hash, EQUALISATION_METHOD)
 
 
 @pytest.fixture

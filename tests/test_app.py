@@ -875,7 +875,13 @@ def test_data_page_explains_the_allocation_method_and_shows_every_check(
     methods = frame_with(at, "variant", "figures_within_rounding")
     assert "COVID-19 proxy split" in set(methods["variant"])
     provenance = frame_with(at, "input", "status")
-    assert "RECONSTRUCTED: PRECEPT EQUALISATION" in set(provenance["status"])
+    assert any("RECONSTRUCTED: PRECEPT EQUALISATION" in s for s in provenance["status"])
+    # Every council's reported figure beside the rebuild, flagged ones first.
+    reported = frame_with(at, "reported £", "rebuilt £ (precept equalisation)", "flag")
+    assert len(reported) == 152
+    assert set(reported["status"].iloc[:7]) == {"reported, flagged"}
+    assert "Knowsley" in set(reported["council"].iloc[:7])
+    assert "Reported 2018/19 figures beside the reconstruction, every council" in text
     # The eight councils with a published winter pressures grant (asc_rnf_checkpoints.csv)
     # are the only ones whose need share is not the renormalised proxy.
     shares = frame_with(at, "need share %", "from")

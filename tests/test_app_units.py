@@ -221,7 +221,8 @@ def test_csv_exports_open_cleanly_with_a_sidecar(dataset: Dataset, context: dict
     assert {"beds_freed.p10", "beds_freed.p50", "beds_freed.p90"} <= set(summary["measure"])
     about = pd.read_csv(io.BytesIO(archive.read("about.csv")), encoding="utf-8-sig")
     values = dict(zip(about["item"], about["value"], strict=False))
-    assert values["allocations"].startswith("RECONSTRUCTED")
+    assert values["allocations"].startswith("REPORTED 2018-19 OUTTURN FOR 145 COUNCILS")
+    assert "RECONSTRUCTED: PRECEPT EQUALISATION" in values["allocations"]
     assert values["councils.csv"] == "councils: every output column"
     caveats = list(about.loc[about["item"] == "caveat", "value"])
     assert caveats[-len(CAVEATS) :] == CAVEATS

@@ -300,8 +300,12 @@ def test_data_check_prints_the_method_totals_and_every_check(
 ) -> None:
     assert main(["data", "check"]) == 0
     out = capsys.readouterr().out
-    assert "allocation status: reconstructed: precept equalisation" in out
-    assert "allocation method: precept equalisation, scale-down" in out
+    assert (
+        "allocation status: reported 2018-19 outturn for 145 councils; the rest "
+        "reconstructed: precept equalisation"
+    ) in out
+    assert "allocation method: each council's 2018-19 iBCF as reported" in out
+    assert "precept equalisation, scale-down" in out
     # National pots (SOURCES.md): each element and year sums to its pot.
     for year, original, spring in (
         ("2017-18", "105,000,000", "1,010,000,000"),
@@ -317,6 +321,31 @@ def test_data_check_prints_the_method_totals_and_every_check(
     assert "COVID-19 proxy split: " in out and "water-filling form: " in out
 
 
+def test_data_check_prints_agreement_with_the_reports_and_the_flagged_councils(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["data", "check"]) == 0
+    out = capsys.readouterr().out
+    # 147 councils report a positive iBCF (152 less the five SOURCES.md names at £0).
+    lines = [line for line in out.splitlines() if line.startswith("  ") and "within 1% " in line]
+    methods = [line.split(":")[0].strip() for line in lines]
+    assert methods == [
+        "reported 2018-19 outturn, the rest by precept equalisation",
+        "precept equalisation (every council)",
+        "precept equalisation (actual CTR precept)",
+        "precept equalisation (water-filling)",
+        "precept equalisation (exact RNF shares only)",
+        "COVID-19 proxy split",
+    ]
+    assert all(" of 147, within 5% " in line for line in lines)
+    # On the reports, every screened council is within 1% (exactly its report).
+    assert "median 0.00%" in lines[0] and "within 1% 145 of 147" in lines[0]
+    for name in ("Richmond upon Thames", "Rochdale", "Liverpool", "St. Helens", "Sefton"):
+        assert f"  {name} (E0" in out and "reports £0" in out
+    assert "Knowsley (E08000011): reported, flagged, reported £2,804,000; implies" in out
+    assert "need-share correction by authority type" in out
+
+
 def test_data_build_keeps_the_proxy_method_for_comparison(tmp_path: Path) -> None:
     out = tmp_path / "proxy"
     assert main(["data", "build", "--out", str(out), "--allocation-method", "proxy"]) == 0
@@ -330,12 +359,29 @@ def test_data_build_keeps_the_proxy_method_for_comparison(tmp_path: Path) -> Non
     assert years["original_2019-20"].sum() == 1_500_000_000
     assert years["spring_budget_2017-18"].sum() == 1_010_000_000
     default = tmp_path / "default"
-    assert main(["data", "build", "--out", str(default), "--form", "water_filling"]) == 0
+    assert (
+        main(
+            [
+                "data",
+                "build",
+                "--out",
+                str(default),
+                "--form",
+                "water_filling",
+                "--allocation-method",
+                "equalisation",
+            ]
+        )
+        == 0
+    )
     water = pd.read_csv(default / "allocations_2018_19.csv")
     assert set(water["allocation_status"]) == {
         "reconstructed: precept equalisation (water-filling)"
     }
     assert water["allocation_original"].sum() == 825_000_000
+    checks = pd.read_csv(default / "reported_checks.csv")
+    assert len(checks) == 152
+    assert (checks["report_status"] == "reported, flagged").sum() == 7
     assert (water["allocation_original"] != alloc["allocation_original"]).any()
 
 

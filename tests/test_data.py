@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from simulator import io
-from simulator.inputs.allocation import PROXY_METHOD
+from simulator.inputs.allocation import DEFAULT_METHOD, EQUALISATION_METHOD, PROXY_METHOD, Method
 from simulator.inputs.data import Dataset, build_dataset
 from simulator.rules.expectations import expected_beds
 from simulator.schema.expectations import ExpectationRule
@@ -304,11 +304,13 @@ OFFICIAL_COLUMNS = [
 ]
 
 
-def build_with_official(raw_dir: Path, official_dir: Path, table: pd.DataFrame) -> Dataset:
+def build_with_official(
+    raw_dir: Path, official_dir: Path, table: pd.DataFrame, method: Method = DEFAULT_METHOD
+) -> Dataset:
     official_dir.mkdir(parents=True, exist_ok=True)
     table[OFFICIAL_COLUMNS].to_csv(official_dir / "ibcf_allocations_2018_19.csv", index=False)
     raw, official, data_hash = io.read_data_tables(raw_dir, official_dir)
-    return build_dataset(raw, official, data_hash)
+    return build_dataset(raw, official, data_hash, method)
 
 
 def test_full_official_table_replaces_the_reconstruction(
@@ -366,7 +368,7 @@ def test_partial_official_table_pins_rows_and_keeps_totals(
             "source": ["Devon CC", "Kent CC", "LB Bromley CS18065"],
         }
     )
-    data = build_with_official(raw_dir, tmp_path / "official", table)
+    data = build_with_official(raw_dir, tmp_path / "official", table, EQUALISATION_METHOD)
     alloc = data.allocations.set_index("gss_code")
     assert alloc.loc[DEVON, "allocation_spring_budget"] == 10_148_000
     assert alloc.loc[KENT, "allocation_original"] == 17_000_000

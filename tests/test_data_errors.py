@@ -27,6 +27,7 @@ TAX = "council_tax_requirement_2014_2020.csv"
 TAXBASE = "council_taxbase_ctb_2016_2018.csv"
 RNF = "asc_rnf_checkpoints.csv"
 OFFICIAL = "ibcf_allocations_2018_19.csv"
+OUTTURN = "revenue_outturn_2018_19.csv"
 OFFICIAL_EXPECTATIONS = "dtoc_expectations_2017_official.csv"
 
 
@@ -449,6 +450,55 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
     "known_figure_duplicate": (
         edit(KNOWN, set_cell(2, "year", "2018-19")),
         [KNOWN, "row 4", "duplicate gss_code/element/year E09000006 spring_budget 2018-19"],
+    ),
+    # ---- the 2018-19 revenue outturn (what councils reported receiving)
+    "outturn_ibcf_not_a_number": (
+        edit(OUTTURN, set_cell(3, "rg_improved_better_care_fund", "5,056k")),
+        [OUTTURN, "row 5", "column rg_improved_better_care_fund", "not a number ('5,056k')"],
+    ),
+    "outturn_ibcf_negative": (
+        edit(OUTTURN, set_cell(0, "rg_improved_better_care_fund", "-3737")),
+        [OUTTURN, "row 2", "column rg_improved_better_care_fund", "negative value -3737"],
+    ),
+    "outturn_ibcf_not_whole": (
+        edit(OUTTURN, set_cell(1, "rg_improved_better_care_fund", "6023.5")),
+        [OUTTURN, "row 3", "column rg_improved_better_care_fund", "not whole £000 (6023.5)"],
+    ),
+    "outturn_ibcf_in_pounds_not_thousands": (
+        edit(OUTTURN, set_cell(2, "rg_improved_better_care_fund", "48700000000")),
+        [OUTTURN, "row 4", "column rg_improved_better_care_fund", "implausibly large"],
+    ),
+    "outturn_blank_service": (
+        edit(OUTTURN, set_cell(4, "rs_nce_adult_social_care", "")),
+        [OUTTURN, "row 6", "column rs_nce_adult_social_care", "blank"],
+    ),
+    "outturn_unknown_code": (
+        edit(OUTTURN, set_cell(6, "gss_code", "E06000999")),
+        [OUTTURN, "row 8", "column gss_code", "unknown GSS code 'E06000999'"],
+    ),
+    "outturn_duplicate_council": (
+        edit(OUTTURN, set_cell(1, "gss_code", "E06000001")),
+        [OUTTURN, "row 3", "column gss_code", "duplicate gss_code E06000001"],
+    ),
+    "outturn_council_missing": (
+        edit(OUTTURN, drop_council("E10000008")),
+        [OUTTURN, "no row for E10000008"],
+    ),
+    "outturn_wrong_year": (
+        edit(OUTTURN, set_cell(5, "year_ending", "201803")),
+        [OUTTURN, "row 7", "column year_ending", "'201803' is not one of 201903"],
+    ),
+    "outturn_control_beyond_rounding": (
+        edit(OUTTURN, set_cell(8, "check_rg_intot_minus_components", "40")),
+        [OUTTURN, "row 10", "column check_rg_intot_minus_components", "more than the ±2"],
+    ),
+    "outturn_services_do_not_add_up": (
+        edit(OUTTURN, set_cell(0, "rs_nce_adult_social_care", "32847")),
+        [OUTTURN, "row 2", "column check_rs_total_minus_sum", "not the total less its services"],
+    ),
+    "outturn_missing_column": (
+        edit(OUTTURN, lambda f: f.drop(columns=["rg_improved_better_care_fund"])),
+        [OUTTURN, "missing column", "rg_improved_better_care_fund"],
     ),
     # ---- council tax requirement returns
     "ctr_missing_column": (

@@ -130,7 +130,14 @@ def test_pack_shows_every_published_figure_and_explains_the_method(dataset: Data
     methods = " ".join(book["Methods"]["description"].astype(str))
     for words in ("best-supported hypothesis", "HL4564", "17 March 2016", "DLUHC"):
         assert words in methods, words
-    assert set(book["Councils"]["allocation_status"]) == {"reconstructed: precept equalisation"}
+    assert set(book["Councils"]["allocation_status"]) == {
+        "reported 2018-19 outturn",
+        "reconstructed: precept equalisation",
+    }
+    councils = book["Councils"].set_index("gss_code")
+    assert councils.loc["E08000012", "report_status"] == "reported, flagged"  # Liverpool, £0
+    assert councils.loc["E10000030", "report_status"] == "reported 2018-19 outturn"  # Surrey
+    assert councils.loc["E10000030", "allocation_source"].startswith("MHCLG revenue outturn")
     assert set(book["Allocation methods"]["variant"]) >= {"default", "COVID-19 proxy split"}
 
 

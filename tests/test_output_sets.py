@@ -9,10 +9,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from filelock import FileLock
 
 from simulator import cli, io
 from simulator.cli import main
@@ -314,3 +317,152 @@ def test_an_interruption_after_the_swap_says_the_set_was_written(
     assert main(["-q", "run", str(STATUS_QUO), "--out", str(out), "--draws", "0"]) == 130
     assert capsys.readouterr().err == f"ibcf: interrupted; {out} was written in full before it\n"
     assert assert_consistent(out) == "Status quo"
+
+
+# --------------------------------------------------------------------------- others' files
+class Writer(threading.Thread):
+    """Another program saving files into the output folder as fast as it can (one a
+    millisecond at most), each once, named in order; ``written`` lists those it saved."""
+
+    def __init__(self, folder: Path, prefix: str = "theirs") -> None:
+        super().__init__(daemon=True)
+        self.folder, self.prefix = folder, prefix
+        self.written: list[str] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        n = 0
+        while not self.stop.is_set():
+            name = f"{self.prefix}-{n:06d}.txt"
+            try:
+                (self.folder / name).write_text(name)
+            except FileNotFoundError:  # between two renames of the swap: try again
+                continue
+            self.written.append(name)
+            n += 1
+            time.sleep(0.001)
+
+    def __enter__(self) -> Writer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.join()
+
+
+def test_files_another_program_writes_during_a_swap_are_never_lost(tmp_path: Path) -> None:
+    """2,000 files of the user's, a writer saving a new one every millisecond, and 30
+    sets swapped in over them: every file the writer saved is there, whole, and the
+    last set is whole (on the old code the files saved between the linking and the swap
+    went with the old folder)."""
+    target = tmp_path / "out"
+    target.mkdir()
+    for i in range(2000):
+        (target / f"mine-{i:04d}.txt").write_text(str(i))
+    with Writer(target) as writer:
+        for k in range(30):
+            staged(target, f"set {k}").__exit__(None, None, None)
+    names = {p.name for p in target.iterdir()}
+    lost = [n for n in writer.written if n not in names]
+    assert len(writer.written) > 30 and lost == [], f"{len(lost)} of {len(writer.written)} lost"
+    assert all((target / n).read_text() == n for n in writer.written)
+    assert all((target / f"mine-{i:04d}.txt").read_text() == str(i) for i in range(2000))
+    assert (target / "a.txt").read_text() == (target / "b.txt").read_text() == "set 29"
+    assert hidden_leftovers(tmp_path) == []
+
+
+def test_files_another_program_writes_during_overwrite_runs_are_never_lost(
+    tmp_path: Path,
+) -> None:
+    """The command itself: two --overwrite runs while a writer saves into --out."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for i in range(500):
+        (out / f"mine-{i:04d}.txt").write_text(str(i))
+    with Writer(out) as writer:
+        for scenario in (OCTOBER, STATUS_QUO):
+            proc = ibcf("run", str(scenario), "--out", str(out), "--overwrite", "--draws", "0")
+            _, err = proc.communicate(timeout=600)
+            assert proc.returncode == 0, err
+    names = {p.name for p in out.iterdir()}
+    assert [n for n in writer.written if n not in names] == []
+    assert sorted(n for n in names if not n.startswith(("mine-", "theirs-"))) == sorted(RUN_FILES)
+    assert hidden_leftovers(tmp_path) == []
+
+
+def test_a_file_renamed_during_the_linking_does_not_fail_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file renamed (an editor saving, a sync client) between the listing of the folder
+    and its linking: the set is swapped in, the file is there under its new name only,
+    and a file removed meanwhile stays removed."""
+    target = tmp_path / "out"
+    target.mkdir()
+    for name in ("a-draft.txt", "b-draft.txt", "c-old.txt"):
+        (target / name).write_text(name)
+    real = os.link
+
+    def renamed_first(src: object, dst: object, **kwargs: object) -> None:
+        source = Path(str(src))
+        if source.name == "a-draft.txt":  # renamed just before we link it
+            os.rename(source, source.with_name("a-final.txt"))
+            (source.parent / "c-old.txt").unlink()  # removed after it was linked
+        real(src, dst, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "link", renamed_first)
+    staged(target, "new").__exit__(None, None, None)
+    assert contents(target) == {
+        "a-final.txt": "a-draft.txt",
+        "a.txt": "new",
+        "b-draft.txt": "b-draft.txt",
+        "b.txt": "new",
+    }
+    assert hidden_leftovers(tmp_path) == []
+
+
+def test_a_file_replaced_during_the_linking_keeps_its_new_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor saves by writing a new file over the old name after we linked the old
+    one: the new content wins; a subfolder's new file is kept too."""
+    target = tmp_path / "out"
+    (target / "sub").mkdir(parents=True)
+    (target / "notes.txt").write_text("first draft")
+    (target / "sub" / "kept.txt").write_text("kept")
+    real_rename = os.rename
+    done: list[bool] = []
+
+    def save_before_the_swap(src: object, dst: object) -> None:
+        if not done and Path(str(src)) == target:
+            done.append(True)
+            (target / "notes.new").write_text("second draft")
+            real_rename(target / "notes.new", target / "notes.txt")
+            (target / "sub" / "late.txt").write_text("late")
+        real_rename(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "rename", save_before_the_swap)
+    staged(target, "new").__exit__(None, None, None)
+    assert done == [True]
+    assert (target / "notes.txt").read_text() == "second draft"
+    assert (target / "sub" / "kept.txt").read_text() == "kept"
+    assert (target / "sub" / "late.txt").read_text() == "late"
+    assert not (target / "notes.new").exists()
+    assert hidden_leftovers(tmp_path) == []
+
+
+def test_the_lock_is_a_file_lock_held_for_the_swap(tmp_path: Path) -> None:
+    """filelock, on a lock file named after the folder outside it: while another
+    process holds it, a swap waits; nothing is left beside the output."""
+    target = tmp_path / "out"
+    new = staged(target, "waited")
+    lock = FileLock(io._lock_file(tmp_path))
+    with lock:
+        swap = threading.Thread(target=new.__exit__, args=(None, None, None))
+        swap.start()
+        time.sleep(0.3)
+        assert not target.exists()  # still waiting for the lock
+    swap.join(timeout=30)
+    assert contents(target) == {"a.txt": "waited", "b.txt": "waited"}
+    assert hidden_leftovers(tmp_path) == []
+    assert not io._lock_file(tmp_path).is_relative_to(tmp_path)

@@ -23,8 +23,9 @@ from simulator.projection.backtest import (
     coverage_table,
     error_paths,
     national_band_hits,
+    pooled_quantiles,
 )
-from simulator.projection.evidence import DID_THETA, GAUGHAN_THETA, UNCONTROLLED_THETA
+from simulator.projection.evidence import FIT_2017_18, GAUGHAN_THETA
 from simulator.projection.response import care_bought_gbpm, lag_ramp, saturating_response
 from simulator.reports.backtest import calibration_figures
 from simulator.reports.words import beds_text, headline_lines
@@ -39,7 +40,11 @@ def paths(dataset: Dataset):
 def figures(dataset: Dataset) -> dict[str, float]:
     alloc = dataset.allocation_by_element
     return calibration_figures(
-        dataset.dtoc_beds, dataset.months, alloc["original"], alloc["spring_budget"]
+        dataset.dtoc_beds,
+        dataset.months,
+        alloc["original"],
+        alloc["spring_budget"],
+        dataset.money_2017_18,
     )
 
 
@@ -101,6 +106,26 @@ def test_a_band_is_never_scored_on_its_own_errors(paths) -> None:
     assert bands["n"].sum() > 0
 
 
+def test_combination_bands_cover_77_to_83_percent_everywhere(dataset: Dataset) -> None:
+    """The published (centred) bands of the default method, every horizon group and
+    size tercile, total and social care."""
+    comb = error_paths(dataset.dtoc_beds, dataset.months, "combination")
+    bands = band_scores(comb, DEFAULT_ORIGINS).assign(method="combination")
+    for by in (("attribution", "horizon"), ("attribution", "tercile")):
+        table = coverage_table(bands, by)
+        assert table["coverage"].between(0.77, 0.83).all(), table
+
+
+def test_centred_quantiles_put_the_median_on_the_point_forecast(paths) -> None:
+    """Centred, the median of every cell is 0 and P10 < 0 < P90; uncentred, the small
+    councils' median error is positive (the drift centring removes)."""
+    q = pooled_quantiles(paths.errors, paths.terciles, (0.1, 0.5, 0.9))
+    np.testing.assert_allclose(q[1], 0.0, atol=1e-12)
+    assert (q[0] < 0).all() and (q[2] > 0).all()
+    raw = pooled_quantiles(paths.errors, paths.terciles, (0.5,), centred=False)
+    assert raw[0, 0, -1, 3] > 0.05  # small councils, 12 months ahead, total
+
+
 # ------------------------------------------------------------------ calibration figures
 def test_national_falls_match_plain_arithmetic(dataset: Dataset, figures) -> None:
     """2017/18 against 2016/17, delayed days summed over councils, from the CSV's months."""
@@ -138,10 +163,10 @@ def test_gaughan_set_follows_from_its_citation(figures) -> None:
 
 
 def test_evidence_sets_are_the_calibrated_figures(figures) -> None:
-    assert round(figures["theta_nhs"]) == DID_THETA
-    assert round(figures["theta_none"]) == UNCONTROLLED_THETA
+    assert round(figures["theta_nhs"]) == FIT_2017_18[0]
+    assert round(figures["theta_nhs_se"]) == FIT_2017_18[1]
     assert EVIDENCE_SETS["no_effect"].median() == 0.0
-    medians = [EVIDENCE_SETS[k].median() for k in ("no_effect", "low", "central", "high")]
+    medians = [EVIDENCE_SETS[k].median() for k in ("no_effect", "low", "central", "fit_2017_18")]
     assert medians == sorted(medians)
 
 
@@ -156,6 +181,19 @@ def test_status_quo_change_is_384m_nationally() -> None:
     orig = np.array([500.0, 325.0]) * 1e6
     sb = np.array([74.0, 600.0]) * 1e6
     assert status_quo_change_gbp(orig, sb).sum() == pytest.approx(384e6)
+
+
+def test_status_quo_change_from_the_direct_2017_18_reconstruction(dataset: Dataset) -> None:
+    """The 2018/19 baseline less the 2017/18 reconstruction: £1,499m - £1,115m = £384m
+    nationally, and a council's own change is its 2018/19 total less its 2017/18 money."""
+    alloc = dataset.allocation_by_element
+    change = status_quo_change_gbp(alloc["original"], alloc["spring_budget"], dataset.money_2017_18)
+    assert change.sum() == pytest.approx(384e6)
+    i = dataset.position("E10000008")
+    recon = dataset.reconstruction
+    assert recon is not None
+    devon_2017_18 = recon.original["2017-18"][i] + recon.spring_budget["2017-18"][i]
+    assert change[i] == alloc["original"][i] + alloc["spring_budget"][i] - devon_2017_18
 
 
 def test_withheld_and_received_money_share_one_behaviour() -> None:
@@ -185,7 +223,9 @@ def prepared(dataset: Dataset):
         dataset.months,
         dataset.adults,
         ProjectionParams(method="persistence"),
-        status_quo_change=status_quo_change_gbp(alloc["original"], alloc["spring_budget"]),
+        status_quo_change=status_quo_change_gbp(
+            alloc["original"], alloc["spring_budget"], dataset.money_2017_18
+        ),
     )
 
 
@@ -218,6 +258,19 @@ def test_status_quo_money_lowers_the_baseline(dataset: Dataset, prepared) -> Non
     statistical = np.nansum(r.statistical_baseline[..., 3], axis=0)
     assert (central[3:] < statistical[3:]).all()  # after the central 3-month lag
     assert r.status_quo_beds > 0
+
+
+def test_council_medians_add_up_to_the_national_central_forecast(
+    dataset: Dataset, prepared
+) -> None:
+    """Status quo: the council P50s summed over councils are within 0.5% of the
+    national central forecast every month, and the national point is that forecast."""
+    r = _run(dataset, prepared)
+    councils = np.nansum(r.scenario_p50[..., 3], axis=0)
+    national = r.national_path["p50"].to_numpy()
+    np.testing.assert_allclose(councils, national, rtol=0.005)
+    np.testing.assert_allclose(r.national_path["baseline"], national, rtol=1e-12)
+    assert (r.national_path["p10"] <= national).all() and (national <= r.national_path["p90"]).all()
 
 
 def test_zero_sum_scenario_says_gross_flows_first(dataset: Dataset, prepared) -> None:
@@ -272,6 +325,12 @@ def test_backtest_report_has_every_table(dataset: Dataset) -> None:
     assert "| 1-3 | 4-6 | 7-9 | 10-12 | small | middle | large |" in text
     assert "| 0.2.0 | total |" in text and "interval_score" in text
     assert "combination 7/9" in text  # council WAPE no worse than persistence
+    p50 = text.split("Published P50 against persistence")[1]
+    rows = [line for line in p50.splitlines() if "| origins no worse |" in line]
+    assert len(rows) == 2  # total and social care
+    for row in rows:
+        wins = int(row.rsplit("|", 2)[1].strip().split("/")[0])
+        assert wins >= 6, row
     assert set(tables) == {"backtest_points", "backtest_bands", "backtest_national"}
     assert set(tables["backtest_points"]["origin"]) == set(DEFAULT_ORIGINS)
 
@@ -396,7 +455,7 @@ def test_a_transfer_between_two_identical_councils_is_nil_in_every_draw() -> Non
         withheld=np.array([1e6, 0.0]),
         received=np.array([0.0, 1e6]),
         reviewed=np.array([False, False]),
-        params=ProjectionParams(method="persistence", draws=400, evidence_set="high"),
+        params=ProjectionParams(method="persistence", draws=400, evidence_set="fit_2017_18"),
     )
     assert result.gross["beds_lost"] > 0 and result.gross["beds_gained"] > 0
     np.testing.assert_allclose(result.national_draws, 0.0, atol=1e-9)

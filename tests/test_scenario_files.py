@@ -131,6 +131,12 @@ EXPECTED: dict[str, list[str]] = {
         "evidence_set",
     ],
     "projection_unknown_evidence.toml": ["projection.evidence_set: Input should be", "'medium'"],
+    "projection_retired_high_evidence.toml": [
+        "projection.evidence_set: 'high'",
+        "removed in 0.3.0",
+        "Forder",
+        "Use 'fit_2017_18'",
+    ],
 }
 
 

@@ -102,7 +102,7 @@ def _cell_starting(book: openpyxl.Workbook, sheet: str, text: str) -> Any:
 REPORT_SHEETS = [
     "Summary", "Caveats", "Councils", "By region", "By type", "By DToC quartile",
     "Methods", "Parameters", "Scenario", "Data provenance", "Allocation checks",
-    "Projection national", "Projection councils", "Columns",
+    "Reported figures", "Projection national", "Projection councils", "Columns",
 ]  # fmt: skip
 
 

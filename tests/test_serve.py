@@ -4,10 +4,14 @@ exercised by ``make bench-load``, which CI runs small)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +103,113 @@ def test_load_session_reads_the_protocol_as_a_page_does() -> None:
     (widget,) = sent.rerun_script.widget_states.widgets
     assert widget.id == "$$ID-2-w:consequences.condition_pct"
     assert list(widget.double_array_value.data) == [40.0]
+
+
+# --------------------------------------------------------------------------- stopping
+SERVE = [sys.executable, "-m", "scripts.serve", "--host", "127.0.0.1"]
+
+
+def start_serving(port: int, workers: int = 1) -> subprocess.Popen[str]:
+    """``make serve`` on ``port`` (workers on the ports after it), once it says it serves."""
+    proc = subprocess.Popen(
+        [*SERVE, "--workers", str(workers), "--port", str(port), "--seconds", "600"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if "serving on" in line:
+            return proc
+    raise AssertionError(f"serve did not start: {''.join(seen)}")
+
+
+def alive(pid: int) -> bool:
+    """A process runs (a zombie, ended but not yet reaped, does not count)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (from /proc: whatever the script records itself)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def free_ports(n: int) -> int:
+    """The first of ``n`` consecutive free localhost ports."""
+    for first in range(20_000 + os.getpid() % 20_000, 60_000, 7):
+        if all(serve.port_free("127.0.0.1", p) for p in range(first, first + n)):
+            return first
+    raise AssertionError("no free ports")
+
+
+@pytest.mark.parametrize(
+    "signals",
+    [(signal.SIGTERM, signal.SIGTERM), (signal.SIGHUP,), (signal.SIGINT, signal.SIGTERM)],
+    ids=["SIGTERM-twice", "SIGHUP", "SIGINT-then-SIGTERM"],
+)
+def test_serve_stops_every_worker_on_any_signal(signals: tuple[int, ...]) -> None:
+    """A real signal to the serving process (a supervisor or `make` repeats SIGTERM; a
+    closed terminal sends SIGHUP): the proxy and every worker stop, their ports are free
+    and the pid file is gone. Before, a second signal while stopping, or a SIGHUP, left
+    the workers running."""
+    port = free_ports(2)
+    proc = start_serving(port)
+    pids = children(proc.pid)  # the worker and the proxy
+    try:
+        assert len(pids) == 2 and all(alive(pid) for pid in pids)
+        for signum in signals:
+            proc.send_signal(signum)
+            time.sleep(0.05)
+        proc.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [pid for pid in pids if alive(pid)] == []
+        assert proc.returncode == 0
+        assert serve.port_free("127.0.0.1", port) and serve.port_free("127.0.0.1", port + 1)
+        assert not serve.pid_file(port).exists()
+    finally:  # whatever happened, nothing of this test keeps running
+        for pid in [proc.pid, *pids]:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+
+
+def test_a_start_finds_and_reports_a_stale_worker() -> None:
+    """A serve killed outright (SIGKILL) leaves its pid file and its workers: the next
+    start names them and how to stop them, and starts nothing."""
+    port = free_ports(2)
+    left = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        serve.pid_file(port).write_text(f"{left.pid} {port + 1} worker\n")
+        result = subprocess.run(
+            [*SERVE, "--workers", "1", "--port", str(port), "--seconds", "5"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 1
+        said = f"an earlier serve on port {port} left pid {left.pid} (worker on port {port + 1})"
+        assert f"{said} running" in result.stderr
+        assert f"kill {left.pid}" in result.stderr and "serving on" not in result.stderr
+    finally:
+        left.kill()
+        left.wait()
+        serve.pid_file(port).unlink(missing_ok=True)
+    assert serve.stale_processes(port) == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import services, show
+from app import charts, services, show
 from app.context import Ctx
 from app.display import gbp_exact
 from app.services import AUTO_ATTRIBUTION, AUTO_METRIC, METHOD_LABELS, YEAR
@@ -119,6 +119,7 @@ def render(ctx: Ctx) -> None:
     )
 
     _published(ctx)
+    _reported(ctx)
     st.markdown("#### Assumptions register")
     st.caption(
         "Quality on the AQuA Book scale: green (published), amber (proxy or "
@@ -177,6 +178,55 @@ def _published(ctx: Ctx) -> None:
             f"{YEAR} money that moves between councils against the default."
         )
         show.table(ctx.data.method_comparison, ctx, "allocation_methods", "allocation methods")
+
+
+def _reported(ctx: Ctx) -> None:
+    """Every council's reported 2018-19 iBCF beside the rebuild: table and chart (left
+    out in workshop mode: each row names a council)."""
+    table = services.reported_figures(ctx.data)
+    if table.empty:
+        return
+    st.markdown(f"#### Reported {YEAR} figures beside the reconstruction, every council")
+    if ctx.workshop:
+        st.caption(
+            "Left out in workshop mode: each reported figure names a council, so it would "
+            "undo the neutral labels."
+        )
+        return
+    counts = table["status"].value_counts()
+    st.caption(
+        "What each council reported receiving (MHCLG revenue outturn 2018-19, £000 as "
+        "reported) beside its precept-equalisation rebuild and the allocation in use. "
+        f"{int(counts.get('reported 2018-19 outturn', 0))} reports pass the plausibility "
+        "screen and are the allocation; "
+        f"{int(counts.get('reported, flagged', 0))} are flagged (£0, or implying a need "
+        "share more than a third from the one used) and "
+        f"{int(counts.get('not reported', 0))} are blank: those councils share the rest "
+        "of each pot by precept equalisation. Flagged and unreported councils first."
+    )
+    pounds = st.column_config.NumberColumn(format="localized")
+    money = [c for c in table.columns if c.endswith("£") or c.endswith("equalisation)")]
+    show.table(
+        table,
+        ctx,
+        "reported_figures",
+        "reported figures",
+        column_config={c: pounds for c in money},
+    )
+    show.chart(
+        charts.reported_vs_rebuilt(table),
+        table,
+        ctx,
+        "reported_vs_rebuilt",
+        "reported against rebuilt",
+    )
+    zero = table.loc[table["reported £"] == 0, "council"].tolist()
+    if zero:
+        st.caption(
+            "Not on the chart (a log axis has no £0): "
+            + ", ".join(str(z) for z in zero)
+            + ", which report £0."
+        )
 
 
 def _backtest(ctx: Ctx) -> None:

@@ -68,6 +68,10 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, Table]]:
             "published figures beside the reconstruction",
             lambda: ctx.data.known_figures,
         ),
+        "reported_figures": (
+            "reported 2018-19 figures beside the reconstruction, every council",
+            lambda: services.reported_figures(ctx.data),
+        ),
         "assumptions": (
             "assumptions register",
             lambda: services.assumptions_register(ctx.scenario.projection),
@@ -81,6 +85,7 @@ def tables(ctx: Ctx) -> dict[str, tuple[str, Table]]:
     }
     if ctx.workshop:  # published figures name their councils (as in the Excel pack)
         del out["known_figures"]
+        del out["reported_figures"]
     return out
 
 

@@ -208,7 +208,7 @@ def _uncertainty(proj: ProjectionResult) -> None:
         st.markdown("**Two kinds of uncertainty, apart**")
         fn = proj.forecast_noise
         st.text(
-            f"Evidence alone ({proj.evidence_set.replace('_', ' ')} set), beds freed: "
+            f"Evidence alone ({services.evidence_name(proj.evidence_set)} set), beds freed: "
             f"{beds_text(proj.beds_freed_evidence)}.\n"
             f"Forecast noise: national delays {fn['baseline_p10']:,.0f} to "
             f"{fn['baseline_p90']:,.0f} beds a day (P10-P90, 2018/19 average; central "

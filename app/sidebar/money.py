@@ -18,6 +18,8 @@ def _graduated(value: Any) -> None:
     if value == "margin" and scen.consequences.margin_test is None and scen.selection.tests:
         ids = [t.id for t in scen.selection.criteria] or [t.id for t in scen.selection.tests]
         changes["consequences.margin_test"] = ids[0]
+    elif value != "margin":
+        changes["consequences.margin_test"] = None  # names a test only when graduating by it
     state.apply(changes)
 
 

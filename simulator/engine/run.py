@@ -106,6 +106,8 @@ def results_table(
         "allocation_spring_budget": allocations["spring_budget"],
         "allocation_total": total,
         "allocation_status": c["allocation_status"],
+        "allocation_source": c["allocation_source"],
+        "report_status": c["report_status"],
         "has_dtoc_data": data.has_dtoc,
         "in_scope": selection.in_scope,
         "selected": selection.selected,
@@ -216,5 +218,6 @@ def project_scenario(
         status_quo_change=status_quo_change_gbp(
             result.data.allocation_by_element["original"],
             result.data.allocation_by_element["spring_budget"],
+            result.data.money_2017_18,
         ),
     )

@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from simulator.money import largest_remainder
+from simulator.money import largest_remainder, to_pounds
 
 # Financial years of the CTR returns, in order (column j of the tax base / Band D arrays).
 CTR_YEARS = ("2014-15", "2015-16", "2016-17", "2017-18", "2018-19", "2019-20")
@@ -64,13 +64,17 @@ FORM_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class Method:
-    """Which reconstruction: precept equalisation (default) or the COVID-19 proxy split.
+    """Which allocation: councils' reported 2018-19 outturn where it passes the screen,
+    the rest of each pot by precept equalisation (``reported``, the default); precept
+    equalisation for every council (``equalisation``); or the COVID-19 proxy split.
+    ``convention``, ``form`` and ``rounded_bounds`` choose the equalisation (for the
+    ``reported`` kind: the one that shares the rest and rebuilds 2017/18 and 2019/20).
 
     ``rounded_bounds``: a need share rounded in the winter pressures checkpoints bounds
     the proxy share (it is moved to the nearest share the rounded figure allows).
     """
 
-    kind: Literal["equalisation", "proxy"] = "equalisation"
+    kind: Literal["reported", "equalisation", "proxy"] = "reported"
     convention: Convention = "settlement"
     form: Form = "scale_down"
     rounded_bounds: bool = True
@@ -80,13 +84,17 @@ class Method:
         """Short name used in every status: ``reconstructed: <label>``; choices other
         than the defaults are named in brackets.
 
-        >>> Method().label, Method(kind="proxy").label
+        >>> Method(kind="equalisation").label, Method(kind="proxy").label
         ('precept equalisation', 'COVID-19 proxy split')
-        >>> Method(form="water_filling", convention="actual").label
+        >>> Method(kind="equalisation", form="water_filling", convention="actual").label
         'precept equalisation (water-filling; actual CTR precept)'
+        >>> Method().label
+        'reported 2018-19 outturn, the rest by precept equalisation'
         """
         if self.kind == "proxy":
             return "COVID-19 proxy split"
+        if self.kind == "reported":
+            return "reported 2018-19 outturn, the rest by " + self.equalisation.label
         changes = [
             "water-filling" if self.form == "water_filling" else "",
             "actual CTR precept" if self.convention == "actual" else "",
@@ -97,9 +105,31 @@ class Method:
 
     @property
     def status(self) -> str:
+        """The status of a value this method rebuilt (for the ``reported`` kind: of a
+        council whose report did not pass the screen).
+
+        >>> Method().status
+        'reconstructed: precept equalisation'
+        """
+        if self.kind == "reported":
+            return self.equalisation.status
         return f"reconstructed: {self.label}"
 
+    @property
+    def equalisation(self) -> Method:
+        """The same method without the reported figures."""
+        if self.kind != "reported":
+            return self
+        return Method("equalisation", self.convention, self.form, self.rounded_bounds)
+
     def describe(self) -> str:
+        if self.kind == "reported":
+            return (
+                "each council's 2018-19 iBCF as reported in the MHCLG revenue outturn (£000 "
+                "as reported) where the report passes the plausibility screen, split between "
+                "the elements in the method's proportion; what is left of each pot shared "
+                "among the other councils by " + self.equalisation.describe()
+            )
         if self.kind == "proxy":
             return (
                 "each national total shared on each council's share of COVID-19 emergency "
@@ -114,6 +144,7 @@ class Method:
 
 
 DEFAULT_METHOD = Method()
+EQUALISATION_METHOD = Method(kind="equalisation")
 PROXY_METHOD = Method(kind="proxy")
 
 
@@ -303,6 +334,95 @@ def whole_pounds(pot: int, amounts: np.ndarray) -> np.ndarray:
     return largest_remainder(int(pot), np.maximum(0.0, np.asarray(amounts, dtype=float)))
 
 
+# --------------------------------------------------------------------------- reported totals
+def split_total(total: np.ndarray, original: np.ndarray, spring_budget: np.ndarray) -> np.ndarray:
+    """The original element of each pinned total, whole pounds: the total split in the
+    method's own proportion (original / (original + Spring Budget)); where the method
+    gives a council nothing, in the national proportion of the two pots (£825m : £674m).
+    The Spring Budget element is the total less this.
+
+    >>> split_total(np.array([1000, 999]), np.array([3.0, 0.0]), np.array([1.0, 0.0])).tolist()
+    [750, 550]
+    """
+    original = np.asarray(original, dtype=float)
+    both = original + np.asarray(spring_budget, dtype=float)
+    national = ORIGINAL_POTS["2018-19"] / (ORIGINAL_POTS["2018-19"] + SPRING_BUDGET_POTS["2018-19"])
+    fraction = np.divide(original, both, out=np.full(both.shape, national), where=both > 0)
+    return to_pounds(np.asarray(total, dtype=float) * fraction)
+
+
+def _shared(pot: int, amounts: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Whole pounds summing to ``pot``: by ``amounts``, or by ``fallback`` when the
+    amounts are all zero (the method gives the rest nothing)."""
+    weights = amounts if np.sum(amounts) > 0 else fallback
+    return largest_remainder(int(pot), np.maximum(0.0, np.asarray(weights, dtype=float)))
+
+
+def with_pinned_totals(
+    pinned: np.ndarray,
+    totals: np.ndarray,
+    original: np.ndarray,
+    spring_budget: np.ndarray,
+    shares: np.ndarray,
+    precept: np.ndarray,
+    form: Form,
+    pots: tuple[int, int] = (ORIGINAL_POTS["2018-19"], SPRING_BUDGET_POTS["2018-19"]),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both 2018/19 elements (whole pounds) with the ``pinned`` councils' totals fixed.
+
+    A pinned council keeps its total (``totals``, whole pounds), split between the
+    elements in the method's proportion (``original``, ``spring_budget``: the method's
+    amounts, £). What each pot has left is shared among the other councils by precept
+    equalisation run on them alone: their need shares renormalised, their precept
+    (``precept``, 2018/19 £), the same ``form``; the Spring Budget element the combined
+    remainder less the original remainder. Each element sums exactly to its pot.
+
+    A worked case: two pinned councils of a four-council pot of £100 original and £60
+    Spring Budget; the other two share what is left.
+
+    >>> pin = np.array([True, True, False, False])
+    >>> o, b = with_pinned_totals(pin, np.array([40, 20, 0, 0]),
+    ...     np.array([30.0, 10.0, 0, 0]), np.array([10.0, 10.0, 0, 0]),
+    ...     np.array([0.25, 0.25, 0.3, 0.2]), np.zeros(4), "scale_down", pots=(100, 60))
+    >>> o.tolist(), b.tolist()
+    ([30, 10, 36, 24], [10, 10, 24, 16])
+    """
+    pinned = np.asarray(pinned, dtype=bool)
+    if pinned.all():
+        raise ValueError("every council pinned: nothing left to bring each element to its pot")
+    pot_original, pot_spring = pots
+    totals = np.asarray(totals, dtype=np.int64)
+    out_original = np.zeros(len(pinned), dtype=np.int64)
+    out_spring = np.zeros(len(pinned), dtype=np.int64)
+    first = split_total(
+        totals[pinned], np.asarray(original)[pinned], np.asarray(spring_budget)[pinned]
+    )
+    out_original[pinned] = first
+    out_spring[pinned] = totals[pinned] - first
+    left_original = pot_original - int(out_original.sum())
+    left_spring = pot_spring - int(out_spring.sum())
+    if left_original < 0 or left_spring < 0:
+        raise ValueError(
+            f"the pinned totals take £{int(out_original.sum()):,} of the original pot "
+            f"£{pot_original:,} and £{int(out_spring.sum()):,} of the Spring Budget pot "
+            f"£{pot_spring:,}: more than the pot"
+        )
+    rest = ~pinned
+    weights = np.asarray(shares, dtype=float)[rest]
+    weights = (
+        weights / weights.sum() if weights.sum() > 0 else np.full(len(weights), 1 / len(weights))
+    )
+    p = np.asarray(precept, dtype=float)[rest]
+    try:
+        orig_rest = equalise(left_original, weights, p, form)
+        spring_rest = spring_budget_element(left_original, left_spring, weights, p, form)
+    except ValueError:  # no other council has need above its precept: share by need
+        orig_rest, spring_rest = weights * left_original, weights * left_spring
+    out_original[rest] = _shared(left_original, orig_rest, weights)
+    out_spring[rest] = _shared(left_spring, spring_rest, weights)
+    return out_original, out_spring
+
+
 # --------------------------------------------------------------------------- all years
 @dataclass(frozen=True)
 class Reconstruction:
@@ -454,6 +574,7 @@ class Inputs:
 
     def share_source(self, i: int, method: Method) -> str:
         """Where council ``i``'s need share comes from, in words."""
+        method = method.equalisation
         if method.kind == "equalisation" and not np.isnan(self.exact[i]):
             return "exact ASC RNF (winter pressures grant)"
         if method.kind == "equalisation" and method.rounded_bounds:
@@ -466,27 +587,34 @@ class Inputs:
         return "proxy (COVID-19 tranche 1), renormalised"
 
 
-def variants(default: Method = DEFAULT_METHOD) -> dict[str, Method]:
-    """The default and each single change from it, for reporting how much each moves
-    the result.
+def variants(default: Method = EQUALISATION_METHOD) -> dict[str, Method]:
+    """The default equalisation and each single change from it, for reporting how much
+    each moves the result.
 
     >>> list(variants())[:3]
     ['default', 'actual CTR precept', 'water-filling form']
     >>> list(variants())[3:]
     ['exact RNF shares only', 'COVID-19 proxy split']
     """
+    default = default.equalisation
     other_convention: Convention = "actual" if default.convention == "settlement" else "settlement"
     other_form: Form = "water_filling" if default.form == "scale_down" else "scale_down"
     return {
         "default": default,
         f"{other_convention.replace('actual', 'actual CTR')} precept": Method(
-            convention=other_convention, form=default.form, rounded_bounds=default.rounded_bounds
+            "equalisation",
+            convention=other_convention,
+            form=default.form,
+            rounded_bounds=default.rounded_bounds,
         ),
         f"{other_form.replace('_', '-')} form": Method(
-            convention=default.convention, form=other_form, rounded_bounds=default.rounded_bounds
+            "equalisation",
+            convention=default.convention,
+            form=other_form,
+            rounded_bounds=default.rounded_bounds,
         ),
         "exact RNF shares only": Method(
-            convention=default.convention, form=default.form, rounded_bounds=False
+            "equalisation", convention=default.convention, form=default.form, rounded_bounds=False
         ),
         "COVID-19 proxy split": PROXY_METHOD,
     }
@@ -508,7 +636,7 @@ def explanation(
     out the items that cite councils' published figures.
 
     >>> [item for item, _ in explanation()][:3]
-    ['Allocations: status', 'Allocations: what was done', 'Allocations: the evidence']
+    ['Allocations: status', 'Allocations: reported figures', 'Allocations: what was done']
     >>> any("Devon" in text for _, text in explanation(name_councils=False))
     False
     """
@@ -525,7 +653,38 @@ def explanation(
     ]
 
 
+REPORTED_TEXT = (
+    "Each council's 2018/19 total is the improved Better Care Fund grant it reported "
+    "receiving in the MHCLG revenue outturn 2018-19 (RG form; £000 as reported), where the "
+    "report passes a plausibility screen: not £0, and implying a need share within a third "
+    "of the one the method uses (between 2/3 and 3/2 of it). The total is split between "
+    "the elements in the method's own proportion. What is left of each pot (original "
+    "£825m, Spring Budget £674m) is shared among the other councils by precept "
+    "equalisation run on them alone, with need shares corrected by the median ratio of "
+    "implied to used need share among screened councils of the same authority type. Each "
+    "element still sums exactly to its pot. 2017/18 and 2019/20 stay as rebuilt by "
+    "precept equalisation."
+)
+
+
 def _explanation(method: Method) -> list[tuple[str, str]]:
+    rows = _equalisation_explanation(method.equalisation)
+    if method.kind == "reported":
+        status = (
+            "Allocations: status",
+            "REPORTED 2018-19 OUTTURN WHERE PLAUSIBLE, THE REST RECONSTRUCTED: PRECEPT "
+            "EQUALISATION. The official per-council 2018/19 iBCF table could not be "
+            "obtained; councils' own reported receipts stand in for it where they pass the "
+            "screen (each council's status says which). The rest are rebuilt by the method "
+            "below, the best-supported hypothesis (its exact text was not available either), "
+            "checked against every published figure. Dropping the official table into "
+            "data/official/ replaces every value.",
+        )
+        return [status, ("Allocations: reported figures", REPORTED_TEXT), *rows[1:]]
+    return rows
+
+
+def _equalisation_explanation(method: Method) -> list[tuple[str, str]]:
     if method.kind == "proxy":
         what = (
             "Each national total (original £825m, Spring Budget £674m in 2018/19) is shared "

@@ -9,16 +9,17 @@ Council order is fixed: sorted by GSS code, 152 rows, position ``i`` in every ar
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from simulator.errors import DataError
-from simulator.inputs import allocation
+from simulator.inputs import allocation, reported
+from simulator.inputs.reported import Screen
 from simulator.money import largest_remainder
 from simulator.schema.calendar import days_in_months
 from simulator.schema.vocabulary import ATTRIBUTIONS
@@ -39,90 +40,6 @@ ASC_SUPPORT_GRANT_2018_19 = 150_000_000
 BCP_DORSET_COMBINED = 11_101_861 + 10_665_165
 BCP_DORSET = ("E06000028", "E06000029", "E10000009")
 
-SCHEMAS: dict[str, list[str]] = {
-    "council_reference.csv": [
-        "gss_code",
-        "council",
-        "region",
-        "population_18plus",
-        "population_year",
-        "source",
-        "authority_type",
-    ],
-    "council_population_ages.csv": [
-        "gss_code",
-        "council",
-        "pop_18plus",
-        "pop_65plus",
-        "pop_85plus",
-        "year",
-        "source",
-        "pop_75plus",
-        "pop_all_ages",
-    ],
-    "covid19_tranche1_allocations.csv": [
-        "gss_code",
-        "council",
-        "amount",
-        "grant",
-        "share_of_upper_tier_total",
-        "gss_code_as_published",
-        "name_as_published",
-        "note",
-        "source",
-    ],
-    "dtoc_monthly.csv": [
-        "gss_code",
-        "council",
-        "month",
-        "delayed_days_total",
-        "delayed_days_nhs",
-        "delayed_days_social_care",
-        "delayed_days_both",
-        "source",
-    ],
-    "ibcf_known_figures.csv": [
-        "gss_code",
-        "council",
-        "element",
-        "year",
-        "amount",
-        "precision",
-        "source",
-    ],
-    "dtoc_expectations_2017.csv": [
-        "gss_code",
-        "council",
-        "expectation_measure",
-        "expectation_value",
-        "expectation_unit",
-        "baseline_period",
-        "target_period",
-        "status",
-        "source",
-        "notes",
-    ],
-    "dtoc_la_lookup_2017.csv": [
-        "gss_code",
-        "dh_la_code",
-        "council_name_as_published",
-        "region_as_published",
-        "source",
-    ],
-    "ibcf_allocations_2018_19.csv": [
-        "gss_code",
-        "allocation_original",
-        "allocation_spring_budget",
-        "status",
-        "source",
-    ],
-    "dtoc_expectations_2017_official.csv": [
-        "gss_code",
-        "attribution",
-        "expectation_beds_per_day",
-        "source",
-    ],
-}
 AUTHORITY_TYPES = (
     "County council",
     "London borough",
@@ -144,250 +61,11 @@ FACT_STATUSES = (
     "criterion_reported_by_third_party",
     "official",
 )
-
-
-# --------------------------------------------------------------------------- checks
-def _where(file: str, row: int | None = None, column: str | None = None) -> str:
-    parts = [file]
-    if row is not None:
-        parts.append(f"row {row + 2}")  # +1 for the header, +1 for 1-based lines
-    if column is not None:
-        parts.append(f"column {column}")
-    return ": ".join(parts)
-
-
-def check_columns(frame: pd.DataFrame, file: str) -> None:
-    """Exactly the documented columns, in any order."""
-    expected = SCHEMAS[file]
-    missing = [c for c in expected if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in expected]
-    problems = []
-    if missing:
-        problems.append(f"{file}: missing column(s) {', '.join(missing)}")
-    if extra:
-        problems.append(f"{file}: unexpected column(s) {', '.join(map(str, extra))}")
-    if problems:
-        raise DataError(problems)
-
-
-def _rows(mask: pd.Series, limit: int = 5) -> list[int]:
-    """Positions of the first ``limit`` true cells (errors list a few, not thousands)."""
-    return [int(r) for r in np.flatnonzero(mask.to_numpy())[:limit]]
-
-
-def to_numbers(
-    frame: pd.DataFrame,
-    file: str,
-    columns: list[str],
-    *,
-    allow_blank: bool,
-    blanks: str = "",
-    integral: bool = False,
-    positive: bool = False,
-    maximum: float | None = None,
-    unit: str = "",
-) -> pd.DataFrame:
-    """Convert text cells to finite, non-negative floats; blank (or ``"-"``) becomes NaN
-    where allowed. ``integral``: whole numbers only (counts of people, days, pounds);
-    ``positive``: zero is refused too; ``maximum``: a plausible upper bound (``unit``
-    names what it counts, for the message). Every refusal names file, row and column.
-
-    >>> f = pd.DataFrame({"a": ["1", "", "2.5"]})
-    >>> to_numbers(f, "x.csv", ["a"], allow_blank=True)["a"].tolist()
-    [1.0, nan, 2.5]
-    >>> to_numbers(f, "x.csv", ["a"], allow_blank=True, integral=True)
-    Traceback (most recent call last):
-    simulator.errors.DataError: x.csv: row 4: column a: not a whole number (2.5)
-    """
-    out = frame.copy()
-    problems: list[str] = []
-    for column in columns:
-        raw = frame[column]
-        text = raw.astype(str).str.strip().str.replace(",", "", regex=False)
-        is_blank = text.isin(["", "-"])
-        values = pd.to_numeric(text.where(~is_blank), errors="coerce").astype(float)
-        known = values.notna()
-        finite = known & np.isfinite(values)
-        cell = functools.partial(_where, file, column=column)
-        problems += [
-            f"{cell(r)}: not a number ({raw.iloc[r]!r})" for r in _rows(~known & ~is_blank)
-        ]
-        problems += [
-            f"{cell(r)}: not a finite number ({raw.iloc[r]!r})" for r in _rows(known & ~finite)
-        ]
-        problems += [
-            f"{cell(r)}: negative value {values.iloc[r]:g}" for r in _rows(finite & (values < 0))
-        ]
-        if not allow_blank:
-            problems += [f"{cell(r)}: blank{blanks}" for r in _rows(is_blank)]
-        if positive:
-            problems += [
-                f"{cell(r)}: zero, where only a positive value makes sense"
-                for r in _rows(finite & (values == 0))
-            ]
-        if integral:
-            problems += [
-                f"{cell(r)}: not a whole number ({values.iloc[r]:g})"
-                for r in _rows(finite & (values != np.floor(values)))
-            ]
-        if maximum is not None:
-            bound = f"{maximum:,.0f}{' ' + unit if unit else ''}"
-            problems += [
-                f"{cell(r)}: {values.iloc[r]:g} is implausibly large (more than {bound})"
-                for r in _rows(finite & (values > maximum))
-            ]
-        out[column] = values
-    if problems:
-        raise DataError(problems)
-    return out
-
-
-def check_unique(frame: pd.DataFrame, file: str, keys: list[str]) -> None:
-    dup = frame.duplicated(subset=keys, keep="first")
-    if dup.any():
-        rows = np.flatnonzero(dup.to_numpy())
-        raise DataError(
-            [
-                f"{_where(file, int(r))}: duplicate {'/'.join(keys)} "
-                f"{' '.join(str(frame[k].iloc[r]) for k in keys)}"
-                for r in rows[:5]
-            ]
-        )
-
-
-def check_known_codes(
-    frame: pd.DataFrame, file: str, known: set[str], *, allow_england: bool = False
-) -> None:
-    allowed = known | ({ENGLAND} if allow_england else set())
-    unknown = ~frame["gss_code"].isin(allowed)
-    if unknown.any():
-        rows = np.flatnonzero(unknown.to_numpy())
-        raise DataError(
-            [
-                f"{_where(file, int(r), 'gss_code')}: unknown GSS code "
-                f"{frame['gss_code'].iloc[r]!r} (not one of the 152 councils of 2017/18)"
-                for r in rows[:5]
-            ]
-        )
-
-
-# --------------------------------------------------------------------------- councils
-def build_councils(reference: pd.DataFrame, populations: pd.DataFrame) -> pd.DataFrame:
-    """The 152 councils with region, type and mid-2017 populations, sorted by GSS code."""
-    ref_file, pop_file = "council_reference.csv", "council_population_ages.csv"
-    check_columns(reference, ref_file)
-    check_columns(populations, pop_file)
-    bad_code = ~reference["gss_code"].str.fullmatch(r"E0[6-9]\d{6}|E10\d{6}")
-    if bad_code.any():
-        row = int(np.flatnonzero(bad_code.to_numpy())[0])
-        raise DataError(
-            f"{_where(ref_file, row, 'gss_code')}: not a council GSS code "
-            f"({reference['gss_code'].iloc[row]!r})"
-        )
-    check_unique(reference, ref_file, ["gss_code"])
-    if len(reference) != N_COUNCILS:
-        raise DataError(f"{ref_file}: {len(reference)} councils, expected {N_COUNCILS}")
-    bad_type = ~reference["authority_type"].isin(AUTHORITY_TYPES)
-    if bad_type.any():
-        row = int(np.flatnonzero(bad_type.to_numpy())[0])
-        raise DataError(
-            f"{_where(ref_file, row, 'authority_type')}: unknown authority type "
-            f"{reference['authority_type'].iloc[row]!r}"
-        )
-    people = functools.partial(
-        to_numbers,
-        allow_blank=False,
-        integral=True,
-        positive=True,
-        maximum=MAX_COUNCIL_POPULATION,
-        unit="people in one council",
-    )
-    reference = people(reference, ref_file, ["population_18plus"])
-    check_unique(populations, pop_file, ["gss_code"])
-    check_known_codes(populations, pop_file, set(reference["gss_code"]))
-    pops = ["pop_18plus", "pop_65plus", "pop_75plus", "pop_85plus", "pop_all_ages"]
-    populations = people(populations, pop_file, pops)
-    nested = ["pop_85plus", "pop_75plus", "pop_65plus", "pop_18plus", "pop_all_ages"]
-    for younger, older in zip(nested[1:], nested[:-1], strict=True):
-        wrong = populations[older] > populations[younger]
-        if wrong.any():
-            row = int(np.flatnonzero(wrong.to_numpy())[0])
-            raise DataError(
-                f"{_where(pop_file, row, older)}: {populations[older].iloc[row]:,.0f} is more "
-                f"than {younger} ({populations[younger].iloc[row]:,.0f})"
-            )
-    merged = reference.merge(populations[["gss_code", *pops]], on="gss_code", how="left")
-    missing = merged["pop_18plus"].isna()
-    if missing.any():
-        raise DataError(f"{pop_file}: no row for {', '.join(merged.loc[missing, 'gss_code'][:5])}")
-    if (merged["pop_18plus"] != merged["population_18plus"]).any():
-        code = merged.loc[merged["pop_18plus"] != merged["population_18plus"], "gss_code"]
-        raise DataError(f"{pop_file}: adults 18+ differ from {ref_file} for {code.iloc[0]}")
-    councils = pd.DataFrame(
-        {
-            "gss_code": merged["gss_code"],
-            "council": merged["council"],
-            "region": merged["region"],
-            "authority_type": merged["authority_type"],
-            "adults_18plus": merged["pop_18plus"].astype(np.int64),
-            "pop_65plus": merged["pop_65plus"].astype(np.int64),
-            "pop_75plus": merged["pop_75plus"].astype(np.int64),
-            "pop_85plus": merged["pop_85plus"].astype(np.int64),
-            "pop_all_ages": merged["pop_all_ages"].astype(np.int64),
-        }
-    )
-    return councils.sort_values("gss_code").reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- allocations
 PROXY_FILE = "covid19_tranche1_allocations.csv"
 TAX_FILE = "council_tax_requirement_2014_2020.csv"
 TAXBASE_FILE = "council_taxbase_ctb_2016_2018.csv"
 RNF_FILE = "asc_rnf_checkpoints.csv"
 KNOWN_FILE = "ibcf_known_figures.csv"
-SCHEMAS.update(
-    {
-        TAX_FILE: [
-            "gss_code",
-            "council",
-            "ecode",
-            "ctr_class",
-            "year",
-            "tax_base_for_tax_setting",
-            "band_d_excl_local_precepts",
-            "council_tax_requirement_excl_local_precepts",
-            "asc_precept_in_year_amount",
-            "asc_precept_in_year_band_d_element",
-            "asc_precept_in_year_pct",
-            "derived_2pct_of_prev_band_d_x_tax_base",
-            "source",
-            "note",
-        ],
-        TAXBASE_FILE: [
-            "gss_code",
-            "council",
-            "ecode",
-            "year",
-            "ctb_reference",
-            "ctb_tax_base_after_cts_band_d_equivalents",
-            "ctb_tax_base_before_cts_band_d_equivalents",
-            "dwellings_on_valuation_list",
-            "n_billing_authorities_summed",
-            "source",
-        ],
-        RNF_FILE: [
-            "gss_code",
-            "council",
-            "grant",
-            "year",
-            "amount",
-            "precision",
-            "share_of_pot",
-            "source",
-            "quote",
-        ],
-    }
-)
 # The 2018/19 (and 2019/20) winter pressures grant: £240m allocated by the ASC RNF.
 WINTER_PRESSURES_GRANT = "winter_pressures_grant_240m"
 WINTER_PRESSURES_POT = 240_000_000
@@ -405,63 +83,48 @@ KNOWN_ELEMENTS = ("original", "spring_budget", "total", "asc_support_grant")
 THREE_YEARS = "2017-18 to 2019-20"
 KNOWN_YEARS = (*allocation.YEARS, THREE_YEARS)
 CTB_YEARS = ("2016-17", "2017-18", "2018-19")
+DTOC_COLUMNS = {
+    "social_care": "delayed_days_social_care",
+    "nhs": "delayed_days_nhs",
+    "both": "delayed_days_both",
+    "total": "delayed_days_total",
+}
+
+if TYPE_CHECKING:
+    from simulator.inputs.schemas import Councils
 
 
-def _numbers(
-    frame: pd.DataFrame,
-    file: str,
-    columns: list[str],
-    *,
-    blank_ok: np.ndarray | None = None,
-    whole: bool = False,
-    positive: bool = False,
-    maximum: float | None = None,
-    unit: str = "",
-) -> pd.DataFrame:
-    """:func:`to_numbers` (finite, not negative; whole where they count pounds or people,
-    above zero where zero is meaningless), blank only in the rows ``blank_ok`` marks.
+# --------------------------------------------------------------------------- councils
+# Each file is declared in simulator/inputs/schemas.py (pandera, imported only when
+# data is loaded) and checked by schemas.validate, which names file, row and column.
+def build_councils(reference: pd.DataFrame, populations: pd.DataFrame) -> pd.DataFrame:
+    """The 152 councils with region, type and mid-2017 populations, sorted by GSS code."""
+    from simulator.inputs import schemas
 
-    >>> f = pd.DataFrame({"amount": ["5", "", "2.5"]})
-    >>> try:
-    ...     _numbers(f, "x.csv", ["amount"], whole=True, blank_ok=np.array([0, 0, 1]) > 0)
-    ... except DataError as e:
-    ...     print(e)
-    x.csv: row 4: column amount: not a whole number (2.5)
-    >>> _numbers(f.iloc[:2], "x.csv", ["amount"], blank_ok=np.array([False, True]))[
-    ...     "amount"].tolist()
-    [5.0, nan]
-    """
-    out = to_numbers(
-        frame,
-        file,
-        columns,
-        allow_blank=True,
-        integral=whole,
-        positive=positive,
-        maximum=maximum,
-        unit=unit,
+    reference = schemas.validate(reference, schemas.council_reference())
+    codes = [str(c) for c in reference["gss_code"]]
+    adults = dict(zip(codes, reference["population_18plus"], strict=True))
+    known = schemas.Councils(codes=tuple(sorted(codes)), adults=adults)
+    populations = schemas.validate(populations, schemas.council_population_ages(known))
+    pops = ["pop_18plus", "pop_65plus", "pop_75plus", "pop_85plus", "pop_all_ages"]
+    merged = reference.merge(populations[["gss_code", *pops]], on="gss_code", how="left")
+    councils = pd.DataFrame(
+        {
+            "gss_code": merged["gss_code"],
+            "council": merged["council"],
+            "region": merged["region"],
+            "authority_type": merged["authority_type"],
+            "adults_18plus": merged["pop_18plus"].astype(np.int64),
+            "pop_65plus": merged["pop_65plus"].astype(np.int64),
+            "pop_75plus": merged["pop_75plus"].astype(np.int64),
+            "pop_85plus": merged["pop_85plus"].astype(np.int64),
+            "pop_all_ages": merged["pop_all_ages"].astype(np.int64),
+        }
     )
-    allowed = np.zeros(len(frame), dtype=bool) if blank_ok is None else np.asarray(blank_ok)
-    problems = [
-        f"{_where(file, int(row), column)}: blank"
-        for column in columns
-        for row in np.flatnonzero(out[column].isna().to_numpy() & ~allowed)[:5]
-    ]
-    if problems:
-        raise DataError(problems)
-    return out
+    return councils.sort_values("gss_code").reset_index(drop=True)
 
 
-def _vocabulary(frame: pd.DataFrame, file: str, column: str, allowed: tuple[str, ...]) -> None:
-    bad = ~frame[column].isin(allowed)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            f"{_where(file, row, column)}: {frame[column].iloc[row]!r} is not one of "
-            f"{', '.join(allowed)}"
-        )
-
-
+# --------------------------------------------------------------------------- allocations
 def _wide(
     frame: pd.DataFrame, column: str, codes: np.ndarray, years: tuple[str, ...]
 ) -> np.ndarray:
@@ -469,100 +132,31 @@ def _wide(
     return table.reindex(index=codes, columns=list(years)).to_numpy(dtype=float)
 
 
-def _complete(frame: pd.DataFrame, file: str, codes: np.ndarray, years: tuple[str, ...]) -> None:
-    have = set(zip(frame["gss_code"], frame["year"], strict=True))
-    missing = [f"{c} {y}" for c in codes for y in years if (c, y) not in have]
-    if missing:
-        raise DataError(f"{file}: no row for {', '.join(missing[:5])}")
-
-
-def council_tax_arrays(ctr: pd.DataFrame, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def council_tax_arrays(ctr: pd.DataFrame, councils: Councils) -> tuple[np.ndarray, np.ndarray]:
     """Tax base (Band D equivalents) and Band D (£) as ``(council, year)`` arrays over
-    2014-15 … 2019-20, from the official CTR returns, validated.
+    2014-15 … 2019-20, from the official CTR returns, validated
+    (:func:`simulator.inputs.schemas.council_tax_requirement`)."""
+    from simulator.inputs import schemas
 
-    Only Bournemouth, Poole and Dorset may be blank, and only for 2019-20 (abolished);
-    the ASC precept columns are blank before 2016-17. The derived "2% precept" column
-    must equal 2% of the previous year's Band D × this year's tax base to £1.
-    """
-    file = TAX_FILE
-    check_columns(ctr, file)
-    check_known_codes(ctr, file, set(codes))
-    _vocabulary(ctr, file, "year", allocation.CTR_YEARS)
-    check_unique(ctr, file, ["gss_code", "year"])
-    _complete(ctr, file, codes, allocation.CTR_YEARS)
-    gone = (ctr["gss_code"].isin(BCP_DORSET) & (ctr["year"] == "2019-20")).to_numpy()
-    before = ctr["year"].isin(["2014-15", "2015-16"]).to_numpy()
-    core = [
-        "tax_base_for_tax_setting",
-        "band_d_excl_local_precepts",
-        "council_tax_requirement_excl_local_precepts",
-    ]
-    precept = [
-        "asc_precept_in_year_amount",
-        "asc_precept_in_year_band_d_element",
-        "asc_precept_in_year_pct",
-        "derived_2pct_of_prev_band_d_x_tax_base",
-    ]
-    # Plausible bounds: Kent, the largest, has a tax base near 550,000 Band D
-    # equivalents, a Band D near £1,300 and a requirement near £700m.
-    numbers = _numbers(
-        ctr, file, core[:1], blank_ok=gone, positive=True, maximum=5e6, unit="Band D equivalents"
-    )
-    numbers[core[1:2]] = _numbers(
-        ctr, file, core[1:2], blank_ok=gone, positive=True, maximum=1e4, unit="£ per Band D"
-    )[core[1:2]]
-    numbers[core[2:]] = _numbers(
-        ctr, file, core[2:], blank_ok=gone, positive=True, maximum=1e10, unit="£"
-    )[core[2:]]
-    numbers[precept] = _numbers(
-        ctr, file, precept, blank_ok=gone | before, maximum=1e9, unit="£ or %"
-    )[precept]
+    numbers = schemas.validate(ctr, schemas.council_tax_requirement(councils))
+    codes = np.array(councils.codes)
     tax_base = _wide(numbers, "tax_base_for_tax_setting", codes, allocation.CTR_YEARS)
     band_d = _wide(numbers, "band_d_excl_local_precepts", codes, allocation.CTR_YEARS)
-    prev = pd.Series(
-        band_d[:, :-1].reshape(-1),
-        index=pd.MultiIndex.from_product([codes, allocation.CTR_YEARS[1:]]),
-    )
-    keys = pd.MultiIndex.from_arrays([numbers["gss_code"], numbers["year"]])
-    expected = (
-        allocation.PRECEPT_RATE
-        * prev.reindex(keys).to_numpy()
-        * numbers["tax_base_for_tax_setting"].to_numpy()
-    )
-    derived = numbers["derived_2pct_of_prev_band_d_x_tax_base"].to_numpy()
-    off = np.abs(derived - expected) > 1.0
-    off &= ~np.isnan(derived)
-    if off.any():
-        row = int(np.flatnonzero(off)[0])
-        raise DataError(
-            f"{_where(file, row, 'derived_2pct_of_prev_band_d_x_tax_base')}: "
-            f"£{derived[row]:,.2f} is not 2% of the previous year's Band D × this "
-            f"year's tax base (£{expected[row]:,.2f})"
-        )
     return tax_base, band_d
 
 
-def council_taxbase_ctb(ctb: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
+def council_taxbase_ctb(ctb: pd.DataFrame, councils: Councils) -> np.ndarray:
     """Council Taxbase (CTB) tax base after council tax support, Band D equivalents,
     ``(council, year)`` over 2016-17 … 2018-19 (a control on the CTR tax bases)."""
-    file = TAXBASE_FILE
-    check_columns(ctb, file)
-    check_known_codes(ctb, file, set(codes))
-    _vocabulary(ctb, file, "year", CTB_YEARS)
-    check_unique(ctb, file, ["gss_code", "year"])
-    _complete(ctb, file, codes, CTB_YEARS)
-    bases = [
-        "ctb_tax_base_after_cts_band_d_equivalents",
-        "ctb_tax_base_before_cts_band_d_equivalents",
-    ]
-    numbers = _numbers(ctb, file, bases, positive=True, maximum=5e6, unit="Band D equivalents")
-    counts = ["dwellings_on_valuation_list", "n_billing_authorities_summed"]
-    numbers[counts] = _numbers(ctb, file, counts, whole=True, positive=True)[counts]
-    return _wide(numbers, bases[0], codes, CTB_YEARS)
+    from simulator.inputs import schemas
+
+    numbers = schemas.validate(ctb, schemas.council_taxbase_ctb(councils))
+    column = "ctb_tax_base_after_cts_band_d_equivalents"
+    return _wide(numbers, column, np.array(councils.codes), CTB_YEARS)
 
 
 def rnf_checkpoints(
-    rnf: pd.DataFrame, codes: np.ndarray
+    rnf: pd.DataFrame, councils: Councils
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact ASC RNF shares (NaN where none) and the bounds a rounded one sets.
 
@@ -570,26 +164,12 @@ def rnf_checkpoints(
     ASC RNF share. Exact to the pound: the share itself; rounded to £0.1m: the share
     lies within ± £50,000 / £240m.
     """
-    file = RNF_FILE
-    check_columns(rnf, file)
-    check_known_codes(rnf, file, set(codes))
-    check_unique(rnf, file, ["gss_code"])
-    _vocabulary(rnf, file, "grant", (WINTER_PRESSURES_GRANT,))
-    _vocabulary(rnf, file, "year", ("2018-19", "2019-20"))
-    _vocabulary(rnf, file, "precision", tuple(RNF_PRECISIONS))
-    numbers = _numbers(rnf, file, ["amount"], whole=True, positive=True)
-    numbers["share_of_pot"] = _numbers(rnf, file, ["share_of_pot"], positive=True)["share_of_pot"]
-    share = numbers["amount"].to_numpy() / WINTER_PRESSURES_POT
-    off = np.abs(share - numbers["share_of_pot"].to_numpy()) > 5e-9 + 1e-12  # 8 decimals
-    if off.any():
-        row = int(np.flatnonzero(off)[0])
-        raise DataError(
-            f"{_where(file, row, 'share_of_pot')}: {numbers['share_of_pot'].iloc[row]:g} is "
-            f"not amount / £240m ({share[row]:.8f})"
-        )
-    n = len(codes)
+    from simulator.inputs import schemas
+
+    numbers = schemas.validate(rnf, schemas.asc_rnf_checkpoints(councils))
+    n = len(councils.codes)
     exact, lower, upper = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    position = {c: i for i, c in enumerate(codes)}
+    position = {c: i for i, c in enumerate(councils.codes)}
     for code, precision, amount in zip(
         numbers["gss_code"], numbers["precision"], numbers["amount"], strict=True
     ):
@@ -603,26 +183,14 @@ def rnf_checkpoints(
     return exact, lower, upper
 
 
-def proxy_shares(proxy: pd.DataFrame, councils: pd.DataFrame) -> pd.Series:
+def proxy_shares(proxy: pd.DataFrame, councils: pd.DataFrame, known: Councils) -> pd.Series:
     """Each council's share of the upper-tier COVID-19 tranche 1 total (sums to 1)."""
-    file = PROXY_FILE
-    check_columns(proxy, file)
-    check_unique(proxy, file, ["gss_code"])
-    check_known_codes(proxy, file, set(councils["gss_code"]))
-    text = proxy
-    proxy = to_numbers(proxy, file, ["amount"], allow_blank=True)
+    from simulator.inputs import schemas
+
+    proxy = schemas.validate(proxy, schemas.covid19_tranche1_allocations(known))
     amounts = councils[["gss_code", "pop_65plus"]].merge(
         proxy[["gss_code", "amount"]], on="gss_code", how="left"
     )
-    blank = amounts["amount"].isna()
-    unexpected = set(amounts.loc[blank, "gss_code"]) - set(BCP_DORSET)
-    if unexpected:
-        raise DataError(
-            f"{file}: blank amount for {', '.join(sorted(unexpected))} "
-            "(only Bournemouth, Poole and Dorset may be blank)"
-        )
-    blank_ok = text["gss_code"].isin(BCP_DORSET).to_numpy()
-    _numbers(text, file, ["amount"], blank_ok=blank_ok, whole=True, positive=True)
     split = amounts["gss_code"].isin(BCP_DORSET)
     pop65 = amounts.loc[split, "pop_65plus"].astype(float)
     amounts.loc[split, "amount"] = BCP_DORSET_COMBINED * pop65 / pop65.sum()
@@ -630,13 +198,14 @@ def proxy_shares(proxy: pd.DataFrame, councils: pd.DataFrame) -> pd.Series:
     return pd.Series(amount / amount.sum(), index=councils["gss_code"].to_numpy())
 
 
-def allocation_inputs(raw: dict[str, pd.DataFrame], councils: pd.DataFrame) -> allocation.Inputs:
+def allocation_inputs(
+    raw: dict[str, pd.DataFrame], councils: pd.DataFrame, known: Councils
+) -> allocation.Inputs:
     """Every input of the reconstruction, validated, as arrays in council order."""
-    codes = councils["gss_code"].to_numpy()
-    exact, lower, upper = rnf_checkpoints(raw["rnf_checkpoints"], codes)
-    tax_base, band_d = council_tax_arrays(raw["council_tax"], codes)
+    exact, lower, upper = rnf_checkpoints(raw["rnf_checkpoints"], known)
+    tax_base, band_d = council_tax_arrays(raw["council_tax"], known)
     return allocation.Inputs(
-        proxy=proxy_shares(raw["proxy"], councils).to_numpy(),
+        proxy=proxy_shares(raw["proxy"], councils, known).to_numpy(),
         exact=exact,
         lower=lower,
         upper=upper,
@@ -645,8 +214,21 @@ def allocation_inputs(raw: dict[str, pd.DataFrame], councils: pd.DataFrame) -> a
     )
 
 
+def validated_known_figures(known: pd.DataFrame, councils: Councils) -> pd.DataFrame:
+    """The published figures, checked (:func:`simulator.inputs.schemas.ibcf_known_figures`)."""
+    from simulator.inputs import schemas
+
+    return schemas.validate(known, schemas.ibcf_known_figures(councils))
+
+
 def allocation_source(method: allocation.Method) -> str:
-    """The source text of a reconstructed value."""
+    """The source text of a reconstructed value (for the ``reported`` kind: of the
+    allocations as a whole)."""
+    if method.kind == "reported":
+        return (
+            f"{reported.SOURCE}, where the report passes the plausibility screen; the rest: "
+            + allocation_source(method.equalisation)
+        )
     if method.kind == "proxy":
         return (
             "Reconstructed (COVID-19 proxy split): 2018/19 national total distributed on "
@@ -661,42 +243,104 @@ def allocation_source(method: allocation.Method) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """2018/19 allocations before any official table: per element whole pounds, the
+    weights that spread what an official table leaves, and each value's status and
+    source."""
+
+    values: dict[str, np.ndarray]
+    weights: dict[str, np.ndarray]
+    status: np.ndarray
+    source: np.ndarray
+
+
+def reconstructed_baseline(reconstruction: allocation.Reconstruction) -> Baseline:
+    """Every council rebuilt by the method (each element sums exactly to its pot)."""
+    method = reconstruction.method
+    n = len(reconstruction.shares)
+    year = "2018-19"
+    return Baseline(
+        values={
+            "original": reconstruction.original[year],
+            "spring_budget": reconstruction.spring_budget[year],
+        },
+        weights={
+            "original": reconstruction.original_exact[year],
+            "spring_budget": reconstruction.spring_budget_exact[year],
+        },
+        status=np.full(n, method.status, dtype=object),
+        source=np.full(n, allocation_source(method), dtype=object),
+    )
+
+
+def reported_baseline(
+    reconstruction: allocation.Reconstruction,
+    screen: reported.Screen,
+    shares: np.ndarray,
+) -> Baseline:
+    """Screened councils' 2018/19 totals as reported (£000 × 1,000), the rest of each pot
+    shared by precept equalisation among the others with ``shares`` (the calibrated need
+    shares); each element sums exactly to its pot."""
+    method = reconstruction.method
+    year = "2018-19"
+    pinned = screen.screened
+    totals = np.where(pinned, np.nan_to_num(screen.reported), 0.0).round().astype(np.int64)
+    try:
+        original, spring_budget = allocation.with_pinned_totals(
+            pinned,
+            totals,
+            reconstruction.original_exact[year],
+            reconstruction.spring_budget_exact[year],
+            shares,
+            reconstruction.precept[year],
+            method.form,
+        )
+    except ValueError as exc:
+        raise DataError(f"{reported.FILE}: {exc}") from None
+    status = np.where(pinned, reported.REPORTED, method.status).astype(object)
+    rest_source = allocation_source(method.equalisation) + (
+        "; the rest of each pot after the reported figures, need shares calibrated on them"
+    )
+    source = np.where(pinned, reported.SOURCE, rest_source).astype(object)
+    return Baseline(
+        values={"original": original, "spring_budget": spring_budget},
+        weights={"original": original.astype(float), "spring_budget": spring_budget.astype(float)},
+        status=status,
+        source=source,
+    )
+
+
 def build_allocations(
     councils: pd.DataFrame,
-    reconstruction: allocation.Reconstruction,
+    baseline: Baseline | allocation.Reconstruction,
     official: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """2018/19 allocations by element, whole pounds, each with a status and a source.
 
-    Reconstructed values are the method's 2018/19 whole pounds (each element sums
-    exactly to its pot). Rows of an official table replace the reconstruction for
-    their councils; the remaining national amount is spread over the other councils
-    in proportion to their reconstructed values (largest remainder).
+    ``baseline``: the method's 2018/19 whole pounds (each element sums exactly to its
+    pot), or a reconstruction to take them from. Rows of an official table replace the
+    baseline for their councils; the remaining national amount is spread over the other
+    councils in proportion to their baseline values (largest remainder).
     """
+    if isinstance(baseline, allocation.Reconstruction):
+        baseline = reconstructed_baseline(baseline)
     codes = councils["gss_code"].to_numpy()
     frame = pd.DataFrame({"gss_code": codes})
     pinned = pd.DataFrame(columns=["gss_code"])
     if official is not None:
-        pinned = _validated_official_allocations(official, set(codes))
-    method = reconstruction.method
-    year = "2018-19"
-    for element, total, whole, exact in (
-        (
-            "original",
-            ORIGINAL_TOTAL_2018_19,
-            reconstruction.original[year],
-            reconstruction.original_exact[year],
-        ),
-        (
-            "spring_budget",
-            SPRING_BUDGET_TOTAL_2018_19,
-            reconstruction.spring_budget[year],
-            reconstruction.spring_budget_exact[year],
-        ),
+        from simulator.inputs import schemas
+
+        declared = schemas.ibcf_allocations_2018_19(schemas.Councils.of(councils))
+        pinned = schemas.validate(official, declared)
+    for element, total in (
+        ("original", ORIGINAL_TOTAL_2018_19),
+        ("spring_budget", SPRING_BUDGET_TOTAL_2018_19),
     ):
-        values = whole.astype(np.int64).copy()
-        status = np.full(len(codes), method.status, dtype=object)
-        source = np.full(len(codes), allocation_source(method), dtype=object)
+        values = np.asarray(baseline.values[element]).astype(np.int64).copy()
+        exact = np.asarray(baseline.weights[element], dtype=float)
+        status = baseline.status.copy()
+        source = baseline.source.copy()
         is_pinned = np.isin(codes, pinned["gss_code"].to_numpy())
         if is_pinned.any():
             lookup = pinned.set_index("gss_code")
@@ -724,55 +368,19 @@ def build_allocations(
         frame[f"status_{element}"] = status
         frame[f"source_{element}"] = source
     frame["allocation_total"] = frame["allocation_original"] + frame["allocation_spring_budget"]
-    recon = frame["status_original"].str.startswith("reconstructed") | frame[
-        "status_spring_budget"
-    ].str.startswith("reconstructed")
-    frame["allocation_status"] = np.where(
-        recon,
-        method.status,
-        np.where(
-            (frame["status_original"] == "official")
-            & (frame["status_spring_budget"] == "official"),
-            "official",
-            "published_rounded",
-        ),
+    official_status = np.where(
+        (frame["status_original"] == "official") & (frame["status_spring_budget"] == "official"),
+        "official",
+        "published_rounded",
     )
+    both_official = frame["status_original"].isin(OFFICIAL_STATUSES) & frame[
+        "status_spring_budget"
+    ].isin(OFFICIAL_STATUSES)
+    frame["allocation_status"] = np.where(
+        both_official, official_status, frame["status_original"].astype(str)
+    )
+    frame["allocation_source"] = frame["source_original"]
     return frame
-
-
-def _validated_official_allocations(official: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
-    file = "ibcf_allocations_2018_19.csv"
-    check_columns(official, file)
-    check_unique(official, file, ["gss_code"])
-    check_known_codes(official, file, codes)
-    bad = ~official["status"].isin(OFFICIAL_STATUSES)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            f"{_where(file, row, 'status')}: status must be one of "
-            f"{', '.join(OFFICIAL_STATUSES)} (got {official['status'].iloc[row]!r})"
-        )
-    columns = ["allocation_original", "allocation_spring_budget"]
-    numbers = to_numbers(official, file, columns, allow_blank=False)
-    for column in columns:
-        fractional = numbers[column] != np.floor(numbers[column])
-        if fractional.any():
-            row = int(np.flatnonzero(fractional.to_numpy())[0])
-            raise DataError(f"{_where(file, row, column)}: not whole pounds")
-    return numbers
-
-
-def validated_known_figures(known: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
-    """The published figures, checked: known council (or England), element, year and
-    precision from the documented lists, amounts finite, whole pounds and above zero."""
-    file = KNOWN_FILE
-    check_columns(known, file)
-    check_known_codes(known, file, set(codes), allow_england=True)
-    _vocabulary(known, file, "element", KNOWN_ELEMENTS)
-    _vocabulary(known, file, "year", KNOWN_YEARS)
-    _vocabulary(known, file, "precision", tuple(KNOWN_PRECISIONS))
-    check_unique(known, file, ["gss_code", "element", "year"])
-    return _numbers(known, file, ["amount"], whole=True, positive=True)
 
 
 def _reconstructed_amount(
@@ -886,72 +494,16 @@ def method_comparison(
 
 
 # --------------------------------------------------------------------------- DToC
-DTOC_COLUMNS = {
-    "social_care": "delayed_days_social_care",
-    "nhs": "delayed_days_nhs",
-    "both": "delayed_days_both",
-    "total": "delayed_days_total",
-}
-
-
-def build_dtoc(dtoc: pd.DataFrame, codes: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+def build_dtoc(dtoc: pd.DataFrame, councils: Councils) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Monthly delayed days as arrays ``(council, month, attribution)`` and England's.
 
     Councils without rows (Isles of Scilly) are NaN throughout.
     """
-    file = "dtoc_monthly.csv"
-    check_columns(dtoc, file)
-    if dtoc.empty:
-        raise DataError(f"{file}: no data rows (only a header)")
-    blank_source = dtoc["source"].str.strip() == ""
-    if blank_source.any():
-        row = int(np.flatnonzero(blank_source.to_numpy())[0])
-        raise DataError(
-            f"{_where(file, row, 'source')}: blank (every row names its source; "
-            "a file cut short ends like this)"
-        )
-    bad_month = ~dtoc["month"].str.fullmatch(r"20\d\d-(0[1-9]|1[0-2])")
-    if bad_month.any():
-        row = int(np.flatnonzero(bad_month.to_numpy())[0])
-        raise DataError(
-            f"{_where(file, row, 'month')}: not a month YYYY-MM ({dtoc['month'].iloc[row]!r})"
-        )
-    order = dtoc["month"].to_numpy()
-    backwards = np.flatnonzero(order[1:] < order[:-1])
-    if len(backwards):
-        row = int(backwards[0]) + 1
-        raise DataError(
-            f"{_where(file, row, 'month')}: months out of order "
-            f"({order[row - 1]} then {order[row]})"
-        )
-    check_known_codes(dtoc, file, set(codes), allow_england=True)
-    check_unique(dtoc, file, ["gss_code", "month"])
-    dtoc = to_numbers(
-        dtoc,
-        file,
-        list(DTOC_COLUMNS.values()),
-        allow_blank=True,
-        integral=True,
-        maximum=MAX_DELAYED_DAYS,
-        unit="delayed days in a month",
-    )
-    parts = dtoc[["delayed_days_nhs", "delayed_days_social_care", "delayed_days_both"]]
-    complete = parts.notna().all(axis=1) & dtoc["delayed_days_total"].notna()
-    mismatch = complete & (parts.sum(axis=1) != dtoc["delayed_days_total"])
-    if mismatch.any():
-        row = int(np.flatnonzero(mismatch.to_numpy())[0])
-        raise DataError(
-            f"{_where(file, row, 'delayed_days_total')}: total "
-            f"{dtoc['delayed_days_total'].iloc[row]:g} does not equal NHS + social care + "
-            f"both ({parts.iloc[row].sum():g})"
-        )
+    from simulator.inputs import schemas
+
+    dtoc = schemas.validate(dtoc, schemas.dtoc_monthly(councils))
+    codes = list(councils.codes)
     months = sorted(dtoc["month"].unique())
-    expected = [str(p) for p in pd.period_range(months[0], months[-1], freq="M")]
-    if months != expected:
-        gap = sorted(set(expected) - set(months))
-        raise DataError(f"{file}: month(s) missing from the series: {', '.join(gap[:5])}")
-    _check_every_month_complete(dtoc, file)
-    _check_england_control_totals(dtoc, file)
     sc = dtoc["delayed_days_social_care"]
     by_basis = {
         "social_care": sc,
@@ -963,162 +515,40 @@ def build_dtoc(dtoc: pd.DataFrame, codes: np.ndarray) -> tuple[list[str], np.nda
     long["gss_code"] = dtoc["gss_code"].to_numpy()
     long["month"] = dtoc["month"].to_numpy()
     wide = long.set_index(["gss_code", "month"])
-    full_index = pd.MultiIndex.from_product([list(codes), months], names=["gss_code", "month"])
+    full_index = pd.MultiIndex.from_product([codes, months], names=["gss_code", "month"])
     flat = wide.reindex(full_index)[list(ATTRIBUTIONS)].to_numpy(dtype=float)
-    councils = flat.reshape(len(codes), len(months), len(ATTRIBUTIONS))
+    by_council = flat.reshape(len(codes), len(months), len(ATTRIBUTIONS))
     eng_index = pd.MultiIndex.from_product([[ENGLAND], months], names=["gss_code", "month"])
     england = wide.reindex(eng_index)[list(ATTRIBUTIONS)].to_numpy(dtype=float)
-    return months, councils, england
-
-
-def _check_every_month_complete(dtoc: pd.DataFrame, file: str) -> None:
-    """Every month has a row for England and for every council that appears at all."""
-    everyone = set(dtoc["gss_code"]) | {ENGLAND}
-    for month, codes in dtoc.groupby("month", sort=True)["gss_code"]:
-        missing = sorted(everyone - set(codes))
-        if missing:
-            raise DataError(
-                f"{file}: month {month} has no row for {', '.join(missing[:5])}"
-                f"{' and others' if len(missing) > 5 else ''} ({len(missing)} of "
-                f"{len(everyone)} missing; a file cut short ends like this)"
-            )
-
-
-def _check_england_control_totals(dtoc: pd.DataFrame, file: str) -> None:
-    """England's row of each month agrees with the sum of its councils' rows."""
-    columns = list(DTOC_COLUMNS.values())
-    is_england = (dtoc["gss_code"] == ENGLAND).to_numpy()
-    england = dtoc[is_england].set_index("month")[columns]
-    councils = dtoc[~is_england].groupby("month")[columns].sum(min_count=1)
-    councils = councils.reindex(england.index)
-    gap = (councils - england).abs() > ENGLAND_TOLERANCE * england
-    if gap.to_numpy().any():
-        month, column = next((m, c) for m in gap.index for c in columns if gap.loc[m, c])
-        row = int(np.flatnonzero(is_england & (dtoc["month"] == month).to_numpy())[0])
-        raise DataError(
-            f"{_where(file, row, column)}: England {england.loc[month, column]:,.0f} in "
-            f"{month}, but its councils sum to {councils.loc[month, column]:,.0f} (more "
-            f"than {ENGLAND_TOLERANCE:.0%} apart)"
-        )
+    return months, by_council, england
 
 
 # --------------------------------------------------------------------------- official expectations
 def build_official_expectations(
-    official: pd.DataFrame | None, codes: np.ndarray
+    official: pd.DataFrame | None, councils: Councils
 ) -> pd.DataFrame | None:
     """An official September 2017 expectations table, validated, or None."""
     if official is None:
         return None
-    file = "dtoc_expectations_2017_official.csv"
-    check_columns(official, file)
-    check_known_codes(official, file, set(codes))
-    check_unique(official, file, ["gss_code", "attribution"])
-    bad = ~official["attribution"].isin(ATTRIBUTIONS)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            f"{_where(file, row, 'attribution')}: must be one of {', '.join(ATTRIBUTIONS)}"
-        )
-    return to_numbers(official, file, ["expectation_beds_per_day"], allow_blank=False)
+    from simulator.inputs import schemas
+
+    return schemas.validate(official, schemas.dtoc_expectations_2017_official(councils))
 
 
 # --------------------------------------------------------------------------- reference facts
-def _first_bad(frame: pd.DataFrame, file: str, column: str, bad: pd.Series, reason: str) -> None:
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"{_where(file, row, column)}: {reason} ({frame[column].iloc[row]!r})")
+def check_expectation_facts(facts: pd.DataFrame, councils: Councils) -> pd.DataFrame:
+    """The published expectation figures (dtoc_expectations_2017.csv), validated."""
+    from simulator.inputs import schemas
+
+    return schemas.validate(facts, schemas.dtoc_expectations_2017(councils))
 
 
-def check_expectation_facts(facts: pd.DataFrame, councils: pd.DataFrame) -> pd.DataFrame:
-    """The published expectation figures (dtoc_expectations_2017.csv): known councils
-    under their own names, a finite value, months or years as periods, a known status
-    and a source."""
-    file = "dtoc_expectations_2017.csv"
-    check_columns(facts, file)
-    check_known_codes(facts, file, set(councils["gss_code"]), allow_england=True)
-    names = dict(zip(councils["gss_code"], councils["council"], strict=True)) | {ENGLAND: "England"}
-    wrong_name = facts["council"] != facts["gss_code"].map(names)
-    _first_bad(facts, file, "council", wrong_name, "not the name of its GSS code")
-    facts = to_numbers(
-        facts,
-        file,
-        ["expectation_value"],
-        allow_blank=False,
-        maximum=10_000,
-        unit="a rate, share or count",
-    )
-    period = r"20\d\d-(0[1-9]|1[0-2])"
-    year = r"20\d\d-\d\d"
-    bad_target = ~facts["target_period"].str.fullmatch(f"{period}|{year}")
-    _first_bad(facts, file, "target_period", bad_target, "not a month YYYY-MM or a year YYYY-YY")
-    baseline = facts["baseline_period"]
-    bad_baseline = ~(baseline.eq("") | baseline.str.fullmatch(f"{period}( to {period})?"))
-    _first_bad(
-        facts, file, "baseline_period", bad_baseline, "not blank, YYYY-MM or YYYY-MM to YYYY-MM"
-    )
-    spans = baseline.str.split(" to ")
-    backwards = spans.map(lambda p: len(p) == 2 and p[1] < p[0])
-    _first_bad(facts, file, "baseline_period", backwards, "ends before it starts")
-    _first_bad(
-        facts,
-        file,
-        "status",
-        ~facts["status"].isin(FACT_STATUSES),
-        f"status must be one of {', '.join(FACT_STATUSES)}",
-    )
-    _first_bad(
-        facts,
-        file,
-        "source",
-        facts["source"].str.strip() == "",
-        "blank; every figure names its source",
-    )
-    return facts
+def check_dtoc_lookup(lookup: pd.DataFrame, councils: Councils) -> None:
+    """The DH council codes of the DToC tables (dtoc_la_lookup_2017.csv), against the
+    councils with DToC data (``councils.with_dtoc``)."""
+    from simulator.inputs import schemas
 
-
-def check_dtoc_lookup(lookup: pd.DataFrame, councils: pd.DataFrame, with_dtoc: set[str]) -> None:
-    """The DH council codes of the DToC tables (dtoc_la_lookup_2017.csv): one row per
-    council with DToC data, unique numeric codes, the council's own region; and every
-    council it maps has rows in dtoc_monthly.csv (and no other council does)."""
-    file = "dtoc_la_lookup_2017.csv"
-    check_columns(lookup, file)
-    check_known_codes(lookup, file, set(councils["gss_code"]))
-    check_unique(lookup, file, ["gss_code"])
-    _first_bad(
-        lookup,
-        file,
-        "dh_la_code",
-        ~lookup["dh_la_code"].str.fullmatch(r"\d{3}|00[A-Z]{2}"),
-        "not a DH council code (3 digits, or 00 and two letters)",
-    )
-    check_unique(lookup, file, ["dh_la_code"])
-    regions = dict(zip(councils["gss_code"], councils["region"], strict=True))
-    wrong_region = lookup["region_as_published"] != lookup["gss_code"].map(regions)
-    _first_bad(
-        lookup,
-        file,
-        "region_as_published",
-        wrong_region,
-        "not the council's region in council_reference.csv",
-    )
-    _first_bad(
-        lookup,
-        file,
-        "source",
-        lookup["source"].str.strip() == "",
-        "blank; every row names its source",
-    )
-    mapped = set(lookup["gss_code"])
-    if mapped - with_dtoc:
-        raise DataError(
-            f"dtoc_monthly.csv: no rows for {', '.join(sorted(mapped - with_dtoc)[:5])}, "
-            f"which {file} maps to a DH council code"
-        )
-    if with_dtoc - mapped:
-        raise DataError(
-            f"{file}: no row for {', '.join(sorted(with_dtoc - mapped)[:5])}, "
-            "which has rows in dtoc_monthly.csv"
-        )
+    schemas.validate(lookup, schemas.dtoc_la_lookup_2017(councils))
 
 
 # --------------------------------------------------------------------------- dataset
@@ -1140,6 +570,10 @@ class Dataset:
     reconstruction: allocation.Reconstruction | None = None
     allocation_inputs: allocation.Inputs | None = None
     published_figures: pd.DataFrame | None = None
+    # Each council's reported 2018-19 iBCF beside the rebuild (None for test datasets).
+    reported: pd.DataFrame | None = None
+    report_screen: Screen | None = None
+    report_corrections: dict[str, float] = field(default_factory=dict)
 
     @cached_property
     def days(self) -> np.ndarray:
@@ -1174,7 +608,36 @@ class Dataset:
             "authority_type": c["authority_type"].to_numpy(),
             "adults_18plus": c["adults_18plus"].to_numpy(),
             "allocation_status": self.allocations["allocation_status"].to_numpy(),
+            "allocation_source": self.allocations["allocation_source"].to_numpy()
+            if "allocation_source" in self.allocations
+            else np.full(len(c), "", dtype=object),
+            "report_status": self.report_status,
         }
+
+    @cached_property
+    def report_status(self) -> np.ndarray:
+        """Each council's report: ``reported 2018-19 outturn``, ``reported, flagged`` or
+        ``not reported`` (all ``not reported`` for a dataset built without the file)."""
+        if self.reported is None:
+            return np.full(len(self.councils), reported.NOT_REPORTED, dtype=object)
+        return self.reported["report_status"].to_numpy()
+
+    @cached_property
+    def money_2017_18(self) -> np.ndarray:
+        """Each council's 2017/18 iBCF (£), both elements, from the direct 2017/18
+        reconstruction (precept equalisation of the 2017/18 pots, £105m and £1,010m).
+        A dataset without a reconstruction scales each 2018/19 element to its 2017/18
+        pot instead."""
+        if self.reconstruction is not None:
+            recon = self.reconstruction
+            return (recon.original["2017-18"] + recon.spring_budget["2017-18"]).astype(float)
+        year = "2017-18"
+        alloc = self.allocation_by_element
+        return alloc["original"] * (
+            allocation.ORIGINAL_POTS[year] / ORIGINAL_TOTAL_2018_19
+        ) + alloc["spring_budget"] * (
+            allocation.SPRING_BUDGET_POTS[year] / SPRING_BUDGET_TOTAL_2018_19
+        )
 
     @cached_property
     def allocation_by_element(self) -> dict[str, np.ndarray]:
@@ -1194,6 +657,9 @@ class Dataset:
         """``official``, ``published_rounded`` where an official table pins every council
         and some of it is rounded, else the reconstruction's status with its method named."""
         status = self.allocations["allocation_status"].astype(str)
+        if (status == reported.REPORTED).any():
+            n = int((status == reported.REPORTED).sum())
+            return f"{reported.REPORTED} for {n} councils; the rest {self.allocation_method.status}"
         if status.str.startswith("reconstructed").any():
             return self.allocation_method.status
         return "official" if (status == "official").all() else "published_rounded"
@@ -1248,19 +714,30 @@ def build_dataset(
     ``method``: how allocations are reconstructed (precept equalisation by default;
     the COVID-19 proxy split for comparison). An official table overrides either.
     """
-    check_columns(raw["expectation_facts"], "dtoc_expectations_2017.csv")
-    check_columns(raw["dtoc_lookup"], "dtoc_la_lookup_2017.csv")
+    from simulator.inputs import schemas
+
     councils = build_councils(raw["councils"], raw["populations"])
+    known = schemas.Councils.of(councils)
     codes = councils["gss_code"].to_numpy()
-    check_expectation_facts(raw["expectation_facts"], councils)
-    inputs = allocation_inputs(raw, councils)
-    council_taxbase_ctb(raw["taxbase"], codes)
-    published = validated_known_figures(raw["known_figures"], codes)
+    check_expectation_facts(raw["expectation_facts"], known)
+    inputs = allocation_inputs(raw, councils, known)
+    council_taxbase_ctb(raw["taxbase"], known)
+    published = validated_known_figures(raw["known_figures"], known)
     reconstruction = inputs.reconstruct(method)
-    allocations = build_allocations(councils, reconstruction, official.get("allocations"))
-    months, dtoc_days, england_days = build_dtoc(raw["dtoc"], codes)
+    outturn = reported.validated_outturn(raw["outturn"], codes)
+    report, screen, corrections = reported_checks(outturn, inputs, councils)
+    if method.kind == "reported":
+        shares = reported.corrected_shares(
+            reconstruction.shares, councils["authority_type"].to_numpy(), corrections
+        )
+        baseline = reported_baseline(reconstruction, screen, shares)
+    else:
+        baseline = reconstructed_baseline(reconstruction)
+    allocations = build_allocations(councils, baseline, official.get("allocations"))
+    report["allocation_total"] = allocations["allocation_total"].to_numpy()
+    months, dtoc_days, england_days = build_dtoc(raw["dtoc"], known)
     missing = list(codes[np.isnan(dtoc_days[:, :, 3]).all(axis=1)])
-    check_dtoc_lookup(raw["dtoc_lookup"], councils, set(codes) - set(missing))
+    check_dtoc_lookup(raw["dtoc_lookup"], replace(known, with_dtoc=frozenset(codes) - set(missing)))
     if missing:
         log.info("no DToC rows for %s (reported within another council)", ", ".join(missing))
     return Dataset(
@@ -1270,7 +747,7 @@ def build_dataset(
         dtoc_days=dtoc_days,
         england_days=england_days,
         known_figures=known_figure_checks(published, inputs, reconstruction, codes),
-        official_expectations=build_official_expectations(official.get("expectations"), codes),
+        official_expectations=build_official_expectations(official.get("expectations"), known),
         data_hash=data_hash,
         sources={
             "councils": "ONS mid-2017 population estimates; MHCLG Oflog ASC dataset",
@@ -1283,7 +760,110 @@ def build_dataset(
         reconstruction=reconstruction,
         allocation_inputs=inputs,
         published_figures=published,
+        reported=report,
+        report_screen=screen,
+        report_corrections=corrections,
     )
+
+
+def reported_checks(
+    outturn: pd.DataFrame, inputs: allocation.Inputs, councils: pd.DataFrame
+) -> tuple[pd.DataFrame, reported.Screen, dict[str, float]]:
+    """Every council's reported 2018-19 iBCF beside the precept-equalisation rebuild:
+    report (£), status and reason of the screen, the need share it implies as a ratio to
+    the share used, the rebuilt total, the difference (rebuilt − reported) in £ and %.
+
+    The screen and the rebuild use the default equalisation whatever method is chosen,
+    so a council's status is a property of its report, not of the method. Returned with
+    the screen and the need-share corrections fitted on it.
+    """
+    method = allocation.EQUALISATION_METHOD
+    recon = inputs.reconstruct(method)
+    year = "2018-19"
+    precept = recon.precept[year]
+    pot = ORIGINAL_TOTAL_2018_19 + SPRING_BUDGET_TOTAL_2018_19
+    report = outturn[reported.COLUMN].to_numpy(dtype=float) * 1000
+    screen = reported.screen(report, recon.shares, precept, pot)
+    groups = councils["authority_type"].to_numpy()
+    corrections = reported.share_corrections(screen.share_ratio, screen.screened, groups)
+    rebuilt = recon.original[year] + recon.spring_budget[year]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(report > 0, 100 * (rebuilt - report) / report, np.nan)
+    frame = pd.DataFrame(
+        {
+            "gss_code": councils["gss_code"].to_numpy(),
+            "council": councils["council"].to_numpy(),
+            "authority_type": groups,
+            "reported_2018_19": report,
+            "report_status": screen.status,
+            "report_reason": screen.reason,
+            "implied_share_ratio": np.round(screen.share_ratio, 4),
+            "rebuilt_2018_19": rebuilt,
+            "difference": rebuilt - np.nan_to_num(report),
+            "difference_pct": np.round(pct, 2),
+        }
+    )
+    frame.loc[np.isnan(report), "difference"] = np.nan
+    return frame, screen, corrections
+
+
+def agreement(rebuilt: np.ndarray, report: np.ndarray) -> dict[str, float]:
+    """How close 2018/19 totals are to the reports, over councils with a positive report:
+    median and worst absolute difference (% of the report), and the councils within 1%
+    and within 5%.
+
+    >>> a = agreement(np.array([100.0, 103.0, 90.0, 7.0]), np.array([100.0, 100, 100, 0]))
+    >>> a["councils"], a["median_abs_pct"], a["worst_abs_pct"], a["within_1pct"], a["within_5pct"]
+    (3, 3.0, 10.0, 1, 2)
+    """
+    report = np.asarray(report, dtype=float)
+    positive = np.nan_to_num(report) > 0
+    pct = np.abs(np.asarray(rebuilt, dtype=float)[positive] - report[positive]) / report[positive]
+    pct = 100 * pct
+    return {
+        "councils": int(positive.sum()),
+        "median_abs_pct": round(float(np.median(pct)), 2),
+        "worst_abs_pct": round(float(pct.max()), 1),
+        "within_1pct": int((pct <= 1).sum()),
+        "within_5pct": int((pct <= 5).sum()),
+    }
+
+
+def reported_agreement(data: Dataset) -> pd.DataFrame:
+    """Every method's 2018/19 totals against the reported figures (:func:`agreement`),
+    with the council furthest from its report: the default on reported figures, then
+    precept equalisation and each single change from it, and the proxy split."""
+    inputs, report = data.allocation_inputs, data.reported
+    screen, corrections = data.report_screen, data.report_corrections
+    if inputs is None or report is None or screen is None:
+        return pd.DataFrame()
+    values = report["reported_2018_19"].to_numpy(dtype=float)
+    names = data.councils["council"].to_numpy()
+    methods: dict[str, np.ndarray] = {}
+    on_reports = allocation.Method(
+        "reported",
+        data.allocation_method.convention,
+        data.allocation_method.form,
+        data.allocation_method.rounded_bounds,
+    )
+    recon = inputs.reconstruct(on_reports)
+    shares = reported.corrected_shares(
+        recon.shares, data.councils["authority_type"].to_numpy(), corrections
+    )
+    base = reported_baseline(recon, screen, shares)
+    methods[on_reports.label] = base.values["original"] + base.values["spring_budget"]
+    for name, method in allocation.variants().items():
+        r = inputs.reconstruct(method)
+        label = method.label if name != "default" else f"{method.label} (every council)"
+        methods[label] = r.original["2018-19"] + r.spring_budget["2018-19"]
+    rows = []
+    positive = np.nan_to_num(values) > 0
+    for label, totals in methods.items():
+        pct = np.full(len(values), -1.0)
+        pct[positive] = np.abs(totals[positive] - values[positive]) / values[positive]
+        worst = int(np.argmax(pct))
+        rows.append({"method": label, **agreement(totals, values), "worst_council": names[worst]})
+    return pd.DataFrame(rows)
 
 
 def reconstruction_frame(data: Dataset) -> pd.DataFrame:
@@ -1337,9 +917,45 @@ def allocation_totals(data: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def check_hex_layout(hexjson: dict[str, Any], codes: np.ndarray) -> None:
+    """The hex map's layout (drawn for the 2019 councils): a layout kind the map knows,
+    whole-number ``q`` and ``r`` for each hex, no two hexes in one place, and a hex for
+    every council of 2017/18 (Bournemouth, Poole and Dorset take those of their 2019
+    successors, E06000058 and E06000059)."""
+    file = "hex_upper_tier_2019.hexjson"
+    problems = []
+    kind = hexjson.get("layout", "odd-r")
+    if kind not in ("odd-r", "even-r"):
+        problems.append(f"{file}: layout: {str(kind)[:40]!r} is not odd-r or even-r")
+    cells: dict[tuple[int, int], str] = {}
+    for code, cell in hexjson["hexes"].items():
+        where = f"{file}: hexes: {str(code)[:20]}"
+        q, r = (cell.get(k) if isinstance(cell, dict) else None for k in ("q", "r"))
+        if (
+            not (isinstance(q, int) and isinstance(r, int))
+            or isinstance(q, bool)
+            or isinstance(r, bool)
+        ):
+            problems.append(f"{where}: q and r must be whole numbers")
+        elif (q, r) in cells:
+            problems.append(f"{where}: shares the hex ({q}, {r}) with {cells[q, r]}")
+        else:
+            cells[q, r] = str(code)
+    needed = sorted((set(codes) - set(BCP_DORSET)) | {"E06000058", "E06000059"})
+    missing = [c for c in needed if c not in hexjson["hexes"]]
+    if missing:
+        problems.append(f"{file}: hexes: no hex for {', '.join(missing[:5])}")
+    if problems:
+        raise DataError(problems[:10])
+
+
 def load_dataset(method: allocation.Method = allocation.DEFAULT_METHOD) -> Dataset:
-    """Load and validate the bundled data (cached per process by callers as needed)."""
+    """Load and validate the data folder (``IBCF_DATA_DIR`` or the bundled ``data/``):
+    every table, and the hex map's layout the app draws (cached per process by
+    callers as needed)."""
     from simulator import io
 
-    raw, official, data_hash = io.read_data_tables()
-    return build_dataset(raw, official, data_hash, method)
+    raw, official, data_hash = io.read_data_tables(io.RAW_DIR, io.OFFICIAL_DIR)
+    data = build_dataset(raw, official, data_hash, method)
+    check_hex_layout(io.read_hexjson(io.HEX_LAYOUT), data.codes)
+    return data

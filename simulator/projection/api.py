@@ -222,7 +222,7 @@ def tornado(
     for name, (low, high) in sensitivity_ranges(params).items():
         if name == "theta":
             lo, hi = run(central, low), run(central, high)
-            description = f"θ, {evidence_set(params.evidence_set).label} evidence (P10-P90)"
+            description = f"θ, {evidence_set(params.evidence_set).reading} (P10-P90)"
             unit, value = "delayed days avoided per £1m", evidence_set(params.evidence_set).median()
         else:
             lo = run(central.model_copy(update={name: low}))

@@ -24,9 +24,7 @@ from typing import Literal
 import numpy as np
 from scipy import optimize, stats
 
-from simulator.projection.forecast import (
-    forecast,
-)
+from simulator.projection.forecast import SEASON, forecast
 from simulator.projection.response import (
     ORIGINAL_2017_18,
     ORIGINAL_2018_19,
@@ -38,18 +36,17 @@ from simulator.projection.response import (
     saturating_response,
 )
 from simulator.schema.calendar import days_in_months, month_at, month_index
+from simulator.schema.evidence import (
+    FORDER_SAVING_PER_GBP,
+    GAUGHAN_BEDS_PER_COUNCIL,
+    GAUGHAN_CUT,
+)
 from simulator.schema.projection import ProjectionParams
 
 THETA_MAX = 50_000.0
 Outcome = Literal["total", "social_care_and_both"]
 _OUTCOME_INDEX = {"total": 3, "social_care_and_both": 1}
 
-# Gaughan, Gravelle & Siciliani (2015): 10% more care-home beds (250 beds per council)
-# cut social care delayed discharges by about 6-9%.
-GAUGHAN_BEDS_PER_COUNCIL = 250
-GAUGHAN_CUT = (0.06, 0.09)
-# Forder (2009): £1 more on care homes, about £0.35 less hospital spending.
-FORDER_SAVING_PER_GBP = 0.35
 # House of Commons Library CBP-7415: delays cost NHS providers £173m in 2016/17 for
 # about 2.3 million delayed days.
 CBP7415_COST_GBP, CBP7415_DAYS = 173e6, 2.3e6
@@ -82,6 +79,105 @@ def money_2017_18(original_2018: np.ndarray, spring_budget_2018: np.ndarray) -> 
     )
 
 
+@dataclass(frozen=True, eq=False)
+class ThetaDesign:
+    """Per council, what a fit of θ over one window uses (councils in ``valid`` only
+    count): the counterfactual and actual delayed days of the outcome and of NHS-
+    attributed delays, the care bought (£m), the capacity D and the share of D after
+    the lag."""
+
+    counterfactual: np.ndarray
+    actual: np.ndarray
+    counterfactual_nhs: np.ndarray
+    actual_nhs: np.ndarray
+    care: np.ndarray
+    capacity: np.ndarray
+    lagged: np.ndarray
+    valid: np.ndarray
+    nhs_ok: np.ndarray
+    days: float
+    window: tuple[str, str]
+
+    def nhs_fall(self, mask: np.ndarray | None = None) -> float:
+        """Proportional fall of NHS-attributed delays against their counterfactual,
+        over the councils in ``mask`` (default: all with NHS data)."""
+        ok = self.nhs_ok if mask is None else self.nhs_ok & mask
+        return float(1.0 - self.actual_nhs[ok].sum() / self.counterfactual_nhs[ok].sum())
+
+    def observed(self, control: float) -> np.ndarray:
+        """The fall put down to the money: counterfactual − actual, less ``control``
+        (a proportional fall shared by all) of the counterfactual."""
+        return self.counterfactual - self.actual - control * self.counterfactual
+
+
+def theta_design(
+    history: np.ndarray,
+    months: list[str],
+    money_gbp: np.ndarray,
+    *,
+    params: ProjectionParams | None = None,
+    origin: str = "2017-03",
+    window_end: str = "2018-03",
+    method: str = "persistence",
+    outcome: Outcome = "total",
+    counterfactual: Literal["forecast", "last_year"] = "forecast",
+) -> ThetaDesign:
+    """The design of a fit of θ to the window after ``origin``: counterfactual by
+    ``method`` from the origin (or the same months a year earlier, ``last_year``)."""
+    p = params or ProjectionParams()
+    arr = np.asarray(history, dtype=float)
+    i0, i1 = months.index(origin), months.index(window_end)
+    if i1 <= i0:
+        raise ValueError("window_end must be after origin")
+    horizon = i1 - i0
+    window = [month_at(month_index(origin) + h) for h in range(1, horizon + 1)]
+    days = np.array(days_in_months(window), dtype=float)
+    cf = forecast(arr[:, : i0 + 1], months[: i0 + 1], method, horizon)
+    act = arr[:, i0 + 1 : i1 + 1]
+    sc, both = affected_parts(cf)
+    aff = sc + p.both_share_affected * both  # (n, h)
+    if counterfactual == "last_year":
+        if i0 + 1 - SEASON < 0:
+            raise ValueError("a year-on-year counterfactual needs the year before the window")
+        cf = arr[:, i0 + 1 - SEASON : i1 + 1 - SEASON]
+    elif counterfactual != "forecast":
+        raise ValueError(f"unknown counterfactual {counterfactual!r}")
+    ramp = lag_ramp(np.array([p.lag_months]), horizon)[0]
+    capacity = aff @ days
+    j = _OUTCOME_INDEX[outcome]
+    cf_out, act_out = cf[..., j] @ days, act[..., j] @ days
+    money = np.asarray(money_gbp, dtype=float) * days.sum() / 365.0
+    care = care_bought_gbpm(
+        np.zeros_like(money),
+        np.zeros_like(money),
+        money,
+        discharge_share=p.discharge_share,
+        price_share=p.price_share,
+    )
+    valid = (
+        np.isfinite(capacity)
+        & np.isfinite(cf_out)
+        & np.isfinite(act_out)
+        & (capacity > 0)
+        & np.isfinite(care)
+    )
+    nhs_ok = valid & np.isfinite(act[..., 2]).all(1) & np.isfinite(cf[..., 2]).all(1)
+    lagged = (aff * ramp[None, :]) @ days / np.where(capacity > 0, capacity, 1.0)
+    return ThetaDesign(
+        counterfactual=cf_out,
+        actual=act_out,
+        counterfactual_nhs=np.where(nhs_ok, np.nan_to_num(cf[..., 2]) @ days, 0.0),
+        actual_nhs=np.where(nhs_ok, np.nan_to_num(act[..., 2]) @ days, 0.0),
+        care=care,
+        capacity=capacity,
+        lagged=lagged,
+        valid=valid,
+        nhs_ok=nhs_ok,
+        days=float(days.sum()),
+        window=(window[0], window[-1]),
+    )
+
+
 def fit_theta(
     history: np.ndarray,
     months: list[str],
@@ -99,41 +195,22 @@ def fit_theta(
     The money is unconditioned: care bought = money·s·(1 − p), acting after the
     scenario's central lag (months counted from the window's first month).
     """
-    p = params or ProjectionParams()
-    arr = np.asarray(history, dtype=float)
-    i0, i1 = months.index(origin), months.index(window_end)
-    if i1 <= i0:
-        raise ValueError("window_end must be after origin")
-    horizon = i1 - i0
-    window = [month_at(month_index(origin) + h) for h in range(1, horizon + 1)]
-    days = np.array(days_in_months(window), dtype=float)
-    cf = forecast(arr[:, : i0 + 1], months[: i0 + 1], method, horizon)
-    act = arr[:, i0 + 1 : i1 + 1]
-    sc, both = affected_parts(cf)
-    aff = sc + p.both_share_affected * both  # (n, h)
-    ramp = lag_ramp(np.array([p.lag_months]), horizon)[0]
-    capacity = aff @ days
-    j = _OUTCOME_INDEX[outcome]
-    cf_out = cf[..., j] @ days
-    observed = cf_out - act[..., j] @ days
-    valid = np.isfinite(capacity) & np.isfinite(observed) & (capacity > 0)
-    ok = valid & np.isfinite(act[..., 2]).all(1) & np.isfinite(cf[..., 2]).all(1)
-    nhs_fall = 1.0 - (act[ok, :, 2] @ days).sum() / (cf[ok, :, 2] @ days).sum()
-    if control == "nhs":
-        observed = observed - nhs_fall * cf_out
-    elif control != "none":
+    if control not in ("none", "nhs"):
         raise ValueError(f"unknown control {control!r}")
-    money = np.asarray(money_gbp, dtype=float) * days.sum() / 365.0
-    care = care_bought_gbpm(
-        np.zeros_like(money),
-        np.zeros_like(money),
-        money,
-        discharge_share=p.discharge_share,
-        price_share=p.price_share,
+    d = theta_design(
+        history,
+        months,
+        money_gbp,
+        params=params,
+        origin=origin,
+        window_end=window_end,
+        method=method,
+        outcome=outcome,
     )
-    share_after_lag = (aff * ramp[None, :]) @ days / np.where(capacity > 0, capacity, 1.0)
-    valid &= np.isfinite(care)
-    obs, cap, xv, lagged = observed[valid], capacity[valid], care[valid], share_after_lag[valid]
+    nhs_fall = d.nhs_fall()
+    observed = d.observed(nhs_fall if control == "nhs" else 0.0)
+    valid = d.valid
+    obs, cap, xv, lagged = observed[valid], d.capacity[valid], d.care[valid], d.lagged[valid]
     n = int(valid.sum())
     if n < 2:
         raise ValueError("need at least two councils with data to calibrate")
@@ -170,13 +247,13 @@ def fit_theta(
         interval=(low, high),
         r_squared=1.0 - best / sst if sst > 0 else float("nan"),
         n_councils=n,
-        observed_fall_beds=float(obs.sum() / days.sum()),
-        predicted_fall_beds=float(predicted(theta).sum() / days.sum()),
+        observed_fall_beds=float(obs.sum() / d.days),
+        predicted_fall_beds=float(predicted(theta).sum() / d.days),
         nhs_fall_pct=float(100 * nhs_fall),
         control=control,
         outcome=outcome,
         method=method,
-        window=(window[0], window[-1]),
+        window=d.window,
     )
 
 

@@ -1,9 +1,10 @@
 """Named evidence sets for θ, delayed bed days avoided per £1m of extra
-discharge-relevant care (at pre-existing prices, before saturation).
+discharge-relevant care (at pre-existing prices, before saturation), as distributions.
 
-Each set has a citation, a distribution and a derivation (``docs/projection.md`` §4,
-reproduced by ``ibcf calibrate``). The user picks one; its name goes beside every
-headline ("beds freed if the central evidence holds").
+The figures are the records of :mod:`simulator.schema.evidence` (written once there);
+this module turns each into a scipy distribution, draws and quantiles. The user picks
+one; its reading goes beside every headline ("beds freed if the central evidence
+holds"), and every set's beds freed are shown beside it.
 """
 
 from __future__ import annotations
@@ -13,120 +14,99 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from simulator.schema.projection import EvidenceSetName
+from simulator.schema.evidence import (
+    DEFAULT_EVIDENCE_SET,
+    EVIDENCE_RECORDS,
+    FIT_2017_18,
+    FORDER_BOUND,
+    GAUGHAN_THETA,
+    EvidenceRecord,
+    evidence_records,
+)
+
+__all__ = [
+    "DEFAULT_EVIDENCE_SET",
+    "EVIDENCE_SETS",
+    "FIT_2017_18",
+    "FORDER_BOUND",
+    "GAUGHAN_THETA",
+    "EvidenceSet",
+    "evidence_set",
+    "evidence_sets",
+]
 
 
 @dataclass(frozen=True)
 class EvidenceSet:
-    """θ's distribution under one reading of the evidence.
+    """One evidence set's record and its distribution of θ."""
 
-    ``family``: "point" (θ = ``centre``), "uniform" (between ``low`` and ``high``) or
-    "normal" (``centre``, sd ``spread``, truncated at 0).
-    """
+    record: EvidenceRecord
 
-    name: EvidenceSetName
-    label: str
-    family: str
-    centre: float
-    spread: float
-    low: float
-    high: float
-    citation: str
-    derivation: str
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def label(self) -> str:
+        return self.record.label
+
+    @property
+    def reading(self) -> str:
+        return self.record.reading
+
+    @property
+    def citation(self) -> str:
+        return self.record.citation
+
+    @property
+    def derivation(self) -> str:
+        return self.record.derivation
+
+    @property
+    def caveat(self) -> str:
+        return self.record.caveat
+
+    @property
+    def is_default(self) -> bool:
+        return self.record.name == DEFAULT_EVIDENCE_SET
 
     def distribution(self):  # type: ignore[no-untyped-def]
         """A scipy.stats frozen distribution of θ (None for a point)."""
-        if self.family == "point":
+        r = self.record
+        if r.family == "point":
             return None
-        if self.family == "uniform":
-            return stats.uniform(loc=self.low, scale=self.high - self.low)
-        if self.family == "normal":
-            a = (0.0 - self.centre) / self.spread
-            return stats.truncnorm(a, np.inf, loc=self.centre, scale=self.spread)
-        raise ValueError(f"unknown family {self.family!r}")
+        if r.family == "uniform":
+            return stats.uniform(loc=r.low, scale=min(r.high, r.cap) - r.low)
+        a = (0.0 - r.centre) / r.spread
+        b = (r.cap - r.centre) / r.spread
+        return stats.truncnorm(a, b, loc=r.centre, scale=r.spread)
 
     def draw(self, draws: int, rng: np.random.Generator) -> np.ndarray:
         dist = self.distribution()
         if dist is None:
-            return np.full(draws, self.centre)
+            return np.full(draws, self.record.centre)
         return np.asarray(dist.rvs(size=draws, random_state=rng), dtype=float)
 
     def median(self) -> float:
         dist = self.distribution()
-        return self.centre if dist is None else float(dist.median())
+        return self.record.centre if dist is None else float(dist.median())
 
     def interval(self, low: float = 0.1, high: float = 0.9) -> tuple[float, float]:
         dist = self.distribution()
         if dist is None:
-            return self.centre, self.centre
+            return self.record.centre, self.record.centre
         return float(dist.ppf(low)), float(dist.ppf(high))
 
 
-# Figures reproduced by ``ibcf calibrate`` (simulator.projection.calibration) on the
-# bundled data; tests/test_projection.py pins them.
-GAUGHAN_THETA = (25.2, 53.3)  # 6% at £120 a day to 9% at £85 a day
-DID_THETA, DID_SE = 353.0, 235.0  # 2017/18, NHS-controlled, total delays
-UNCONTROLLED_THETA, UNCONTROLLED_SE = 4452.0, 637.0  # 2017/18, no control
-
-EVIDENCE_SETS: dict[str, EvidenceSet] = {
-    "no_effect": EvidenceSet(
-        "no_effect",
-        "no effect",
-        "point",
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        "NAO (2017), Health and social care integration: Better Care Fund plans for 2015/16 "
-        "expected 293,000 fewer delayed days, and delays rose by 185,000; Crawford, Stoye "
-        "& Zaranko (2021), J Health Econ 78:102477: cuts to long-term care raised A&E use "
-        "with no effect on inpatient use",
-        "θ = 0: extra money buys no measurable fall in delays.",
-    ),
-    "low": EvidenceSet(
-        "low",
-        "low",
-        "uniform",
-        float(np.mean(GAUGHAN_THETA)),
-        0.0,
-        GAUGHAN_THETA[0],
-        GAUGHAN_THETA[1],
-        "Gaughan, Gravelle & Siciliani (2015), Health Economics 24(S1):32-44: 10% more "
-        "care-home beds (250 per council) cut social care delayed discharges by about 6-9%",
-        "θ = cut × mean social care delayed days per council in 2017/18 (4,596) / £m cost "
-        "of 250 beds for a year (£7.8m at £85 a day to £11.0m at £120): 25.2 to 53.3; "
-        "uniform between.",
-    ),
-    "central": EvidenceSet(
-        "central",
-        "central",
-        "normal",
-        DID_THETA,
-        DID_SE,
-        0.0,
-        0.0,
-        "2017/18 experience, difference-in-differences: the fall in each council's total "
-        "delays against persistence from March 2017, net of the 14.0% fall NHS-attributed "
-        "delays also saw against theirs, fitted on its 2017/18 iBCF (£105m + £1,010m)",
-        "Least-squares fit across 151 councils: θ = 353 (s.e. 235, 95% 0 to 912); between "
-        "the care-home elasticity (own council only; the study finds strong spillovers) and "
-        "Forder's bound (1,118); normal, truncated at 0.",
-    ),
-    "high": EvidenceSet(
-        "high",
-        "high",
-        "normal",
-        UNCONTROLLED_THETA,
-        UNCONTROLLED_SE,
-        0.0,
-        0.0,
-        "2017/18 experience, uncontrolled: the whole fall in each council's total delays "
-        "against persistence from March 2017 put down to its 2017/18 iBCF",
-        "Least-squares fit across 151 councils: θ = 4,452 (s.e. 637). An upper bound: it is "
-        "about four times Forder (2009)'s £0.35 saving per £1 (1,118 days per £1m at £313).",
-    ),
-}
+EVIDENCE_SETS: dict[str, EvidenceSet] = {r.name: EvidenceSet(r) for r in evidence_records()}
+assert set(EVIDENCE_SETS) == set(EVIDENCE_RECORDS)
 
 
 def evidence_set(name: str) -> EvidenceSet:
     return EVIDENCE_SETS[name]
+
+
+def evidence_sets() -> list[EvidenceSet]:
+    """Every evidence set (name, label, θ distribution), no effect first; the one place
+    to iterate over them (the default is the one with ``is_default``)."""
+    return list(EVIDENCE_SETS.values())

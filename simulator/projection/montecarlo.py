@@ -268,6 +268,10 @@ def run_monte_carlo(
     nat_q = np.quantile(nat_scen, QUANTILES, axis=0) if draws else np.repeat(nat_scen, 3, 0)
     base_q = np.quantile(nat_base_n, QUANTILES, axis=0) if draws else np.repeat(nat_base, 3, 0)
     central_base = nat_base.mean(axis=0) if not draws else np.median(nat_base, axis=0)
+    # The national point is the central forecast (no noise): the noise's sign is random,
+    # so its median is 0, and the council medians add up to it (docs/projection.md §6).
+    nat_q[1] = np.median(np.maximum(nat_base - freed, 0.0), axis=0)
+    base_q[1] = central_base
     noise_only = np.quantile(central_base[None] * shock, QUANTILES, axis=0) if draws else None
     days_avoided = float(council_days[inp.valid].sum())
     gain = council_days[council_days > 0].sum() / year

@@ -2,8 +2,9 @@
 were measured (log(y + 0.5)).
 
 - **Councils**: each council draws whole 12-month error paths from the pool of its
-  size tercile (every monthly origin, every council in that tercile at that origin);
-  the value is (forecast + 0.5)·exp(e) − 0.5. The P10-P90 of the draws are the
+  size tercile (every monthly origin, every council in that tercile at that origin),
+  centred on the pool's median at each horizon; the value is (forecast + 0.5)·exp(e) −
+  0.5. The P50 of the draws is the point forecast, and the P10-P90 are the centred
   empirical (conformal) quantiles by horizon that ``ibcf backtest`` scores.
 - **National**: whole national error paths, resampled with a random sign (the back-test
   years mostly saw delays rise; the direction of the next change is not known) and
@@ -20,6 +21,7 @@ import numpy as np
 from simulator.projection.backtest import (
     BAND,
     ErrorPaths,
+    centre_errors,
     national_half_width,
     size_terciles,
 )
@@ -69,7 +71,7 @@ def estimate_noise(paths: ErrorPaths, history: np.ndarray) -> NoiseModel:
     errors, terc = paths.errors, paths.terciles
     complete = np.isfinite(errors).all(axis=2)  # (o, n, 4)
     pools = [
-        [errors[..., a][(terc[..., a] == t) & complete[..., a]] for t in range(3)]
+        [centre_errors(errors[..., a][(terc[..., a] == t) & complete[..., a]]) for t in range(3)]
         for a in range(errors.shape[3])
     ]
     nat_ok = np.isfinite(paths.national).all(axis=(1, 2))

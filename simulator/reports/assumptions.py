@@ -56,6 +56,24 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
         "check).",
     },
     {
+        "id": "D01a",
+        "assumption": "2018/19 iBCF per council taken as the grant the council reported "
+        "receiving (MHCLG revenue outturn 2018-19, £000 as reported) where the report is "
+        "plausible: not £0, and implying a need share within a third of the one used "
+        "(2/3 to 3/2); split between the elements in the method's proportion; the rest of "
+        "each pot shared by precept equalisation among the other councils, need shares "
+        "corrected by their authority type's median implied/used ratio",
+        "value": "145 councils reported; 7 flagged; band 2/3 to 3/2",
+        "unit": "£; ratio",
+        "source": "MHCLG revenue outturn 2018-19 (RG form), revenue_outturn_2018_19.csv; "
+        "band from the proxy's largest gap to a published RNF share (3.4%) times ten "
+        "(docs/reported-figures.md)",
+        "quality": "amber",
+        "effect": "A report is a receipt, not the allocation table: part may be booked "
+        "elsewhere. £49.9m of 2018/19 money moves against precept equalisation for every "
+        "council (Coventry −£5.0m, Wandsworth −£4.2m, West Sussex +£3.4m).",
+    },
+    {
         "id": "D03",
         "assumption": "Bournemouth, Poole and Dorset: the tranche 1 sum paid to their 2019 "
         "successor councils split by population 65+",
@@ -187,12 +205,12 @@ OTHER_ASSUMPTIONS: list[dict[str, str]] = [
         "assumption": "The 2017/18 fits of θ put the fall in each council's total delays "
         "against persistence from March 2017 down to its 2017/18 iBCF (high: all of it; "
         "central: net of the NHS-attributed fall)",
-        "value": "θ = 4,452 (high), 353 (central)",
+        "value": "θ = 4,923 (high), 368 (central)",
         "unit": "delayed days per £1m",
         "source": "docs/projection.md §4, ibcf calibrate",
         "quality": "red",
         "effect": "The high set is an upper bound, about four times Forder (2009)'s bound; "
-        "the central set's 95% interval runs from 0 to 912.",
+        "the central set's 95% interval runs from 0 to 960.",
     },
     {
         "id": "M07",

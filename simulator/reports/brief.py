@@ -33,7 +33,7 @@ from simulator.reports.summary import (
     workshop_caveats,
 )
 from simulator.reports.tables import breakdown, compare_frame
-from simulator.reports.words import beds_short, gbp
+from simulator.reports.words import beds_short, evidence_name, gbp
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.base import param_meta
 from simulator.schema.vocabulary import YEAR
@@ -100,7 +100,7 @@ def _clip(text: str, limit: int = 700) -> str:
 
 
 def _evidence(params: ProjectionParams) -> str:
-    parts = [f"the {params.evidence_set.replace('_', ' ')} evidence set (docs/projection.md)"]
+    parts = [f"the {evidence_name(params.evidence_set)} evidence set (docs/projection.md)"]
     for name in (n for n in EVIDENCE if n in ProjectionParams.model_fields):
         meta = param_meta(ProjectionParams, name)
         source = str(meta["source"]).split(";")[0].split(" (")[0]
@@ -125,7 +125,7 @@ def _headline(result: Result, projection: ProjectionResult | None) -> list[tuple
         out += [
             (
                 f"Beds freed a day, {YEAR} (median, if the "
-                f"{projection.evidence_set.replace('_', ' ')} evidence holds)",
+                f"{evidence_name(projection.evidence_set)} evidence holds)",
                 beds_short(freed["p50"]),
             ),
             (f"NHS value (notional), {YEAR}", gbp(projection.nhs_value_gbp["notional"])),
@@ -213,7 +213,32 @@ def _who_changes(result: Result, aliases: dict[str, str] | None = None) -> list[
         [0.40, 0.16, 0.19, 0.25],
         right=(2, 3),
     )
-    return [counts, largest] if order else [counts, "No council's allocation changes."]
+    if not order:
+        return [counts, "No council's allocation changes."]
+    return [counts, largest, _sources_of(table, order)]
+
+
+def _sources_of(table: pd.DataFrame, order: list[int]) -> str:
+    """Where the listed councils' 2018/19 allocations come from, in one sentence.
+
+    >>> t = pd.DataFrame({"council": ["A", "B", "C"], "allocation_status": [
+    ...     "reported 2018-19 outturn", "reconstructed: precept equalisation",
+    ...     "reported 2018-19 outturn"]})
+    >>> _sources_of(t, [0, 1, 2]).split(" except ")[1]
+    'B (reconstructed: precept equalisation).'
+    >>> _sources_of(t, [1])
+    'Allocations above: B reconstructed: precept equalisation.'
+    """
+    status = table["allocation_status"].astype(str).to_numpy()
+    names = table["council"].astype(str).to_numpy()
+    reported = [i for i in order if status[i] == "reported 2018-19 outturn"]
+    others = [i for i in order if status[i] != "reported 2018-19 outturn"]
+    if reported:
+        text = "Allocations above: as each council reported (revenue outturn 2018-19)"
+        if others:
+            text += " except " + ", ".join(f"{names[i]} ({status[i]})" for i in others)
+        return text + "."
+    return "Allocations above: " + ", ".join(f"{names[i]} {status[i]}" for i in others) + "."
 
 
 def _projection(result: Result, projection: ProjectionResult | None) -> list[Block]:
@@ -229,7 +254,7 @@ def _projection(result: Result, projection: ProjectionResult | None) -> list[Blo
         f"{projection.delayed_days_avoided:,.0f}; notional NHS value "
         f"{gbp(projection.nhs_value_gbp['notional'])} at £{p.excess_bed_day_cost_gbp:,.0f} an "
         f"excess bed day (cash-releasing {gbp(projection.nhs_value_gbp['cash_releasing'])}; "
-        f"evidence set: {projection.evidence_set.replace('_', ' ')}). Chance that national "
+        f"evidence set: {evidence_name(projection.evidence_set)}). Chance that national "
         f"delays meet the ambition of "
         f"{p.ambition_rate_per_100k:g} per 100,000 adults: "
         f"{projection.probability_ambition_met:.0%}. Counterfactual: {method.lower()}.",

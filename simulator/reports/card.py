@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.engine.run import Result
+from simulator.inputs.data import Dataset
 from simulator.reports.distance import (
     FLIP_NOTE,
     Flip,
@@ -57,6 +58,8 @@ class ReasonCard:
     reconciliation: list[str]
     money: list[tuple[str, int]]  # (line, whole pounds)
     expectation_status: str
+    allocation_source: str = ""
+    report: str = ""  # the council's reported 2018-19 iBCF and its status, in words
 
 
 def reason_card(result: Result, gss_code: str, flip: Flip | None = None) -> ReasonCard:
@@ -123,6 +126,8 @@ def reason_card(result: Result, gss_code: str, flip: Flip | None = None) -> Reas
         authority_type=row["authority_type"],
         adults_18plus=int(row["adults_18plus"]),
         allocation_status=row["allocation_status"],
+        allocation_source=str(row.get("allocation_source", "")),
+        report=report_words(data, i),
         selected=bool(row["selected"]),
         why=why,
         tests=tests,
@@ -139,6 +144,32 @@ def reason_card(result: Result, gss_code: str, flip: Flip | None = None) -> Reas
 def _manual_reason(result: Result, gss_code: str, which: str) -> str:
     entries = getattr(result.scenario.selection, which)
     return next((e.reason for e in entries if e.gss_code == gss_code), "")
+
+
+def report_words(data: Dataset | object, i: int) -> str:
+    """Council ``i``'s reported 2018-19 iBCF and its status, in words (blank for a
+    dataset built without the revenue outturn).
+
+    >>> import pandas as pd
+    >>> class D:
+    ...     reported = pd.DataFrame({"reported_2018_19": [7_895_000.0, 0.0],
+    ...         "report_status": ["reported 2018-19 outturn", "reported, flagged"],
+    ...         "report_reason": ["", "reports £0"]})
+    >>> report_words(D(), 0)
+    'Reported 2018-19 iBCF £7,895,000 (MHCLG revenue outturn): reported 2018-19 outturn.'
+    >>> report_words(D(), 1)
+    'Reported 2018-19 iBCF £0 (MHCLG revenue outturn): reported, flagged (reports £0).'
+    """
+    frame = getattr(data, "reported", None)
+    if frame is None:
+        return ""
+    row = frame.iloc[i]
+    value = float(row["reported_2018_19"])
+    amount = "blank" if np.isnan(value) else f"£{value:,.0f}"
+    reason = f" ({row['report_reason']})" if row["report_reason"] else ""
+    return (
+        f"Reported 2018-19 iBCF {amount} (MHCLG revenue outturn): {row['report_status']}{reason}."
+    )
 
 
 def reason_card_text(result: Result, gss_code: str) -> str:
@@ -172,5 +203,11 @@ def reason_card_text(result: Result, gss_code: str) -> str:
     for label, amount in card.money:
         lines.append(f"| {label} | {amount:,} |")
     if card.allocation_status != "official":
-        lines += ["", f"Allocations are {card.allocation_status} (see Data and assumptions)."]
+        lines += [
+            "",
+            f"This allocation is {card.allocation_status} (see Data and assumptions)."
+            + (f" Source: {card.allocation_source}." if card.allocation_source else ""),
+        ]
+    if card.report:
+        lines.append(card.report)
     return "\n".join(lines)

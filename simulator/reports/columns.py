@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from simulator.schema.evidence import EVIDENCE_SET_NAMES
+
 
 class Column(NamedTuple):
     unit: str
@@ -38,8 +40,21 @@ COUNCIL_COLUMNS: dict[str, Column] = {
     "allocation_total": Column(POUNDS, "Original plus Spring Budget element, before review."),
     "allocation_status": Column(
         "",
-        "official, published_rounded, or reconstructed with its method named "
-        "('reconstructed: precept equalisation').",
+        "official, published_rounded, 'reported 2018-19 outturn' (the council's own "
+        "report), or reconstructed with its method named ('reconstructed: precept "
+        "equalisation').",
+    ),
+    "allocation_source": Column(
+        "",
+        "Where the council's 2018/19 allocation comes from: the revenue outturn it reported "
+        "(£000 as reported), the method that rebuilt it, or the official table.",
+    ),
+    "report_status": Column(
+        "",
+        "The council's reported 2018-19 iBCF (MHCLG revenue outturn): 'reported 2018-19 "
+        "outturn' (passes the screen: the allocation is the report), 'reported, flagged' "
+        "(£0, or implying a need share more than a third from the one used) or 'not "
+        "reported'.",
     ),
     "has_dtoc_data": Column("", "False where the council has no DToC data (see the caveats)."),
     "in_scope": Column("", "Fails every screening test (all councils when there is no screen)."),
@@ -138,8 +153,8 @@ SUMMARY_KEYS: dict[str, Column] = {
     "data_month": COUNCIL_COLUMNS["data_month"],
     "allocation_status": Column(
         "",
-        "'reconstructed: precept equalisation' (the method named) unless the official "
-        "table is loaded.",
+        "'reported 2018-19 outturn for N councils; the rest reconstructed: precept "
+        "equalisation' (the method named) unless the official table is loaded.",
     ),
     "councils_selected": Column("councils", "Councils selected."),
     "councils_conditioned": Column("councils", "Councils with money conditioned."),
@@ -163,7 +178,9 @@ SUMMARY_KEYS: dict[str, Column] = {
     "option_summary": Column("", "The option in plain English, generated from the scenario."),
     "projection_year": Column("", "Year projected (2018/19)."),
     "projection_method": Column("", "Counterfactual method (see docs/projection.md)."),
-    "evidence_set": Column("", "Evidence set for the response (no_effect, low, central, high)."),
+    "evidence_set": Column(
+        "", "Evidence set for the response (" + ", ".join(EVIDENCE_SET_NAMES) + ")."
+    ),
     "headline": Column("", "Beds freed in words, naming the evidence set."),
     "beds_freed": Column(
         BEDS, "Total delays, England, 2018/19 average: p10, p50, p90 (evidence and noise)."

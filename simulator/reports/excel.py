@@ -7,7 +7,10 @@ column of a data sheet has its unit and meaning in the Columns sheet.
 
 from __future__ import annotations
 
+import datetime
 import io as _io
+import re
+import zipfile
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -33,6 +36,7 @@ from simulator.reports.tables import (
     projection_frame,
     provenance_frame,
 )
+from simulator.reports.views import reported_figures
 from simulator.reports.words import headline_lines
 from simulator.schema.base import param_meta
 from simulator.schema.parameters import parameters
@@ -61,10 +65,17 @@ def compare_pack(results: list[Result], projections: list[ProjectionResult] | No
         "Councils that differ": frame[frame["differs"]],
     }
     for k, r in enumerate(results, start=1):
-        sheets[f"Scenario s{k}"] = pd.DataFrame({"toml": r.scenario.to_toml().splitlines()})
+        sheets[f"Scenario s{k}"] = scenario_sheet(r)
     sheets["Data provenance"] = provenance_frame(results[0])
     sheets["Columns"] = columns_frame(sheets, (), tables=("Councils",))
     return workbook(sheets, (), tables=("Councils", "Councils that differ"))
+
+
+def scenario_sheet(result: Result) -> pd.DataFrame:
+    """The scenario as run, stamped with the model version and data hash: the same
+    lines as the stamped ``scenario.toml``, so a rerun from that file shows the same."""
+    stamped = result.scenario.stamped(result.data.data_hash)
+    return pd.DataFrame({"toml": stamped.to_toml().splitlines()})
 
 
 def methods_frame(
@@ -148,10 +159,11 @@ def excel_pack(
             result, anonymise=aliases is not None, option_text=str(summary["option_summary"])
         ),
         "Parameters": parameters_frame(result),
-        "Scenario": pd.DataFrame({"toml": result.scenario.to_toml().splitlines()}),
+        "Scenario": scenario_sheet(result),
         "Data provenance": provenance_frame(result),
         "Allocation checks": result.data.known_figures,
         "Allocation methods": result.data.method_comparison,
+        "Reported figures": reported_figures(result.data),
     }
     if projection is not None:
         sheets["Projection"] = pd.DataFrame({"headline": headline_lines(projection)})
@@ -160,6 +172,7 @@ def excel_pack(
     if aliases is not None:
         sheets.pop("Allocation checks")
         sheets.pop("Allocation methods")
+        sheets.pop("Reported figures")
         names = list(result.data.councils["council"])
         sheets["Caveats"] = pd.DataFrame({"caveat": workshop_caveats(names)})
         for name in ("Councils", "Projection councils"):
@@ -234,4 +247,29 @@ def workbook(
                     ]
                     for cell in numbers if row_format else []:
                         cell.number_format = row_format
-    return buffer.getvalue()
+        writer.book.properties.created = FIXED_TIME
+    return reproducible(buffer.getvalue())
+
+
+# The time written into a workbook (its properties and every part's zip entry), fixed so
+# that the same scenario on the same data gives the same bytes: 1 January 1980, the
+# earliest time a zip entry can hold.
+FIXED_TIME = datetime.datetime(1980, 1, 1)
+_CORE = "docProps/core.xml"
+_STAMPS = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def reproducible(xlsx: bytes) -> bytes:
+    """``xlsx`` with its timestamps fixed: the zip entries' times and the document's
+    created and modified times (openpyxl writes the time of saving)."""
+    out = _io.BytesIO()
+    with zipfile.ZipFile(_io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == _CORE:
+                data = _STAMPS.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+    return out.getvalue()

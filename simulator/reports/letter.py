@@ -65,7 +65,9 @@ def letter_preview(result: Result, gss_code: str, *, month: str | None = None) -
     if month is not None:
         basis = RateBasis(basis.attribution, month)
     label = ATTRIBUTION_LABELS[basis.attribution]
-    status = "official" if row["allocation_status"] == "official" else "reconstructed"
+    status = {"official": "official", "reported 2018-19 outturn": "reported"}.get(
+        str(row["allocation_status"]), "reconstructed"
+    )
     header = (
         "PREVIEW FOR ILLUSTRATION: not an official letter. Generated from scenario "
         f"'{result.scenario.name}' on {status} allocations.\n"

@@ -203,6 +203,7 @@ def gains_and_losses(
 def provenance(d: Dataset) -> pd.DataFrame:
     """Every input, its status, its source and a note with the figure that checks it."""
     n_recon = int(d.allocations["allocation_status"].str.startswith("reconstructed").sum())
+    n_reported = int((d.allocations["allocation_status"] == "reported 2018-19 outturn").sum())
     official_exp = d.official_expectations is not None
     return pd.DataFrame(
         [
@@ -220,9 +221,15 @@ def provenance(d: Dataset) -> pd.DataFrame:
             },
             {
                 "input": f"{YEAR} iBCF allocations",
-                "status": d.allocation_status.upper() if n_recon else "official",
+                "status": d.allocation_status.upper() if n_recon + n_reported else "official",
                 "source": d.sources.get("allocations", ""),
-                "note": f"{n_recon} of 152 councils reconstructed; national totals exact "
+                "note": (
+                    f"{n_reported} of 152 councils as they reported (MHCLG revenue outturn "
+                    "2018-19), "
+                    if n_reported
+                    else ""
+                )
+                + f"{n_recon} of 152 councils reconstructed; national totals exact "
                 f"(original £825m, Spring Budget 2017 £674m)",
             },
             {
@@ -261,6 +268,46 @@ def provenance(d: Dataset) -> pd.DataFrame:
             },
         ]
     )
+
+
+REPORTED_LABELS = {
+    "council": "council",
+    "report_status": "status",
+    "reported_2018_19": "reported £",
+    "allocation_total": "allocation in use £",
+    "rebuilt_2018_19": "rebuilt £ (precept equalisation)",
+    "difference": "rebuilt − reported £",
+    "difference_pct": "rebuilt − reported %",
+    "implied_share_ratio": "need share implied / used",
+    "report_reason": "flag",
+}
+
+
+def reported_figures(d: Dataset) -> pd.DataFrame:
+    """Every council's reported 2018-19 iBCF beside the precept-equalisation rebuild and
+    the allocation in use: status, the difference and the flag's reason; flagged and
+    unreported councils first, then by the size of the difference (empty when the
+    dataset has no reports).
+
+    >>> frame = pd.DataFrame({"council": ["A", "B"], "report_status": ["reported 2018-19 "
+    ...     "outturn", "reported, flagged"], "reported_2018_19": [100.0, 0.0],
+    ...     "allocation_total": [100, 90], "rebuilt_2018_19": [95, 90], "difference": [-5.0, 90],
+    ...     "difference_pct": [-5.0, float("nan")], "implied_share_ratio": [0.97, 0.4],
+    ...     "report_reason": ["", "reports £0"]})
+    >>> class D:
+    ...     reported = frame
+    >>> reported_figures(D())["council"].tolist()
+    ['B', 'A']
+    """
+    frame = d.reported
+    if frame is None:
+        return pd.DataFrame()
+    used = frame["report_status"] == "reported 2018-19 outturn"
+    order = pd.DataFrame(
+        {"used": used.to_numpy(), "gap": -frame["difference_pct"].abs().fillna(np.inf)}
+    ).sort_values(["used", "gap"], kind="stable")
+    out = frame.loc[order.index, list(REPORTED_LABELS)]
+    return out.rename(columns=REPORTED_LABELS).reset_index(drop=True)
 
 
 def need_share_sources(d: Dataset) -> pd.DataFrame:

@@ -187,9 +187,14 @@ def beds_text(bands: Bands) -> str:
     )
 
 
+def evidence_name(name: str) -> str:
+    """How a sentence names an evidence set: 'central', '2017/18 fit, optimistic reading'."""
+    return evidence_set(name).label
+
+
 def evidence_label(name: str) -> str:
     """'beds freed if the central evidence holds' and the like."""
-    return f"beds freed if the {evidence_set(name).label} evidence holds"
+    return f"beds freed if {evidence_set(name).reading} holds"
 
 
 def headline_lines(result: ProjectionResult) -> list[str]:

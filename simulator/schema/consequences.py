@@ -170,4 +170,9 @@ class Redistribution(Strict):
                 "gain_cap_pct caps what councils receive, but rule = 'retain' gives nothing "
                 "away: remove gain_cap_pct or choose another rule"
             )
+        if self.rule == "improvers" and self.before.end >= self.window.end:
+            raise ValueError(
+                f"rule = 'improvers' compares window ({self.window.end}) with an earlier "
+                f"window, but before.end ({self.before.end}) is not earlier"
+            )
         return self

@@ -74,6 +74,18 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
         raise
 
 
+def check_writable(path: Path) -> None:
+    """Raise :class:`OSError` unless a file could be written at ``path`` now (its folder
+    made if missing, a trial file created and removed): checked before long work."""
+    existing = next((p for p in path.parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{existing} is a file, not a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    os.unlink(tmp)
+
+
 def write_text(path: Path, text: str, *, overwrite: bool = False) -> None:
     """Write ``text`` as UTF-8, atomically (:func:`write_atomic`)."""
     write_atomic(path, text.encode("utf-8"), overwrite=overwrite)

@@ -34,7 +34,7 @@ MAX_INTEGER = 2**63 - 1
 
 
 # ---------------------------------------------------------------------- migrations
-def migrate(data: dict[str, Any]) -> dict[str, Any]:
+def migrate(data: dict[str, Any], source: str = "<scenario>") -> dict[str, Any]:
     """Bring an older scenario mapping up to :data:`SCHEMA_VERSION`, one version at a time.
 
     Version 1 gave ``condition_share``/``reduction_share`` as fractions (0.33); version 2
@@ -53,9 +53,19 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         cons = dict(cons_in)
         renames = (("condition_share", "condition_pct"), ("reduction_share", "reduction_pct"))
         for old, new in renames:
+            if old in cons and new in cons:
+                raise ScenarioError(
+                    f"{source}: consequences: both {old} (schema 1, a fraction) and {new} "
+                    "(percent) given; keep one"
+                )
             if old in cons:
                 value = cons.pop(old)
-                cons[new] = value * 100 if isinstance(value, int | float) else value
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise ScenarioError(
+                        f"{source}: consequences.{old}: must be a number (a fraction, "
+                        f"0 to 1), not {type(value).__name__} {value!r}"
+                    )
+                cons[new] = value * 100
         data["consequences"] = cons
         version = 2
     if version == 2:
@@ -154,7 +164,7 @@ def scenario_from_mapping(
     if version < 1:
         raise ScenarioError(f"{source}: schema_version: must be 1 or more")
     try:
-        return Scenario.model_validate(migrate(dict(data)), context=context)
+        return Scenario.model_validate(migrate(dict(data), source), context=context)
     except ValidationError as exc:
         raise ScenarioError(_format_errors(source, exc)) from None
 
@@ -172,10 +182,18 @@ def _toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
     return f"not valid TOML ({message})"
 
 
+# Strings (basic, literal, multi-line) and comments: what cannot hold an integer literal.
+_NOT_NUMBERS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*'
+)
+
+
 def _long_integer_problem(text: str) -> str:
-    """Name the key of an integer literal too long for Python to read (over 4,300 digits)."""
+    """Name the key of an integer literal too long for Python to read (over 4,300 digits);
+    digits inside strings (a long run in ``notes``) and comments are not integers."""
     limit = sys.get_int_max_str_digits() or 4300
-    for number, line in enumerate(text.split("\n"), start=1):
+    bare = _NOT_NUMBERS.sub(lambda m: "\n" * m.group().count("\n"), text)
+    for number, line in enumerate(bare.split("\n"), start=1):
         if len(re.sub(r"[^0-9]", "", max(re.findall(r"[0-9_]+", line) or [""], key=len))) > limit:
             key = line.split("=", 1)[0].strip() if "=" in line else "(top level)"
             return f"{key}: integer of more than {limit:,} digits (line {number})"
@@ -239,12 +257,21 @@ def staleness(scenario: Scenario, data_hash: str | None) -> list[str]:
     """Why a saved scenario may not reproduce its results: data or model changed."""
     out = []
     if scenario.data_hash and data_hash and scenario.data_hash != data_hash:
-        out.append(f"saved with data {scenario.data_hash}, now {data_hash}: results may differ")
+        saved = _clipped(scenario.data_hash)
+        out.append(f"saved with data {saved}, now {data_hash}: results may differ")
     if scenario.model_version and scenario.model_version != MODEL_VERSION:
-        out.append(
-            f"saved with model {scenario.model_version}, now {MODEL_VERSION}: results may differ"
-        )
+        saved = _clipped(scenario.model_version)
+        out.append(f"saved with model {saved}, now {MODEL_VERSION}: results may differ")
     return out
+
+
+def _clipped(text: str, limit: int = 40) -> str:
+    """A recorded hash or version as a warning shows it: at most ``limit`` characters.
+
+    >>> _clipped("0123456789abcdef"), _clipped("f" * 10_000)[-5:], len(_clipped("f" * 10_000))
+    ('0123456789abcdef', 'ffff…', 40)
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def save_scenario(scenario: Scenario, path: Path, *, overwrite: bool = False) -> None:

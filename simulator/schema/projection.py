@@ -3,9 +3,18 @@ uncertainty. Declarations only (pydantic and the standard library)."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
+
+from pydantic import field_validator
 
 from simulator.schema.base import Strict, param
+from simulator.schema.evidence import (
+    DEFAULT_EVIDENCE_SET,
+    EVIDENCE_SET_NAMES,
+    RETIRED_EVIDENCE_SETS,
+    EvidenceSetName,
+    evidence_effect_text,
+)
 from simulator.schema.parameters import IBCF_REPORTING_2018_19, Parameter, Reference, Spread
 
 Method = Literal[
@@ -21,7 +30,6 @@ Method = Literal[
 ]
 METHODS: tuple[Method, ...] = get_args(Method)
 MethodChoice = Literal["auto", Method]
-EvidenceSetName = Literal["no_effect", "low", "central", "high"]
 # Keys of the [projection] table retired in 0.3.0 (the response is now the evidence set).
 RETIRED_KEYS = (
     "unit_cost_gbp_per_day",
@@ -43,7 +51,7 @@ class ProjectionParams(Strict):
     """
 
     method: MethodChoice = "auto"
-    evidence_set: EvidenceSetName = "central"
+    evidence_set: EvidenceSetName = DEFAULT_EVIDENCE_SET
     ambition_basis: Literal["annual_average", "march_2019", "every_month"] = "annual_average"
     status_quo_change: bool = True
     draws: int = param(
@@ -217,6 +225,14 @@ class ProjectionParams(Strict):
         source="Assumption: 1, the noise the back-test measured",
     )
 
+    @field_validator("evidence_set", mode="before")
+    @classmethod
+    def _retired_evidence_set(cls, value: Any) -> Any:
+        """A set older files may name is refused with the one to use instead."""
+        if isinstance(value, str) and value in RETIRED_EVIDENCE_SETS:
+            raise ValueError(RETIRED_EVIDENCE_SETS[value])
+        return value
+
 
 # The choices among options of the [projection] table (their fields carry no record of
 # their own: they have no unit, range or description), as the register states them.
@@ -236,18 +252,18 @@ CHOICES: dict[str, Parameter] = {
         label="Evidence for the response",
         description="",
         unit="",
-        source="NAO 2017; Gaughan, Gravelle & Siciliani 2015; 2017/18 experience "
-        "(docs/projection.md §4, ibcf calibrate)",
-        statement="Evidence set for the funding response θ (no_effect, low, central, high)",
+        source="NAO 2017; Gaughan, Gravelle & Siciliani 2015, with an assumed allowance for "
+        "spillovers; Forder 2009 (a cap); 2017/18 experience (docs/projection.md §4, "
+        "ibcf calibrate)",
+        statement="Evidence set for the funding response θ (" + ", ".join(EVIDENCE_SET_NAMES) + ")",
         references=(
             Reference("NAO 2017"),
             Reference("Gaughan, Gravelle & Siciliani 2015"),
+            Reference("Forder 2009"),
             Reference("2017/18 experience", "docs/projection.md"),
         ),
         quality="red",
-        effect="Sets θ, delayed days avoided per £1m of discharge-relevant care: no effect 0, low "
-        "25-53 (Gaughan et al. 2015), central 353 (2017/18 difference-in-differences), high"
-        " 4,452 (2017/18 uncontrolled, an upper bound). The largest driver of beds freed.",
+        effect=evidence_effect_text(),
     ),
     "ambition_basis": Parameter(
         label="Ambition measured as",

@@ -17,16 +17,39 @@ import unicodedata
 from typing import Annotated, Any, Literal
 
 import tomli_w
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from simulator import MODEL_VERSION
 from simulator.schema.base import Strict
 from simulator.schema.consequences import Consequences, Redistribution
 from simulator.schema.expectations import ExpectationRule
 from simulator.schema.projection import ProjectionParams
-from simulator.schema.selection import GssCode, Selection
+from simulator.schema.selection import GssCode, Selection, known_council
 
 SCHEMA_VERSION = 3
+COUNCILS = 152  # councils with adult social care responsibilities, 2017/18
+MAX_PUBLISHED = 100_000.0
+
+
+# Letters and symbols that print as nothing: Hangul fillers, the blank Braille pattern,
+# the Mongolian vowel separator. Marks (combining accents) show only on a letter.
+INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def visible(char: str) -> bool:
+    """Whether ``char`` prints as something on its own (not a space, a control or format
+    character, a combining mark or a filler).
+
+    >>> [visible(c) for c in ("a", " ", "\u3164", "\u2800", "\u0301", "\u200b", "中")]
+    [True, False, False, False, False, False, True]
+    """
+    return unicodedata.category(char)[0] not in "ZCM" and char not in INVISIBLE
 
 
 class PublishedFact(Strict):
@@ -36,15 +59,32 @@ class PublishedFact(Strict):
         description="councils_selected: councils the document went to; rate and patients: "
         "the delayed transfers a letter quotes for one council (the letter preview's figures)"
     )
-    published: float = Field(description="The document's figure")
+    published: float = Field(
+        ge=0,
+        le=MAX_PUBLISHED,
+        description="The document's figure: a count of councils (0-152), a rate per 100,000 "
+        "adults or patients delayed daily (at most 100,000, more than England's NHS beds)",
+    )
     label: str = Field("", max_length=120, description="What the document calls it")
     gss_code: GssCode | None = Field(None, description="The council, for rate and patients")
+
+    @field_validator("gss_code")
+    @classmethod
+    def _known(cls, code: str | None, info: ValidationInfo) -> str | None:
+        return code if code is None else known_council(code, info)
 
     @model_validator(mode="after")
     def _council(self) -> PublishedFact:
         if (self.measure == "councils_selected") != (self.gss_code is None):
             raise ValueError(
                 "rate and patients name a council (gss_code); councils_selected does not"
+            )
+        if self.measure == "councils_selected" and (
+            self.published > COUNCILS or self.published != int(self.published)
+        ):
+            raise ValueError(
+                f"published: {self.published:g} councils; a count of councils is a whole "
+                f"number from 0 to {COUNCILS}"
             )
         return self
 
@@ -89,7 +129,7 @@ class Scenario(Strict):
     def _visible_name(cls, name: str) -> str:
         if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):
             raise ValueError("must be one line without control characters")
-        if not any(unicodedata.category(c)[0] not in "ZC" for c in name):
+        if not any(visible(c) for c in name):
             raise ValueError("must contain a visible character (blank or invisible name)")
         return name
 
@@ -109,6 +149,12 @@ class Scenario(Strict):
         mt = self.consequences.margin_test
         if self.consequences.graduation == "margin" and mt not in ids:
             raise ValueError(f"consequences.margin_test {mt!r} is not a test id")
+        if self.consequences.graduation != "margin" and mt is not None:
+            raise ValueError(
+                f"consequences.margin_test {mt!r} graduates only with graduation = 'margin' "
+                f"(here {self.consequences.graduation!r}): remove margin_test or graduate "
+                "by margin"
+            )
         if self.schema_version > SCHEMA_VERSION:
             raise ValueError(
                 f"schema_version {self.schema_version} is newer than this model reads "

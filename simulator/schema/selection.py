@@ -14,7 +14,8 @@ from simulator.schema.vocabulary import Attribution
 
 MAX_WEIGHT = 1000.0
 
-GssCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
+# ASCII digits only: \d would also take Arabic-Indic and other scripts' digits.
+GssCode = Annotated[str, StringConstraints(pattern=r"^E[0-9]{8}$")]
 TestId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
@@ -157,6 +158,14 @@ class Composite(Strict):
     )
 
 
+def known_council(code: str, info: ValidationInfo) -> str:
+    """A council of the data, when the validation context knows the data's councils."""
+    codes = (info.context or {}).get("codes")
+    if codes is not None and code not in codes:
+        raise ValueError(f"{code} is not one of the 152 councils of 2017/18")
+    return code
+
+
 class ManualEntry(Strict):
     gss_code: GssCode
     reason: str = Field(min_length=3)
@@ -164,10 +173,7 @@ class ManualEntry(Strict):
     @field_validator("gss_code")
     @classmethod
     def _known(cls, code: str, info: ValidationInfo) -> str:
-        codes = (info.context or {}).get("codes")
-        if codes is not None and code not in codes:
-            raise ValueError(f"{code} is not one of the 152 councils of 2017/18")
-        return code
+        return known_council(code, info)
 
 
 class Exemption(Strict):
