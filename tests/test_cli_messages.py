@@ -38,6 +38,7 @@ def ibcf(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 # --------------------------------------------------------------------------- IBCF_DATA_DIR
+@pytest.mark.process
 def test_wrong_ibcf_data_dir_names_the_folder_and_the_variable(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-data"
     done = ibcf("data", "check", env={"IBCF_DATA_DIR": str(missing)})
