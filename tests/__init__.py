@@ -1,1 +1,1 @@
-"""Tests of the iBCF review simulator (a package so ``python -m tests.golden`` runs)."""
+"""Tests of the iBCF review simulator (a package, so that tests import shared helpers)."""

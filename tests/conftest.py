@@ -64,9 +64,16 @@ def layer(item: pytest.Item) -> str:
     return "unit"
 
 
+# Every test fails after `timeout` in pyproject.toml (five minutes); a browser test,
+# which drives a real page through several views, after fifteen.
+BROWSER_TIMEOUT_S = 900
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         item.add_marker(layer(item))
+        if layer(item) == "browser" and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT_S))
 
 
 # Layers whose tests start processes by nature (the app's command-line runs, a browser).

@@ -319,6 +319,7 @@ def run_cli(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]
     )  # fmt: skip
 
 
+@pytest.mark.process
 def test_data_check_refuses_a_folder_without_the_hex_layout(tmp_path: Path) -> None:
     folder = data_folder(tmp_path)
     (folder / "raw" / io.HEX_FILE).unlink()
@@ -328,6 +329,7 @@ def test_data_check_refuses_a_folder_without_the_hex_layout(tmp_path: Path) -> N
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
+@pytest.mark.process
 def test_a_wrong_data_dir_names_the_folder_and_the_variable(tmp_path: Path) -> None:
     wrong = tmp_path / "no-such-folder"
     proc = run_cli(["data", "check"], wrong)
@@ -339,6 +341,7 @@ def test_a_wrong_data_dir_names_the_folder_and_the_variable(tmp_path: Path) -> N
     assert "council_reference.csv: cannot be read" not in proc.stderr
 
 
+@pytest.mark.process
 def test_a_data_dir_without_raw_names_the_folder_and_the_variable(tmp_path: Path) -> None:
     proc = run_cli(["data", "check"], tmp_path)
     assert f"{tmp_path}: the data folder (from {io.DATA_DIR_VARIABLE}={tmp_path}) has no raw/" in (

@@ -6,7 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.process
 def test_importing_the_model_does_not_import_pandera() -> None:
     code = (
         "import sys, simulator.cli, simulator.engine.run, simulator.inputs.data; "
@@ -18,6 +21,7 @@ def test_importing_the_model_does_not_import_pandera() -> None:
     assert out.strip() == "False"
 
 
+@pytest.mark.process
 def test_loading_data_does_import_it() -> None:
     code = (
         "import sys; from simulator.inputs.data import load_dataset; load_dataset(); "

@@ -157,6 +157,7 @@ def free_ports(n: int) -> int:
     raise AssertionError("no free ports")
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "signals",
     [(signal.SIGTERM, signal.SIGTERM), (signal.SIGHUP,), (signal.SIGINT, signal.SIGTERM)],
@@ -190,6 +191,7 @@ def test_serve_stops_every_worker_on_any_signal(signals: tuple[int, ...]) -> Non
         proc.wait(timeout=60)
 
 
+@pytest.mark.process
 def test_a_start_finds_and_reports_a_stale_worker() -> None:
     """A serve killed outright (SIGKILL) leaves its pid file and its workers: the next
     start names them and how to stop them, and starts nothing."""
