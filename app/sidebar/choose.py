@@ -72,8 +72,13 @@ def handle_upload(name: str, raw: bytes) -> bool:
         st.session_state[state.UPLOAD_ERRORS] = errors
         return False
     st.session_state[state.UPLOAD_ERRORS] = []
-    state.replace(scenario, link.closest_preset(scenario, services.presets()))
+    slug = link.closest_preset(scenario, services.presets())
+    state.replace(scenario, slug)
     state.flash("success", f"Loaded {scenario.name} from {Path(name or 'upload').name}.")
+    params = services.link_params(slug, services.presets()[slug], scenario, data.data_hash)
+    cut = link.left_out(params)
+    if cut:
+        warnings = [*warnings, link.sender_note(cut)]
     if warnings:
         state.flash("warning", warnings)
     return True
@@ -177,6 +182,9 @@ def _files(ctx: Ctx, scen: Scenario, locked: bool) -> None:
                 "plus the changes made to it, the data hash and the model version."
             )
             st.code(share_url(), language=None, wrap_lines=True)
+            cut = link.left_out(st.query_params.to_dict())
+            if cut:
+                st.warning(link.sender_note(cut))
 
 
 def share_url() -> str:
