@@ -141,3 +141,13 @@ def test_links_of_the_app_budget_load_on_a_real_server(
     query = query[: link.LINK_BUDGET]
     assert get(server, query, referer=False) == 200
     assert get(server, query, referer=True) == 200
+
+
+def test_undo_history_is_said_to_be_per_process() -> None:
+    """The undo history is not in the link: the Undo and Redo buttons say so, and that
+    a reload keeps the scenario."""
+    at = ok(new_app())
+    helps = {b.label: b.help or "" for b in at.sidebar.button}
+    for label in ("Undo", "Redo"):
+        assert "a reload, a new tab or a restarted server keeps the scenario" in helps[label]
+        assert "starts the history afresh" in helps[label]

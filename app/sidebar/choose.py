@@ -121,6 +121,14 @@ def render(ctx: Ctx) -> None:
     _files(ctx, scen, ctx.workshop)
 
 
+# The undo history (and a prepared Excel pack) live in this page's session on the
+# server, not in the link.
+HISTORY_NOTE = (
+    "The history lasts while this page stays open: a reload, a new tab or a restarted "
+    "server keeps the scenario (it is in the link) but starts the history afresh."
+)
+
+
 def _history(locked: bool) -> None:
     u, r = st.columns(2)
     u.button(
@@ -129,7 +137,8 @@ def _history(locked: bool) -> None:
         disabled=not state.can_undo(),
         icon=":material/undo:",
         width="stretch",
-        help="Go back one change (a switch of scenario or an upload counts as one).",
+        help="Go back one change (a switch of scenario or an upload counts as one). "
+        + HISTORY_NOTE,
     )
     r.button(
         "Redo",
@@ -137,6 +146,7 @@ def _history(locked: bool) -> None:
         disabled=not state.can_redo(),
         icon=":material/redo:",
         width="stretch",
+        help="Make again a change undone. " + HISTORY_NOTE,
     )
     st.button(
         "Reset to the shipped scenario",
