@@ -29,3 +29,15 @@ def test_reconciliation_fact_with_unknown_council_upload_is_refused_in_the_app()
     assert at.session_state["scenario"] == before
     undo = next(b for b in at.sidebar.button if b.label == "Undo")
     assert undo.disabled  # nothing was recorded, so nothing to undo into
+
+
+def test_graduation_switched_back_from_margin_drops_margin_test() -> None:
+    """margin_test names a test only when graduating by margin (a file giving it
+    otherwise is refused), so the sidebar drops it when graduation changes back."""
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.selectbox(key="w:consequences.graduation").set_value("margin").run()
+    assert at.session_state["scenario"].consequences.margin_test is not None
+    at.selectbox(key="w:consequences.graduation").set_value("flat").run()
+    assert not at.exception and not at.sidebar.error
+    cons = at.session_state["scenario"].consequences
+    assert cons.graduation == "flat" and cons.margin_test is None
