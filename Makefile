@@ -84,7 +84,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-# Sessions at once on `make serve`: SESSIONS=1,20,40 MOVES=5 THINK=1,3 WORKERS=2.
+# Sessions at once on `make serve`: SESSIONS=1,20,40 MOVES=5 THINK=1,3 WORKERS=2
+# CONDITIONS=idle,loaded (each level as the machine is, then with a busy process per core).
 bench-load: $(STAMP)
 	$(BIN)/python -m benchmarks.load --workers $(WORKERS) --port $(BENCH_PORT)
 

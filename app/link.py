@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol, TypeVar
+from urllib.parse import quote_plus, urlencode
 
 
 class Shipped(Protocol):
@@ -41,7 +42,8 @@ Rebuild = Callable[[dict[str, Any], dict[str, Any]], tuple[S | None, list[str]]]
 
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
 COMPARE = "compare"  # the Compare view's picks: "current" and shipped "preset:<file>" keys
-RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE)
+CUT = "cut"  # the long texts a link leaves out (comma-separated field names)
+RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE, CUT)
 # Saved comparison snapshots travel as ``snap1`` ... ``snap8``, each a JSON object
 # {"name", "preset", "changes"} holding its difference from a preset, as a link does.
 SNAPSHOT = "snap"
@@ -58,6 +60,16 @@ MAX_PATH_CHARS = 200
 MAX_VALUE_CHARS = 20_000
 MAX_DEPTH = 8
 MAX_DIGITS = 30
+# What the web server carries: it resets a request whose address is more than about
+# 100 KiB, and a page's later requests repeat the address (as the Referer), so a page
+# opened from a link of more than about 60 KiB does not load. A link the app writes
+# stays within LINK_BUDGET characters once encoded: free texts longer than
+# LINK_TEXT_CHARS, and then the longest ones until it fits, are left out, said so in
+# the text itself and in the ``cut`` key (the receiver is told, and the sender can
+# download the scenario file, which keeps them).
+LINK_BUDGET = 32 * 1024
+LINK_TEXT_CHARS = 4_000
+LONG_TEXTS = ("notes", "description", "author")
 _DIGIT_RUN = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER = re.compile(r"\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*")
@@ -195,12 +207,70 @@ def link_params(
 ) -> dict[str, str]:
     """Query parameters that reproduce ``scenario`` from ``preset``."""
     params = {PRESET: preset_slug}
-    for path, value in diff(_content(preset), _content(scenario)).items():
+    changes = diff(_content(preset), _content(scenario))
+    for path, value in changes.items():
         params[path] = encode_value(value)
     params[DATA_HASH] = data_hash
     params[MODEL] = model_version
     params.update(extra or {})
-    return params
+    return _fit(params, {k: v for k, v in changes.items() if k in LONG_TEXTS})
+
+
+def left_out_text(field: str, chars: int) -> str:
+    """What a link carries instead of a text too long for it.
+
+    >>> left_out_text("notes", 30_000)
+    '[The notes (30,000 characters) are too long for a link; the scenario file has them.]'
+    """
+    return (
+        f"[The {field} ({chars:,} characters) are too long for a link; the scenario file has them.]"
+    )
+
+
+def encoded_size(params: Mapping[str, str]) -> int:
+    """Characters of the query string once percent-encoded, as the address bar holds it."""
+    return len(urlencode(params))
+
+
+def _fit(params: dict[str, str], texts: dict[str, Any]) -> dict[str, str]:
+    """``params`` within :data:`LINK_BUDGET`: each long free text replaced by
+    :func:`left_out_text` (longest first, those over :data:`LINK_TEXT_CHARS` always),
+    the fields left out named in :data:`CUT`."""
+    out = dict(params)
+    cut = []
+    for field in sorted(texts, key=lambda k: -len(quote_plus(out[k]))):
+        value = texts[field]
+        if not isinstance(value, str):
+            continue
+        if len(value) <= LINK_TEXT_CHARS and encoded_size(out) <= LINK_BUDGET:
+            continue
+        out[field] = encode_value(left_out_text(field, len(value)))
+        cut.append(field)
+    if cut:
+        out[CUT] = ",".join(cut)
+    return out
+
+
+def sender_note(cut: list[str]) -> str:
+    """What the sender is told when the address bar's link leaves texts out.
+
+    >>> sender_note(["notes"])[:60]
+    'The link in the address bar leaves out the notes: too long f'
+    """
+    return (
+        f"The link in the address bar leaves out the {' and '.join(cut)}: too long for a "
+        "link. Download the scenario file to keep them; reloading the page (or opening the "
+        "link) gives this scenario with a note in their place."
+    )
+
+
+def left_out(params: Mapping[str, str]) -> list[str]:
+    """The fields a link left out (:data:`CUT`), only the known ones.
+
+    >>> left_out({"cut": "notes,<b>,author"})
+    ['notes', 'author']
+    """
+    return [f for f in str(params.get(CUT) or "").split(",") if f in LONG_TEXTS]
 
 
 def scenario_from_link(
@@ -240,6 +310,12 @@ def scenario_from_link(
         warnings.append(
             f"This link was made with model version {params[MODEL]}; this is version "
             f"{model_version}. The numbers may differ from those seen when the link was made."
+        )
+    cut = left_out(params)
+    if cut:
+        warnings.append(
+            f"This link leaves out the scenario's {' and '.join(cut)}: too long for a link. "
+            "The scenario file (Download scenario) keeps them; ask its sender for it."
         )
     raw = {k: v for k, v in params.items() if k not in RESERVED and not is_snapshot_key(k)}
     if not raw:

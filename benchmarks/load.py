@@ -8,19 +8,23 @@ script, finds the "Condition share" slider among the elements it was sent, and m
 it several times, pausing between moves as a person would. A rerun's time runs from
 sending the new slider value to the server's "script finished"; every rerun's headline
 is read back, so a rerun that did not recompute would show. Prints the median and p90
-per level, then one JSON line. Bounded: a fixed number of moves, a time limit per
-level, localhost only; it stops the servers itself.
+per level, then one JSON line. Each level runs twice: as the machine is ("idle": the
+1-minute load average beside it says how idle it was) and "loaded", with one busy
+process per core started beside the servers (other work on the machine: a second
+app, a build); both are printed. Bounded: a fixed number of moves, a time limit per
+level, localhost only; it stops the servers and the busy processes itself.
 
 Options (command line, or the environment as ``make bench-load`` passes them): WORKERS
 (default 2), BENCH_PORT (the proxy's port, workers above it; default 8651), SESSIONS
 (default "1,20,40"), MOVES (default 5), THINK (seconds between moves, drawn uniformly,
-default "1,3"), SEED.
+default "1,3"), SEED, CONDITIONS ("idle,loaded", or one of them).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -30,6 +34,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,7 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moves", type=int, default=int(env.get("MOVES", "5")))
     parser.add_argument("--think", default=env.get("THINK", "1,3"))
     parser.add_argument("--seed", type=int, default=int(env.get("SEED", "1")))
+    parser.add_argument("--conditions", default=env.get("CONDITIONS", "idle,loaded"))
     args = parser.parse_args(argv)
+    conditions = args.conditions.split(",")
+    if not conditions or any(c not in CONDITIONS for c in conditions):
+        parser.error(f"--conditions: one or more of {', '.join(CONDITIONS)}")
     counts = [int(c) for c in args.sessions.split(",")]
     think_low, think_high = (float(t) for t in args.think.split(","))
     if not all(1 <= c <= 60 for c in counts) or not 2 <= args.moves <= 20:
@@ -211,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             "--host",
             "127.0.0.1",
             "--seconds",
-            str(STARTUP_SECONDS + LEVEL_SECONDS * len(counts) + 60),
+            str(STARTUP_SECONDS + LEVEL_SECONDS * len(counts) * len(conditions) + 60),
         ],
         cwd=ROOT,
         start_new_session=True,
@@ -224,30 +233,65 @@ def main(argv: list[str] | None = None) -> int:
             f"slider {args.moves} times, {think_low:g}-{think_high:g} s apart",
             file=sys.stderr,
         )
-        for count in counts:
-            result = asyncio.run(
-                level(count, "127.0.0.1", args.port, args.moves, (think_low, think_high), args.seed)
-            )
-            results.append(result)
-            print(
-                f"  {count:>2} sessions: rerun median {result['median_s']} s, "
-                f"p90 {result['p90_s']} s, max {result['max_s']} s "
-                f"({result['reruns']} reruns; headline followed the slider in "
-                f"{result['headline_followed']} sessions; per worker "
-                f"{result['sessions_per_worker']})",
-                file=sys.stderr,
-            )
-            for error in result["errors"]:  # type: ignore[attr-defined]
-                print(f"     error: {error}", file=sys.stderr)
+        for condition in conditions:
+            with busy((os.cpu_count() or 1) if condition == "loaded" else 0) as extra:
+                said = f"{extra} busy processes beside the servers" if extra else "as it is"
+                print(f" {condition} ({said}):", file=sys.stderr)
+                for count in counts:
+                    result = {
+                        "condition": condition,
+                        "busy_processes": extra,
+                        **asyncio.run(
+                            level(
+                                count,
+                                "127.0.0.1",
+                                args.port,
+                                args.moves,
+                                (think_low, think_high),
+                                args.seed,
+                            )
+                        ),
+                        "load_average_1min": round(os.getloadavg()[0], 2),
+                    }
+                    results.append(result)
+                    print(
+                        f"  {count:>2} sessions: rerun median {result['median_s']} s, "
+                        f"p90 {result['p90_s']} s, max {result['max_s']} s "
+                        f"({result['reruns']} reruns; headline followed the slider in "
+                        f"{result['headline_followed']} sessions; per worker "
+                        f"{result['sessions_per_worker']}; load average "
+                        f"{result['load_average_1min']})",
+                        file=sys.stderr,
+                    )
+                    for error in result["errors"]:  # type: ignore[attr-defined]
+                        print(f"     error: {error}", file=sys.stderr)
     finally:
         stop(serve, seconds=60)
-    print(json.dumps({"workers": args.workers, "levels": results}))
+    print(json.dumps({"workers": args.workers, "cores": os.cpu_count(), "levels": results}))
     # Every session finished its moves without error, and its headline followed the slider.
     ok = all(
         not r["errors"] and not r["unfinished"] and r["headline_followed"] == f"{n} of {n}"
-        for r, n in zip(results, counts, strict=True)
-    ) and len(results) == len(counts)
+        for r, n in zip(results, counts * len(conditions), strict=True)
+    ) and len(results) == len(counts) * len(conditions)
     return 0 if ok else 1
+
+
+CONDITIONS = ("idle", "loaded")
+
+
+@contextlib.contextmanager
+def busy(count: int) -> Iterator[int]:
+    """``count`` processes each keeping one core busy (at the servers' priority), stopped
+    on leaving; yields ``count``."""
+    spin = "import time\nend = time.monotonic() + 3600\nwhile time.monotonic() < end: pass"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", spin], start_new_session=True) for _ in range(count)
+    ]
+    try:
+        yield count
+    finally:
+        for proc in procs:
+            stop(proc, seconds=10)
 
 
 if __name__ == "__main__":

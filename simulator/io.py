@@ -322,9 +322,9 @@ class OutputSet:
             finally:  # also when a signal held back arrives as the hold ends
                 if backup.exists() and not target.exists():
                     os.rename(backup, target)  # the new set did not arrive: keep the old
-        if backup.exists():
-            with _signals_held():
-                _settle(backup, target, set(self.names), linked)
+                elif backup.exists():
+                    with _signals_held():
+                        _settle(backup, target, set(self.names), linked)
 
 
 class Linked:

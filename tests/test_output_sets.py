@@ -3,6 +3,7 @@ folders that cannot be written never leave a mixture, a fragment or a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -466,3 +468,30 @@ def test_the_lock_is_a_file_lock_held_for_the_swap(tmp_path: Path) -> None:
     assert contents(target) == {"a.txt": "waited", "b.txt": "waited"}
     assert hidden_leftovers(tmp_path) == []
     assert not io._lock_file(tmp_path).is_relative_to(tmp_path)
+
+
+def test_an_interruption_during_the_swap_still_settles_the_old_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C held back during the swap arrives as the hold ends: the new set is in
+    place, the user's files are in it and nothing is left beside it."""
+    target = tmp_path / "out"
+    staged(target, "old").__exit__(None, None, None)
+    (target / "mine.txt").write_text("mine")
+    new = staged(target, "new")
+    real = io._signals_held
+    holds: list[int] = []
+
+    @contextlib.contextmanager
+    def interrupted_after_the_swap() -> Iterator[None]:
+        holds.append(1)
+        with real():
+            yield
+        if len(holds) == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(io, "_signals_held", interrupted_after_the_swap)
+    with pytest.raises(KeyboardInterrupt):
+        new.__exit__(None, None, None)
+    assert contents(target) == {"a.txt": "new", "b.txt": "new", "mine.txt": "mine"}
+    assert hidden_leftovers(tmp_path) == []

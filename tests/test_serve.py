@@ -215,3 +215,21 @@ def test_a_start_finds_and_reports_a_stale_worker() -> None:
         left.wait()
         serve.pid_file(port).unlink(missing_ok=True)
     assert serve.stale_processes(port) == []
+
+
+def test_bench_load_measures_idle_and_loaded() -> None:
+    """`make bench-load` runs every level as the machine is and with one busy process per
+    core beside the servers: the busy processes run while measured and stop after."""
+    from benchmarks import load
+
+    assert load.CONDITIONS == ("idle", "loaded")
+    with load.busy(2) as count:
+        assert count == 2
+        spinning = children(os.getpid())
+        assert len(spinning) >= 2 and all(alive(pid) for pid in spinning)
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in spinning) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in spinning if alive(pid)] == []
+    with load.busy(0) as count:
+        assert count == 0

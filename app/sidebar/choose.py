@@ -72,8 +72,13 @@ def handle_upload(name: str, raw: bytes) -> bool:
         st.session_state[state.UPLOAD_ERRORS] = errors
         return False
     st.session_state[state.UPLOAD_ERRORS] = []
-    state.replace(scenario, link.closest_preset(scenario, services.presets()))
+    slug = link.closest_preset(scenario, services.presets())
+    state.replace(scenario, slug)
     state.flash("success", f"Loaded {scenario.name} from {Path(name or 'upload').name}.")
+    params = services.link_params(slug, services.presets()[slug], scenario, data.data_hash)
+    cut = link.left_out(params)
+    if cut:
+        warnings = [*warnings, link.sender_note(cut)]
     if warnings:
         state.flash("warning", warnings)
     return True
@@ -116,6 +121,14 @@ def render(ctx: Ctx) -> None:
     _files(ctx, scen, ctx.workshop)
 
 
+# The undo history (and a prepared Excel pack) live in this page's session on the
+# server, not in the link.
+HISTORY_NOTE = (
+    "The history lasts while this page stays open: a reload, a new tab or a restarted "
+    "server keeps the scenario (it is in the link) but starts the history afresh."
+)
+
+
 def _history(locked: bool) -> None:
     u, r = st.columns(2)
     u.button(
@@ -124,7 +137,8 @@ def _history(locked: bool) -> None:
         disabled=not state.can_undo(),
         icon=":material/undo:",
         width="stretch",
-        help="Go back one change (a switch of scenario or an upload counts as one).",
+        help="Go back one change (a switch of scenario or an upload counts as one). "
+        + HISTORY_NOTE,
     )
     r.button(
         "Redo",
@@ -132,6 +146,7 @@ def _history(locked: bool) -> None:
         disabled=not state.can_redo(),
         icon=":material/redo:",
         width="stretch",
+        help="Make again a change undone. " + HISTORY_NOTE,
     )
     st.button(
         "Reset to the shipped scenario",
@@ -177,6 +192,9 @@ def _files(ctx: Ctx, scen: Scenario, locked: bool) -> None:
                 "plus the changes made to it, the data hash and the model version."
             )
             st.code(share_url(), language=None, wrap_lines=True)
+            cut = link.left_out(st.query_params.to_dict())
+            if cut:
+                st.warning(link.sender_note(cut))
 
 
 def share_url() -> str:
