@@ -131,6 +131,8 @@ AUTHORITY_TYPES = (
     "Unitary authority",
 )
 OFFICIAL_STATUSES = ("official", "published_rounded")
+# A reported figure moved to fit what a partial official table leaves of the pot.
+RESCALED = "reported 2018-19 outturn, rescaled to the official table's remainder"
 # Plausible bounds: the largest council (Kent) has about 1.5 million people; England's
 # delayed days peaked near 200,000 a month (6,700 beds a day).
 MAX_COUNCIL_POPULATION = 10_000_000
@@ -746,7 +748,9 @@ def build_allocations(
     ``baseline``: the method's 2018/19 whole pounds (each element sums exactly to its
     pot), or a reconstruction to take them from. Rows of an official table replace the
     baseline for their councils; the remaining national amount is spread over the other
-    councils in proportion to their baseline values (largest remainder).
+    councils in proportion to their baseline values (largest remainder); councils on
+    their own reports keep them where the others can take up the difference (else they
+    are rescaled too, and say so).
     """
     if isinstance(baseline, allocation.Reconstruction):
         baseline = reconstructed_baseline(baseline)
@@ -779,8 +783,16 @@ def build_allocations(
                         f"ibcf_allocations_2018_19.csv: allocation_{element} sums to more "
                         f"than the national total £{total:,}"
                     )
-                weights = exact[rest] if exact[rest].sum() > 0 else np.ones(int(rest.sum()))
-                values[rest] = largest_remainder(remaining, weights)
+                # Councils on their own reports keep them while the others can absorb
+                # what the official rows leave; otherwise all are rescaled, and say so.
+                kept = rest & (status == reported.REPORTED)
+                spread = rest & ~kept
+                left = remaining - int(values[kept].sum())
+                if not spread.any() or left < 0:
+                    spread, left = rest, remaining
+                    status[kept] = RESCALED
+                weights = exact[spread] if exact[spread].sum() > 0 else np.ones(int(spread.sum()))
+                values[spread] = largest_remainder(left, weights)
             elif remaining != 0:
                 raise DataError(
                     f"ibcf_allocations_2018_19.csv: allocation_{element} sums to "
