@@ -1475,6 +1475,26 @@ def agreement(rebuilt: np.ndarray, report: np.ndarray) -> dict[str, float]:
     }
 
 
+def convention_check(data: Dataset) -> dict[str, float]:
+    """What the screened reports say about the choices the method leaves open: for each
+    precept convention and form, the median absolute difference (%) between precept
+    equalisation for every council and the reports, over the screened councils only."""
+    inputs, screen = data.allocation_inputs, data.report_screen
+    if inputs is None or screen is None:
+        return {}
+    used = screen.screened
+    report = screen.reported[used]
+    out: dict[str, float] = {}
+    for convention in ("settlement", "actual"):
+        for form in allocation.FORMS:
+            method = allocation.Method("equalisation", convention, form)
+            recon = inputs.reconstruct(method)
+            totals = (recon.original["2018-19"] + recon.spring_budget["2018-19"])[used]
+            pct = 100 * np.abs(totals - report) / report
+            out[f"{convention} precept, {form.replace('_', '-')}"] = round(float(np.median(pct)), 2)
+    return out
+
+
 def reported_agreement(data: Dataset) -> pd.DataFrame:
     """Every method's 2018/19 totals against the reported figures (:func:`agreement`),
     with the council furthest from its report: the default on reported figures, then
