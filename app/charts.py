@@ -634,7 +634,14 @@ def _hex_colours(
 def reported_vs_rebuilt(frame: pd.DataFrame) -> go.Figure:
     """Each council's reported 2018-19 iBCF (x) against the precept-equalisation rebuild
     (y), £ on log axes, coloured by report status, with the line where they agree.
-    Councils reporting £0 cannot sit on a log axis: the page says so beside the chart."""
+    Councils reporting £0 cannot sit on a log axis: the page says so beside the chart.
+
+    >>> f = pd.DataFrame({"council": ["A", "B", "C"], "reported £": [100.0, 0.0, 50.0],
+    ...     "rebuilt £ (precept equalisation)": [110, 90, 200],
+    ...     "status": ["reported 2018-19 outturn", "reported, flagged", "reported, flagged"]})
+    >>> [(t.name, len(t.x)) for t in reported_vs_rebuilt(f).data]
+    [('reported 2018-19 outturn', 1), ('reported, flagged', 1), ('rebuilt = reported', 2)]
+    """
     shown = frame[frame["reported £"] > 0]
     fig = go.Figure()
     colours = {
@@ -671,6 +678,7 @@ def reported_vs_rebuilt(frame: pd.DataFrame) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    fig.update_xaxes(type="log", title=f"reported {YEAR} iBCF, £ (log scale)")
-    fig.update_yaxes(type="log", title="rebuilt by precept equalisation, £ (log scale)")
+    # One labelled tick per power of ten (no unlabelled 2s and 5s between).
+    fig.update_xaxes(type="log", dtick=1, title=f"reported {YEAR} iBCF, £ (log scale)")
+    fig.update_yaxes(type="log", dtick=1, title="rebuilt by precept equalisation, £ (log scale)")
     return _layout(fig, f"Reported {YEAR} iBCF against the rebuild, every council", 460)

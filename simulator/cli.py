@@ -179,7 +179,7 @@ def _print_reported(data) -> None:  # type: ignore[no-untyped-def]
     """The reported 2018-19 figures: agreement of every method, flagged and unreported
     councils with reasons, and the need-share corrections fitted on the screened ones."""
     from simulator.inputs import reported
-    from simulator.inputs.data import reported_agreement
+    from simulator.inputs.data import convention_check, reported_agreement
 
     report = data.reported
     if report is None:
@@ -212,6 +212,11 @@ def _print_reported(data) -> None:  # type: ignore[no-untyped-def]
             f"  {r['council']} ({r['gss_code']}): {r['report_status']}, reported {shown}; "
             f"{r['report_reason']}; in use £{int(r['allocation_total']):,}"
         )
+    checked = ", ".join(f"{k} {v:.2f}%" for k, v in convention_check(data).items())
+    _out(
+        "checked on the screened reports (median |difference| of precept equalisation for "
+        f"every council): {checked}"
+    )
     fitted = ", ".join(f"{k} {v:.3f}" for k, v in data.report_corrections.items())
     _out(
         "fitted on the screened reports: need-share correction by authority type (median "

@@ -356,6 +356,9 @@ def test_data_check_prints_agreement_with_the_reports_and_the_flagged_councils(
         assert f"  {name} (E0" in out and "reports £0" in out
     assert "Knowsley (E08000011): reported, flagged, reported £2,804,000; implies" in out
     assert "need-share correction by authority type" in out
+    checked = next(line for line in out.splitlines() if line.startswith("checked on the screened"))
+    for choice in ("settlement precept, scale-down", "actual precept, water-filling"):
+        assert f"{choice} " in checked
 
 
 def test_data_build_keeps_the_proxy_method_for_comparison(tmp_path: Path) -> None:

@@ -242,3 +242,11 @@ def test_a_partial_official_table_still_overrides_the_reported_figures(
     # The report is still shown beside it, with its own status.
     report = data.reported.set_index("gss_code")  # type: ignore[union-attr]
     assert report.loc[SURREY, "report_status"] == reported.REPORTED
+    # Every other screened council keeps its report: the 7 rebuilt councils take up the
+    # £895,000 the official row leaves.
+    others = report.index[(report["report_status"] == reported.REPORTED) & (report.index != SURREY)]
+    assert (alloc.loc[others, "allocation_total"] == report.loc[others, "reported_2018_19"]).all()
+    assert set(alloc.loc[others, "allocation_status"]) == {reported.REPORTED}
+    rebuilt = report.index[report["report_status"] != reported.REPORTED]
+    before = dataset.allocations.set_index("gss_code").loc[rebuilt, "allocation_total"]
+    assert int(alloc.loc[rebuilt, "allocation_total"].sum() - before.sum()) == 895_000

@@ -10,6 +10,7 @@ from app import charts, services, show
 from app.context import Ctx
 from app.display import gbp_exact
 from app.services import AUTO_ATTRIBUTION, AUTO_METRIC, METHOD_LABELS, YEAR
+from app.text import md
 
 # The back-test's scores in words (beds a day, except the unitless MASE).
 METRIC_WORDS = {
@@ -220,13 +221,27 @@ def _reported(ctx: Ctx) -> None:
         "reported_vs_rebuilt",
         "reported against rebuilt",
     )
-    zero = table.loc[table["reported £"] == 0, "council"].tolist()
-    if zero:
-        st.caption(
-            "Not on the chart (a log axis has no £0): "
-            + ", ".join(str(z) for z in zero)
-            + ", which report £0."
-        )
+    if off_the_chart(table):
+        st.caption(md(off_the_chart(table)))
+
+
+def off_the_chart(table: pd.DataFrame) -> str:
+    """The councils a log axis cannot show, in words.
+
+    >>> t = pd.DataFrame({"council": ["A", "B", "C"], "reported £": [0.0, 5.0, 7.0],
+    ...     "rebuilt £ (precept equalisation)": [3, 0, 8]})
+    >>> off_the_chart(t)
+    'Not on the chart (a log axis has no £0): A (reports £0); B (rebuilt £0).'
+    """
+    parts = []
+    for column, words in (
+        ("reported £", "reports"),
+        ("rebuilt £ (precept equalisation)", "rebuilt"),
+    ):
+        names = table.loc[table[column] == 0, "council"].astype(str).tolist()
+        if names:
+            parts.append(", ".join(names) + f" ({words} £0)")
+    return ("Not on the chart (a log axis has no £0): " + "; ".join(parts) + ".") if parts else ""
 
 
 def _backtest(ctx: Ctx) -> None:

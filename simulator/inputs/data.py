@@ -47,6 +47,8 @@ AUTHORITY_TYPES = (
     "Unitary authority",
 )
 OFFICIAL_STATUSES = ("official", "published_rounded")
+# A reported figure moved to fit what a partial official table leaves of the pot.
+RESCALED = "reported 2018-19 outturn, rescaled to the official table's remainder"
 # Plausible bounds: the largest council (Kent) has about 1.5 million people; England's
 # delayed days peaked near 200,000 a month (6,700 beds a day).
 MAX_COUNCIL_POPULATION = 10_000_000
@@ -321,7 +323,9 @@ def build_allocations(
     ``baseline``: the method's 2018/19 whole pounds (each element sums exactly to its
     pot), or a reconstruction to take them from. Rows of an official table replace the
     baseline for their councils; the remaining national amount is spread over the other
-    councils in proportion to their baseline values (largest remainder).
+    councils in proportion to their baseline values (largest remainder); councils on
+    their own reports keep them where the others can take up the difference (else they
+    are rescaled too, and say so).
     """
     if isinstance(baseline, allocation.Reconstruction):
         baseline = reconstructed_baseline(baseline)
@@ -357,8 +361,16 @@ def build_allocations(
                         f"ibcf_allocations_2018_19.csv: allocation_{element} sums to more "
                         f"than the national total £{total:,}"
                     )
-                weights = exact[rest] if exact[rest].sum() > 0 else np.ones(int(rest.sum()))
-                values[rest] = largest_remainder(remaining, weights)
+                # Councils on their own reports keep them while the others can absorb
+                # what the official rows leave; otherwise all are rescaled, and say so.
+                kept = rest & (status == reported.REPORTED)
+                spread = rest & ~kept
+                left = remaining - int(values[kept].sum())
+                if not spread.any() or left < 0:
+                    spread, left = rest, remaining
+                    status[kept] = RESCALED
+                weights = exact[spread] if exact[spread].sum() > 0 else np.ones(int(spread.sum()))
+                values[spread] = largest_remainder(left, weights)
             elif remaining != 0:
                 raise DataError(
                     f"ibcf_allocations_2018_19.csv: allocation_{element} sums to "
@@ -827,6 +839,26 @@ def agreement(rebuilt: np.ndarray, report: np.ndarray) -> dict[str, float]:
         "within_1pct": int((pct <= 1).sum()),
         "within_5pct": int((pct <= 5).sum()),
     }
+
+
+def convention_check(data: Dataset) -> dict[str, float]:
+    """What the screened reports say about the choices the method leaves open: for each
+    precept convention and form, the median absolute difference (%) between precept
+    equalisation for every council and the reports, over the screened councils only."""
+    inputs, screen = data.allocation_inputs, data.report_screen
+    if inputs is None or screen is None:
+        return {}
+    used = screen.screened
+    report = screen.reported[used]
+    out: dict[str, float] = {}
+    for convention in ("settlement", "actual"):
+        for form in allocation.FORMS:
+            method = allocation.Method("equalisation", convention, form)
+            recon = inputs.reconstruct(method)
+            totals = (recon.original["2018-19"] + recon.spring_budget["2018-19"])[used]
+            pct = 100 * np.abs(totals - report) / report
+            out[f"{convention} precept, {form.replace('_', '-')}"] = round(float(np.median(pct)), 2)
+    return out
 
 
 def reported_agreement(data: Dataset) -> pd.DataFrame:

@@ -237,12 +237,16 @@ def _option_details(result: Result) -> tuple[list[str], list[str]]:
 
 # ---------------------------------------------------------------------- caveats
 CAVEATS = [
-    "Allocations for 2018/19 are RECONSTRUCTED unless the official table is loaded "
-    "(data/official/): both elements are rebuilt by adult social care precept "
-    "equalisation (need shares of the pot plus the precept councils can raise, less each "
-    "council's precept), the best-supported hypothesis of the published method, whose "
-    "exact text was not available. Every published figure is shown beside its "
-    "reconstruction in the Allocation checks sheet; see the Methods sheet.",
+    "Allocations for 2018/19 are councils' REPORTED figures where plausible and "
+    "RECONSTRUCTED elsewhere unless the official table is loaded (data/official/): each "
+    "council's total is the iBCF it reported receiving (MHCLG revenue outturn 2018-19) "
+    "where the report passes a plausibility screen (each council's report_status says "
+    "which); the rest of each pot, and the split between the two elements, are rebuilt by "
+    "adult social care precept equalisation (need shares of the pot plus the precept "
+    "councils can raise, less each council's precept), the best-supported hypothesis of "
+    "the published method, whose exact text was not available. Every published figure is "
+    "shown beside its reconstruction in the Allocation checks sheet, every council's "
+    "report in the Reported figures sheet; see the Methods sheet.",
     "September 2017 DToC expectations are RECONSTRUCTED by a rule that fits the "
     "published examples (Shropshire 6.7 beds a day; Hampshire -66%; Northamptonshire "
     "-67%); the official council table was not available.",
