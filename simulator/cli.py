@@ -15,6 +15,7 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from simulator import MODEL_VERSION, io
 from simulator.errors import SimulatorError
@@ -157,7 +158,25 @@ def cmd_data_check(args: argparse.Namespace) -> int:
                 f"rounding, mean {r['mean_abs_difference_pct']:.1f}%, largest "
                 f"{r['max_abs_difference_pct']:.1f}%; £{r['moved_2018_19']:,} moved"
             )
+    _distribution_check(data)
     return EXIT_OK
+
+
+def _distribution_check(data: Any) -> None:
+    """Coverage of the who-bears-it table: every field's blanks by name."""
+    from simulator.inputs.distribution import blanks
+
+    if data.distribution is None:
+        _out("who bears an option: council_distribution.csv not found")
+        return
+    table = data.distribution
+    _out(
+        f"who bears an option (council_distribution.csv): {len(table)} councils; IoD2015 "
+        f"from {int(table['imd2015_lsoas'].sum()):,} small areas; ASC gross current "
+        f"expenditure 2016-17 £{table['asc_gross_current_expenditure_000'].sum() / 1e6:,.2f}bn"
+    )
+    for line in blanks(table):
+        _out(f"  {line}")
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:

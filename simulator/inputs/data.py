@@ -1140,6 +1140,9 @@ class Dataset:
     reconstruction: allocation.Reconstruction | None = None
     allocation_inputs: allocation.Inputs | None = None
     published_figures: pd.DataFrame | None = None
+    # Who bears an option (simulator.inputs.distribution), council order; None when the
+    # table is absent (hand-made test datasets).
+    distribution: pd.DataFrame | None = None
 
     @cached_property
     def days(self) -> np.ndarray:
@@ -1263,6 +1266,11 @@ def build_dataset(
     check_dtoc_lookup(raw["dtoc_lookup"], councils, set(codes) - set(missing))
     if missing:
         log.info("no DToC rows for %s (reported within another council)", ", ".join(missing))
+    distribution = None
+    if "distribution" in raw:
+        from simulator.inputs.distribution import validate
+
+        distribution = validate(raw["distribution"], councils)
     return Dataset(
         councils=councils,
         allocations=allocations,
@@ -1283,6 +1291,7 @@ def build_dataset(
         reconstruction=reconstruction,
         allocation_inputs=inputs,
         published_figures=published,
+        distribution=distribution,
     )
 
 
