@@ -121,6 +121,45 @@ BREAKDOWN_COLUMNS: dict[str, Column] = {
     "change_pct": Column("% of the group's 2018/19 allocation", "change / allocation_total x 100."),
 }
 
+PER_ADULT = "£ per adult 18+"
+DISTRIBUTION_COLUMNS: dict[str, Column] = {
+    "section": Column(
+        "",
+        "group (one group of councils), total (England), equity (one measure) or "
+        "largest_loss (one council).",
+    ),
+    "dimension": Column(
+        "",
+        "For groups: deprivation_decile (IoD2015 council average score, deciles of councils, "
+        "1 most deprived), region, authority_type, rural_urban (Defra 2011 class) or "
+        "asc_spend_per_adult (ASC gross current spend 2016-17 per adult, fifths of "
+        "councils); for equity rows the measure's key.",
+    ),
+    "group": Column(
+        "", "The group (decile, region, class, spend band), the measure's name or the rank."
+    ),
+    "gss_code": Column("", "Largest losses only: the council's code ('hidden' in workshops)."),
+    "council": Column("", "Largest losses only: the council (its alias in workshops)."),
+    "councils": Column("councils", "Councils in the group."),
+    "adults_18plus": Column("people", "Adults 18+ in the group, ONS mid-2017."),
+    "conditioned": COUNCIL_COLUMNS["conditioned"],
+    "withheld": COUNCIL_COLUMNS["withheld"],
+    "received": COUNCIL_COLUMNS["received"],
+    "change": Column(POUNDS, "Net change: received - withheld."),
+    "change_per_adult": Column(PER_ADULT, "change / adults 18+ of the group (or council)."),
+    "beds_freed": Column(
+        BEDS, "Central projected beds freed in 2018/19 by the group's councils (blank unprojected)."
+    ),
+    "councils_gaining": Column("councils", "Councils whose allocation rises."),
+    "councils_losing": Column("councils", "Councils whose allocation falls."),
+    "baseline": Column(
+        "", "Equity rows: the measure of £ per adult on the 2018/19 allocations (spreads only)."
+    ),
+    "option": Column("", "Equity rows: the measure under the option (or of the change)."),
+    "measure_change": Column("", "Equity rows: option - baseline (the correlation itself)."),
+    "meaning": Column("", "Equity rows: what the measure says, in one line."),
+}
+
 COMPARE_COLUMNS: dict[str, Column] = {
     "sN_selected": Column("", "Selected under scenario N (s1 to s4, in the order given)."),
     "sN_conditioned": Column(POUNDS, "Money conditioned under scenario N."),
@@ -198,6 +237,13 @@ FILES: list[tuple[str, str, dict[str, Column]]] = [
     ("report.xlsx, Projection national", "One row per month, England.", NATIONAL_COLUMNS),
     ("report.xlsx, By region / type / DToC quartile", "One row per group.", BREAKDOWN_COLUMNS),
     (
+        "distribution.csv",
+        "Who bears the option (also the Excel pack's Distribution sheet): money and beds by "
+        "deprivation decile, region, authority type, rural-urban class and ASC spend per "
+        "adult, the England total, the equity measures and the largest losses.",
+        DISTRIBUTION_COLUMNS,
+    ),
+    (
         "compare.csv",
         "One row per council; also gss_code, council, region, authority_type, "
         "allocation_total as in councils.csv. `compare_summary.csv` has one row per "
@@ -220,7 +266,13 @@ def describe(column: str, test_ids: tuple[str, ...] = ()) -> Column | None:
     >>> describe("s2_change").meaning
     'Change from allocation_total under scenario N.'
     """
-    for table in (COUNCIL_COLUMNS, PROJECTION_COLUMNS, NATIONAL_COLUMNS, BREAKDOWN_COLUMNS):
+    for table in (
+        COUNCIL_COLUMNS,
+        PROJECTION_COLUMNS,
+        NATIONAL_COLUMNS,
+        BREAKDOWN_COLUMNS,
+        DISTRIBUTION_COLUMNS,
+    ):
         if column in table:
             return table[column]
     for test_id in test_ids:

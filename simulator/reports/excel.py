@@ -165,11 +165,23 @@ def excel_pack(
         for name in ("Councils", "Projection councils"):
             if name in sheets:
                 sheets[name] = anonymise(sheets[name], aliases)
+    sheets.update(who_bears_sheets(result, projection, aliases))
     if assumptions is not None:
         sheets["Assumptions"] = assumptions
     test_ids = tuple(o.id for o in result.outcomes)
     sheets["Columns"] = columns_frame(sheets, test_ids)
     return workbook(sheets, test_ids)
+
+
+def who_bears_sheets(
+    result: Result,
+    projection: ProjectionResult | None = None,
+    aliases: dict[str, str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Who bears the option: the Distribution sheet (workshop: losses by alias)."""
+    from simulator.reports.distribution import annex, distribution_table
+
+    return {"Distribution": distribution_table(annex(result, projection), aliases)}
 
 
 TABLE_SHEETS = (
@@ -179,6 +191,7 @@ TABLE_SHEETS = (
     "By DToC quartile",
     "Projection national",
     "Projection councils",
+    "Distribution",
 )
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from simulator.engine.run import Result
 from simulator.reports.compare import compare_summary
+from simulator.reports.distribution import annex, distribution_table
 from simulator.reports.excel import compare_pack, excel_pack
 from simulator.reports.summary import summary_dict
 from simulator.reports.tables import compare_frame, councils_frame, projection_frame
@@ -19,7 +20,14 @@ if TYPE_CHECKING:
     from simulator.projection import ProjectionResult
 
 Content = pd.DataFrame | dict[str, Any] | bytes | str
-RUN_FILES = ("councils.csv", "summary.json", "projection.csv", "report.xlsx", "scenario.toml")
+RUN_FILES = (
+    "councils.csv",
+    "summary.json",
+    "projection.csv",
+    "distribution.csv",
+    "report.xlsx",
+    "scenario.toml",
+)
 COMPARE_FILES = ("compare.csv", "compare_summary.csv", "compare.xlsx")
 
 
@@ -31,6 +39,7 @@ def run_files(
         "councils.csv": councils_frame(result),
         "summary.json": summary_dict(result, projection),
         "projection.csv": projection_frame(result, projection),
+        "distribution.csv": distribution_table(annex(result, projection)),
         "report.xlsx": excel_pack(result, projection, assumptions=assumptions),
         "scenario.toml": result.scenario.stamped(result.data.data_hash).to_toml(),
     }
