@@ -85,6 +85,7 @@ def test_every_output_column_is_described(dataset: Dataset) -> None:
         "By type",
         "By DToC quartile",
         "Distribution",
+        "Stability",
     }
     undescribed = guide[guide["meaning"].isna()]
     assert undescribed.empty, undescribed.to_string()

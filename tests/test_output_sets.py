@@ -30,6 +30,7 @@ RUN_FILES = [
     "summary.json",
     "projection.csv",
     "distribution.csv",
+    "stability.csv",
     "report.xlsx",
     "scenario.toml",
 ]

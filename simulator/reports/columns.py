@@ -160,6 +160,40 @@ DISTRIBUTION_COLUMNS: dict[str, Column] = {
     "meaning": Column("", "Equity rows: what the measure says, in one line."),
 }
 
+SHARE = "0-1"
+STABILITY_COLUMNS: dict[str, Column] = {
+    "section": Column("", "option (the list as a whole, first row) or council."),
+    "gss_code": Column("", "The council's code ('hidden' in workshops; blank for the option)."),
+    "council": Column("", "The council (its alias in workshops), or 'All councils'."),
+    "selected": Column(
+        "", "Selected by the scenario as set (the option row: how many councils are)."
+    ),
+    "selected_share": Column(
+        SHARE,
+        "Share of the plausible variants (data months back 0-3, each social care "
+        "attribution basis, seeded rank noise) that select the council; the option row: "
+        "the mean overlap (Jaccard) of each variant's list with the scenario's own.",
+    ),
+    "share_noise_only": Column(
+        SHARE, "Share selecting it with the scenario's months and basis, noise alone."
+    ),
+    "share_earlier_months": Column(
+        SHARE, "Share selecting it with data 1-3 months older, no noise (either basis)."
+    ),
+    "share_other_basis": Column(
+        SHARE, "Share selecting it on the other social care basis (with or without 'both')."
+    ),
+    "status": Column(
+        "",
+        "firm in (selected in at least 90% of variants), firm out (at most 10%) or "
+        "fragile; the option row: the counts and how often the very same list comes back.",
+    ),
+    "flip_condition": Column(
+        "", "Fragile councils: the smallest change that flips the council (distance to clear)."
+    ),
+    "variants": Column("variants", "Variants run."),
+}
+
 COMPARE_COLUMNS: dict[str, Column] = {
     "sN_selected": Column("", "Selected under scenario N (s1 to s4, in the order given)."),
     "sN_conditioned": Column(POUNDS, "Money conditioned under scenario N."),
@@ -244,6 +278,12 @@ FILES: list[tuple[str, str, dict[str, Column]]] = [
         DISTRIBUTION_COLUMNS,
     ),
     (
+        "stability.csv",
+        "How firm the list is (also the Excel pack's Stability sheet): the option first, "
+        "then one row per council, the most fragile first.",
+        STABILITY_COLUMNS,
+    ),
+    (
         "compare.csv",
         "One row per council; also gss_code, council, region, authority_type, "
         "allocation_total as in councils.csv. `compare_summary.csv` has one row per "
@@ -272,6 +312,7 @@ def describe(column: str, test_ids: tuple[str, ...] = ()) -> Column | None:
         NATIONAL_COLUMNS,
         BREAKDOWN_COLUMNS,
         DISTRIBUTION_COLUMNS,
+        STABILITY_COLUMNS,
     ):
         if column in table:
             return table[column]

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from simulator.engine.run import Result
+from simulator.reports.annexes import FILES as ANNEX_FILES
+from simulator.reports.annexes import annex_sheets
 from simulator.reports.compare import compare_summary
-from simulator.reports.distribution import annex, distribution_table
 from simulator.reports.excel import compare_pack, excel_pack
 from simulator.reports.summary import summary_dict
 from simulator.reports.tables import compare_frame, councils_frame, projection_frame
@@ -25,6 +26,7 @@ RUN_FILES = (
     "summary.json",
     "projection.csv",
     "distribution.csv",
+    "stability.csv",
     "report.xlsx",
     "scenario.toml",
 )
@@ -35,12 +37,13 @@ def run_files(
     result: Result, projection: ProjectionResult, assumptions: pd.DataFrame | None = None
 ) -> dict[str, Content]:
     """``ibcf run``'s files (:data:`RUN_FILES`); the scenario stamped with the data hash."""
+    sheets = annex_sheets(result, projection)
     return {
         "councils.csv": councils_frame(result),
         "summary.json": summary_dict(result, projection),
         "projection.csv": projection_frame(result, projection),
-        "distribution.csv": distribution_table(annex(result, projection)),
-        "report.xlsx": excel_pack(result, projection, assumptions=assumptions),
+        **{ANNEX_FILES[name]: frame for name, frame in sheets.items()},
+        "report.xlsx": excel_pack(result, projection, assumptions=assumptions, annexes=sheets),
         "scenario.toml": result.scenario.stamped(result.data.data_hash).to_toml(),
     }
 
