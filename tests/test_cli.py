@@ -103,7 +103,10 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
     assert deciles["councils"].sum() == 152
     assert deciles["conditioned"].sum() == summary["total_conditioned"]
     sheets = pd.ExcelFile(out / "report.xlsx").sheet_names
-    assert "Distribution" in sheets and "Stability" in sheets
+    assert {"Distribution", "Stability", "Incentives"} <= set(sheets)
+    rewards = pd.read_csv(out / "incentives.csv")
+    assert len(rewards) == 152
+    assert rewards["at_stake"].sum() == summary["total_conditioned"] + summary["total_withheld"]
     firm = pd.read_csv(out / "stability.csv")
     option = firm.iloc[0]
     assert option["section"] == "option" and option["selected"] == summary["councils_selected"]

@@ -31,6 +31,7 @@ RUN_FILES = [
     "projection.csv",
     "distribution.csv",
     "stability.csv",
+    "incentives.csv",
     "report.xlsx",
     "scenario.toml",
 ]

@@ -194,6 +194,32 @@ STABILITY_COLUMNS: dict[str, Column] = {
     "variants": Column("variants", "Variants run."),
 }
 
+INCENTIVE_COLUMNS: dict[str, Column] = {
+    "gss_code": Column("", "The council's code ('hidden' in workshops)."),
+    "council": Column("", "The council (its alias in workshops)."),
+    "selected": COUNCIL_COLUMNS["selected"],
+    "at_stake": Column(POUNDS, "The council's own money at stake: conditioned + withheld."),
+    "cliff_up": Column(
+        POUNDS,
+        "More at stake with one more delayed bed a day (social care) in the judgement month, "
+        "lines set by other councils held where they were.",
+    ),
+    "cliff_down": Column(POUNDS, "Less at stake with one fewer delayed bed a day."),
+    "switch_to_nhs": Column(
+        POUNDS, "Less at stake if 5% of its social care delays were recorded as NHS delays."
+    ),
+    "switch_to_both": Column(POUNDS, "Less at stake if 5% were recorded as attributable to both."),
+    "clears_by_switch": Column("", "Selected, and would not be after either re-recording."),
+    "timing": Column(
+        POUNDS, "Money that moves if the judgement month read like the month before (timing)."
+    ),
+    "relative_tests_failed": Column(
+        "tests",
+        "Relative tests (worst quartile, worst n) it fails: such a test fails the same "
+        "number of councils whatever every council does.",
+    ),
+}
+
 COMPARE_COLUMNS: dict[str, Column] = {
     "sN_selected": Column("", "Selected under scenario N (s1 to s4, in the order given)."),
     "sN_conditioned": Column(POUNDS, "Money conditioned under scenario N."),
@@ -284,6 +310,12 @@ FILES: list[tuple[str, str, dict[str, Column]]] = [
         STABILITY_COLUMNS,
     ),
     (
+        "incentives.csv",
+        "What the option rewards (also the Excel pack's Incentives sheet): one row per "
+        "council, the most exposed first; blank where a composite score decides.",
+        INCENTIVE_COLUMNS,
+    ),
+    (
         "compare.csv",
         "One row per council; also gss_code, council, region, authority_type, "
         "allocation_total as in councils.csv. `compare_summary.csv` has one row per "
@@ -313,6 +345,7 @@ def describe(column: str, test_ids: tuple[str, ...] = ()) -> Column | None:
         BREAKDOWN_COLUMNS,
         DISTRIBUTION_COLUMNS,
         STABILITY_COLUMNS,
+        INCENTIVE_COLUMNS,
     ):
         if column in table:
             return table[column]

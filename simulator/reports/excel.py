@@ -185,6 +185,7 @@ TABLE_SHEETS = (
     "Projection councils",
     "Distribution",
     "Stability",
+    "Incentives",
 )
 
 

@@ -27,6 +27,7 @@ RUN_FILES = (
     "projection.csv",
     "distribution.csv",
     "stability.csv",
+    "incentives.csv",
     "report.xlsx",
     "scenario.toml",
 )
