@@ -314,6 +314,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from simulator.engine.run import evaluate
+    from simulator.reports.replay import (
+        expectation_counts,
+        expectations_line,
+        replay_lines,
+        replay_steps,
+        scorecard,
+    )
+
+    data = _dataset()
+    names = ("october-2017-letter", "december-2017-five-tests", "reduce-and-redistribute",
+             "graduated")  # fmt: skip
+    rules = [_load(io.SCENARIO_DIR / f"{name}.toml", data) for name in names]
+    log.info("replaying 2017: each rule at each decision date, then the scorecard")
+    steps = replay_steps(rules, data)
+    october, december = evaluate(rules[0], data), evaluate(rules[1], data)
+    card = scorecard(october, december)
+    lines = [expectations_line(december), *replay_lines(steps, card, names=not args.counts_only)]
+    for month in ("2017-09", "2017-11"):
+        met, missed = expectation_counts(december, month)
+        lines.insert(
+            len(lines) - len(card) - 1,
+            f"Councils at or below / above their reconstructed social care expectation, "
+            f"{month}: {met} / {missed} (no published count was found)",
+        )
+    for line in lines:
+        _out(line)
+    if args.out:
+        with io.OutputSet(Path(args.out), ["scorecard.csv"], overwrite=args.overwrite) as out:
+            out.write_csv("scorecard.csv", card)
+        log.info("wrote scorecard.csv to %s", out.target)
+    return EXIT_OK
+
+
 def cmd_backtest(args: argparse.Namespace) -> int:
     from simulator.reports.backtest import backtest_report
 
@@ -540,6 +575,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "calibrate", parents=[common], help="reproduce every calibration figure of the docs"
     )
+    rpl = sub.add_parser(
+        "replay",
+        parents=[common],
+        help="the 2017 replay: who each rule selects at each decision date, and the "
+        "scorecard of published figures",
+    )
+    rpl.add_argument("--counts-only", action="store_true", help="counts, not council names")
+    rpl.add_argument("--out", help="also write scorecard.csv to this folder")
+    rpl.add_argument("--overwrite", action="store_true")
     return parser
 
 
@@ -552,6 +596,7 @@ COMMANDS = {
     "compare": cmd_compare,
     "explain": cmd_explain,
     "brief": cmd_brief,
+    "replay": cmd_replay,
 }
 
 
