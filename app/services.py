@@ -45,7 +45,7 @@ from simulator.projection import (
     coverage_table,
     summarise_points,
 )
-from simulator.reports import distance, hexmap, tables, views
+from simulator.reports import distance, distribution, hexmap, incentives, stability, tables, views
 from simulator.reports.anonymous import anonymise as anonymise_frame
 from simulator.reports.assumptions import assumptions_register
 from simulator.reports.card import ReasonCard, reason_card
@@ -390,6 +390,46 @@ def _councils(cache_key: str, _result: Result) -> pd.DataFrame:
 def councils_frame(result: Result) -> pd.DataFrame:
     """The councils table of every output column (a copy: callers may change it)."""
     return _councils(key(result.scenario), result).copy()
+
+
+# ---------------------------------------------------------------------- who bears it
+equity_comparison = distribution.equity_comparison
+decile_view = distribution.decile_view
+distribution_sentence = distribution.sentence
+stability_words = stability.stability_words
+stability_line = stability.council_line
+incentive_words = incentives.incentive_words
+incentive_lines = incentives.council_lines
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _annex(cache_key: str, _result: Result) -> distribution.Annex:
+    return distribution.annex(_result, project(_result))
+
+
+def annex(result: Result) -> distribution.Annex:
+    """Who bears the option: money and beds by group, and the equity measures."""
+    return _annex(key(result.scenario), result)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Re-running the tests on plausible variants…")
+def _stability(cache_key: str, _result: Result) -> stability.Stability:
+    return stability.stability(_result)
+
+
+def selection_stability(result: Result) -> stability.Stability:
+    """How firm the list is: every plausible variant's selection."""
+    return _stability(key(result.scenario), result)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _incentives(cache_key: str, _result: Result) -> incentives.Incentives:
+    return incentives.incentives(_result)
+
+
+def option_incentives(result: Result) -> incentives.Incentives:
+    """What the option rewards, council by council."""
+    return _incentives(key(result.scenario), result)
 
 
 def status_quo() -> Result:

@@ -212,3 +212,20 @@ def test_bundled_data_annex_balances(dataset) -> None:  # type: ignore[no-untype
     deciles = group(annex, "deprivation_decile")
     assert sum(r["councils"] for r in deciles.values()) == 152
     assert sum(r["withheld"] for r in deciles.values()) == result.ledger.withheld_total
+
+
+def test_decile_view_for_the_chart() -> None:
+    view = dist.decile_view(dist.annex(toy_result(), facts=facts()))
+    assert view["decile"].tolist() == ["1 (most deprived)", "3", "6", "8"]
+    assert view["withheld"].tolist() == [100_000, 200_000, 0, 0]
+    assert view["received"].tolist() == [0, 0, 75_000, 225_000]
+
+
+def test_equity_comparison_sets_options_side_by_side() -> None:
+    moved = dist.annex(toy_result(), facts=facts())
+    still = dist.annex(toy_result(reduction=0), facts=facts())
+    table = dist.equity_comparison([moved, still], ["cut", "none"]).set_index("measure")
+    gini = "Gini coefficient of £ per adult (weighted by adults)"
+    assert table.loc[gini, "cut"] == pytest.approx(154 / 1200, abs=1e-4)
+    assert table.loc[gini, "none"] == pytest.approx(140 / 1200, abs=1e-4)
+    assert table.loc["Councils losing", "cut"] == 2 and table.loc["Councils losing", "none"] == 0

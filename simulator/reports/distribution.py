@@ -469,3 +469,41 @@ def distribution_table(annex: Annex, aliases: dict[str, str] | None = None) -> p
         ignore_index=True,
     )
     return frame.reindex(columns=list(DISTRIBUTION_COLUMNS))
+
+
+def decile_view(annex: Annex) -> pd.DataFrame:
+    """Money by deprivation decile for a chart: decile (1 most deprived, 10 least),
+    councils, conditioned, withheld and received (£); deciles unknown left out."""
+    rows = annex.groups[
+        (annex.groups["dimension"] == "deprivation_decile") & (annex.groups["group"] != UNKNOWN)
+    ]
+    out = rows[["group", "councils", "conditioned", "withheld", "received"]].copy()
+    out["group"] = [
+        f"{g} (most deprived)" if g == "1" else f"{g} (least deprived)" if g == "10" else g
+        for g in out["group"]
+    ]
+    return out.rename(columns={"group": "decile"}).reset_index(drop=True)
+
+
+def equity_comparison(annexes: list[Annex], labels: list[str]) -> pd.DataFrame:
+    """Each scenario's equity measures side by side: one row per measure (the option's
+    value; the change from the allocations for a spread), one column per scenario."""
+    rows = []
+    for k, m in enumerate(annexes[0].measures if annexes else []):
+        row: dict[str, object] = {"measure": m.name, "meaning": m.meaning}
+        for annex, label in zip(annexes, labels, strict=True):
+            value = annex.measures[k]
+            row[label] = round(value.option, 4)
+        rows.append(row)
+    for label_, key in (
+        ("Share of money withheld from the most deprived fifth", "withheld_share"),
+        ("Councils gaining", "gaining"),
+        ("Councils losing", "losing"),
+    ):
+        row = {"measure": label_, "meaning": ""}
+        for annex, label in zip(annexes, labels, strict=True):
+            row[label] = (
+                round(withheld_share(annex), 4) if key == "withheld_share" else getattr(annex, key)
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -219,3 +219,22 @@ def incentives_table(
     if aliases is not None:
         frame = anonymous.anonymise(frame, aliases, codes="hide")
     return frame.reindex(columns=list(INCENTIVE_COLUMNS)).reset_index(drop=True)
+
+
+def council_lines(inc: Incentives, i: int) -> list[str]:
+    """One council's cliff and switch exposure in words (empty where not measured)."""
+    if np.isnan(inc.cliff_up[i]):
+        return []
+    month = month_name(inc.month)
+    gbp = "£{:,.0f}".format
+    lines = [
+        f"Cliff: one more delayed bed a day in {month} puts {gbp(inc.cliff_up[i])} more at "
+        f"stake; one fewer, {gbp(inc.cliff_down[i])} less.",
+        f"Re-recording {inc.switch_pct:g}% of its social care delays as NHS would release "
+        f"{gbp(inc.switch_nhs[i])}; as 'both', {gbp(inc.switch_both[i])}.",
+    ]
+    if inc.timing[i]:
+        lines.append(
+            f"Timing: {gbp(inc.timing[i])} would move if {month} read like the month before."
+        )
+    return lines

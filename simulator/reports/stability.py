@@ -304,3 +304,12 @@ def stability_words(st: Stability) -> str:
         f"variants; {fragile} councils are fragile (selected in 10–90% of variants); the "
         f"lists overlap the option's own by {st.overlap():.0%} on average."
     )
+
+
+def council_line(st: Stability, i: int) -> str:
+    """One council's stability in words."""
+    share = float(st.share()[i])
+    n = len(st.variants)
+    line = f"Selected in {share:.0%} of {n} plausible variants ({status(share)})."
+    flip = st.flips[i]
+    return f"{line} {flip}" if flip else line
