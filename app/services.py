@@ -45,7 +45,16 @@ from simulator.projection import (
     coverage_table,
     summarise_points,
 )
-from simulator.reports import distance, distribution, hexmap, incentives, stability, tables, views
+from simulator.reports import (
+    distance,
+    distribution,
+    hexmap,
+    incentives,
+    replay,
+    stability,
+    tables,
+    views,
+)
 from simulator.reports.anonymous import anonymise as anonymise_frame
 from simulator.reports.assumptions import assumptions_register
 from simulator.reports.card import ReasonCard, reason_card
@@ -390,6 +399,24 @@ def _councils(cache_key: str, _result: Result) -> pd.DataFrame:
 def councils_frame(result: Result) -> pd.DataFrame:
     """The councils table of every output column (a copy: callers may change it)."""
     return _councils(key(result.scenario), result).copy()
+
+
+# ---------------------------------------------------------------------- the 2017 replay
+REPLAY_RULES = ("october-2017-letter", "december-2017-five-tests", "reduce-and-redistribute",
+                "graduated")  # fmt: skip
+REPLAY_DATES = replay.DATES
+ReplayStep = replay.Step
+
+
+@st.cache_resource(show_spinner="Replaying 2017…")
+def replay_2017() -> tuple[list[replay.Step], pd.DataFrame]:
+    """Who each shipped rule selects at each 2017 decision date, and the scorecard of
+    published figures (the bundled data and shipped scenarios only: one per process)."""
+    rules = [presets()[name] for name in REPLAY_RULES]
+    data = dataset()
+    steps = replay.replay_steps(rules, data)
+    card = replay.scorecard(evaluate(rules[0]), evaluate(rules[1]))
+    return steps, card
 
 
 # ---------------------------------------------------------------------- who bears it

@@ -79,3 +79,25 @@ def test_workshop_mode_names_no_council_in_the_new_panels(dataset: Dataset) -> N
     assert name not in shown
     view(at, "Overview")
     assert "Who bears it" in seen(" ".join(m.value for m in at.main.markdown))
+
+
+def test_the_timeline_replays_2017_and_shows_the_scorecard(dataset: Dataset) -> None:
+    from simulator.reports import replay
+
+    at = ok(new_app())
+    view(at, "Timeline")
+    counts = frame_with(at, "decision date")
+    assert list(counts["decision date"]) == [label for _, label in replay.DATES]
+    december = evaluate(preset("december-2017-five-tests", data_context(dataset.months,
+                                                                        list(dataset.codes))),
+                        dataset)  # fmt: skip
+    row = counts.set_index("decision date").loc[replay.DATES[2][1]]
+    assert row[december.scenario.name] == december.summary["councils_selected"]
+    card = frame_with(at, "figure", "label")
+    assert "Lancashire: patients delayed daily due to social care" in set(card["figure"])
+    at.toggle(key="workshop").set_value(True).run()
+    view(at, "Timeline")
+    card = frame_with(at, "figure", "label")
+    assert not card["figure"].str.startswith(("Lancashire", "Devon", "Kent")).any()
+    assert card["figure"].str.startswith("England").any()
+    assert "Lancashire" not in texts(at)

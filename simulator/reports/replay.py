@@ -54,6 +54,7 @@ class Step:
     label: str
     rule: str
     selected: list[str]  # council names
+    codes: list[str]  # their GSS codes, for workshop labels
 
 
 def at_month(scenario: Scenario, month: str) -> Scenario:
@@ -70,8 +71,16 @@ def replay_steps(rules: list[Scenario], data: Dataset) -> list[Step]:
             if not rule.selection.tests:
                 continue
             result = evaluate(at_month(rule, month), data)
-            names = result.table.loc[result.table["selected"], "council"].tolist()
-            steps.append(Step(month, label, rule.name, names))
+            chosen = result.table.loc[result.table["selected"]]
+            steps.append(
+                Step(
+                    month,
+                    label,
+                    rule.name,
+                    chosen["council"].tolist(),
+                    chosen["gss_code"].tolist(),
+                )
+            )
     return steps
 
 
@@ -300,8 +309,12 @@ def _allocation_rows(data: Dataset) -> list[dict[str, object]]:
     return rows
 
 
+NATIONAL = ("England", "National", "December 2017", "The letter")
+
+
 def scorecard(october: Result, december: Result) -> pd.DataFrame:
-    """Every published figure the project knows beside the model's, labelled."""
+    """Every published figure the project knows beside the model's, labelled;
+    ``names_council`` marks the rows about one named council (left out in workshops)."""
     data = october.data
     rows = [
         *_letter_rows(october),
@@ -309,7 +322,9 @@ def scorecard(october: Result, december: Result) -> pd.DataFrame:
         *_national_rows(data),
         *_allocation_rows(data),
     ]
-    return pd.DataFrame(rows)
+    card = pd.DataFrame(rows)
+    card["names_council"] = ~card["figure"].str.startswith(NATIONAL)
+    return card
 
 
 def replay_lines(steps: list[Step], card: pd.DataFrame, names: bool = True) -> list[str]:
