@@ -220,6 +220,23 @@ INCENTIVE_COLUMNS: dict[str, Column] = {
     ),
 }
 
+SCORECARD_COLUMNS: dict[str, Column] = {
+    "figure": Column("", "The published figure, in words, with its unit."),
+    "published": Column("", "As published."),
+    "model": Column("", "The model's figure on the bundled data (blank where none)."),
+    "label": Column(
+        "",
+        "reproduced (within the published rounding), close (within 10%), differs, or not "
+        "comparable (a target or a criterion).",
+    ),
+    "reason": Column("", "Why the figures differ, or why they cannot be compared."),
+    "data": Column(
+        "", "Which DToC figures the model reads (revised, 14 June 2018) or 'allocations'."
+    ),
+    "source": Column("", "Where the published figure comes from."),
+    "names_council": Column("", "The row is about one named council (left out in workshops)."),
+}
+
 COMPARE_COLUMNS: dict[str, Column] = {
     "sN_selected": Column("", "Selected under scenario N (s1 to s4, in the order given)."),
     "sN_conditioned": Column(POUNDS, "Money conditioned under scenario N."),
@@ -314,6 +331,11 @@ FILES: list[tuple[str, str, dict[str, Column]]] = [
         "What the option rewards (also the Excel pack's Incentives sheet): one row per "
         "council, the most exposed first; blank where a composite score decides.",
         INCENTIVE_COLUMNS,
+    ),
+    (
+        "scorecard.csv",
+        "`ibcf replay --out`: every published figure the project knows beside the model's.",
+        SCORECARD_COLUMNS,
     ),
     (
         "compare.csv",
