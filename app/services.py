@@ -441,7 +441,7 @@ def annex(result: Result) -> distribution.Annex:
 
 @st.cache_resource(max_entries=32, show_spinner="Re-running the tests on plausible variants…")
 def _stability(cache_key: str, _result: Result) -> stability.Stability:
-    return stability.stability(_result)
+    return stability.stability(_result, flip=distance_to_flip(_result))
 
 
 def selection_stability(result: Result) -> stability.Stability:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from simulator.engine.run import Result, data_month
 from simulator.inputs.data import Dataset
-from simulator.reports.distance import change_tried, distance_to_flip, flip_sentence
+from simulator.reports.distance import Flip, change_tried, distance_to_flip, flip_sentence
 from simulator.rules.expectations import expected_beds
 from simulator.rules.selection import run_test, select
 from simulator.schema.calendar import shift_month
@@ -145,9 +145,7 @@ def noisy_beds(beds: np.ndarray, steps: np.ndarray, rng: np.random.Generator) ->
     k = steps.shape[1]
     pick = rng.integers(0, k, size=(n, m, 3))
     sign = rng.choice(np.array([-1.0, 1.0]), size=(n, m, 3))
-    step = np.take_along_axis(
-        np.broadcast_to(steps[:, None, :, :], (n, m, k, 3)), pick[:, :, None, :], axis=2
-    )[:, :, 0, :]
+    step = steps[np.arange(n)[:, None, None], pick, np.arange(3)[None, None, :]]
     step = np.nan_to_num(step, nan=0.0) * sign
     sc = np.maximum(beds[..., 0] + step[..., 0], 0)
     both = np.maximum(beds[..., 1] - beds[..., 0] + step[..., 1], 0)
@@ -169,9 +167,11 @@ def stability(
     seed: int = SEED,
     months_back: tuple[int, ...] = MONTHS_BACK,
     flips: bool = True,
+    flip: Flip | None = None,
 ) -> Stability:
     """Every variant's selection (see the module docstring). ``flips``: find the change
-    that flips each fragile council (the slower part)."""
+    that flips each fragile council (the slower part; ``flip``: the distances when
+    already computed)."""
     s, data = result.scenario, result.data
     own = np.asarray(result.selection.selected, dtype=bool)
     if not s.selection.tests:
@@ -199,7 +199,7 @@ def stability(
     found: list[str | None] = [None] * len(own)
     result_stability = Stability(variants, selected, own, found)
     if flips and result_stability.fragile.any():
-        flip = distance_to_flip(result)
+        flip = flip or distance_to_flip(result)
         for i in np.flatnonzero(result_stability.fragile):
             found[i] = flip_sentence(flip, int(i), bool(own[i]), change_tried(result, int(i)))
     return result_stability
