@@ -468,7 +468,12 @@ def distribution_table(annex: Annex, aliases: dict[str, str] | None = None) -> p
         ],
         ignore_index=True,
     )
-    return frame.reindex(columns=list(DISTRIBUTION_COLUMNS))
+    frame = frame.reindex(columns=list(DISTRIBUTION_COLUMNS))
+    for column in ("councils", "adults_18plus", *MONEY, "councils_gaining", "councils_losing"):
+        frame[column] = frame[column].astype("Int64")  # whole numbers; blank where none
+    for column in ("baseline", "option", "measure_change"):
+        frame[column] = frame[column].astype(float).round(6)
+    return frame
 
 
 def decile_view(annex: Annex) -> pd.DataFrame:
