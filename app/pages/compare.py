@@ -157,7 +157,9 @@ def _equity(ctx: Ctx, results: list[Result], labels: list[str]) -> None:
     }
     for r, label in zip(results, labels, strict=True):
         firm[label] = round(services.selection_stability(r).overlap(), 4)
-    frame = pd.concat([frame, pd.DataFrame([firm])], ignore_index=True)
+    frame = pd.concat([frame, pd.DataFrame([firm])], ignore_index=True)[
+        ["measure", *labels, "meaning"]
+    ]
     st.dataframe(
         show.arrow_safe(frame),
         hide_index=True,

@@ -511,4 +511,6 @@ def equity_comparison(annexes: list[Annex], labels: list[str]) -> pd.DataFrame:
                 round(withheld_share(annex), 4) if key == "withheld_share" else getattr(annex, key)
             )
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    # the figures first, the long explanations last (a narrow screen shows the figures)
+    return frame[["measure", *labels, "meaning"]] if rows else frame
