@@ -177,3 +177,20 @@ def test_each_broken_table_is_refused_with_file_row_and_column(
     with pytest.raises(DataError) as caught:
         distribution.validate(broken, dataset.councils)
     assert any(p.startswith(message) for p in caught.value.problems), caught.value.problems
+
+
+def test_the_build_gathers_districts_into_their_county() -> None:
+    from scripts.build_distribution import COUNTY_DISTRICTS, district_to_upper_tier
+
+    assert district_to_upper_tier("E07000223") == "E10000032"  # Adur: West Sussex
+    assert district_to_upper_tier("E07000240") == "E10000015"  # St Albans: Hertfordshire
+    assert district_to_upper_tier("E07000004") == "E10000002"  # Aylesbury Vale: Bucks
+    assert district_to_upper_tier("E06000028") == "E06000028"  # a unitary is itself
+    with pytest.raises(ValueError, match="in no county"):
+        district_to_upper_tier("E07000001")
+    assert len(COUNTY_DISTRICTS) == 27
+    # no district in two counties; the ranges hold the 201 districts of 2013 and three
+    # Hertfordshire codes retired by then (E07000097, E07000100, E07000101)
+    numbers = [n for ranges in COUNTY_DISTRICTS.values() for lo, hi in ranges
+               for n in range(lo, hi + 1)]  # fmt: skip
+    assert len(numbers) == len(set(numbers)) == 201 + 3
