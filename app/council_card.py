@@ -60,8 +60,21 @@ def render(ctx: Ctx) -> None:
             st.text(ctx.hide(line, code))
     if not ctx.workshop:  # a reported figure and its source name the council
         st.caption(md(f"Source: {info.allocation_source}. {info.report}"))
+    _firmness(ctx, i)
     _charts(ctx, code, i)
     _tests_and_money(ctx, code, info)
+
+
+def _firmness(ctx: Ctx, i: int) -> None:
+    """How firm the council's status is, and what one bed or a re-recording would move."""
+    r = ctx.result
+    if not r.scenario.selection.tests:
+        return
+    with st.container(border=True):
+        st.markdown("**How firm, and what it rewards**")
+        st.text(services.stability_line(services.selection_stability(r), i))
+        for line in services.incentive_lines(services.option_incentives(r), i):
+            st.text(line)
 
 
 def _charts(ctx: Ctx, code: str, i: int) -> None:

@@ -45,7 +45,16 @@ from simulator.projection import (
     coverage_table,
     summarise_points,
 )
-from simulator.reports import distance, hexmap, tables, views
+from simulator.reports import (
+    distance,
+    distribution,
+    hexmap,
+    incentives,
+    replay,
+    stability,
+    tables,
+    views,
+)
 from simulator.reports.anonymous import anonymise as anonymise_frame
 from simulator.reports.assumptions import assumptions_register
 from simulator.reports.card import ReasonCard, reason_card
@@ -428,6 +437,64 @@ def _councils(cache_key: str, _result: Result) -> pd.DataFrame:
 def councils_frame(result: Result) -> pd.DataFrame:
     """The councils table of every output column (a copy: callers may change it)."""
     return _councils(key(result.scenario), result).copy()
+
+
+# ---------------------------------------------------------------------- the 2017 replay
+REPLAY_RULES = ("october-2017-letter", "december-2017-five-tests", "reduce-and-redistribute",
+                "graduated")  # fmt: skip
+REPLAY_DATES = replay.DATES
+ReplayStep = replay.Step
+
+
+@st.cache_resource(show_spinner="Replaying 2017…")
+def replay_2017() -> tuple[list[replay.Step], pd.DataFrame]:
+    """Who each shipped rule selects at each 2017 decision date, and the scorecard of
+    published figures (the bundled data and shipped scenarios only: one per process)."""
+    rules = [presets()[name] for name in REPLAY_RULES]
+    data = dataset()
+    steps = replay.replay_steps(rules, data)
+    card = replay.scorecard(evaluate(rules[0]), evaluate(rules[1]))
+    return steps, card
+
+
+# ---------------------------------------------------------------------- who bears it
+equity_comparison = distribution.equity_comparison
+decile_view = distribution.decile_view
+distribution_sentence = distribution.sentence
+stability_words = stability.stability_words
+stability_line = stability.council_line
+incentive_words = incentives.incentive_words
+incentive_lines = incentives.council_lines
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _annex(cache_key: str, _result: Result) -> distribution.Annex:
+    return distribution.annex(_result, project(_result))
+
+
+def annex(result: Result) -> distribution.Annex:
+    """Who bears the option: money and beds by group, and the equity measures."""
+    return _annex(key(result.scenario), result)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Re-running the tests on plausible variants…")
+def _stability(cache_key: str, _result: Result) -> stability.Stability:
+    return stability.stability(_result, flip=distance_to_flip(_result))
+
+
+def selection_stability(result: Result) -> stability.Stability:
+    """How firm the list is: every plausible variant's selection."""
+    return _stability(key(result.scenario), result)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _incentives(cache_key: str, _result: Result) -> incentives.Incentives:
+    return incentives.incentives(_result)
+
+
+def option_incentives(result: Result) -> incentives.Incentives:
+    """What the option rewards, council by council."""
+    return _incentives(key(result.scenario), result)
 
 
 def status_quo() -> Result:

@@ -24,6 +24,7 @@ from app.pages import (
     map_page,
     overview,
     sensitivity,
+    timeline,
 )
 from app.services import MODEL_VERSION, YEAR, Result
 from app.show import RECONSTRUCTED_HEADLINE, RECONSTRUCTED_NOTE, RECONSTRUCTED_SHORT
@@ -36,6 +37,7 @@ VIEWS = {
     "Compare": compare.render,
     "Sensitivity": sensitivity.render,
     "Breakdowns": breakdowns.render,
+    "Timeline": timeline.render,
     "Data and assumptions": data_page.render,
     "Exports": exports.render,
     "How this works": how.render,

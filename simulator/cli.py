@@ -17,6 +17,7 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from simulator import MODEL_VERSION, io
 from simulator.errors import SimulatorError
@@ -172,6 +173,7 @@ def cmd_data_check(args: argparse.Namespace) -> int:
                 f"rounding, mean {r['mean_abs_difference_pct']:.1f}%, largest "
                 f"{r['max_abs_difference_pct']:.1f}%; £{r['moved_2018_19']:,} moved"
             )
+    _distribution_check(data)
     return EXIT_OK
 
 
@@ -222,6 +224,23 @@ def _print_reported(data) -> None:  # type: ignore[no-untyped-def]
         "fitted on the screened reports: need-share correction by authority type (median "
         f"implied / used share) {fitted}"
     )
+
+
+def _distribution_check(data: Any) -> None:
+    """Coverage of the who-bears-it table: every field's blanks by name."""
+    from simulator.inputs.distribution import blanks
+
+    if data.distribution is None:
+        _out("who bears an option: council_distribution.csv not found")
+        return
+    table = data.distribution
+    _out(
+        f"who bears an option (council_distribution.csv): {len(table)} councils; IoD2015 "
+        f"from {int(table['imd2015_lsoas'].sum()):,} small areas; ASC gross current "
+        f"expenditure 2016-17 £{table['asc_gross_current_expenditure_000'].sum() / 1e6:,.2f}bn"
+    )
+    for line in blanks(table):
+        _out(f"  {line}")
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:
@@ -361,6 +380,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     for line in headline_lines(projection, result.selection.selected):
         log.info("%s", line)
     log.info("wrote %s to %s", ", ".join(RUN_FILES), out.target)
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from simulator.engine.run import evaluate
+    from simulator.reports.replay import (
+        expectation_counts,
+        expectations_line,
+        replay_lines,
+        replay_steps,
+        scorecard,
+    )
+
+    data = _dataset()
+    names = ("october-2017-letter", "december-2017-five-tests", "reduce-and-redistribute",
+             "graduated")  # fmt: skip
+    rules = [_load(io.SCENARIO_DIR / f"{name}.toml", data) for name in names]
+    log.info("replaying 2017: each rule at each decision date, then the scorecard")
+    steps = replay_steps(rules, data)
+    october, december = evaluate(rules[0], data), evaluate(rules[1], data)
+    card = scorecard(october, december)
+    lines = [expectations_line(december), *replay_lines(steps, card, names=not args.counts_only)]
+    for month in ("2017-09", "2017-11"):
+        met, missed = expectation_counts(december, month)
+        lines.insert(
+            len(lines) - len(card) - 1,
+            f"Councils at or below / above their reconstructed social care expectation, "
+            f"{month}: {met} / {missed} (no published count was found)",
+        )
+    for line in lines:
+        _out(line)
+    if args.out:
+        with io.OutputSet(Path(args.out), ["scorecard.csv"], overwrite=args.overwrite) as out:
+            out.write_csv("scorecard.csv", card)
+        log.info("wrote scorecard.csv to %s", out.target)
     return EXIT_OK
 
 
@@ -611,6 +665,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "calibrate", parents=[common], help="reproduce every calibration figure of the docs"
     )
+    rpl = sub.add_parser(
+        "replay",
+        parents=[common],
+        help="the 2017 replay: who each rule selects at each decision date, and the "
+        "scorecard of published figures",
+    )
+    rpl.add_argument("--counts-only", action="store_true", help="counts, not council names")
+    rpl.add_argument("--out", help="also write scorecard.csv to this folder")
+    rpl.add_argument("--overwrite", action="store_true")
     return parser
 
 
@@ -623,6 +686,7 @@ COMMANDS = {
     "compare": cmd_compare,
     "explain": cmd_explain,
     "brief": cmd_brief,
+    "replay": cmd_replay,
 }
 
 

@@ -71,6 +71,9 @@ RAW_FILES = {
 # The hex map's layout (not a model input: outside the data hash).
 HEX_FILE = "hex_upper_tier_2019.hexjson"
 HEX_LAYOUT = RAW_DIR / HEX_FILE
+# Who bears an option (deprivation, rurality, area type, ASC spending): read by the
+# distribution annex, not by the money, so outside the data hash like the hex layout.
+DISTRIBUTION_FILE = "council_distribution.csv"
 # Optional official tables: dropping one of these in data/official/ replaces the
 # reconstruction with no code change (schemas in data/README.md).
 OFFICIAL_FILES = {
@@ -144,6 +147,8 @@ def read_data_tables(
         return read_csv_text(path, contents[path.name])
 
     raw = {key: read(raw_dir / name) for key, name in RAW_FILES.items()}
+    if (raw_dir / DISTRIBUTION_FILE).exists():
+        raw["distribution"] = read_csv_text(raw_dir / DISTRIBUTION_FILE)
     official: dict[str, pd.DataFrame] = {}
     for key, name in OFFICIAL_FILES.items():
         path = official_dir / name

@@ -55,6 +55,7 @@ VIEWS = [
     "Compare",
     "Sensitivity",
     "Breakdowns",
+    "Timeline",
     "Data and assumptions",
     "Exports",
 ]

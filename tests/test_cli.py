@@ -107,7 +107,26 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
     assert set(projection["attribution"]) == {
         "social_care", "social_care_and_both", "nhs", "total"
     }  # fmt: skip
+    distribution = pd.read_csv(out / "distribution.csv")
+    total = distribution[distribution["section"] == "total"].iloc[0]
+    assert total["conditioned"] == summary["total_conditioned"]
+    assert total["withheld"] == summary["total_withheld"] == 0
+    deciles = distribution[distribution["dimension"] == "deprivation_decile"]
+    assert deciles["councils"].sum() == 152
+    assert deciles["conditioned"].sum() == summary["total_conditioned"]
     sheets = pd.ExcelFile(out / "report.xlsx").sheet_names
+    assert {"Distribution", "Stability", "Incentives"} <= set(sheets)
+    rewards = pd.read_csv(out / "incentives.csv")
+    assert len(rewards) == 152
+    assert rewards["at_stake"].sum() == summary["total_conditioned"] + summary["total_withheld"]
+    firm = pd.read_csv(out / "stability.csv")
+    option = firm.iloc[0]
+    assert option["section"] == "option" and option["selected"] == summary["councils_selected"]
+    per_council = firm[firm["section"] == "council"]
+    assert len(per_council) == 152
+    # a council selected in every variant is in the scenario's own list
+    always = per_council[per_council["selected_share"] == 1.0]
+    assert always["selected"].all()
     headlines = pd.read_excel(out / "report.xlsx", sheet_name="Projection")["headline"].str.cat()
     assert "Evidence uncertainty alone" in headlines and "forecast noise" in headlines
     for sheet in ("Summary", "Councils", "Caveats", "Methods", "Scenario", "Data provenance"):

@@ -79,7 +79,15 @@ def test_every_output_column_is_described(dataset: Dataset) -> None:
     result = _result(dataset)
     book = pd.read_excel(io.BytesIO(excel.excel_pack(result)), sheet_name=None)
     guide = book["Columns"]
-    assert set(guide["sheet"]) == {"Councils", "By region", "By type", "By DToC quartile"}
+    assert set(guide["sheet"]) == {
+        "Councils",
+        "By region",
+        "By type",
+        "By DToC quartile",
+        "Distribution",
+        "Stability",
+        "Incentives",
+    }
     undescribed = guide[guide["meaning"].isna()]
     assert undescribed.empty, undescribed.to_string()
     councils = guide[guide["sheet"] == "Councils"].set_index("column")

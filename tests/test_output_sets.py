@@ -29,7 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 STATUS_QUO = SCENARIOS / "status-quo.toml"
 OCTOBER = SCENARIOS / "october-2017-letter.toml"
-RUN_FILES = ["councils.csv", "summary.json", "projection.csv", "report.xlsx", "scenario.toml"]
+RUN_FILES = [
+    "councils.csv",
+    "summary.json",
+    "projection.csv",
+    "distribution.csv",
+    "stability.csv",
+    "incentives.csv",
+    "report.xlsx",
+    "scenario.toml",
+]
 
 
 def ibcf(*args: str) -> subprocess.Popen[str]:
@@ -47,7 +56,7 @@ def run_set(out: Path) -> dict[str, bytes]:
 
 
 def assert_consistent(out: Path) -> str:
-    """The five files of one run: the stamped scenario, the summary and the council
+    """The files of one run: the stamped scenario, the summary and the council
     table all describe the same scenario. Returns its name."""
     assert sorted(p.name for p in out.iterdir()) == sorted(RUN_FILES)
     stamped = parse_scenario((out / "scenario.toml").read_bytes(), source="scenario.toml")

@@ -206,7 +206,31 @@ def render(ctx: Ctx) -> None:
         "compare_money",
         "money by scenario",
     )
+    _equity(ctx, results, labels)
     _councils_differ(ctx, results, labels)
+
+
+def _equity(ctx: Ctx, results: list[Result], labels: list[str]) -> None:
+    """Each option's equity measures and stability, side by side."""
+    st.markdown("**Who bears each option, and how firm its list is**")
+    frame = services.equity_comparison([services.annex(r) for r in results], labels)
+    firm: dict[str, object] = {
+        "measure": "Mean overlap of plausible variants' lists with the option's own",
+        "meaning": "1: every variant selects the same councils",
+    }
+    for r, label in zip(results, labels, strict=True):
+        firm[label] = round(services.selection_stability(r).overlap(), 4)
+    frame = pd.concat([frame, pd.DataFrame([firm])], ignore_index=True)[
+        ["measure", *labels, "meaning"]
+    ]
+    st.dataframe(
+        show.arrow_safe(frame),
+        hide_index=True,
+        width="stretch",
+        key="compare_equity",
+        column_config={"measure": st.column_config.Column("Measure", pinned=True)},
+    )
+    show.csv_button(frame, ctx, "compare_equity", "equity measures by scenario")
 
 
 STATUS = {True: "selected", False: "not selected"}

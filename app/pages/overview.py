@@ -95,6 +95,7 @@ def render(ctx: Ctx) -> None:
     _uncertainty(proj)
     _option(ctx)
     _ledger_and_path(ctx, proj)
+    _who_bears(ctx)
 
 
 def _money(ctx: Ctx, values: dict[str, str]) -> None:
@@ -301,4 +302,42 @@ def _ledger_and_path(ctx: Ctx, proj: ProjectionResult) -> None:
             f"({METHOD_LABELS.get(proj.method, proj.method).lower()}, chosen "
             f"{'by back-test' if p.method == 'auto' else 'in the scenario'}) plus the "
             "scenario's funding response; see Sensitivity for the assumptions that matter most."
+        )
+
+
+WHO_BEARS = "Who bears it"
+
+
+def _who_bears(ctx: Ctx) -> None:
+    """Money by deprivation decile, and a sentence on who bears the option."""
+    r = ctx.result
+    annex = services.annex(r)
+    st.markdown(f"#### {WHO_BEARS}")
+    with st.container(border=True):
+        st.markdown(md_block(services.distribution_sentence(annex)))
+        frame = services.decile_view(annex)
+        if len(frame):
+            show.chart(
+                charts.grouped(
+                    frame,
+                    "decile",
+                    ["conditioned", "withheld", "received"],
+                    f"Money by deprivation decile of councils (IoD2015), {YEAR}",
+                    "£",
+                    names={
+                        "conditioned": "Conditioned",
+                        "withheld": "Withheld",
+                        "received": "Redistributed to",
+                    },
+                ),
+                frame,
+                ctx,
+                "who_bears",
+                "money by deprivation decile",
+            )
+        st.caption(
+            "Deciles of the 152 councils by their IoD2015 average deprivation score "
+            "(population-weighted from small areas; 1 = the most deprived tenth). The "
+            "Excel pack's Distribution sheet has region, type, rural-urban class, ASC spend "
+            "per adult and the equity measures."
         )

@@ -586,6 +586,9 @@ class Dataset:
     reported: pd.DataFrame | None = None
     report_screen: Screen | None = None
     report_corrections: dict[str, float] = field(default_factory=dict)
+    # Who bears an option (simulator.inputs.distribution), council order; None when the
+    # table is absent (hand-made test datasets).
+    distribution: pd.DataFrame | None = None
 
     @cached_property
     def days(self) -> np.ndarray:
@@ -752,6 +755,11 @@ def build_dataset(
     check_dtoc_lookup(raw["dtoc_lookup"], replace(known, with_dtoc=frozenset(codes) - set(missing)))
     if missing:
         log.info("no DToC rows for %s (reported within another council)", ", ".join(missing))
+    distribution = None
+    if "distribution" in raw:
+        from simulator.inputs.distribution import validate
+
+        distribution = validate(raw["distribution"], councils)
     return Dataset(
         councils=councils,
         allocations=allocations,
@@ -775,6 +783,7 @@ def build_dataset(
         reported=report,
         report_screen=screen,
         report_corrections=corrections,
+        distribution=distribution,
     )
 
 

@@ -266,6 +266,19 @@ def _sources_of(table: pd.DataFrame, order: list[int]) -> str:
     return "Allocations above: " + ", ".join(f"{names[i]} {status[i]}" for i in others) + "."
 
 
+def _bears(result: Result, projection: ProjectionResult | None) -> list[Block]:
+    """One line each: distribution, stability, incentives (no council named)."""
+    from simulator.reports.distribution import annex, sentence
+    from simulator.reports.incentives import incentive_words, incentives
+    from simulator.reports.stability import stability, stability_words
+
+    return [
+        f"Who bears it: {sentence(annex(result, projection))}",
+        f"How firm: {stability_words(stability(result, flips=False))}",
+        f"What it rewards: {' '.join(incentive_words(incentives(result))[:2])}",
+    ]
+
+
 def _projection(result: Result, projection: ProjectionResult | None) -> list[Block]:
     if projection is None:
         return ["Not projected (run with a projection for the effect on delays)."]
@@ -340,6 +353,7 @@ def scenario_brief(
         ("The option", option),
         (f"Where the money goes, {YEAR}", [_ledger(result)]),
         ("Who changes", _who_changes(result, aliases)),
+        ("Who bears it, how firm the list is, what it rewards", _bears(result, projection)),
         (f"Projected effect on delayed transfers, {YEAR}", _projection(result, projection)),
     ]
     reconciled = reconciliation_lines(result, "" if aliases is not None else None)

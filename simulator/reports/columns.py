@@ -136,6 +136,122 @@ BREAKDOWN_COLUMNS: dict[str, Column] = {
     "change_pct": Column("% of the group's 2018/19 allocation", "change / allocation_total x 100."),
 }
 
+PER_ADULT = "£ per adult 18+"
+DISTRIBUTION_COLUMNS: dict[str, Column] = {
+    "section": Column(
+        "",
+        "group (one group of councils), total (England), equity (one measure) or "
+        "largest_loss (one council).",
+    ),
+    "dimension": Column(
+        "",
+        "For groups: deprivation_decile (IoD2015 council average score, deciles of councils, "
+        "1 most deprived), region, authority_type, rural_urban (Defra 2011 class) or "
+        "asc_spend_per_adult (ASC gross current spend 2016-17 per adult, fifths of "
+        "councils); for equity rows the measure's key.",
+    ),
+    "group": Column(
+        "", "The group (decile, region, class, spend band), the measure's name or the rank."
+    ),
+    "gss_code": Column("", "Largest losses only: the council's code ('hidden' in workshops)."),
+    "council": Column("", "Largest losses only: the council (its alias in workshops)."),
+    "councils": Column("councils", "Councils in the group."),
+    "adults_18plus": Column("people", "Adults 18+ in the group, ONS mid-2017."),
+    "conditioned": COUNCIL_COLUMNS["conditioned"],
+    "withheld": COUNCIL_COLUMNS["withheld"],
+    "received": COUNCIL_COLUMNS["received"],
+    "change": Column(POUNDS, "Net change: received - withheld."),
+    "change_per_adult": Column(PER_ADULT, "change / adults 18+ of the group (or council)."),
+    "beds_freed": Column(
+        BEDS, "Central projected beds freed in 2018/19 by the group's councils (blank unprojected)."
+    ),
+    "councils_gaining": Column("councils", "Councils whose allocation rises."),
+    "councils_losing": Column("councils", "Councils whose allocation falls."),
+    "baseline": Column(
+        "", "Equity rows: the measure of £ per adult on the 2018/19 allocations (spreads only)."
+    ),
+    "option": Column("", "Equity rows: the measure under the option (or of the change)."),
+    "measure_change": Column("", "Equity rows: option - baseline (the correlation itself)."),
+    "meaning": Column("", "Equity rows: what the measure says, in one line."),
+}
+
+SHARE = "0-1"
+STABILITY_COLUMNS: dict[str, Column] = {
+    "section": Column("", "option (the list as a whole, first row) or council."),
+    "gss_code": Column("", "The council's code ('hidden' in workshops; blank for the option)."),
+    "council": Column("", "The council (its alias in workshops), or 'All councils'."),
+    "selected": Column(
+        "", "Selected by the scenario as set (the option row: how many councils are)."
+    ),
+    "selected_share": Column(
+        SHARE,
+        "Share of the plausible variants (data months back 0-3, each social care "
+        "attribution basis, seeded rank noise) that select the council; the option row: "
+        "the mean overlap (Jaccard) of each variant's list with the scenario's own.",
+    ),
+    "share_noise_only": Column(
+        SHARE, "Share selecting it with the scenario's months and basis, noise alone."
+    ),
+    "share_earlier_months": Column(
+        SHARE, "Share selecting it with data 1-3 months older, no noise (either basis)."
+    ),
+    "share_other_basis": Column(
+        SHARE, "Share selecting it on the other social care basis (with or without 'both')."
+    ),
+    "status": Column(
+        "",
+        "firm in (selected in at least 90% of variants), firm out (at most 10%) or "
+        "fragile; the option row: the counts and how often the very same list comes back.",
+    ),
+    "flip_condition": Column(
+        "", "Fragile councils: the smallest change that flips the council (distance to clear)."
+    ),
+    "variants": Column("variants", "Variants run."),
+}
+
+INCENTIVE_COLUMNS: dict[str, Column] = {
+    "gss_code": Column("", "The council's code ('hidden' in workshops)."),
+    "council": Column("", "The council (its alias in workshops)."),
+    "selected": COUNCIL_COLUMNS["selected"],
+    "at_stake": Column(POUNDS, "The council's own money at stake: conditioned + withheld."),
+    "cliff_up": Column(
+        POUNDS,
+        "More at stake with one more delayed bed a day (social care) in the judgement month, "
+        "lines set by other councils held where they were.",
+    ),
+    "cliff_down": Column(POUNDS, "Less at stake with one fewer delayed bed a day."),
+    "switch_to_nhs": Column(
+        POUNDS, "Less at stake if 5% of its social care delays were recorded as NHS delays."
+    ),
+    "switch_to_both": Column(POUNDS, "Less at stake if 5% were recorded as attributable to both."),
+    "clears_by_switch": Column("", "Selected, and would not be after either re-recording."),
+    "timing": Column(
+        POUNDS, "Money that moves if the judgement month read like the month before (timing)."
+    ),
+    "relative_tests_failed": Column(
+        "tests",
+        "Relative tests (worst quartile, worst n) it fails: such a test fails the same "
+        "number of councils whatever every council does.",
+    ),
+}
+
+SCORECARD_COLUMNS: dict[str, Column] = {
+    "figure": Column("", "The published figure, in words, with its unit."),
+    "published": Column("", "As published."),
+    "model": Column("", "The model's figure on the bundled data (blank where none)."),
+    "label": Column(
+        "",
+        "reproduced (within the published rounding), close (within 10%), differs, or not "
+        "comparable (a target or a criterion).",
+    ),
+    "reason": Column("", "Why the figures differ, or why they cannot be compared."),
+    "data": Column(
+        "", "Which DToC figures the model reads (revised, 14 June 2018) or 'allocations'."
+    ),
+    "source": Column("", "Where the published figure comes from."),
+    "names_council": Column("", "The row is about one named council (left out in workshops)."),
+}
+
 COMPARE_COLUMNS: dict[str, Column] = {
     "sN_selected": Column("", "Selected under scenario N (s1 to s4, in the order given)."),
     "sN_conditioned": Column(POUNDS, "Money conditioned under scenario N."),
@@ -233,6 +349,30 @@ FILES: list[tuple[str, str, dict[str, Column]]] = [
     ("report.xlsx, Projection national", "One row per month, England.", NATIONAL_COLUMNS),
     ("report.xlsx, By region / type / DToC quartile", "One row per group.", BREAKDOWN_COLUMNS),
     (
+        "distribution.csv",
+        "Who bears the option (also the Excel pack's Distribution sheet): money and beds by "
+        "deprivation decile, region, authority type, rural-urban class and ASC spend per "
+        "adult, the England total, the equity measures and the largest losses.",
+        DISTRIBUTION_COLUMNS,
+    ),
+    (
+        "stability.csv",
+        "How firm the list is (also the Excel pack's Stability sheet): the option first, "
+        "then one row per council, the most fragile first.",
+        STABILITY_COLUMNS,
+    ),
+    (
+        "incentives.csv",
+        "What the option rewards (also the Excel pack's Incentives sheet): one row per "
+        "council, the most exposed first; blank where a composite score decides.",
+        INCENTIVE_COLUMNS,
+    ),
+    (
+        "scorecard.csv",
+        "`ibcf replay --out`: every published figure the project knows beside the model's.",
+        SCORECARD_COLUMNS,
+    ),
+    (
         "compare.csv",
         "One row per council; also gss_code, council, region, authority_type, "
         "allocation_total as in councils.csv. `compare_summary.csv` has one row per "
@@ -255,7 +395,15 @@ def describe(column: str, test_ids: tuple[str, ...] = ()) -> Column | None:
     >>> describe("s2_change").meaning
     'Change from allocation_total under scenario N.'
     """
-    for table in (COUNCIL_COLUMNS, PROJECTION_COLUMNS, NATIONAL_COLUMNS, BREAKDOWN_COLUMNS):
+    for table in (
+        COUNCIL_COLUMNS,
+        PROJECTION_COLUMNS,
+        NATIONAL_COLUMNS,
+        BREAKDOWN_COLUMNS,
+        DISTRIBUTION_COLUMNS,
+        STABILITY_COLUMNS,
+        INCENTIVE_COLUMNS,
+    ):
         if column in table:
             return table[column]
     for test_id in test_ids:

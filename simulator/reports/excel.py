@@ -19,6 +19,7 @@ from simulator import cells
 from simulator.engine.run import Result
 from simulator.inputs.allocation import explanation
 from simulator.projection.evidence import DEFAULT_EVIDENCE_SET, evidence_set
+from simulator.reports.annexes import annex_sheets
 from simulator.reports.anonymous import anonymise
 from simulator.reports.columns import describe, excel_format
 from simulator.reports.compare import compare_summary
@@ -197,12 +198,14 @@ def excel_pack(
     *,
     assumptions: pd.DataFrame | None = None,
     aliases: dict[str, str] | None = None,
+    annexes: dict[str, pd.DataFrame] | None = None,
 ) -> bytes:
     """report.xlsx: every table, caveats, methods, the scenario and the data provenance.
 
     ``aliases`` (GSS code to a neutral name, for workshops) anonymises the pack: names
     replaced, codes hidden, rows sorted by alias, and the sheets that would identify a
-    council (published-figure checks) left out.
+    council (published-figure checks) left out. ``annexes``: the Distribution,
+    Stability and Incentives sheets when already computed (:mod:`simulator.reports.annexes`).
     """
     councils = councils_frame(result)
     summary = summary_dict(result, projection)
@@ -238,6 +241,7 @@ def excel_pack(
         for name in ("Councils", "Projection councils"):
             if name in sheets:
                 sheets[name] = anonymise(sheets[name], aliases)
+    sheets.update(annexes if annexes is not None else annex_sheets(result, projection, aliases))
     if assumptions is not None:
         sheets["Assumptions"] = assumptions
     test_ids = tuple(o.id for o in result.outcomes)
@@ -252,6 +256,9 @@ TABLE_SHEETS = (
     "By DToC quartile",
     "Projection national",
     "Projection councils",
+    "Distribution",
+    "Stability",
+    "Incentives",
 )
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from simulator.engine.run import Result
+from simulator.reports.annexes import FILES as ANNEX_FILES
+from simulator.reports.annexes import annex_sheets
 from simulator.reports.compare import compare_summary
 from simulator.reports.excel import compare_pack, excel_pack
 from simulator.reports.summary import summary_dict
@@ -19,7 +21,16 @@ if TYPE_CHECKING:
     from simulator.projection import ProjectionResult
 
 Content = pd.DataFrame | dict[str, Any] | bytes | str
-RUN_FILES = ("councils.csv", "summary.json", "projection.csv", "report.xlsx", "scenario.toml")
+RUN_FILES = (
+    "councils.csv",
+    "summary.json",
+    "projection.csv",
+    "distribution.csv",
+    "stability.csv",
+    "incentives.csv",
+    "report.xlsx",
+    "scenario.toml",
+)
 COMPARE_FILES = ("compare.csv", "compare_summary.csv", "compare.xlsx")
 
 
@@ -27,11 +38,13 @@ def run_files(
     result: Result, projection: ProjectionResult, assumptions: pd.DataFrame | None = None
 ) -> dict[str, Content]:
     """``ibcf run``'s files (:data:`RUN_FILES`); the scenario stamped with the data hash."""
+    sheets = annex_sheets(result, projection)
     return {
         "councils.csv": councils_frame(result),
         "summary.json": summary_dict(result, projection),
         "projection.csv": projection_frame(result, projection),
-        "report.xlsx": excel_pack(result, projection, assumptions=assumptions),
+        **{ANNEX_FILES[name]: frame for name, frame in sheets.items()},
+        "report.xlsx": excel_pack(result, projection, assumptions=assumptions, annexes=sheets),
         "scenario.toml": result.scenario.stamped(result.data.data_hash).to_toml(),
     }
 
