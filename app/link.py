@@ -41,7 +41,8 @@ Rebuild = Callable[[dict[str, Any], dict[str, Any]], tuple[S | None, list[str]]]
 
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
 COMPARE = "compare"  # the Compare view's picks: "current" and shipped "preset:<file>" keys
-RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE)
+DESIGN = "design"  # the Design view's choices: the design, the goal and the guarantees
+RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE, DESIGN)
 STAMPS = ("model_version", "data_hash", "schema_version")
 MAX_CHANGES = 1_000
 # Streamlit itself ignores a whole query string of more than 1,000 fields or 512 KiB

@@ -135,6 +135,26 @@ def run_design(
     )
     seconds["grid"] = time.perf_counter() - t0
     ctx = make_context(grid, data)
+    t1 = time.perf_counter()
+    answered = answer(file, base, grid, table, ctx)
+    seconds["frontier"] = time.perf_counter() - t1
+    front = answered.frontier
+    if design.draws and ctx.evidence and front["efficient"].any():
+        t2 = time.perf_counter()
+        front = _monte_carlo(file, base, data, front, executor, cache, progress, stats)
+        seconds["monte_carlo"] = time.perf_counter() - t2
+    answered.frontier = front
+    answered.stats = stats
+    answered.seconds = seconds
+    return answered
+
+
+def answer(
+    file: DesignFile, base: Scenario, grid: Grid, table: pd.DataFrame, ctx: Context
+) -> DesignAnswer:
+    """The answers over an evaluated grid, without the Monte Carlo: efficient options
+    under every evidence set, the best under the guarantees, why not, the oracle bound."""
+    design = file.design
     objectives = ctx.objectives
     unknown = [o for o in [*design.objectives, design.goal.objective] if o not in objectives]
     if unknown:
@@ -144,10 +164,8 @@ def run_design(
     rules = constraints(design.guarantees)
     ok = feasible(table, rules)
     senses: dict[str, str] = {k: str(o.sense) for k, o in objectives.items()}
-    t1 = time.perf_counter()
     pool = table[ok] if ok.any() else table
     front = _frontier_every_set(pool, design.objectives, senses, ctx.evidence)
-    seconds["frontier"] = time.perf_counter() - t1
     front["meets_guarantees"] = bool(ok.any())
     chosen = best(table, rules, design.goal.objective, design.goal.sense)
     reason = why_not(table, rules) if chosen is None else None
@@ -156,10 +174,6 @@ def run_design(
     # The ranking is read on the central path (deterministic), so a flip is the evidence
     # sets disagreeing, never Monte Carlo noise.
     front["ranking_flips"] = ranking_flips(front, ctx.evidence, "beds_freed")
-    if design.draws and ctx.evidence and front["efficient"].any():
-        t2 = time.perf_counter()
-        front = _monte_carlo(file, base, data, front, executor, cache, progress, stats)
-        seconds["monte_carlo"] = time.perf_counter() - t2
     return DesignAnswer(
         file=file,
         base=base,
@@ -171,8 +185,6 @@ def run_design(
         oracle=oracle,
         objectives=objectives,
         evidence=ctx.evidence,
-        stats=stats,
-        seconds=seconds,
     )
 
 
