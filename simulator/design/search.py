@@ -40,8 +40,7 @@ def pareto_mask(values: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     if np.isnan(values).any():
         raise ValueError("objective values must not be NaN")
-    unique, inverse = np.unique(values, axis=0, return_inverse=True)
-    inverse = np.asarray(inverse).reshape(-1)
+    unique, inverse = unique_rows(values)
     if unique.shape[1] == 1:
         keep = unique[:, 0] == unique[0, 0]
     elif unique.shape[1] == 2:
@@ -49,6 +48,25 @@ def pareto_mask(values: np.ndarray) -> np.ndarray:
     else:
         keep = _pareto_nd(unique)
     return np.asarray(keep[inverse])
+
+
+def unique_rows(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows in lexicographic order and each row's position among them (what
+    ``np.unique(values, axis=0, return_inverse=True)`` gives, by one ``lexsort``: several
+    times faster on millions of rows).
+
+    >>> u, inv = unique_rows(np.array([[2.0, 1.0], [1.0, 3.0], [2.0, 1.0]]))
+    >>> u.tolist(), inv.tolist()
+    ([[1.0, 3.0], [2.0, 1.0]], [1, 0, 1])
+    """
+    order = np.lexsort(values.T[::-1])
+    ordered = values[order]
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    group = np.cumsum(new) - 1
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = group
+    return ordered[new], inverse
 
 
 def _pareto_2d(unique: np.ndarray) -> np.ndarray:
