@@ -142,6 +142,7 @@ def main() -> None:
     log.info("option designer (benchmarks/design.py)")
     from benchmarks import design as design_bench
 
+    design_bench.quiet_dask()
     designer = design_bench.figures()
     figures.update(designer)
     for key, (op, target) in targets.items():

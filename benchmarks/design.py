@@ -159,6 +159,12 @@ def dask_overhead_ms(data: Any, base: Any, chunks: int = 24) -> float | None:
     return (dask_s - local_s) / chunks * 1000
 
 
+def quiet_dask() -> None:
+    """Dask's own INFO lines (workers starting and stopping) are not benchmark figures."""
+    for name in ("distributed", "dask"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def figures() -> dict[str, Any]:
     data, _, base = _setup()
     out: dict[str, Any] = {}
@@ -183,6 +189,7 @@ def report(values: dict[str, Any]) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="bench: %(message)s", stream=sys.stderr)
+    quiet_dask()
     values = figures()
     report(values)
     sys.stdout.write(json.dumps(values) + "\n")

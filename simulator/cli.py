@@ -357,6 +357,7 @@ def cmd_design(args: argparse.Namespace) -> int:
                     "best",
                     "why_not",
                     "oracle_bound",
+                    "goal_seek",
                 )
             },
             default=str,

@@ -71,6 +71,11 @@ def test_shipped_design_rows_reproduce_with_ibcf_run(
     assert len(front) >= summary["efficient_options"] > 0
     assert (front["retained"] == 0).all() and (front["councils_affected"] <= 40).all()
     assert {"design.json", "design.xlsx", "frontier.csv"} <= {p.name for p in out.iterdir()}
+    # The design asks what condition share, the best option's other settings held,
+    # moves £10m: a share whose figure is the target to the pound, or says it cannot.
+    seek = summary["goal_seek"]
+    assert seek["met"] and seek["achieved"] >= 10_000_000
+    assert seek["exact"] == (seek["achieved"] == 10_000_000)
     best = summary["best"]["option"]
     withheld = front[front["withheld"] > 0]["option"].head(1).tolist()
     rows = front[front["option"].isin([best, *withheld, int(front["option"].iloc[-1])])]

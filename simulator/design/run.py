@@ -28,7 +28,7 @@ from simulator.design.kernel import Context, make_context
 from simulator.design.objectives import Objective
 from simulator.design.robust import ranking_flips
 from simulator.design.search import WhyNot, best, constraints, feasible, frontier, why_not
-from simulator.design.seek import OracleBound, oracle_bound
+from simulator.design.seek import OracleBound, SeekResult, goal_seek, oracle_bound
 from simulator.errors import ScenarioError
 from simulator.inputs.data import Dataset
 from simulator.schema.design import DesignFile
@@ -76,6 +76,7 @@ class DesignAnswer:
     oracle: OracleBound | None
     objectives: dict[str, Objective]
     evidence: list[str]
+    seek: SeekResult | None = None
     stats: Stats = field(default_factory=Stats)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -138,6 +139,7 @@ def run_design(
     t1 = time.perf_counter()
     answered = answer(file, base, grid, table, ctx)
     seconds["frontier"] = time.perf_counter() - t1
+    answered.seek = _seek(ctx, grid, answered, table)
     front = answered.frontier
     if design.draws and ctx.evidence and front["efficient"].any():
         t2 = time.perf_counter()
@@ -256,6 +258,22 @@ def _monte_carlo(
     mc = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
     mc["seed"] = mc["seed"].astype(np.int64)
     return front.merge(mc, on="option", how="left")
+
+
+def _seek(
+    ctx: Context, grid: Grid, answered: DesignAnswer, table: pd.DataFrame
+) -> SeekResult | None:
+    seek = answered.file.design.seek
+    if seek is None:
+        return None
+    option = seek.option
+    if option is None:
+        option = None if answered.best is None else int(answered.best["option"])
+    if option is None:
+        return None
+    if option >= grid.size or not (table["option"] == option).any():
+        raise ScenarioError(f"design.seek.option: {option} is not a valid option of the grid")
+    return goal_seek(ctx, grid.setting(option), seek.lever, seek.metric, seek.target)
 
 
 def _oracle(ctx: Context, grid: Grid, chosen: pd.Series, design: Any) -> OracleBound | None:

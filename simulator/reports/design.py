@@ -62,6 +62,18 @@ def design_summary(answer: DesignAnswer, data_hash: str) -> dict[str, Any]:
             "is": "a bound, never an option",
             "words": answer.oracle.words,
         },
+        "goal_seek": None
+        if answer.seek is None
+        else {
+            "lever": answer.seek.lever,
+            "metric": answer.seek.metric,
+            "target": answer.seek.target,
+            "met": answer.seek.met,
+            "exact": answer.seek.exact,
+            "value": answer.seek.value,
+            "achieved": answer.seek.achieved,
+            "words": answer.seek.words,
+        },
         "exact": "every option of the grid is evaluated; the frontier and the best option "
         "are exact for the grid; beds are the projection's central path under each "
         "evidence set (the Monte Carlo P10/P50/P90 are given for efficient options)",
@@ -115,6 +127,7 @@ def _design_sheet(answer: DesignAnswer) -> pd.DataFrame:
         ("Guarantees", "; ".join(summary["guarantees"]) or "none"),
         ("Best option", answer.best["option_words"] if answer.best else "none meets them"),
         ("Oracle bound", answer.oracle.words if answer.oracle else "not computed"),
+        ("Goal-seek", answer.seek.words if answer.seek else "not asked"),
         ("What is exact", summary["exact"]),
     ]
     return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": str})

@@ -133,8 +133,27 @@ class Goal(Strict):
     sense: Literal["max", "min"] = Field("max", description="Largest or smallest is best")
 
 
+class Seek(Strict):
+    """Goal-seek: move one lever of an option until a figure reaches a target."""
+
+    lever: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^(condition_pct|reduction_pct|cap_pct|threshold:[a-z][a-z0-9_]{0,39})$"
+        ),
+    ] = Field(description="condition_pct, reduction_pct, cap_pct or threshold:<test id>")
+    metric: Literal[
+        "conditioned", "withheld", "money_moved", "councils_affected", "councils_selected"
+    ] = Field(description="The figure to reach (£ or councils)")
+    target: float = Field(ge=0, le=NATIONAL_IBCF_2018_19, description="The target (£ or councils)")
+    option: int | None = Field(
+        None, ge=0, description="The option whose lever moves (blank: the best option)"
+    )
+
+
 class Design(Strict):
     axes: Axes = Axes()
+    seek: Seek | None = Field(None, description="Goal-seek on one lever (optional)")
     objectives: list[ObjectiveName] = Field(
         default_factory=lambda: [
             "money_moved",
