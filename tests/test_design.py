@@ -167,3 +167,78 @@ def test_split_is_largest_remainder_row_by_row(totals: list[int], weights: list[
         expected = np.zeros(len(w), dtype=np.int64)
         expected[w > 0] = largest_remainder(total, w[w > 0])
         assert row.tolist() == expected.tolist()
+
+
+# ---------------------------------------------------------------------- design files
+GOOD = """
+schema_version = 1
+name = "A design"
+base = "october.toml"
+
+[design.axes]
+condition_pct = [10.0, 33.0]
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("[design.axes]", "[design.axes]\nshare = [1.0]"), "design.axes.share: unknown key"),
+        (("10.0, 33.0", "10.0, 133.0"), "design.axes.condition_pct.1: Input should be less"),
+        (("10.0, 33.0", "10.0, 10.0"), "design.axes.condition_pct: values listed more than once"),
+        (("10.0, 33.0", '"10", 33.0'), "design.axes.condition_pct.0: Input should be a valid"),
+        (('base = "october.toml"', 'base = "missing.toml"'), "missing.toml: no such file"),
+        (('base = "october.toml"', 'base = "/etc/x.toml"'), "base: a relative path"),
+        (("schema_version = 1", "schema_version = 2"), "schema_version: Input should be less"),
+        (
+            ("[design.axes]", "[design.guarantees]\nmax_councils = 153\n[design.axes]"),
+            "design.guarantees.max_councils: Input should be less than or equal to 152",
+        ),
+        (
+            ("[design.axes]", '[design.guarantees]\nexempt = ["X1"]\n[design.axes]'),
+            "design.guarantees.exempt.0: String should match pattern",
+        ),
+        (
+            ("[design.axes]", '[design]\nobjectives = ["a", "a"]\n[design.axes]'),
+            "design.objectives: objectives listed more than once: a",
+        ),
+    ],
+)
+def test_each_broken_design_file_says_what_and_where(
+    tmp_path: Path, change: tuple[str, str], words: str
+) -> None:
+    from simulator.design.run import load_design
+
+    (tmp_path / "october.toml").write_text(
+        (ROOT / "scenarios/october-2017-letter.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    path = tmp_path / "design.toml"
+    path.write_text(GOOD.replace(*change), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_design(path, context=CONTEXT)
+    assert any(words in p for p in info.value.problems), info.value.problems
+
+
+def test_the_good_design_file_loads(tmp_path: Path) -> None:
+    from simulator.design.run import load_design
+
+    (tmp_path / "october.toml").write_text(
+        (ROOT / "scenarios/october-2017-letter.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "design.toml").write_text(GOOD, encoding="utf-8")
+    file, base = load_design(tmp_path / "design.toml", context=CONTEXT)
+    assert base.name == "October 2017 letter"
+    assert build_grid(file.design, base).size == 2
+
+
+def test_ranking_flips_marks_options_the_evidence_sets_order_differently() -> None:
+    import pandas as pd
+
+    from simulator.design.robust import ranking_flips
+
+    # Three options: under "low" A < B < C, under "high" A < C < B; "none" ties all.
+    frame = pd.DataFrame(
+        {"beds:low": [1.0, 2.0, 3.0], "beds:high": [5.0, 9.0, 8.0], "beds:none": [0.0] * 3}
+    )
+    assert ranking_flips(frame, ["low", "high", "none"], "beds").tolist() == [False, True, True]
+    assert ranking_flips(frame, ["low", "none"], "beds").tolist() == [False, False, False]

@@ -207,6 +207,6 @@ class DesignFile(Strict):
     @field_validator("base")
     @classmethod
     def _toml(cls, base: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9_./-]+\.toml", base):
+        if base.startswith("/") or not re.fullmatch(r"[A-Za-z0-9_./-]+\.toml", base):
             raise ValueError("a relative path to a .toml scenario file (letters, digits, _ . / -)")
         return base
