@@ -11,6 +11,7 @@ Beds objectives come one per evidence set the projection lists
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -30,6 +31,24 @@ class Batch:
     selected: np.ndarray  # (councils,) bool
     allocation: np.ndarray  # (councils,) total 2018/19 allocation, whole pounds
     beds: dict[str, np.ndarray]  # evidence set -> (rows,) beds freed, central path
+
+    # Totals several objectives read, worked out once per batch.
+    @functools.cached_property
+    def conditioned_total(self) -> np.ndarray:
+        return np.asarray(self.conditioned.sum(axis=1), dtype=float)
+
+    @functools.cached_property
+    def withheld_total(self) -> np.ndarray:
+        return np.asarray(self.withheld.sum(axis=1), dtype=float)
+
+    @functools.cached_property
+    def received_total(self) -> np.ndarray:
+        return np.asarray(self.received.sum(axis=1), dtype=float)
+
+    @functools.cached_property
+    def loss(self) -> np.ndarray:
+        """Each council's net loss (whole pounds, never negative)."""
+        return np.asarray(np.maximum(self.withheld - self.received, 0))
 
 
 @dataclass(frozen=True)
@@ -54,14 +73,16 @@ def register(objective: Objective) -> Objective:
 
 
 def _largest_loss_pct(b: Batch) -> np.ndarray:
-    loss = np.maximum(b.withheld - b.received, 0)
+    loss = b.loss
+    if not loss.any():
+        return np.zeros(loss.shape[0])
     pct = np.zeros(loss.shape)
     np.divide(100 * loss, b.allocation[None, :], out=pct, where=b.allocation[None, :] > 0)
     return np.asarray(pct.max(axis=1))
 
 
 def _money_moved(b: Batch) -> np.ndarray:
-    return np.asarray((b.conditioned.sum(axis=1) + b.withheld.sum(axis=1)).astype(float))
+    return b.conditioned_total + b.withheld_total
 
 
 for _obj in (
@@ -70,7 +91,7 @@ for _obj in (
         "Money conditioned",
         "£",
         "min",
-        lambda b: b.conditioned.sum(axis=1).astype(float),
+        lambda b: b.conditioned_total,
         money=True,
     ),
     Objective(
@@ -78,7 +99,7 @@ for _obj in (
         "Money withheld",
         "£",
         "min",
-        lambda b: b.withheld.sum(axis=1).astype(float),
+        lambda b: b.withheld_total,
         money=True,
     ),
     Objective("money_moved", "Money conditioned or withheld", "£", "min", _money_moved, money=True),
@@ -87,7 +108,7 @@ for _obj in (
         "Money retained by the centre",
         "£",
         "min",
-        lambda b: (b.withheld.sum(axis=1) - b.received.sum(axis=1)).astype(float),
+        lambda b: b.withheld_total - b.received_total,
         money=True,
     ),
     Objective(
@@ -109,7 +130,7 @@ for _obj in (
         "Largest loss by one council",
         "£",
         "min",
-        lambda b: np.maximum(b.withheld - b.received, 0).max(axis=1).astype(float),
+        lambda b: b.loss.max(axis=1).astype(float),
         money=True,
     ),
     Objective(

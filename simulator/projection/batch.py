@@ -89,12 +89,17 @@ class CentralPath:
             g = np.broadcast_to(g3, (1, rows, self.n)).reshape(rows, self.n)
         else:
             m = self.care(*money) if care is None else care
-            if not m.any():
+            # A council with no money in any row, or one the evidence gives no response,
+            # frees nothing: only the others are worked out (often a small minority).
+            live = self.ok & (self.rate > 0) & m.any(axis=0)
+            if not live.any():
                 return np.zeros(rows)
+            if self.linear:
+                x = self.m0[live][None] + m[:, live]
+                part = _share_removed(x, self.rate[live][None]) - self.g0[live][None]
+                return np.asarray((part * self.weight[live][None]).sum(axis=1))
             g = _share_removed(self.m0[None] + m, self.rate[None]) - self.g0[None]
             g = np.where(self.ok[None], g, 0.0)
-        if self.linear:
-            return np.asarray((g * self.weight[None]).sum(axis=1))
         freed = self.ramp * (g @ self.inp.sc + self.beta * (g @ self.inp.both))
         nat_scen = np.maximum(self.nat_base - freed, 0.0)
         return np.asarray((self.nat_base - nat_scen) @ self.inp.days / self.year)
