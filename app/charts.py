@@ -682,3 +682,38 @@ def reported_vs_rebuilt(frame: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(type="log", dtick=1, title=f"reported {YEAR} iBCF, £ (log scale)")
     fig.update_yaxes(type="log", dtick=1, title="rebuilt by precept equalisation, £ (log scale)")
     return _layout(fig, f"Reported {YEAR} iBCF against the rebuild, every council", 460)
+
+
+def design_frontier(
+    pool: pd.DataFrame, front: pd.DataFrame, x: str, y: str, x_title: str, y_title: str
+) -> go.Figure:
+    """The designer's options: those keeping the guarantees in grey, the efficient ones
+    in blue; hovering a point shows the option in words."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scattergl(
+            x=pool[x],
+            y=pool[y],
+            mode="markers",
+            marker={"color": GREY, "size": 4, "opacity": 0.35},
+            name="options keeping the guarantees",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=front[x],
+            y=front[y],
+            mode="markers",
+            marker={"color": BLUE, "size": 9},
+            name="efficient options",
+            text=[
+                f"Option {int(i)}: {w}"
+                for i, w in zip(front["option"], front["option_words"], strict=True)
+            ],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title)
+    return _layout(fig, f"{y_title} against {x_title.lower()}", height=420)

@@ -43,7 +43,8 @@ Rebuild = Callable[[dict[str, Any], dict[str, Any]], tuple[S | None, list[str]]]
 PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL = "preset", "dh", "mv", "view", "ws", "council"
 COMPARE = "compare"  # the Compare view's picks: "current" and shipped "preset:<file>" keys
 CUT = "cut"  # the long texts a link leaves out (comma-separated field names)
-RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE, CUT)
+DESIGN = "design"  # the Design view's choices: the design, the goal and the guarantees
+RESERVED = (PRESET, DATA_HASH, MODEL, VIEW, WORKSHOP, COUNCIL, COMPARE, CUT, DESIGN)
 # Saved comparison snapshots travel as ``snap1`` ... ``snap8``, each a JSON object
 # {"name", "preset", "changes"} holding its difference from a preset, as a link does.
 SNAPSHOT = "snap"

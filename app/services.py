@@ -24,11 +24,21 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
 from app import link
 from simulator import MODEL_VERSION, io, projection
 from simulator.cells import csv_text as cells_csv_text
 from simulator.cells import one_line
+from simulator.design.grid import Grid, build_grid
+from simulator.design.grid import option_scenario as design_option_scenario
+from simulator.design.kernel import Context as DesignContext
+from simulator.design.kernel import evaluate_options
+from simulator.design.kernel import make_context as make_design_context
+from simulator.design.run import DesignAnswer, load_design
+from simulator.design.run import answer as design_answer_of
+from simulator.design.search import constraints as design_constraints
+from simulator.design.search import feasible as design_keeps
 from simulator.engine import run as engine
 from simulator.engine.run import Result
 from simulator.errors import ScenarioError, SimulatorError
@@ -116,6 +126,7 @@ from simulator.schema import suggested
 from simulator.schema.base import param_meta
 from simulator.schema.calendar import month_name, short_month_name
 from simulator.schema.consequences import Consequences, Redistribution, Release
+from simulator.schema.design import DesignFile, Goal, Guarantees
 from simulator.schema.edit import MODEL_FAILURES as EDIT_FAILURES
 from simulator.schema.edit import (
     add_test,
@@ -661,3 +672,84 @@ def comparison_pdf(results: list[Result]) -> bytes:
     from simulator.reports import brief
 
     return brief.comparison_pdf(results, [project(r) for r in results])
+
+
+# ---------------------------------------------------------------------- the designer
+@dataclasses.dataclass(frozen=True)
+class DesignGrid:
+    """A shipped design's grid, evaluated once per server process."""
+
+    file: DesignFile
+    base: Scenario
+    grid: Grid
+    table: pd.DataFrame
+    context: DesignContext
+
+
+@st.cache_resource
+def designs() -> dict[str, str]:
+    """The shipped designs: file stem -> name (``scenarios/designs/``)."""
+    folder = io.SCENARIO_DIR / "designs"
+    out = {}
+    for path in sorted(folder.glob("*.toml")):
+        file, _ = load_design(path, context=context())
+        out[path.stem] = file.name
+    return out
+
+
+@st.cache_resource(max_entries=4, show_spinner="Evaluating every option of the design…")
+def design_grid(slug: str) -> DesignGrid:
+    """Every option of a shipped design (money and central-path beds; no Monte Carlo)."""
+    if slug not in designs():
+        raise ScenarioError(f"no shipped design {slug!r}")
+    file, base = load_design(io.SCENARIO_DIR / "designs" / f"{slug}.toml", context=context())
+    data = dataset()
+    grid = build_grid(file.design, base)
+    ctx = make_design_context(grid, data, watch=tuple(data.codes))
+    table = pd.DataFrame(evaluate_options(ctx, 0, grid.size))
+    return DesignGrid(file, base, grid, table, ctx)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Finding the efficient options…")
+def design_answer(slug: str, guarantees_json: str, objective: str) -> DesignAnswer:
+    """The answers under the given guarantees, best at ``objective`` (cached by them)."""
+    grid = design_grid(slug)
+    sense = grid.context.objectives[objective].sense
+    design = grid.file.design.model_copy(
+        update={
+            "guarantees": Guarantees.model_validate_json(guarantees_json),
+            "goal": Goal(objective=objective, sense=sense),
+        }
+    )
+    file = grid.file.model_copy(update={"design": design})
+    return design_answer_of(file, grid.base, grid.grid, grid.table, grid.context)
+
+
+def design_guarantees(values: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """Guarantees from the page's (or a link's) values, as JSON; or the problems."""
+    try:
+        return Guarantees.model_validate(values).model_dump_json(), []
+    except ValidationError as exc:
+        return None, [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+
+
+def design_feasible(answer: DesignAnswer) -> Any:
+    """Which options of an answer's table keep its guarantees (a boolean array)."""
+    return design_keeps(answer.table, design_constraints(answer.file.design.guarantees))
+
+
+def design_option(slug: str, option: int) -> Scenario:
+    """The scenario a design's option stands for."""
+    grid = design_grid(slug)
+    name = f"{grid.file.name}: option {option}"
+    return design_option_scenario(grid.grid, option, context=context(), name=name)
+
+
+def design_objectives(slug: str) -> dict[str, tuple[str, str, str]]:
+    """Objective name -> (label, unit, sense) of a design's evaluated table."""
+    objectives = design_grid(slug).context.objectives
+    return {
+        k: (o.label, o.unit, str(o.sense))
+        for k, o in objectives.items()
+        if not k.startswith("affected:")
+    }

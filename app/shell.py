@@ -19,6 +19,7 @@ from app.pages import (
     compare,
     councils,
     data_page,
+    design,
     exports,
     how,
     map_page,
@@ -36,6 +37,7 @@ VIEWS = {
     "Councils": councils.render,
     "Compare": compare.render,
     "Sensitivity": sensitivity.render,
+    "Design": design.render,
     "Breakdowns": breakdowns.render,
     "Timeline": timeline.render,
     "Data and assumptions": data_page.render,
@@ -252,6 +254,8 @@ def sync_url(ctx: Ctx, view: str) -> None:
     picks = link.encode_picks(st.session_state.get(state.COMPARE) or [], names)
     if view == "Compare" and picks:
         extra[link.COMPARE] = picks
+    if view == "Design":
+        extra[link.DESIGN] = design.link_value()
     preset = ctx.presets[ctx.preset_slug]
     params = services.link_params(ctx.preset_slug, preset, ctx.scenario, ctx.data.data_hash, extra)
     current = {k: st.query_params.get(k) for k in st.query_params}

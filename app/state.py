@@ -32,6 +32,7 @@ VIEW = "view"
 COUNCIL = "council_select"
 SAVED = "saved_scenarios"
 COMPARE = "compare_pick"
+DESIGN_LINK = "design:link"
 WIDGETS = "_widget_registry"
 DEFAULT_PRESET = "october-2017-letter"
 W = "w:"  # prefix of every widget key that mirrors a scenario field
@@ -135,6 +136,8 @@ def init() -> None:
         )
     if len(picks) >= 2:
         ss[COMPARE] = picks
+    if params.get(link.DESIGN):  # read by the Design view when it is first drawn
+        ss[DESIGN_LINK] = params[link.DESIGN][: link.MAX_VALUE_CHARS]
 
 
 def _snapshots(

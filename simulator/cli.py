@@ -418,6 +418,83 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Progress:
+    """A progress bar on stderr for long runs (a line per phase when not a terminal)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.quiet or total == 0:
+            return
+        if self.tty:
+            filled = int(30 * done / total)
+            bar = "#" * filled + "." * (30 - filled)
+            end = "\n" if done == total else ""
+            sys.stderr.write(f"\ribcf: {phase:<11} [{bar}] {done}/{total} chunks{end}")
+            sys.stderr.flush()
+        elif done == total:
+            log.info("%s: %d chunks done", phase, total)
+
+
+def cmd_design(args: argparse.Namespace) -> int:
+    from simulator.design.executor import ChunkCache, default_cache_dir, executor_for
+    from simulator.design.run import load_design, run_design
+    from simulator.reports.design import DESIGN_FILES, design_files
+    from simulator.schema.files import data_context
+
+    data = _dataset()
+    context = data_context(data.months, list(data.codes))
+    file, base = load_design(Path(args.file), context=context)
+    if args.draws is not None:
+        if not 0 <= args.draws <= 100_000:
+            raise SimulatorError(f"--draws {args.draws}: from 0 to 100,000")
+        design = file.design.model_copy(update={"draws": args.draws})
+        file = file.model_copy(update={"design": design})
+    cache = ChunkCache(None if args.no_cache else Path(args.cache or default_cache_dir()))
+    executor = executor_for(args.executor)
+    try:
+        log.info("designing '%s' on %s", file.name, executor.name)
+        answer = run_design(
+            file, base, data, executor=executor, cache=cache, progress=_Progress(args.quiet)
+        )
+    finally:
+        executor.close()
+    files = design_files(answer, data.data_hash, context)
+    out = io.OutputSet(Path(args.out), list(files), overwrite=args.overwrite)
+    with out:
+        _write(out, files)
+    summary = files["design.json"]
+    assert isinstance(summary, dict)
+    _out(
+        json.dumps(
+            {
+                k: summary[k]
+                for k in (
+                    "design",
+                    "options_in_grid",
+                    "valid_options",
+                    "options_meeting_guarantees",
+                    "efficient_options",
+                    "best",
+                    "why_not",
+                    "oracle_bound",
+                    "goal_seek",
+                )
+            },
+            default=str,
+        )
+    )
+    log.info(
+        "wrote %s and %d scenario files to %s",
+        ", ".join(DESIGN_FILES),
+        len(files) - len(DESIGN_FILES),
+        out.target,
+    )
+    return EXIT_OK
+
+
 def cmd_backtest(args: argparse.Namespace) -> int:
     from simulator.reports.backtest import backtest_report
 
@@ -626,6 +703,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--draws", type=int, help="Monte Carlo draws (default: the scenario's)")
     run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
 
+    dsg = sub.add_parser(
+        "design",
+        parents=[common],
+        help="evaluate a design's grid: efficient options, the best under guarantees, why not",
+    )
+    dsg.add_argument("file", help="design TOML file (a [design] table and a base scenario)")
+    dsg.add_argument("--out", required=True, help="output folder")
+    dsg.add_argument("--overwrite", action="store_true")
+    dsg.add_argument(
+        "--executor",
+        default="local",
+        help="local (this process, default), local:N (N processes) or dask://HOST:PORT",
+    )
+    dsg.add_argument("--cache", help="folder of finished chunks (default ~/.cache/ibcf/design)")
+    dsg.add_argument("--no-cache", action="store_true", help="keep no finished chunks")
+    dsg.add_argument("--draws", type=int, help="Monte Carlo draws per efficient option")
+
     val = sub.add_parser("validate", parents=[common], help="check scenario files")
     val.add_argument("files", nargs="+", help="scenario TOML files")
 
@@ -682,6 +776,7 @@ COMMANDS = {
     "calibrate": cmd_calibrate,
     "schema": cmd_schema,
     "run": cmd_run,
+    "design": cmd_design,
     "validate": cmd_validate,
     "compare": cmd_compare,
     "explain": cmd_explain,

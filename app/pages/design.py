@@ -1,0 +1,279 @@
+"""Design: state the guarantees and the goal, see the efficient options of a shipped
+design, why no option keeps the guarantees when none does, and the oracle bound; load
+any efficient option as the current scenario."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from app import charts, services, show, state
+from app.context import Ctx
+from app.display import beds
+from app.services import gbp
+from app.text import md
+
+SLUG = "design:slug"
+GOAL = "design:goal"
+LOCAL = "design:local"
+MAX_COUNCILS = "design:max_councils"
+MAX_LOSS_PCT = "design:max_loss_pct"
+MAX_LOSS_GBP = "design:max_loss_gbp"
+EXEMPT = "design:exempt"
+MIN_BEDS = "design:min_beds"
+MIN_BEDS_SET = "design:min_beds_set"
+PICK = "design:pick"
+DEFAULT_GOAL = "beds_per_gbpm:central"
+# The page's starting guarantees: the shipped design's own (at most 40 councils, all
+# money local); a limit of 0 in a box that says "0 = no limit" is none.
+DEFAULTS: dict[str, Any] = {
+    LOCAL: True,
+    MAX_COUNCILS: 40,
+    MAX_LOSS_PCT: 0.0,
+    MAX_LOSS_GBP: 0,
+    EXEMPT: [],
+    MIN_BEDS: 0.0,
+}
+
+
+def link_value() -> str:
+    """The design part of the shareable link (the page's choices as JSON)."""
+    ss = st.session_state
+    keys = (
+        SLUG,
+        GOAL,
+        LOCAL,
+        MAX_COUNCILS,
+        MAX_LOSS_PCT,
+        MAX_LOSS_GBP,
+        EXEMPT,
+        MIN_BEDS,
+        MIN_BEDS_SET,
+    )
+    values = {k: ss.get(k, DEFAULTS.get(k)) for k in keys}
+    return json.dumps(
+        {k.split(":", 1)[1]: v for k, v in values.items() if v is not None}, sort_keys=True
+    )
+
+
+def from_link(text: str) -> None:
+    """Put a link's design choices in the session (anything unreadable is left out)."""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return
+    if not isinstance(values, dict):
+        return
+    kinds: dict[str, tuple[type, ...]] = {
+        "slug": (str,),
+        "goal": (str,),
+        "local": (bool,),
+        "max_councils": (int,),
+        "max_loss_pct": (int, float),
+        "max_loss_gbp": (int,),
+        "exempt": (list,),
+        "min_beds": (int, float),
+        "min_beds_set": (str,),
+    }
+    for key, value in values.items():
+        if key not in kinds or not isinstance(value, kinds[key]):
+            continue
+        if isinstance(value, bool) != (kinds[key] == (bool,)):
+            continue  # true is not a number, 1 is not true
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            continue
+        st.session_state[f"design:{key}"] = value
+
+
+def _guarantees(ctx: Ctx) -> dict[str, Any]:
+    ss = st.session_state
+    out: dict[str, Any] = {"money_stays_local": bool(ss[LOCAL])}
+    if ss[MAX_COUNCILS]:
+        out["max_councils"] = int(ss[MAX_COUNCILS])
+    if ss.get(MAX_LOSS_PCT):
+        out["max_loss_pct"] = float(ss[MAX_LOSS_PCT])
+    if ss.get(MAX_LOSS_GBP):
+        out["max_loss_gbp"] = int(ss[MAX_LOSS_GBP])
+    codes = set(ctx.data.codes)
+    out["exempt"] = [c for c in ss.get(EXEMPT, []) if c in codes]
+    if ss.get(MIN_BEDS):
+        out["min_beds"] = {
+            "evidence_set": ss.get(MIN_BEDS_SET, "central"),
+            "beds": float(ss[MIN_BEDS]),
+        }
+    return out
+
+
+def render(ctx: Ctx) -> None:
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    if state.DESIGN_LINK in st.session_state:
+        from_link(st.session_state.pop(state.DESIGN_LINK))
+    shipped = services.designs()
+    if not shipped:
+        st.info("No design ships with this copy of the simulator.")
+        return
+    if st.session_state.get(SLUG) not in shipped:
+        st.session_state[SLUG] = next(iter(shipped))
+    st.selectbox("Design", list(shipped), key=SLUG, format_func=lambda s: shipped[s])
+    slug = st.session_state[SLUG]
+    grid = services.design_grid(slug)
+    objectives = services.design_objectives(slug)
+    _controls(ctx, grid, objectives)
+    values, problems = services.design_guarantees(_guarantees(ctx))
+    if values is None:
+        st.error("\n\n".join(md(p) for p in problems))
+        return
+    answer = services.design_answer(slug, values, st.session_state[GOAL])
+    _answer(ctx, answer, objectives)
+
+
+def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) -> None:
+    ss = st.session_state
+    st.caption(
+        f"{grid.file.description} {grid.grid.size:,} options, each a scenario of "
+        f"'{grid.base.name}'; money exact to the pound, beds on the projection's central path."
+    )
+    evidence = [k.split(":", 1)[1] for k in objectives if k.startswith("beds_freed:")]
+    goals = [k for k in objectives if k not in ("councils_selected",)]
+    if ss.get(GOAL) not in goals:
+        ss[GOAL] = DEFAULT_GOAL if DEFAULT_GOAL in goals else goals[0]
+    left, right = st.columns(2)
+    with left:
+        st.selectbox(
+            "Best at",
+            goals,
+            key=GOAL,
+            format_func=lambda k: (
+                f"{objectives[k][0]} ({'most' if objectives[k][2] == 'max' else 'least'})"
+            ),
+        )
+        st.checkbox("All money stays in local government", key=LOCAL)
+        st.number_input(
+            "At most this many councils affected (0 = no limit)",
+            min_value=0,
+            max_value=152,
+            step=1,
+            key=MAX_COUNCILS,
+        )
+        st.number_input(
+            "No council loses more than this % of its allocation (0 = no limit)",
+            min_value=0.0,
+            max_value=100.0,
+            step=0.5,
+            key=MAX_LOSS_PCT,
+        )
+    with right:
+        st.number_input(
+            "No council loses more than £ (0 = no limit)",
+            min_value=0,
+            max_value=1_499_000_000,
+            step=100_000,
+            key=MAX_LOSS_GBP,
+        )
+        st.multiselect(
+            "Councils exempt",
+            list(ctx.data.codes),
+            key=EXEMPT,
+            format_func=ctx.name,
+            placeholder="none",
+        )
+        st.number_input(
+            "Beds freed at least (0 = no target)",
+            min_value=0.0,
+            max_value=10_000.0,
+            step=1.0,
+            key=MIN_BEDS,
+        )
+        if ss.get(MIN_BEDS_SET) not in evidence:
+            ss[MIN_BEDS_SET] = "central" if "central" in evidence else evidence[0]
+        st.selectbox(
+            "… under the evidence set",
+            evidence,
+            key=MIN_BEDS_SET,
+            format_func=services.evidence_label,
+        )
+
+
+def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) -> None:
+    front = answer.frontier
+    table = answer.table
+    from_rules = services.design_feasible(answer)
+    kept = int(from_rules.sum())
+    cols = show.metric_columns(3, ctx)
+    cols[0].metric("Options keeping the guarantees", f"{kept:,}")
+    cols[1].metric("Efficient options", f"{int(front['efficient'].sum()):,}")
+    best = answer.best
+    cols[2].metric(
+        "Best option",
+        f"option {best['option']}" if best else "none",
+        help=None if best is None else best["option_words"],
+    )
+    if best is None:
+        _why_not(answer)
+    else:
+        goal = st.session_state[GOAL]
+        st.success(
+            md(
+                f"Best at {objectives[goal][0].lower()}: {best['option_words']}. "
+                f"Money moved {gbp(best['money_moved'])}, {int(best['councils_affected'])} "
+                f"councils affected, {beds(best['beds_freed:central'], 1)} beds a day freed "
+                "(central evidence, central path)."
+            )
+        )
+    pool = table[from_rules] if kept else table
+    shown = front[front["efficient"]]
+    fig = charts.design_frontier(
+        pool, shown, "money_moved", "beds_freed:central", "Money moved (£)", "Beds freed a day"
+    )
+    show.chart(fig, shown, ctx, "design_frontier", "efficient options")
+    st.caption(
+        "Beds on the central path of each evidence set are in the table; an option whose "
+        "rank by beds differs between evidence sets is marked 'ranking flips'."
+    )
+    if answer.oracle is not None:
+        st.info(md(answer.oracle.words.capitalize() + "."), icon=":material/functions:")
+    _load(ctx, shown)
+    columns = [
+        "option",
+        "option_words",
+        "money_moved",
+        "councils_affected",
+        "largest_loss_pct",
+        *[c for c in front.columns if c.startswith("beds_freed:")],
+        "ranking_flips",
+    ]
+    show.table(shown[columns], ctx, "design_options", "efficient options")
+
+
+def _why_not(answer: Any) -> None:
+    why = answer.why_not
+    st.error("No option of the design keeps every guarantee.", icon=":material/block:")
+    if why is None:
+        return
+    lines = []
+    for conflict in why.conflicts:
+        lines.append("These conflict: " + "; ".join(conflict) + ".")
+    for r in why.relaxations:
+        lines.append(f"{r.words}: {r.options:,} option(s) qualify.")
+    st.markdown("\n".join(f"- {md(line)}" for line in lines))
+
+
+def _load(ctx: Ctx, shown: Any) -> None:
+    options = [int(i) for i in shown["option"]]
+    if not options:
+        return
+    words = dict(zip(options, shown["option_words"], strict=True))
+    pick = st.selectbox(
+        "An efficient option",
+        options,
+        key=PICK,
+        format_func=lambda i: f"Option {i}: {words[i]}",
+    )
+    if st.button("Load it as the current scenario", key="design:load"):
+        scenario = services.design_option(st.session_state[SLUG], int(pick))
+        state.replace(scenario)
+        state.flash("success", [f"Loaded option {pick} of the design as the current scenario."])
+        st.rerun()

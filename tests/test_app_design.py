@@ -1,0 +1,64 @@
+"""The Design view, headless: the efficient options of the shipped design under the
+page's guarantees, why none qualifies when the guarantees conflict, loading an option as
+the current scenario, and the link carrying the design."""
+
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from tests.test_app import metrics, new_app, ok, seen
+
+
+def design_app(**query: str) -> AppTest:
+    at = new_app(view="Design", **query)
+    at.default_timeout = 180
+    return ok(at)
+
+
+def test_design_view_shows_the_efficient_options_and_the_best() -> None:
+    at = design_app()
+    shown = metrics(at)
+    # The shipped design, at most 40 councils and all money local (the page's defaults):
+    # the same counts as `ibcf design` prints (tests/test_design_cli.py).
+    assert shown["Options keeping the guarantees"] == "7,392"
+    assert shown["Best option"] == "option 918"
+    assert any("Best at beds freed per £1m moved" in seen(s.value) for s in at.success)
+    assert any(seen(i.value).startswith("A bound, not an option") for i in at.info)
+    value = at.query_params["design"]
+    link = json.loads(value[0] if isinstance(value, list) else value)
+    assert link["max_councils"] == 40 and link["local"] is True
+
+
+def test_conflicting_guarantees_say_why_not() -> None:
+    at = design_app()
+    at.number_input(key="design:max_councils").set_value(1).run()
+    at.number_input(key="design:min_beds").set_value(50.0).run()
+    ok(at)
+    assert metrics(at)["Best option"] == "none"
+    said = " ".join(seen(m.value) for m in at.markdown)
+    assert "These conflict: max_councils; min_beds." in said
+    assert "beds instead of 50" in said
+
+
+def test_loading_an_option_makes_it_the_current_scenario() -> None:
+    at = design_app()
+    pick = at.selectbox(key="design:pick")
+    option = pick.options[1]
+    pick.select_index(1).run()
+    at.button(key="design:load").click().run()
+    ok(at)
+    number = option.split(":", 1)[0].removeprefix("Option ").strip()
+    assert at.session_state["scenario"].name == f"The October criteria family: option {number}"
+
+
+def test_the_link_carries_the_design() -> None:
+    choices = json.dumps({"max_councils": 12, "local": False, "goal": "money_moved"})
+    at = design_app(design=choices)
+    assert at.number_input(key="design:max_councils").value == 12
+    assert at.checkbox(key="design:local").value is False
+    assert at.selectbox(key="design:goal").value == "money_moved"
+    # Junk in the link is ignored, never an error.
+    ok(design_app(design='{"max_councils": true, "exempt": [1], "slug": 3}'))
+    ok(design_app(design="not json"))

@@ -1,0 +1,244 @@
+"""The option designer's kernel agrees with the exact engine, option by option.
+
+Each option of a design's grid is a scenario (:func:`simulator.design.grid.option_scenario`).
+Run through :func:`simulator.engine.run.evaluate`, it must give the same pounds the kernel
+gives (conditioned, withheld, retained, the largest loss) and the same councils; its
+projection with ``draws = 0`` the same beds freed under every evidence set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from simulator.design.grid import build_grid, option_scenario
+from simulator.design.kernel import evaluate_options, make_context, split_largest_remainder
+from simulator.engine.run import evaluate, project_scenario
+from simulator.errors import ScenarioError
+from simulator.inputs.data import Dataset, load_dataset
+from simulator.money import largest_remainder
+from simulator.schema.design import Axes, Design
+from simulator.schema.files import data_context, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA: Dataset = load_dataset()
+CONTEXT = data_context(DATA.months, list(DATA.codes))
+OCTOBER = load_scenario(ROOT / "scenarios/october-2017-letter.toml", context=CONTEXT)
+DECEMBER = load_scenario(ROOT / "scenarios/december-2017-five-tests.toml", context=CONTEXT)
+GRADUATED = load_scenario(ROOT / "scenarios/graduated.toml", context=CONTEXT)
+RULES = ["retain", "pro_rata_all", "passed", "best_quartile", "met_expectation", "improvers"]
+
+
+def subsets(draw: st.DrawFn, values: list[object], most: int = 3) -> list[object] | None:
+    """None (the base's value) or a few distinct values."""
+    if draw(st.booleans()):
+        return None
+    return draw(st.lists(st.sampled_from(values), min_size=1, max_size=most, unique=True))
+
+
+@st.composite
+def designs(draw: st.DrawFn) -> tuple[object, Design]:
+    base = draw(st.sampled_from([OCTOBER, DECEMBER, GRADUATED]))
+    criteria_ids = [t.id for t in base.selection.criteria]
+    criteria = None
+    if base.selection.combine != "composite" and draw(st.booleans()):
+        criteria = draw(
+            st.lists(
+                st.lists(st.sampled_from(criteria_ids), min_size=1, unique=True),
+                min_size=1,
+                max_size=2,
+                unique_by=lambda x: tuple(x),
+            )
+        )
+    combine = None
+    if base.selection.combine != "composite":
+        combine = subsets(draw, ["all", "any", "at_least_1", "at_least_2", "at_least_3"])
+    axes = Axes(
+        criteria=criteria,
+        combine=combine,
+        data_month=subsets(draw, ["2017-08", "2017-11", "2018-01"], 2),
+        attribution=subsets(draw, ["social_care", "social_care_and_both", "total"], 2),
+        condition_pct=subsets(draw, [0.0, 12.5, 33.0, 60.0]),
+        reduction_pct=subsets(draw, [0.0, 3.3, 10.0, 45.0]),
+        base=subsets(draw, ["spring_budget", "original", "total"], 2),
+        graduation=subsets(draw, ["flat", "tests_failed"], 2),
+        cap_pct=subsets(draw, [100.0, 40.0, 7.5], 2),
+        cap_gbp=subsets(draw, [250_000, 2_000_000], 2),
+        floor_pct=subsets(draw, [0.0, 96.0, 99.5], 2),
+        redistribution=subsets(draw, RULES, 3),
+    )
+    return base, Design(axes=axes)
+
+
+FIGURES = {
+    "conditioned": "total_conditioned",
+    "withheld": "total_withheld",
+    "retained": "total_retained",
+    "councils_selected": "councils_selected",
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(designs(), st.data())
+def test_every_option_equals_its_scenario(case: tuple[object, Design], data: st.DataObject) -> None:
+    base, design = case
+    grid = build_grid(design, base)  # type: ignore[arg-type]
+    ctx = make_context(grid, DATA)
+    table = evaluate_options(ctx, 0, grid.size)
+    assume(len(table["option"]) > 0)  # e.g. "at least 2" of one test: no valid option
+    picks = data.draw(
+        st.lists(st.integers(0, len(table["option"]) - 1), min_size=1, max_size=3, unique=True)
+    )
+    for j in picks:
+        index = int(table["option"][j])
+        scenario = option_scenario(grid, index, context=CONTEXT)
+        result = evaluate(scenario, DATA)
+        for ours, theirs in FIGURES.items():
+            assert table[ours][j] == result.summary[theirs], (ours, scenario.description)
+        t = result.table
+        affected = int(((t["conditioned"] > 0) | (t["withheld"] > 0)).sum())
+        assert table["councils_affected"][j] == affected
+        loss = np.maximum(t["withheld"] - t["received"], 0)
+        assert table["largest_loss_gbp"][j] == loss.max()
+        total = t["allocation_total"].to_numpy()
+        pct = np.where(total > 0, 100 * loss / np.where(total > 0, total, 1), 0.0)
+        assert table["largest_loss_pct"][j] == pytest.approx(pct.max(), abs=1e-12)
+        for name in ctx.evidence:
+            params = scenario.projection.model_copy(update={"evidence_set": name, "draws": 0})
+            central = evaluate(scenario.model_copy(update={"projection": params}), DATA)
+            projected = project_scenario(central)
+            assert table[f"beds_freed:{name}"][j] == pytest.approx(
+                projected.beds_freed["p50"], rel=1e-9, abs=1e-9
+            )
+
+
+def test_invalid_combinations_are_not_options() -> None:
+    """Shares over 100% together, or at least 3 of two tests, are not options."""
+    design = Design(
+        axes=Axes(
+            condition_pct=[60.0, 30.0],
+            reduction_pct=[50.0],
+            criteria=[["rate_quartile", "gap_quartile"]],
+            combine=["at_least_2", "at_least_3"],
+        )
+    )
+    grid = build_grid(design, OCTOBER)
+    table = evaluate_options(make_context(grid, DATA, with_beds=False), 0, grid.size)
+    # 2 condition shares x 1 reduction x 2 combinations: only 30% + 50%, at least 2, is one
+    assert grid.size == 4
+    assert table["option"].tolist() == [grid.size - 3]
+    with pytest.raises(ScenarioError, match="contradicts itself"):
+        option_scenario(grid, 0)
+
+
+def test_axes_the_base_cannot_carry_are_refused() -> None:
+    design = Design(axes=Axes(criteria=[["nope"]], thresholds={"rate_quartile": [2.0]}))
+    with pytest.raises(ScenarioError) as info:
+        build_grid(design, OCTOBER)
+    words = " ".join(info.value.problems)
+    assert "nope not among the base scenario's criteria" in words
+    assert "thresholds.rate_quartile: not an above-threshold rate test" in words
+
+
+def test_threshold_axis_moves_the_line() -> None:
+    """December's test (5): a higher line selects no more councils (hand check of order)."""
+    design = Design(axes=Axes(thresholds={"rate_2_6": [1.0, 2.6, 5.0]}, combine=["any"]))
+    grid = build_grid(design, DECEMBER)
+    table = evaluate_options(make_context(grid, DATA, with_beds=False), 0, grid.size)
+    counts = table["councils_selected"].tolist()
+    assert counts == sorted(counts, reverse=True)
+    assert grid.setting(2)["threshold:rate_2_6"] == 5.0
+
+
+@given(
+    st.lists(st.integers(0, 10**9), min_size=1, max_size=6),
+    st.lists(st.integers(0, 5), min_size=1, max_size=8),
+)
+def test_split_is_largest_remainder_row_by_row(totals: list[int], weights: list[int]) -> None:
+    w = np.array(weights, dtype=float)
+    if w.sum() == 0:
+        w[0] = 1.0
+    out = split_largest_remainder(np.array(totals), w)
+    for row, total in zip(out, totals, strict=True):
+        expected = np.zeros(len(w), dtype=np.int64)
+        expected[w > 0] = largest_remainder(total, w[w > 0])
+        assert row.tolist() == expected.tolist()
+
+
+# ---------------------------------------------------------------------- design files
+GOOD = """
+schema_version = 1
+name = "A design"
+base = "october.toml"
+
+[design.axes]
+condition_pct = [10.0, 33.0]
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("[design.axes]", "[design.axes]\nshare = [1.0]"), "design.axes.share: unknown key"),
+        (("10.0, 33.0", "10.0, 133.0"), "design.axes.condition_pct.1: Input should be less"),
+        (("10.0, 33.0", "10.0, 10.0"), "design.axes.condition_pct: values listed more than once"),
+        (("10.0, 33.0", '"10", 33.0'), "design.axes.condition_pct.0: Input should be a valid"),
+        (('base = "october.toml"', 'base = "missing.toml"'), "missing.toml: no such file"),
+        (('base = "october.toml"', 'base = "/etc/x.toml"'), "base: a relative path"),
+        (("schema_version = 1", "schema_version = 2"), "schema_version: Input should be less"),
+        (
+            ("[design.axes]", "[design.guarantees]\nmax_councils = 153\n[design.axes]"),
+            "design.guarantees.max_councils: Input should be less than or equal to 152",
+        ),
+        (
+            ("[design.axes]", '[design.guarantees]\nexempt = ["X1"]\n[design.axes]'),
+            "design.guarantees.exempt.0: String should match pattern",
+        ),
+        (
+            ("[design.axes]", '[design]\nobjectives = ["a", "a"]\n[design.axes]'),
+            "design.objectives: objectives listed more than once: a",
+        ),
+    ],
+)
+def test_each_broken_design_file_says_what_and_where(
+    tmp_path: Path, change: tuple[str, str], words: str
+) -> None:
+    from simulator.design.run import load_design
+
+    (tmp_path / "october.toml").write_text(
+        (ROOT / "scenarios/october-2017-letter.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    path = tmp_path / "design.toml"
+    path.write_text(GOOD.replace(*change), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_design(path, context=CONTEXT)
+    assert any(words in p for p in info.value.problems), info.value.problems
+
+
+def test_the_good_design_file_loads(tmp_path: Path) -> None:
+    from simulator.design.run import load_design
+
+    (tmp_path / "october.toml").write_text(
+        (ROOT / "scenarios/october-2017-letter.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "design.toml").write_text(GOOD, encoding="utf-8")
+    file, base = load_design(tmp_path / "design.toml", context=CONTEXT)
+    assert base.name == "October 2017 letter"
+    assert build_grid(file.design, base).size == 2
+
+
+def test_ranking_flips_marks_options_the_evidence_sets_order_differently() -> None:
+    import pandas as pd
+
+    from simulator.design.robust import ranking_flips
+
+    # Three options: under "low" A < B < C, under "high" A < C < B; "none" ties all.
+    frame = pd.DataFrame(
+        {"beds:low": [1.0, 2.0, 3.0], "beds:high": [5.0, 9.0, 8.0], "beds:none": [0.0] * 3}
+    )
+    assert ranking_flips(frame, ["low", "high", "none"], "beds").tolist() == [False, True, True]
+    assert ranking_flips(frame, ["low", "none"], "beds").tolist() == [False, False, False]

@@ -1,0 +1,169 @@
+"""``ibcf design``: the shipped design writes its frontier, every written scenario
+reproduces its row with ``ibcf run``, a Dask cluster gives the same bytes as this
+process, and a killed run resumes with at most one chunk recomputed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.cli import main
+from simulator.design.executor import ChunkCache, ChunkSpec, Executor, Stats, run_chunk
+from simulator.design.run import load_design, run_design
+from simulator.inputs.data import load_dataset
+from simulator.schema.files import data_context
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "scenarios" / "designs" / "october-criteria-family.toml"
+DATA = load_dataset()
+CONTEXT = data_context(DATA.months, list(DATA.codes))
+
+SMALL = """
+schema_version = 1
+name = "Small design"
+base = "october.toml"
+
+[design]
+objectives = ["money_moved", "beds_freed:central"]
+goal = { objective = "beds_freed:central", sense = "max" }
+draws = 20
+chunk_options = 7
+
+[design.axes]
+combine = ["all", "at_least_2", "any"]
+condition_pct = [0.0, 20.0, 33.0]
+reduction_pct = [0.0, 5.0]
+redistribution = ["retain", "pro_rata_all"]
+
+[design.guarantees]
+max_councils = 40
+"""
+
+
+def small_design(tmp_path: Path) -> Path:
+    """A small design beside a copy of the October 2017 letter's scenario."""
+    october = (ROOT / "scenarios" / "october-2017-letter.toml").read_text(encoding="utf-8")
+    (tmp_path / "october.toml").write_text(october, encoding="utf-8")
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def test_shipped_design_rows_reproduce_with_ibcf_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "design"
+    code = main(["design", str(SHIPPED), "--out", str(out), "--draws", "0", "--no-cache"])
+    assert code == 0
+    said = json.loads(capsys.readouterr().out)
+    assert said["options_in_grid"] == 12960  # 4 x 3 x 3 x 2 x 2 x 5 x 3 x 2 x 3
+    front = pd.read_csv(out / "frontier.csv")
+    summary = json.loads((out / "design.json").read_text())
+    assert summary["guarantees"] == [
+        "all money stays in local government",
+        "at most 40 councils affected",
+    ]
+    assert len(front) >= summary["efficient_options"] > 0
+    assert (front["retained"] == 0).all() and (front["councils_affected"] <= 40).all()
+    assert {"design.json", "design.xlsx", "frontier.csv"} <= {p.name for p in out.iterdir()}
+    # The design asks what condition share, the best option's other settings held,
+    # moves £10m: a share whose figure is the target to the pound, or says it cannot.
+    seek = summary["goal_seek"]
+    assert seek["met"] and seek["achieved"] >= 10_000_000
+    assert seek["exact"] == (seek["achieved"] == 10_000_000)
+    best = summary["best"]["option"]
+    withheld = front[front["withheld"] > 0]["option"].head(1).tolist()
+    rows = front[front["option"].isin([best, *withheld, int(front["option"].iloc[-1])])]
+    for _, row in rows.iterrows():
+        run_out = tmp_path / f"run-{row['option']}"
+        assert (
+            main(["run", str(out / row["scenario_file"]), "--out", str(run_out), "--draws", "0"])
+            == 0
+        )
+        capsys.readouterr()
+        ran = json.loads((run_out / "summary.json").read_text())
+        assert ran["total_conditioned"] == row["conditioned"]
+        assert ran["total_withheld"] == row["withheld"]
+        assert ran["total_retained"] == row["retained"]
+        assert ran["councils_selected"] == row["councils_selected"]
+        councils = pd.read_csv(run_out / "councils.csv")
+        loss = np.maximum(councils["withheld"] - councils["received"], 0)
+        assert loss.max() == row["largest_loss_gbp"]
+
+
+def test_a_broken_design_file_names_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(small_design(tmp_path).read_text().replace("combine = [", 'combine = ["most", '))
+    assert main(["design", str(bad), "--out", str(tmp_path / "o"), "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: design.axes.combine.0: String should match pattern" in err
+
+
+def test_dask_cluster_gives_the_same_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dask.distributed import LocalCluster
+
+    design = small_design(tmp_path)
+    assert main(["design", str(design), "--out", str(tmp_path / "local"), "--no-cache"]) == 0
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",  # loopback only, the dashboard too
+        dashboard_address="127.0.0.1:0",
+    ) as cluster:
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        words = f"dask://{address}"
+        assert main(["design", str(design), "--out", str(tmp_path / "dask"), "--no-cache",
+                     "--executor", words]) == 0  # fmt: skip
+    capsys.readouterr()
+    local = sorted(p.name for p in (tmp_path / "local").iterdir())
+    assert local == sorted(p.name for p in (tmp_path / "dask").iterdir())
+    assert any(name.startswith("option-") for name in local)
+    for name in local:
+        if name.endswith(".xlsx"):  # the workbook stamps its creation time
+            continue
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+    front = pd.read_csv(tmp_path / "local" / "frontier.csv")
+    assert front["beds_p50:central"].notna().any()  # the Monte Carlo ran on both
+
+
+class Interrupting(Executor):
+    """Runs chunks in this process and is killed after ``after`` of them."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+
+    def run(self, specs: list[ChunkSpec]) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
+        for n, spec in enumerate(specs):
+            if n == self.after:
+                raise KeyboardInterrupt
+            yield spec, run_chunk(spec)
+
+
+def test_a_killed_run_resumes_with_at_most_one_chunk_recomputed(tmp_path: Path) -> None:
+    file, base = load_design(small_design(tmp_path), context=CONTEXT)
+    file = file.model_copy(update={"design": file.design.model_copy(update={"draws": 0})})
+    cache = ChunkCache(tmp_path / "cache")
+    first = Stats()
+    with pytest.raises(KeyboardInterrupt):
+        run_design(file, base, DATA, executor=Interrupting(3), cache=cache, stats=first)
+    assert first.computed == 3  # three chunks finished and kept before the kill
+    second = Stats()
+    answer = run_design(file, base, DATA, cache=cache, stats=second)
+    chunks = -(-answer.grid.size // file.design.chunk_options)
+    assert second.cached == 3 and second.computed == chunks - 3
+    # And a full rerun computes nothing.
+    third = Stats()
+    again = run_design(file, base, DATA, cache=cache, stats=third)
+    assert third.computed == 0 and third.cached == chunks
+    pd.testing.assert_frame_equal(answer.frontier, again.frontier)
