@@ -106,6 +106,7 @@ def test_a_broken_design_file_names_the_key(
     assert f"{bad}: design.axes.combine.0: String should match pattern" in err
 
 
+@pytest.mark.process
 def test_dask_cluster_gives_the_same_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -231,6 +231,8 @@ def option_mapping(grid: Grid, index: int) -> dict[str, Any] | None:
             cons.pop(name, None)
         else:
             cons[name] = money[name]
+    if cons.get("graduation", "flat") != "margin":
+        cons.pop("margin_test", None)  # names a test only for graduation by margin
     data["redistribution"] = {**data.get("redistribution", {}), "rule": grid.rules[r]}
     return data
 

@@ -85,7 +85,7 @@ def make_context(
             data.adults,
             base.projection,
             status_quo_change=status_quo_change_gbp(
-                allocations["original"], allocations["spring_budget"]
+                allocations["original"], allocations["spring_budget"], data.money_2017_18
             ),
             with_noise=False,
         )
