@@ -383,6 +383,7 @@ def test_files_another_program_writes_during_a_swap_are_never_lost(tmp_path: Pat
     assert hidden_leftovers(tmp_path) == []
 
 
+@pytest.mark.process
 def test_files_another_program_writes_during_overwrite_runs_are_never_lost(
     tmp_path: Path,
 ) -> None:

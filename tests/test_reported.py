@@ -21,6 +21,7 @@ from simulator import io
 from simulator.inputs import allocation, reported
 from simulator.inputs import data as data_module
 from simulator.inputs.data import Dataset, build_dataset
+from tests.strategies import examples
 
 # data/raw/SOURCES.md: the iBCF column sums to £1,433.8m; five councils report 0.
 STATED_TOTAL_GBPM = 1_433.8
@@ -158,7 +159,7 @@ def test_screen_flags_zero_and_far_reports_and_keeps_blanks_unknown() -> None:
     assert np.isnan(out.share_ratio[2])
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     n=st.integers(min_value=2, max_value=12),
     data=st.data(),
@@ -190,7 +191,7 @@ def test_pots_stay_exact_under_any_screen(n: int, data: st.DataObject) -> None:
 
 
 # --------------------------------------------------------------------------- real reports
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(keep=st.lists(st.booleans(), min_size=152, max_size=152))
 def test_pots_stay_exact_on_the_real_reports_whatever_the_screen(
     dataset: Dataset, keep: list[bool]
