@@ -468,6 +468,15 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
         edit(OUTTURN, set_cell(2, "rg_improved_better_care_fund", "48700000000")),
         [OUTTURN, "row 4", "column rg_improved_better_care_fund", "implausibly large"],
     ),
+    "outturn_net_spending_below_minus_10bn": (
+        edit(OUTTURN, set_cell(4, "rs_nce_housing_gfra", "-20000000")),
+        [
+            OUTTURN,
+            "row 6",
+            "column rs_nce_housing_gfra",
+            "-2e+07 is implausibly large (more than ±",
+        ],
+    ),
     "outturn_blank_service": (
         edit(OUTTURN, set_cell(4, "rs_nce_adult_social_care", "")),
         [OUTTURN, "row 6", "column rs_nce_adult_social_care", "blank"],
@@ -478,7 +487,7 @@ CASES: dict[str, tuple[Callable, list[str]]] = {
     ),
     "outturn_duplicate_council": (
         edit(OUTTURN, set_cell(1, "gss_code", "E06000001")),
-        [OUTTURN, "row 3", "column gss_code", "duplicate gss_code E06000001"],
+        [OUTTURN, "row 3", "duplicate gss_code E06000001"],
     ),
     "outturn_council_missing": (
         edit(OUTTURN, drop_council("E10000008")),

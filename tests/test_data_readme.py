@@ -31,5 +31,5 @@ def test_a_changed_declaration_makes_the_committed_copy_stale(monkeypatch) -> No
 def test_every_file_the_model_reads_is_declared() -> None:
     from simulator import io
 
-    read = {*io.RAW_FILES.values(), *io.OFFICIAL_FILES.values()}
+    read = {*io.RAW_FILES.values(), io.DISTRIBUTION_FILE, *io.OFFICIAL_FILES.values()}
     assert set(schemas.DECLARATIONS) == read

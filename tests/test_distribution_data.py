@@ -155,6 +155,20 @@ def _raw() -> pd.DataFrame:
             "where gross is known",
         ),
         (
+            lambda f: f.assign(
+                asc_gross_current_expenditure_000=f["asc_gross_current_expenditure_000"].mask(
+                    f.index == 1, ""
+                )
+            ),
+            "council_distribution.csv: row 3: column asc_net_current_expenditure_000: known "
+            "where gross is blank (both or neither)",
+        ),
+        (
+            lambda f: f.assign(ruc11_code=f["ruc11_code"].mask(f.index == 0, "2.5")),
+            "council_distribution.csv: row 2: column ruc11_code: not a positive whole number "
+            "('2.5')",
+        ),
+        (
             lambda f: f.assign(imd2015_lsoas=f["imd2015_lsoas"].mask(f.index == 0, "0")),
             "council_distribution.csv: row 2: column imd2015_lsoas: not a positive whole number",
         ),

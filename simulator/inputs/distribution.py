@@ -10,127 +10,10 @@ council order (sorted by GSS code, the 152 councils of 2017/18). Blank cells sta
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from simulator.errors import DataError
-
-# The cell checks this table needs, in the project's `FILE: row N: column X: reason` form.
-ENGLAND = "E92000001"
-
-
-def _rows(mask: pd.Series, limit: int = 5) -> list[int]:
-    """Positions of the first ``limit`` true cells (errors list a few, not thousands)."""
-    return [int(r) for r in np.flatnonzero(mask.to_numpy())[:limit]]
-
-
-def _where(file: str, row: int | None = None, column: str | None = None) -> str:
-    parts = [file]
-    if row is not None:
-        parts.append(f"row {row + 2}")  # +1 for the header, +1 for 1-based lines
-    if column is not None:
-        parts.append(f"column {column}")
-    return ": ".join(parts)
-
-
-def to_numbers(
-    frame: pd.DataFrame,
-    file: str,
-    columns: list[str],
-    *,
-    allow_blank: bool,
-    blanks: str = "",
-    integral: bool = False,
-    positive: bool = False,
-    maximum: float | None = None,
-    unit: str = "",
-) -> pd.DataFrame:
-    """Convert text cells to finite, non-negative floats; blank (or ``"-"``) becomes NaN
-    where allowed. ``integral``: whole numbers only (counts of people, days, pounds);
-    ``positive``: zero is refused too; ``maximum``: a plausible upper bound (``unit``
-    names what it counts, for the message). Every refusal names file, row and column.
-
-    >>> f = pd.DataFrame({"a": ["1", "", "2.5"]})
-    >>> to_numbers(f, "x.csv", ["a"], allow_blank=True)["a"].tolist()
-    [1.0, nan, 2.5]
-    >>> to_numbers(f, "x.csv", ["a"], allow_blank=True, integral=True)
-    Traceback (most recent call last):
-    simulator.errors.DataError: x.csv: row 4: column a: not a whole number (2.5)
-    """
-    out = frame.copy()
-    problems: list[str] = []
-    for column in columns:
-        raw = frame[column]
-        text = raw.astype(str).str.strip().str.replace(",", "", regex=False)
-        is_blank = text.isin(["", "-"])
-        values = pd.to_numeric(text.where(~is_blank), errors="coerce").astype(float)
-        known = values.notna()
-        finite = known & np.isfinite(values)
-        cell = functools.partial(_where, file, column=column)
-        problems += [
-            f"{cell(r)}: not a number ({raw.iloc[r]!r})" for r in _rows(~known & ~is_blank)
-        ]
-        problems += [
-            f"{cell(r)}: not a finite number ({raw.iloc[r]!r})" for r in _rows(known & ~finite)
-        ]
-        problems += [
-            f"{cell(r)}: negative value {values.iloc[r]:g}" for r in _rows(finite & (values < 0))
-        ]
-        if not allow_blank:
-            problems += [f"{cell(r)}: blank{blanks}" for r in _rows(is_blank)]
-        if positive:
-            problems += [
-                f"{cell(r)}: zero, where only a positive value makes sense"
-                for r in _rows(finite & (values == 0))
-            ]
-        if integral:
-            problems += [
-                f"{cell(r)}: not a whole number ({values.iloc[r]:g})"
-                for r in _rows(finite & (values != np.floor(values)))
-            ]
-        if maximum is not None:
-            bound = f"{maximum:,.0f}{' ' + unit if unit else ''}"
-            problems += [
-                f"{cell(r)}: {values.iloc[r]:g} is implausibly large (more than {bound})"
-                for r in _rows(finite & (values > maximum))
-            ]
-        out[column] = values
-    if problems:
-        raise DataError(problems)
-    return out
-
-
-def check_unique(frame: pd.DataFrame, file: str, keys: list[str]) -> None:
-    dup = frame.duplicated(subset=keys, keep="first")
-    if dup.any():
-        rows = np.flatnonzero(dup.to_numpy())
-        raise DataError(
-            [
-                f"{_where(file, int(r))}: duplicate {'/'.join(keys)} "
-                f"{' '.join(str(frame[k].iloc[r]) for k in keys)}"
-                for r in rows[:5]
-            ]
-        )
-
-
-def check_known_codes(
-    frame: pd.DataFrame, file: str, known: set[str], *, allow_england: bool = False
-) -> None:
-    allowed = known | ({ENGLAND} if allow_england else set())
-    unknown = ~frame["gss_code"].isin(allowed)
-    if unknown.any():
-        rows = np.flatnonzero(unknown.to_numpy())
-        raise DataError(
-            [
-                f"{_where(file, int(r), 'gss_code')}: unknown GSS code "
-                f"{frame['gss_code'].iloc[r]!r} (not one of the 152 councils of 2017/18)"
-                for r in rows[:5]
-            ]
-        )
-
 
 FILE = "council_distribution.csv"
 COLUMNS = [
@@ -149,17 +32,16 @@ COLUMNS = [
     "asc_net_current_expenditure_000",
     "note",
 ]
-NUMBERS = {
-    # column: (blank allowed, plausible maximum)
-    "imd2015_average_score": (False, 100.0),
-    "imd2015_lsoas": (False, 2_000.0),
-    "imd2015_population_mid2012": (False, 2_000_000.0),
-    "imd2019_average_score": (True, 100.0),
-    "ruc11_code": (False, 6.0),
-    # Kent, the largest, spent about £0.5bn gross in 2016-17 (£000 here).
-    "asc_gross_current_expenditure_000": (True, 2_000_000.0),
-    "asc_net_current_expenditure_000": (True, 2_000_000.0),
-}
+# The number columns (their bounds are declared in simulator/inputs/schemas.py).
+NUMBERS = (
+    "imd2015_average_score",
+    "imd2015_lsoas",
+    "imd2015_population_mid2012",
+    "imd2019_average_score",
+    "ruc11_code",
+    "asc_gross_current_expenditure_000",
+    "asc_net_current_expenditure_000",
+)
 # Defra's six classes (2011 Rural-Urban Classification of local authorities).
 RUC11_CLASSES = {
     1: "Mainly Rural",
@@ -206,55 +88,17 @@ class Coverage:
 
 
 def validate(raw: pd.DataFrame, councils: pd.DataFrame) -> pd.DataFrame:
-    """Check the table against the 152 councils and return it in council order, numbers
-    as floats (NaN where blank). Every refusal reads ``FILE: row N: column X: reason``."""
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    extra = [c for c in raw.columns if c not in COLUMNS]
-    if missing or extra:
-        raise DataError(
-            [f"{FILE}: missing column(s) {', '.join(missing)}"] * bool(missing)
-            + [f"{FILE}: unexpected column(s) {', '.join(map(str, extra))}"] * bool(extra)
-        )
-    codes = councils["gss_code"].to_numpy()
-    check_known_codes(raw, FILE, set(codes))
-    check_unique(raw, FILE, ["gss_code"])
-    absent = sorted(set(codes) - set(raw["gss_code"]))
-    if absent:
-        raise DataError(f"{FILE}: no row for {', '.join(absent[:5])} (every council needs one)")
-    frame = raw.copy()
-    for column, (allow_blank, maximum) in NUMBERS.items():
-        frame = to_numbers(frame, FILE, [column], allow_blank=allow_blank, maximum=maximum)
-    problems: list[str] = []
-    for column in ("imd2015_lsoas", "imd2015_population_mid2012", "ruc11_code"):
-        bad = (frame[column] != np.floor(frame[column])) | (frame[column] == 0)
-        problems += [
-            f"{_where(FILE, int(r), column)}: not a positive whole number ({raw[column].iloc[r]!r})"
-            for r in np.flatnonzero(bad.to_numpy())[:5]
-        ]
-    for r in range(len(frame)):
-        code = frame["ruc11_code"].iloc[r]
-        label = str(frame["ruc11_class"].iloc[r]).strip()
-        if code in RUC11_CLASSES and not label.startswith(RUC11_CLASSES[int(code)]):
-            problems.append(
-                f"{_where(FILE, r, 'ruc11_class')}: {label!r} is not class {int(code)} "
-                f"({RUC11_CLASSES[int(code)]})"
-            )
-    gross = frame["asc_gross_current_expenditure_000"]
-    net = frame["asc_net_current_expenditure_000"]
-    problems += [
-        f"{_where(FILE, int(r), 'asc_net_current_expenditure_000')}: net "
-        f"{net.iloc[r]:,.0f} exceeds gross {gross.iloc[r]:,.0f}"
-        for r in np.flatnonzero((net > gross).to_numpy())[:5]
-    ]
-    problems += [
-        f"{_where(FILE, int(r), 'asc_net_current_expenditure_000')}: blank where gross is "
-        "known (both or neither)"
-        for r in np.flatnonzero((net.isna() != gross.isna()).to_numpy())[:5]
-    ]
-    if problems:
-        raise DataError(problems)
+    """Check the table against its declaration
+    (:func:`simulator.inputs.schemas.council_distribution`) and the 152 councils, and
+    return it in council order, numbers as floats (NaN where blank). Every refusal
+    reads ``FILE: row N: column X: reason``."""
+    from simulator.inputs import schemas  # pandera loads only with the data
+
+    declared = schemas.council_distribution(schemas.Councils.of(councils))
+    frame = schemas.validate(raw, declared)
     for column in ("council", "ruc11_class", *TEXT_OPTIONAL, "note"):
         frame[column] = frame[column].astype(str).str.strip()
+    codes = councils["gss_code"].to_numpy()
     order = pd.Series(np.arange(len(codes)), index=codes)
     frame = frame.iloc[np.argsort(order[frame["gss_code"]].to_numpy())].reset_index(drop=True)
     frame["council"] = councils["council"].to_numpy()

@@ -2,17 +2,14 @@
 
 ``revenue_outturn_2018_19.csv`` (MHCLG revenue outturn 2018-19, RG and RS forms, £000 as
 printed; provenance in ``data/raw/SOURCES.md``) gives, per council, the improved Better
-Care Fund grant it reported receiving in 2018-19 (both elements together). This module
-checks the file cell by cell (every problem names the file, the row and the column) and
-gives each council a report status:
+Care Fund grant it reported receiving in 2018-19 (both elements together). The file is
+declared in :mod:`simulator.inputs.schemas` (every problem names the file, the row and
+the column); this module gives each council a report status:
 
 - ``reported 2018-19 outturn``: a report that passes the plausibility screen; it becomes
   the council's 2018/19 total in the default allocation;
 - ``reported, flagged``: a report that fails the screen, with the reason;
 - ``not reported``: a blank cell.
-
-The checks are plain column rules (bounds, whole numbers, vocabularies, one row per
-council) so that they can be declared as a schema one for one.
 
 **The screen** (:func:`screen`). A report is plausible when the method could produce it
 with a credible need share. Under precept equalisation a council's 2018/19 total is
@@ -40,8 +37,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from simulator.errors import DataError
 
 FILE = "revenue_outturn_2018_19.csv"
 COLUMN = "rg_improved_better_care_fund"
@@ -79,18 +74,6 @@ SERVICES = [
 ]
 TOTAL_SERVICES = "rs_nce_total_service_expenditure"
 CHECKS = ["check_rg_intot_minus_components", "check_rs_total_minus_sum"]
-COLUMNS = [
-    "gss_code",
-    "name_in_source",
-    "class_from_code",
-    "year_ending",
-    *GRANTS[:5],
-    "rg_winter_pressures_grant",
-    CHECKS[0],
-    *SERVICES,
-    TOTAL_SERVICES,
-    CHECKS[1],
-]
 
 REPORTED = "reported 2018-19 outturn"
 FLAGGED = "reported, flagged"
@@ -104,123 +87,22 @@ SOURCE = (
 SHARE_RATIO_BAND = (2 / 3, 3 / 2)
 
 
-def _where(row: int | None = None, column: str | None = None) -> str:
-    parts = [FILE]
-    if row is not None:
-        parts.append(f"row {row + 2}")  # +1 for the header, +1 for 1-based lines
-    if column is not None:
-        parts.append(f"column {column}")
-    return ": ".join(parts)
-
-
-def _first(mask: np.ndarray, limit: int = 5) -> list[int]:
-    return [int(r) for r in np.flatnonzero(mask)[:limit]]
-
-
-def _numbers(frame: pd.DataFrame, column: str, *, signed: bool, blank_ok: bool) -> np.ndarray:
-    """One money column (£000) as floats: a number, finite, whole, within ±£10bn, not
-    negative unless ``signed`` (net expenditure can be), blank only if ``blank_ok``."""
-    raw = frame[column].astype(str).str.strip()
-    blank = raw.eq("").to_numpy()
-    values = pd.to_numeric(raw.where(~raw.eq("")), errors="coerce").to_numpy(dtype=float)
-    known = ~np.isnan(values)
-    problems = [
-        f"{_where(r, column)}: not a number ({raw.iloc[r]!r})" for r in _first(~known & ~blank)
-    ]
-    finite = known & np.isfinite(values)
-    problems += [
-        f"{_where(r, column)}: not a finite number ({raw.iloc[r]!r})"
-        for r in _first(known & ~finite)
-    ]
-    if not blank_ok:
-        problems += [f"{_where(r, column)}: blank" for r in _first(blank)]
-    with np.errstate(invalid="ignore"):
-        if not signed:
-            problems += [
-                f"{_where(r, column)}: negative value {values[r]:g}"
-                for r in _first(finite & (values < 0))
-            ]
-        problems += [
-            f"{_where(r, column)}: not whole £000 ({values[r]:g})"
-            for r in _first(finite & (values != np.floor(values)))
-        ]
-        problems += [
-            f"{_where(r, column)}: {values[r]:g} is implausibly large (more than "
-            f"{MAX_THOUSANDS:,} £000)"
-            for r in _first(finite & (np.abs(values) > MAX_THOUSANDS))
-        ]
-    if problems:
-        raise DataError(problems)
-    return values
-
-
 def validated_outturn(frame: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
-    """The revenue outturn file, checked, with numbers as floats (£000; blank NaN), one
-    row per council in the order of ``codes``.
+    """The revenue outturn file, checked against its declaration
+    (:func:`simulator.inputs.schemas.revenue_outturn_2018_19`: the documented columns;
+    every GSS code one of the 152 councils, once, and every council present; the year
+    ending 201903; the class one of four; money columns whole £000, grants not negative
+    (only the iBCF column may be blank: not reported), within ±£10bn; each control
+    column within ±2 and the services control equal to the total less its services),
+    with numbers as floats (£000; blank NaN), one row per council in the order of
+    ``codes``."""
+    from simulator.inputs import schemas  # pandera loads only with the data
 
-    Rules: exactly the documented columns; every GSS code one of the 152 councils, once,
-    and every council present; the year ending 201903; the class one of four; money
-    columns whole £000, grants not negative (only the iBCF column may be blank: not
-    reported), within ±£10bn; each control column within ±2 and the services control
-    equal to the total less its services.
-    """
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in COLUMNS]
-    problems = []
-    if missing:
-        problems.append(f"{FILE}: missing column(s) {', '.join(missing)}")
-    if extra:
-        problems.append(f"{FILE}: unexpected column(s) {', '.join(map(str, extra))}")
-    if problems:
-        raise DataError(problems)
-    code = frame["gss_code"].astype(str)
-    known = set(str(c) for c in codes)
-    unknown = ~code.isin(known).to_numpy()
-    if unknown.any():
-        raise DataError(
-            [
-                f"{_where(r, 'gss_code')}: unknown GSS code {code.iloc[r]!r} (not one of the "
-                "152 councils of 2017/18)"
-                for r in _first(unknown)
-            ]
-        )
-    dup = code.duplicated().to_numpy()
-    if dup.any():
-        raise DataError(
-            [f"{_where(r, 'gss_code')}: duplicate gss_code {code.iloc[r]}" for r in _first(dup)]
-        )
-    absent = sorted(known - set(code))
-    if absent:
-        raise DataError(f"{FILE}: no row for {', '.join(absent[:5])}")
-    for column, allowed in (("year_ending", (YEAR_ENDING,)), ("class_from_code", CLASSES)):
-        bad = ~frame[column].isin(allowed).to_numpy()
-        if bad.any():
-            r = _first(bad)[0]
-            raise DataError(
-                f"{_where(r, column)}: {frame[column].iloc[r]!r} is not one of {', '.join(allowed)}"
-            )
-    out = frame.copy()
-    for column in GRANTS:
-        out[column] = _numbers(frame, column, signed=False, blank_ok=column == COLUMN)
-    for column in [*SERVICES, TOTAL_SERVICES, *CHECKS]:
-        out[column] = _numbers(frame, column, signed=True, blank_ok=False)
-    for column in CHECKS:
-        off = np.abs(out[column].to_numpy()) > MAX_CHECK
-        if off.any():
-            r = _first(off)[0]
-            raise DataError(
-                f"{_where(r, column)}: {out[column].iloc[r]:g} is more than the ±{MAX_CHECK} "
-                "(£000) of source rounding"
-            )
-    recomputed = out[TOTAL_SERVICES].to_numpy() - out[SERVICES].to_numpy().sum(axis=1)
-    wrong = recomputed != out[CHECKS[1]].to_numpy()
-    if wrong.any():
-        r = _first(wrong)[0]
-        raise DataError(
-            f"{_where(r, CHECKS[1])}: {out[CHECKS[1]].iloc[r]:g} is not the total less its "
-            f"services ({recomputed[r]:g})"
-        )
-    order = pd.Index(code).get_indexer(pd.Index([str(c) for c in codes]))
+    known = [str(c) for c in codes]
+    out = schemas.validate(
+        frame, schemas.revenue_outturn_2018_19(schemas.Councils(codes=tuple(known)))
+    )
+    order = pd.Index(out["gss_code"].astype(str)).get_indexer(pd.Index(known))
     return out.iloc[order].reset_index(drop=True)
 
 

@@ -53,7 +53,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from simulator.errors import DataError
-from simulator.inputs import allocation
+from simulator.inputs import allocation, distribution, reported
 from simulator.inputs.data import (  # data.py imports this module only when it loads data
     ASC_SUPPORT_GRANT_2018_19,
     AUTHORITY_TYPES,
@@ -395,12 +395,21 @@ def number(
     maximum: float | None = None,
     bound: str = "",
     blank: bool = False,
+    signed: bool = False,
     not_whole: str = "not a whole number ({number:g})",
+    zero: str = "zero, where only a positive value makes sense",
 ) -> pa.Column:
     """A number column, checked cell by cell: a number, finite, not negative; with
     ``whole`` a whole number (counts of pounds, people or days); with ``positive``
     above zero; with ``maximum`` at most that (``bound`` says what it is); ``blank``:
-    blank cells are allowed (unknown), else refused (see also :func:`blank_only`)."""
+    blank cells are allowed (unknown), else refused (see also :func:`blank_only`);
+    ``signed``: negative values are allowed too (net spending), and ``maximum``
+    bounds the size either way. ``not_whole`` and ``zero``: the words for those faults."""
+    if signed and positive:
+        raise ValueError(f"{name}: a signed column cannot also be positive")
+
+    def size(s: pd.Series) -> pd.Series:
+        return values(s).abs() if signed else values(s)
 
     def values(s: pd.Series) -> pd.Series:
         return parse(s)[0]
@@ -421,15 +430,18 @@ def number(
             doc="finite",
             column=name,
         ),
-        rule(lambda s: ~(values(s) < 0), "negative value {number:g}", doc="≥ 0", column=name),
     ]
+    if not signed:
+        checks.append(
+            rule(lambda s: ~(values(s) < 0), "negative value {number:g}", doc="≥ 0", column=name)
+        )
     if not blank:
         checks.append(rule(lambda s: ~blanks(s), "blank", doc="not blank", column=name))
     if positive:
         checks.append(
             rule(
                 lambda s: ~(values(s) == 0),
-                "zero, where only a positive value makes sense",
+                zero,
                 doc="> 0",
                 column=name,
             )
@@ -447,9 +459,9 @@ def number(
         said = bound or f"{maximum:,.0f}"
         checks.append(
             rule(
-                lambda s: ~(np.isfinite(values(s)) & (values(s) > maximum)),
-                f"{{number:g}} is implausibly large (more than {said})",
-                doc=f"≤ {said}",
+                lambda s: ~(np.isfinite(values(s)) & (size(s) > maximum)),
+                f"{{number:g}} is implausibly large (more than {'±' if signed else ''}{said})",
+                doc=f"{'within ±' if signed else '≤ '}{said}",
                 column=name,
             )
         )
@@ -1431,6 +1443,182 @@ def dtoc_expectations_2017_official(councils: Councils) -> pa.DataFrameSchema:
     )
 
 
+def revenue_outturn_2018_19(councils: Councils) -> pa.DataFrameSchema:
+    """What each council reported receiving (:mod:`simulator.inputs.reported`)."""
+    r = reported
+    most = f"{r.MAX_THOUSANDS:,} £000"  # £10bn: the largest council spends about £1.8bn
+    services = [*r.SERVICES, r.TOTAL_SERVICES]
+
+    def money(name: str, meaning: str, *, signed: bool = False, blank: bool = False) -> pa.Column:
+        return number(
+            name,
+            "£000",
+            meaning,
+            whole=True,
+            signed=signed,
+            maximum=r.MAX_THOUSANDS,
+            bound=most,
+            blank=blank,
+            not_whole="not whole £000 ({number:g})",
+        )
+
+    def control(name: str, meaning: str) -> pa.Column:
+        column = money(name, meaning, signed=True)
+        column.checks.append(
+            rule(
+                lambda s: ~(parse(s)[0].abs() > r.MAX_CHECK),
+                f"{{number:g}} is more than the ±{r.MAX_CHECK} (£000) of source rounding",
+                doc=f"within ±{r.MAX_CHECK} (source rounding)",
+                column=name,
+            )
+        )
+        return column
+
+    def less_services(frame: pd.DataFrame) -> pd.Series:
+        return _value(frame, r.TOTAL_SERVICES) - sum(_value(frame, c) for c in r.SERVICES)
+
+    grants = {
+        "rg_dedicated_schools_grant": "dedicated schools grant",
+        "rg_public_health_grant": "public health grant",
+        r.COLUMN: "improved Better Care Fund grant received (blank: not reported)",
+        "rg_total_grants_inside_aef": "total grants inside Aggregate External Finance",
+        "rg_asc_support_grant": "adult social care support grant",
+        "rg_winter_pressures_grant": "winter pressures grant",
+    }
+    checked = r.CHECKS[1]
+    return declare(
+        r.FILE,
+        "MHCLG revenue outturn 2018-19 (RG and RS forms, £000 as printed): the improved "
+        "Better Care Fund grant each council reported receiving, with controls.",
+        [
+            council_code(councils),
+            text("name_in_source", "council name as published"),
+            one_of("class_from_code", r.CLASSES, "class of authority"),
+            one_of("year_ending", (r.YEAR_ENDING,), "year ending (YYYYMM)"),
+            *[money(c, grants[c], blank=c == r.COLUMN) for c in r.GRANTS],
+            control(r.CHECKS[0], "the RG total inside AEF less its inside-AEF lines, as published"),
+            *[
+                money(
+                    c,
+                    "net current expenditure, " + c.removeprefix("rs_nce_").replace("_", " "),
+                    signed=True,
+                )
+                for c in services
+            ],
+            control(checked, "total service expenditure less its services, as published"),
+        ],
+        unique=["gss_code"],
+        checks=[
+            every_council(councils),
+            row_rule(
+                checked,
+                lambda frame: _value(frame, checked) != less_services(frame),
+                lambda frame, row: (
+                    f"{_value(frame, checked).iloc[row]:g} is not the total less its "
+                    f"services ({less_services(frame).iloc[row]:g})"
+                ),
+                doc=f"{checked} = {r.TOTAL_SERVICES} less the 13 services",
+            ),
+        ],
+    )
+
+
+def council_distribution(councils: Councils) -> pa.DataFrameSchema:
+    """Who bears an option (:mod:`simulator.inputs.distribution`)."""
+    d = distribution
+    gross, net = "asc_gross_current_expenditure_000", "asc_net_current_expenditure_000"
+    not_positive_whole = "not a positive whole number ({raw!r})"
+
+    def score(name: str, meaning: str, *, blank: bool = False) -> pa.Column:
+        return number(name, "score", meaning, maximum=100, blank=blank)
+
+    def count(name: str, unit: str, meaning: str, most: float) -> pa.Column:
+        return number(name, unit, meaning, whole=True, positive=True, maximum=most,
+                      not_whole=not_positive_whole, zero=not_positive_whole)  # fmt: skip
+
+    def spending(name: str, meaning: str) -> pa.Column:
+        # Kent, the largest, spent about £0.5bn gross in 2016-17.
+        return number(name, "£000, 2016-17", meaning, maximum=2_000_000, blank=True)
+
+    def class_off(frame: pd.DataFrame) -> pd.Series:
+        named = _value(frame, "ruc11_code").map(d.RUC11_CLASSES)
+        label = frame["ruc11_class"].astype(str).str.strip()
+        pairs = zip(named, label, strict=True)
+        off = [isinstance(n, str) and not lab.startswith(n) for n, lab in pairs]
+        return pd.Series(off, index=frame.index)
+
+    def class_words(frame: pd.DataFrame, row: int) -> str:
+        code = int(_value(frame, "ruc11_code").iloc[row])
+        label = str(frame["ruc11_class"].iloc[row]).strip()
+        return f"{label!r} is not class {code} ({d.RUC11_CLASSES[code]})"
+
+    def one_blank(frame: pd.DataFrame) -> pd.Series:
+        return parse(frame[net])[1] != parse(frame[gross])[1]
+
+    def one_blank_words(frame: pd.DataFrame, row: int) -> str:
+        if parse(frame[net])[1].iloc[row]:
+            return "blank where gross is known (both or neither)"
+        return "known where gross is blank (both or neither)"
+
+    return declare(
+        d.FILE,
+        "Who bears an option: deprivation (IoD2015, IoD2019), rurality (Defra RUC 2011), "
+        "area type (ONS 2011 area classification) and adult social care spending "
+        "(NHS Digital ASC-FR 2016-17), built by scripts/build_distribution.py.",
+        [
+            council_code(councils),
+            text("council", "council name"),
+            score("imd2015_average_score", "IoD2015 IMD average score, population-weighted"),
+            count("imd2015_lsoas", "LSOAs", "small areas (LSOA 2011) in the council", 2_000),
+            count(
+                "imd2015_population_mid2012",
+                "persons, mid-2012",
+                "IoD2015 weights: population excluding prisoners",
+                2_000_000,
+            ),
+            score(
+                "imd2019_average_score",
+                "IoD2019 IMD average score as published (a check only)",
+                blank=True,
+            ),
+            count("ruc11_code", "class", "Defra 2011 Rural-Urban class, 1-6", 6),
+            text("ruc11_class", "the class's name (may add its detail)"),
+            *[
+                text(
+                    name,
+                    f"ONS 2011 area classification {name.removeprefix('area_')} "
+                    "(blank for shire counties)",
+                    required=False,
+                )
+                for name in d.TEXT_OPTIONAL
+            ],
+            spending(gross, "adult social care gross current expenditure"),
+            spending(net, "adult social care net current expenditure"),
+            text("note", "why a cell is blank or shared", required=False),
+        ],
+        unique=["gss_code"],
+        checks=[
+            every_council(councils),
+            row_rule(
+                "ruc11_class",
+                class_off,
+                class_words,
+                doc="ruc11_class starts with the name of class ruc11_code",
+            ),
+            row_rule(
+                net,
+                lambda frame: _value(frame, net) > _value(frame, gross),
+                lambda frame, row: (
+                    f"net {_value(frame, net).iloc[row]:,.0f} exceeds gross "
+                    f"{_value(frame, gross).iloc[row]:,.0f}"
+                ),
+                doc=f"{net} ≤ {gross}",
+            ),
+            row_rule(net, one_blank, one_blank_words, doc=f"{net} blank only where {gross} is"),
+        ],
+    )
+
+
 # Every CSV the model reads, in the order of data/README.md: (folder, declaration).
 DECLARATIONS: dict[str, tuple[str, Callable[[Councils], pa.DataFrameSchema]]] = {
     "council_reference.csv": ("raw", council_reference),
@@ -1443,6 +1631,8 @@ DECLARATIONS: dict[str, tuple[str, Callable[[Councils], pa.DataFrameSchema]]] = 
     RNF_FILE: ("raw", asc_rnf_checkpoints),
     FACTS_FILE: ("raw", dtoc_expectations_2017),
     LOOKUP_FILE: ("raw", dtoc_la_lookup_2017),
+    reported.FILE: ("raw", revenue_outturn_2018_19),
+    distribution.FILE: ("raw", council_distribution),
     OFFICIAL_FILE: ("official", ibcf_allocations_2018_19),
     OFFICIAL_EXPECTATIONS_FILE: ("official", dtoc_expectations_2017_official),
 }
