@@ -745,6 +745,11 @@ def design_option(slug: str, option: int) -> Scenario:
     return design_option_scenario(grid.grid, option, context=context(), name=name)
 
 
+def design_base_preset(slug: str) -> str:
+    """The shipped scenario a shipped design varies (its file stem)."""
+    return Path(design_grid(slug).file.base).stem
+
+
 def design_objectives(slug: str) -> dict[str, tuple[str, str, str]]:
     """Objective name -> (label, unit, sense) of a design's evaluated table."""
     objectives = design_grid(slug).context.objectives

@@ -51,6 +51,7 @@ def test_loading_an_option_makes_it_the_current_scenario() -> None:
     ok(at)
     number = option.split(":", 1)[0].removeprefix("Option ").strip()
     assert at.session_state["scenario"].name == f"The October criteria family: option {number}"
+    assert at.session_state["compare_pick"] == ["current", "preset:october-2017-letter"]
 
 
 def test_the_link_carries_the_design() -> None:

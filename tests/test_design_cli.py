@@ -168,3 +168,19 @@ def test_a_killed_run_resumes_with_at_most_one_chunk_recomputed(tmp_path: Path) 
     again = run_design(file, base, DATA, cache=cache, stats=third)
     assert third.computed == 0 and third.cached == chunks
     pd.testing.assert_frame_equal(answer.frontier, again.frontier)
+
+
+def test_a_process_pool_gives_the_same_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = small_design(tmp_path)
+    for name, words in (("here", "local"), ("pool", "local:2")):
+        out = tmp_path / name
+        assert main(["design", str(design), "--out", str(out), "--no-cache",
+                     "--executor", words, "--draws", "5"]) == 0  # fmt: skip
+    capsys.readouterr()
+    here = sorted(p.name for p in (tmp_path / "here").iterdir() if p.suffix != ".xlsx")
+    for name in here:
+        assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "pool" / name).read_bytes()
+    assert main(["design", str(design), "--out", str(tmp_path / "x"), "--executor", "local:0"]) == 2
+    assert "use local, local:N (N processes) or dask://HOST:PORT" in capsys.readouterr().err

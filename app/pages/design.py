@@ -273,7 +273,15 @@ def _load(ctx: Ctx, shown: Any) -> None:
         format_func=lambda i: f"Option {i}: {words[i]}",
     )
     if st.button("Load it as the current scenario", key="design:load"):
-        scenario = services.design_option(st.session_state[SLUG], int(pick))
+        slug = st.session_state[SLUG]
+        scenario = services.design_option(slug, int(pick))
         state.replace(scenario)
-        state.flash("success", [f"Loaded option {pick} of the design as the current scenario."])
+        # Into Compare too, beside the shipped scenario the design varies.
+        base = services.design_base_preset(slug)
+        picks = ["current", *([f"preset:{base}"] if base in ctx.presets else [])]
+        st.session_state[state.COMPARE] = picks
+        state.flash(
+            "success",
+            [f"Loaded option {pick} of the design as the current scenario (and into Compare)."],
+        )
         st.rerun()
