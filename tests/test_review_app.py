@@ -177,7 +177,7 @@ def test_saved_comparison_snapshots_are_named_travel_in_the_link_and_survive_a_r
     assert not reloaded.exception
     assert reloaded.session_state[state.SAVED] == saved
     assert reloaded.session_state[state.COMPARE] == at.session_state[state.COMPARE]
-    table = next(d.value for d in reloaded.main.dataframe if "measure" in d.value.columns)
+    table = next(t.value for t in reloaded.main.table if "measure" in t.value.columns)
     assert "Saved: Before the cap" in table.columns and "Saved: Before the cap (2)" in table.columns
 
 
