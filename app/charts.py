@@ -486,7 +486,12 @@ def grouped(
         )
     fig.update_layout(barmode="group")
     _axis(fig, _values(frame, series), "y", axis)
-    fig.update_xaxes(title=None)
+    # Long names over several level lines, never slanted (each line shown as text).
+    ticks = [
+        "<br>".join(plain.chart(line) for line in textwrap.wrap(str(v), 22)) or plain.chart(v)
+        for v in frame[x]
+    ]
+    fig.update_xaxes(title=None, tickangle=0, tickvals=list(frame[x]), ticktext=ticks)
     return _layout(fig, title)
 
 

@@ -152,7 +152,14 @@ def main() -> None:
         )
         or "Overview"
     )
+    # A new visitor's first Overview leaves the charts out: the headline numbers reach
+    # the screen without waiting for the chart library (several MB of script to fetch
+    # and parse); the browser asks for the charts a moment after it has drawn them.
+    light = view == "Overview" and not st.session_state.get(state.CHARTS_READY, False)
+    st.session_state[state.LIGHT] = light
+    st.session_state[state.CHARTS_READY] = True
     VIEWS[view](ctx)
+    st.session_state[state.LIGHT] = False
 
     elapsed = time.perf_counter() - started
     st.session_state[TIMING] = elapsed
@@ -160,6 +167,21 @@ def main() -> None:
         f"Model {MODEL_VERSION}; data {data.data_hash}; scenario {ctx.scenario.content_hash()}. "
         f"Drawn in {elapsed:.2f} s."
     )
+    if light:
+        st.session_state[ARMED] = True
+        st.fragment(run_every=CHARTS_AFTER_S)(_charts_now)()
+
+
+ARMED = "_charts_timer_armed"
+CHARTS_AFTER_S = 1.0  # after the browser has drawn the numbers
+
+
+def _charts_now() -> None:
+    """Run in the script, it only arms itself; run again by the browser's timer, it
+    redraws the whole page with its charts (and the timer goes with the light view)."""
+    if st.session_state.pop(ARMED, False):
+        return
+    st.rerun()
 
 
 OVERSIZED_LINK_SCRIPT = Template("""

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import charts, services
+from app import charts, services, state
 from app.context import Ctx
 from app.headings import headings
 from app.services import BREAKDOWN_MONEY, CAVEATS, MODEL_VERSION, YEAR, scenario_caveats
@@ -141,7 +141,12 @@ def chart(
     fig: go.Figure, frame: pd.DataFrame, ctx: Ctx, name: str, what: str, **kwargs: Any
 ) -> Any:
     """A chart (larger type in workshop mode; no toolbar over its title) and its CSV.
-    Extra arguments go to ``st.plotly_chart`` (a selection event is returned)."""
+    Extra arguments go to ``st.plotly_chart`` (a selection event is returned). In a
+    new visitor's first view, a light placeholder of the chart's height instead."""
+    if state.light_view():
+        with st.container(height=int(fig.layout.height or 380), border=True):
+            st.caption("The chart follows in a moment.")
+        return None
     if ctx.workshop:
         fig = charts.presenting(fig)
     # The title is drawn by the page, above the chart: it wraps and scales like the text

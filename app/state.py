@@ -51,6 +51,16 @@ def preset_slug() -> str:
     return st.session_state[PRESET]
 
 
+CHARTS_READY = "_charts_ready"
+LIGHT = "_light_view"
+
+
+def light_view() -> bool:
+    """This run leaves the charts out (a new visitor's first Overview): see
+    :func:`app.shell.main`."""
+    return bool(st.session_state.get(LIGHT, False))
+
+
 def workshop() -> bool:
     return bool(st.session_state.get(WORKSHOP, False))
 

@@ -40,7 +40,8 @@ def test_the_october_brief_is_one_page_with_the_model_s_numbers(
     assert ink(pages[0]) > 0.05, "a page with content, not a blank one"
     s = result.summary
     assert "October 2017 letter" in text
-    assert f"Councils selected {s['councils_selected']} of 152" in text
+    assert "Councils selected; 19 councils change status with one more month of data" in text
+    assert f"{s['councils_selected']} of 152" in text
     assert f"Conditioned, 2018/19 {gbp(s['total_conditioned'])}" in text
     assert " ".join(policy_sentence(result).split()) in text
     assert "The letter: 32 councils written to / this model on revised data" in text

@@ -117,3 +117,36 @@ def test_phone_title_clears_the_header_and_tables_are_not_cut(server: str, brows
     toolbars = page.locator('[data-testid="stElementToolbar"]')
     assert all(not toolbars.nth(k).is_visible() for k in range(toolbars.count()))
     page.close()
+
+
+FIRST_HEADLINE_JS = """(() => {
+  const obs = new MutationObserver(() => {
+    const el = document.querySelector('[data-testid="stMetricValue"]');
+    if (el && el.innerText.trim()) { window.__first = performance.now(); obs.disconnect(); }
+  });
+  document.addEventListener('DOMContentLoaded', () =>
+    obs.observe(document.body, {subtree: true, childList: true, characterData: true}));
+})();"""
+
+
+def test_first_headline_comes_before_the_chart_library(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """A new visitor's first Overview: the headline numbers are drawn before the
+    browser fetches the chart library (4.6 MB of script), and the charts follow."""
+    warm = open_page(browser, url(server, "Overview"), (1440, 900))
+    warm.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.add_init_script(FIRST_HEADLINE_JS)
+    page = context.new_page()
+    page.goto(url(server, "Overview"))
+    page.wait_for_function("() => window.__first !== undefined", timeout=90_000)
+    first = page.evaluate("() => window.__first")
+    before = page.evaluate(
+        "(t) => performance.getEntriesByType('resource').filter(e => e.startTime < t)"
+        ".map(e => e.name)",
+        first,
+    )
+    assert before and not [n for n in before if "Plotly" in n], "no chart script first"
+    page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
+    assert page.locator(".js-plotly-plot").count() == 2, "then the ledger and the path"
+    shoot(page, "first-view-then-charts")
+    context.close()

@@ -5,6 +5,7 @@ summary.json and the app (headless) agree on what each shows."""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -176,7 +177,7 @@ def test_saved_comparison_snapshots_are_named_travel_in_the_link_and_survive_a_r
     assert not reloaded.exception
     assert reloaded.session_state[state.SAVED] == saved
     assert reloaded.session_state[state.COMPARE] == at.session_state[state.COMPARE]
-    table = next(d.value for d in reloaded.main.dataframe if "measure" in d.value.columns)
+    table = next(t.value for t in reloaded.main.table if "measure" in t.value.columns)
     assert "Saved: Before the cap" in table.columns and "Saved: Before the cap (2)" in table.columns
 
 
@@ -350,3 +351,41 @@ def json_text(figure: Any) -> str:
     import json
 
     return json.dumps(figure)
+
+
+# ---------------------------------------------------------------------- item 11
+def test_compare_wraps_long_names_filters_status_changes_and_its_brief_title_is_not_stretched(
+    shipped: dict[str, Scenario], dataset: Dataset
+) -> None:
+    from app.pages.compare import PICK, STATUS_ONLY
+
+    at = new_app(preset="october-2017-letter", view="Compare")
+    picks = ["current", "preset:status-quo", "preset:graduated", "preset:reduce-and-redistribute"]
+    at.multiselect(key=PICK).set_value(picks).run()
+    assert not at.exception
+    side = next(t.value for t in at.main.table if "measure" in t.value.columns)
+    assert side.shape[1] == 5, "four scenarios in a table that wraps, never a clipped grid"
+    councils = next(d.value for d in at.main.dataframe if "what_changed" in d.value.columns)
+    at.toggle(key=STATUS_ONLY).set_value(True).run()
+    only = next(d.value for d in at.main.dataframe if "what_changed" in d.value.columns)
+    chosen = only[[f"s{k}_selected" for k in range(1, 5)]].to_numpy()
+    assert 0 < len(only) < len(councils), "money-only differences are left out"
+    assert (chosen != chosen[:, :1]).any(axis=1).all(), "every row changes status"
+
+    import json
+
+    bars = next(c for c in at.main.get("plotly_chart") if '"ticktext"' in c.proto.spec)
+    axis = json.loads(bars.proto.spec)["layout"]["xaxis"]
+    assert axis["tickangle"] == 0 and any("<br>" in t for t in axis["ticktext"])
+
+    names = ("october-2017-letter", "graduated", "reduce-and-redistribute", "status-quo")
+    longer = [
+        shipped[n].model_copy(update={"name": f"{shipped[n].name}, as revised"}) for n in names
+    ]
+    results = [evaluate(s, dataset) for s in longer]  # a title over two lines
+    with pdfplumber.open(io.BytesIO(brief.comparison_pdf(results))) as doc:
+        words = doc.pages[0].extract_words()
+    title = [w for w in words if w["top"] < words[0]["bottom"]]
+    gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(title)]
+    size = title[0]["bottom"] - title[0]["top"]
+    assert max(gaps) < 0.45 * size, ("a title set left, its spaces a space wide", gaps)

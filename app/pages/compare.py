@@ -26,6 +26,7 @@ PICK = state.COMPARE
 MOST = 4
 CURRENT = "current"
 SAVE_NAME = "compare_save_name"
+STATUS_ONLY = "compare_status_only"
 
 
 def choices(ctx: Ctx) -> dict[str, Scenario]:
@@ -170,13 +171,8 @@ def render(ctx: Ctx) -> None:
     labels = [_label(k, options) for k in picked]
     results = [services.evaluate(options[k]) for k in picked]
     summary = summary_frame(results, labels)
-    st.dataframe(
-        side_by_side(summary),
-        hide_index=True,
-        width="stretch",
-        key="compare_side",
-        column_config={"measure": st.column_config.Column("Measure", pinned=True)},
-    )
+    # A static table: four long scenario names wrap in their columns, never clipped.
+    st.table(side_by_side(summary), hide_index=True)
     show.csv_button(summary, ctx, "compare_summary", "scenario comparison")
     if not ctx.workshop:  # the comparison brief names councils
         show.brief_button(
@@ -270,7 +266,9 @@ def differs_view(
         "what_changed",
         [what_changed(row, labels) for row in differs.to_dict("records")],
     )
-    config: dict[str, object] = {"what_changed": st.column_config.TextColumn("What changed")}
+    config: dict[str, object] = {
+        "what_changed": st.column_config.TextColumn("What changed", width="large")
+    }
     for k, label in enumerate(labels, start=1):
         view[f"s{k}_selected"] = view[f"s{k}_selected"].map(STATUS)
         config[f"s{k}_selected"] = st.column_config.TextColumn(f"{label}: status")
@@ -294,6 +292,15 @@ def _councils_differ(ctx: Ctx, results: list[Result], labels: list[str]) -> None
         "selection or final "
         f"allocation differs: {len(differs)}**"
     )
+    only = st.toggle(
+        "Status changes only",
+        key=STATUS_ONLY,
+        help="Only the councils whose selection differs between the scenarios, not those "
+        "whose money alone does.",
+    )
+    if only:
+        chosen = differs[[f"s{k}_selected" for k in range(1, len(labels) + 1)]].to_numpy()
+        differs = differs[(chosen != chosen[:, :1]).any(axis=1)]
     view, config = differs_view(differs, labels)
     show.table(
         view,

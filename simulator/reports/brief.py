@@ -567,9 +567,12 @@ class _Writer:
     def font(self, size: float, bold: bool = False) -> None:
         self.pdf.set_font(self.family, "B" if bold else "", size * self.scale)
 
-    def para(self, value: str, size: float = 8, bold: bool = False, gap: float = 0.8) -> None:
+    def para(
+        self, value: str, size: float = 8, bold: bool = False, gap: float = 0.8, align: str = "J"
+    ) -> None:
         self.font(size, bold)
-        self.pdf.multi_cell(0, size * self.scale * 0.45, self.text(value), markdown=False)
+        height = size * self.scale * 0.45
+        self.pdf.multi_cell(0, height, self.text(value), markdown=False, align=align)
         self.pdf.ln(gap * self.scale)
 
     def heading(self, value: str) -> None:
@@ -644,7 +647,7 @@ class _Writer:
 
     def draw(self) -> bool:
         b, pdf = self.brief, self.pdf
-        self.para(b.title, size=15, bold=True, gap=0.3)
+        self.para(b.title, size=15, bold=True, gap=0.3, align="L")  # a title is never stretched
         pdf.set_text_color(70, 70, 70)
         self.para(b.subtitle, size=8, gap=1.2)
         pdf.set_text_color(0, 0, 0)
