@@ -161,8 +161,11 @@ def test_the_wheel_maps_the_checkout_folders_into_the_package() -> None:
     shipped = {".csv", ".md", ".hexjson", ".LICENSE"}
     assert {n for n in raw if Path(n).suffix in shipped} == raw
     assert data["simulator.bundled.data.raw"] == ["*.csv", "*.md", "*.hexjson", "*.LICENSE"]
-    assert {p.suffix for p in (ROOT / "scenarios").iterdir()} == {".toml"}
-    assert data["simulator.bundled.scenarios"] == ["*.toml"]
+    scenarios = ROOT / "scenarios"
+    assert {p.suffix for p in scenarios.iterdir() if p.is_file()} == {".toml"}
+    assert [p.name for p in scenarios.iterdir() if p.is_dir()] == ["designs"]
+    assert {p.suffix for p in (scenarios / "designs").iterdir()} == {".toml"}
+    assert data["simulator.bundled.scenarios"] == ["*.toml", "designs/*.toml"]
 
 
 @pytest.mark.process

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from simulator.reports.assumptions import assumptions_register
+from simulator.reports.design import DESIGN_FILES
 from simulator.reports.files import COMPARE_FILES, RUN_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,15 @@ NOT_IN_THE_REPOSITORY = {
     "test-artifacts": "screenshots the browser tests save",
 }
 # The files the commands write, named by the docs as the user sees them.
-OUTPUT_FILES = {*RUN_FILES, *COMPARE_FILES, "haproxy.cfg", "brief.pdf", "about.csv"}
+OUTPUT_FILES = {
+    *RUN_FILES,
+    *COMPARE_FILES,
+    *DESIGN_FILES,
+    "haproxy.cfg",
+    "brief.pdf",
+    "about.csv",
+    "scorecard.csv",
+}
 FOLDERS_BELOW = ("simulator", "app", "data", "")
 EXTENSIONS = r"py|md|toml|csv|json|lock|hexjson|jinja|txt|cfg|png|LICENSE"
 

@@ -217,6 +217,7 @@ def test_a_start_finds_and_reports_a_stale_worker() -> None:
     assert serve.stale_processes(port) == []
 
 
+@pytest.mark.process
 def test_bench_load_measures_idle_and_loaded() -> None:
     """`make bench-load` runs every level as the machine is and with one busy process per
     core beside the servers: the busy processes run while measured and stop after."""

@@ -281,7 +281,7 @@ CHOICES: dict[str, Parameter] = {
         description="",
         unit="",
         source="Spring Budget 2017: original iBCF £105m to £825m, Spring Budget element £1,010m to"
-        " £674m; each council's 2017/18 amounts assumed on its 2018/19 shares",
+        " £674m; each council's 2017/18 amounts from the direct 2017/18 reconstruction",
         statement="The baseline includes the status-quo money change 2017/18 to 2018/19",
         references=(Reference("Spring Budget 2017"),),
         assumption=True,
