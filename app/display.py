@@ -1,5 +1,5 @@
-"""Display formatting only: whole pounds, beds, percentages and field names (the short
-pound form is the model's one rule, ``services.gbp``).
+"""Display formatting only: whole pounds, percentages and field names (the short
+pound form is the model's one rule, ``services.gbp``, and beds freed ``services.beds_figure``).
 
 Nothing here computes a model quantity; it turns numbers the model produced into
 text with units.
@@ -19,18 +19,6 @@ def gbp_exact(amount: float) -> str:
     """
     sign = "-" if amount < 0 else ""
     return f"{sign}£{abs(round(amount)):,}"
-
-
-def beds(value: float, digits: int = 0) -> str:
-    """Beds a day, rounded.
-
-    >>> beds(123.456), beds(-2.04, 1), beds(-0.2), beds(float("nan"))
-    ('123', '-2.0', '0', 'n/a')
-    """
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    text = f"{value:,.{digits}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
 def figure(value: object, spec: str) -> str:

@@ -55,6 +55,7 @@ from simulator.projection import (
     coverage_table,
     summarise_points,
 )
+from simulator.projection.evidence import DEFAULT_EVIDENCE_SET, evidence_set
 from simulator.reports import (
     distance,
     distribution,
@@ -169,6 +170,7 @@ __all__ = [
     "BEDS",
     "BREAKDOWN_MONEY",
     "CAVEATS",
+    "DEFAULT_EVIDENCE_SET",
     "EVIDENCE_LABELS",
     "FLIP_NOTE",
     "LABELS",
@@ -225,6 +227,7 @@ __all__ = [
     "evidence_frame",
     "evidence_label",
     "evidence_name",
+    "evidence_set",
     "for_people",
     "gains_and_losses",
     "gbp",

@@ -177,10 +177,13 @@ def test_every_evidence_set_has_a_citation_and_a_derivation() -> None:
 
 # ------------------------------------------------------------------ response arithmetic
 def test_status_quo_change_is_384m_nationally() -> None:
-    """£825m - £105m + £674m - £1,010m = £384m, whatever the shares."""
+    """£825m - £105m + £674m - £1,010m = £384m, whatever the shares: two councils with
+    £574m and £925m in 2018/19 and £700m and £415m in 2017/18 change by -£126m and £510m."""
     orig = np.array([500.0, 325.0]) * 1e6
     sb = np.array([74.0, 600.0]) * 1e6
-    assert status_quo_change_gbp(orig, sb).sum() == pytest.approx(384e6)
+    change = status_quo_change_gbp(orig, sb, np.array([700.0, 415.0]) * 1e6)
+    assert change.tolist() == pytest.approx([-126e6, 510e6])
+    assert change.sum() == pytest.approx(384e6)
 
 
 def test_status_quo_change_from_the_direct_2017_18_reconstruction(dataset: Dataset) -> None:

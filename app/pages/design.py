@@ -11,8 +11,7 @@ import streamlit as st
 
 from app import charts, services, show, state
 from app.context import Ctx
-from app.display import beds
-from app.services import gbp
+from app.services import DEFAULT_EVIDENCE_SET, beds_figure, evidence_set, gbp
 from app.text import md
 
 SLUG = "design:slug"
@@ -25,7 +24,7 @@ EXEMPT = "design:exempt"
 MIN_BEDS = "design:min_beds"
 MIN_BEDS_SET = "design:min_beds_set"
 PICK = "design:pick"
-DEFAULT_GOAL = "beds_per_gbpm:central"
+DEFAULT_GOAL = f"beds_per_gbpm:{DEFAULT_EVIDENCE_SET}"
 # The page's starting guarantees: the shipped design's own (at most 40 councils, all
 # money local); a limit of 0 in a box that says "0 = no limit" is none.
 DEFAULTS: dict[str, Any] = {
@@ -100,7 +99,7 @@ def _guarantees(ctx: Ctx) -> dict[str, Any]:
     out["exempt"] = [c for c in ss.get(EXEMPT, []) if c in codes]
     if ss.get(MIN_BEDS):
         out["min_beds"] = {
-            "evidence_set": ss.get(MIN_BEDS_SET, "central"),
+            "evidence_set": ss.get(MIN_BEDS_SET, DEFAULT_EVIDENCE_SET),
             "beds": float(ss[MIN_BEDS]),
         }
     return out
@@ -188,7 +187,9 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
             key=MIN_BEDS,
         )
         if ss.get(MIN_BEDS_SET) not in evidence:
-            ss[MIN_BEDS_SET] = "central" if "central" in evidence else evidence[0]
+            ss[MIN_BEDS_SET] = (
+                DEFAULT_EVIDENCE_SET if DEFAULT_EVIDENCE_SET in evidence else evidence[0]
+            )
         st.selectbox(
             "… under the evidence set",
             evidence,
@@ -219,14 +220,19 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
             md(
                 f"Best at {objectives[goal][0].lower()}: {best['option_words']}. "
                 f"Money moved {gbp(best['money_moved'])}, {int(best['councils_affected'])} "
-                f"councils affected, {beds(best['beds_freed:central'], 1)} beds a day freed "
-                "(central evidence, central path)."
+                f"councils affected, {beds_figure(best[f'beds_freed:{DEFAULT_EVIDENCE_SET}'])} "
+                f"beds a day freed ({evidence_set(DEFAULT_EVIDENCE_SET).reading}, central path)."
             )
         )
     pool = table[from_rules] if kept else table
     shown = front[front["efficient"]]
     fig = charts.design_frontier(
-        pool, shown, "money_moved", "beds_freed:central", "Money moved (£)", "Beds freed a day"
+        pool,
+        shown,
+        "money_moved",
+        f"beds_freed:{DEFAULT_EVIDENCE_SET}",
+        "Money moved (£)",
+        "Beds freed a day",
     )
     show.chart(fig, shown, ctx, "design_frontier", "efficient options")
     st.caption(

@@ -171,9 +171,9 @@ def _projection(ctx: Ctx, proj: ProjectionResult) -> None:
     g = proj.gross
     if g["beds_gained"] > 0 and g["beds_lost"] > 0:
         c[0].caption(
-            f"Gross: {g['beds_lost']:,.0f} beds a day lost where money is withheld, "
-            f"{g['beds_gained']:,.0f} gained where it is conditioned or received; net "
-            f"{g['net']:,.1f}."
+            f"Gross: {beds_figure(g['beds_lost'])} beds a day lost where money is withheld, "
+            f"{beds_figure(g['beds_gained'])} gained where it is conditioned or received; net "
+            f"{beds_figure(g['net'])}."
         )
     c[1].metric(
         NHS_VALUE,

@@ -8,12 +8,12 @@ import streamlit as st
 
 from app import charts, services, show
 from app.context import Ctx
-from app.display import beds
 from app.services import (
     FLIP_NOTE,
     LABELS,
     YEAR,
     ambition_text,
+    beds_figure,
     beds_text,
     evidence_label,
 )
@@ -45,8 +45,8 @@ def _spread(ctx: Ctx) -> None:
         show.chart(charts.tornado(table, base), table, ctx, "tornado", "tornado")
         st.caption(
             f"Central projection (no Monte Carlo), {evidence_label(proj.evidence_set)}: "
-            f"{beds(base, 1)} beds a day freed. The Overview's headline is another quantity, "
-            f"the median of the Monte Carlo draws ({beds(proj.beds_freed['p50'], 1)}), which "
+            f"{beds_figure(base)} beds a day freed. The Overview's headline is another quantity, "
+            f"the median of the Monte Carlo draws ({beds_figure(proj.beds_freed['p50'])}), which "
             "also varies the forecast. Evidence (θ and the response) and forecast noise are "
             "apart: the bars are evidence only. Each bar sets one assumption to its low or "
             "high value (P10 and P90 of its distribution), the others held at the "

@@ -31,6 +31,7 @@ from simulator.design.search import WhyNot, best, constraints, feasible, frontie
 from simulator.design.seek import OracleBound, SeekResult, goal_seek, oracle_bound
 from simulator.errors import ScenarioError
 from simulator.inputs.data import Dataset
+from simulator.projection.evidence import DEFAULT_EVIDENCE_SET
 from simulator.schema.design import DesignFile
 from simulator.schema.disk import read_bytes
 from simulator.schema.files import _check_values, _format_errors, load_scenario
@@ -280,7 +281,7 @@ def _oracle(ctx: Context, grid: Grid, chosen: pd.Series, design: Any) -> OracleB
     if not ctx.evidence:
         return None
     goal = design.goal.objective
-    name = goal.split(":", 1)[1] if ":" in goal else "central"
+    name = goal.split(":", 1)[1] if ":" in goal else DEFAULT_EVIDENCE_SET
     if name not in ctx.evidence:
         name = ctx.evidence[0]
     setting = grid.setting(int(chosen["option"]))

@@ -26,10 +26,6 @@ from scipy import optimize, stats
 
 from simulator.projection.forecast import SEASON, forecast
 from simulator.projection.response import (
-    ORIGINAL_2017_18,
-    ORIGINAL_2018_19,
-    SPRING_BUDGET_2017_18,
-    SPRING_BUDGET_2018_19,
     affected_parts,
     care_bought_gbpm,
     lag_ramp,
@@ -68,15 +64,6 @@ class ThetaFit:
     outcome: str
     method: str
     window: tuple[str, str]
-
-
-def money_2017_18(original_2018: np.ndarray, spring_budget_2018: np.ndarray) -> np.ndarray:
-    """Each council's 2017/18 iBCF (£): each 2018/19 element scaled to its 2017/18 total."""
-    return np.asarray(original_2018, dtype=float) * (
-        ORIGINAL_2017_18 / ORIGINAL_2018_19
-    ) + np.asarray(spring_budget_2018, dtype=float) * (
-        SPRING_BUDGET_2017_18 / SPRING_BUDGET_2018_19
-    )
 
 
 @dataclass(frozen=True, eq=False)

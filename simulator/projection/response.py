@@ -160,27 +160,14 @@ def affected_by_attribution(baseline: np.ndarray, both_share: float | np.ndarray
 
 
 def status_quo_change_gbp(
-    original: np.ndarray, spring_budget: np.ndarray, money_2017_18: np.ndarray | None = None
+    original: np.ndarray, spring_budget: np.ndarray, money_2017_18: np.ndarray
 ) -> np.ndarray:
     """Each council's change in iBCF from 2017/18 to 2018/19 (£): its 2018/19 elements
-    less ``money_2017_18`` (£, the direct 2017/18 reconstruction, as the dataset gives
-    it). Without it, each element's 2017/18 amount is taken as its 2018/19 amount scaled
-    to the 2017/18 national total (original £105m → £825m; Spring Budget £1,010m → £674m).
+    less ``money_2017_18`` (£, the direct 2017/18 reconstruction, as the dataset gives it).
 
-    >>> status_quo_change_gbp(np.array([825.0]), np.array([674.0])).round(6).tolist()
-    [384.0]
     >>> status_quo_change_gbp(np.array([825.0]), np.array([674.0]), np.array([1000.0])).tolist()
     [499.0]
     """
     orig = np.asarray(original, dtype=float)
     sb = np.asarray(spring_budget, dtype=float)
-    if money_2017_18 is not None:
-        return orig + sb - np.asarray(money_2017_18, dtype=float)
-    return orig * (1.0 - ORIGINAL_2017_18 / ORIGINAL_2018_19) + sb * (
-        1.0 - SPRING_BUDGET_2017_18 / SPRING_BUDGET_2018_19
-    )
-
-
-# National iBCF totals (£m), Spring Budget 2017 and the 2017/18 settlement.
-ORIGINAL_2017_18, ORIGINAL_2018_19 = 105.0, 825.0
-SPRING_BUDGET_2017_18, SPRING_BUDGET_2018_19 = 1010.0, 674.0
+    return orig + sb - np.asarray(money_2017_18, dtype=float)

@@ -22,7 +22,6 @@ from simulator.projection.calibration import (
     fit_theta,
     forder_bound,
     gaughan_theta,
-    money_2017_18,
     national_falls,
 )
 from simulator.projection.forecast import METHODS
@@ -139,13 +138,10 @@ def calibration_figures(
     months: list[str],
     original: np.ndarray,
     spring_budget: np.ndarray,
-    money: np.ndarray | None = None,
+    money: np.ndarray,
 ) -> dict[str, float]:
     """Every calibration figure the docs and parameter sources quote. ``money``: each
-    council's 2017/18 iBCF (£; the dataset's direct 2017/18 reconstruction); without it,
-    the 2018/19 elements scaled to the 2017/18 pots."""
-    if money is None:
-        money = money_2017_18(original, spring_budget)
+    council's 2017/18 iBCF (£; the dataset's direct 2017/18 reconstruction)."""
     out: dict[str, float] = {"money_2017_18_gbpm": float(money.sum() / 1e6)}
     out.update(national_falls(history, months))
     for control in ("none", "nhs"):
@@ -176,12 +172,10 @@ def identification_figures(
     spring_budget: np.ndarray,
     regions: np.ndarray,
     names: np.ndarray,
-    money: np.ndarray | None = None,
+    money: np.ndarray,
 ) -> dict[str, float]:
     """The identification diagnostics of the 2017/18 fit (net of the NHS fall). ``money``:
-    each council's 2017/18 iBCF (£); without it, the 2018/19 elements scaled."""
-    if money is None:
-        money = money_2017_18(original, spring_budget)
+    each council's 2017/18 iBCF (£; the dataset's direct 2017/18 reconstruction)."""
     return identification(history, months, money, regions, names).figures()
 
 
@@ -190,7 +184,7 @@ def calibration_report(
     months: list[str],
     original: np.ndarray,
     spring_budget: np.ndarray,
-    money: np.ndarray | None = None,
+    money: np.ndarray,
     regions: np.ndarray | None = None,
     names: np.ndarray | None = None,
 ) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 
 from simulator.projection.evidence import DEFAULT_EVIDENCE_SET, evidence_set, evidence_sets
 from simulator.projection.result import Bands, ProjectionResult
+from simulator.schema.calendar import days_in_months
 from simulator.schema.scenario import Scenario
 
 
@@ -76,9 +77,6 @@ def beds_figure(value: float) -> str:
     if abs(value) >= 0.005:
         return f"{value:.2f}"
     return "just below 0" if value < 0 else "just above 0"
-
-
-beds_figure = beds_figure  # the brief's former name for the same rule
 
 
 def beds_range(p10: float, p50: float, p90: float) -> str:
@@ -310,9 +308,7 @@ def council_half_band(result: ProjectionResult, selected: np.ndarray) -> float:
     """Half the P10-P90 of the selected councils' total delays together (2018/19
     average): each council's half band, added in quadrature, since the model draws
     council noise independently (an approximation for skewed bands)."""
-    days = np.array([31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28], dtype=float)
-    if len(result.months) != len(days):
-        days = np.ones(len(result.months))
+    days = np.array(days_in_months(list(result.months)), dtype=float)
     half = (result.scenario_p90[..., 3] - result.scenario_p10[..., 3]) @ days / days.sum() / 2
     sel = np.asarray(selected, dtype=bool) & np.isfinite(half)
     return float(np.sqrt((half[sel] ** 2).sum()))

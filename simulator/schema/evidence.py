@@ -83,7 +83,7 @@ class EvidenceRecord:
 
     @property
     def summary(self) -> str:
-        """θ in words: '0', '25.2 to 53.3', '78.5 (sd 41.6)'."""
+        """θ in words: '0', '25.2 to 53.3', '78.5 (sd 41.5)'."""
         if self.family == "point":
             return f"{self.centre:g}"
         if self.family == "uniform":
