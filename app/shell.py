@@ -120,25 +120,7 @@ def main() -> None:
 
     if st.session_state.pop(state.CHECK_LINK, False):
         oversized_link_notice()
-    reconstructed = ctx.result.summary["allocation_status"] != "official"
-    if ctx.workshop:  # a projector's first screen holds the numbers: a one-line header
-        st.text(f"{ctx.scenario.name}: {YEAR} iBCF allocations of 152 councils")
-        if reconstructed:
-            st.caption(f":material/warning: {RECONSTRUCTED_SHORT}", help=RECONSTRUCTED_NOTE)
-    else:
-        st.title("iBCF allocation review simulator")
-        st.text(
-            f"{ctx.scenario.name}: {YEAR} improved Better Care Fund allocations of 152 "
-            "councils, reviewed by delayed transfers of care."
-        )
-        # In full on the Overview; one line elsewhere, so a view (the map) starts high.
-        overview = st.session_state.get(state.VIEW, "Overview") == "Overview"
-        if reconstructed and overview:
-            st.warning(RECONSTRUCTED_HEADLINE, icon=":material/warning:")
-        elif reconstructed:
-            st.caption(f":material/warning: {RECONSTRUCTED_SHORT}", help=RECONSTRUCTED_NOTE)
-        if overview:
-            start_here(ctx)
+    header(ctx)
     for kind, lines in st.session_state.get(state.LINK_NOTES, []):
         (st.error if kind == "error" else st.warning)(
             "\n\n".join(md(line) for line in lines), icon=":material/link:"
@@ -174,6 +156,30 @@ def main() -> None:
 
 ARMED = "_charts_timer_armed"
 CHARTS_AFTER_S = 1.0  # after the browser has drawn the numbers
+
+
+def header(ctx: Ctx) -> None:
+    """The title (one line in workshop mode) and the allocations' status warning: in full
+    on the Overview, one line elsewhere, so a view (the map) starts high."""
+    reconstructed = ctx.result.summary["allocation_status"] != "official"
+    if ctx.workshop:  # a projector's first screen holds the numbers: a one-line header
+        st.text(f"{ctx.scenario.name}: {YEAR} iBCF allocations of 152 councils")
+        if reconstructed:
+            st.caption(f":material/warning: {RECONSTRUCTED_SHORT}", help=RECONSTRUCTED_NOTE)
+    else:
+        st.title("iBCF allocation review simulator")
+        st.text(
+            f"{ctx.scenario.name}: {YEAR} improved Better Care Fund allocations of 152 "
+            "councils, reviewed by delayed transfers of care."
+        )
+        # In full on the Overview; one line elsewhere, so a view (the map) starts high.
+        overview = st.session_state.get(state.VIEW, "Overview") == "Overview"
+        if reconstructed and overview:
+            st.warning(RECONSTRUCTED_HEADLINE, icon=":material/warning:")
+        elif reconstructed:
+            st.caption(f":material/warning: {RECONSTRUCTED_SHORT}", help=RECONSTRUCTED_NOTE)
+        if overview:
+            start_here(ctx)
 
 
 def _charts_now() -> None:

@@ -146,7 +146,9 @@ def test_first_headline_comes_before_the_chart_library(server: str, browser) -> 
         first,
     )
     assert before and not [n for n in before if "Plotly" in n], "no chart script first"
-    page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
-    assert page.locator(".js-plotly-plot").count() == 2, "then the ledger and the path"
+    # Then the charts: the ledger, the national path and who bears it.
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length === 3", timeout=90_000
+    )
     shoot(page, "first-view-then-charts")
     context.close()

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from simulator import io
 from simulator.errors import DataError
 from simulator.inputs.data import build_dataset, check_hex_layout, load_dataset
+from tests.strategies import examples
 from tests.test_data_errors import (
     KNOWN,
     OFFICIAL,
@@ -386,7 +387,7 @@ def raw_tables() -> tuple[dict, dict, str]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -23,6 +23,7 @@ from simulator.inputs.data import Dataset, load_dataset
 from simulator.money import largest_remainder
 from simulator.schema.design import Axes, Design
 from simulator.schema.files import data_context, load_scenario
+from tests.strategies import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA: Dataset = load_dataset()
@@ -82,7 +83,7 @@ FIGURES = {
 }
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(designs(), st.data())
 def test_every_option_equals_its_scenario(case: tuple[object, Design], data: st.DataObject) -> None:
     base, design = case

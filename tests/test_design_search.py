@@ -33,6 +33,7 @@ from simulator.engine.run import evaluate, project_scenario
 from simulator.inputs.data import Dataset, load_dataset
 from simulator.schema.design import Axes, Design, Guarantees, MinBeds
 from simulator.schema.files import data_context, load_scenario
+from tests.strategies import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA: Dataset = load_dataset()
@@ -269,7 +270,7 @@ def seek_ctx():  # type: ignore[no-untyped-def]
     return make_context(grid, DATA, with_beds=False), grid.setting(0)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(["condition_pct", "reduction_pct", "cap_pct"]),
     st.lists(st.floats(0, 60, allow_nan=False), min_size=2, max_size=6),
