@@ -291,6 +291,7 @@ def test_every_evidence_set_is_run_beside_the_chosen_one(dataset: Dataset, prepa
     councils = r.council_beds_by_set["central"]
     assert councils.sum() == pytest.approx(r.council_days.sum() / 365.0)
     from simulator.reports.views import council_evidence_frame, evidence_frame
+    from simulator.reports.words import beds_figure
 
     frame = evidence_frame(r)
     assert list(frame["evidence set"]) == [
@@ -300,10 +301,11 @@ def test_every_evidence_set_is_run_beside_the_chosen_one(dataset: Dataset, prepa
         "2017/18 fit, optimistic reading",
     ]
     assert frame["beds freed a day, P50"].tolist() == [
-        r.beds_freed_by_set[k]["p50"] for k in ("no_effect", "low", "central", "fit_2017_18")
+        beds_figure(r.beds_freed_by_set[k]["p50"])
+        for k in ("no_effect", "low", "central", "fit_2017_18")
     ]
     card = council_evidence_frame(r, 0)
-    assert card["beds freed a day (central)"].iloc[2] == pytest.approx(councils[0])
+    assert card["beds freed a day (central)"].iloc[2] == beds_figure(councils[0])
 
 
 def test_detectability_says_no_measurable_effect_with_both_numbers(

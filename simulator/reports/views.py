@@ -19,7 +19,7 @@ from simulator.inputs.data import Dataset
 from simulator.projection.evidence import evidence_set, evidence_sets
 from simulator.projection.result import ProjectionResult
 from simulator.reports.anonymous import anonymised_names
-from simulator.reports.words import evidence_rows
+from simulator.reports.words import beds_figure, evidence_rows
 from simulator.rules.measures import rate_per_100k
 from simulator.schema.calendar import month_name
 from simulator.schema.selection import GapTest, RateTest, TrendTest
@@ -168,8 +168,9 @@ def council_projection(proj: ProjectionResult, i: int) -> pd.DataFrame | None:
 
 def evidence_frame(proj: ProjectionResult) -> pd.DataFrame:
     """Beds freed a day in 2018/19 (England, total delays) under every evidence set, no
-    effect first: θ's median and P10-P90, and beds freed P50 with P10 and P90; the
-    default set marked, the scenario's own set said."""
+    effect first: θ's median and P10-P90, and beds freed P50 with P10 and P90 (written by
+    the one rule for beds, :func:`simulator.reports.words.beds_figure`); the default set
+    marked, the scenario's own set said."""
     rows = []
     for row in evidence_rows(proj):
         s = evidence_set(str(row["set"]))
@@ -181,9 +182,9 @@ def evidence_frame(proj: ProjectionResult) -> pd.DataFrame:
                 + (" ← this scenario" if row["chosen"] else ""),
                 "θ median, days per £1m": round(s.median(), 1),
                 "θ P10-P90": f"{lo:,.0f} to {hi:,.0f}",
-                "beds freed a day, P50": row["p50"],
-                "P10": row["p10"],
-                "P90": row["p90"],
+                "beds freed a day, P50": beds_figure(float(row["p50"])),  # type: ignore[arg-type]
+                "P10": beds_figure(float(row["p10"])),  # type: ignore[arg-type]
+                "P90": beds_figure(float(row["p90"])),  # type: ignore[arg-type]
                 "source": s.record.source,
             }
         )
@@ -191,12 +192,15 @@ def evidence_frame(proj: ProjectionResult) -> pd.DataFrame:
 
 
 def council_evidence_frame(proj: ProjectionResult, i: int) -> pd.DataFrame:
-    """One council's central beds freed a day in 2018/19 (θ at each set's median)."""
+    """One council's central beds freed a day in 2018/19 (θ at each set's median), by
+    the one rule for beds."""
     return pd.DataFrame(
         [
             {
                 "evidence set": s.label + (" (default)" if s.is_default else ""),
-                "beds freed a day (central)": float(proj.council_beds_by_set[s.name][i]),
+                "beds freed a day (central)": beds_figure(
+                    float(proj.council_beds_by_set[s.name][i])
+                ),
             }
             for s in evidence_sets()
             if s.name in proj.council_beds_by_set
