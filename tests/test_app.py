@@ -235,6 +235,15 @@ def frame_with(at: AppTest, *columns: str) -> Any:
     raise AssertionError(f"no table with columns {columns}")
 
 
+def static_table_with(at: AppTest, *columns: str) -> Any:
+    """The first static table (``st.table``) whose columns include ``columns``: Compare's
+    side-by-side numbers, not the interactive equity table below them."""
+    for element in at.main.table:
+        if all(c in element.value.columns for c in columns):
+            return element.value
+    raise AssertionError(f"no static table with columns {columns}")
+
+
 def view(at: AppTest, name: str) -> AppTest:
     at.segmented_control(key="view").set_value(name).run()
     return ok(at)
@@ -566,7 +575,7 @@ def test_every_view_renders(context: dict[str, Any], shipped_runs: dict[str, Run
     assert sorted(table.index) == sorted(run.councils.index)
     assert set(run.councils.columns) <= set(table.columns)
     view(at, "Compare")
-    side = frame_with(at, "measure")
+    side = static_table_with(at, "measure")
     assert list(side.columns)[1:] == [f"Current: {scenario.name}", "Status quo"]
     view(at, "Sensitivity")
     near = frame_with(at, "flip_beds_per_day")
@@ -650,7 +659,7 @@ def test_compare_several_scenarios(shipped_runs: dict[str, Run]) -> None:
     picks = ["current", "preset:status-quo", "preset:graduated", "preset:reduce-and-redistribute"]
     at.multiselect(key="compare_pick").set_value(picks).run()
     ok(at)
-    side = frame_with(at, "measure").set_index("measure")
+    side = static_table_with(at, "measure").set_index("measure")
     graduated = shipped_runs["graduated"].summary
     assert_shows(side.loc[WITHHELD, graduated["scenario"]], graduated["total_withheld"])
     assert side.shape[1] == 4
