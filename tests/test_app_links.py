@@ -19,27 +19,15 @@ from simulator.inputs.data import Dataset
 from simulator.schema.files import data_context, load_scenario, parse_scenario
 from simulator.schema.scenario import Scenario
 from tests.browser import free_port, start_server
+from tests.test_app import new_app, ok
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "streamlit_app.py"
 GRADUATED = ROOT / "scenarios" / "graduated.toml"
 
 
 @pytest.fixture(scope="module")
 def context(dataset: Dataset) -> dict[str, Any]:
     return data_context(dataset.months, list(dataset.codes))
-
-
-def new_app(**query: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def shown(at: AppTest) -> str:

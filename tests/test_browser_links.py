@@ -4,7 +4,6 @@ said to be left out of the link, never the status quo and an error."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,28 +13,14 @@ from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
 from simulator.reports.words import gbp
 from simulator.schema.files import data_context, load_scenario
-from tests.browser import CHROMIUM_ARGS, chromium, server
+from tests.browser import browser, server
 from tests.test_browser import ARTIFACTS, TIMEOUT_MS, wait_metric
 
 pytestmark = pytest.mark.browser
-__all__ = ["server"]  # its own streamlit server (a fixture)
+__all__ = ["browser", "server"]  # fixtures: its own streamlit server and one Chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"desk": (1440, 900), "projector": (1280, 720), "phone": (390, 844)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.mark.parametrize("size", list(SIZES))
