@@ -412,7 +412,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for line in lines:
         _out(line)
     if args.out:
-        with io.OutputSet(Path(args.out), ["scorecard.csv"], overwrite=args.overwrite) as out:
+        with io.OutputSet(_out_path(args.out), ["scorecard.csv"], overwrite=args.overwrite) as out:
             out.write_csv("scorecard.csv", card)
         log.info("wrote scorecard.csv to %s", out.target)
     return EXIT_OK
@@ -462,7 +462,7 @@ def cmd_design(args: argparse.Namespace) -> int:
     finally:
         executor.close()
     files = design_files(answer, data.data_hash, context)
-    out = io.OutputSet(Path(args.out), list(files), overwrite=args.overwrite)
+    out = io.OutputSet(_out_path(args.out), list(files), overwrite=args.overwrite)
     with out:
         _write(out, files)
     summary = files["design.json"]
