@@ -329,6 +329,45 @@ def _write(out: io.OutputSet, files: Mapping[str, object]) -> None:
             out.write_text(name, str(content))
 
 
+# What `ibcf run` and `ibcf design` print of their summaries (the files hold the rest).
+RUN_SUMMARY_KEYS = (
+    "scenario",
+    "councils_selected",
+    "total_conditioned",
+    "total_withheld",
+    "total_received",
+    "total_retained",
+    "retained_warning",
+    "ledger_balanced",
+    "evidence_set",
+    "headline",
+    "beds_freed",
+    "beds_freed_by_evidence_set",
+    "detectability",
+    "beds_freed_evidence",
+    "forecast_noise",
+    "gross",
+    "nhs_value_gbp",
+    "probability_ambition_met",
+)
+DESIGN_SUMMARY_KEYS = (
+    "design",
+    "options_in_grid",
+    "valid_options",
+    "options_meeting_guarantees",
+    "efficient_options",
+    "best",
+    "why_not",
+    "oracle_bound",
+    "goal_seek",
+)
+
+
+def _print_summary(summary: dict[str, object], keys: tuple[str, ...]) -> None:
+    """The summary's ``keys`` (those it has) as one JSON line on standard output."""
+    _out(json.dumps({k: summary[k] for k in keys if k in summary}, default=str))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from simulator.engine.run import evaluate
     from simulator.reports.files import RUN_FILES, run_files
@@ -347,34 +386,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _write(out, files)
         summary = files["summary.json"]
         assert isinstance(summary, dict)
-    _out(
-        json.dumps(
-            {
-                k: summary[k]
-                for k in (
-                    "scenario",
-                    "councils_selected",
-                    "total_conditioned",
-                    "total_withheld",
-                    "total_received",
-                    "total_retained",
-                    "retained_warning",
-                    "ledger_balanced",
-                    "evidence_set",
-                    "headline",
-                    "beds_freed",
-                    "beds_freed_by_evidence_set",
-                    "detectability",
-                    "beds_freed_evidence",
-                    "forecast_noise",
-                    "gross",
-                    "nhs_value_gbp",
-                    "probability_ambition_met",
-                )
-                if k in summary
-            }
-        )
-    )
+    _print_summary(summary, RUN_SUMMARY_KEYS)
     if "retained_warning" in summary:
         log.warning("%s", summary["retained_warning"])
     for line in headline_lines(projection, result.selection.selected):
@@ -467,25 +479,7 @@ def cmd_design(args: argparse.Namespace) -> int:
         _write(out, files)
     summary = files["design.json"]
     assert isinstance(summary, dict)
-    _out(
-        json.dumps(
-            {
-                k: summary[k]
-                for k in (
-                    "design",
-                    "options_in_grid",
-                    "valid_options",
-                    "options_meeting_guarantees",
-                    "efficient_options",
-                    "best",
-                    "why_not",
-                    "oracle_bound",
-                    "goal_seek",
-                )
-            },
-            default=str,
-        )
-    )
+    _print_summary(summary, DESIGN_SUMMARY_KEYS)
     log.info(
         "wrote %s and %d scenario files to %s",
         ", ".join(DESIGN_FILES),
