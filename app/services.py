@@ -40,7 +40,7 @@ from simulator.design.run import answer as design_answer_of
 from simulator.design.search import constraints as design_constraints
 from simulator.design.search import feasible as design_keeps
 from simulator.engine import run as engine
-from simulator.engine.run import Result
+from simulator.engine.run import Result, RunSummary
 from simulator.errors import ScenarioError, SimulatorError
 from simulator.inputs.allocation import explanation as allocation_explanation
 from simulator.inputs.data import Dataset, load_dataset
@@ -199,6 +199,7 @@ __all__ = [
     "Redistribution",
     "Release",
     "Result",
+    "RunSummary",
     "Scenario",
     "ScenarioError",
     "Selection",
@@ -334,7 +335,8 @@ def bind(result: Result, scenario: Scenario) -> Result:
     that quotes the name. Raises if the scenario would give other numbers."""
     if scenario.content_hash() != result.summary["scenario_hash"]:
         raise ValueError("a result can only be bound to a scenario with the same content")
-    summary = {**result.summary, "scenario": scenario.name}
+    summary = result.summary.copy()
+    summary["scenario"] = scenario.name
     return dataclasses.replace(result, scenario=scenario, summary=summary)
 
 

@@ -142,3 +142,21 @@ def test_labelling_twice_changes_nothing_and_shows_no_name() -> None:
     twice = anonymise(once, ALIASES, codes="hide")
     assert twice.equals(once)
     assert list(twice["council"]) == ["Council A", "Council B", "a council"]
+
+
+def test_the_run_summary_is_its_typed_record() -> None:
+    """Every read of a run's summary is checked by mypy against ``RunSummary``: the
+    record must be exactly what a run gives, key for key and type for type."""
+    from typing import get_type_hints
+
+    from simulator.engine.run import RunSummary
+
+    summary = run(TOYS, JULY).summary
+    hints = get_type_hints(RunSummary)
+    assert set(summary) == set(hints) == RunSummary.__required_keys__
+    wrong = {k: type(v).__name__ for k, v in summary.items() if type(v) is not hints[k]}
+    assert wrong == {}
+    # The toy: Ay, Bee, Cee, Dee have 1, 4, 2, 3 beds a day in July; the threshold 3.5
+    # selects Bee alone, and the summary says so in whole numbers.
+    assert summary["councils_selected"] == 1
+    assert summary["year"] == "2018/19" and summary["data_month"] == "2017-07"

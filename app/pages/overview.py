@@ -3,8 +3,6 @@ the national projection against the ambition."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +15,7 @@ from app.services import (
     SOCIAL_CARE_CAVEAT,
     YEAR,
     ProjectionResult,
+    RunSummary,
     beds_figure,
     beds_range,
     beds_text,
@@ -41,7 +40,7 @@ NHS_CASH = f"NHS value, cash‑releasing, {YEAR}"  # a hyphen no line breaks at
 AMBITION = "Chance national ambition is met"
 
 
-def headline_values(summary: dict[str, Any], proj: ProjectionResult | None) -> dict[str, str]:
+def headline_values(summary: RunSummary, proj: ProjectionResult | None) -> dict[str, str]:
     """The headline numbers as shown, from the model's summary and projection."""
     out = {
         SELECTED: f"{summary['councils_selected']} of 152",

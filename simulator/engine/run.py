@@ -8,7 +8,7 @@ separate, slower step (:func:`simulator.engine.run.project_scenario`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,31 @@ if TYPE_CHECKING:
     from simulator.projection import ProjectionResult
 
 
+class RunSummary(TypedDict):
+    """The headline of one evaluated scenario (summary.json's first keys): a typed record,
+    so that mypy checks every read of it by key. Money in whole pounds, 2018/19."""
+
+    scenario: str
+    scenario_hash: str
+    data_hash: str
+    model_version: str
+    year: str
+    data_month: str
+    allocation_status: str
+    councils_selected: int
+    councils_conditioned: int
+    councils_reduced: int
+    councils_receiving: int
+    total_baseline: int
+    total_conditioned: int
+    total_withheld: int
+    total_received: int
+    total_retained: int
+    total_final: int
+    ledger_balanced: bool
+    redistribution_rule: str
+
+
 @dataclass(frozen=True)
 class Result:
     scenario: Scenario
@@ -37,7 +62,7 @@ class Result:
     money: MoneyAtRisk
     ledger: Ledger
     table: pd.DataFrame
-    summary: dict[str, Any]
+    summary: RunSummary
 
     def outcome(self, test_id: str) -> TestOutcome:
         return next(o for o in self.outcomes if o.id == test_id)
@@ -155,7 +180,7 @@ def summarise(
     money: MoneyAtRisk,
     ledger: Ledger,
     allocations: dict[str, np.ndarray],
-) -> dict[str, Any]:
+) -> RunSummary:
     baseline = int(allocations["original"].sum() + allocations["spring_budget"].sum())
     final = baseline - ledger.withheld_total + ledger.redistributed_total
     return {

@@ -6,7 +6,7 @@ row per scenario: :func:`scenario_table`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import pandas as pd
 
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from simulator.projection import ProjectionResult
 
 QUANTILES = ("p10", "p50", "p90")
-MONEY = (
+# The money measures of a comparison: keys of the run summary (mypy checks each).
+MoneyKey = Literal[
     "councils_selected",
     "total_conditioned",
     "total_withheld",
@@ -28,7 +29,8 @@ MONEY = (
     "total_retained",
     "total_final",
     "ledger_balanced",
-)
+]
+MONEY: tuple[MoneyKey, ...] = get_args(MoneyKey)
 PROJECTED = (
     "beds_freed.p10",
     "beds_freed.p50",

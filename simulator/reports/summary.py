@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator.engine.run import Result
+from simulator.engine.run import Result, RunSummary
 from simulator.reports.columns import describe
 from simulator.reports.distance import windows_read
 from simulator.reports.letter import reconciliation_lines
@@ -42,7 +42,7 @@ LETTER_PROMISE = (
 LETTER_PROMISE_SOURCE = "Letter of 10 October 2017 from the Secretaries of State"
 
 
-def retained_warning(summary: dict[str, object]) -> str | None:
+def retained_warning(summary: RunSummary) -> str | None:
     """What to say when money is retained by the centre (None when nothing is).
 
     >>> print(retained_warning({"total_retained": 0, "total_withheld": 0}))
@@ -50,10 +50,10 @@ def retained_warning(summary: dict[str, object]) -> str | None:
     >>> retained_warning({"total_retained": 2_050_000, "total_withheld": 20_500_000})[:60]
     'Retained by the centre: £2.0m of the £20.5m withheld leaves '
     """
-    retained = int(summary["total_retained"])  # type: ignore[call-overload]
+    retained = summary["total_retained"]
     if retained <= 0:
         return None
-    withheld = int(summary["total_withheld"])  # type: ignore[call-overload]
+    withheld = summary["total_withheld"]
     return (
         f"Retained by the centre: {gbp(retained)} of the {gbp(withheld)} withheld leaves "
         f"local government under this option. {LETTER_PROMISE_SOURCE}: "
@@ -365,7 +365,7 @@ def summary_dict(result: Result, projection: ProjectionResult | None = None) -> 
     headline figures (a warning first when money leaves local government)."""
     warning = retained_warning(result.summary)
     # First, so it heads summary.json and the Excel Summary sheet when money leaves.
-    out = {"retained_warning": warning} if warning is not None else {}
+    out: dict[str, Any] = {"retained_warning": warning} if warning is not None else {}
     out.update(result.summary)
     out["option_summary"] = option_summary(result)
     if projection is not None:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.engine.run import Result
+from simulator.engine.run import Result, RunSummary
 from simulator.inputs import allocation, data
 from simulator.inputs.data import Dataset
 from simulator.projection.evidence import evidence_set, evidence_sets
@@ -43,7 +43,7 @@ def alias_map(codes: list[str], seed: int = 2017) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------- the ledger
-def ledger_steps(summary: dict[str, Any]) -> pd.DataFrame:
+def ledger_steps(summary: RunSummary) -> pd.DataFrame:
     """The ledger's steps for the waterfall (amounts straight from the summary)."""
     base = int(summary["total_baseline"])
     withheld = int(summary["total_withheld"])
@@ -63,7 +63,7 @@ def ledger_steps(summary: dict[str, Any]) -> pd.DataFrame:
     )
 
 
-def ledger_flows(table: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame:
+def ledger_flows(table: pd.DataFrame, summary: RunSummary) -> pd.DataFrame:
     """Flows for the Sankey, in one step from the allocations before review: to councils
     not selected, selected councils' untouched money, conditioned, and withheld then
     redistributed or retained (one column of targets, so small flows' labels never sit
