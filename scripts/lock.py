@@ -1,6 +1,8 @@
 """The dependency locks: ``write`` refreshes them from pyproject.toml (``make lock``
 keeps the versions already locked where it can; ``make lock-upgrade`` takes the newest),
-``check`` fails when pyproject's dependencies changed since (``make install`` runs it).
+``check`` fails when pyproject's dependencies changed since (``make install`` runs it),
+``pin NAME`` prints one package's locked lines, hashes included (``make install`` takes
+the lock's uv that way, with pip, and installs the rest with it).
 
 Two locks, both with exact versions and hashes, resolved for Python 3.11 on every
 platform by uv:
@@ -126,12 +128,33 @@ def write(uv: str, *, upgrade: bool = False) -> int:
     return 0
 
 
+def pin(name: str, lock: Path = ROOT / "requirements.lock") -> str:
+    """The lines of ``lock`` that pin ``name`` (its version and hashes), as a requirements
+    file of one package; an error naming the lock when it pins no such package."""
+    lines = lock.read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(f"{name}==")), None)
+    if start is None:
+        raise SystemExit(f"{lock.name}: no pin for {name}")
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith((" ", "\t")):
+            break
+        block.append(line)
+    return "\n".join(block) + "\n"
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["check"]:
         return check()
+    if argv[:1] == ["pin"] and len(argv) == 2:
+        print(pin(argv[1]), end="")
+        return 0
     if argv[:1] == ["write"] and len(argv) in (2, 3) and argv[2:] in ([], ["--upgrade"]):
         return write(argv[1], upgrade=argv[2:] == ["--upgrade"])
-    print("usage: lock.py check | lock.py write PATH-TO-UV [--upgrade]", file=sys.stderr)
+    print(
+        "usage: lock.py check | lock.py pin NAME | lock.py write PATH-TO-UV [--upgrade]",
+        file=sys.stderr,
+    )
     return 2
 
 

@@ -44,8 +44,6 @@ LAYER_BY_FILE = {
     "test_properties.py": "property",
     "test_fuzz.py": "property",
 }
-# Snapshot checks of the generated docs that live beside the command that writes them.
-GOLDEN_TESTS = {"test_scenario_reference_is_current", "test_output_reference_is_current"}
 
 
 def layer(item: pytest.Item) -> str:
@@ -55,8 +53,6 @@ def layer(item: pytest.Item) -> str:
         return own[0]
     if item.path.parent == ROOT / "tests" and item.path.name in LAYER_BY_FILE:
         return LAYER_BY_FILE[item.path.name]
-    if getattr(item, "originalname", item.name) in GOLDEN_TESTS:
-        return "golden"
     if hasattr(getattr(item, "module", None), "AppTest"):
         return "app"
     if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
@@ -69,11 +65,16 @@ def layer(item: pytest.Item) -> str:
 BROWSER_TIMEOUT_S = 900
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         item.add_marker(layer(item))
-        if layer(item) == "browser" and item.get_closest_marker("timeout") is None:
-            item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT_S))
+        if layer(item) == "browser":
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT_S))
+            # A browser module's tests share one worker, so one app server (and its
+            # caches) serves them all; the other tests spread over the workers.
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 # Layers whose tests start processes by nature (the app's command-line runs, a browser).

@@ -58,7 +58,7 @@ def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
     return str(metric.locator('[data-testid="stMetricValue"]').inner_text()).strip()
 
 
-def wait_metric(page, label: str, want: str, seconds: float = 30) -> float:  # type: ignore[no-untyped-def]
+def wait_metric(page, label: str, want: str, seconds: float = TIMEOUT_MS / 1000) -> float:  # type: ignore[no-untyped-def]
     """Wait until a headline shows ``want``; returns the seconds it took."""
     start = time.monotonic()
     seen = ""

@@ -107,7 +107,7 @@ def settle(page, seconds: float = 90) -> None:  # type: ignore[no-untyped-def]
         if not running and page.locator('[data-testid="stSkeleton"]').count() == 0:
             break
         time.sleep(0.1)
-    time.sleep(0.8)
+    time.sleep(0.5)
 
 
 def shoot(page, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +118,7 @@ def shoot(page, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-un
     height = min(int(page.evaluate(PAGE_HEIGHT_JS)), 9000)
     if height > size[1]:
         page.set_viewport_size({"width": size[0], "height": height})
-        time.sleep(1.0)
+        time.sleep(0.5)
         page.screenshot(path=str(SHOTS / f"{stem}-full.png"))
         page.set_viewport_size({"width": size[0], "height": size[1]})
 

@@ -120,6 +120,30 @@ def test_a_tool_setting_does_not_stale_the_lock(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_pin_gives_one_package_s_lines_with_their_hashes(tmp_path: Path) -> None:
+    """``make install`` takes the lock's uv with pip through ``lock.py pin uv``: exactly
+    that package's version and hashes, never the next package's, and an error for a
+    package the lock does not pin."""
+    sys.path.insert(0, str(LOCK_SCRIPT.parent))
+    try:
+        import lock
+    finally:
+        sys.path.remove(str(LOCK_SCRIPT.parent))
+    toy = tmp_path / "requirements.lock"
+    toy.write_text(
+        "# header\n"
+        "tomli-w==1.2.0 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n    # via x\n"
+        "uv==0.5.1 \\\n    --hash=sha256:cc\n    # via ibcf-simulator\n"
+        "uvicorn==0.30.0 \\\n    --hash=sha256:dd\n",
+        encoding="utf-8",
+    )
+    assert lock.pin("uv", toy) == "uv==0.5.1 \\\n    --hash=sha256:cc\n    # via ibcf-simulator\n"
+    assert lock.pin("tomli-w", toy).count("--hash=") == 2
+    with pytest.raises(SystemExit, match=r"requirements\.lock: no pin for rich"):
+        lock.pin("rich", toy)
+    assert lock.pin("uv").startswith(f"uv=={pins(ROOT / 'requirements.lock')['uv'][0]} ")
+
+
 # Item: an installable package ----------------------------------------------------------
 
 
