@@ -70,7 +70,7 @@ def wait_metric(page, label: str, want: str, seconds: float = TIMEOUT_MS / 1000)
         if seen == want and not page.locator('[data-testid="stStatusWidget"]').is_visible():
             return time.monotonic() - start
         time.sleep(0.05)
-    shot = ARTIFACTS / f"failed-{label.replace(' ', '-')}.png"
+    shot = ARTIFACTS / f"failed-{re.sub(r'[^A-Za-z0-9]+', '-', label)}.png"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(shot), full_page=True)
     raise AssertionError(f"{label}: showed {seen!r}, expected {want!r} (screenshot {shot})")

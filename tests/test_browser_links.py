@@ -42,6 +42,10 @@ def test_long_notes_reload_keeps_the_scenario_in_a_browser(
     page.goto(f"{server}/?preset=status-quo")
     page.get_by_text("Councils selected").first.wait_for()
     wait_metric(page, CONDITIONED, gbp(0))
+    # A new visitor's Overview draws its numbers first and its charts a second later
+    # (a second run): upload once that run is over, as a reader of the page would.
+    page.locator(".js-plotly-plot").first.wait_for()
+    wait_metric(page, CONDITIONED, gbp(0))
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     wait_metric(page, CONDITIONED, want)
     page.wait_for_url(lambda url: "cut=notes" in url)
