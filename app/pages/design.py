@@ -11,6 +11,7 @@ import streamlit as st
 
 from app import charts, services, show, state
 from app.context import Ctx
+from app.display import gbp_exact
 from app.services import DEFAULT_EVIDENCE_SET, beds_figure, evidence_set, gbp
 from app.text import md
 
@@ -251,7 +252,9 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
         *[c for c in front.columns if c.startswith("beds_freed:")],
         "ranking_flips",
     ]
-    show.table(shown[columns], ctx, "design_options", "efficient options")
+    money = [c for c in columns if c in objectives and objectives[c][1] == "£"]
+    words = shown[columns].assign(**{c: [gbp_exact(v) for v in shown[c]] for c in money})
+    show.table(words, ctx, "design_options", "efficient options", csv=shown[columns])
 
 
 def _why_not(answer: Any) -> None:

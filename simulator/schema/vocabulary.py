@@ -27,6 +27,12 @@ ELEMENT_LABELS: dict[str, str] = {
     "original": "original iBCF",
     "spring_budget": "Spring Budget 2017",
 }
+# What a scenario's shares apply to (``consequences.base``): one element or both.
+BASE_LABELS: dict[str, str] = {
+    "spring_budget": "Spring Budget 2017 element",
+    "original": "original element",
+    "total": "total 2018/19 iBCF",
+}
 
 # The financial year whose allocations are under review.
 YEAR = "2018/19"
