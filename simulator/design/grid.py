@@ -22,7 +22,7 @@ from simulator.schema.design import MAX_OPTIONS, Design
 from simulator.schema.files import scenario_from_mapping
 from simulator.schema.labels import LABELS
 from simulator.schema.scenario import Scenario
-from simulator.schema.vocabulary import ATTRIBUTION_LABELS, BASE_LABELS
+from simulator.schema.vocabulary import ATTRIBUTION_LABELS, BASE_LABELS, TEST_KIND_LABELS
 
 SELECTION_AXES = ("criteria", "combine", "data_month", "attribution", "thresholds", "exemption")
 MONEY_AXES = ("base", "condition_pct", "reduction_pct", "graduation", "cap_pct", "cap_gbp")
@@ -256,11 +256,21 @@ def option_scenario(
 
 def describe(grid: Grid, index: int) -> str:
     """An option in words, from the axes that vary (all of them if none varies): each
-    test by its label in the base scenario, each setting by the scenario's own words."""
+    test by what it measures, each setting in the scenario file's own words."""
     setting = grid.setting(index)
     names = grid.varied() or list(setting)
-    tests = {t.id: t.label or t.id for t in grid.base.selection.tests}
-    return "; ".join(_setting_words(name, setting[name], tests) for name in names)
+    return "; ".join(_setting_words(name, setting[name], _test_words(grid.base)) for name in names)
+
+
+def _test_words(base: Scenario) -> dict[str, str]:
+    """Each test by what it measures (a label of the base scenario would name a month
+    and a count of delays the option may change); by its label when two tests measure
+    the same thing."""
+    kinds = [t.kind for t in base.selection.tests]
+    return {
+        t.id: TEST_KIND_LABELS[t.kind] if kinds.count(t.kind) == 1 else (t.label or t.id)
+        for t in base.selection.tests
+    }
 
 
 def _setting_words(name: str, value: Any, tests: dict[str, str]) -> str:
@@ -283,7 +293,7 @@ def _setting_words(name: str, value: Any, tests: dict[str, str]) -> str:
     if name == "redistribution":
         return f"withheld money {RULE_LABELS[value]}"
     if name == "cap_gbp":
-        return f"{_name_words(name)} {value:,}"
+        return f"{_name_words(name)} £{value:,}"
     if name.endswith("_pct"):
         return f"{_name_words(name)} {value:g}%"
     return f"{_name_words(name)} {str(value).replace('_', ' ')}"

@@ -28,6 +28,14 @@ ELEMENT_LABELS: dict[str, str] = {
     "spring_budget": "Spring Budget 2017",
 }
 # What a scenario's shares apply to (``consequences.base``): one element or both.
+# A test by what it measures, with no month or attribution of its own (those are an
+# option's settings): the words of an option in the designer.
+TEST_KIND_LABELS: dict[str, str] = {
+    "rate": "DToC rate",
+    "gap": "gap to expectation",
+    "trend": "3-month change",
+}
+
 BASE_LABELS: dict[str, str] = {
     "spring_budget": "Spring Budget 2017 element",
     "original": "original element",
