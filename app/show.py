@@ -199,20 +199,11 @@ def column_config(columns: list[str], ctx: Ctx) -> dict[str, Any]:
     return config
 
 
-def table(
-    frame: pd.DataFrame,
-    ctx: Ctx,
-    name: str,
-    what: str,
-    csv: pd.DataFrame | None = None,
-    **kwargs: Any,
-) -> None:
-    """A table and its CSV; ``csv`` is the CSV's frame where the cells shown are
-    formatted as text (pounds with their sign), so the file keeps the numbers."""
+def table(frame: pd.DataFrame, ctx: Ctx, name: str, what: str, **kwargs: Any) -> None:
     shown = arrow_safe(ctx.shown(frame))
     config = column_config(list(shown.columns), ctx)
     config.update(kwargs.pop("column_config", {}) or {})
     st.dataframe(
         shown, hide_index=True, width="stretch", column_config=config, key=f"table_{name}", **kwargs
     )
-    csv_button(frame if csv is None else csv, ctx, name, what)
+    csv_button(frame, ctx, name, what)
