@@ -491,7 +491,10 @@ def grouped(
         "<br>".join(plain.chart(line) for line in textwrap.wrap(str(v), 22)) or plain.chart(v)
         for v in frame[x]
     ]
-    fig.update_xaxes(title=None, tickangle=0, tickvals=list(frame[x]), ticktext=ticks)
+    # Categories, even where most are numbers (deciles), or Plotly draws a number line.
+    fig.update_xaxes(
+        type="category", title=None, tickangle=0, tickvals=list(frame[x]), ticktext=ticks
+    )
     return _layout(fig, title)
 
 

@@ -465,17 +465,18 @@ def cmd_design(args: argparse.Namespace) -> int:
         design = file.design.model_copy(update={"draws": args.draws})
         file = file.model_copy(update={"design": design})
     cache = ChunkCache(None if args.no_cache else Path(args.cache or default_cache_dir()))
-    executor = executor_for(args.executor)
-    try:
-        log.info("designing '%s' on %s", file.name, executor.name)
-        answer = run_design(
-            file, base, data, executor=executor, cache=cache, progress=_Progress(args.quiet)
-        )
-    finally:
-        executor.close()
-    files = design_files(answer, data.data_hash, context)
-    out = io.OutputSet(_out_path(args.out), list(files), overwrite=args.overwrite)
-    with out:
+    out = io.OutputSet(_out_path(args.out), list(DESIGN_FILES), overwrite=args.overwrite)
+    with out:  # checks the folder can be written before the design is computed
+        executor = executor_for(args.executor)
+        try:
+            log.info("designing '%s' on %s", file.name, executor.name)
+            answer = run_design(
+                file, base, data, executor=executor, cache=cache, progress=_Progress(args.quiet)
+            )
+        finally:
+            executor.close()
+        files = design_files(answer, data.data_hash, context)
+        out.extend(list(files))  # and the scenario files, named by the answer
         _write(out, files)
     summary = files["design.json"]
     assert isinstance(summary, dict)

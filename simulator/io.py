@@ -249,6 +249,12 @@ class OutputSet:
             os.chmod(self.staging, _dir_mode())
         return self
 
+    def extend(self, names: list[str]) -> None:
+        """More files for the set, named only once the work is done (a design's scenario
+        files); refused, like the first ones, where they would overwrite a file."""
+        self.names += [n for n in names if n not in self.names]
+        self._check_clashes()
+
     def _check_clashes(self) -> None:
         clash = [n for n in self.names if (self.target / n).exists()]
         if clash and not self.overwrite:

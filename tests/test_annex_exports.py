@@ -6,6 +6,7 @@ from __future__ import annotations
 import io as _io
 
 import pandas as pd
+from openpyxl import load_workbook
 
 from simulator import io
 from simulator.engine.run import evaluate
@@ -30,3 +31,19 @@ def test_workshop_pack_annexes_name_no_council(dataset: Dataset) -> None:
     assert len(losses) == 5 and set(losses["council"]) <= set(aliases.values())
     named = pd.read_excel(_io.BytesIO(excel_pack(result)), sheet_name="Incentives")
     assert set(named["council"]) == names
+
+
+def test_workshop_pack_annexes_leave_out_the_code_column(dataset: Dataset) -> None:
+    """Like the Councils sheet: a workshop pack has no code column, not one reading
+    'hidden'."""
+    result = evaluate(load_scenario(io.SCENARIO_DIR / "reduce-and-redistribute.toml"), dataset)
+    pack = excel_pack(result, aliases=alias_map(list(dataset.codes)))
+    book = load_workbook(_io.BytesIO(pack), read_only=True)
+    for sheet in ("Councils", "Distribution", "Stability", "Incentives"):
+        rows = list(book[sheet].iter_rows(values_only=True))
+        assert "gss_code" not in rows[0], sheet
+        assert "council" in rows[0], sheet
+        assert not any(cell == "hidden" for row in rows[1:] for cell in row), sheet
+    named = load_workbook(_io.BytesIO(excel_pack(result)), read_only=True)
+    for sheet in ("Councils", "Distribution", "Stability", "Incentives"):
+        assert "gss_code" in next(named[sheet].iter_rows(values_only=True)), sheet

@@ -5,6 +5,7 @@ the current scenario, and the link carrying the design."""
 from __future__ import annotations
 
 import json
+import re
 
 from streamlit.testing.v1 import AppTest
 
@@ -63,3 +64,27 @@ def test_the_link_carries_the_design() -> None:
     # Junk in the link is ignored, never an error.
     ok(design_app(design='{"max_councils": true, "exempt": [1], "slug": 3}'))
     ok(design_app(design="not json"))
+
+
+def test_efficient_options_table_reads_in_words_and_pounds() -> None:
+    at = design_app()
+    (element,) = [d for d in at.main.dataframe if "option_words" in d.value.columns]
+    table = element.value
+    assert len(table) > 0
+    # The shipped design varies the October 2017 letter's three tests: no cell names
+    # one by its id, nor any setting by a name_with_underscores.
+    test_ids = ("rate_quartile", "gap_quartile", "trend_quartile")
+    for column in table.columns:
+        for cell in table[column].astype(str):
+            assert not any(t in cell for t in test_ids), (column, cell)
+            assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", cell), (column, cell)
+    # Money stays a number (the table sorts by amount), shown in pounds with separators
+    # under a heading that says so; every objective's heading names its unit.
+    assert table["money_moved"].dtype.kind in "if"
+    config = json.loads(element.proto.columns)
+    money = config["money_moved"]
+    assert money["label"] == "Money conditioned or withheld (£)"
+    assert money["type_config"] == {"type": "number", "format": "localized"}
+    assert config["councils_affected"]["label"].endswith("(councils)")
+    assert "_" not in config["beds_freed:central"]["label"]
+    assert "central evidence" in config["beds_freed:central"]["label"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from app import link, services
@@ -292,3 +293,15 @@ def test_widget_labels_say_units_in_plain_words() -> None:
     assert not field_label(ProjectionParams, "forecast_noise_scale").endswith(")")
     assert field_label(ProjectionParams, "draws") == "Monte Carlo draws"
     assert field_label(ProjectionParams, "excess_bed_day_cost_gbp").endswith("(£/day)")
+
+
+def test_grouped_bars_read_numbered_groups_as_categories() -> None:
+    """Eight of the ten decile labels are numbers: left to guess, Plotly would draw a
+    number line and drop "1 (most deprived)" and "10 (least deprived)"."""
+    from app import charts
+
+    deciles = ["1 (most deprived)", *[str(d) for d in range(2, 10)], "10 (least deprived)"]
+    frame = pd.DataFrame({"decile": deciles, "withheld": [0] * 10})
+    fig = charts.grouped(frame, "decile", ["withheld"], "Money by decile", "£")
+    assert fig.layout.xaxis.type == "category"
+    assert list(fig.data[0].x) == deciles

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from simulator.design import run as design_run
 from simulator.engine import run as engine
 from simulator.errors import ScenarioError
 from simulator.schema.files import load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 STATUS_QUO = ROOT / "scenarios" / "status-quo.toml"
+DESIGN = ROOT / "scenarios" / "designs" / "october-criteria-family.toml"
 
 
 def no_model(*args: object, **kwargs: object) -> None:
@@ -141,3 +143,33 @@ def test_windows_out_path_is_refused_on_posix(
         "separated by / (e.g. --out out/oct)\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def read_only_folder(*args: object, **kwargs: object) -> str:
+    raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+
+@pytest.mark.parametrize("case", ["existing", "a file", "under a file", "read-only"])
+def test_design_refuses_a_bad_out_before_computing_the_design(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "design"
+    if case == "existing":  # a previous design's folder, no --overwrite
+        out.mkdir()
+        (out / "design.json").write_text("{}\n")
+        said = f"{out}: would overwrite design.json; use --overwrite or another --out"
+    elif case == "a file":
+        out.write_text("x\n")
+        said = f"{out}: exists and is not a folder"
+    elif case == "under a file":
+        (tmp_path / "a file").write_text("x\n")
+        out = tmp_path / "a file" / "design"
+        said = f"{out}: {tmp_path / 'a file'} is a file, not a folder"
+    else:  # simulated, as the tests may run as root
+        monkeypatch.setattr("tempfile.mkdtemp", read_only_folder)
+        said = f"{out}: cannot write there (Read-only file system)"
+    monkeypatch.setattr(design_run, "run_design", no_model)
+    assert main(["-q", "design", str(DESIGN), "--out", str(out), "--no-cache"]) == 2
+    assert capsys.readouterr().err == f"ibcf: error: {said}\n"
+    if case == "existing":
+        assert (out / "design.json").read_text() == "{}\n"

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from simulator.design.grid import build_grid, option_scenario
+from simulator.design.grid import build_grid, describe, option_scenario
 from simulator.design.kernel import evaluate_options, make_context, split_largest_remainder
 from simulator.engine.run import evaluate, project_scenario
 from simulator.errors import ScenarioError
@@ -134,6 +134,27 @@ def test_invalid_combinations_are_not_options() -> None:
     assert table["option"].tolist() == [grid.size - 3]
     with pytest.raises(ScenarioError, match="contradicts itself"):
         option_scenario(grid, 0)
+
+
+def test_an_option_is_described_by_what_its_tests_measure() -> None:
+    """The October letter's test labels name July 2017 and social care; an option on
+    September data must not read as July's tests, nor name a test by its id."""
+    design = Design(
+        axes=Axes(
+            criteria=[["rate_quartile", "gap_quartile"], ["trend_quartile"]],
+            data_month=["2017-08", "2017-09"],
+            cap_gbp=[1_000_000, 2_000_000],
+        )
+    )
+    grid = build_grid(design, OCTOBER)
+    described = [describe(grid, k) for k in range(grid.size)]
+    assert len(described) == 8 and len(set(described)) == 8
+    first_criteria = [d for d in described if "criteria DToC rate + gap to expectation;" in d]
+    trend = [d for d in described if "criteria 3-month change;" in d]
+    assert len(first_criteria) == len(trend) == 4
+    assert sum("data of September 2017" in d for d in described) == 4
+    assert sum("£1,000,000" in d for d in described) == 4
+    assert not any("July" in d or "_quartile" in d for d in described)
 
 
 def test_axes_the_base_cannot_carry_are_refused() -> None:

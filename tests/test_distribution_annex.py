@@ -214,11 +214,37 @@ def test_bundled_data_annex_balances(dataset) -> None:  # type: ignore[no-untype
     assert sum(r["withheld"] for r in deciles.values()) == result.ledger.withheld_total
 
 
-def test_decile_view_for_the_chart() -> None:
+def test_decile_view_shows_all_ten_deciles_zero_where_none() -> None:
+    # The four councils sit in deciles 1, 3, 6 and 8; the other six have none.
     view = dist.decile_view(dist.annex(toy_result(), facts=facts()))
-    assert view["decile"].tolist() == ["1 (most deprived)", "3", "6", "8"]
-    assert view["withheld"].tolist() == [100_000, 200_000, 0, 0]
-    assert view["received"].tolist() == [0, 0, 75_000, 225_000]
+    assert view["decile"].tolist() == [
+        "1 (most deprived)",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10 (least deprived)",
+    ]
+    assert view["councils"].tolist() == [1, 0, 1, 0, 0, 1, 0, 1, 0, 0]
+    assert view["conditioned"].tolist() == [0] * 10
+    assert view["withheld"].tolist() == [100_000, 0, 200_000, 0, 0, 0, 0, 0, 0, 0]
+    assert view["received"].tolist() == [0, 0, 0, 0, 0, 75_000, 0, 225_000, 0, 0]
+
+
+def test_decile_view_keeps_decile_one_when_it_has_no_money() -> None:
+    # No reduction: nobody withholds or receives, yet the axis still runs from 1 to 10.
+    view = dist.decile_view(dist.annex(toy_result(reduction=0), facts=facts()))
+    assert view["decile"].tolist()[0] == "1 (most deprived)"
+    assert len(view) == 10
+    assert view["withheld"].tolist() == [0] * 10 and view["received"].tolist() == [0] * 10
+
+
+def test_decile_view_is_empty_without_deprivation_data() -> None:
+    assert dist.decile_view(dist.annex(toy_result())).empty
 
 
 def test_equity_comparison_sets_options_side_by_side() -> None:

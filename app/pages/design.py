@@ -251,7 +251,32 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
         *[c for c in front.columns if c.startswith("beds_freed:")],
         "ranking_flips",
     ]
-    show.table(shown[columns], ctx, "design_options", "efficient options")
+    show.table(
+        shown[columns],
+        ctx,
+        "design_options",
+        "efficient options",
+        column_config=objective_columns(columns, objectives),
+    )
+
+
+def objective_columns(
+    columns: list[str], objectives: dict[str, tuple[str, str, str]]
+) -> dict[str, Any]:
+    """Each objective's column headed by its label and unit, money in pounds with
+    separators (numbers still, so the table sorts by amount and the CSV keeps them)."""
+    config: dict[str, Any] = {}
+    for col in columns:
+        if col in objectives:
+            label, unit, _ = objectives[col]
+            heading = f"{label} ({unit})"
+            config[col] = (
+                st.column_config.NumberColumn(heading, format="localized")
+                if unit == "£"
+                else st.column_config.Column(heading)
+            )
+    config["option_words"] = st.column_config.Column("The option in words")
+    return config
 
 
 def _why_not(answer: Any) -> None:

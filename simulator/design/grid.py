@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.errors import ScenarioError
-from simulator.schema.calendar import month_index, shift_month
+from simulator.rules.redistribution import RULE_LABELS
+from simulator.schema.calendar import month_index, month_name, shift_month
 from simulator.schema.design import MAX_OPTIONS, Design
 from simulator.schema.files import scenario_from_mapping
+from simulator.schema.labels import LABELS
 from simulator.schema.scenario import Scenario
+from simulator.schema.vocabulary import ATTRIBUTION_LABELS, BASE_LABELS, TEST_KIND_LABELS
 
 SELECTION_AXES = ("criteria", "combine", "data_month", "attribution", "thresholds", "exemption")
 MONEY_AXES = ("base", "condition_pct", "reduction_pct", "graduation", "cap_pct", "cap_gbp")
@@ -252,20 +255,53 @@ def option_scenario(
 
 
 def describe(grid: Grid, index: int) -> str:
-    """An option in words, from the axes that vary (all of them if none varies)."""
+    """An option in words, from the axes that vary (all of them if none varies): each
+    test by what it measures, each setting in the scenario file's own words."""
     setting = grid.setting(index)
     names = grid.varied() or list(setting)
-    parts = []
-    for name in names:
-        value = setting[name]
-        if name == "criteria":
-            value = " + ".join(value)
-        elif name == "combine":
-            value = str(value).replace("_", " ")
-        elif name.endswith("_pct"):
-            value = f"{value:g}%"
-        parts.append(f"{name.replace('_', ' ')} {value}")
-    return "; ".join(parts)
+    return "; ".join(_setting_words(name, setting[name], _test_words(grid.base)) for name in names)
+
+
+def _test_words(base: Scenario) -> dict[str, str]:
+    """Each test by what it measures (a label of the base scenario would name a month
+    and a count of delays the option may change); by its label when two tests measure
+    the same thing."""
+    kinds = [t.kind for t in base.selection.tests]
+    return {
+        t.id: TEST_KIND_LABELS[t.kind] if kinds.count(t.kind) == 1 else (t.label or t.id)
+        for t in base.selection.tests
+    }
+
+
+def _setting_words(name: str, value: Any, tests: dict[str, str]) -> str:
+    if name == "criteria":
+        return "criteria " + " + ".join(tests[t] for t in value)
+    if name.startswith("threshold:"):
+        return f"{LABELS['threshold'].lower()} {value:g} on {tests[name.split(':', 1)[1]]}"
+    if value is None:
+        return f"{_name_words(name)} as in the base scenario"
+    if name == "combine":
+        return f"{_name_words(name)} {str(value).replace('_', ' ')}"
+    if name == "data_month":
+        return f"data of {month_name(str(value))}"
+    if name == "attribution":
+        return f"{_name_words(name)} {ATTRIBUTION_LABELS[value]}"
+    if name == "exemption":
+        return "with the exemption" if value else "without the exemption"
+    if name == "base":
+        return f"{_name_words(name)} the {BASE_LABELS[value]}"
+    if name == "redistribution":
+        return f"withheld money {RULE_LABELS[value]}"
+    if name == "cap_gbp":
+        return f"{_name_words(name)} £{value:,}"
+    if name.endswith("_pct"):
+        return f"{_name_words(name)} {value:g}%"
+    return f"{_name_words(name)} {str(value).replace('_', ' ')}"
+
+
+def _name_words(name: str) -> str:
+    label = LABELS.get(name, name.replace("_", " "))
+    return label[:1].lower() + label[1:]
 
 
 def combinations(values: dict[str, list[Any]]) -> itertools.product[tuple[Any, ...]]:

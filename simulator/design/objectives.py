@@ -179,12 +179,15 @@ def evidence_names() -> list[str]:
 
 def beds_objectives() -> list[Objective]:
     """``beds_freed:<set>`` and ``beds_per_gbpm:<set>`` for every evidence set."""
+    from simulator.projection import evidence_set
+
     out = []
     for name in evidence_names():
+        reading = evidence_set(name).reading
         out.append(
             Objective(
                 f"beds_freed:{name}",
-                f"Beds freed, {name} evidence (central path)",
+                f"Beds freed if {reading} holds (central path)",
                 "beds/day, 2018/19",
                 "max",
                 _beds(name),
@@ -193,7 +196,7 @@ def beds_objectives() -> list[Objective]:
         out.append(
             Objective(
                 f"beds_per_gbpm:{name}",
-                f"Beds freed per £1m moved, {name} evidence",
+                f"Beds freed per £1m moved, if {reading} holds",
                 "beds/day per £1m",
                 "max",
                 _beds_per_gbpm(name),

@@ -90,8 +90,20 @@ def anonymise(
         # in code order the rows would decode the labels against the public list of codes
         return out.sort_values("council", kind="stable") if "council" in out and aliases else out
     out.insert(0, "alias", alias)
-    out = out.drop(columns=["gss_code"]).sort_values("alias", kind="stable")
+    out = without_codes(out).sort_values("alias", kind="stable")
     return out.drop(columns=["alias"]) if "council" in out else out
+
+
+def without_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """A labelled frame as the Excel pack holds it (``codes="drop"``): no code column,
+    where the app's tables and CSVs write the codes ``hidden``. The annexes, labelled
+    with their codes hidden and their sections in order, go into the pack through it.
+
+    >>> labelled = pd.DataFrame({"gss_code": ["hidden"], "council": ["Council A"]})
+    >>> list(without_codes(labelled).columns)
+    ['council']
+    """
+    return frame.drop(columns=["gss_code"], errors="ignore")
 
 
 def _aliases(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.Series:

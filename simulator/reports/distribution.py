@@ -477,17 +477,22 @@ def distribution_table(annex: Annex, aliases: dict[str, str] | None = None) -> p
 
 
 def decile_view(annex: Annex) -> pd.DataFrame:
-    """Money by deprivation decile for a chart: decile (1 most deprived, 10 least),
-    councils, conditioned, withheld and received (£); deciles unknown left out."""
+    """Money by deprivation decile for a chart: every decile from 1 (most deprived) to
+    10 (least), councils, conditioned, withheld and received (£), zero where a decile
+    has none; deciles unknown left out, and no rows at all without deprivation data."""
+    columns = ["councils", "conditioned", "withheld", "received"]
     rows = annex.groups[
         (annex.groups["dimension"] == "deprivation_decile") & (annex.groups["group"] != UNKNOWN)
     ]
-    out = rows[["group", "councils", "conditioned", "withheld", "received"]].copy()
-    out["group"] = [
+    if rows.empty:
+        return pd.DataFrame(columns=["decile", *columns])
+    deciles = [str(d) for d in range(1, 11)]
+    out = rows.set_index("group")[columns].reindex(deciles, fill_value=0).astype(int)
+    out.index = [
         f"{g} (most deprived)" if g == "1" else f"{g} (least deprived)" if g == "10" else g
-        for g in out["group"]
+        for g in deciles
     ]
-    return out.rename(columns={"group": "decile"}).reset_index(drop=True)
+    return out.rename_axis("decile").reset_index()
 
 
 def equity_comparison(annexes: list[Annex], labels: list[str]) -> pd.DataFrame:

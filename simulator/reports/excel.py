@@ -20,7 +20,7 @@ from simulator.engine.run import Result
 from simulator.inputs.allocation import explanation
 from simulator.projection.evidence import DEFAULT_EVIDENCE_SET, evidence_set
 from simulator.reports.annexes import annex_sheets
-from simulator.reports.anonymous import anonymise
+from simulator.reports.anonymous import anonymise, without_codes
 from simulator.reports.columns import describe, excel_format
 from simulator.reports.compare import compare_summary
 from simulator.reports.summary import (
@@ -203,7 +203,7 @@ def excel_pack(
     """report.xlsx: every table, caveats, methods, the scenario and the data provenance.
 
     ``aliases`` (GSS code to a neutral name, for workshops) anonymises the pack: names
-    replaced, codes hidden, rows sorted by alias, and the sheets that would identify a
+    replaced, codes left out, rows sorted by alias, and the sheets that would identify a
     council (published-figure checks) left out. ``annexes``: the Distribution,
     Stability and Incentives sheets when already computed (:mod:`simulator.reports.annexes`).
     """
@@ -241,7 +241,10 @@ def excel_pack(
         for name in ("Councils", "Projection councils"):
             if name in sheets:
                 sheets[name] = anonymise(sheets[name], aliases)
-    sheets.update(annexes if annexes is not None else annex_sheets(result, projection, aliases))
+    annexed = annexes if annexes is not None else annex_sheets(result, projection, aliases)
+    if aliases is not None:
+        annexed = {name: without_codes(frame) for name, frame in annexed.items()}
+    sheets.update(annexed)
     if assumptions is not None:
         sheets["Assumptions"] = assumptions
     test_ids = tuple(o.id for o in result.outcomes)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from simulator.engine.run import Result
 from simulator.reports.tables import RateBasis, basis_rate, rank_positions, rate_basis
-from simulator.reports.words import BASE_LABELS, gbp, ordinal, screen_phrase, to_change
+from simulator.reports.words import gbp, ordinal, screen_phrase, to_change
 from simulator.schema.calendar import month_name
-from simulator.schema.vocabulary import ATTRIBUTION_LABELS, YEAR
+from simulator.schema.vocabulary import ATTRIBUTION_LABELS, BASE_LABELS, YEAR
 
 QUARTILE_WORDS = ("lowest", "second-lowest", "second-highest", "highest")
 

@@ -19,7 +19,6 @@ from simulator.reports.distance import windows_read
 from simulator.reports.letter import reconciliation_lines
 from simulator.reports.overlap import overlap_warnings
 from simulator.reports.words import (
-    BASE_LABELS,
     beds_text,
     combine_phrase,
     detectability_lines,
@@ -31,7 +30,7 @@ from simulator.reports.words import (
 from simulator.rules.redistribution import RULE_LABELS
 from simulator.schema.evidence import DEFAULT_EVIDENCE_SET
 from simulator.schema.selection import Window
-from simulator.schema.vocabulary import YEAR
+from simulator.schema.vocabulary import BASE_LABELS, YEAR
 
 if TYPE_CHECKING:
     from simulator.projection import ProjectionResult

@@ -118,12 +118,6 @@ def ambition_text(result: ProjectionResult) -> str:
 
 
 # ---------------------------------------------------------------------- the option
-BASE_LABELS = {
-    "spring_budget": "Spring Budget 2017 element",
-    "original": "original element",
-    "total": "total 2018/19 iBCF",
-}
-
 COMBINE_WORDS = {
     # every one (several tests), the one test, any, at least k of n
     "fails": (

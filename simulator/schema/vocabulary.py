@@ -27,6 +27,20 @@ ELEMENT_LABELS: dict[str, str] = {
     "original": "original iBCF",
     "spring_budget": "Spring Budget 2017",
 }
+# What a scenario's shares apply to (``consequences.base``): one element or both.
+# A test by what it measures, with no month or attribution of its own (those are an
+# option's settings): the words of an option in the designer.
+TEST_KIND_LABELS: dict[str, str] = {
+    "rate": "DToC rate",
+    "gap": "gap to expectation",
+    "trend": "3-month change",
+}
+
+BASE_LABELS: dict[str, str] = {
+    "spring_budget": "Spring Budget 2017 element",
+    "original": "original element",
+    "total": "total 2018/19 iBCF",
+}
 
 # The financial year whose allocations are under review.
 YEAR = "2018/19"
