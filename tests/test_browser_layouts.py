@@ -1,14 +1,19 @@
 """Layouts in a real browser at a desk (1440×900), a projector (1280×720) and a phone
-(390×844): nothing wider than the screen, workshop numbers larger than normal and
-above the fold, words never broken inside, the sidebar's collapse freeing the main
-area, the map's 152 councils and its click, and Compare picks surviving a link.
+(390×844): nothing wider than the screen on any view, in normal and workshop mode, with
+the who-bears-it panels drawn (the Overview's, the council card's firmness box and
+Compare's equity table); workshop numbers larger than normal and above the fold, words
+never broken inside, the sidebar's collapse freeing the main area, the map's 152
+councils and its click, and Compare picks surviving a link.
 
-Saves a screenshot of every page at every size to ``test-artifacts/pages/`` (the
-first screen and the whole page). Fails (does not skip) without a browser (``tests/browser.py``).
+Saves the first screen of every view at every size to ``test-artifacts/pages/`` and each
+panel to ``test-artifacts/bears/``; with ``IBCF_FULL_PAGE_SHOTS=1``, each whole page too
+(``-full.png``: a tall page takes a while to draw). Fails (does not skip) without a
+browser (``tests/browser.py``).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from urllib.parse import quote
 
@@ -24,7 +29,21 @@ __all__ = ["browser", "server"]  # its browser and its own streamlit server (fix
 
 SIZES = [(1440, 900), (1280, 720), (390, 844)]
 SHOTS = ARTIFACTS / "pages"
+PANEL_SHOTS = ARTIFACTS / "bears"
+FULL_PAGE_SHOTS = os.environ.get("IBCF_FULL_PAGE_SHOTS") == "1"
 PICKER = "Scenarios to compare"
+
+# The views whose fullest form needs more than the view's name in the link, and the
+# who-bears-it panel each must then draw (a workshop link carries no council code: the
+# card shows its first council).
+PANELS = {
+    "Overview": ("", "Who bears it"),
+    "Councils": ("&council=E10000017", "How firm, and what it rewards"),
+    "Compare": (
+        "&compare=current,preset:graduated",
+        "Who bears each option, and how firm its list is",
+    ),
+}
 
 # Visible elements that reach past the right edge of the viewport, ignoring those
 # inside a box that clips them (a scrolled table, a chart's own drawing area).
@@ -111,12 +130,13 @@ def settle(page, seconds: float = 90) -> None:  # type: ignore[no-untyped-def]
 
 
 def shoot(page, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    """The first screen, then the whole page (viewport stretched to its height)."""
+    """The first screen, then (``IBCF_FULL_PAGE_SHOTS=1``) the whole page (viewport
+    stretched to its height)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     stem = f"{name}-{size[0]}x{size[1]}"
     page.screenshot(path=str(SHOTS / f"{stem}.png"))
     height = min(int(page.evaluate(PAGE_HEIGHT_JS)), 9000)
-    if height > size[1]:
+    if FULL_PAGE_SHOTS and height > size[1]:
         page.set_viewport_size({"width": size[0], "height": height})
         time.sleep(0.5)
         page.screenshot(path=str(SHOTS / f"{stem}-full.png"))
@@ -138,15 +158,30 @@ def test_every_page_fits_the_screen(server: str, browser, size: tuple[int, int])
     problems = {}
     for mode, extra in (("", ""), ("workshop-", "&ws=1")):
         for view in VIEWS:
-            page.goto(view_url(server, view, extra))
+            fuller, panel = PANELS.get(view, ("", None))
+            if extra and view == "Councils":
+                fuller = ""  # a workshop link carries no council code
+            page.goto(view_url(server, view, fuller + extra))
             settle(page)
             assert page.locator('[data-testid="stException"]').count() == 0, view
             fit = page.evaluate(TOO_WIDE_JS)
             if fit["wide"] or fit["scrollWidth"] > fit["width"]:
                 problems[f"{mode}{view}"] = fit
             shoot(page, f"{mode}{slug(view)}", size)
+            if panel is not None:
+                shoot_panel(page, panel, f"{mode}{slug(view)}", size)
     page.close()
     assert problems == {}
+
+
+def shoot_panel(page, heading: str, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """The panel under ``heading`` is drawn: scrolled to and saved as a screenshot."""
+    title = page.get_by_text(heading, exact=True).first
+    title.wait_for()
+    title.evaluate("e => e.scrollIntoView({block: 'start'})")
+    time.sleep(0.5)  # its charts lay out
+    PANEL_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PANEL_SHOTS / f"{name}-{size[0]}x{size[1]}.png"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
