@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime
 import io as _io
+import math
 import re
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from simulator import cells
@@ -286,39 +288,112 @@ def workbook(
 ) -> bytes:
     """Write the sheets: bold frozen headers, widths to fit, £ / % / beds cell formats.
 
-    Every text cell is a string cell, never a formula, whatever it starts with, and
-    holds only characters a workbook can (:mod:`simulator.cells`)."""
-    from openpyxl.styles import Font
+    Every text cell is a string cell, never a formula, whatever it starts with (XlsxWriter
+    writes each one with ``write_string``, and is told never to turn text into a formula,
+    a link or a number); formula-like text is also marked "quote prefix". Text holds only
+    characters a workbook can (:mod:`simulator.cells`), with line ends as line feeds.
+    Text that looks like one of the workbook format's escapes (``_x000D_``) is escaped
+    in turn, so Excel shows it as typed."""
+    import xlsxwriter
 
     buffer = _io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, raw in sheets.items():
-            frame = cells.excel_frame(raw)
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
-            cells.text_cells_as_strings(sheet)
-            sheet.freeze_panes = "A2"
-            for col, label in zip(sheet.columns, frame.columns, strict=True):
-                col[0].font = Font(bold=True)
-                width = max(len(str(c.value or "")) for c in list(col)[:60])
-                sheet.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 80)
-                known = describe(str(label), test_ids) if name in tables else None
-                number_format = excel_format(known.unit) if known else None
-                if number_format:
-                    for cell in col[1:]:
-                        cell.number_format = number_format
-            if "unit" in frame.columns:  # a measure per row: format each row by its unit
-                for r, unit in enumerate(frame["unit"], start=2):
-                    row_format = excel_format(str(unit))
-                    numbers = [
-                        c
-                        for c in sheet[r]
-                        if isinstance(c.value, int | float) and not isinstance(c.value, bool)
-                    ]
-                    for cell in numbers if row_format else []:
-                        cell.number_format = row_format
-        writer.book.properties.created = FIXED_TIME
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    book = xlsxwriter.Workbook(buffer, options)
+    book.set_properties({"created": FIXED_TIME})
+    formats = _Formats(book)
+    for name, raw in sheets.items():
+        frame = cells.excel_frame(raw)
+        sheet = book.add_worksheet(name[:31])
+        sheet.freeze_panes(1, 0)
+        # A measure per row (a "unit" column): its numbers take the row's unit's format.
+        by_row = [excel_format(str(u)) for u in frame["unit"]] if "unit" in frame else None
+        for c, label in enumerate(frame.columns):
+            values = [_value(v) for v in frame.iloc[:, c].tolist()]
+            head = _value(label)
+            quoted = isinstance(head, str) and cells.is_formula_like(head)
+            _write(sheet, 0, c, head, formats.get(quoted=quoted, header=True))
+            width = max(len(str(v or "")) for v in [head, *values[:59]])
+            sheet.set_column(c, c, min(max(10, width + 2), 80))
+            known = describe(str(label), test_ids) if name in tables else None
+            column_format = excel_format(known.unit) if known else None
+            for r, value in enumerate(values, start=1):
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                row_format = by_row[r - 1] if by_row and number else None
+                quoted = isinstance(value, str) and cells.is_formula_like(value)
+                dated = isinstance(value, datetime.date) and not (row_format or column_format)
+                cell_format = formats.get(
+                    DATE_TIME if dated else row_format or column_format, quoted=quoted
+                )
+                _write(sheet, r, c, value, cell_format)
+    book.close()
     return reproducible(buffer.getvalue())
+
+
+DATE_TIME = "yyyy-mm-dd hh:mm:ss"  # as pandas shows a date and time in Excel
+
+
+class _Formats:
+    """The workbook's cell formats, one object per combination (XlsxWriter wants each
+    made once)."""
+
+    def __init__(self, book: Any) -> None:
+        self._book = book
+        self._made: dict[tuple[str | None, bool, bool], Any] = {}
+
+    def get(self, number: str | None = None, *, quoted: bool = False, header: bool = False) -> Any:
+        key = (number, quoted, header)
+        if key not in self._made:
+            props: dict[str, object] = {}
+            if number:
+                props["num_format"] = number
+            if quoted:
+                props["quote_prefix"] = True
+            if header:  # as pandas writes a header: bold, boxed, centred at the top
+                props.update(bold=True, border=1, align="center", valign="top")
+            self._made[key] = self._book.add_format(props) if props else None
+        return self._made[key]
+
+
+def _value(value: Any) -> Any:
+    """A cell's value as pandas writes one to Excel: missing as an empty cell, infinity
+    as the text ``inf``, numbers as numbers, dates as dates, anything else as its text.
+
+    >>> [_value(v) for v in (np.int64(3), 2.5, np.nan, None, pd.NA, np.inf, True, "x")]
+    [3, 2.5, None, None, None, 'inf', True, 'x']
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        return ("inf" if number > 0 else "-inf") if math.isinf(number) else number
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return str(value)
+
+
+def _write(sheet: Any, row: int, col: int, value: Any, cell_format: Any) -> None:
+    if value is None or value == "":
+        if cell_format is not None:
+            sheet.write_blank(row, col, None, cell_format)
+    elif isinstance(value, str):  # a workbook's XML keeps line feeds, not carriage returns
+        sheet.write_string(row, col, value.replace("\r\n", "\n").replace("\r", "\n"), cell_format)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, cell_format)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, cell_format)
+    else:
+        sheet.write_datetime(row, col, value, cell_format)
 
 
 # The time written into a workbook (its properties and every part's zip entry), fixed so
@@ -331,7 +406,7 @@ _STAMPS = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 def reproducible(xlsx: bytes) -> bytes:
     """``xlsx`` with its timestamps fixed: the zip entries' times and the document's
-    created and modified times (openpyxl writes the time of saving)."""
+    created and modified times (a writer may stamp the time of saving)."""
     out = _io.BytesIO()
     with zipfile.ZipFile(_io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
