@@ -13,9 +13,9 @@ text (council names). Three rules keep it inert wherever it is opened:
   Excel workbook every text cell is written as a string cell (never a formula cell)
   and such a cell is also marked "quote prefix", so it stays text when edited.
 - **No characters the file format forbids.** Control characters other than tab,
-  line feed and carriage return are not allowed in an XML workbook (openpyxl refuses
-  them); each is written as its visible Unicode control picture (U+0007 as ``␇``).
-  A lone surrogate (which no UTF-8 file can hold) becomes U+FFFD.
+  line feed and carriage return are not allowed in an XML workbook (a workbook writer
+  refuses them or writes an escape); each is written as its visible Unicode control
+  picture (U+0007 as ``␇``). A lone surrogate (which no UTF-8 file can hold) becomes U+FFFD.
 - **Cells fit.** Excel holds at most 32,767 characters in a cell; longer text is cut
   and says so.
 
@@ -129,14 +129,3 @@ def excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_text(frame: pd.DataFrame) -> str:
     """The CSV of ``frame`` (no index, ``\\n`` line ends), every text cell made safe."""
     return csv_frame(frame).to_csv(index=False, lineterminator="\n")
-
-
-def text_cells_as_strings(sheet: Any) -> None:
-    """Make every text cell of an openpyxl worksheet a string cell, never a formula,
-    and mark formula-like text "quote prefix" so editing it keeps it text."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-                if is_formula_like(cell.value):
-                    cell.quotePrefix = True
