@@ -95,12 +95,15 @@ def csv_cell(value: Any) -> Any:
 
 
 def excel_text(value: str) -> str:
-    """Text as an Excel cell holds it: printable and within the cell limit.
+    """Text as an Excel cell holds it: printable, line ends as line feeds (a workbook's
+    XML keeps no carriage return) and within the cell limit.
 
     >>> len(excel_text("x" * 40_000)) == EXCEL_CELL_LIMIT
     True
+    >>> excel_text("a\\r\\nb\\rc")
+    'a\\nb\\nc'
     """
-    text = printable(value)
+    text = printable(value.replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > EXCEL_CELL_LIMIT:
         text = text[: EXCEL_CELL_LIMIT - len(CUT)] + CUT
     return text

@@ -135,8 +135,10 @@ def shoot(page, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-un
     SHOTS.mkdir(parents=True, exist_ok=True)
     stem = f"{name}-{size[0]}x{size[1]}"
     page.screenshot(path=str(SHOTS / f"{stem}.png"))
+    if not FULL_PAGE_SHOTS:
+        return
     height = min(int(page.evaluate(PAGE_HEIGHT_JS)), 9000)
-    if FULL_PAGE_SHOTS and height > size[1]:
+    if height > size[1]:
         page.set_viewport_size({"width": size[0], "height": height})
         time.sleep(0.5)
         page.screenshot(path=str(SHOTS / f"{stem}-full.png"))

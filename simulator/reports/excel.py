@@ -386,8 +386,8 @@ def _write(sheet: Any, row: int, col: int, value: Any, cell_format: Any) -> None
     if value is None or value == "":
         if cell_format is not None:
             sheet.write_blank(row, col, None, cell_format)
-    elif isinstance(value, str):  # a workbook's XML keeps line feeds, not carriage returns
-        sheet.write_string(row, col, value.replace("\r\n", "\n").replace("\r", "\n"), cell_format)
+    elif isinstance(value, str):
+        sheet.write_string(row, col, value, cell_format)
     elif isinstance(value, bool):
         sheet.write_boolean(row, col, value, cell_format)
     elif isinstance(value, int | float):
