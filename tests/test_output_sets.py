@@ -95,10 +95,13 @@ def test_concurrent_overwrite_runs_leave_one_consistent_set(tmp_path: Path) -> N
 # first files staged and none swapped in: it says so on a pipe, then waits there for the
 # signal the test sends. The test waits for that word, not for a moment.
 PAUSED_RUN = """
-import os, sys, time
+import os, signal, sys, time
 from simulator import io
 from simulator.cli import main
 
+# Ctrl-C as a terminal delivers it to a foreground run: a suite started as a background
+# job (a shell's `&`) would otherwise pass SIGINT down ignored, and the run sleep on.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 ready = int(sys.argv[1])
 write_bytes = io.OutputSet.write_bytes
 
