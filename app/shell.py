@@ -147,7 +147,7 @@ def main() -> None:
     st.session_state[TIMING] = elapsed
     st.caption(
         f"Model {MODEL_VERSION}; data {data.data_hash}; scenario {ctx.scenario.content_hash()}. "
-        f"Drawn in {elapsed:.2f} s."
+        f"{view} drawn in {elapsed:.2f} s."
     )
     if light:
         st.session_state[ARMED] = True

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
@@ -115,11 +115,11 @@ def open_page(browser, url: str, size: tuple[int, int]):  # type: ignore[no-unty
     return page
 
 
-def settle(page, seconds: float = 90) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the run has finished drawing (footer shown, no running indicator, no
-    placeholder still waiting for its element) and charts have had a moment to lay out,
-    so a screenshot shows the page a user reads."""
-    page.get_by_text("Drawn in").first.wait_for()
+def settle(page, seconds: float = 90, view: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Wait until the run has finished drawing (the footer, naming ``view`` if given,
+    shown; no running indicator; no placeholder still waiting for its element) and charts
+    have had a moment to lay out, so a screenshot shows the page a user reads."""
+    page.get_by_text(f"{view} drawn in" if view else "Drawn in").first.wait_for()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         running = page.locator('[data-testid="stStatusWidget"]').is_visible()
@@ -127,6 +127,14 @@ def settle(page, seconds: float = 90) -> None:  # type: ignore[no-untyped-def]
             break
         time.sleep(0.1)
     time.sleep(0.5)
+
+
+def click_view(page, view: str) -> None:  # type: ignore[no-untyped-def]
+    """Go to ``view`` as a user does, with its button above the page (the same session:
+    no page load), and wait until it is drawn."""
+    views = page.get_by_role("radiogroup", name="View")
+    views.get_by_role("radio", name=view, exact=True).click()
+    settle(page, view=view)
 
 
 def shoot(page, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
@@ -155,17 +163,24 @@ def slug(view: str) -> str:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_page_fits_the_screen(server: str, browser, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """Each view as a user reaches it, by its button, in one session per mode; a view
+    whose fullest form needs its link (a council's card, Compare's picks) by the link."""
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     page.set_default_timeout(TIMEOUT_MS)
     problems = {}
     for mode, extra in (("", ""), ("workshop-", "&ws=1")):
-        for view in VIEWS:
+        for i, view in enumerate(VIEWS):
             fuller, panel = PANELS.get(view, ("", None))
             if extra and view == "Councils":
                 fuller = ""  # a workshop link carries no council code
-            page.goto(view_url(server, view, fuller + extra))
-            settle(page)
+            if i == 0 or fuller:
+                page.goto(view_url(server, view, fuller + extra))
+                settle(page, view=view)
+            else:
+                click_view(page, view)
             assert page.locator('[data-testid="stException"]').count() == 0, view
+            shown = parse_qs(urlparse(page.url).query).get("view", ["Overview"])[0]
+            assert shown == view, page.url  # the address bar is a link to this view
             fit = page.evaluate(TOO_WIDE_JS)
             if fit["wide"] or fit["scrollWidth"] > fit["width"]:
                 problems[f"{mode}{view}"] = fit
