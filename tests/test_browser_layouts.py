@@ -1,20 +1,24 @@
-"""Layouts in a real browser at a desk (1440×900), a projector (1280×720) and a phone
-(390×844): nothing wider than the screen on any view, in normal and workshop mode, with
-the who-bears-it panels drawn (the Overview's, the council card's firmness box and
-Compare's equity table); workshop numbers larger than normal and above the fold, words
-never broken inside, the sidebar's collapse freeing the main area, the map's 152
-councils and its click, and Compare picks surviving a link.
+"""The app in a real browser at a desk (1440×900), a projector (1280×720) and a phone
+(390×844), on one tour of every view per size, in normal and workshop mode (see "the
+tour" below): nothing wider than the screen, with the who-bears-it panels drawn (the
+Overview's, the council card's firmness box and Compare's equity table); workshop
+numbers larger than normal and above the fold, words never broken inside them, eight
+numbers and the levers on a projector's first screen; the sidebar's collapse freeing
+the main area; the map's 152 councils, labels, hover and click, anonymised in workshop
+mode; the Design view's frontier and its hover; a phone's title and council tables;
+Compare picks surviving a link; and a new visitor's headline before the chart library.
 
-Saves the first screen of every view at every size to ``test-artifacts/pages/`` and each
-panel to ``test-artifacts/bears/``; with ``IBCF_FULL_PAGE_SHOTS=1``, each whole page too
-(``-full.png``: a tall page takes a while to draw). Fails (does not skip) without a
-browser (``tests/browser.py``).
+Saves the first screen of every view at every size to ``test-artifacts/pages/``, each
+panel to ``test-artifacts/bears/`` and the checked details to ``test-artifacts/review/``;
+with ``IBCF_FULL_PAGE_SHOTS=1``, each whole page too (``-full.png``: a tall page takes a
+while to draw). Fails (does not skip) without a browser (``tests/browser.py``).
 """
 
 from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
@@ -30,6 +34,7 @@ __all__ = ["browser", "server"]  # its browser and its own streamlit server (fix
 SIZES = [(1440, 900), (1280, 720), (390, 844)]
 SHOTS = ARTIFACTS / "pages"
 PANEL_SHOTS = ARTIFACTS / "bears"
+REVIEW_SHOTS = ARTIFACTS / "review"
 FULL_PAGE_SHOTS = os.environ.get("IBCF_FULL_PAGE_SHOTS") == "1"
 PICKER = "Scenarios to compare"
 
@@ -131,10 +136,11 @@ def settle(page, seconds: float = 90, view: str = "") -> None:  # type: ignore[n
 
 def click_view(page, view: str) -> None:  # type: ignore[no-untyped-def]
     """Go to ``view`` as a user does, with its button above the page (the same session:
-    no page load), and wait until it is drawn."""
+    no page load), and wait until it is drawn; then back to the top of the page."""
     views = page.get_by_role("radiogroup", name="View")
     views.get_by_role("radio", name=view, exact=True).click()
     settle(page, view=view)
+    to_top(page)
 
 
 def shoot(page, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
@@ -161,14 +167,67 @@ def slug(view: str) -> str:
     return view.lower().replace(" ", "-")
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_page_fits_the_screen(server: str, browser, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    """Each view as a user reaches it, by its button, in one session per mode; a view
-    whose fullest form needs its link (a council's card, Compare's picks) by the link."""
+# --------------------------------------------------------------------------- the tour
+# One tour of the app per screen size, as a user goes: every view in normal and then
+# workshop mode, by the view buttons (one session per mode; a view whose fullest form
+# needs its link, by the link). At each view it saves the first screen and records what
+# the tests below assert, so each test names one property and the pages load once.
+
+Box = dict[str, float]
+
+
+@dataclass
+class Tour:
+    """What one tour at one screen size saw (``take_tour``)."""
+
+    size: tuple[int, int]
+    too_wide: dict[str, object] = field(default_factory=dict)  # page -> what sticks out
+    number_px: dict[str, float] = field(default_factory=dict)  # mode -> first number's size
+    broken_words: dict[str, list[str]] = field(default_factory=dict)  # mode -> words split
+    workshop_numbers: list[Box | None] = field(default_factory=list)  # Overview's, workshop
+    workshop_card_tops: list[float] = field(default_factory=list)
+    workshop_lever: Box | None = None  # the sidebar's first slider, workshop
+    header: Box | None = None  # Overview, normal mode
+    title: Box | None = None
+    council_table: dict[str, object] = field(default_factory=dict)  # Councils, normal
+    toolbars_shown: list[bool] = field(default_factory=list)  # over the council grid
+    map: dict[str, object] = field(default_factory=dict)  # Map, normal
+    workshop_map: dict[str, object] = field(default_factory=dict)  # Map, workshop
+    design: dict[str, object] = field(default_factory=dict)  # Design, normal
+    main_width: dict[str, float] = field(default_factory=dict)  # sidebar opened / closed
+
+
+class Tours:
+    """Each size's tour, taken when a test first asks for it (a failed tour fails every
+    test that asks for it, with its error, without being taken again)."""
+
+    def __init__(self, server: str, browser: object, dataset: Dataset) -> None:
+        self.server, self.browser, self.dataset = server, browser, dataset
+        self.done: dict[tuple[int, int], Tour | BaseException] = {}
+
+    def __call__(self, size: tuple[int, int]) -> Tour:
+        if size not in self.done:
+            try:
+                self.done[size] = take_tour(self.server, self.browser, self.dataset, size)
+            except Exception as error:  # kept for the other tests at this size
+                self.done[size] = error
+        seen = self.done[size]
+        if isinstance(seen, BaseException):
+            raise AssertionError(f"the tour at {size[0]}x{size[1]} failed: {seen}") from seen
+        return seen
+
+
+@pytest.fixture(scope="module")
+def tours(server: str, browser, dataset: Dataset) -> Tours:  # type: ignore[no-untyped-def]
+    return Tours(server, browser, dataset)
+
+
+def take_tour(server: str, browser, dataset: Dataset, size: tuple[int, int]) -> Tour:  # type: ignore[no-untyped-def]
+    tour = Tour(size)
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     page.set_default_timeout(TIMEOUT_MS)
-    problems = {}
-    for mode, extra in (("", ""), ("workshop-", "&ws=1")):
+    for mode, extra in (("normal", ""), ("workshop", "&ws=1")):
+        prefix = "" if mode == "normal" else "workshop-"
         for i, view in enumerate(VIEWS):
             fuller, panel = PANELS.get(view, ("", None))
             if extra and view == "Councils":
@@ -178,17 +237,176 @@ def test_every_page_fits_the_screen(server: str, browser, size: tuple[int, int])
                 settle(page, view=view)
             else:
                 click_view(page, view)
-            assert page.locator('[data-testid="stException"]').count() == 0, view
+            assert page.locator('[data-testid="stException"]').count() == 0, (mode, view)
             shown = parse_qs(urlparse(page.url).query).get("view", ["Overview"])[0]
             assert shown == view, page.url  # the address bar is a link to this view
             fit = page.evaluate(TOO_WIDE_JS)
             if fit["wide"] or fit["scrollWidth"] > fit["width"]:
-                problems[f"{mode}{view}"] = fit
-            shoot(page, f"{mode}{slug(view)}", size)
+                tour.too_wide[f"{prefix}{view}"] = fit
+            shoot(page, f"{prefix}{slug(view)}", size)
+            inspect = INSPECTIONS.get((view, mode))
+            if inspect is not None:
+                inspect(page, tour, dataset)
             if panel is not None:
-                shoot_panel(page, panel, f"{mode}{slug(view)}", size)
+                shoot_panel(page, panel, f"{prefix}{slug(view)}", size)
+    collapse_sidebar(page, tour)  # last: a reload keeps the sidebar as it was left
     page.close()
-    assert problems == {}
+    return tour
+
+
+def to_top(page) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate(
+        """() => { window.scrollTo(0, 0); for (const s of ['[data-testid="stMain"]',
+        '[data-testid="stAppViewContainer"]']) { const e = document.querySelector(s);
+        if (e) e.scrollTop = 0; } }"""
+    )
+
+
+def number_px(page) -> float:  # type: ignore[no-untyped-def]
+    value = page.locator('[data-testid="stMetricValue"]').first
+    return float(
+        value.evaluate("e => parseFloat(getComputedStyle(e.querySelector('p') || e).fontSize)")
+    )
+
+
+def overview(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    tour.number_px["normal"] = number_px(page)
+    tour.broken_words["normal"] = page.evaluate(BROKEN_WORDS_JS, NUMBERS)
+    tour.header = page.locator('[data-testid="stHeader"]').bounding_box()
+    tour.title = page.locator("h1").first.bounding_box()
+    if tour.size[0] < 640:
+        review_shot(page, "phone-overview")
+
+
+def workshop_overview(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    tour.number_px["workshop"] = number_px(page)
+    tour.broken_words["workshop"] = page.evaluate(BROKEN_WORDS_JS, NUMBERS)
+    values = page.locator('[data-testid="stMetricValue"]')
+    tour.workshop_numbers = [values.nth(k).bounding_box() for k in range(values.count())]
+    cards = page.locator('[data-testid="stMetric"]')
+    tour.workshop_card_tops = [
+        (cards.nth(k).bounding_box() or {"y": -1.0})["y"] for k in range(cards.count())
+    ]
+    lever = page.locator('section[data-testid="stSidebar"] [data-testid="stSlider"]').first
+    tour.workshop_lever = lever.bounding_box()
+    review_shot(page, "workshop-overview")
+
+
+def hexes(page):  # type: ignore[no-untyped-def]
+    """The map's chart once plotly has drawn its 152 hexagons (or a minute has passed)."""
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and chart.locator(".shapelayer path").count() < 152:
+        time.sleep(0.2)
+    return chart
+
+
+def map_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    chart = hexes(page)
+    seen = tour.map
+    seen["hexes"] = chart.locator(".shapelayer path").count()
+    labels = chart.locator(".scatterlayer .trace").last.locator(".textpoint")
+    seen["labels"] = labels.count()
+    seen["label_px"] = labels.first.locator("text").evaluate("e => parseFloat(e.style.fontSize)")
+    seen["chart"] = chart.bounding_box()
+    codes = chart.evaluate("e => e.data[e.data.length - 1].customdata")
+    seen["codes"] = codes
+    point = chart.locator(".scatterlayer .trace").last.locator(".point")
+    point.nth(20).scroll_into_view_if_needed()
+    b = point.nth(20).bounding_box()
+    assert b is not None
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+    hover = page.locator(".hoverlayer .hovertext")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and hover.count() == 0:
+        time.sleep(0.1)
+    seen["hover"] = hover.first.text_content()
+    seen["hover_lines"] = hover.first.locator("tspan.line").count()
+    review_shot(page, "map-hover")
+    # A click on another council's hexagon opens its card.
+    names = dict(zip(dataset.codes, dataset.councils["council"], strict=True))
+    heading = page.locator("h3").first
+    before = heading.inner_text()
+    k = next(i for i, c in enumerate(codes) if names[c] != before)
+    point.nth(k).scroll_into_view_if_needed()
+    b = point.nth(k).bounding_box()
+    assert b is not None
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+    time.sleep(0.3)
+    page.mouse.click(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and heading.inner_text() != names[codes[k]]:
+        time.sleep(0.2)
+    seen["clicked"], seen["card"] = names[codes[k]], heading.inner_text()
+
+
+def workshop_map(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    chart = hexes(page)
+    seen = tour.workshop_map
+    seen["hexes"] = chart.locator(".shapelayer path").count()
+    seen["codes"] = chart.evaluate("e => e.data[e.data.length - 1].customdata")
+    seen["hovertext"] = chart.evaluate("e => e.data[e.data.length - 1].hovertext")
+    seen["lancashire_named"] = "Lancashire" in page.content()
+    review_shot(page, "workshop-map")
+
+
+def councils_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    table = page.locator('[data-testid="stTable"]').first
+    table.scroll_into_view_if_needed()
+    tour.council_table = table.evaluate(
+        "e => ({right: e.getBoundingClientRect().right, width: innerWidth,"
+        " scroll: e.scrollWidth > e.clientWidth, overflow: getComputedStyle(e).overflowX})"
+    )
+    review_shot(page, "council-card")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    time.sleep(0.5)
+    toolbars = page.locator('[data-testid="stElementToolbar"]')
+    tour.toolbars_shown = [toolbars.nth(k).is_visible() for k in range(toolbars.count())]
+    to_top(page)
+
+
+def design_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    seen = tour.design
+    seen["frontier"] = page.get_by_text("Options keeping the guarantees").first.is_visible()
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    points = chart.locator("g.trace.scatter path.point")
+    seen["points"] = points.count()
+    if points.count():
+        points.nth(points.count() // 2).hover(force=True)
+        hover = chart.locator("g.hovertext")
+        hover.first.wait_for(timeout=10_000)
+        seen["hover"] = hover.first.text_content() or ""
+    to_top(page)
+
+
+INSPECTIONS = {
+    ("Overview", "normal"): overview,
+    ("Overview", "workshop"): workshop_overview,
+    ("Map", "normal"): map_view,
+    ("Map", "workshop"): workshop_map,
+    ("Councils", "normal"): councils_view,
+    ("Design", "normal"): design_view,
+}
+NUMBERS = '[data-testid="stMetricLabel"], [data-testid="stMetricValue"]'
+
+
+def collapse_sidebar(page, tour: Tour) -> None:  # type: ignore[no-untyped-def]
+    """Open the sidebar if it is closed (a phone), then collapse it, as a user would."""
+    sidebar = page.locator('section[data-testid="stSidebar"]')
+    if sidebar.get_attribute("aria-expanded") == "false" or (
+        (sidebar.bounding_box() or {"x": -1.0})["x"] < 0
+    ):
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        time.sleep(1.0)
+    tour.main_width["opened"] = float(page.evaluate(FREE_MAIN_JS))
+    sidebar.hover()
+    page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+    time.sleep(1.0)
+    tour.main_width["closed"] = float(page.evaluate(FREE_MAIN_JS))
 
 
 def shoot_panel(page, heading: str, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
@@ -201,93 +419,99 @@ def shoot_panel(page, heading: str, name: str, size: tuple[int, int]) -> None:  
     page.screenshot(path=str(PANEL_SHOTS / f"{name}-{size[0]}x{size[1]}.png"))
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def review_shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    REVIEW_SHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    page.screenshot(path=str(REVIEW_SHOTS / f"{name}-{size['width']}x{size['height']}.png"))
+
+
+# --------------------------------------------------------------------------- the tests
+DESK, PROJECTOR, PHONE = SIZES
+by_size = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+
+
+@by_size
+def test_every_page_fits_the_screen(tours: Tours, size: tuple[int, int]) -> None:
+    assert tours(size).too_wide == {}
+
+
+@by_size
 def test_workshop_numbers_are_larger_and_on_the_first_screen(
-    server: str,
-    browser,
-    size: tuple[int, int],  # type: ignore[no-untyped-def]
+    tours: Tours, size: tuple[int, int]
 ) -> None:
-    sizes = {}
-    for mode, extra in (("normal", ""), ("workshop", "&ws=1")):
-        page = open_page(browser, view_url(server, "Overview", extra), size)
-        value = page.locator('[data-testid="stMetricValue"]').first
-        sizes[mode] = float(
-            value.evaluate("e => parseFloat(getComputedStyle(e.querySelector('p') || e).fontSize)")
-        )
-        broken = page.evaluate(
-            BROKEN_WORDS_JS, '[data-testid="stMetricLabel"], [data-testid="stMetricValue"]'
-        )
-        assert broken == [], (mode, broken)
-        if mode == "workshop":
-            box = value.bounding_box()
-            assert box is not None and box["y"] + box["height"] <= size[1], box
-        page.close()
-    assert sizes["workshop"] > sizes["normal"], sizes
+    tour = tours(size)
+    assert tour.number_px["workshop"] > tour.number_px["normal"], tour.number_px
+    assert tour.broken_words == {"normal": [], "workshop": []}
+    first = tour.workshop_numbers[0]
+    assert first is not None and first["y"] + first["height"] <= size[1], first
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_collapsing_the_sidebar_frees_the_main_area(
-    server: str,
-    browser,
-    size: tuple[int, int],  # type: ignore[no-untyped-def]
-) -> None:
-    page = open_page(browser, f"{server}/", size)
-    sidebar = page.locator('section[data-testid="stSidebar"]')
-    if sidebar.get_attribute("aria-expanded") == "false" or (
-        (sidebar.bounding_box() or {"x": -1.0})["x"] < 0
-    ):  # a phone starts with it closed: open it as a user would
-        page.locator('[data-testid="stExpandSidebarButton"]').click()
-        time.sleep(1.0)
-    opened = float(page.evaluate(FREE_MAIN_JS))
-    sidebar.hover()
-    page.locator('[data-testid="stSidebarCollapseButton"] button').click()
-    time.sleep(1.0)
-    closed = float(page.evaluate(FREE_MAIN_JS))
-    page.close()
-    assert closed > opened
-    assert closed >= size[0] - 20  # all of it: no strip of sidebar left on screen
+@by_size
+def test_collapsing_the_sidebar_frees_the_main_area(tours: Tours, size: tuple[int, int]) -> None:
+    width = tours(size).main_width
+    assert width["closed"] > width["opened"], width
+    assert width["closed"] >= size[0] - 20, width  # all of it: no strip of sidebar left
+
+
+@by_size
+def test_map_hover_labels_and_fold(tours: Tours, size: tuple[int, int]) -> None:
+    seen = tours(size).map
+    assert seen["hexes"] == 152 and seen["labels"] == 152, "every hexagon drawn and labelled"
+    if size[0] > 640:  # readable on a desk or a projector, and starting above the fold
+        assert seen["label_px"] >= 9, seen["label_px"]
+        chart = seen["chart"]
+        assert isinstance(chart, dict) and chart["y"] < size[1] * 0.6, chart
+    assert "<br>" not in str(seen["hover"]), "line breaks, not tags"
+    assert seen["hover_lines"] == 3, "three lines"
+
+
+@by_size
+def test_design_view_fits_and_hover_says_the_option(tours: Tours, size: tuple[int, int]) -> None:
+    tour = tours(size)
+    assert "Design" not in tour.too_wide and "workshop-Design" not in tour.too_wide
+    assert tour.design["frontier"] is True
+    assert isinstance(tour.design["points"], int) and tour.design["points"] > 0
+    assert "Option " in str(tour.design["hover"])
 
 
 def test_the_map_shows_152_councils_and_a_click_opens_a_card(
-    server: str,
-    browser,
-    dataset: Dataset,  # type: ignore[no-untyped-def]
+    tours: Tours, dataset: Dataset
 ) -> None:
-    page = open_page(browser, view_url(server, "Map"), (1440, 900))
-    chart = page.locator(".js-plotly-plot").first
-    chart.wait_for()
-    hexes = chart.locator(".shapelayer path")
-    deadline = time.monotonic() + 60  # plotly draws after the page has settled
-    while time.monotonic() < deadline and hexes.count() < 152:
-        time.sleep(0.2)
-    assert hexes.count() == 152
-    codes = chart.evaluate("e => e.data[e.data.length - 1].customdata")
-    assert sorted(codes) == sorted(dataset.codes)
-    names = dict(zip(dataset.codes, dataset.councils["council"], strict=True))
-    heading = page.locator("h3").first
-    before = heading.inner_text()
-    k = next(i for i, c in enumerate(codes) if names[c] != before)
-    point = chart.locator(".scatterlayer .trace").last.locator(".point").nth(k)
-    point.scroll_into_view_if_needed()
-    box = point.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    time.sleep(0.3)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and heading.inner_text() != names[codes[k]]:
-        time.sleep(0.2)
-    assert heading.inner_text() == names[codes[k]]
-    page.close()
+    seen = tours(DESK).map
+    assert isinstance(seen["codes"], list) and sorted(seen["codes"]) == sorted(dataset.codes)
+    assert seen["card"] == seen["clicked"]
 
-    shown = open_page(browser, view_url(server, "Map", "&ws=1"), (1440, 900))
-    anonymous = shown.locator(".js-plotly-plot").first
-    deadline = time.monotonic() + 60  # workshop mode: the map, under neutral labels
-    while time.monotonic() < deadline and anonymous.locator(".shapelayer path").count() < 152:
-        time.sleep(0.2)
-    assert anonymous.locator(".shapelayer path").count() == 152
-    assert anonymous.evaluate("e => e.data[e.data.length - 1].customdata") is None
-    shown.close()
+
+def test_workshop_map_is_shown_anonymised(tours: Tours) -> None:
+    seen = tours(PROJECTOR).workshop_map
+    assert seen["hexes"] == 152
+    assert seen["codes"] is None
+    hovertext = seen["hovertext"]
+    assert isinstance(hovertext, list) and all(h.startswith("Council ") for h in hovertext)
+    assert seen["lancashire_named"] is False
+
+
+def test_workshop_first_screen_holds_eight_numbers_and_the_levers(tours: Tours) -> None:
+    tour = tours(PROJECTOR)
+    height = PROJECTOR[1]
+    boxes = tour.workshop_numbers
+    assert len(boxes) == 8
+    assert all(b is not None and b["y"] + b["height"] <= height for b in boxes), boxes
+    tops = tour.workshop_card_tops
+    assert len({round(y) for y in tops}) == 2, ("two rows of four, no hole", tops)
+    lever = tour.workshop_lever
+    assert lever is not None and lever["y"] + lever["height"] <= height, "the presenter's levers"
+
+
+def test_phone_title_clears_the_header_and_tables_are_not_cut(tours: Tours) -> None:
+    tour = tours(PHONE)
+    header, title = tour.header, tour.title
+    assert header is not None and title is not None
+    assert title["y"] >= header["y"] + header["height"] - 1, (title, header)
+    fit = tour.council_table
+    assert fit["right"] <= fit["width"] + 1, fit  # type: ignore[operator]
+    assert not fit["scroll"] or fit["overflow"] in ("auto", "scroll"), "it scrolls, not cut"
+    assert not any(tour.toolbars_shown), "no grid toolbar over the card on a phone"
 
 
 def test_compare_picks_survive_a_link(server: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -312,3 +536,38 @@ def test_compare_picks_survive_a_link(server: str, browser) -> None:  # type: ig
     assert shown.inner_text() == chosen
     assert "Graduated" in chosen
     again.close()
+
+
+FIRST_HEADLINE_JS = """(() => {
+  const obs = new MutationObserver(() => {
+    const el = document.querySelector('[data-testid="stMetricValue"]');
+    if (el && el.innerText.trim()) { window.__first = performance.now(); obs.disconnect(); }
+  });
+  document.addEventListener('DOMContentLoaded', () =>
+    obs.observe(document.body, {subtree: true, childList: true, characterData: true}));
+})();"""
+
+
+def test_first_headline_comes_before_the_chart_library(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """A new visitor's first Overview: the headline numbers are drawn before the
+    browser fetches the chart library (4.6 MB of script), and the charts follow."""
+    warm = open_page(browser, view_url(server, "Overview"), (1440, 900))
+    warm.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.add_init_script(FIRST_HEADLINE_JS)
+    page = context.new_page()
+    page.goto(view_url(server, "Overview"))
+    page.wait_for_function("() => window.__first !== undefined", timeout=90_000)
+    first = page.evaluate("() => window.__first")
+    before = page.evaluate(
+        "(t) => performance.getEntriesByType('resource').filter(e => e.startTime < t)"
+        ".map(e => e.name)",
+        first,
+    )
+    assert before and not [n for n in before if "Plotly" in n], "no chart script first"
+    # Then the charts: the ledger, the national path and who bears it.
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length === 3", timeout=90_000
+    )
+    review_shot(page, "first-view-then-charts")
+    context.close()
