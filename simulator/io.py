@@ -168,6 +168,14 @@ def read_hexjson(path: Path = HEX_LAYOUT) -> dict[str, Any]:
     return data
 
 
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, or None when there is no such file."""
+    try:
+        return hashlib.sha256(read_bytes(path, limit=MAX_DATA_BYTES)).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 def hash_contents(contents: dict[str, bytes]) -> str:
     """A short SHA-256 over file names and bytes: it changes when any input changes."""
     digest = hashlib.sha256()

@@ -990,13 +990,28 @@ def check_hex_layout(hexjson: dict[str, Any], codes: np.ndarray) -> None:
         raise DataError(problems[:10])
 
 
+# The datasets this process has built, by the bytes they were built from and the method:
+# a process that loads the same folder again (a notebook, the test suite, a design run's
+# chunks) reads the files and reuses the validated dataset instead of validating it
+# again. Shared, so read-only, as the app's sessions already share theirs.
+_BUILT: dict[tuple[str, str | None, allocation.Method], Dataset] = {}
+_BUILT_KEPT = 4
+
+
 def load_dataset(method: allocation.Method = allocation.DEFAULT_METHOD) -> Dataset:
     """Load and validate the data folder (``IBCF_DATA_DIR`` or the bundled ``data/``):
-    every table, and the hex map's layout the app draws (cached per process by
-    callers as needed)."""
+    every table, and the hex map's layout the app draws. The files are read every time;
+    a dataset already built in this process from the same bytes is reused."""
     from simulator import io
 
     raw, official, data_hash = io.read_data_tables(io.RAW_DIR, io.OFFICIAL_DIR)
-    data = build_dataset(raw, official, data_hash, method)
+    # The data hash covers every table but the who-bears-it one, so the key adds it.
+    key = (data_hash, io.file_digest(io.RAW_DIR / io.DISTRIBUTION_FILE), method)
+    data = _BUILT.get(key)
+    if data is None:
+        data = build_dataset(raw, official, data_hash, method)
+        while len(_BUILT) >= _BUILT_KEPT:
+            del _BUILT[next(iter(_BUILT))]
+        _BUILT[key] = data
     check_hex_layout(io.read_hexjson(io.HEX_LAYOUT), data.codes)
     return data
