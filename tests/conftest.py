@@ -100,6 +100,23 @@ def _processes_only_where_marked(
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _components_scanned_once() -> Iterator[None]:
+    """Each headless app (``AppTest``) scans every installed package for Streamlit
+    components when it first runs (a tenth of a second each); the packages installed do
+    not change during a test run, so the scan is made once per process and reused. The
+    app server scans once at its start anyway."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    found = scan()
+    manifest_scanner.scan_component_manifests = lambda max_workers=None: list(found)
+    try:
+        yield
+    finally:
+        manifest_scanner.scan_component_manifests = scan
+
+
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
     """The bundled data exactly as the app and the command line load it."""
