@@ -53,13 +53,20 @@ lock lock-upgrade:
 # generated docs (numpy, scipy, pandas, pydantic, tomli-w, pytest-regressions), the Excel
 # pack's cells, formats and text (XlsxWriter, read back with openpyxl),
 # every data error message word for word (pandera), the 2017/18 fit's diagnostics
-# (statsmodels), the designer and its exact bound (scipy's milp), the brief and its
-# layout (fpdf2, uharfbuzz, fonttools, pypdfium2, pdfplumber), the Hypothesis
-# properties, the output sets and their lock (filelock); and, for Streamlit's and
-# Plotly's bounds, every view of the app drawn once. The whole suite runs on the lock.
+# (statsmodels), the designer and its exact bound (scipy's milp), the brief (fpdf2; one
+# page, read back with pypdfium2), its layout read back with pdfplumber, its shaped text
+# (uharfbuzz) and bundled font (fonttools), the Hypothesis properties, the output sets
+# and their lock (filelock); and, for Streamlit's and Plotly's bounds, every view of the
+# app drawn once. The whole suite runs on the lock.
+BRIEF_TESTS := $(addprefix tests/test_brief.py::test_,the_october_brief_is_one_page_with_the_model_s_numbers \
+	user_text_is_written_as_text without_a_unicode_font_the_core_font_still_writes_the_text) \
+	$(addprefix tests/test_brief_layout.py::test_,the_overlap_check_sees_an_overprint \
+	the_brief_font_is_bundled_with_its_licence a_brief_is_the_same_pdf_on_every_machine \
+	an_arabic_name_prints_joined an_emoji_name_says_what_cannot_be_printed \
+	comparison_brief_labels_do_not_overlap)
 LOWEST_TESTS := -m "not process" tests/test_golden.py tests/test_data_errors.py \
 	tests/test_identification.py tests/test_design.py tests/test_design_search.py \
-	tests/test_brief.py tests/test_brief_layout.py tests/test_properties.py \
+	$(BRIEF_TESTS) tests/test_properties.py \
 	tests/test_output_sets.py tests/test_export.py tests/test_security.py
 LOWEST_APP_TESTS := tests/test_app.py::test_every_view_renders
 check-lowest: $(STAMP)

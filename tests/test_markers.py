@@ -51,3 +51,18 @@ def test_a_browser_module_stays_on_one_worker(tmp_path: Path) -> None:
     for module in ("test_one", "test_two"):
         workers = {w for name, w in ran.items() if name.startswith(module)}
         assert len(workers) == 1, f"{module} ran on {sorted(workers)}"
+
+
+def test_every_browser_test_is_in_a_browser_module() -> None:
+    """CI's browser job runs tests/test_browser*.py only (.ci/run) and the suite job
+    everything but the browser layer: a browser test anywhere else would run in neither."""
+    from tests.conftest import LAYER_BY_FILE
+
+    marked = [
+        path.name
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        if "mark.browser" in path.read_text(encoding="utf-8")
+        or LAYER_BY_FILE.get(path.name) == "browser"
+    ]
+    outside = [n for n in marked if not n.startswith("test_browser") and n != Path(__file__).name]
+    assert marked and outside == [], outside
