@@ -29,13 +29,17 @@ BENCH_PORT ?= 8651
 # refuses a stale one.
 UV := $(BIN)/uv
 UV_INSTALL = $(UV) pip install --quiet --no-deps --python
+# Installed compiled (--compile-bytecode, compileall): every process the app, the command
+# line and the tests start then loads bytecode instead of compiling each module it
+# imports again, which it would do every time where PYTHONDONTWRITEBYTECODE is set.
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) scripts/lock.py check
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PYTHON) scripts/lock.py pin uv > $(VENV)/uv.requirements
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(VENV)/uv.requirements
-	$(UV_INSTALL) $(BIN)/python --require-hashes -r $(LOCK)
+	$(UV_INSTALL) $(BIN)/python --require-hashes --compile-bytecode -r $(LOCK)
 	$(UV_INSTALL) $(BIN)/python -e .
+	$(BIN)/python -m compileall -q simulator app scripts benchmarks streamlit_app.py
 	touch $(STAMP)
 
 install: $(STAMP)
