@@ -75,14 +75,13 @@ def hidden_leftovers(folder: Path) -> list[str]:
 
 @pytest.mark.process
 def test_concurrent_overwrite_runs_leave_one_consistent_set(tmp_path: Path) -> None:
-    """Four runs of two scenarios into one folder, at the same time: all succeed
-    and the folder holds one of them, whole (the status quo selects no council, the
-    October letter 37, so a mixture cannot pass)."""
+    """Three runs of two scenarios into one folder, at the same time, into a new folder
+    and then over a set: all succeed and the folder holds one of them, whole (the status
+    quo selects no council, the October letter 37, so a mixture cannot pass)."""
     out = tmp_path / "shared"
-    for _ in range(2):
+    for scenarios in ((STATUS_QUO, OCTOBER, STATUS_QUO), (OCTOBER, STATUS_QUO, OCTOBER)):
         runs = [
-            ibcf("run", str(s), "--out", str(out), "--overwrite", "--draws", "0")
-            for s in (STATUS_QUO, OCTOBER, STATUS_QUO, OCTOBER)
+            ibcf("run", str(s), "--out", str(out), "--overwrite", "--draws", "0") for s in scenarios
         ]
         for proc in runs:
             _, err = proc.communicate(timeout=600)
