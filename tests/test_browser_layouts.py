@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from app.shell import VIEWS
+from benchmarks.browser import FIRST_PAINT_JS
 from simulator.inputs.data import Dataset
 from tests.browser import browser, server
 from tests.test_browser import ARTIFACTS, TIMEOUT_MS
@@ -538,27 +539,17 @@ def test_compare_picks_survive_a_link(server: str, browser) -> None:  # type: ig
     again.close()
 
 
-FIRST_HEADLINE_JS = """(() => {
-  const obs = new MutationObserver(() => {
-    const el = document.querySelector('[data-testid="stMetricValue"]');
-    if (el && el.innerText.trim()) { window.__first = performance.now(); obs.disconnect(); }
-  });
-  document.addEventListener('DOMContentLoaded', () =>
-    obs.observe(document.body, {subtree: true, childList: true, characterData: true}));
-})();"""
-
-
 def test_first_headline_comes_before_the_chart_library(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     """A new visitor's first Overview: the headline numbers are drawn before the
     browser fetches the chart library (4.6 MB of script), and the charts follow."""
     warm = open_page(browser, view_url(server, "Overview"), (1440, 900))
     warm.close()
     context = browser.new_context(viewport={"width": 1280, "height": 720})
-    context.add_init_script(FIRST_HEADLINE_JS)
+    context.add_init_script(FIRST_PAINT_JS)  # sets window.__firstPaint
     page = context.new_page()
     page.goto(view_url(server, "Overview"))
-    page.wait_for_function("() => window.__first !== undefined", timeout=90_000)
-    first = page.evaluate("() => window.__first")
+    page.wait_for_function("() => window.__firstPaint !== undefined", timeout=90_000)
+    first = page.evaluate("() => window.__firstPaint")
     before = page.evaluate(
         "(t) => performance.getEntriesByType('resource').filter(e => e.startTime < t)"
         ".map(e => e.name)",
