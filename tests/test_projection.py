@@ -324,6 +324,29 @@ def test_detectability_says_no_measurable_effect_with_both_numbers(
     assert detectability_lines(big)[0].startswith("Measurable")
 
 
+def test_selected_councils_holding_all_the_money_read_the_national_figure(
+    dataset: Dataset, prepared
+) -> None:
+    """One estimator for both detectability lines: when only the selected councils get
+    money, their figure is the national P50 itself (not the central path's sum, which
+    differs from the median of the draws); when half of them, less than it."""
+    from simulator.reports.words import beds_figure, default_effect, detectability_lines
+
+    n = len(dataset.adults)
+    sel = np.arange(n) < 20
+    r = _run(dataset, prepared, conditioned=np.where(sel, 5e6, 0.0))
+    national = default_effect(r)
+    assert r.council_beds_by_set["central"][sel].sum() != pytest.approx(national, rel=1e-3)
+    lines = detectability_lines(r, sel)
+    assert lines[1].startswith(f"Selected councils (20): {beds_figure(national)} beds a day")
+    half = np.arange(n) < 10
+    share = r.council_beds_by_set["central"][half].sum() / r.council_beds_by_set["central"].sum()
+    assert detectability_lines(r, half)[1].startswith(
+        f"Selected councils (10): {beds_figure(national * share)} beds a day"
+    )
+    assert 0 < national * share < national
+
+
 def test_zero_sum_scenario_says_gross_flows_first(dataset: Dataset, prepared) -> None:
     n = len(dataset.adults)
     withheld = np.zeros(n)

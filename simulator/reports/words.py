@@ -323,6 +323,27 @@ def measurable(effect: float, half_band: float) -> bool:
     return abs(effect) >= half_band > 0 or (half_band == 0 and effect != 0)
 
 
+def reconciled_share(national: float, councils: np.ndarray, selected: np.ndarray) -> float:
+    """The ``selected`` councils' part of the ``national`` figure: the national P50 times
+    their share of the councils' central figures, so that councils that hold all the
+    effect read the national figure itself (one estimator, not two). Where the councils'
+    figures sum to nothing, or point the other way from the national one, their own sum
+    stands.
+
+    >>> reconciled_share(5.5, np.array([4.0, 2.0, 0.0]), np.array([True, True, False]))
+    5.5
+    >>> reconciled_share(5.5, np.array([4.0, 2.0, 0.0]), np.array([True, False, False]))
+    3.6666666666666665
+    >>> reconciled_share(0.0, np.array([1.0, -1.0]), np.array([True, False]))
+    1.0
+    """
+    own = float(councils[selected].sum())
+    total = float(councils.sum())
+    if total == 0.0 or national * total <= 0.0:
+        return own
+    return national * own / total
+
+
 def detectability_lines(result: ProjectionResult, selected: np.ndarray | None = None) -> list[str]:
     """Could the effect be seen in the 2018/19 data? Nationally, and in the selected
     councils' delays together: the P50 under the default evidence against the forecast
@@ -352,7 +373,7 @@ def detectability_lines(result: ProjectionResult, selected: np.ndarray | None = 
         by_council = result.council_beds_by_set.get(DEFAULT_EVIDENCE_SET)
         if by_council is None:
             by_council = result.council_days / 365.0
-        own_default = float(by_council[sel].sum())
+        own_default = reconciled_share(effect, np.asarray(by_council, dtype=float), sel)
         band = council_half_band(result, sel)
         verdict = (
             "an evaluation could tell it from forecast noise"
