@@ -26,6 +26,7 @@ from simulator.projection.backtest import (
     pooled_quantiles,
 )
 from simulator.projection.evidence import FIT_2017_18, GAUGHAN_THETA
+from simulator.projection.montecarlo import run_monte_carlo
 from simulator.projection.response import care_bought_gbpm, lag_ramp, saturating_response
 from simulator.reports.backtest import calibration_figures
 from simulator.reports.words import beds_text, headline_lines
@@ -305,7 +306,28 @@ def test_every_evidence_set_is_run_beside_the_chosen_one(dataset: Dataset, prepa
         for k in ("no_effect", "low", "central", "fit_2017_18")
     ]
     card = council_evidence_frame(r, 0)
-    assert card["beds freed a day (central)"].iloc[2] == beds_figure(councils[0])
+    assert card["beds freed a day (θ at the set's median)"].iloc[2] == beds_figure(councils[0])
+    # The card gives each set's figures at the P10 and P90 of θ beside its median: θ of
+    # the low set, uniform on 25.2 to 53.3, has P10 25.2 + 0.1 × 28.1 = 28.01 and P90
+    # 50.49; each is the central path run with θ fixed there; no effect is 0 throughout.
+    by_set = r.council_beds_by_set
+    fixed = run_monte_carlo(
+        prepared,
+        conditioned=np.full(n, 1e6),
+        withheld=np.zeros(n),
+        received=np.zeros(n),
+        reviewed=np.zeros(n, dtype=bool),
+        params=ProjectionParams(method="persistence", draws=0),
+        theta=28.01,
+    )
+    assert by_set["low:p10"] == pytest.approx(fixed.council_days / 365.0, rel=1e-9, abs=1e-12)
+    assert card["with θ at the set's P10; at its P90"].iloc[0] == "0; 0"
+    assert card["with θ at the set's P10; at its P90"].iloc[1] == (
+        f"{beds_figure(by_set['low:p10'][0])}; {beds_figure(by_set['low:p90'][0])}"
+    )
+    from simulator.projection.evidence import evidence_set
+
+    assert evidence_set("low").interval() == pytest.approx((28.01, 50.49))
 
 
 def test_detectability_says_no_measurable_effect_with_both_numbers(

@@ -297,12 +297,18 @@ def _council_beds_by_set(
     sq: np.ndarray,
     incentive: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Central beds freed a day per council under every evidence set (θ at its median)."""
+    """Central beds freed a day per council under every evidence set: θ at its median
+    (``<set>``), and at its P10 and P90 (``<set>:p10``, ``<set>:p90``). The option's
+    effect is what it adds to the status quo's, which saturates faster as θ rises, so a
+    council's figure need not rise with θ: these are the figures at those two θ, not a
+    band of the council's figure."""
     out = {}
     for s in evidence_sets():
-        c = {**central, "theta": np.array([s.median()])}
-        _, cg, _, _ = _shares(inp, c, money, sq, incentive)
-        out[s.name] = _council_beds(inp, c, cg)
+        low, high = s.interval()
+        for key, theta in ((s.name, s.median()), (f"{s.name}:p10", low), (f"{s.name}:p90", high)):
+            c = {**central, "theta": np.array([theta])}
+            _, cg, _, _ = _shares(inp, c, money, sq, incentive)
+            out[key] = _council_beds(inp, c, cg)
     return out
 
 

@@ -74,7 +74,9 @@ class ProjectionResult:
     # Beds freed (P10/P50/P90, evidence and noise) under every evidence set, the
     # chosen one included; empty when θ was fixed (the tornado).
     beds_freed_by_set: dict[str, Bands] = field(default_factory=dict)
-    # Central beds freed a day per council (2018/19 average) under every evidence set.
+    # Central beds freed a day per council (2018/19 average) under every evidence set:
+    # θ at the set's median (key: the set's name) and at its P10 and P90 ("<set>:p10",
+    # "<set>:p90").
     council_beds_by_set: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def per_council(self) -> pd.DataFrame:
