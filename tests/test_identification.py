@@ -190,3 +190,30 @@ def test_the_bootstrap_is_seeded_and_brackets_the_estimate(inputs, diag) -> None
     b = bootstrap_theta(d, draws=100, seed=3)
     np.testing.assert_array_equal(a, b)
     assert diag.bootstrap_p2_5 < diag.fit.theta < diag.bootstrap_p97_5
+
+
+def test_the_fit_sets_caveat_states_what_the_diagnostics_show(diag: Diagnostics) -> None:
+    """Every figure and word of the 2017/18 fit's caveat, held to the diagnostics it
+    summarises: a fresh run of the diagnostics that no longer supports a phrase fails."""
+    from simulator.projection.evidence import evidence_set
+
+    caveat = evidence_set("fit_2017_18").caveat
+    # "letting the data choose the common fall, counting falls year on year, or a 16%
+    # control give θ below 0"
+    assert diag.free_shock_theta < 0 and diag.year_on_year_theta < 0
+    assert diag.controls[16.0] < 0 and "16% control give θ below 0" in caveat
+    # "leaving one region out moves it from 190 to 561" (whole days per £1m)
+    lro = diag.leave_region_out.values()
+    assert f"from {min(lro):.0f} to {max(lro):.0f}" in caveat
+    # "the same design in 2013/14, with no iBCF money, gives more than twice the estimate"
+    assert diag.placebo["2013/14"] > 2 * diag.fit.theta and "2013/14" in caveat
+    assert "more than twice the estimate" in caveat
+    # "the robust standard error is two thirds larger than the classical one": a ratio
+    # of 1.6 to 1.7 reads as two thirds larger
+    assert 1.6 <= diag.fit.se_hc1 / diag.fit.se_classical < 1.7
+    assert "two thirds larger" in caveat
+    # "one council carries nearly three quarters of the cross-product": 0.70 to 0.75
+    assert 0.70 <= abs(diag.influential[0]["share_of_sum_zy"]) < 0.75
+    assert "nearly three quarters" in caveat
+    # "R² 0.004"
+    assert f"R² {diag.r_squared:.3f}" in caveat
