@@ -41,6 +41,7 @@ from simulator.engine import run as engine
 from simulator.inputs.data import Dataset
 from simulator.projection import AUTO_METRIC, METHOD_LABELS
 from simulator.reports import summary
+from simulator.reports import words as model_words
 from simulator.reports.anonymous import IDENTIFYING
 from simulator.reports.anonymous import anonymised_names as anonymous_names
 from simulator.schema import edit
@@ -172,6 +173,8 @@ def shipped_projections(dataset: Dataset, context: dict[str, Any]) -> dict[str, 
             "beds_freed": p.beds_freed,
             "nhs_value_gbp": p.nhs_value_gbp,
             "probability_ambition_met": p.probability_ambition_met,
+            "beds_freed_by_set": p.beds_freed_by_set,
+            "evidence_sets_text": model_words.evidence_side_by_side(p),
         }
     return out
 
@@ -284,6 +287,29 @@ def test_overview_headline_is_what_the_command_line_gives(
     assert f"**{policy}**" in shown_text, "the policy first, in bold"
     assert any("RECONSTRUCTED" in w.value for w in at.main.warning)
     assert any("2018/19" in c.value for c in at.main.caption)
+
+
+def test_the_overview_shows_beds_freed_under_every_evidence_set(
+    shipped_projections: dict[str, dict[str, Any]],
+) -> None:
+    """Every evidence set side by side on the Overview, no effect first, the default
+    marked, each P50 (P10, P90) the figure the command line writes for that set."""
+    at = ok(new_app())
+    table = frame_with(at, "evidence set", "beds freed a day, P50")
+    by_set = shipped_projections[link_default()]["beds_freed_by_set"]
+    assert list(table["evidence set"]) == [
+        "no effect",
+        "low",
+        "central (default) ← this scenario",
+        "2017/18 fit, optimistic reading",
+    ]
+    for shown, name in zip(table.itertuples(index=False), by_set, strict=True):
+        bands = by_set[name]
+        assert (shown[3], shown[4], shown[5]) == tuple(
+            model_words.beds_figure(bands[q]) for q in ("p50", "p10", "p90")
+        )
+    lines = " ".join(t.value for t in at.main.text)
+    assert "beds a day under the central evidence; the 2018/19 forecast band is ±" in lines
 
 
 def test_every_shipped_projection_headline_keeps_its_sign(
@@ -666,9 +692,24 @@ def test_council_search_and_card(context: dict[str, Any], shipped_runs: dict[str
     spring = money["Spring Budget 2017 element"]
     assert money["of which conditioned (kept, ring-fenced)"] == int(spring * 0.33 + 0.5)
     assert money["Final 2018/19 allocation"] == money["Total 2018/19 allocation"]
+    # The card says where the council's 2018/19 money comes from: its total, its status
+    # and source, and its own report beside it (Lancashire reported £38,392k, which
+    # passes the screen, so its total is that report to the pound).
+    captions = " ".join(c.value for c in at.main.caption)
+    assert row["allocation_status"] == "reported 2018-19 outturn"
+    assert f"2018/19 allocation £{int(row['allocation_total']):,}: reported 2018-19 outturn" in (
+        captions
+    )
+    assert int(row["allocation_total"]) == 38_392_000
+    assert f"Source: {row['allocation_source']}." in seen(captions)
+    assert "Reported 2018-19 iBCF £38,392,000 (MHCLG revenue outturn): reported 2018-19" in (
+        seen(captions)
+    )
 
 
-def test_compare_several_scenarios(shipped_runs: dict[str, Run]) -> None:
+def test_compare_several_scenarios(
+    shipped_runs: dict[str, Run], shipped_projections: dict[str, dict[str, Any]]
+) -> None:
     at = ok(new_app())
     view(at, "Compare")
     picks = ["current", "preset:status-quo", "preset:graduated", "preset:reduce-and-redistribute"]
@@ -677,6 +718,13 @@ def test_compare_several_scenarios(shipped_runs: dict[str, Run]) -> None:
     side = static_table_with(at, "measure").set_index("measure")
     graduated = shipped_runs["graduated"].summary
     assert_shows(side.loc[WITHHELD, graduated["scenario"]], graduated["total_withheld"])
+    # Every evidence set side by side for each option, as `ibcf run` says them.
+    for name in ("graduated", "reduce-and-redistribute"):
+        scenario = shipped_runs[name].summary["scenario"]
+        shown = side.loc["Beds freed a day, every evidence set", scenario]
+        assert shown == shipped_projections[name]["evidence_sets_text"]
+        for label in ("no effect ", "low ", "central (default) ", "2017/18 fit"):
+            assert label in shown
     assert side.shape[1] == 4
     # status quo selects none: the councils selected under any other differ
     assert shipped_runs["status-quo"].summary["councils_selected"] == 0
