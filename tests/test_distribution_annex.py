@@ -131,6 +131,16 @@ def test_counts_losses_and_measures_worked_by_hand() -> None:
     assert "more deprived" in dist.sentence(annex)
 
 
+def test_the_sentence_says_one_council_and_two_councils() -> None:
+    annex = dist.annex(toy_result(), facts=facts())
+    assert "; 2 councils gain and 2 lose, and" in dist.sentence(annex)
+    # the same money, moved from A and B to D alone: one council gains
+    one = replace(annex, councils=annex.councils.assign(change=[-100_000, -200_000, 0, 300_000]))
+    assert "; 1 council gains and 2 lose, and" in dist.sentence(one)
+    one = replace(annex, councils=annex.councils.assign(change=[-300_000, 0, 75_000, 225_000]))
+    assert "; 2 councils gain and 1 loses, and" in dist.sentence(one)
+
+
 def test_annex_totals_equal_the_ledger() -> None:
     result = toy_result()
     annex = dist.annex(result, facts=facts())

@@ -147,4 +147,24 @@ def test_the_status_quo_has_one_variant_and_no_list() -> None:
     found = st.stability(run(TOYS, {}))
     assert len(found.variants) == 1
     assert not found.selected.any()
-    assert st.stability_words(found) == "No council is selected in any of 1 variants."
+    assert st.stability_words(found) == "No council is selected in the one variant."
+
+
+def test_stability_words_say_one_council_and_two_councils() -> None:
+    # Selected: A (in all 8 variants) and C (6 of 8); fragile: C and D.
+    found = st.stability(run(TOYS, SCENARIO), draws=0)
+    assert st.stability_words(found) == (
+        "Of 2 councils selected, 1 is selected in every one of 8 variants; 2 councils are "
+        "fragile (selected in 10–90% of variants); the lists overlap the option's own by "
+        f"{found.overlap():.0%} on average."
+    )
+    # Only A and C: both selected, only C fragile.
+    found = st.stability(run([TOYS[0], TOYS[2]], SCENARIO), draws=0)
+    assert st.stability_words(found).startswith(
+        "Of 2 councils selected, 1 is selected in every one of 8 variants; 1 council is fragile"
+    )
+    # Only A: one council selected, in every variant.
+    found = st.stability(run([TOYS[0], TOYS[1]], SCENARIO), draws=0)
+    assert st.stability_words(found).startswith(
+        "Of 1 council selected, 1 is selected in every one of 8 variants; 0 councils are fragile"
+    )

@@ -21,6 +21,7 @@ import pandas as pd
 
 from simulator.engine.run import Result
 from simulator.inputs.distribution import deprivation_decile
+from simulator.reports.words import agrees, counted
 
 if TYPE_CHECKING:
     from simulator.projection import ProjectionResult
@@ -388,7 +389,8 @@ def sentence(annex: Annex) -> str:
     return (
         f"Of £{withheld / 1e6:,.1f}m withheld, {withheld_share(annex):.0%} comes from the "
         f"most deprived fifth of councils, home to {adults_share:.0%} of adults; "
-        f"{annex.gaining} councils gain and {annex.losing} lose, and the change per adult "
+        f"{counted(annex.gaining, 'council')} {agrees(annex.gaining, 'gains', 'gain')} and "
+        f"{annex.losing} {agrees(annex.losing, 'loses', 'lose')}, and the change per adult "
         f"runs {direction} (correlation {corr:+.2f})."
     )
 

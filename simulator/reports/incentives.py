@@ -23,6 +23,7 @@ import pandas as pd
 
 from simulator.engine.run import Result, allocation_arrays, data_month
 from simulator.inputs.data import Dataset
+from simulator.reports.words import counted
 from simulator.rules.consequences import apply_consequences, released_mask
 from simulator.rules.expectations import expected_beds
 from simulator.rules.selection import against_line, run_test, select
@@ -164,16 +165,16 @@ def incentive_words(inc: Incentives) -> list[str]:
             f"{_m(float(np.nansum(inc.timing)))} depends on one month's data: the money "
             f"that would move, council by council, if {month} read like "
             f"{month_name(shift_month(inc.month, -1))}.",
-            f"{int(inc.clears_by_switch.sum())} councils could clear by re-recording "
+            f"{counted(int(inc.clears_by_switch.sum()), 'council')} could clear by re-recording "
             f"{inc.switch_pct:g}% of social care delays as NHS or 'both' "
             f"({_m(float(np.nansum(np.maximum(inc.switch_nhs, inc.switch_both))))} at stake).",
             f"One more or one fewer delayed bed a day in {month} moves {_m(float(cliff))} "
-            f"for {on_cliff} councils (the cliff).",
+            f"for {counted(on_cliff, 'council')} (the cliff).",
         ]
     for test_id, failing in inc.relative_tests:
         lines.append(
-            f"Test '{test_id}' is relative: it fails {failing} councils whatever every council "
-            "does."
+            f"Test '{test_id}' is relative: it fails {counted(failing, 'council')} whatever "
+            "every council does."
         )
     return lines
 

@@ -26,6 +26,7 @@ from simulator.engine.run import Result, data_month, evaluate
 from simulator.inputs.data import Dataset
 from simulator.reports.letter import letter_figures
 from simulator.reports.stability import shifted
+from simulator.reports.words import counted
 from simulator.schema.calendar import month_index, month_name
 from simulator.schema.scenario import Scenario
 from simulator.schema.vocabulary import ATTRIBUTIONS
@@ -370,7 +371,7 @@ def expectations_line(result: Result) -> str:
     total = float(np.nansum(result.expected[known, SC]))
     return (
         "July 2017 expectations (February to April 2017 baseline): "
-        f"{int(known.sum())} councils given a reconstructed social care expectation for "
+        f"{counted(int(known.sum()), 'council')} given a reconstructed social care expectation for "
         f"September 2017, {total:,.0f} social care delayed beds a day in all"
     )
 

@@ -30,6 +30,7 @@ import pandas as pd
 from simulator.engine.run import Result, data_month
 from simulator.inputs.data import Dataset
 from simulator.reports.distance import Flip, change_tried, distance_to_flip, flip_sentence
+from simulator.reports.words import agrees, counted
 from simulator.rules.expectations import expected_beds
 from simulator.rules.selection import run_test, select
 from simulator.schema.calendar import shift_month
@@ -298,11 +299,15 @@ def stability_words(st: Stability) -> str:
     fragile = int(st.fragile.sum())
     n = len(st.variants)
     if not own.any() and not share.any():
-        return f"No council is selected in any of {n} variants."
+        where = "the one variant" if n == 1 else f"any of {n:,} variants"
+        return f"No council is selected in {where}."
+    every = "the one variant" if n == 1 else f"every one of {n:,} variants"
     return (
-        f"Of {int(own.sum())} councils selected, {always} are selected in every one of {n} "
-        f"variants; {fragile} councils are fragile (selected in 10–90% of variants); the "
-        f"lists overlap the option's own by {st.overlap():.0%} on average."
+        f"Of {counted(int(own.sum()), 'council')} selected, {always} "
+        f"{agrees(always, 'is', 'are')} selected in {every}; "
+        f"{counted(fragile, 'council')} {agrees(fragile, 'is', 'are')} fragile (selected in "
+        f"10–90% of variants); the lists overlap the option's own by {st.overlap():.0%} on "
+        "average."
     )
 
 
@@ -310,6 +315,6 @@ def council_line(st: Stability, i: int) -> str:
     """One council's stability in words."""
     share = float(st.share()[i])
     n = len(st.variants)
-    line = f"Selected in {share:.0%} of {n} plausible variants ({status(share)})."
+    line = f"Selected in {share:.0%} of {counted(n, 'plausible variant')} ({status(share)})."
     flip = st.flips[i]
     return f"{line} {flip}" if flip else line
