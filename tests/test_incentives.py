@@ -114,6 +114,22 @@ def test_the_table_puts_the_most_exposed_first_and_hides_names_in_workshops() ->
     assert not set(hidden["council"]) & {"A", "B", "C", "D", "E"}
 
 
+def test_workshop_table_keeps_the_most_exposed_first_ties_by_label() -> None:
+    result = run(TOYS, SCENARIO)
+    found = inc.incentives(result)
+    labels = ["Council E", "Council D", "Council C", "Council B", "Council A"]
+    aliases = dict(zip(result.table["gss_code"], labels, strict=True))
+    hidden = inc.incentives_table(result, found, aliases)
+    # D (200,000) first; A, B and C (100,000 each) by label: C, B, A; then E (0)
+    assert hidden["council"].tolist() == [
+        "Council B",
+        "Council C",
+        "Council D",
+        "Council E",
+        "Council A",
+    ]
+
+
 def test_no_tests_means_nothing_measured() -> None:
     found = inc.incentives(run(TOYS, {}))
     assert np.isnan(found.cliff_up).all() and not found.clears_by_switch.any()

@@ -73,6 +73,27 @@ def test_workshop_table_hides_codes_and_names() -> None:
     assert not set(councils["council"]) & {"A", "B", "C", "D"}
 
 
+def test_workshop_table_keeps_the_most_fragile_first_ties_by_label() -> None:
+    # F is firm out like B (0 of 8). Labels run against the codes' order.
+    result = run([*TOYS, Toy("F", social_care=1)], SCENARIO)
+    labels = ["Council E", "Council D", "Council C", "Council B", "Council A"]
+    aliases = dict(zip(result.table["gss_code"], labels, strict=True))
+    found = st.stability(result, draws=0)
+    normal = st.stability_table(result, found)
+    assert normal["council"].tolist()[1:] == ["D", "C", "A", "B", "F"]
+    hidden = st.stability_table(result, found, aliases)
+    councils = hidden[hidden["section"] == "council"]
+    # D 0.5, C 0.75, A 1.0, then B and F (0.0) by label: F "Council A" before B "Council D"
+    assert councils["council"].tolist() == [
+        "Council B",
+        "Council C",
+        "Council E",
+        "Council A",
+        "Council D",
+    ]
+    assert councils["selected_share"].tolist() == [0.5, 0.75, 1.0, 0.0, 0.0]
+
+
 def test_shifting_moves_windows_and_swaps_the_social_care_basis() -> None:
     s = scenario(
         {

@@ -197,7 +197,9 @@ INCENTIVE_COLUMNS = (
 def incentives_table(
     result: Result, inc: Incentives, aliases: dict[str, str] | None = None
 ) -> pd.DataFrame:
-    """``incentives.csv``: one row per council, most money at stake on a cliff first."""
+    """``incentives.csv``: one row per council, the most exposed first (cliff up, cliff
+    down and timing together; ties by code). ``aliases``: workshop labels (codes hidden;
+    the most exposed first still, ties by label)."""
     from simulator.reports import anonymous
 
     frame = pd.DataFrame(
@@ -216,9 +218,12 @@ def incentives_table(
         }
     )
     exposure = np.nan_to_num(np.abs(inc.cliff_up) + np.abs(inc.cliff_down) + inc.timing)
-    frame = frame.iloc[np.lexsort((frame["gss_code"].to_numpy(), -exposure))]
+    # the most exposed first; ties by code, or in workshops by label (anonymise sorts by
+    # label first), so the order never decodes the labels against the list of codes
+    frame = frame.assign(_exposure=-exposure).sort_values("gss_code", kind="stable")
     if aliases is not None:
         frame = anonymous.anonymise(frame, aliases, codes="hide")
+    frame = frame.sort_values("_exposure", kind="stable")
     return frame.reindex(columns=list(INCENTIVE_COLUMNS)).reset_index(drop=True)
 
 

@@ -247,7 +247,8 @@ def stability_table(
     result: Result, st: Stability, aliases: dict[str, str] | None = None
 ) -> pd.DataFrame:
     """``stability.csv``: one row for the option, then one per council (most fragile
-    first). ``aliases``: workshop labels (codes hidden, rows by label)."""
+    first, ties by code). ``aliases``: workshop labels (codes hidden; the most fragile
+    first still, ties by label)."""
     from simulator.reports import anonymous
 
     share = st.share()
@@ -266,7 +267,6 @@ def stability_table(
             "variants": len(st.variants),
         }
     )
-    councils = councils.iloc[np.lexsort((-share, np.abs(share - 0.5)))]
     counts = councils["status"].value_counts()
     option = {
         "section": "option",
@@ -285,8 +285,14 @@ def stability_table(
         "flip_condition": "",
         "variants": len(st.variants),
     }
+    # the most fragile first (nearest half the variants), then the more often selected;
+    # ties by code, or in workshops by label (anonymise sorts by label first), so the
+    # order never decodes the labels against the public list of codes
+    keys = {"_from_half": np.abs(share - 0.5), "_not_selected": -share}
+    councils = councils.assign(**keys)
     if aliases is not None:
         councils = anonymous.anonymise(councils, aliases, codes="hide")
+    councils = councils.sort_values(list(keys), kind="stable").drop(columns=list(keys))
     frame = pd.concat([pd.DataFrame([option]), councils], ignore_index=True)
     return frame.reindex(columns=list(STABILITY_COLUMNS))
 
