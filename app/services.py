@@ -476,6 +476,7 @@ def replay_2017() -> tuple[list[replay.Step], pd.DataFrame]:
 # ---------------------------------------------------------------------- who bears it
 equity_comparison = distribution.equity_comparison
 decile_view = distribution.decile_view
+DECILE_AXIS = distribution.DECILE_AXIS
 distribution_sentence = distribution.sentence
 stability_words = stability.stability_words
 stability_line = stability.council_line
