@@ -459,6 +459,8 @@ def councils_frame(result: Result) -> pd.DataFrame:
 REPLAY_RULES = ("october-2017-letter", "december-2017-five-tests", "reduce-and-redistribute",
                 "graduated")  # fmt: skip
 REPLAY_DATES = replay.DATES
+REPLAY_LABELS = replay.LABELS
+replay_label_counts = replay.label_counts
 ReplayStep = replay.Step
 
 
