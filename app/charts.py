@@ -471,8 +471,11 @@ def grouped(
     title: str,
     axis: str,
     names: dict[str, str] | None = None,
+    x_title: str | None = None,
 ) -> go.Figure:
-    """Vertical bars, one colour per series; ``names`` are the legend's words."""
+    """Vertical bars, one colour per series; ``names`` are the legend's words;
+    ``x_title`` titles the category axis (over lines of at most 20 characters, so a
+    phone shows all of it, in workshop type too)."""
     fig = go.Figure()
     colours = [ORANGE, RED, GREEN, BLUE, GREY]
     for k, name in enumerate(series):
@@ -493,7 +496,14 @@ def grouped(
     ]
     # Categories, even where most are numbers (deciles), or Plotly draws a number line.
     fig.update_xaxes(
-        type="category", title=None, tickangle=0, tickvals=list(frame[x]), ticktext=ticks
+        type="category",
+        title="<br>".join(plain.chart(line) for line in textwrap.wrap(x_title, 20))
+        if x_title
+        else None,
+        tickangle=0,
+        tickvals=list(frame[x]),
+        ticktext=ticks,
+        automargin=True,
     )
     return _layout(fig, title)
 

@@ -459,6 +459,8 @@ def councils_frame(result: Result) -> pd.DataFrame:
 REPLAY_RULES = ("october-2017-letter", "december-2017-five-tests", "reduce-and-redistribute",
                 "graduated")  # fmt: skip
 REPLAY_DATES = replay.DATES
+REPLAY_LABELS = replay.LABELS
+replay_label_counts = replay.label_counts
 ReplayStep = replay.Step
 
 
@@ -476,6 +478,7 @@ def replay_2017() -> tuple[list[replay.Step], pd.DataFrame]:
 # ---------------------------------------------------------------------- who bears it
 equity_comparison = distribution.equity_comparison
 decile_view = distribution.decile_view
+DECILE_AXIS = distribution.DECILE_AXIS
 distribution_sentence = distribution.sentence
 stability_words = stability.stability_words
 stability_line = stability.council_line

@@ -137,6 +137,9 @@ def brief_button(
     )
 
 
+CHART_FOLLOWS = "The chart follows in a moment."  # a light view's placeholder
+
+
 def chart(
     fig: go.Figure, frame: pd.DataFrame, ctx: Ctx, name: str, what: str, **kwargs: Any
 ) -> Any:
@@ -145,7 +148,7 @@ def chart(
     new visitor's first view, a light placeholder of the chart's height instead."""
     if state.light_view():
         with st.container(height=int(fig.layout.height or 380), border=True):
-            st.caption("The chart follows in a moment.")
+            st.caption(CHART_FOLLOWS)
         return None
     if ctx.workshop:
         fig = charts.presenting(fig)

@@ -296,12 +296,26 @@ def test_widget_labels_say_units_in_plain_words() -> None:
 
 
 def test_grouped_bars_read_numbered_groups_as_categories() -> None:
-    """Eight of the ten decile labels are numbers: left to guess, Plotly would draw a
-    number line and drop "1 (most deprived)" and "10 (least deprived)"."""
+    """The decile labels are numbers: left to guess, Plotly would draw a number line
+    (and drop any label that is not a number)."""
     from app import charts
 
-    deciles = ["1 (most deprived)", *[str(d) for d in range(2, 10)], "10 (least deprived)"]
+    deciles = [str(d) for d in range(1, 11)]
     frame = pd.DataFrame({"decile": deciles, "withheld": [0] * 10})
     fig = charts.grouped(frame, "decile", ["withheld"], "Money by decile", "£")
     assert fig.layout.xaxis.type == "category"
     assert list(fig.data[0].x) == deciles
+    assert fig.layout.xaxis.title.text is None
+
+
+def test_the_decile_chart_says_what_1_and_10_mean_on_its_axis() -> None:
+    from app import charts
+    from simulator.reports.distribution import DECILE_AXIS
+
+    frame = pd.DataFrame({"decile": [str(d) for d in range(1, 11)], "withheld": [0] * 10})
+    fig = charts.grouped(frame, "decile", ["withheld"], "Money", "£", x_title=DECILE_AXIS)
+    assert list(fig.layout.xaxis.ticktext) == [str(d) for d in range(1, 11)]
+    # lines of at most 20 characters: a phone shows all of it, in workshop type too
+    assert fig.layout.xaxis.title.text == (
+        "Deprivation decile:<br>1 = most deprived,<br>10 = least deprived"
+    )

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from app.shell import VIEWS
+from app.show import CHART_FOLLOWS
 from benchmarks.browser import FIRST_PAINT_JS
 from simulator.inputs.data import Dataset
 from tests.browser import browser, server
@@ -107,6 +108,11 @@ FREE_MAIN_JS = """() => {
   return Math.min(main.right, document.documentElement.clientWidth) - left;
 }"""
 
+# Every chart on the screen has been drawn (Plotly's own drawing, not its placeholder).
+CHARTS_IN_VIEW_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .filter(e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })
+  .every(e => e.querySelector('.main-svg'))"""
+
 PAGE_HEIGHT_JS = """() => Math.max(
   ...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
     .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight),
@@ -123,13 +129,18 @@ def open_page(browser, url: str, size: tuple[int, int]):  # type: ignore[no-unty
 
 def settle(page, seconds: float = 90, view: str = "") -> None:  # type: ignore[no-untyped-def]
     """Wait until the run has finished drawing (the footer, naming ``view`` if given,
-    shown; no running indicator; no placeholder still waiting for its element) and charts
-    have had a moment to lay out, so a screenshot shows the page a user reads."""
+    shown; no running indicator; no placeholder still waiting for its element, nor a
+    new visitor's first Overview waiting for its charts) and charts have had a moment
+    to lay out, so a screenshot shows the page a user reads."""
     page.get_by_text(f"{view} drawn in" if view else "Drawn in").first.wait_for()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         running = page.locator('[data-testid="stStatusWidget"]').is_visible()
-        if not running and page.locator('[data-testid="stSkeleton"]').count() == 0:
+        waiting = (
+            page.locator('[data-testid="stSkeleton"]').count()
+            or page.get_by_text(CHART_FOLLOWS).count()
+        )
+        if not running and not waiting:
             break
         time.sleep(0.1)
     time.sleep(0.5)
@@ -196,6 +207,8 @@ class Tour:
     workshop_map: dict[str, object] = field(default_factory=dict)  # Map, workshop
     design: dict[str, object] = field(default_factory=dict)  # Design, normal
     main_width: dict[str, float] = field(default_factory=dict)  # sidebar opened / closed
+    # each panel's screenshot: its heading's box and the fixed app header's, as shot
+    panels: dict[str, tuple[Box | None, Box | None]] = field(default_factory=dict)
 
 
 class Tours:
@@ -249,7 +262,7 @@ def take_tour(server: str, browser, dataset: Dataset, size: tuple[int, int]) -> 
             if inspect is not None:
                 inspect(page, tour, dataset)
             if panel is not None:
-                shoot_panel(page, panel, f"{prefix}{slug(view)}", size)
+                shoot_panel(page, panel, f"{prefix}{slug(view)}", tour)
     collapse_sidebar(page, tour)  # last: a reload keeps the sidebar as it was left
     page.close()
     return tour
@@ -410,12 +423,24 @@ def collapse_sidebar(page, tour: Tour) -> None:  # type: ignore[no-untyped-def]
     tour.main_width["closed"] = float(page.evaluate(FREE_MAIN_JS))
 
 
-def shoot_panel(page, heading: str, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    """The panel under ``heading`` is drawn: scrolled to and saved as a screenshot."""
+def shoot_panel(page, heading: str, name: str, tour: Tour) -> None:  # type: ignore[no-untyped-def]
+    """The panel under ``heading`` is drawn: scrolled to (its heading just below the
+    app's fixed header, not under it) and saved as a screenshot, recording where its
+    heading and the header were."""
+    size = tour.size
     title = page.get_by_text(heading, exact=True).first
     title.wait_for()
-    title.evaluate("e => e.scrollIntoView({block: 'start'})")
+    bar = page.locator('[data-testid="stHeader"]').bounding_box()
+    clear = (bar["y"] + bar["height"] if bar else 0) + 8
+    title.evaluate(
+        "(e, clear) => { e.style.scrollMarginTop = clear + 'px';"
+        " e.scrollIntoView({block: 'start'}); }",
+        clear,
+    )
+    page.wait_for_function(CHARTS_IN_VIEW_DRAWN_JS, timeout=30_000)
     time.sleep(0.5)  # its charts lay out
+    header = page.locator('[data-testid="stHeader"]').bounding_box()
+    tour.panels[name] = (title.bounding_box(), header)
     PANEL_SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(PANEL_SHOTS / f"{name}-{size[0]}x{size[1]}.png"))
 
@@ -473,6 +498,25 @@ def test_design_view_fits_and_hover_says_the_option(tours: Tours, size: tuple[in
     assert tour.design["frontier"] is True
     assert isinstance(tour.design["points"], int) and tour.design["points"] > 0
     assert "Option " in str(tour.design["hover"])
+
+
+@by_size
+def test_each_panel_shot_shows_its_heading_below_the_header(
+    tours: Tours, size: tuple[int, int]
+) -> None:
+    """Each who-bears-it panel's screenshot (normal and workshop) starts with its
+    heading in view: below the fixed app header, not under it, and on the screen."""
+    panels = tours(size).panels
+    assert len(panels) == 2 * len(PANELS), sorted(panels)
+    hidden = {
+        name: (heading, header)
+        for name, (heading, header) in panels.items()
+        if heading is None
+        or header is None
+        or heading["y"] < header["y"] + header["height"]
+        or heading["y"] + heading["height"] > size[1]
+    }
+    assert hidden == {}
 
 
 def test_the_map_shows_152_councils_and_a_click_opens_a_card(

@@ -131,6 +131,16 @@ def test_counts_losses_and_measures_worked_by_hand() -> None:
     assert "more deprived" in dist.sentence(annex)
 
 
+def test_the_sentence_says_one_council_and_two_councils() -> None:
+    annex = dist.annex(toy_result(), facts=facts())
+    assert "; 2 councils gain and 2 lose, and" in dist.sentence(annex)
+    # the same money, moved from A and B to D alone: one council gains
+    one = replace(annex, councils=annex.councils.assign(change=[-100_000, -200_000, 0, 300_000]))
+    assert "; 1 council gains and 2 lose, and" in dist.sentence(one)
+    one = replace(annex, councils=annex.councils.assign(change=[-300_000, 0, 75_000, 225_000]))
+    assert "; 2 councils gain and 1 loses, and" in dist.sentence(one)
+
+
 def test_annex_totals_equal_the_ledger() -> None:
     result = toy_result()
     annex = dist.annex(result, facts=facts())
@@ -217,18 +227,7 @@ def test_bundled_data_annex_balances(dataset) -> None:  # type: ignore[no-untype
 def test_decile_view_shows_all_ten_deciles_zero_where_none() -> None:
     # The four councils sit in deciles 1, 3, 6 and 8; the other six have none.
     view = dist.decile_view(dist.annex(toy_result(), facts=facts()))
-    assert view["decile"].tolist() == [
-        "1 (most deprived)",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9",
-        "10 (least deprived)",
-    ]
+    assert view["decile"].tolist() == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
     assert view["councils"].tolist() == [1, 0, 1, 0, 0, 1, 0, 1, 0, 0]
     assert view["conditioned"].tolist() == [0] * 10
     assert view["withheld"].tolist() == [100_000, 0, 200_000, 0, 0, 0, 0, 0, 0, 0]
@@ -238,9 +237,18 @@ def test_decile_view_shows_all_ten_deciles_zero_where_none() -> None:
 def test_decile_view_keeps_decile_one_when_it_has_no_money() -> None:
     # No reduction: nobody withholds or receives, yet the axis still runs from 1 to 10.
     view = dist.decile_view(dist.annex(toy_result(reduction=0), facts=facts()))
-    assert view["decile"].tolist()[0] == "1 (most deprived)"
+    assert view["decile"].tolist()[0] == "1"
     assert len(view) == 10
     assert view["withheld"].tolist() == [0] * 10 and view["received"].tolist() == [0] * 10
+
+
+def test_decile_ticks_are_short_and_the_axis_names_both_ends() -> None:
+    """Ten ticks side by side on a phone (390 px): each at most two characters, and the
+    meaning of 1 and 10 in the axis title instead."""
+    view = dist.decile_view(dist.annex(toy_result(), facts=facts()))
+    assert max(len(d) for d in view["decile"]) == 2
+    assert "1 = most deprived" in dist.DECILE_AXIS
+    assert "10 = least deprived" in dist.DECILE_AXIS
 
 
 def test_decile_view_is_empty_without_deprivation_data() -> None:

@@ -47,11 +47,33 @@ def test_cliff_switch_and_timing_worked_by_hand() -> None:
     words = inc.incentive_words(found)
     assert words[0].startswith("£0.1m depends on one month's data")
     assert "October 2017" in words[0]
-    assert words[1].startswith("1 councils could clear by re-recording 5% of social care")
+    assert words[1].startswith("1 council could clear by re-recording 5% of social care")
     assert words[2] == (
         "One more or one fewer delayed bed a day in November 2017 moves £0.4m for 4 councils "
         "(the cliff)."
     )
+
+
+def test_incentive_words_say_one_council_and_two_councils() -> None:
+    # A (5.2) is selected and clears at 4.94 after the switch, or at 4.2 with one bed
+    # fewer; E (20) stays selected either way: one council on each count.
+    one = inc.incentives(run([Toy("A", social_care=5.2), Toy("E", social_care=20)], SCENARIO))
+    words = inc.incentive_words(one)
+    assert words[1].startswith("1 council could clear by re-recording 5%")
+    assert words[2].endswith("moves £0.1m for 1 council (the cliff).")
+    # A and B (5.2 each) both clear either way: two councils.
+    toys = [Toy("A", social_care=5.2), Toy("B", social_care=5.2), Toy("E", social_care=20)]
+    words = inc.incentive_words(inc.incentives(run(toys, SCENARIO)))
+    assert words[1].startswith("2 councils could clear by re-recording 5%")
+    assert words[2].endswith("moves £0.2m for 2 councils (the cliff).")
+    # A relative test failing the worst one council (E), then the worst two (E and D).
+    for n, counted in ((1, "1 council"), (2, "2 councils")):
+        relative = {
+            **SCENARIO,
+            "selection": {"tests": [rate_test("w", "2017-11", mode="worst_n", n=n)]},
+        }
+        words = inc.incentive_words(inc.incentives(run(TOYS, relative)))
+        assert words[-1] == f"Test 'w' is relative: it fails {counted} whatever every council does."
 
 
 def test_a_social_care_and_both_test_is_not_cleared_by_recording_as_both() -> None:
@@ -90,6 +112,22 @@ def test_the_table_puts_the_most_exposed_first_and_hides_names_in_workshops() ->
     hidden = inc.incentives_table(result, found, aliases)
     assert set(hidden["gss_code"]) == {"hidden"}
     assert not set(hidden["council"]) & {"A", "B", "C", "D", "E"}
+
+
+def test_workshop_table_keeps_the_most_exposed_first_ties_by_label() -> None:
+    result = run(TOYS, SCENARIO)
+    found = inc.incentives(result)
+    labels = ["Council E", "Council D", "Council C", "Council B", "Council A"]
+    aliases = dict(zip(result.table["gss_code"], labels, strict=True))
+    hidden = inc.incentives_table(result, found, aliases)
+    # D (200,000) first; A, B and C (100,000 each) by label: C, B, A; then E (0)
+    assert hidden["council"].tolist() == [
+        "Council B",
+        "Council C",
+        "Council D",
+        "Council E",
+        "Council A",
+    ]
 
 
 def test_no_tests_means_nothing_measured() -> None:

@@ -73,6 +73,27 @@ def test_workshop_table_hides_codes_and_names() -> None:
     assert not set(councils["council"]) & {"A", "B", "C", "D"}
 
 
+def test_workshop_table_keeps_the_most_fragile_first_ties_by_label() -> None:
+    # F is firm out like B (0 of 8). Labels run against the codes' order.
+    result = run([*TOYS, Toy("F", social_care=1)], SCENARIO)
+    labels = ["Council E", "Council D", "Council C", "Council B", "Council A"]
+    aliases = dict(zip(result.table["gss_code"], labels, strict=True))
+    found = st.stability(result, draws=0)
+    normal = st.stability_table(result, found)
+    assert normal["council"].tolist()[1:] == ["D", "C", "A", "B", "F"]
+    hidden = st.stability_table(result, found, aliases)
+    councils = hidden[hidden["section"] == "council"]
+    # D 0.5, C 0.75, A 1.0, then B and F (0.0) by label: F "Council A" before B "Council D"
+    assert councils["council"].tolist() == [
+        "Council B",
+        "Council C",
+        "Council E",
+        "Council A",
+        "Council D",
+    ]
+    assert councils["selected_share"].tolist() == [0.5, 0.75, 1.0, 0.0, 0.0]
+
+
 def test_shifting_moves_windows_and_swaps_the_social_care_basis() -> None:
     s = scenario(
         {
@@ -147,4 +168,24 @@ def test_the_status_quo_has_one_variant_and_no_list() -> None:
     found = st.stability(run(TOYS, {}))
     assert len(found.variants) == 1
     assert not found.selected.any()
-    assert st.stability_words(found) == "No council is selected in any of 1 variants."
+    assert st.stability_words(found) == "No council is selected in the one variant."
+
+
+def test_stability_words_say_one_council_and_two_councils() -> None:
+    # Selected: A (in all 8 variants) and C (6 of 8); fragile: C and D.
+    found = st.stability(run(TOYS, SCENARIO), draws=0)
+    assert st.stability_words(found) == (
+        "Of 2 councils selected, 1 is selected in every one of 8 variants; 2 councils are "
+        "fragile (selected in 10–90% of variants); the lists overlap the option's own by "
+        f"{found.overlap():.0%} on average."
+    )
+    # Only A and C: both selected, only C fragile.
+    found = st.stability(run([TOYS[0], TOYS[2]], SCENARIO), draws=0)
+    assert st.stability_words(found).startswith(
+        "Of 2 councils selected, 1 is selected in every one of 8 variants; 1 council is fragile"
+    )
+    # Only A: one council selected, in every variant.
+    found = st.stability(run([TOYS[0], TOYS[1]], SCENARIO), draws=0)
+    assert st.stability_words(found).startswith(
+        "Of 1 council selected, 1 is selected in every one of 8 variants; 0 councils are fragile"
+    )

@@ -328,6 +328,7 @@ def _who_bears(ctx: Ctx) -> None:
                         "withheld": "Withheld",
                         "received": "Redistributed to",
                     },
+                    x_title=services.DECILE_AXIS,
                 ),
                 frame,
                 ctx,

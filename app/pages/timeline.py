@@ -45,12 +45,8 @@ def render(ctx: Ctx) -> None:
         "timeline_scorecard",
         "published figures beside the model's",
     )
-    counts_by_label = shown["label"].value_counts()
     st.caption(
-        ", ".join(
-            f"{counts_by_label.get(k, 0)} {k}"
-            for k in ("reproduced", "close", "differs", "not comparable")
-        )
-        + ". Reproduced: within the published rounding; close: within 10%, with the reason; "
-        "not comparable: a target or a criterion."
+        f"{services.replay_label_counts(shown)}. "
+        + "; ".join(f"{k.capitalize()}: {v}" for k, v in services.REPLAY_LABELS.items())
+        + "."
     )

@@ -589,6 +589,12 @@ class Dataset:
     # Who bears an option (simulator.inputs.distribution), council order; None when the
     # table is absent (hand-made test datasets).
     distribution: pd.DataFrame | None = None
+    # Sums of the data that published figures check (:func:`check_totals`); empty for
+    # hand-made test datasets.
+    check_totals: dict[str, float] = field(default_factory=dict)
+    # The published winter pressures grants (asc_rnf_checkpoints.csv), validated; None for
+    # hand-made test datasets.
+    rnf_checkpoints: pd.DataFrame | None = None
 
     @cached_property
     def days(self) -> np.ndarray:
@@ -784,7 +790,31 @@ def build_dataset(
         report_screen=screen,
         report_corrections=corrections,
         distribution=distribution,
+        check_totals=check_totals(raw, outturn),
+        rnf_checkpoints=schemas.validate(
+            raw["rnf_checkpoints"], schemas.asc_rnf_checkpoints(known)
+        ),
     )
+
+
+def check_totals(raw: dict[str, pd.DataFrame], outturn: pd.DataFrame) -> dict[str, float]:
+    """Sums of the data that published figures check (the scorecard of ``ibcf replay``),
+    read from the validated tables: the councils levying the ASC precept in 2016-17 and
+    what it raised (£, CTR returns), the 2018-19 ASC support and winter pressures grants
+    the councils reported receiving (£, revenue outturn) and the COVID-19 tranche 1
+    money of the councils in the proxy file (£)."""
+    from simulator.inputs.schemas import parse
+
+    ctr = raw["council_tax"]
+    levied = parse(ctr.loc[ctr["year"] == "2016-17", "asc_precept_in_year_amount"])[0]
+    levied = levied.fillna(0.0)
+    return {
+        "precept_2016_17_councils": float((levied > 0).sum()),
+        "precept_2016_17": float(levied.sum()),
+        "outturn_asc_support_grant": 1000 * float(outturn["rg_asc_support_grant"].sum()),
+        "outturn_winter_pressures_grant": 1000 * float(outturn["rg_winter_pressures_grant"].sum()),
+        "covid19_tranche1_councils": float(parse(raw["proxy"]["amount"])[0].sum()),
+    }
 
 
 def reported_checks(

@@ -4,8 +4,10 @@ A council-level frame has its names replaced by their alias, the GSS codes remov
 (``codes="drop"``: the Excel pack) or written ``hidden`` (``codes="hide"``: the app's
 tables and CSVs), the columns that would single a council out dropped, and its rows
 sorted by alias so their order does not decode the labels against the public list of
-codes. ``names_only`` replaces the names and nothing else (the one-page brief, whose
-tables hold no code and no identifying column). A code with no alias reads
+codes. (The stability and incentives annexes then re-sort their labelled rows by
+their own measures, stably, so ties stay in label order.) ``names_only`` replaces the
+names and nothing else (the one-page brief, whose tables hold no code and no
+identifying column). A code with no alias reads
 :data:`UNKNOWN`, never the council's name; labelling a labelled frame again changes
 nothing.
 """

@@ -241,14 +241,23 @@ SCORECARD_COLUMNS: dict[str, Column] = {
     "model": Column("", "The model's figure on the bundled data (blank where none)."),
     "label": Column(
         "",
-        "reproduced (within the published rounding), close (within 10%), differs, or not "
-        "comparable (a target or a criterion).",
+        "reproduced (within the published rounding), close (within 10%, with the reason), "
+        "not reproduced (further, with the reason) or not comparable (an input, a target "
+        "or a criterion, or another measure, with the reason).",
     ),
     "reason": Column("", "Why the figures differ, or why they cannot be compared."),
     "data": Column(
-        "", "Which DToC figures the model reads (revised, 14 June 2018) or 'allocations'."
+        "",
+        "What the model's figure comes from: the DToC figures it reads (revised, 14 June "
+        "2018), 'allocations', or the data it sums (population, CTR returns, reported "
+        "2018-19 outturn, ...).",
     ),
     "source": Column("", "Where the published figure comes from."),
+    "recorded_in": Column(
+        "",
+        "Where the project records the published figure: a file in data/raw/ or a shipped "
+        "scenario's reconciliation.",
+    ),
     "names_council": Column("", "The row is about one named council (left out in workshops)."),
 }
 
@@ -369,7 +378,7 @@ FILES: list[tuple[str, str, dict[str, Column]]] = [
     ),
     (
         "scorecard.csv",
-        "`ibcf replay --out`: every published figure the project knows beside the model's.",
+        "`ibcf replay --out`: every published figure the project records beside the model's.",
         SCORECARD_COLUMNS,
     ),
     (

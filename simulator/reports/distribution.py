@@ -21,6 +21,7 @@ import pandas as pd
 
 from simulator.engine.run import Result
 from simulator.inputs.distribution import deprivation_decile
+from simulator.reports.words import agrees, counted
 
 if TYPE_CHECKING:
     from simulator.projection import ProjectionResult
@@ -388,7 +389,8 @@ def sentence(annex: Annex) -> str:
     return (
         f"Of £{withheld / 1e6:,.1f}m withheld, {withheld_share(annex):.0%} comes from the "
         f"most deprived fifth of councils, home to {adults_share:.0%} of adults; "
-        f"{annex.gaining} councils gain and {annex.losing} lose, and the change per adult "
+        f"{counted(annex.gaining, 'council')} {agrees(annex.gaining, 'gains', 'gain')} and "
+        f"{annex.losing} {agrees(annex.losing, 'loses', 'lose')}, and the change per adult "
         f"runs {direction} (correlation {corr:+.2f})."
     )
 
@@ -476,10 +478,16 @@ def distribution_table(annex: Annex, aliases: dict[str, str] | None = None) -> p
     return frame
 
 
+# The decile chart's axis title: the ticks are the bare numbers 1 to 10, so that ten of
+# them fit side by side on a phone.
+DECILE_AXIS = "Deprivation decile: 1 = most deprived, 10 = least deprived"
+
+
 def decile_view(annex: Annex) -> pd.DataFrame:
-    """Money by deprivation decile for a chart: every decile from 1 (most deprived) to
-    10 (least), councils, conditioned, withheld and received (£), zero where a decile
-    has none; deciles unknown left out, and no rows at all without deprivation data."""
+    """Money by deprivation decile for a chart: every decile from "1" (most deprived) to
+    "10" (least; the axis says so, :data:`DECILE_AXIS`), councils, conditioned, withheld
+    and received (£), zero where a decile has none; deciles unknown left out, and no
+    rows at all without deprivation data."""
     columns = ["councils", "conditioned", "withheld", "received"]
     rows = annex.groups[
         (annex.groups["dimension"] == "deprivation_decile") & (annex.groups["group"] != UNKNOWN)
@@ -488,10 +496,6 @@ def decile_view(annex: Annex) -> pd.DataFrame:
         return pd.DataFrame(columns=["decile", *columns])
     deciles = [str(d) for d in range(1, 11)]
     out = rows.set_index("group")[columns].reindex(deciles, fill_value=0).astype(int)
-    out.index = [
-        f"{g} (most deprived)" if g == "1" else f"{g} (least deprived)" if g == "10" else g
-        for g in deciles
-    ]
     return out.rename_axis("decile").reset_index()
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from simulator.engine.run import Result, allocation_arrays, data_month
 from simulator.inputs.data import Dataset
+from simulator.reports.words import counted
 from simulator.rules.consequences import apply_consequences, released_mask
 from simulator.rules.expectations import expected_beds
 from simulator.rules.selection import against_line, run_test, select
@@ -164,16 +165,16 @@ def incentive_words(inc: Incentives) -> list[str]:
             f"{_m(float(np.nansum(inc.timing)))} depends on one month's data: the money "
             f"that would move, council by council, if {month} read like "
             f"{month_name(shift_month(inc.month, -1))}.",
-            f"{int(inc.clears_by_switch.sum())} councils could clear by re-recording "
+            f"{counted(int(inc.clears_by_switch.sum()), 'council')} could clear by re-recording "
             f"{inc.switch_pct:g}% of social care delays as NHS or 'both' "
             f"({_m(float(np.nansum(np.maximum(inc.switch_nhs, inc.switch_both))))} at stake).",
             f"One more or one fewer delayed bed a day in {month} moves {_m(float(cliff))} "
-            f"for {on_cliff} councils (the cliff).",
+            f"for {counted(on_cliff, 'council')} (the cliff).",
         ]
     for test_id, failing in inc.relative_tests:
         lines.append(
-            f"Test '{test_id}' is relative: it fails {failing} councils whatever every council "
-            "does."
+            f"Test '{test_id}' is relative: it fails {counted(failing, 'council')} whatever "
+            "every council does."
         )
     return lines
 
@@ -196,7 +197,9 @@ INCENTIVE_COLUMNS = (
 def incentives_table(
     result: Result, inc: Incentives, aliases: dict[str, str] | None = None
 ) -> pd.DataFrame:
-    """``incentives.csv``: one row per council, most money at stake on a cliff first."""
+    """``incentives.csv``: one row per council, the most exposed first (cliff up, cliff
+    down and timing together; ties by code). ``aliases``: workshop labels (codes hidden;
+    the most exposed first still, ties by label)."""
     from simulator.reports import anonymous
 
     frame = pd.DataFrame(
@@ -215,9 +218,12 @@ def incentives_table(
         }
     )
     exposure = np.nan_to_num(np.abs(inc.cliff_up) + np.abs(inc.cliff_down) + inc.timing)
-    frame = frame.iloc[np.lexsort((frame["gss_code"].to_numpy(), -exposure))]
+    # the most exposed first; ties by code, or in workshops by label (anonymise sorts by
+    # label first), so the order never decodes the labels against the list of codes
+    frame = frame.assign(_exposure=-exposure).sort_values("gss_code", kind="stable")
     if aliases is not None:
         frame = anonymous.anonymise(frame, aliases, codes="hide")
+    frame = frame.sort_values("_exposure", kind="stable")
     return frame.reindex(columns=list(INCENTIVE_COLUMNS)).reset_index(drop=True)
 
 

@@ -30,6 +30,7 @@ import pandas as pd
 from simulator.engine.run import Result, data_month
 from simulator.inputs.data import Dataset
 from simulator.reports.distance import Flip, change_tried, distance_to_flip, flip_sentence
+from simulator.reports.words import agrees, counted
 from simulator.rules.expectations import expected_beds
 from simulator.rules.selection import run_test, select
 from simulator.schema.calendar import shift_month
@@ -246,7 +247,8 @@ def stability_table(
     result: Result, st: Stability, aliases: dict[str, str] | None = None
 ) -> pd.DataFrame:
     """``stability.csv``: one row for the option, then one per council (most fragile
-    first). ``aliases``: workshop labels (codes hidden, rows by label)."""
+    first, ties by code). ``aliases``: workshop labels (codes hidden; the most fragile
+    first still, ties by label)."""
     from simulator.reports import anonymous
 
     share = st.share()
@@ -265,7 +267,6 @@ def stability_table(
             "variants": len(st.variants),
         }
     )
-    councils = councils.iloc[np.lexsort((-share, np.abs(share - 0.5)))]
     counts = councils["status"].value_counts()
     option = {
         "section": "option",
@@ -284,8 +285,14 @@ def stability_table(
         "flip_condition": "",
         "variants": len(st.variants),
     }
+    # the most fragile first (nearest half the variants), then the more often selected;
+    # ties by code, or in workshops by label (anonymise sorts by label first), so the
+    # order never decodes the labels against the public list of codes
+    keys = {"_from_half": np.abs(share - 0.5), "_not_selected": -share}
+    councils = councils.assign(**keys)
     if aliases is not None:
         councils = anonymous.anonymise(councils, aliases, codes="hide")
+    councils = councils.sort_values(list(keys), kind="stable").drop(columns=list(keys))
     frame = pd.concat([pd.DataFrame([option]), councils], ignore_index=True)
     return frame.reindex(columns=list(STABILITY_COLUMNS))
 
@@ -298,11 +305,15 @@ def stability_words(st: Stability) -> str:
     fragile = int(st.fragile.sum())
     n = len(st.variants)
     if not own.any() and not share.any():
-        return f"No council is selected in any of {n} variants."
+        where = "the one variant" if n == 1 else f"any of {n:,} variants"
+        return f"No council is selected in {where}."
+    every = "the one variant" if n == 1 else f"every one of {n:,} variants"
     return (
-        f"Of {int(own.sum())} councils selected, {always} are selected in every one of {n} "
-        f"variants; {fragile} councils are fragile (selected in 10–90% of variants); the "
-        f"lists overlap the option's own by {st.overlap():.0%} on average."
+        f"Of {counted(int(own.sum()), 'council')} selected, {always} "
+        f"{agrees(always, 'is', 'are')} selected in {every}; "
+        f"{counted(fragile, 'council')} {agrees(fragile, 'is', 'are')} fragile (selected in "
+        f"10–90% of variants); the lists overlap the option's own by {st.overlap():.0%} on "
+        "average."
     )
 
 
@@ -310,6 +321,6 @@ def council_line(st: Stability, i: int) -> str:
     """One council's stability in words."""
     share = float(st.share()[i])
     n = len(st.variants)
-    line = f"Selected in {share:.0%} of {n} plausible variants ({status(share)})."
+    line = f"Selected in {share:.0%} of {counted(n, 'plausible variant')} ({status(share)})."
     flip = st.flips[i]
     return f"{line} {flip}" if flip else line

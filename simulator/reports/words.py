@@ -44,6 +44,26 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """A count with its noun, singular for exactly one.
+
+    >>> counted(1, "council"), counted(2, "council"), counted(0, "council")
+    ('1 council', '2 councils', '0 councils')
+    >>> counted(1_234, "variant")
+    '1,234 variants'
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def agrees(n: int, one: str, many: str) -> str:
+    """The verb for a count: ``one`` for exactly one, else ``many``.
+
+    >>> agrees(1, "is", "are"), agrees(3, "gains", "gain")
+    ('is', 'gain')
+    """
+    return one if n == 1 else many
+
+
 def whole(x: float) -> str:
     """A count of beds in whole numbers, "0" for anything under half a bed.
 
