@@ -4,7 +4,10 @@ process, and a killed run resumes with at most one chunk recomputed."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,13 +57,22 @@ def small_design(tmp_path: Path) -> Path:
     return path
 
 
-def test_shipped_design_rows_reproduce_with_ibcf_run(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "design"
-    code = main(["design", str(SHIPPED), "--out", str(out), "--draws", "0", "--no-cache"])
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The shipped design run once by the command line (no Monte Carlo: design.json's
+    figures do not depend on it): its folder and what it printed."""
+    out = tmp_path_factory.mktemp("shipped") / "design"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["design", str(SHIPPED), "--out", str(out), "--draws", "0", "--no-cache"])
     assert code == 0
-    said = json.loads(capsys.readouterr().out)
+    return out, json.loads(printed.getvalue())
+
+
+def test_shipped_design_rows_reproduce_with_ibcf_run(
+    shipped: tuple[Path, dict[str, object]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, said = shipped
     assert said["options_in_grid"] == 12960  # 4 x 3 x 3 x 2 x 2 x 5 x 3 x 2 x 3
     front = pd.read_csv(out / "frontier.csv")
     summary = json.loads((out / "design.json").read_text())
@@ -94,6 +106,61 @@ def test_shipped_design_rows_reproduce_with_ibcf_run(
         councils = pd.read_csv(run_out / "councils.csv")
         loss = np.maximum(councils["withheld"] - councils["received"], 0)
         assert loss.max() == row["largest_loss_gbp"]
+
+
+DOC = ROOT / "docs" / "designer.md"
+
+
+def _numbers(text: str) -> set[str]:
+    """The figures of ``text`` (code spans, i.e. file names and hashes, left out)."""
+    text = re.sub(r"`[^`]*`", " ", text)
+    return set(re.findall(r"£?\d+(?:,\d{3})*(?:\.\d+)?%?", text))
+
+
+def test_the_worked_example_in_the_docs_is_what_the_run_writes(
+    shipped: tuple[Path, dict[str, object]],
+) -> None:
+    """docs/designer.md's worked example quotes design.json of the shipped design: every
+    figure it states is one the run writes (or one the design file declares)."""
+    from simulator.design.grid import build_grid
+    from simulator.schema.calendar import month_name
+
+    out, _ = shipped
+    s = json.loads((out / "design.json").read_text())
+    file, base = load_design(SHIPPED, context=CONTEXT)
+    grid = build_grid(file.design, base)
+    best = s["best"]
+    setting = grid.setting(best["option"])
+    oracle, seek = s["oracle_bound"], s["goal_seek"]
+    assert best["beds_freed:no_effect"] == 0 and seek["exact"]
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## Worked example") :]
+    section = " ".join(section[: section.index("\n## ")].split())
+    said = [
+        f"data hash `{s['data_hash']}`, model version `{s['model_version']}`",
+        f"{s['options_meeting_guarantees']:,} options keep both guarantees and "
+        f"{s['efficient_options']:,} are efficient",
+        f"The best (option {best['option']}) conditions {setting['condition_pct']:g}%",
+        f"of the {best['councils_affected']:g} councils failing all three criteria on "
+        f"{month_name(setting['data_month'])} data",
+        f"£{best['money_moved']:,.0f}, {best['beds_freed:central']:.3f} beds a day freed on "
+        f"the central path ({best['beds_per_gbpm:central']:.2f} per £1m; "
+        f"{best['beds_freed:low']:.3f} under the low evidence, "
+        f"{best['beds_freed:fit_2017_18']:.3f} under the 2017/18 fit, none under no effect)",
+        f"The oracle bound for that share and money: {oracle['beds']:.3f} beds, by "
+        f"{oracle['councils']} councils picked by name (£{oracle['money']:,.0f} conditioned)",
+        f"within {100 * (1 - best['beds_freed:central'] / oracle['beds']):.1f}% of any selection",
+        f"moves exactly £{seek['target']:,.0f}",
+        f"{seek['value']:.10g}% gives £{seek['achieved']:,.0f} exactly",
+    ]
+    for words in said:
+        assert words in section, words
+    assert f"option-{best['option']:08d}.toml" in text  # the command at the top of the page
+    # No other figure: each is one of those, or one the design file declares.
+    declared = {"2017", "0", "5", "10%", "50%", "100%", "£1", f"{grid.size:,}"}
+    declared.add(str(file.design.guarantees.max_councils))
+    assert grid.size == s["options_in_grid"]
+    assert _numbers(section) <= _numbers(" ".join(said)) | declared
 
 
 def test_a_broken_design_file_names_the_key(
