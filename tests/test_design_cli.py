@@ -1,12 +1,14 @@
 """``ibcf design``: the shipped design writes its frontier, every written scenario
-reproduces its row with ``ibcf run``, a Dask cluster gives the same bytes as this
-process, and a killed run resumes with at most one chunk recomputed."""
+reproduces its row with ``ibcf run``, the worked example in docs/designer.md is what it
+writes, a Dask cluster and a process pool give the same bytes as this process, and a
+killed run loses at most the chunk each process was computing."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import json
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +18,8 @@ import pandas as pd
 import pytest
 
 from simulator.cli import main
-from simulator.design.executor import ChunkCache, ChunkSpec, Executor, Stats, run_chunk
+from simulator.design.executor import ChunkCache, ChunkSpec, Executor, Stats, run_and_file
+from simulator.design.grid import build_grid
 from simulator.design.run import load_design, run_design
 from simulator.inputs.data import load_dataset
 from simulator.schema.files import data_context
@@ -209,11 +212,13 @@ class Interrupting(Executor):
     def __init__(self, after: int) -> None:
         self.after = after
 
-    def run(self, specs: list[ChunkSpec]) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
+    def run(
+        self, specs: list[ChunkSpec], cache: ChunkCache, base_hash: str
+    ) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
         for n, spec in enumerate(specs):
             if n == self.after:
                 raise KeyboardInterrupt
-            yield spec, run_chunk(spec)
+            yield spec, run_and_file(spec, cache, spec.key(base_hash))
 
 
 def test_a_killed_run_resumes_with_at_most_one_chunk_recomputed(tmp_path: Path) -> None:
@@ -235,6 +240,114 @@ def test_a_killed_run_resumes_with_at_most_one_chunk_recomputed(tmp_path: Path) 
     pd.testing.assert_frame_equal(answer.frontier, again.frontier)
 
 
+# The command line with each chunk's start and end marked in a folder (argv[1]), so a
+# test can tell which chunks a killed run had started; the pool's processes are forked
+# from this one and mark theirs too.
+MARKED = """
+import sys
+from pathlib import Path
+
+from simulator.design import executor
+
+marks = Path(sys.argv[1])
+real = executor.run_chunk
+
+
+def run_chunk(spec):
+    (marks / f"started-{spec.kind}-{spec.index}").touch()
+    return real(spec)
+
+
+executor.run_chunk = run_chunk
+from simulator.cli import main
+
+sys.exit(main(sys.argv[2:]))
+"""
+KILLED = """
+schema_version = 1
+name = "A design killed part way"
+base = "october.toml"
+
+[design]
+objectives = ["money_moved", "beds_freed:central"]
+goal = { objective = "beds_freed:central", sense = "max" }
+draws = 5
+chunk_options = 1024
+
+[design.axes]
+combine = ["all", "at_least_2", "any"]
+data_month = ["2017-08", "2017-09"]
+base = ["spring_budget", "total"]
+condition_pct = [0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 33.0, 40.0, 50.0]
+reduction_pct = [0.0, 2.0, 5.0, 10.0, 20.0]
+cap_pct = [100.0, 75.0, 50.0, 25.0]
+floor_pct = [0.0, 95.0, 97.0, 99.0]
+redistribution = ["retain", "pro_rata_all", "passed"]
+"""
+
+
+@pytest.mark.process
+def test_a_killed_process_pool_run_loses_at_most_one_chunk_per_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """``--executor local:2`` killed with SIGKILL once a few chunks are kept: of the
+    chunks it had started, at most two (one per process) are not in the cache, and the
+    rerun writes the same bytes as a run never interrupted."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    design = small_design(tmp_path)
+    design.write_text(KILLED, encoding="utf-8")
+    cache, marks = tmp_path / "cache", tmp_path / "marks"
+    marks.mkdir()
+    args = ["-q", "design", str(design), "--executor", "local:2", "--cache", str(cache)]
+    run = subprocess.Popen(
+        [sys.executable, "-c", MARKED, str(marks), *args, "--out", str(tmp_path / "killed")],
+        cwd=ROOT,
+        start_new_session=True,  # its own process group: the pool dies with it
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while len(list(marks.iterdir())) < 8:  # under way: eight chunks started
+            assert run.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "no chunk started in four minutes"
+            time.sleep(0.002)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    assert run.returncode == -signal.SIGKILL
+    kept = {p.name for p in cache.glob("*.npz")}
+    started = {p.name for p in marks.iterdir()}
+    file, base = load_design(design, context=CONTEXT)
+    chunks = -(-build_grid(file.design, base).size // file.design.chunk_options)
+    assert len(kept) < chunks  # killed part way through the options
+    # Each process files its chunk before it takes the next: the work lost is the chunk
+    # each was computing.
+    assert len(started) - len(kept) <= 2, (sorted(started), len(kept))
+    # The rerun computes only what is not kept, and its files are those of a run never
+    # interrupted (in this process, no cache), byte for byte.
+    caplog.set_level(logging.INFO, logger="ibcf")
+    assert main([*args[1:], "--out", str(tmp_path / "resumed")]) == 0
+    total = len(list(cache.glob("*.npz")))  # the options' chunks and the Monte Carlo's
+    assert total > chunks
+    said = f"({total - len(kept)} chunks computed, {len(kept)} from the cache)"
+    assert said in caplog.text
+    assert main(["-q", "design", str(design), "--no-cache", "--out", str(tmp_path / "once")]) == 0
+    capsys.readouterr()
+    once = sorted(p.name for p in (tmp_path / "once").iterdir())
+    assert once == sorted(p.name for p in (tmp_path / "resumed").iterdir())
+    for name in once:
+        assert (tmp_path / "once" / name).read_bytes() == (
+            tmp_path / "resumed" / name
+        ).read_bytes(), name
+
+
+@pytest.mark.process
 def test_a_process_pool_gives_the_same_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

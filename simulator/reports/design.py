@@ -78,7 +78,6 @@ def design_summary(answer: DesignAnswer, data_hash: str) -> dict[str, Any]:
         "are exact for the grid; beds are the projection's central path under each "
         "evidence set (the Monte Carlo P10/P50/P90 are given for efficient options)",
         "monte_carlo": {"draws": design.draws, "seed": design.seed},
-        "chunks": {"computed": answer.stats.computed, "from_cache": answer.stats.cached},
     }
 
 
