@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from simulator.engine.run import evaluate, project_scenario
 from simulator.errors import ScenarioError
 from simulator.inputs.data import Dataset, load_dataset
 from simulator.money import largest_remainder
+from simulator.reports.distribution import council_facts
 from simulator.schema.design import Axes, Design
 from simulator.schema.files import data_context, load_scenario
 from tests.strategies import examples
@@ -108,6 +110,13 @@ def test_every_option_equals_its_scenario(case: tuple[object, Design], data: st.
         total = t["allocation_total"].to_numpy()
         pct = np.where(total > 0, 100 * loss / np.where(total > 0, total, 1), 0.0)
         assert table["largest_loss_pct"][j] == pytest.approx(pct.max(), abs=1e-12)
+        # Who bears it, by the distribution annex's own deciles of the run.
+        facts = council_facts(result)
+        most = facts["deprivation_decile"].isin(["1", "2"]).to_numpy()
+        moved = (t["conditioned"] + t["withheld"]).to_numpy()
+        assert table["most_deprived_fifth_gbp"][j] == moved[most].sum()
+        share = 100 * moved[most].sum() / moved.sum() if moved.sum() else 0.0
+        assert table["most_deprived_fifth_pct"][j] == pytest.approx(share, abs=1e-12)
         for name in ctx.evidence:
             params = scenario.projection.model_copy(update={"evidence_set": name, "draws": 0})
             central = evaluate(scenario.model_copy(update={"projection": params}), DATA)
@@ -174,6 +183,61 @@ def test_threshold_axis_moves_the_line() -> None:
     counts = table["councils_selected"].tolist()
     assert counts == sorted(counts, reverse=True)
     assert grid.setting(2)["threshold:rate_2_6"] == 5.0
+
+
+def test_the_most_deprived_fifth_by_hand() -> None:
+    """Four councils, the first and third in the most deprived fifth."""
+    from simulator.design.objectives import REGISTER, Batch
+
+    conditioned = np.array([[100, 0, 0, 50], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 30, 0]])
+    withheld = np.array([[0, 0, 25, 25], [0, 40, 0, 0], [0, 0, 0, 0], [10, 0, 0, 0]])
+    batch = Batch(
+        conditioned=conditioned,
+        withheld=withheld,
+        received=np.zeros((4, 4), dtype=np.int64),
+        selected=np.ones(4, dtype=bool),
+        allocation=np.full(4, 1_000),
+        beds={},
+        deprived=np.array([True, False, True, False]),
+    )
+    # Row 0: 100 + 25 of 200 moved; row 1: none of 40; row 2: nothing moves; row 3: all 40.
+    gbp = REGISTER["most_deprived_fifth_gbp"].compute(batch)
+    pct = REGISTER["most_deprived_fifth_pct"].compute(batch)
+    assert gbp.tolist() == [125.0, 0.0, 0.0, 40.0]
+    assert pct.tolist() == [62.5, 0.0, 0.0, 100.0]
+    assert REGISTER["most_deprived_fifth_pct"].sense == "min"
+
+
+def test_the_most_deprived_fifth_is_the_annex_s() -> None:
+    """The kernel's fifth is the annex's deciles 1 and 2 (31 of 152 councils: ranks 0-30
+    of 152 cut into tenths, 16 + 15); without the who-bears-it table the objectives are
+    left out and a guarantee on them is refused by name."""
+    import dataclasses
+
+    from simulator.design.kernel import most_deprived_fifth
+    from simulator.design.run import answer
+    from simulator.design.search import constraints
+    from simulator.schema.design import DesignFile, Guarantees
+
+    deprived = most_deprived_fifth(DATA)
+    assert deprived is not None and int(deprived.sum()) == 31
+    facts = council_facts(evaluate(OCTOBER, DATA))
+    assert deprived.tolist() == facts["deprivation_decile"].isin(["1", "2"]).tolist()
+    bare = dataclasses.replace(DATA, distribution=None)
+    grid = build_grid(Design(axes=Axes(condition_pct=[10.0])), OCTOBER)
+    ctx = make_context(grid, bare, with_beds=False)
+    assert ctx.deprived is None and "most_deprived_fifth_pct" not in ctx.objectives
+    table = evaluate_options(ctx, 0, grid.size)
+    design = Design(
+        axes=grid.design.axes,
+        objectives=["money_moved"],
+        goal={"objective": "money_moved", "sense": "min"},
+        guarantees=Guarantees(max_most_deprived_fifth_pct=20),
+    )
+    assert [r.column for r in constraints(design.guarantees)] == ["most_deprived_fifth_pct"]
+    file = DesignFile(name="x", base="october.toml", design=design)
+    with pytest.raises(ScenarioError, match="max_most_deprived_fifth_pct: this dataset has no"):
+        answer(file, OCTOBER, grid, pd.DataFrame(table), ctx)
 
 
 @given(
@@ -254,8 +318,6 @@ def test_the_good_design_file_loads(tmp_path: Path) -> None:
 
 
 def test_ranking_flips_marks_options_the_evidence_sets_order_differently() -> None:
-    import pandas as pd
-
     from simulator.design.robust import ranking_flips
 
     # Three options: under "low" A < B < C, under "high" A < C < B; "none" ties all.

@@ -31,6 +31,7 @@ from simulator.design.search import (
 from simulator.design.seek import figures, goal_seek, oracle_bound
 from simulator.engine.run import evaluate, project_scenario
 from simulator.inputs.data import Dataset, load_dataset
+from simulator.reports.distribution import council_facts
 from simulator.schema.design import Axes, Design, Guarantees, MinBeds
 from simulator.schema.files import data_context, load_scenario
 from tests.strategies import examples
@@ -45,6 +46,7 @@ SENSES = {
     "largest_loss_pct": "min",
     "beds_freed:central": "max",
     "retained": "min",
+    "most_deprived_fifth_pct": "min",
 }
 
 
@@ -168,11 +170,15 @@ def brute() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     ctx = make_context(grid, DATA, watch=tuple(DATA.codes))
     table = pd.DataFrame(evaluate_options(ctx, 0, grid.size))
     rows = []
+    # The most deprived fifth as the distribution annex reads it (deciles 1 and 2).
+    facts = council_facts(evaluate(OCTOBER, DATA))
+    most = facts["deprivation_decile"].isin(["1", "2"]).to_numpy()
     for index in range(grid.size):
         scenario = option_scenario(grid, index, context=CONTEXT)
         params = scenario.projection.model_copy(update={"evidence_set": "central", "draws": 0})
         result = evaluate(scenario.model_copy(update={"projection": params}), DATA)
         t = result.table
+        moved = (t["conditioned"] + t["withheld"]).to_numpy()
         loss = np.maximum(t["withheld"] - t["received"], 0).to_numpy()
         total = t["allocation_total"].to_numpy()
         affected = ((t["conditioned"] > 0) | (t["withheld"] > 0)).to_numpy()
@@ -188,6 +194,9 @@ def brute() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
                     np.where(total > 0, 100 * loss / np.where(total > 0, total, 1), 0).max()
                 ),
                 "beds_freed:central": project_scenario(result).beds_freed["p50"],
+                "most_deprived_fifth_pct": 100 * moved[most].sum() / moved.sum()
+                if moved.sum()
+                else 0.0,
             }
         )
     selected_codes = sorted(set().union(*(r["codes"] for r in rows)))
@@ -204,6 +213,11 @@ def _naive_ok(row: pd.Series, g: Guarantees) -> bool:
     if g.max_loss_gbp is not None and row["largest_loss_gbp"] > g.max_loss_gbp:
         return False
     if set(g.exempt) & row["codes"]:
+        return False
+    if (
+        g.max_most_deprived_fifth_pct is not None
+        and row["most_deprived_fifth_pct"] > g.max_most_deprived_fifth_pct + 1e-9
+    ):
         return False
     return not (g.min_beds is not None and row["beds_freed:central"] < g.min_beds.beds - 1e-9)
 
@@ -225,6 +239,7 @@ def test_200_random_targets_agree_with_brute_force(
             min_beds=MinBeds(evidence_set="central", beds=float(rng.uniform(0, beds.max() * 1.1)))
             if rng.random() < 0.5
             else None,
+            max_most_deprived_fifth_pct=float(rng.uniform(0, 30)) if rng.random() < 0.4 else None,
         )
         ok = exact[[_naive_ok(r, g) for _, r in exact.iterrows()]]
         rules = constraints(g)
@@ -349,3 +364,32 @@ def test_oracle_bounds_every_rule_with_the_same_share(
     assert bound.beds >= ok["beds_freed:central"].max() - 1e-9
     assert bound.money <= budget and bound.councils <= 60
     assert bound.words.startswith("a bound, not an option")
+
+
+def test_oracle_keeps_the_most_deprived_fifth_guarantee() -> None:
+    """None of the money from the most deprived fifth is the same programme as every
+    council of that fifth exempt; all of it is no guarantee at all."""
+    from simulator.design.kernel import most_deprived_fifth
+
+    grid = build_grid(Design(axes=Axes(condition_pct=[33.0])), OCTOBER)
+    ctx = make_context(grid, DATA)
+    deprived = most_deprived_fifth(DATA)
+    assert deprived is not None
+    codes = [str(c) for c in np.asarray(DATA.codes)[deprived]]
+
+    def bound(g: Guarantees):  # type: ignore[no-untyped-def]
+        return oracle_bound(
+            ctx,
+            share_pct=33.0,
+            element="spring_budget",
+            budget=40_000_000,
+            guarantees=g,
+            evidence_set="central",
+        )
+
+    none_ = bound(Guarantees(max_councils=30, max_most_deprived_fifth_pct=0))
+    exempt = bound(Guarantees(max_councils=30, exempt=codes))
+    assert (none_.beds, none_.councils, none_.money) == (exempt.beds, exempt.councils, exempt.money)
+    free = bound(Guarantees(max_councils=30))
+    assert bound(Guarantees(max_councils=30, max_most_deprived_fifth_pct=100)).beds == free.beds
+    assert free.beds > none_.beds  # the fifth holds some of the best councils to condition

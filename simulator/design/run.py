@@ -165,6 +165,15 @@ def answer(
             f"design.objectives: unknown {', '.join(unknown)} (known: {', '.join(objectives)})"
         )
     rules = constraints(design.guarantees)
+    cannot = [r for r in rules if r.column not in table.columns]
+    if cannot:
+        raise ScenarioError(
+            [
+                f"design.guarantees.{r.key}: this dataset has no {r.column} (the most "
+                "deprived fifth needs the who-bears-it table, council_distribution.csv)"
+                for r in cannot
+            ]
+        )
     ok = feasible(table, rules)
     senses: dict[str, str] = {k: str(o.sense) for k, o in objectives.items()}
     pool = table[ok] if ok.any() else table
