@@ -393,3 +393,47 @@ def test_oracle_keeps_the_most_deprived_fifth_guarantee() -> None:
     free = bound(Guarantees(max_councils=30))
     assert bound(Guarantees(max_councils=30, max_most_deprived_fifth_pct=100)).beds == free.beds
     assert free.beds > none_.beds  # the fifth holds some of the best councils to condition
+
+
+def test_no_oracle_bound_when_the_review_itself_frees_beds() -> None:
+    """With an incentive effect of review above 0 every council selected frees beds
+    whatever its money, which the programme (money only) does not see: no bound is
+    given, and the answer says why. At 0 the same design has one."""
+    from simulator.design.run import answer
+    from simulator.reports.design import design_summary
+    from simulator.schema.design import DesignFile
+
+    design = Design(axes=Axes(condition_pct=[10.0, 33.0], reduction_pct=[0.0]))
+    file = DesignFile(name="Incentive", base="october.toml", design=design)
+    for pct, given_ in ((0.0, True), (5.0, False)):
+        params = OCTOBER.projection.model_copy(update={"incentive_effect_pct": pct})
+        base = OCTOBER.model_copy(update={"projection": params})
+        grid = build_grid(design, base)
+        ctx = make_context(grid, DATA)
+        table = pd.DataFrame(evaluate_options(ctx, 0, grid.size))
+        answered = answer(file, base, grid, table, ctx)
+        assert answered.best is not None
+        summary = design_summary(answered, DATA.data_hash)["oracle_bound"]
+        if given_:
+            assert answered.oracle is not None and answered.oracle_why is None
+            assert summary["is"] == "a bound, never an option"
+        else:
+            assert answered.oracle is None
+            assert answered.oracle_why == (
+                "no bound: the base scenario's incentive effect of review (5%) frees beds "
+                "in every council selected whatever its money, which the programme does "
+                "not see"
+            )
+            assert summary == {"is": "not given", "why": answered.oracle_why}
+            # What the programme would have said (docs/designer.md quotes both figures):
+            # far below the best option's own beds, so no bound at all.
+            blind = oracle_bound(
+                ctx,
+                share_pct=grid.setting(answered.best["option"])["condition_pct"],
+                element="spring_budget",
+                budget=float(answered.best["money_moved"]),
+                guarantees=design.guarantees,
+                evidence_set="central",
+            )
+            assert round(answered.best["beds_freed:central"], 1) == 34.9
+            assert round(blind.beds, 1) == 1.8

@@ -15,7 +15,9 @@ the same element conditioned, no more money, and the same guarantees, by a mixed
 programme (:func:`scipy.optimize.milp`). Conditioned money stays with its council, so
 each council's beds add up and the programme is exact for that money; it is a bound on
 every rule of the grid that conditions the same share, never an option: a rule that names
-councils at will would not survive challenge.
+councils at will would not survive challenge. It reads beds as money frees them, so it is
+no bound where the review itself frees beds (an incentive effect of review above 0):
+:func:`simulator.design.run.answer` gives none then, and says why.
 """
 
 from __future__ import annotations
