@@ -24,7 +24,8 @@ from simulator.inputs.data import Dataset, load_dataset
 from simulator.money import largest_remainder
 from simulator.reports.distribution import council_facts
 from simulator.schema.design import Axes, Design
-from simulator.schema.files import data_context, load_scenario
+from simulator.schema.files import data_context, load_scenario, scenario_from_mapping
+from simulator.schema.scenario import Scenario
 from tests.strategies import examples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,19 @@ CONTEXT = data_context(DATA.months, list(DATA.codes))
 OCTOBER = load_scenario(ROOT / "scenarios/october-2017-letter.toml", context=CONTEXT)
 DECEMBER = load_scenario(ROOT / "scenarios/december-2017-five-tests.toml", context=CONTEXT)
 GRADUATED = load_scenario(ROOT / "scenarios/graduated.toml", context=CONTEXT)
+
+
+def with_exemption(base: Scenario, baseline: str, check: str) -> Scenario:
+    """``base`` with the October letter's improvement exemption (no shipped scenario has
+    one): a selected council whose rate fell by 10% from ``baseline`` to ``check`` is
+    exempt."""
+    data = base.model_dump(mode="json", exclude_none=True)
+    data["selection"]["exemption"] = {"baseline": {"end": baseline}, "check": {"end": check}}
+    return scenario_from_mapping(data, context=CONTEXT)
+
+
+OCTOBER_EXEMPT = with_exemption(OCTOBER, "2017-07", "2017-09")
+DECEMBER_EXEMPT = with_exemption(DECEMBER, "2017-11", "2018-01")
 RULES = ["retain", "pro_rata_all", "passed", "best_quartile", "met_expectation", "improvers"]
 
 
@@ -45,7 +59,7 @@ def subsets(draw: st.DrawFn, values: list[object], most: int = 3) -> list[object
 
 @st.composite
 def designs(draw: st.DrawFn) -> tuple[object, Design]:
-    base = draw(st.sampled_from([OCTOBER, DECEMBER, GRADUATED]))
+    base = draw(st.sampled_from([OCTOBER, DECEMBER, GRADUATED, OCTOBER_EXEMPT, DECEMBER_EXEMPT]))
     criteria_ids = [t.id for t in base.selection.criteria]
     criteria = None
     if base.selection.combine != "composite" and draw(st.booleans()):
@@ -73,6 +87,17 @@ def designs(draw: st.DrawFn) -> tuple[object, Design]:
         cap_gbp=subsets(draw, [250_000, 2_000_000], 2),
         floor_pct=subsets(draw, [0.0, 96.0, 99.5], 2),
         redistribution=subsets(draw, RULES, 3),
+        # Lines for each above-threshold rate test (December's test (5) at 2.6), and the
+        # exemption on and off where the base has one.
+        thresholds={
+            t.id: lines
+            for t in base.selection.tests
+            if t.kind == "rate" and t.mode == "above_threshold"
+            for lines in [subsets(draw, [0.0, 1.3, 2.6, 5.0, 12.0])]
+            if lines is not None
+        }
+        or None,
+        exemption=subsets(draw, [True, False], 2) if base.selection.exemption else None,
     )
     return base, Design(axes=axes)
 

@@ -9,6 +9,7 @@ those results: the same options must qualify and the same option must be best.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -28,18 +29,20 @@ from simulator.design.search import (
     pareto_mask,
     why_not,
 )
-from simulator.design.seek import figures, goal_seek, oracle_bound
+from simulator.design.seek import SEEK_METRICS, figures, goal_seek, oracle_bound
 from simulator.engine.run import evaluate, project_scenario
 from simulator.inputs.data import Dataset, load_dataset
 from simulator.reports.distribution import council_facts
 from simulator.schema.design import Axes, Design, Guarantees, MinBeds
-from simulator.schema.files import data_context, load_scenario
+from simulator.schema.files import data_context, load_scenario, scenario_from_mapping
+from simulator.schema.scenario import Scenario
 from tests.strategies import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA: Dataset = load_dataset()
 CONTEXT = data_context(DATA.months, list(DATA.codes))
 OCTOBER = load_scenario(ROOT / "scenarios/october-2017-letter.toml", context=CONTEXT)
+DECEMBER = load_scenario(ROOT / "scenarios/december-2017-five-tests.toml", context=CONTEXT)
 SENSES = {
     "money_moved": "min",
     "councils_affected": "min",
@@ -301,6 +304,67 @@ def test_money_and_counts_are_monotone_in_each_lever(seek_ctx, lever, xs) -> Non
         assert (np.diff(values) >= 0).all(), (lever, metric, xs, values)
 
 
+def _december(exemption: bool = False, margin: bool = False) -> Scenario:
+    """The December letter, with the October exemption, or graduated by the margin over
+    test (5)'s line (which a threshold moves too)."""
+    data = DECEMBER.model_dump(mode="json", exclude_none=True)
+    if exemption:
+        data["selection"]["exemption"] = {
+            "baseline": {"end": "2017-11"},
+            "check": {"end": "2018-01"},
+        }
+    if margin:
+        data["consequences"].update(
+            graduation="margin", margin_test="rate_2_6", margin_from=0.0, margin_to=2.0
+        )
+    return scenario_from_mapping(data, context=CONTEXT)
+
+
+THRESHOLD_AXES = Axes(
+    combine=["all", "any", "at_least_2"],
+    graduation=["flat", "tests_failed"],
+    condition_pct=[0.0, 20.0, 33.0],
+    reduction_pct=[0.0, 10.0],
+    cap_pct=[100.0, 5.0],
+    cap_gbp=[250_000],
+    redistribution=["pro_rata_all", "passed"],
+)
+THRESHOLD_BASES = {
+    "flat": DECEMBER,
+    "exemption": _december(exemption=True),
+    "margin": _december(margin=True),
+}
+
+
+@functools.cache
+def threshold_ctx(name: str):  # type: ignore[no-untyped-def]
+    axes = THRESHOLD_AXES
+    if name == "margin":  # graduation by margin is the base's; the axis would replace it
+        axes = axes.model_copy(update={"graduation": None})
+    grid = build_grid(Design(axes=axes), THRESHOLD_BASES[name])
+    return grid, make_context(grid, DATA, with_beds=False)
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(list(THRESHOLD_BASES)),
+    st.integers(0, 10**6),
+    st.lists(st.floats(0, 50, allow_nan=False), min_size=2, max_size=6),
+)
+def test_money_and_counts_never_rise_with_a_threshold(
+    name: str, pick: int, xs: list[float]
+) -> None:
+    """Goal-seek treats an above-threshold line as a lever whose every figure falls (or
+    stays) as the line rises: fewer councils fail the test, each fails it by less."""
+    grid, ctx = threshold_ctx(name)
+    setting = grid.setting(pick % grid.size)
+    xs = sorted(xs)
+    table = figures(ctx, setting, "threshold:rate_2_6", xs)
+    assert table["option"].tolist() == list(range(len(xs)))
+    for metric in SEEK_METRICS:
+        assert (np.diff(table[metric]) <= 0).all(), (name, setting, metric, xs, table[metric])
+
+
 def test_goal_seek_hits_money_to_the_pound_or_says_why(seek_ctx) -> None:  # type: ignore[no-untyped-def]
     ctx, setting = seek_ctx
     setting = {**setting, "condition_pct": 0.0}
@@ -320,6 +384,11 @@ def test_goal_seek_hits_money_to_the_pound_or_says_why(seek_ctx) -> None:  # typ
     never = goal_seek(ctx, setting, "reduction_pct", "withheld", 2_000_000_000)
     assert not never.met and never.value is None
     assert never.words.startswith("no reduction share (%) from 0 to 100 reaches £2,000,000,000")
+    # docs/designer.md quotes these two answers word for word.
+    five = goal_seek(ctx, {**setting, "condition_pct": 5.0}, "reduction_pct", "withheld", 2e9)
+    docs = " ".join((ROOT / "docs" / "designer.md").read_text(encoding="utf-8").split())
+    assert f'"{result.words}"' in docs
+    assert f'"{five.words.split(": ", 1)[1]}"' in docs
 
 
 def test_goal_seek_threshold_finds_the_count_exactly() -> None:
