@@ -8,6 +8,8 @@ projection with ``draws = 0`` the same beds freed under every evidence set.
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -351,3 +353,49 @@ def test_ranking_flips_marks_options_the_evidence_sets_order_differently() -> No
     )
     assert ranking_flips(frame, ["low", "high", "none"], "beds").tolist() == [False, True, True]
     assert ranking_flips(frame, ["low", "none"], "beds").tolist() == [False, False, False]
+
+
+def test_a_written_option_says_what_it_is_not_what_its_base_was() -> None:
+    """The October letter's notes say it selects 37 councils with 33% conditioned, its
+    test labels name July 2017 and social care, and it keeps ``at_least = 2``. Its
+    option with all three criteria failed on September data, social care and "both"
+    delays, 10% conditioned, must carry none of that: notes whose figures are the
+    option's own, labels only on tests the option leaves as they were, and no
+    ``at_least`` under a rule that needs all tests failed."""
+    design = Design(
+        axes=Axes(
+            combine=["all", "at_least_2"],
+            data_month=["2017-07", "2017-09"],
+            attribution=["social_care_and_both"],
+            condition_pct=[10.0],
+        )
+    )
+    grid = build_grid(design, OCTOBER)
+    assert "37 councils" in OCTOBER.notes and "33%" in OCTOBER.notes
+    index = next(
+        k
+        for k in range(grid.size)
+        if grid.setting(k)["combine"] == "all" and grid.setting(k)["data_month"] == "2017-09"
+    )
+    scenario = option_scenario(grid, index, context=CONTEXT)
+    result = evaluate(scenario, DATA)
+    assert result.summary["councils_selected"] == 11  # as the worked example says
+
+    figures = set(re.findall(r"\d+(?:\.\d+)?%?", scenario.notes))
+    own = set(re.findall(r"\d+(?:\.\d+)?%?", describe(grid, index, every=True)))
+    assert figures <= own | {str(index)}, figures - own
+    assert "37" not in figures and "33%" not in figures
+    assert "October 2017 letter" in scenario.notes  # names its base
+    written = tomllib.loads(scenario.to_toml())
+    assert "at_least" not in written["selection"]
+    assert scenario.selection.combine == "all"
+    # Every test moved to September data and "both" delays: no label of the base's left,
+    # so each reads as the option's own test.
+    assert not any(t.label for t in scenario.selection.tests)
+    labels = [o.label for o in result.outcomes]
+    assert len(labels) == 3 and not any("July" in label for label in labels), labels
+    # The same option on the base's month and delays, and "at least 2", keeps them all.
+    same = Design(axes=Axes(condition_pct=[10.0]))
+    kept = option_scenario(build_grid(same, OCTOBER), 0, context=CONTEXT)
+    assert [t.label for t in kept.selection.tests] == [t.label for t in OCTOBER.selection.tests]
+    assert kept.selection.at_least == 2
