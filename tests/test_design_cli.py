@@ -290,9 +290,10 @@ redistribution = ["retain", "pro_rata_all", "passed"]
 def test_a_killed_process_pool_run_loses_at_most_one_chunk_per_process(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    """``--executor local:2`` killed with SIGKILL once a few chunks are kept: of the
-    chunks it had started, at most two (one per process) are not in the cache, and the
-    rerun writes the same bytes as a run never interrupted."""
+    """``--executor local:2`` killed with SIGKILL once eight chunks have started (its
+    whole process group, the pool too): of the chunks it had started, at most two (one
+    per process) are not in the cache, the rerun computes only the others, and writes
+    the same bytes as a run never interrupted."""
     import os
     import signal
     import subprocess
@@ -318,14 +319,14 @@ def test_a_killed_process_pool_run_loses_at_most_one_chunk_per_process(
             assert time.monotonic() < deadline, "no chunk started in four minutes"
             time.sleep(0.002)
     finally:
-        os.killpg(run.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # the group may be gone already
+            os.killpg(run.pid, signal.SIGKILL)
         run.wait()
     assert run.returncode == -signal.SIGKILL
     kept = {p.name for p in cache.glob("*.npz")}
     started = {p.name for p in marks.iterdir()}
     file, base = load_design(design, context=CONTEXT)
     chunks = -(-build_grid(file.design, base).size // file.design.chunk_options)
-    assert len(kept) < chunks  # killed part way through the options
     # Each process files its chunk before it takes the next: the work lost is the chunk
     # each was computing.
     assert len(started) - len(kept) <= 2, (sorted(started), len(kept))
@@ -334,7 +335,7 @@ def test_a_killed_process_pool_run_loses_at_most_one_chunk_per_process(
     caplog.set_level(logging.INFO, logger="ibcf")
     assert main([*args[1:], "--out", str(tmp_path / "resumed")]) == 0
     total = len(list(cache.glob("*.npz")))  # the options' chunks and the Monte Carlo's
-    assert total > chunks
+    assert total > chunks and len(kept) < total  # killed part way, in either phase
     said = f"({total - len(kept)} chunks computed, {len(kept)} from the cache)"
     assert said in caplog.text
     assert main(["-q", "design", str(design), "--no-cache", "--out", str(tmp_path / "once")]) == 0
