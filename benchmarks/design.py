@@ -1,10 +1,17 @@
 """Benchmarks of the option designer (printed, never asserted).
 
-- ``design_kernel_options_per_s``: options the kernel evaluates per second (money of
-  every council, every objective, beds under every evidence set);
-- ``design_frontier_2_4m_s``: the exact Pareto set over four objectives of a
-  2.4-million-option grid, from its evaluated table (target <= 10 s); the kernel's time
-  for that grid is ``design_grid_2_4m_s``;
+- a 2.4-million-option grid run as ``ibcf design`` runs it (in this process, no cache,
+  no Monte Carlo), timed in its parts and end to end:
+
+  - ``design_grid_2_4m_s``: evaluating every option (chunk by chunk: money of every
+    council, every objective, beds under every evidence set), and from it
+    ``design_kernel_options_per_s``;
+  - ``design_frontier_2_4m_s``: the Pareto step alone, the exact Pareto set over four
+    objectives from the evaluated table (one frontier; target <= 10 s);
+  - ``design_answers_2_4m_s``: every answer from the evaluated table (the frontier under
+    each evidence set, the best option, the oracle bound, each efficient option in words);
+  - ``design_end_to_end_2_4m_s``: from the design to its answers, all of the above
+    (set against the same 10 s, so a missed target shows);
 - ``design_goal_seek_ms``: goal-seek of a share to a money target (target <= 100 ms);
 - ``design_dask_overhead_ms_per_chunk``: a Dask LocalCluster's cost per chunk over the
   same chunks in this process.
@@ -21,9 +28,6 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-
-import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("bench")
@@ -61,24 +65,21 @@ def _setup() -> tuple[Any, Any, Any]:
 
 
 def kernel_and_frontier(data: Any, base: Any) -> dict[str, float]:
-    from simulator.design.grid import build_grid
-    from simulator.design.kernel import evaluate_options, make_context
+    from simulator.design.executor import ChunkCache, Executor
     from simulator.design.objectives import all_objectives
+    from simulator.design.run import run_design
     from simulator.design.search import frontier
-    from simulator.schema.design import Axes, Design
+    from simulator.schema.design import Axes, Design, DesignFile
 
-    grid = build_grid(Design(axes=Axes(**BIG_AXES)), base)
-    log.info("design: evaluating a %s-option grid (minutes on two busy cores)", f"{grid.size:,}")
-    ctx = make_context(grid, data)
+    design = Design(axes=Axes(**BIG_AXES), objectives=OBJECTIVES, draws=0)
+    file = DesignFile(name="Benchmark", base="october-2017-letter.toml", design=design)
+    log.info("design: a 2,400,000-option grid from design to answers (a minute or more)")
     start = time.perf_counter()
-    parts = []
-    step = 200_000
-    for lo in range(0, grid.size, step):
-        parts.append(evaluate_options(ctx, lo, min(grid.size, lo + step)))
-    grid_s = time.perf_counter() - start
-    table = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
+    answer = run_design(file, base, data, executor=Executor(), cache=ChunkCache(None))
+    end_to_end = time.perf_counter() - start
+    table = answer.table
     senses = {k: o.sense for k, o in all_objectives().items()}
-    log.info("design: the exact frontier over %d objectives", len(OBJECTIVES))
+    log.info("design: the Pareto step alone over %d objectives", len(OBJECTIVES))
     times = []
     front = None
     for _ in range(3):
@@ -87,11 +88,13 @@ def kernel_and_frontier(data: Any, base: Any) -> dict[str, float]:
         times.append(time.perf_counter() - t)
     assert front is not None
     return {
-        "design_grid_options": float(grid.size),
-        "design_grid_2_4m_s": round(grid_s, 1),
-        "design_kernel_options_per_s": round(len(table) / grid_s),
+        "design_grid_options": float(answer.grid.size),
+        "design_grid_2_4m_s": round(answer.seconds["grid"], 1),
+        "design_kernel_options_per_s": round(len(table) / answer.seconds["grid"]),
         "design_frontier_2_4m_s": round(statistics.median(times), 2),
         "design_frontier_options": float(len(front)),
+        "design_answers_2_4m_s": round(answer.seconds["frontier"], 1),
+        "design_end_to_end_2_4m_s": round(end_to_end, 1),
     }
 
 
@@ -177,7 +180,13 @@ def figures() -> dict[str, Any]:
     return out
 
 
-TARGETS = {"design_frontier_2_4m_s": ("<=", 10.0), "design_goal_seek_ms": ("<=", 100.0)}
+# The 10 s target is for the Pareto step; end to end is set against it too, so that
+# whether a design's answers come within it is printed, not inferred.
+TARGETS = {
+    "design_frontier_2_4m_s": ("<=", 10.0),
+    "design_end_to_end_2_4m_s": ("<=", 10.0),
+    "design_goal_seek_ms": ("<=", 100.0),
+}
 
 
 def report(values: dict[str, Any]) -> None:

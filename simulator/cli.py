@@ -482,10 +482,12 @@ def cmd_design(args: argparse.Namespace) -> int:
     assert isinstance(summary, dict)
     _print_summary(summary, DESIGN_SUMMARY_KEYS)
     log.info(
-        "wrote %s and %d scenario files to %s",
+        "wrote %s and %d scenario files to %s (%d chunks computed, %d from the cache)",
         ", ".join(DESIGN_FILES),
         len(files) - len(DESIGN_FILES),
         out.target,
+        answer.stats.computed,
+        answer.stats.cached,
     )
     return EXIT_OK
 

@@ -1,10 +1,15 @@
 """``ibcf design``: the shipped design writes its frontier, every written scenario
-reproduces its row with ``ibcf run``, a Dask cluster gives the same bytes as this
-process, and a killed run resumes with at most one chunk recomputed."""
+reproduces its row with ``ibcf run``, the worked example in docs/designer.md is what it
+writes, a Dask cluster and a process pool give the same bytes as this process, and a
+killed run loses at most the chunk each process was computing."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +18,8 @@ import pandas as pd
 import pytest
 
 from simulator.cli import main
-from simulator.design.executor import ChunkCache, ChunkSpec, Executor, Stats, run_chunk
+from simulator.design.executor import ChunkCache, ChunkSpec, Executor, Stats, run_and_file
+from simulator.design.grid import build_grid
 from simulator.design.run import load_design, run_design
 from simulator.inputs.data import load_dataset
 from simulator.schema.files import data_context
@@ -54,13 +60,22 @@ def small_design(tmp_path: Path) -> Path:
     return path
 
 
-def test_shipped_design_rows_reproduce_with_ibcf_run(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "design"
-    code = main(["design", str(SHIPPED), "--out", str(out), "--draws", "0", "--no-cache"])
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The shipped design run once by the command line (no Monte Carlo: design.json's
+    figures do not depend on it): its folder and what it printed."""
+    out = tmp_path_factory.mktemp("shipped") / "design"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["design", str(SHIPPED), "--out", str(out), "--draws", "0", "--no-cache"])
     assert code == 0
-    said = json.loads(capsys.readouterr().out)
+    return out, json.loads(printed.getvalue())
+
+
+def test_shipped_design_rows_reproduce_with_ibcf_run(
+    shipped: tuple[Path, dict[str, object]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, said = shipped
     assert said["options_in_grid"] == 12960  # 4 x 3 x 3 x 2 x 2 x 5 x 3 x 2 x 3
     front = pd.read_csv(out / "frontier.csv")
     summary = json.loads((out / "design.json").read_text())
@@ -94,6 +109,61 @@ def test_shipped_design_rows_reproduce_with_ibcf_run(
         councils = pd.read_csv(run_out / "councils.csv")
         loss = np.maximum(councils["withheld"] - councils["received"], 0)
         assert loss.max() == row["largest_loss_gbp"]
+
+
+DOC = ROOT / "docs" / "designer.md"
+
+
+def _numbers(text: str) -> set[str]:
+    """The figures of ``text`` (code spans, i.e. file names and hashes, left out)."""
+    text = re.sub(r"`[^`]*`", " ", text)
+    return set(re.findall(r"£?\d+(?:,\d{3})*(?:\.\d+)?%?", text))
+
+
+def test_the_worked_example_in_the_docs_is_what_the_run_writes(
+    shipped: tuple[Path, dict[str, object]],
+) -> None:
+    """docs/designer.md's worked example quotes design.json of the shipped design: every
+    figure it states is one the run writes (or one the design file declares)."""
+    from simulator.design.grid import build_grid
+    from simulator.schema.calendar import month_name
+
+    out, _ = shipped
+    s = json.loads((out / "design.json").read_text())
+    file, base = load_design(SHIPPED, context=CONTEXT)
+    grid = build_grid(file.design, base)
+    best = s["best"]
+    setting = grid.setting(best["option"])
+    oracle, seek = s["oracle_bound"], s["goal_seek"]
+    assert best["beds_freed:no_effect"] == 0 and seek["exact"]
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## Worked example") :]
+    section = " ".join(section[: section.index("\n## ")].split())
+    said = [
+        f"data hash `{s['data_hash']}`, model version `{s['model_version']}`",
+        f"{s['options_meeting_guarantees']:,} options keep both guarantees and "
+        f"{s['efficient_options']:,} are efficient",
+        f"The best (option {best['option']}) conditions {setting['condition_pct']:g}%",
+        f"of the {best['councils_affected']:g} councils failing all three criteria on "
+        f"{month_name(setting['data_month'])} data",
+        f"£{best['money_moved']:,.0f}, {best['beds_freed:central']:.3f} beds a day freed on "
+        f"the central path ({best['beds_per_gbpm:central']:.2f} per £1m; "
+        f"{best['beds_freed:low']:.3f} under the low evidence, "
+        f"{best['beds_freed:fit_2017_18']:.3f} under the 2017/18 fit, none under no effect)",
+        f"The oracle bound for that share and money: {oracle['beds']:.3f} beds, by "
+        f"{oracle['councils']} councils picked by name (£{oracle['money']:,.0f} conditioned)",
+        f"within {100 * (1 - best['beds_freed:central'] / oracle['beds']):.1f}% of any selection",
+        f"moves exactly £{seek['target']:,.0f}",
+        f"{seek['value']:.10g}% gives £{seek['achieved']:,.0f} exactly",
+    ]
+    for words in said:
+        assert words in section, words
+    assert f"option-{best['option']:08d}.toml" in text  # the command at the top of the page
+    # No other figure: each is one of those, or one the design file declares.
+    declared = {"2017", "0", "5", "10%", "50%", "100%", "£1", f"{grid.size:,}"}
+    declared.add(str(file.design.guarantees.max_councils))
+    assert grid.size == s["options_in_grid"]
+    assert _numbers(section) <= _numbers(" ".join(said)) | declared
 
 
 def test_a_broken_design_file_names_the_key(
@@ -142,11 +212,13 @@ class Interrupting(Executor):
     def __init__(self, after: int) -> None:
         self.after = after
 
-    def run(self, specs: list[ChunkSpec]) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
+    def run(
+        self, specs: list[ChunkSpec], cache: ChunkCache, base_hash: str
+    ) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
         for n, spec in enumerate(specs):
             if n == self.after:
                 raise KeyboardInterrupt
-            yield spec, run_chunk(spec)
+            yield spec, run_and_file(spec, cache, spec.key(base_hash))
 
 
 def test_a_killed_run_resumes_with_at_most_one_chunk_recomputed(tmp_path: Path) -> None:
@@ -168,6 +240,115 @@ def test_a_killed_run_resumes_with_at_most_one_chunk_recomputed(tmp_path: Path) 
     pd.testing.assert_frame_equal(answer.frontier, again.frontier)
 
 
+# The command line with each chunk's start and end marked in a folder (argv[1]), so a
+# test can tell which chunks a killed run had started; the pool's processes are forked
+# from this one and mark theirs too.
+MARKED = """
+import sys
+from pathlib import Path
+
+from simulator.design import executor
+
+marks = Path(sys.argv[1])
+real = executor.run_chunk
+
+
+def run_chunk(spec):
+    (marks / f"started-{spec.kind}-{spec.index}").touch()
+    return real(spec)
+
+
+executor.run_chunk = run_chunk
+from simulator.cli import main
+
+sys.exit(main(sys.argv[2:]))
+"""
+KILLED = """
+schema_version = 1
+name = "A design killed part way"
+base = "october.toml"
+
+[design]
+objectives = ["money_moved", "beds_freed:central"]
+goal = { objective = "beds_freed:central", sense = "max" }
+draws = 5
+chunk_options = 1024
+
+[design.axes]
+combine = ["all", "at_least_2", "any"]
+data_month = ["2017-08", "2017-09"]
+base = ["spring_budget", "total"]
+condition_pct = [0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 33.0, 40.0, 50.0]
+reduction_pct = [0.0, 2.0, 5.0, 10.0, 20.0]
+cap_pct = [100.0, 75.0, 50.0, 25.0]
+floor_pct = [0.0, 95.0, 97.0, 99.0]
+redistribution = ["retain", "pro_rata_all", "passed"]
+"""
+
+
+@pytest.mark.process
+def test_a_killed_process_pool_run_loses_at_most_one_chunk_per_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """``--executor local:2`` killed with SIGKILL once eight chunks have started (its
+    whole process group, the pool too): of the chunks it had started, at most two (one
+    per process) are not in the cache, the rerun computes only the others, and writes
+    the same bytes as a run never interrupted."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    design = small_design(tmp_path)
+    design.write_text(KILLED, encoding="utf-8")
+    cache, marks = tmp_path / "cache", tmp_path / "marks"
+    marks.mkdir()
+    args = ["-q", "design", str(design), "--executor", "local:2", "--cache", str(cache)]
+    run = subprocess.Popen(
+        [sys.executable, "-c", MARKED, str(marks), *args, "--out", str(tmp_path / "killed")],
+        cwd=ROOT,
+        start_new_session=True,  # its own process group: the pool dies with it
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while len(list(marks.iterdir())) < 8:  # under way: eight chunks started
+            assert run.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "no chunk started in four minutes"
+            time.sleep(0.002)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # the group may be gone already
+            os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    assert run.returncode == -signal.SIGKILL
+    kept = {p.name for p in cache.glob("*.npz")}
+    started = {p.name for p in marks.iterdir()}
+    file, base = load_design(design, context=CONTEXT)
+    chunks = -(-build_grid(file.design, base).size // file.design.chunk_options)
+    # Each process files its chunk before it takes the next: the work lost is the chunk
+    # each was computing.
+    assert len(started) - len(kept) <= 2, (sorted(started), len(kept))
+    # The rerun computes only what is not kept, and its files are those of a run never
+    # interrupted (in this process, no cache), byte for byte.
+    caplog.set_level(logging.INFO, logger="ibcf")
+    assert main([*args[1:], "--out", str(tmp_path / "resumed")]) == 0
+    total = len(list(cache.glob("*.npz")))  # the options' chunks and the Monte Carlo's
+    assert total > chunks and len(kept) < total  # killed part way, in either phase
+    said = f"({total - len(kept)} chunks computed, {len(kept)} from the cache)"
+    assert said in caplog.text
+    assert main(["-q", "design", str(design), "--no-cache", "--out", str(tmp_path / "once")]) == 0
+    capsys.readouterr()
+    once = sorted(p.name for p in (tmp_path / "once").iterdir())
+    assert once == sorted(p.name for p in (tmp_path / "resumed").iterdir())
+    for name in once:
+        assert (tmp_path / "once" / name).read_bytes() == (
+            tmp_path / "resumed" / name
+        ).read_bytes(), name
+
+
+@pytest.mark.process
 def test_a_process_pool_gives_the_same_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,6 +9,7 @@ those results: the same options must qualify and the same option must be best.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -28,23 +29,27 @@ from simulator.design.search import (
     pareto_mask,
     why_not,
 )
-from simulator.design.seek import figures, goal_seek, oracle_bound
+from simulator.design.seek import SEEK_METRICS, figures, goal_seek, oracle_bound
 from simulator.engine.run import evaluate, project_scenario
 from simulator.inputs.data import Dataset, load_dataset
+from simulator.reports.distribution import council_facts
 from simulator.schema.design import Axes, Design, Guarantees, MinBeds
-from simulator.schema.files import data_context, load_scenario
+from simulator.schema.files import data_context, load_scenario, scenario_from_mapping
+from simulator.schema.scenario import Scenario
 from tests.strategies import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA: Dataset = load_dataset()
 CONTEXT = data_context(DATA.months, list(DATA.codes))
 OCTOBER = load_scenario(ROOT / "scenarios/october-2017-letter.toml", context=CONTEXT)
+DECEMBER = load_scenario(ROOT / "scenarios/december-2017-five-tests.toml", context=CONTEXT)
 SENSES = {
     "money_moved": "min",
     "councils_affected": "min",
     "largest_loss_pct": "min",
     "beds_freed:central": "max",
     "retained": "min",
+    "most_deprived_fifth_pct": "min",
 }
 
 
@@ -151,8 +156,11 @@ def test_best_under_guarantees_by_hand() -> None:
 
 
 # ---------------------------------------------------------------------- brute force
+# 3 x 2 x 2 x 3 x 2 x 2 x 2 = 288 options, each run through the exact engine.
 AXES = Axes(
     combine=["all", "at_least_2", "any"],
+    data_month=["2017-07", "2017-09"],
+    attribution=["social_care", "social_care_and_both"],
     condition_pct=[0.0, 10.0, 33.0],
     reduction_pct=[0.0, 5.0],
     cap_pct=[100.0, 50.0],
@@ -168,11 +176,15 @@ def brute() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     ctx = make_context(grid, DATA, watch=tuple(DATA.codes))
     table = pd.DataFrame(evaluate_options(ctx, 0, grid.size))
     rows = []
+    # The most deprived fifth as the distribution annex reads it (deciles 1 and 2).
+    facts = council_facts(evaluate(OCTOBER, DATA))
+    most = facts["deprivation_decile"].isin(["1", "2"]).to_numpy()
     for index in range(grid.size):
         scenario = option_scenario(grid, index, context=CONTEXT)
         params = scenario.projection.model_copy(update={"evidence_set": "central", "draws": 0})
         result = evaluate(scenario.model_copy(update={"projection": params}), DATA)
         t = result.table
+        moved = (t["conditioned"] + t["withheld"]).to_numpy()
         loss = np.maximum(t["withheld"] - t["received"], 0).to_numpy()
         total = t["allocation_total"].to_numpy()
         affected = ((t["conditioned"] > 0) | (t["withheld"] > 0)).to_numpy()
@@ -188,6 +200,9 @@ def brute() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
                     np.where(total > 0, 100 * loss / np.where(total > 0, total, 1), 0).max()
                 ),
                 "beds_freed:central": project_scenario(result).beds_freed["p50"],
+                "most_deprived_fifth_pct": 100 * moved[most].sum() / moved.sum()
+                if moved.sum()
+                else 0.0,
             }
         )
     selected_codes = sorted(set().union(*(r["codes"] for r in rows)))
@@ -205,6 +220,11 @@ def _naive_ok(row: pd.Series, g: Guarantees) -> bool:
         return False
     if set(g.exempt) & row["codes"]:
         return False
+    if (
+        g.max_most_deprived_fifth_pct is not None
+        and row["most_deprived_fifth_pct"] > g.max_most_deprived_fifth_pct + 1e-9
+    ):
+        return False
     return not (g.min_beds is not None and row["beds_freed:central"] < g.min_beds.beds - 1e-9)
 
 
@@ -218,13 +238,14 @@ def test_200_random_targets_agree_with_brute_force(
     for _ in range(200):
         g = Guarantees(
             money_stays_local=bool(rng.random() < 0.5),
-            max_councils=int(rng.integers(0, 60)) if rng.random() < 0.6 else None,
+            max_councils=int(rng.integers(0, 75)) if rng.random() < 0.6 else None,
             max_loss_pct=float(rng.choice([0.5, 1.0, 2.0, 3.0])) if rng.random() < 0.3 else None,
             max_loss_gbp=int(rng.integers(0, 2_000_000)) if rng.random() < 0.3 else None,
             exempt=list(rng.choice(codes, size=int(rng.integers(0, 3)), replace=False)),
             min_beds=MinBeds(evidence_set="central", beds=float(rng.uniform(0, beds.max() * 1.1)))
             if rng.random() < 0.5
             else None,
+            max_most_deprived_fifth_pct=float(rng.uniform(0, 30)) if rng.random() < 0.4 else None,
         )
         ok = exact[[_naive_ok(r, g) for _, r in exact.iterrows()]]
         rules = constraints(g)
@@ -286,6 +307,67 @@ def test_money_and_counts_are_monotone_in_each_lever(seek_ctx, lever, xs) -> Non
         assert (np.diff(values) >= 0).all(), (lever, metric, xs, values)
 
 
+def _december(exemption: bool = False, margin: bool = False) -> Scenario:
+    """The December letter, with the October exemption, or graduated by the margin over
+    test (5)'s line (which a threshold moves too)."""
+    data = DECEMBER.model_dump(mode="json", exclude_none=True)
+    if exemption:
+        data["selection"]["exemption"] = {
+            "baseline": {"end": "2017-11"},
+            "check": {"end": "2018-01"},
+        }
+    if margin:
+        data["consequences"].update(
+            graduation="margin", margin_test="rate_2_6", margin_from=0.0, margin_to=2.0
+        )
+    return scenario_from_mapping(data, context=CONTEXT)
+
+
+THRESHOLD_AXES = Axes(
+    combine=["all", "any", "at_least_2"],
+    graduation=["flat", "tests_failed"],
+    condition_pct=[0.0, 20.0, 33.0],
+    reduction_pct=[0.0, 10.0],
+    cap_pct=[100.0, 5.0],
+    cap_gbp=[250_000],
+    redistribution=["pro_rata_all", "passed"],
+)
+THRESHOLD_BASES = {
+    "flat": DECEMBER,
+    "exemption": _december(exemption=True),
+    "margin": _december(margin=True),
+}
+
+
+@functools.cache
+def threshold_ctx(name: str):  # type: ignore[no-untyped-def]
+    axes = THRESHOLD_AXES
+    if name == "margin":  # graduation by margin is the base's; the axis would replace it
+        axes = axes.model_copy(update={"graduation": None})
+    grid = build_grid(Design(axes=axes), THRESHOLD_BASES[name])
+    return grid, make_context(grid, DATA, with_beds=False)
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(list(THRESHOLD_BASES)),
+    st.integers(0, 10**6),
+    st.lists(st.floats(0, 50, allow_nan=False), min_size=2, max_size=6),
+)
+def test_money_and_counts_never_rise_with_a_threshold(
+    name: str, pick: int, xs: list[float]
+) -> None:
+    """Goal-seek treats an above-threshold line as a lever whose every figure falls (or
+    stays) as the line rises: fewer councils fail the test, each fails it by less."""
+    grid, ctx = threshold_ctx(name)
+    setting = grid.setting(pick % grid.size)
+    xs = sorted(xs)
+    table = figures(ctx, setting, "threshold:rate_2_6", xs)
+    assert table["option"].tolist() == list(range(len(xs)))
+    for metric in SEEK_METRICS:
+        assert (np.diff(table[metric]) <= 0).all(), (name, setting, metric, xs, table[metric])
+
+
 def test_goal_seek_hits_money_to_the_pound_or_says_why(seek_ctx) -> None:  # type: ignore[no-untyped-def]
     ctx, setting = seek_ctx
     setting = {**setting, "condition_pct": 0.0}
@@ -305,6 +387,11 @@ def test_goal_seek_hits_money_to_the_pound_or_says_why(seek_ctx) -> None:  # typ
     never = goal_seek(ctx, setting, "reduction_pct", "withheld", 2_000_000_000)
     assert not never.met and never.value is None
     assert never.words.startswith("no reduction share (%) from 0 to 100 reaches £2,000,000,000")
+    # docs/designer.md quotes these two answers word for word.
+    five = goal_seek(ctx, {**setting, "condition_pct": 5.0}, "reduction_pct", "withheld", 2e9)
+    docs = " ".join((ROOT / "docs" / "designer.md").read_text(encoding="utf-8").split())
+    assert f'"{result.words}"' in docs
+    assert f'"{five.words.split(": ", 1)[1]}"' in docs
 
 
 def test_goal_seek_threshold_finds_the_count_exactly() -> None:
@@ -349,3 +436,76 @@ def test_oracle_bounds_every_rule_with_the_same_share(
     assert bound.beds >= ok["beds_freed:central"].max() - 1e-9
     assert bound.money <= budget and bound.councils <= 60
     assert bound.words.startswith("a bound, not an option")
+
+
+def test_oracle_keeps_the_most_deprived_fifth_guarantee() -> None:
+    """None of the money from the most deprived fifth is the same programme as every
+    council of that fifth exempt; all of it is no guarantee at all."""
+    from simulator.design.kernel import most_deprived_fifth
+
+    grid = build_grid(Design(axes=Axes(condition_pct=[33.0])), OCTOBER)
+    ctx = make_context(grid, DATA)
+    deprived = most_deprived_fifth(DATA)
+    assert deprived is not None
+    codes = [str(c) for c in np.asarray(DATA.codes)[deprived]]
+
+    def bound(g: Guarantees):  # type: ignore[no-untyped-def]
+        return oracle_bound(
+            ctx,
+            share_pct=33.0,
+            element="spring_budget",
+            budget=40_000_000,
+            guarantees=g,
+            evidence_set="central",
+        )
+
+    none_ = bound(Guarantees(max_councils=30, max_most_deprived_fifth_pct=0))
+    exempt = bound(Guarantees(max_councils=30, exempt=codes))
+    assert (none_.beds, none_.councils, none_.money) == (exempt.beds, exempt.councils, exempt.money)
+    free = bound(Guarantees(max_councils=30))
+    assert bound(Guarantees(max_councils=30, max_most_deprived_fifth_pct=100)).beds == free.beds
+    assert free.beds > none_.beds  # the fifth holds some of the best councils to condition
+
+
+def test_no_oracle_bound_when_the_review_itself_frees_beds() -> None:
+    """With an incentive effect of review above 0 every council selected frees beds
+    whatever its money, which the programme (money only) does not see: no bound is
+    given, and the answer says why. At 0 the same design has one."""
+    from simulator.design.run import answer
+    from simulator.reports.design import design_summary
+    from simulator.schema.design import DesignFile
+
+    design = Design(axes=Axes(condition_pct=[10.0, 33.0], reduction_pct=[0.0]))
+    file = DesignFile(name="Incentive", base="october.toml", design=design)
+    for pct, given_ in ((0.0, True), (5.0, False)):
+        params = OCTOBER.projection.model_copy(update={"incentive_effect_pct": pct})
+        base = OCTOBER.model_copy(update={"projection": params})
+        grid = build_grid(design, base)
+        ctx = make_context(grid, DATA)
+        table = pd.DataFrame(evaluate_options(ctx, 0, grid.size))
+        answered = answer(file, base, grid, table, ctx)
+        assert answered.best is not None
+        summary = design_summary(answered, DATA.data_hash)["oracle_bound"]
+        if given_:
+            assert answered.oracle is not None and answered.oracle_why is None
+            assert summary["is"] == "a bound, never an option"
+        else:
+            assert answered.oracle is None
+            assert answered.oracle_why == (
+                "no bound: the base scenario's incentive effect of review (5%) frees beds "
+                "in every council selected whatever its money, which the programme does "
+                "not see"
+            )
+            assert summary == {"is": "not given", "why": answered.oracle_why}
+            # What the programme would have said (docs/designer.md quotes both figures):
+            # far below the best option's own beds, so no bound at all.
+            blind = oracle_bound(
+                ctx,
+                share_pct=grid.setting(answered.best["option"])["condition_pct"],
+                element="spring_budget",
+                budget=float(answered.best["money_moved"]),
+                guarantees=design.guarantees,
+                evidence_set="central",
+            )
+            assert round(answered.best["beds_freed:central"], 1) == 34.9
+            assert round(blind.beds, 1) == 1.8

@@ -7,8 +7,17 @@ loads the bundled data itself (once per process) and checks its hash against the
 The Monte Carlo of a chunk is seeded from the run's seed and the chunk's index
 (``numpy.random.SeedSequence([seed, index])``), so where a chunk runs never changes its
 numbers. Finished chunks are kept content-addressed, under a key made of the design, the
-base scenario's content hash, the data hash, the model version and the chunk's range:
-a run killed part way resumes with at most the chunk it was working on recomputed.
+base scenario's content hash, the data hash, the model version and the chunk's range,
+each as soon as it is finished, whatever the order chunks finish in (the answers are
+put back in chunk order, so the bytes out never depend on it). A run killed part way
+resumes having lost only the chunks being computed when it stopped:
+
+- ``local``: at most one, the chunk this process was computing;
+- ``local:N``: at most one per process, N in all (each process files its chunk in the
+  cache itself before it takes the next);
+- ``dask://``: the client files each chunk as its result arrives (workers may not share
+  its disk), so at most the chunks running on the workers and those whose results were
+  on their way back.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,14 +160,25 @@ class Stats:
     cached: int = 0
 
 
+def run_and_file(spec: ChunkSpec, cache: ChunkCache, key: str) -> dict[str, np.ndarray]:
+    """Evaluate one chunk and file it in the cache before returning (in the process that
+    computed it, so a finished chunk is kept even if the one that asked for it dies)."""
+    arrays = run_chunk(spec)
+    cache.put(key, arrays)
+    return arrays
+
+
 class Executor:
-    """Runs chunk specs and yields ``(spec, arrays)`` in the order given."""
+    """Runs chunk specs and yields ``(spec, arrays)`` as each finishes, every one filed
+    in ``cache`` (under ``spec.key(base_hash)``) before it is yielded."""
 
     name = "local"
 
-    def run(self, specs: list[ChunkSpec]) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
+    def run(
+        self, specs: list[ChunkSpec], cache: ChunkCache, base_hash: str
+    ) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
         for spec in specs:
-            yield spec, run_chunk(spec)
+            yield spec, run_and_file(spec, cache, spec.key(base_hash))
 
     def close(self) -> None:
         return None
@@ -169,8 +189,18 @@ class PoolExecutor(Executor):
         self.name = f"local, {workers} processes"
         self.pool = ProcessPoolExecutor(max_workers=workers)
 
-    def run(self, specs: list[ChunkSpec]) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
-        yield from zip(specs, self.pool.map(run_chunk, specs), strict=True)
+    def run(
+        self, specs: list[ChunkSpec], cache: ChunkCache, base_hash: str
+    ) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
+        futures = {
+            self.pool.submit(run_and_file, spec, cache, spec.key(base_hash)): spec for spec in specs
+        }
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
@@ -189,11 +219,22 @@ class DaskExecutor(Executor):
         self.client = Client(address)
         self.name = f"dask {address if isinstance(address, str) else 'cluster'}"
 
-    def run(self, specs: list[ChunkSpec]) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
+    def run(
+        self, specs: list[ChunkSpec], cache: ChunkCache, base_hash: str
+    ) -> Iterator[tuple[ChunkSpec, dict[str, np.ndarray]]]:
+        from dask.distributed import as_completed as dask_completed
+
         # pure=False: a spec is cheap to send and the cache, not Dask, says what is done.
         futures = self.client.map(run_chunk, specs, pure=False)
-        for spec, future in zip(specs, futures, strict=True):
-            yield spec, future.result()
+        spec_of = {future.key: spec for future, spec in zip(futures, specs, strict=True)}
+        try:
+            for future in dask_completed(futures):
+                spec = spec_of[future.key]
+                arrays = future.result()
+                cache.put(spec.key(base_hash), arrays)  # workers may not share this disk
+                yield spec, arrays
+        finally:
+            self.client.cancel(futures)
 
     def close(self) -> None:
         self.client.close()
@@ -222,8 +263,8 @@ def run_chunks(
     progress: Callable[[int, int], None] | None = None,
     stats: Stats | None = None,
 ) -> list[dict[str, np.ndarray]]:
-    """Every chunk's arrays in spec order: from the cache where finished, else run (and
-    kept as soon as each finishes)."""
+    """Every chunk's arrays in spec order: from the cache where finished, else run (each
+    kept as soon as it finishes, in whatever order they finish)."""
     stats = stats if stats is not None else Stats()
     out: dict[int, dict[str, np.ndarray]] = {}
     todo = []
@@ -237,8 +278,7 @@ def run_chunks(
     done = len(out)
     if progress:
         progress(done, len(specs))
-    for spec, arrays in executor.run(todo):
-        cache.put(spec.key(base_hash), arrays)
+    for spec, arrays in executor.run(todo, cache, base_hash):
         out[spec.index] = arrays
         stats.computed += 1
         done += 1

@@ -178,6 +178,7 @@ def selection_mapping(grid: Grid, s: int) -> dict[str, Any] | None:
     selection = data["selection"]
     keep = set(setting["criteria"]) | set(base.selection.screen)
     tests = [t for t in selection["tests"] if t["id"] in keep]
+    before = [{k: v for k, v in t.items() if k != "label"} for t in tests]
     shift = 0
     if setting["data_month"] is not None:
         current = base_data_month(base)
@@ -192,6 +193,11 @@ def selection_mapping(grid: Grid, s: int) -> dict[str, Any] | None:
         threshold = setting.get(f"threshold:{test['id']}")
         if threshold is not None:
             test["threshold"] = threshold
+    # A label is the base's words for the base's test (its month, its delays, its
+    # line): a test the option changes loses it, and reads as what it now measures.
+    for test, was in zip(tests, before, strict=True):
+        if {k: v for k, v in test.items() if k != "label"} != was:
+            test.pop("label", None)
     selection["tests"] = tests
     combine = setting["combine"]
     if combine.startswith("at_least_"):
@@ -201,6 +207,7 @@ def selection_mapping(grid: Grid, s: int) -> dict[str, Any] | None:
         selection["combine"], selection["at_least"] = "at_least", k
     elif selection.get("combine") != "composite":
         selection["combine"] = combine
+        selection.pop("at_least", None)  # counts failed tests only for "at least K"
     weights = selection.get("composite", {}).get("weights")
     if weights:
         selection["composite"]["weights"] = {k: v for k, v in weights.items() if k in keep}
@@ -249,16 +256,32 @@ def option_scenario(
         raise ScenarioError(f"design: option {index} contradicts itself (not an option)")
     data["name"] = name or f"{grid.base.name}: option {index}"
     data["description"] = describe(grid, index)
+    data["notes"] = option_notes(grid, index)
     for key in ("reconciliation", "text_for", "model_version", "data_hash", "date"):
         data.pop(key, None)
     return scenario_from_mapping(data, source=f"design option {index}", context=context)
 
 
-def describe(grid: Grid, index: int) -> str:
-    """An option in words, from the axes that vary (all of them if none varies): each
-    test by what it measures, each setting in the scenario file's own words."""
+def option_notes(grid: Grid, index: int) -> str:
+    """The notes of an option's scenario file: the option in words, every setting, and
+    its base named. The base scenario's own notes describe the base (how many councils
+    it selects, the share it conditions), which the option may change, so none of them
+    is copied."""
+    return (
+        f"Option {index} of a design over the scenario '{grid.base.name}', written by "
+        f"ibcf design: {describe(grid, index, every=True)}. Every setting not named here "
+        "is the base scenario's. The base scenario's notes (what it represents, its "
+        "sources and assumptions) are in its own file; they describe the base, whose "
+        "selection and money this option may change, so they are not repeated here."
+    )
+
+
+def describe(grid: Grid, index: int, *, every: bool = False) -> str:
+    """An option in words, from the axes that vary (all of them if none varies, or if
+    ``every``): each test by what it measures, each setting in the scenario file's own
+    words."""
     setting = grid.setting(index)
-    names = grid.varied() or list(setting)
+    names = (not every and grid.varied()) or list(setting)
     return "; ".join(_setting_words(name, setting[name], _test_words(grid.base)) for name in names)
 
 

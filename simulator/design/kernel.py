@@ -51,6 +51,7 @@ class Context:
     evidence: list[str]
     paths: dict[str, Any]  # evidence set -> CentralPath
     objectives: dict[str, Objective]
+    deprived: np.ndarray | None = None  # councils in the most deprived fifth (annex deciles)
     _tests: dict[str, TestOutcome] = field(default_factory=dict)
 
     def outcome(self, test: Any) -> TestOutcome:
@@ -95,10 +96,12 @@ def make_context(
             )
             for name in evidence
         }
+    deprived = most_deprived_fifth(data)
     objectives = {
         k: v
         for k, v in all_objectives().items()
-        if not k.startswith("beds") or k.split(":", 1)[1] in evidence
+        if (not k.startswith("beds") or k.split(":", 1)[1] in evidence)
+        and (deprived is not None or not v.deprivation)
     }
     for code in named:
         objectives[f"affected:{code}"] = council_affected(code, codes.index(code))
@@ -112,7 +115,21 @@ def make_context(
         evidence=evidence,
         paths=paths,
         objectives=objectives,
+        deprived=deprived,
     )
+
+
+def most_deprived_fifth(data: Dataset) -> np.ndarray | None:
+    """Councils in IoD2015 deprivation deciles 1 and 2, exactly as the distribution annex
+    cuts them (:func:`simulator.inputs.distribution.deprivation_decile`); None without
+    the who-bears-it table."""
+    if data.distribution is None:
+        return None
+    from simulator.design.objectives import MOST_DEPRIVED_DECILES
+    from simulator.inputs.distribution import deprivation_decile
+
+    score = data.distribution["imd2015_average_score"].to_numpy(dtype=float)
+    return np.isin(deprivation_decile(score), MOST_DEPRIVED_DECILES)
 
 
 @dataclass(frozen=True)
@@ -235,6 +252,7 @@ def _evaluate_block(
             selected=selected,
             allocation=ctx.total,
             beds=beds,
+            deprived=ctx.deprived,
         )
         out.setdefault("option", []).append((m * n_rules + r)[valid])
         for name, objective in ctx.objectives.items():

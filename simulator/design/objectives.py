@@ -2,8 +2,12 @@
 options' per-council money in a single array pass.
 
 An objective is a name, a label, a unit, a sense (``max``: more is better) and a function
-of a :class:`Batch`. Register more with :func:`register` (the distribution measures, for
-example: money by deprivation decile is a function of the same per-council arrays).
+of a :class:`Batch`. Register more with :func:`register`. Who bears an option is one
+such function of the same per-council arrays: ``most_deprived_fifth_pct`` and
+``most_deprived_fifth_gbp``, the money conditioned or withheld that falls on the most
+deprived fifth of councils, by the distribution annex's own deciles
+(:func:`simulator.inputs.distribution.deprivation_decile` of the IoD2015 average score,
+deciles 1 and 2); they need the dataset's who-bears-it table and are left out without it.
 Beds objectives come one per evidence set the projection lists
 (:data:`simulator.projection.EVIDENCE_SETS`): ``beds_freed:<set>`` and
 ``beds_per_gbpm:<set>``.
@@ -31,6 +35,9 @@ class Batch:
     selected: np.ndarray  # (councils,) bool
     allocation: np.ndarray  # (councils,) total 2018/19 allocation, whole pounds
     beds: dict[str, np.ndarray]  # evidence set -> (rows,) beds freed, central path
+    # (councils,) bool: in the most deprived fifth (IoD2015 deciles 1-2); None without
+    # the who-bears-it table
+    deprived: np.ndarray | None = None
 
     # Totals several objectives read, worked out once per batch.
     @functools.cached_property
@@ -59,6 +66,7 @@ class Objective:
     sense: Sense
     compute: Callable[[Batch], np.ndarray]
     money: bool = False  # whole pounds (written without decimals)
+    deprivation: bool = False  # reads Batch.deprived (needs the who-bears-it table)
 
 
 REGISTER: dict[str, Objective] = {}
@@ -83,6 +91,38 @@ def _largest_loss_pct(b: Batch) -> np.ndarray:
 
 def _money_moved(b: Batch) -> np.ndarray:
     return b.conditioned_total + b.withheld_total
+
+
+MOST_DEPRIVED_DECILES = (1, 2)
+
+
+def _most_deprived_gbp(b: Batch) -> np.ndarray:
+    if b.deprived is None:
+        raise ValueError("the most deprived fifth needs the who-bears-it table")
+    moved = b.conditioned[:, b.deprived].sum(axis=1) + b.withheld[:, b.deprived].sum(axis=1)
+    return np.asarray(moved, dtype=float)
+
+
+def _most_deprived_pct(b: Batch) -> np.ndarray:
+    """Share (%) of the money conditioned or withheld that falls on the most deprived
+    fifth; 0 where no money moves (as the annex's share of money withheld is).
+
+    >>> b = Batch(
+    ...     conditioned=np.array([[10, 0, 30], [0, 0, 0]]),
+    ...     withheld=np.array([[0, 20, 40], [0, 0, 0]]),
+    ...     received=np.zeros((2, 3), dtype=np.int64),
+    ...     selected=np.ones(3, dtype=bool),
+    ...     allocation=np.full(3, 1000),
+    ...     beds={},
+    ...     deprived=np.array([True, False, True]),
+    ... )
+    >>> _most_deprived_pct(b).tolist()  # (10 + 30 + 40) of 100; nothing moved
+    [80.0, 0.0]
+    """
+    moved = _money_moved(b)
+    out = np.zeros(moved.shape)
+    np.divide(100 * _most_deprived_gbp(b), moved, out=out, where=moved > 0)
+    return out
 
 
 for _obj in (
@@ -139,6 +179,24 @@ for _obj in (
         "% of its allocation",
         "min",
         _largest_loss_pct,
+    ),
+    Objective(
+        "most_deprived_fifth_pct",
+        "Share of the money conditioned or withheld that falls on the most deprived fifth "
+        "of councils",
+        "% (IoD2015 deciles 1-2)",
+        "min",
+        _most_deprived_pct,
+        deprivation=True,
+    ),
+    Objective(
+        "most_deprived_fifth_gbp",
+        "Money conditioned or withheld from the most deprived fifth of councils",
+        "£",
+        "min",
+        _most_deprived_gbp,
+        money=True,
+        deprivation=True,
     ),
 ):
     register(_obj)

@@ -75,6 +75,7 @@ class DesignAnswer:
     best: dict[str, Any] | None
     why_not: WhyNot | None
     oracle: OracleBound | None
+    oracle_why: str | None  # why no bound is given (None when one is)
     objectives: dict[str, Objective]
     evidence: list[str]
     seek: SeekResult | None = None
@@ -165,6 +166,15 @@ def answer(
             f"design.objectives: unknown {', '.join(unknown)} (known: {', '.join(objectives)})"
         )
     rules = constraints(design.guarantees)
+    cannot = [r for r in rules if r.column not in table.columns]
+    if cannot:
+        raise ScenarioError(
+            [
+                f"design.guarantees.{r.key}: this dataset has no {r.column} (the most "
+                "deprived fifth needs the who-bears-it table, council_distribution.csv)"
+                for r in cannot
+            ]
+        )
     ok = feasible(table, rules)
     senses: dict[str, str] = {k: str(o.sense) for k, o in objectives.items()}
     pool = table[ok] if ok.any() else table
@@ -172,7 +182,11 @@ def answer(
     front["meets_guarantees"] = bool(ok.any())
     chosen = best(table, rules, design.goal.objective, design.goal.sense)
     reason = why_not(table, rules) if chosen is None else None
-    oracle = _oracle(ctx, grid, chosen, design) if chosen is not None else None
+    oracle, oracle_why = (
+        _oracle(ctx, grid, chosen, design)
+        if chosen is not None
+        else (None, "no bound: no option keeps the guarantees")
+    )
     front = _words(grid, front)
     # The ranking is read on the central path (deterministic), so a flip is the evidence
     # sets disagreeing, never Monte Carlo noise.
@@ -186,6 +200,7 @@ def answer(
         best=_best_dict(grid, chosen),
         why_not=reason,
         oracle=oracle,
+        oracle_why=oracle_why,
         objectives=objectives,
         evidence=ctx.evidence,
     )
@@ -277,9 +292,12 @@ def _seek(
     return goal_seek(ctx, grid.setting(option), seek.lever, seek.metric, seek.target)
 
 
-def _oracle(ctx: Context, grid: Grid, chosen: pd.Series, design: Any) -> OracleBound | None:
+def _oracle(
+    ctx: Context, grid: Grid, chosen: pd.Series, design: Any
+) -> tuple[OracleBound | None, str | None]:
+    """The oracle bound for the best option, or why none is given."""
     if not ctx.evidence:
-        return None
+        return None, "no bound: beds were not evaluated"
     goal = design.goal.objective
     name = goal.split(":", 1)[1] if ":" in goal else DEFAULT_EVIDENCE_SET
     if name not in ctx.evidence:
@@ -288,9 +306,24 @@ def _oracle(ctx: Context, grid: Grid, chosen: pd.Series, design: Any) -> OracleB
     share = float(setting["condition_pct"])
     # The bound is exact for conditioned money, which stays with its council; money
     # withheld and shared out acts elsewhere too, and no such bound is claimed for it.
-    if share <= 0 or float(setting["reduction_pct"]) > 0:
-        return None
-    return oracle_bound(
+    if share <= 0:
+        return None, "no bound: the best option conditions no money (the bound is for conditions)"
+    if float(setting["reduction_pct"]) > 0:
+        return None, (
+            "no bound: the best option withholds money, which is shared out and acts "
+            "elsewhere too (the bound is for conditions alone)"
+        )
+    # The programme counts the beds money frees council by council; an incentive effect
+    # of review frees beds in every council selected whatever its money (and changes
+    # how each responds), which it cannot see: what it found would be no bound.
+    incentive = grid.base.projection.incentive_effect_pct
+    if incentive > 0:
+        return None, (
+            f"no bound: the base scenario's incentive effect of review ({incentive:g}%) frees "
+            "beds in every council selected whatever its money, which the programme does "
+            "not see"
+        )
+    bound = oracle_bound(
         ctx,
         share_pct=share,
         element=str(setting["base"]),
@@ -298,6 +331,7 @@ def _oracle(ctx: Context, grid: Grid, chosen: pd.Series, design: Any) -> OracleB
         guarantees=design.guarantees,
         evidence_set=name,
     )
+    return bound, None
 
 
 def _best_dict(grid: Grid, chosen: pd.Series | None) -> dict[str, Any] | None:

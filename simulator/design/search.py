@@ -176,6 +176,17 @@ def constraints(g: Guarantees) -> list[Constraint]:
         )
     for code in g.exempt:
         out.append(Constraint(f"exempt:{code}", f"{code} exempt", f"affected:{code}", "<=", 0))
+    if g.max_most_deprived_fifth_pct is not None:
+        out.append(
+            Constraint(
+                "max_most_deprived_fifth_pct",
+                f"at most {g.max_most_deprived_fifth_pct:g}% of the money conditioned or "
+                "withheld from the most deprived fifth of councils",
+                "most_deprived_fifth_pct",
+                "<=",
+                g.max_most_deprived_fifth_pct,
+            )
+        )
     if g.min_beds is not None:
         out.append(
             Constraint(
@@ -274,6 +285,11 @@ def _relax_words(rule: Constraint, bound: float) -> str:
         "largest_loss_gbp",
     ):
         return f"allow £{bound:,.0f} instead of £{rule.bound:,.0f} ({rule.words})"
+    if rule.key == "max_most_deprived_fifth_pct":
+        return (
+            f"allow {bound:.2f}% of the money from the most deprived fifth instead of "
+            f"{rule.bound:g}%"
+        )
     if rule.key.startswith("exempt:"):
         return f"let {rule.key.split(':', 1)[1]} be affected"
     word = "at most" if rule.op == "<=" else "at least"

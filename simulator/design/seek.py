@@ -15,7 +15,9 @@ the same element conditioned, no more money, and the same guarantees, by a mixed
 programme (:func:`scipy.optimize.milp`). Conditioned money stays with its council, so
 each council's beds add up and the programme is exact for that money; it is a bound on
 every rule of the grid that conditions the same share, never an option: a rule that names
-councils at will would not survive challenge.
+councils at will would not survive challenge. It reads beds as money frees them, so it is
+no bound where the review itself frees beds (an incentive effect of review above 0):
+:func:`simulator.design.run.answer` gives none then, and says why.
 """
 
 from __future__ import annotations
@@ -272,7 +274,9 @@ def oracle_bound(
     evidence_set: str,
 ) -> OracleBound:
     """The most beds any set of councils could free with ``share_pct`` of ``element``
-    conditioned in each, at most ``budget`` pounds in all, under ``guarantees``."""
+    conditioned in each, at most ``budget`` pounds in all, under ``guarantees`` (those
+    that bind conditioned money: the councils exempt, the most councils affected and the
+    share from the most deprived fifth)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     from simulator.money import to_pounds
@@ -297,6 +301,13 @@ def oracle_bound(
     if guarantees.max_councils is not None:
         rows.append(np.where(money > 0, 1.0, 0.0))
         highs.append(guarantees.max_councils)
+    if guarantees.max_most_deprived_fifth_pct is not None:
+        if ctx.deprived is None:
+            raise ValueError("the most deprived fifth needs the who-bears-it table")
+        # sum over deprived of money <= p% of all money, as one linear row
+        share = guarantees.max_most_deprived_fifth_pct / 100
+        rows.append(money * (ctx.deprived.astype(float) - share))
+        highs.append(0.0)
     with _quiet_stdout():  # some HiGHS builds print from C while searching
         res = milp(
             c=-beds,

@@ -52,7 +52,7 @@ def design_summary(answer: DesignAnswer, data_hash: str) -> dict[str, Any]:
                 for r in why.relaxations
             ],
         },
-        "oracle_bound": None
+        "oracle_bound": {"is": "not given", "why": answer.oracle_why}
         if answer.oracle is None
         else {
             "evidence_set": answer.oracle.evidence_set,
@@ -78,7 +78,6 @@ def design_summary(answer: DesignAnswer, data_hash: str) -> dict[str, Any]:
         "are exact for the grid; beds are the projection's central path under each "
         "evidence set (the Monte Carlo P10/P50/P90 are given for efficient options)",
         "monte_carlo": {"draws": design.draws, "seed": design.seed},
-        "chunks": {"computed": answer.stats.computed, "from_cache": answer.stats.cached},
     }
 
 
@@ -126,7 +125,7 @@ def _design_sheet(answer: DesignAnswer) -> pd.DataFrame:
         ("Efficient options", summary["efficient_options"]),
         ("Guarantees", "; ".join(summary["guarantees"]) or "none"),
         ("Best option", answer.best["option_words"] if answer.best else "none meets them"),
-        ("Oracle bound", answer.oracle.words if answer.oracle else "not computed"),
+        ("Oracle bound", answer.oracle.words if answer.oracle else str(answer.oracle_why)),
         ("Goal-seek", answer.seek.words if answer.seek else "not asked"),
         ("What is exact", summary["exact"]),
     ]

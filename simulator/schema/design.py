@@ -123,6 +123,13 @@ class Guarantees(Strict):
     min_beds: MinBeds | None = Field(
         None, description="Beds freed at least, under a named evidence set"
     )
+    max_most_deprived_fifth_pct: float | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="At most this share (%) of the money conditioned or withheld falls on "
+        "the most deprived fifth of councils (IoD2015 deprivation deciles 1 and 2)",
+    )
 
 
 ObjectiveName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(:[a-z_]+)?$")]
