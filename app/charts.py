@@ -693,10 +693,17 @@ def reported_vs_rebuilt(frame: pd.DataFrame) -> go.Figure:
 
 
 def design_frontier(
-    pool: pd.DataFrame, front: pd.DataFrame, x: str, y: str, x_title: str, y_title: str
+    pool: pd.DataFrame,
+    pool_name: str,
+    front: pd.DataFrame,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
 ) -> go.Figure:
-    """The designer's options: those keeping the guarantees in grey, the efficient ones
-    in blue; hovering a point shows the option in words."""
+    """The designer's options: the pool (those keeping the guarantees) in grey, named
+    ``pool_name``; the efficient ones in blue; hovering a point shows the option in
+    words."""
     fig = go.Figure()
     fig.add_trace(
         go.Scattergl(
@@ -704,7 +711,7 @@ def design_frontier(
             y=pool[y],
             mode="markers",
             marker={"color": GREY, "size": 4, "opacity": 0.35},
-            name="options keeping the guarantees",
+            name=pool_name,
             hoverinfo="skip",
         )
     )

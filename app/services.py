@@ -743,6 +743,12 @@ def design_feasible(answer: DesignAnswer) -> Any:
     return design_keeps(answer.table, design_constraints(answer.file.design.guarantees))
 
 
+def design_kept(slug: str, guarantees_json: str) -> int:
+    """How many options of a shipped design keep the given guarantees."""
+    rules = design_constraints(Guarantees.model_validate_json(guarantees_json))
+    return int(design_keeps(design_grid(slug).table, rules).sum())
+
+
 def design_option(slug: str, option: int) -> Scenario:
     """The scenario a design's option stands for."""
     grid = design_grid(slug)

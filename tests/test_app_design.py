@@ -32,15 +32,38 @@ def test_design_view_shows_the_efficient_options_and_the_best() -> None:
     assert link["max_councils"] == 40 and link["local"] is True
 
 
-def test_conflicting_guarantees_say_why_not() -> None:
+def test_conflicting_guarantees_say_why_not_in_the_boxes_words() -> None:
     at = design_app()
     at.number_input(key="design:max_councils").set_value(1).run()
     at.number_input(key="design:min_beds").set_value(1.0).run()
     ok(at)
     assert metrics(at)["Best option"] == "none"
-    said = " ".join(seen(m.value) for m in at.markdown)
-    assert "These conflict: max_councils; min_beds." in said
-    assert "beds instead of 1" in said
+    (said,) = [seen(m.value) for m in at.markdown if "No option keeps these" in m.value]
+    lines = [line.removeprefix("- ") for line in said.split("\n")]
+    # Each guarantee by its box's label on the page, as it is set, with its unit.
+    councils = "‘At most this many councils affected’"
+    beds = "‘Beds freed at least’"
+    assert lines[0] == (
+        f"No option keeps these together: {councils} at 1; {beds} at 1 (beds a day, "
+        "central evidence)."
+    )
+    assert f"Set {councils} to 0 (no limit): 7,456 options qualify." in lines
+    assert f"Set {beds} to 0 (no target): 864 options qualify." in lines
+    assert (
+        "With the other guarantees kept, no option frees more than 0 beds a day "
+        "(central evidence)." in lines
+    )
+    # No guarantee by the model's own name for it.
+    assert not [line for line in lines if re.search(r"\b[a-z]+_[a-z_]+\b", line)], lines
+    # A change said is a value to put in the box, and the count is what the page then
+    # counts.
+    relax = [line for line in lines if line.startswith(f"Set {councils} to ") and "instead" in line]
+    (line,) = relax
+    wanted, count = re.fullmatch(
+        rf"Set {councils} to (\d+) instead of 1: ([\d,]+) options? qualif(?:y|ies)\.", line
+    ).groups()  # type: ignore[union-attr]
+    at.number_input(key="design:max_councils").set_value(int(wanted)).run()
+    assert metrics(ok(at))["Options keeping the guarantees"] == count
 
 
 def test_loading_an_option_makes_it_the_current_scenario() -> None:
@@ -88,3 +111,12 @@ def test_efficient_options_table_reads_in_words_and_pounds() -> None:
     assert config["councils_affected"]["label"].endswith("(councils)")
     assert "_" not in config["beds_freed:central"]["label"]
     assert "central evidence" in config["beds_freed:central"]["label"]
+
+
+def test_chart_with_no_option_kept_names_its_grey_points() -> None:
+    at = design_app()
+    at.number_input(key="design:max_councils").set_value(1).run()
+    at.number_input(key="design:min_beds").set_value(1.0).run()
+    (chart,) = [json.loads(e.proto.spec) for e in ok(at).main.get("plotly_chart")]
+    # None keeps the guarantees: the grey points are every option, and say so.
+    assert chart["data"][0]["name"] == "every option (none keeps them)"

@@ -1,10 +1,11 @@
 """Design: state the guarantees and the goal, see the efficient options of a shipped
-design, why no option keeps the guarantees when none does, and the oracle bound; load
-any efficient option as the current scenario."""
+design, why no option keeps the guarantees when none does (each guarantee named by its
+box), and the oracle bound; load any efficient option as the current scenario."""
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import streamlit as st
@@ -34,6 +35,15 @@ DEFAULTS: dict[str, Any] = {
     MAX_LOSS_GBP: 0,
     EXEMPT: [],
     MIN_BEDS: 0.0,
+}
+# The guarantees' boxes, named the same way wherever the page speaks of them ("why not").
+LABELS = {
+    LOCAL: "All money stays in local government",
+    MAX_COUNCILS: "At most this many councils affected",
+    MAX_LOSS_PCT: "No council loses more than this % of its allocation",
+    MAX_LOSS_GBP: "No council loses more than £",
+    EXEMPT: "Councils exempt",
+    MIN_BEDS: "Beds freed at least",
 }
 
 
@@ -149,16 +159,16 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
                 f"{objectives[k][0]} ({'most' if objectives[k][2] == 'max' else 'least'})"
             ),
         )
-        st.checkbox("All money stays in local government", key=LOCAL)
+        st.checkbox(LABELS[LOCAL], key=LOCAL)
         st.number_input(
-            "At most this many councils affected (0 = no limit)",
+            f"{LABELS[MAX_COUNCILS]} (0 = no limit)",
             min_value=0,
             max_value=152,
             step=1,
             key=MAX_COUNCILS,
         )
         st.number_input(
-            "No council loses more than this % of its allocation (0 = no limit)",
+            f"{LABELS[MAX_LOSS_PCT]} (0 = no limit)",
             min_value=0.0,
             max_value=100.0,
             step=0.5,
@@ -166,21 +176,21 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
         )
     with right:
         st.number_input(
-            "No council loses more than £ (0 = no limit)",
+            f"{LABELS[MAX_LOSS_GBP]} (0 = no limit)",
             min_value=0,
             max_value=1_499_000_000,
             step=100_000,
             key=MAX_LOSS_GBP,
         )
         st.multiselect(
-            "Councils exempt",
+            LABELS[EXEMPT],
             list(ctx.data.codes),
             key=EXEMPT,
             format_func=ctx.name,
             placeholder="none",
         )
         st.number_input(
-            "Beds freed at least (0 = no target)",
+            f"{LABELS[MIN_BEDS]} (0 = no target)",
             min_value=0.0,
             max_value=10_000.0,
             step=1.0,
@@ -213,7 +223,7 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
         help=None if best is None else best["option_words"],
     )
     if best is None:
-        _why_not(answer)
+        _why_not(ctx, answer)
     else:
         goal = st.session_state[GOAL]
         st.success(
@@ -228,6 +238,7 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
     shown = front[front["efficient"]]
     fig = charts.design_frontier(
         pool,
+        "options keeping the guarantees" if kept else "every option (none keeps them)",
         shown,
         "money_moved",
         f"beds_freed:{DEFAULT_EVIDENCE_SET}",
@@ -279,17 +290,121 @@ def objective_columns(
     return config
 
 
-def _why_not(answer: Any) -> None:
-    why = answer.why_not
-    st.error("No option of the design keeps every guarantee.", icon=":material/block:")
-    if why is None:
-        return
-    lines = []
-    for conflict in why.conflicts:
-        lines.append("These conflict: " + "; ".join(conflict) + ".")
-    for r in why.relaxations:
-        lines.append(f"{r.words}: {r.options:,} option(s) qualify.")
-    st.markdown("\n".join(f"- {md(line)}" for line in lines))
+def _why_not(ctx: Ctx, answer: Any) -> None:
+    with st.container(key="design-why-not"):
+        st.error("No option of the design keeps every guarantee.", icon=":material/block:")
+        if answer.why_not is not None:
+            st.markdown("\n".join(f"- {md(line)}" for line in why_not_lines(ctx, answer)))
+
+
+def why_not_lines(ctx: Ctx, answer: Any) -> list[str]:
+    """Which guarantees conflict and what would let options keep the rest: each
+    guarantee named by its box on this page, each change said as what to put in that
+    box, with the number of options that then keep the guarantees (as the page counts
+    them once the box is changed)."""
+    values = _guarantees(ctx)
+    beds = values.get("min_beds") or {"evidence_set": DEFAULT_EVIDENCE_SET, "beds": 0.0}
+    under = evidence_set(beds["evidence_set"]).reading.removeprefix("the ")
+    boxes = {
+        "money_stays_local": LOCAL,
+        "max_councils": MAX_COUNCILS,
+        "max_loss_pct": MAX_LOSS_PCT,
+        "max_loss_gbp": MAX_LOSS_GBP,
+        "min_beds": MIN_BEDS,
+    }
+
+    def box(key: str) -> str:
+        if key.startswith("exempt:"):
+            return f"‘{LABELS[EXEMPT]}’"
+        return f"‘{LABELS[boxes[key]]}’" if key in boxes else key
+
+    def said(key: str, value: float) -> str:
+        """A box's value as it is typed in, with its sign."""
+        if key == "max_loss_pct":
+            return f"{value:g}%"
+        if key == "max_loss_gbp":
+            return f"£{value:,.0f}"
+        return f"{value:g}"
+
+    def unit(key: str) -> str:
+        """What a box's number counts, where the box's words do not say it."""
+        return f"beds a day, {under}" if key == "min_beds" else ""
+
+    def as_set(key: str) -> str:
+        if key == "money_stays_local":
+            return f"{box(key)} ticked"
+        if key.startswith("exempt:"):
+            return f"{ctx.name(key.split(':', 1)[1])} in {box(key)}"
+        if key in boxes:
+            now = beds["beds"] if key == "min_beds" else values[key]
+            return f"{box(key)} at {said(key, now)}" + (f" ({unit(key)})" if unit(key) else "")
+        return key
+
+    lines = [
+        "No option keeps these together: " + "; ".join(as_set(k) for k in conflict) + "."
+        for conflict in answer.why_not.conflicts
+    ]
+    slug = st.session_state[SLUG]
+    for r in answer.why_not.relaxations:
+        if r.key not in boxes and not r.key.startswith("exempt:"):
+            words, n = r.words[:1].upper() + r.words[1:], r.options  # no box says it
+            lines.append(f"{words}: {n:,} option{' qualifies' if n == 1 else 's qualify'}.")
+            continue
+        if r.key == "min_beds" and r.bound is not None and math.floor(r.bound * 100 + 1e-6) <= 0:
+            lines.append(
+                f"With the other guarantees kept, no option frees more than "
+                f"{beds_figure(r.bound)} beds a day ({under})."
+            )
+            continue
+        change = _change(r.key, r.bound, values)
+        if change is None:
+            continue
+        if r.key == "money_stays_local":
+            words = f"Untick {box(r.key)}"
+        elif r.key.startswith("exempt:"):
+            words = f"Take {ctx.name(r.key.split(':', 1)[1])} out of {box(r.key)}"
+        elif r.bound is None:
+            words = f"Set {box(r.key)} to 0 ({'no target' if r.key == 'min_beds' else 'no limit'})"
+        else:
+            now = beds["beds"] if r.key == "min_beds" else values[r.key]
+            new = change["min_beds"]["beds"] if r.key == "min_beds" else change[r.key]
+            words = f"Set {box(r.key)} to {said(r.key, new)} instead of {said(r.key, now)}"
+            words += f" ({unit(r.key)})" if unit(r.key) else ""
+        relaxed, _ = services.design_guarantees(change)
+        n = r.options if relaxed is None else services.design_kept(slug, relaxed)
+        lines.append(f"{words}: {n:,} option{' qualifies' if n == 1 else 's qualify'}.")
+    return lines
+
+
+def _change(key: str, bound: float | None, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The page's guarantees with one changed as a relaxation says: dropped (``bound``
+    None) or set to the bound, rounded as its box takes it and so that the options the
+    bound lets through still qualify. None where the boxes cannot say it or a line says
+    it already (a council affected is its exemption dropped; the centre keeping money
+    is the box unticked; a target of no beds is no target)."""
+    out = dict(values)
+    if key == "money_stays_local":
+        if bound is not None:
+            return None
+        out["money_stays_local"] = False
+    elif key.startswith("exempt:"):
+        if bound is not None:
+            return None
+        out["exempt"] = [c for c in values.get("exempt", []) if c != key.split(":", 1)[1]]
+    elif bound is None:
+        out.pop(key, None)
+    elif key == "max_councils":
+        out[key] = math.ceil(bound - 1e-9)
+    elif key == "max_loss_pct":
+        out[key] = math.ceil(bound * 100 - 1e-6) / 100
+    elif key == "max_loss_gbp":
+        out[key] = math.ceil(bound - 1e-6)
+    elif key == "min_beds" and "min_beds" in values:
+        floor = math.floor(bound * 100 + 1e-6) / 100
+        if floor <= 0:
+            return None  # said as the most beds any option frees
+        out[key] = {**values[key], "beds": floor}
+    return out
 
 
 def _load(ctx: Ctx, shown: Any) -> None:
