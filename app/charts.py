@@ -700,10 +700,12 @@ def design_frontier(
     y: str,
     x_title: str,
     y_title: str,
+    hover: list[str],
 ) -> go.Figure:
     """The designer's options: the pool (those keeping the guarantees) in grey, named
-    ``pool_name``; the efficient ones in blue; hovering a point shows the option in
-    words."""
+    ``pool_name``; the efficient ones in blue, each carrying its option number (what a
+    click on it selects). ``hover`` is each efficient option's text in the frame's
+    order, one line per ``\n`` (each line shown as text)."""
     fig = go.Figure()
     fig.add_trace(
         go.Scattergl(
@@ -715,6 +717,8 @@ def design_frontier(
             hoverinfo="skip",
         )
     )
+    # Plotly reads <br> as a line break: each line is escaped on its own, then joined.
+    lines = ["<br>".join(plain.chart(line) for line in h.split("\n")) for h in hover]
     fig.add_trace(
         go.Scatter(
             x=front[x],
@@ -722,13 +726,12 @@ def design_frontier(
             mode="markers",
             marker={"color": BLUE, "size": 9},
             name="efficient options",
-            text=[
-                f"Option {int(i)}: {w}"
-                for i, w in zip(front["option"], front["option_words"], strict=True)
-            ],
-            hovertemplate="%{text}<extra></extra>",
+            customdata=[int(i) for i in front["option"]],
+            hovertext=lines,
+            hovertemplate="%{hovertext}<extra></extra>",
         )
     )
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title)
+    fig.update_layout(hoverlabel={"align": "left"})
     return _layout(fig, f"{y_title} against {x_title.lower()}", height=420)

@@ -66,6 +66,61 @@ def test_conflicting_guarantees_say_why_not_in_the_boxes_words() -> None:
     assert metrics(ok(at))["Options keeping the guarantees"] == count
 
 
+def test_best_option_beds_under_every_evidence_set_and_the_bound() -> None:
+    at = design_app()
+    (message,) = [seen(s.value) for s in at.success]
+    # No beds figure of one evidence set alone beside the best option.
+    assert "beds a day freed" not in message and "central path" not in message
+    (element,) = [t for t in at.main.table if "Evidence set" in t.value.columns]
+    table = element.value
+    assert list(table["Evidence set"]) == [
+        "no effect",
+        "low",
+        "central (default)",
+        "2017/18 fit, optimistic reading",
+    ]
+    # Option 918's central-path beds under each set (as `ibcf design` finds them) and
+    # the bound under each, never below the option's own.
+    assert list(table["Beds freed a day (central path)"]) == ["0", "0.2", "0.3", "1.5"]
+    assert list(table["Bound (beds a day)"]) == ["0", "0.2", "0.3", "1.6"]
+    (bound,) = [seen(i.value) for i in at.info if seen(i.value).startswith("A bound")]
+    assert "under each evidence set" in bound and "Spring Budget 2017 element" in bound
+    assert "spring_budget" not in bound
+
+
+def test_frontier_chart_names_its_evidence_set_and_every_sets_beds() -> None:
+    at = design_app()
+    (chart,) = [
+        json.loads(e.proto.spec)
+        for e in at.main.get("plotly_chart")
+        if "efficient options" in e.proto.spec
+    ]
+    assert "central evidence" in chart["layout"]["yaxis"]["title"]["text"]
+    efficient = chart["data"][1]
+    assert efficient["name"] == "efficient options"
+    options = [int(i) for i in efficient["customdata"]]  # what a click selects
+    assert 918 in options and len(options) == len(efficient["hovertext"])
+    for text in efficient["hovertext"]:
+        lines = text.split("<br>")
+        for label in ("no effect", "low", "central (default)", "2017/18 fit, optimistic reading"):
+            assert any(line.startswith(f"{label}: ") for line in lines), (label, lines)
+        assert max(len(line) for line in lines) <= 40, lines  # narrow enough for a phone
+
+
+def test_efficient_options_table_flags_a_ranking_that_flips() -> None:
+    at = design_app()
+    (element,) = [d for d in at.main.dataframe if "option_words" in d.value.columns]
+    table = element.value
+    # Beside the option's number, before the long words: ticked where the option's rank
+    # by beds is not the same under every evidence set.
+    assert list(table.columns[:2]) == ["option", "ranking_flips"]
+    config = json.loads(element.proto.columns)
+    flips = config["ranking_flips"]
+    assert flips["label"] == "Rank flips" and "every evidence set" in flips["help"]
+    assert table["ranking_flips"].dtype == bool
+    assert table["ranking_flips"].any() and not table["ranking_flips"].all()
+
+
 def test_loading_an_option_makes_it_the_current_scenario() -> None:
     at = design_app()
     pick = at.selectbox(key="design:pick")

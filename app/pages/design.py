@@ -1,13 +1,16 @@
 """Design: state the guarantees and the goal, see the efficient options of a shipped
-design, why no option keeps the guarantees when none does (each guarantee named by its
-box), and the oracle bound; load any efficient option as the current scenario."""
+design, the best option's beds under every evidence set beside the oracle bound, and why
+no option keeps the guarantees when none does (each guarantee named by its box); load
+any efficient option as the current scenario."""
 
 from __future__ import annotations
 
 import json
 import math
+import textwrap
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from app import charts, services, show, state
@@ -45,6 +48,7 @@ LABELS = {
     EXEMPT: "Councils exempt",
     MIN_BEDS: "Beds freed at least",
 }
+HOVER_WIDTH = 40  # characters a line of a chart's hover text holds
 
 
 def link_value() -> str:
@@ -230,12 +234,13 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
             md(
                 f"Best at {objectives[goal][0].lower()}: {best['option_words']}. "
                 f"Money moved {gbp(best['money_moved'])}, {int(best['councils_affected'])} "
-                f"councils affected, {beds_figure(best[f'beds_freed:{DEFAULT_EVIDENCE_SET}'])} "
-                f"beds a day freed ({evidence_set(DEFAULT_EVIDENCE_SET).reading}, central path)."
+                "councils affected; the beds it frees under each evidence set are below."
             )
         )
+        _best_beds(ctx, answer)
     pool = table[from_rules] if kept else table
     shown = front[front["efficient"]]
+    reading = evidence_set(DEFAULT_EVIDENCE_SET).reading.removeprefix("the ")
     fig = charts.design_frontier(
         pool,
         "options keeping the guarantees" if kept else "every option (none keeps them)",
@@ -243,24 +248,24 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
         "money_moved",
         f"beds_freed:{DEFAULT_EVIDENCE_SET}",
         "Money moved (£)",
-        "Beds freed a day",
+        f"Beds freed a day, {reading} (central path)",
+        [option_hover(row, answer.evidence) for row in shown.to_dict("records")],
     )
     show.chart(fig, shown, ctx, "design_frontier", "efficient options")
     st.caption(
-        "Beds on the central path of each evidence set are in the table; an option whose "
-        "rank by beds differs between evidence sets is marked 'ranking flips'."
+        f"The beds axis reads {reading}, the default. Hover over an option for its beds "
+        "under every evidence set. In the table, an option whose rank by beds differs "
+        "between evidence sets is ticked under ‘Rank flips’."
     )
-    if answer.oracle is not None:
-        st.info(md(answer.oracle.words.capitalize() + "."), icon=":material/functions:")
     _load(ctx, shown)
     columns = [
         "option",
-        "option_words",
+        "ranking_flips",
         "money_moved",
         "councils_affected",
         "largest_loss_pct",
         *[c for c in front.columns if c.startswith("beds_freed:")],
-        "ranking_flips",
+        "option_words",
     ]
     show.table(
         shown[columns],
@@ -269,6 +274,82 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
         "efficient options",
         column_config=objective_columns(columns, objectives),
     )
+
+
+def option_hover(row: dict[str, Any], evidence: list[str]) -> str:
+    """An efficient option on the chart: its number, money and councils, its beds under
+    every evidence set (the default marked), whether its rank by beds flips between
+    them, and the option in words; lines short enough for a phone.
+
+    >>> print(option_hover({"option": 7, "option_words": "condition share 10%",
+    ...     "money_moved": 4e6, "councils_affected": 11, "beds_freed:low": 0.16,
+    ...     "beds_freed:central": 0.33, "ranking_flips": True}, ["low", "central"]))
+    Option 7: money moved £4.0m, 11 councils
+    affected
+    Beds freed a day (central path):
+    low: 0.2
+    central (default): 0.3
+    Its rank by beds flips between sets
+    condition share 10%
+    """
+    lines = [
+        f"Option {int(row['option'])}: money moved {gbp(row['money_moved'])}, "
+        f"{int(row['councils_affected'])} councils affected",
+        "Beds freed a day (central path):",
+    ]
+    wrapped = textwrap.wrap(lines[0], HOVER_WIDTH) + lines[1:]
+    for name in evidence:
+        s = evidence_set(name)
+        mark = " (default)" if s.is_default else ""
+        wrapped.append(f"{s.label}{mark}: {beds_figure(float(row[f'beds_freed:{name}']))}")
+    if row.get("ranking_flips"):
+        wrapped.append("Its rank by beds flips between sets")
+    wrapped += textwrap.wrap(str(row["option_words"]), HOVER_WIDTH)
+    return "\n".join(wrapped)
+
+
+def _best_beds(ctx: Ctx, answer: Any) -> None:
+    """The best option's beds freed under every evidence set side by side, and the
+    oracle bound under each beside them."""
+    ss = st.session_state
+    values, _ = services.design_guarantees(_guarantees(ctx))
+    bound = None
+    if answer.oracle is not None and values is not None:
+        bound = services.design_bound(ss[SLUG], values, ss[GOAL])
+    with st.container(border=True, key="design-best-beds"):
+        st.markdown("**The best option's beds freed under every evidence set**")
+        # A small table drawn whole (every column on a phone too), figures side by side.
+        frame = best_beds_frame(answer.best, answer.evidence, bound)
+        st.table(frame, hide_index=True)
+        show.csv_button(frame, ctx, "design_best_beds", "beds freed by the best option")
+        if bound is not None:
+            st.info(
+                md(
+                    "A bound, not an option: under each evidence set, no rule conditioning "
+                    f"{bound.share_pct:g}% of the {bound.element} in each council it picks, "
+                    f"with at most {gbp(bound.budget)} in all, frees more beds a day than "
+                    "the bound in the table. The councils reaching it are picked by name, "
+                    "which no rule of the design does."
+                ),
+                icon=":material/functions:",
+            )
+
+
+def best_beds_frame(best: dict[str, Any], evidence: list[str], bound: Any) -> pd.DataFrame:
+    """One row per evidence set, the default marked: the best option's beds freed a day
+    (central path), per £1m moved, and the bound (when there is one)."""
+    rows = []
+    for name in evidence:
+        s = evidence_set(name)
+        row = {
+            "Evidence set": s.label + (" (default)" if s.is_default else ""),
+            "Beds freed a day (central path)": beds_figure(float(best[f"beds_freed:{name}"])),
+            "Beds a day per £1m moved": beds_figure(float(best[f"beds_per_gbpm:{name}"])),
+        }
+        if bound is not None:
+            row["Bound (beds a day)"] = beds_figure(bound.beds[name])
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def objective_columns(
@@ -287,6 +368,11 @@ def objective_columns(
                 else st.column_config.Column(heading)
             )
     config["option_words"] = st.column_config.Column("The option in words")
+    config["ranking_flips"] = st.column_config.CheckboxColumn(
+        "Rank flips",
+        help="Ticked where the option's rank by beds freed (central path) is not the same "
+        "under every evidence set that tells options apart.",
+    )
     return config
 
 
