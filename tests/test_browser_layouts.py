@@ -5,8 +5,9 @@ Overview's, the council card's firmness box and Compare's equity table); worksho
 numbers larger than normal and above the fold, words never broken inside them, eight
 numbers and the levers on a projector's first screen; the sidebar's collapse freeing
 the main area; the map's 152 councils, labels, hover and click, anonymised in workshop
-mode; the Design view's frontier and its hover; a phone's title and council tables;
-Compare picks surviving a link; and a new visitor's headline before the chart library.
+mode; the Design view's goal in words shown whole, its frontier and its hover; a
+phone's title and council tables; Compare picks surviving a link; and a new visitor's
+headline before the chart library.
 
 Saves the first screen of every view at every size to ``test-artifacts/pages/``, each
 panel to ``test-artifacts/bears/`` and the checked details to ``test-artifacts/review/``;
@@ -369,9 +370,42 @@ def councils_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[n
     to_top(page)
 
 
+# The goal box's text: whether the words shown, and each choice's words, fit its width
+# (measured in its own font; an input never wraps, so words too long are cut).
+GOAL_FITS_JS = """(e, texts) => {
+  const cs = getComputedStyle(e);
+  const pen = document.createElement('canvas').getContext('2d');
+  pen.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  const room = e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  const r = e.getBoundingClientRect();
+  return {shown: e.value, shown_cut: e.scrollWidth > e.clientWidth + 1, right: r.right,
+          width: document.documentElement.clientWidth,
+          cut: texts.filter(t => pen.measureText(t).width > room + 0.5)};
+}"""
+GOAL = 'input[aria-label="Best at"]'
+
+
+def goal_fit(page, choices: bool) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Whether the goal box shows its words whole; with ``choices``, every choice's
+    words too (read from its opened list)."""
+    box = page.locator(GOAL)
+    texts: list[str] = []
+    if choices:
+        box.click()
+        options = page.get_by_role("option")
+        options.first.wait_for()
+        texts = [options.nth(k).inner_text() for k in range(options.count())]
+        page.keyboard.press("Escape")
+        time.sleep(0.3)
+    fit = box.evaluate(GOAL_FITS_JS, texts)
+    fit["choices"] = len(texts)
+    return dict(fit)
+
+
 def design_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
     seen = tour.design
     seen["frontier"] = page.get_by_text("Options keeping the guarantees").first.is_visible()
+    seen["goal"] = goal_fit(page, choices=True)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.scroll_into_view_if_needed()
     points = chart.locator("g.trace.scatter path.point")
@@ -384,6 +418,10 @@ def design_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-
     to_top(page)
 
 
+def workshop_design(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    tour.design["workshop_goal"] = goal_fit(page, choices=False)
+
+
 INSPECTIONS = {
     ("Overview", "normal"): overview,
     ("Overview", "workshop"): workshop_overview,
@@ -391,6 +429,7 @@ INSPECTIONS = {
     ("Map", "workshop"): workshop_map,
     ("Councils", "normal"): councils_view,
     ("Design", "normal"): design_view,
+    ("Design", "workshop"): workshop_design,
 }
 NUMBERS = '[data-testid="stMetricLabel"], [data-testid="stMetricValue"]'
 
@@ -473,6 +512,18 @@ def test_design_view_fits_and_hover_says_the_option(tours: Tours, size: tuple[in
     assert tour.design["frontier"] is True
     assert isinstance(tour.design["points"], int) and tour.design["points"] > 0
     assert "Option " in str(tour.design["hover"])
+
+
+@by_size
+def test_design_goal_shows_its_words_whole(tours: Tours, size: tuple[int, int]) -> None:
+    """Whichever goal is chosen, its box shows all its words (an input is never
+    wrapped: words that do not fit are cut); in workshop mode, the one shown."""
+    seen = tours(size).design
+    goal, workshop = seen.get("goal"), seen.get("workshop_goal")
+    assert isinstance(goal, dict) and isinstance(workshop, dict)
+    assert goal["choices"] > 1 and goal["cut"] == [], goal
+    assert goal["shown_cut"] is False and goal["right"] <= goal["width"], goal
+    assert workshop["shown_cut"] is False, workshop
 
 
 def test_the_map_shows_152_councils_and_a_click_opens_a_card(

@@ -48,6 +48,16 @@ LABELS = {
     EXEMPT: "Councils exempt",
     MIN_BEDS: "Beds freed at least",
 }
+# A goal in the few words its box shows whole, on a phone too.
+GOAL_WORDS = {
+    "money_moved": "Least money conditioned or withheld",
+    "conditioned": "Least money conditioned",
+    "withheld": "Least money withheld",
+    "retained": "Least money retained by the centre",
+    "councils_affected": "Fewest councils affected",
+    "largest_loss_gbp": "Least lost by any one council (£)",
+    "largest_loss_pct": "Least lost by any one council (% of allocation)",
+}
 HOVER_WIDTH = 40  # characters a line of a chart's hover text holds
 
 
@@ -159,9 +169,7 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
             "Best at",
             goals,
             key=GOAL,
-            format_func=lambda k: (
-                f"{objectives[k][0]} ({'most' if objectives[k][2] == 'max' else 'least'})"
-            ),
+            format_func=lambda k: goal_words(k, objectives),
         )
         st.checkbox(LABELS[LOCAL], key=LOCAL)
         st.number_input(
@@ -274,6 +282,24 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
         "efficient options",
         column_config=objective_columns(columns, objectives),
     )
+
+
+def goal_words(key: str, objectives: dict[str, tuple[str, str, str]]) -> str:
+    """A goal in the few words its box shows whole.
+
+    >>> goal_words("beds_per_gbpm:fit_2017_18", {})
+    'Most beds per £1m, 2017/18 fit (optimistic reading)'
+    >>> goal_words("councils_affected", {}), goal_words("x", {"x": ("Spread", "£", "min")})
+    ('Fewest councils affected', 'Spread (least)')
+    """
+    kind, _, name = key.partition(":")
+    if kind in ("beds_freed", "beds_per_gbpm") and name:
+        what = "Most beds freed" if kind == "beds_freed" else "Most beds per £1m"
+        return f"{what}, {evidence_set(name).reading.removeprefix('the ')}"
+    if key in GOAL_WORDS:
+        return GOAL_WORDS[key]
+    label, _, sense = objectives[key]
+    return f"{label} ({'most' if sense == 'max' else 'least'})"
 
 
 def option_hover(row: dict[str, Any], evidence: list[str]) -> str:
