@@ -5,9 +5,9 @@ Overview's, the council card's firmness box and Compare's equity table); worksho
 numbers larger than normal and above the fold, words never broken inside them, eight
 numbers and the levers on a projector's first screen; the sidebar's collapse freeing
 the main area; the map's 152 councils, labels, hover and click, anonymised in workshop
-mode; the Design view's goal in words shown whole, its frontier and its hover; a
-phone's title and council tables; Compare picks surviving a link; and a new visitor's
-headline before the chart library.
+mode; the Design view's goal in words shown whole, its frontier, its hover and a click
+picking an option; a phone's title and council tables; Compare picks surviving a link;
+and a new visitor's headline before the chart library.
 
 Saves the first screen of every view at every size to ``test-artifacts/pages/``, each
 panel to ``test-artifacts/bears/`` and the checked details to ``test-artifacts/review/``;
@@ -18,6 +18,7 @@ while to draw). Fails (does not skip) without a browser (``tests/browser.py``).
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlparse
@@ -383,6 +384,7 @@ GOAL_FITS_JS = """(e, texts) => {
           cut: texts.filter(t => pen.measureText(t).width > room + 0.5)};
 }"""
 GOAL = 'input[aria-label="Best at"]'
+PICK = 'input[aria-label="An efficient option"]'
 
 
 def goal_fit(page, choices: bool) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -406,15 +408,26 @@ def design_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-
     seen = tour.design
     seen["frontier"] = page.get_by_text("Options keeping the guarantees").first.is_visible()
     seen["goal"] = goal_fit(page, choices=True)
+    # The frontier: a point's hover, then a click on it picks its option below.
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.scroll_into_view_if_needed()
     points = chart.locator("g.trace.scatter path.point")
     seen["points"] = points.count()
     if points.count():
-        points.nth(points.count() // 2).hover(force=True)
+        point = points.nth(points.count() // 2)
+        point.hover(force=True)
         hover = chart.locator("g.hovertext")
         hover.first.wait_for(timeout=10_000)
         seen["hover"] = hover.first.text_content() or ""
+        pick = page.locator(PICK)
+        seen["picked_before"] = before = pick.input_value()
+        b = point.bounding_box()
+        assert b is not None
+        page.mouse.click(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and pick.input_value() == before:
+            time.sleep(0.2)
+        seen["picked_after"] = pick.input_value()
     to_top(page)
 
 
@@ -524,6 +537,15 @@ def test_design_goal_shows_its_words_whole(tours: Tours, size: tuple[int, int]) 
     assert goal["choices"] > 1 and goal["cut"] == [], goal
     assert goal["shown_cut"] is False and goal["right"] <= goal["width"], goal
     assert workshop["shown_cut"] is False, workshop
+
+
+@by_size
+def test_design_click_on_a_point_picks_its_option(tours: Tours, size: tuple[int, int]) -> None:
+    seen = tours(size).design
+    number = re.match(r"Option (\d+):", str(seen.get("hover")))
+    assert number is not None, seen.get("hover")
+    before, after = seen.get("picked_before"), str(seen.get("picked_after"))
+    assert before != after and after.startswith(f"Option {number[1]}:"), (before, after)
 
 
 def test_the_map_shows_152_councils_and_a_click_opens_a_card(

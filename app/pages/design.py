@@ -1,7 +1,7 @@
 """Design: state the guarantees and the goal, see the efficient options of a shipped
 design, the best option's beds under every evidence set beside the oracle bound, and why
-no option keeps the guarantees when none does (each guarantee named by its box); load
-any efficient option as the current scenario."""
+no option keeps the guarantees when none does (each guarantee named by its box); pick
+an efficient option on the chart or in its box and load it as the current scenario."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ EXEMPT = "design:exempt"
 MIN_BEDS = "design:min_beds"
 MIN_BEDS_SET = "design:min_beds_set"
 PICK = "design:pick"
+CHART = "chart_design_frontier"  # the frontier chart's selection (show.chart's key)
 DEFAULT_GOAL = f"beds_per_gbpm:{DEFAULT_EVIDENCE_SET}"
 # The page's starting guarantees: the shipped design's own (at most 40 councils, all
 # money local); a limit of 0 in a box that says "0 = no limit" is none.
@@ -259,11 +260,19 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
         f"Beds freed a day, {reading} (central path)",
         [option_hover(row, answer.evidence) for row in shown.to_dict("records")],
     )
-    show.chart(fig, shown, ctx, "design_frontier", "efficient options")
+    show.chart(
+        fig,
+        shown,
+        ctx,
+        "design_frontier",
+        "efficient options",
+        on_select=_clicked,
+        selection_mode="points",
+    )
     st.caption(
         f"The beds axis reads {reading}, the default. Hover over an option for its beds "
-        "under every evidence set. In the table, an option whose rank by beds differs "
-        "between evidence sets is ticked under ‘Rank flips’."
+        "under every evidence set; click it to pick it below. In the table, an option "
+        "whose rank by beds differs between evidence sets is ticked under ‘Rank flips’."
     )
     _load(ctx, shown)
     columns = [
@@ -517,6 +526,18 @@ def _change(key: str, bound: float | None, values: dict[str, Any]) -> dict[str, 
             return None  # said as the most beds any option frees
         out[key] = {**values[key], "beds": floor}
     return out
+
+
+def _clicked() -> None:
+    """A click on an efficient option on the chart picks it in the box below."""
+    event = st.session_state.get(CHART) or {}
+    for point in event.get("selection", {}).get("points", []):
+        option = point.get("customdata")
+        if isinstance(option, list):
+            option = option[0] if option else None
+        if option is not None:
+            st.session_state[PICK] = int(option)
+            return
 
 
 def _load(ctx: Ctx, shown: Any) -> None:
