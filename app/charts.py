@@ -703,10 +703,19 @@ def reported_vs_rebuilt(frame: pd.DataFrame) -> go.Figure:
 
 
 def design_frontier(
-    pool: pd.DataFrame, front: pd.DataFrame, x: str, y: str, x_title: str, y_title: str
+    pool: pd.DataFrame,
+    pool_name: str,
+    front: pd.DataFrame,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+    hover: list[str],
 ) -> go.Figure:
-    """The designer's options: those keeping the guarantees in grey, the efficient ones
-    in blue; hovering a point shows the option in words."""
+    """The designer's options: the pool (those keeping the guarantees) in grey, named
+    ``pool_name``; the efficient ones in blue, each carrying its option number (what a
+    click on it selects). ``hover`` is each efficient option's text in the frame's
+    order, one line per ``\n`` (each line shown as text)."""
     fig = go.Figure()
     fig.add_trace(
         go.Scattergl(
@@ -714,10 +723,12 @@ def design_frontier(
             y=pool[y],
             mode="markers",
             marker={"color": GREY, "size": 4, "opacity": 0.35},
-            name="options keeping the guarantees",
+            name=pool_name,
             hoverinfo="skip",
         )
     )
+    # Plotly reads <br> as a line break: each line is escaped on its own, then joined.
+    lines = ["<br>".join(plain.chart(line) for line in h.split("\n")) for h in hover]
     fig.add_trace(
         go.Scatter(
             x=front[x],
@@ -725,13 +736,12 @@ def design_frontier(
             mode="markers",
             marker={"color": BLUE, "size": 9},
             name="efficient options",
-            text=[
-                f"Option {int(i)}: {w}"
-                for i, w in zip(front["option"], front["option_words"], strict=True)
-            ],
-            hovertemplate="%{text}<extra></extra>",
+            customdata=[int(i) for i in front["option"]],
+            hovertext=lines,
+            hovertemplate="%{hovertext}<extra></extra>",
         )
     )
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title)
+    fig.update_layout(hoverlabel={"align": "left"})
     return _layout(fig, f"{y_title} against {x_title.lower()}", height=420)

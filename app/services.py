@@ -39,6 +39,7 @@ from simulator.design.run import DesignAnswer, load_design
 from simulator.design.run import answer as design_answer_of
 from simulator.design.search import constraints as design_constraints
 from simulator.design.search import feasible as design_keeps
+from simulator.design.seek import oracle_bound
 from simulator.engine import run as engine
 from simulator.engine.run import Result, RunSummary
 from simulator.errors import ScenarioError, SimulatorError
@@ -159,7 +160,7 @@ from simulator.schema.selection import (
     TrendTest,
     Window,
 )
-from simulator.schema.vocabulary import ATTRIBUTION_LABELS, YEAR
+from simulator.schema.vocabulary import ATTRIBUTION_LABELS, BASE_LABELS, YEAR
 
 EVIDENCE_LABELS = _evidence_option_labels()
 
@@ -733,6 +734,46 @@ def design_answer(slug: str, guarantees_json: str, objective: str) -> DesignAnsw
     return design_answer_of(file, grid.base, grid.grid, grid.table, grid.context)
 
 
+@dataclasses.dataclass(frozen=True)
+class DesignBound:
+    """The oracle bound beside a best option, under every evidence set: with the
+    option's share of one element conditioned in each council chosen and at most its
+    money in all, the most beds a day any set of councils picked by name could free."""
+
+    share_pct: float
+    element: str  # in words
+    budget: float  # whole pounds
+    beds: dict[str, float]  # evidence set -> beds a day (central path)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Working out the bound…")
+def design_bound(slug: str, guarantees_json: str, objective: str) -> DesignBound | None:
+    """The bound of :func:`design_answer`'s oracle under every evidence set (None where
+    the answer has none: no best option, or money withheld and shared out)."""
+    answer = design_answer(slug, guarantees_json, objective)
+    oracle, chosen = answer.oracle, answer.best
+    if oracle is None or chosen is None:
+        return None
+    grid = design_grid(slug)
+    setting = grid.grid.setting(int(chosen["option"]))
+    share, element = float(setting["condition_pct"]), str(setting["base"])
+    budget = float(chosen["money_moved"])
+    beds = {
+        name: oracle.beds
+        if name == oracle.evidence_set
+        else oracle_bound(
+            grid.context,
+            share_pct=share,
+            element=element,
+            budget=budget,
+            guarantees=answer.file.design.guarantees,
+            evidence_set=name,
+        ).beds
+        for name in answer.evidence
+    }
+    return DesignBound(share, BASE_LABELS.get(element, element), budget, beds)
+
+
 def design_guarantees(values: dict[str, Any]) -> tuple[str | None, list[str]]:
     """Guarantees from the page's (or a link's) values, as JSON; or the problems."""
     try:
@@ -744,6 +785,12 @@ def design_guarantees(values: dict[str, Any]) -> tuple[str | None, list[str]]:
 def design_feasible(answer: DesignAnswer) -> Any:
     """Which options of an answer's table keep its guarantees (a boolean array)."""
     return design_keeps(answer.table, design_constraints(answer.file.design.guarantees))
+
+
+def design_kept(slug: str, guarantees_json: str) -> int:
+    """How many options of a shipped design keep the given guarantees."""
+    rules = design_constraints(Guarantees.model_validate_json(guarantees_json))
+    return int(design_keeps(design_grid(slug).table, rules).sum())
 
 
 def design_option(slug: str, option: int) -> Scenario:

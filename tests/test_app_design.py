@@ -32,15 +32,93 @@ def test_design_view_shows_the_efficient_options_and_the_best() -> None:
     assert link["max_councils"] == 40 and link["local"] is True
 
 
-def test_conflicting_guarantees_say_why_not() -> None:
+def test_conflicting_guarantees_say_why_not_in_the_boxes_words() -> None:
     at = design_app()
     at.number_input(key="design:max_councils").set_value(1).run()
     at.number_input(key="design:min_beds").set_value(1.0).run()
     ok(at)
     assert metrics(at)["Best option"] == "none"
-    said = " ".join(seen(m.value) for m in at.markdown)
-    assert "These conflict: max_councils; min_beds." in said
-    assert "beds instead of 1" in said
+    (said,) = [seen(m.value) for m in at.markdown if "No option keeps these" in m.value]
+    lines = [line.removeprefix("- ") for line in said.split("\n")]
+    # Each guarantee by its box's label on the page, as it is set, with its unit.
+    councils = "‘At most this many councils affected’"
+    beds = "‘Beds freed at least’"
+    assert lines[0] == (
+        f"No option keeps these together: {councils} at 1; {beds} at 1 (beds a day, "
+        "central evidence)."
+    )
+    assert f"Set {councils} to 0 (no limit): 7,456 options qualify." in lines
+    assert f"Set {beds} to 0 (no target): 864 options qualify." in lines
+    assert (
+        "With the other guarantees kept, no option frees more than 0 beds a day "
+        "(central evidence)." in lines
+    )
+    # No guarantee by the model's own name for it.
+    assert not [line for line in lines if re.search(r"\b[a-z]+_[a-z_]+\b", line)], lines
+    # A change said is a value to put in the box, and the count is what the page then
+    # counts.
+    relax = [line for line in lines if line.startswith(f"Set {councils} to ") and "instead" in line]
+    (line,) = relax
+    wanted, count = re.fullmatch(
+        rf"Set {councils} to (\d+) instead of 1: ([\d,]+) options? qualif(?:y|ies)\.", line
+    ).groups()  # type: ignore[union-attr]
+    at.number_input(key="design:max_councils").set_value(int(wanted)).run()
+    assert metrics(ok(at))["Options keeping the guarantees"] == count
+
+
+def test_best_option_beds_under_every_evidence_set_and_the_bound() -> None:
+    at = design_app()
+    (message,) = [seen(s.value) for s in at.success]
+    # No beds figure of one evidence set alone beside the best option.
+    assert "beds a day freed" not in message and "central path" not in message
+    (element,) = [t for t in at.main.table if "Evidence set" in t.value.columns]
+    table = element.value
+    assert list(table["Evidence set"]) == [
+        "no effect",
+        "low",
+        "central (default)",
+        "2017/18 fit, optimistic reading",
+    ]
+    # Option 918's central-path beds under each set (as `ibcf design` finds them) and
+    # the bound under each, never below the option's own.
+    assert list(table["Beds freed a day (central path)"]) == ["0", "0.2", "0.3", "1.5"]
+    assert list(table["Bound (beds a day)"]) == ["0", "0.2", "0.3", "1.6"]
+    (bound,) = [seen(i.value) for i in at.info if seen(i.value).startswith("A bound")]
+    assert "under each evidence set" in bound and "Spring Budget 2017 element" in bound
+    assert "spring_budget" not in bound
+
+
+def test_frontier_chart_names_its_evidence_set_and_every_sets_beds() -> None:
+    at = design_app()
+    (chart,) = [
+        json.loads(e.proto.spec)
+        for e in at.main.get("plotly_chart")
+        if "efficient options" in e.proto.spec
+    ]
+    assert "central evidence" in chart["layout"]["yaxis"]["title"]["text"]
+    efficient = chart["data"][1]
+    assert efficient["name"] == "efficient options"
+    options = [int(i) for i in efficient["customdata"]]  # what a click selects
+    assert 918 in options and len(options) == len(efficient["hovertext"])
+    for text in efficient["hovertext"]:
+        lines = text.split("<br>")
+        for label in ("no effect", "low", "central (default)", "2017/18 fit, optimistic reading"):
+            assert any(line.startswith(f"{label}: ") for line in lines), (label, lines)
+        assert max(len(line) for line in lines) <= 40, lines  # narrow enough for a phone
+
+
+def test_efficient_options_table_flags_a_ranking_that_flips() -> None:
+    at = design_app()
+    (element,) = [d for d in at.main.dataframe if "option_words" in d.value.columns]
+    table = element.value
+    # Beside the option's number, before the long words: ticked where the option's rank
+    # by beds is not the same under every evidence set.
+    assert list(table.columns[:2]) == ["option", "ranking_flips"]
+    config = json.loads(element.proto.columns)
+    flips = config["ranking_flips"]
+    assert flips["label"] == "Rank flips" and "every evidence set" in flips["help"]
+    assert table["ranking_flips"].dtype == bool
+    assert table["ranking_flips"].any() and not table["ranking_flips"].all()
 
 
 def test_loading_an_option_makes_it_the_current_scenario() -> None:
@@ -88,3 +166,12 @@ def test_efficient_options_table_reads_in_words_and_pounds() -> None:
     assert config["councils_affected"]["label"].endswith("(councils)")
     assert "_" not in config["beds_freed:central"]["label"]
     assert "central evidence" in config["beds_freed:central"]["label"]
+
+
+def test_chart_with_no_option_kept_names_its_grey_points() -> None:
+    at = design_app()
+    at.number_input(key="design:max_councils").set_value(1).run()
+    at.number_input(key="design:min_beds").set_value(1.0).run()
+    (chart,) = [json.loads(e.proto.spec) for e in ok(at).main.get("plotly_chart")]
+    # None keeps the guarantees: the grey points are every option, and say so.
+    assert chart["data"][0]["name"] == "every option (none keeps them)"

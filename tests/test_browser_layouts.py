@@ -5,8 +5,10 @@ Overview's, the council card's firmness box and Compare's equity table); worksho
 numbers larger than normal and above the fold, words never broken inside them, eight
 numbers and the levers on a projector's first screen; the sidebar's collapse freeing
 the main area; the map's 152 councils, labels, hover and click, anonymised in workshop
-mode; the Design view's frontier and its hover; a phone's title and council tables;
-Compare picks surviving a link; and a new visitor's headline before the chart library.
+mode; the Design view's goal in words shown whole, the best option's beds under every
+evidence set with the bound, the frontier, its hover and a click picking an option, and
+why not (conflicting guarantees); a phone's title and council tables; Compare picks
+surviving a link; and a new visitor's headline before the chart library.
 
 Saves the first screen of every view at every size to ``test-artifacts/pages/``, each
 panel to ``test-artifacts/bears/`` and the checked details to ``test-artifacts/review/``;
@@ -16,7 +18,9 @@ while to draw). Fails (does not skip) without a browser (``tests/browser.py``).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlparse
@@ -382,19 +386,112 @@ def councils_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[n
     to_top(page)
 
 
+# The goal box's text: whether the words shown, and each choice's words, fit its width
+# (measured in its own font; an input never wraps, so words too long are cut).
+GOAL_FITS_JS = """(e, texts) => {
+  const cs = getComputedStyle(e);
+  const pen = document.createElement('canvas').getContext('2d');
+  pen.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  const room = e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  const r = e.getBoundingClientRect();
+  return {shown: e.value, shown_cut: e.scrollWidth > e.clientWidth + 1, right: r.right,
+          width: document.documentElement.clientWidth,
+          cut: texts.filter(t => pen.measureText(t).width > room + 0.5)};
+}"""
+GOAL = 'input[aria-label="Best at"]'
+PICK = 'input[aria-label="An efficient option"]'
+# Guarantees no option keeps together (a link's design choices).
+CONFLICTING = json.dumps({"max_councils": 1, "min_beds": 1.0})
+
+
+def scroll_to(page, element, above: float = 8) -> None:  # type: ignore[no-untyped-def]
+    """``element`` at the top of the screen, ``above`` pixels below the app's header
+    (room for a heading drawn above it), as a screenshot should show it."""
+    element.evaluate(
+        """(e, above) => {
+          const header = document.querySelector('[data-testid="stHeader"]');
+          const h = header ? Math.max(header.getBoundingClientRect().bottom, 0) : 0;
+          e.style.scrollMarginTop = `${h + above}px`;
+          e.scrollIntoView({block: 'start'});
+        }""",
+        above,
+    )
+    time.sleep(0.5)
+
+
+def goal_fit(page, choices: bool) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Whether the goal box shows its words whole; with ``choices``, every choice's
+    words too (read from its opened list)."""
+    box = page.locator(GOAL)
+    texts: list[str] = []
+    if choices:
+        box.click()
+        options = page.get_by_role("option")
+        options.first.wait_for()
+        texts = [options.nth(k).inner_text() for k in range(options.count())]
+        page.keyboard.press("Escape")
+        time.sleep(0.3)
+    fit = box.evaluate(GOAL_FITS_JS, texts)
+    fit["choices"] = len(texts)
+    return dict(fit)
+
+
 def design_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
     seen = tour.design
     seen["frontier"] = page.get_by_text("Options keeping the guarantees").first.is_visible()
+    seen["goal"] = goal_fit(page, choices=True)
+    # The best option's beds under every evidence set, and the bound beside them.
+    panel = page.locator(".st-key-design-best-beds")
+    if panel.count():  # else nothing recorded: the tests say what is missing
+        scroll_to(page, panel)
+        seen["best_box"] = panel.bounding_box()
+        table = panel.locator('[data-testid="stTable"]')
+        seen["best_cells"] = table.locator("td").all_inner_texts()
+        seen["best_table"] = table.evaluate(
+            "e => ({right: e.getBoundingClientRect().right, width: innerWidth,"
+            " hidden: e.scrollWidth > e.clientWidth + 1})"
+        )
+        seen["bound"] = panel.get_by_text("A bound, not an option").first.is_visible()
+        review_shot(page, "design-best")
+    # The frontier: a point's hover, then a click on it picks its option below.
     chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.scroll_into_view_if_needed()
+    scroll_to(page, chart, above=64)  # its title, drawn by the page, above it
     points = chart.locator("g.trace.scatter path.point")
     seen["points"] = points.count()
     if points.count():
-        points.nth(points.count() // 2).hover(force=True)
+        point = points.nth(points.count() // 2)
+        point.hover(force=True)
         hover = chart.locator("g.hovertext")
         hover.first.wait_for(timeout=10_000)
         seen["hover"] = hover.first.text_content() or ""
+        seen["hover_box"] = hover.first.bounding_box()
+        seen["chart_box"] = chart.bounding_box()
+        review_shot(page, "design-frontier")
+        pick = page.locator(PICK)
+        seen["picked_before"] = before = pick.input_value()
+        b = point.bounding_box()
+        assert b is not None
+        page.mouse.click(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and pick.input_value() == before:
+            time.sleep(0.2)
+        seen["picked_after"] = pick.input_value()
+    # Why not: guarantees that conflict, from a link.
+    here = urlparse(page.url)
+    page.goto(f"{here.scheme}://{here.netloc}/?view=Design&design={quote(CONFLICTING)}")
+    settle(page, view="Design")
+    why = page.locator(".st-key-design-why-not")
+    if why.count():
+        scroll_to(page, why)
+        seen["why_not_box"] = why.bounding_box()
+        seen["why_not"] = why.locator("li").all_inner_texts()
+        seen["why_not_fit"] = page.evaluate(TOO_WIDE_JS)
+        review_shot(page, "design-why-not")
     to_top(page)
+
+
+def workshop_design(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    tour.design["workshop_goal"] = goal_fit(page, choices=False)
 
 
 INSPECTIONS = {
@@ -404,6 +501,7 @@ INSPECTIONS = {
     ("Map", "workshop"): workshop_map,
     ("Councils", "normal"): councils_view,
     ("Design", "normal"): design_view,
+    ("Design", "workshop"): workshop_design,
 }
 NUMBERS = '[data-testid="stMetricLabel"], [data-testid="stMetricValue"]'
 
@@ -491,13 +589,86 @@ def test_map_hover_labels_and_fold(tours: Tours, size: tuple[int, int]) -> None:
     assert seen["hover_lines"] == 3, "three lines"
 
 
+EVIDENCE_LABELS = ("no effect", "low", "central (default)", "2017/18 fit, optimistic reading")
+
+
+def inside(box: object, left: float, right: float) -> bool:
+    """A drawn element's box, from ``left`` to ``right`` (a pixel's leeway)."""
+    return (
+        isinstance(box, dict)
+        and box["width"] > 0
+        and box["height"] > 0
+        and box["x"] >= left - 1
+        and box["x"] + box["width"] <= right + 1
+    )
+
+
 @by_size
 def test_design_view_fits_and_hover_says_the_option(tours: Tours, size: tuple[int, int]) -> None:
     tour = tours(size)
+    seen = tour.design
     assert "Design" not in tour.too_wide and "workshop-Design" not in tour.too_wide
-    assert tour.design["frontier"] is True
-    assert isinstance(tour.design["points"], int) and tour.design["points"] > 0
-    assert "Option " in str(tour.design["hover"])
+    assert seen["frontier"] is True
+    assert isinstance(seen["points"], int) and seen["points"] > 0
+    hover = str(seen.get("hover"))
+    assert "Option " in hover
+    # The option's beds under every evidence set, the default marked, not one set's.
+    assert all(f"{label}:" in hover for label in EVIDENCE_LABELS), hover
+    # The chart and its hover are drawn inside the screen.
+    chart = seen.get("chart_box")
+    assert inside(chart, 0, size[0]), chart
+    assert isinstance(chart, dict)
+    hover_box = seen.get("hover_box")
+    assert inside(hover_box, chart["x"], chart["x"] + chart["width"]), hover_box
+
+
+@by_size
+def test_design_goal_shows_its_words_whole(tours: Tours, size: tuple[int, int]) -> None:
+    """Whichever goal is chosen, its box shows all its words (an input is never
+    wrapped: words that do not fit are cut); in workshop mode, the one shown."""
+    seen = tours(size).design
+    goal, workshop = seen.get("goal"), seen.get("workshop_goal")
+    assert isinstance(goal, dict) and isinstance(workshop, dict)
+    assert goal["choices"] > 1 and goal["cut"] == [], goal
+    assert goal["shown_cut"] is False and goal["right"] <= goal["width"], goal
+    assert workshop["shown_cut"] is False, workshop
+
+
+@by_size
+def test_design_click_on_a_point_picks_its_option(tours: Tours, size: tuple[int, int]) -> None:
+    seen = tours(size).design
+    number = re.match(r"Option (\d+):", str(seen.get("hover")))
+    assert number is not None, seen.get("hover")
+    before, after = seen.get("picked_before"), str(seen.get("picked_after"))
+    assert before != after and after.startswith(f"Option {number[1]}:"), (before, after)
+
+
+@by_size
+def test_design_best_option_beds_and_bound_are_drawn(tours: Tours, size: tuple[int, int]) -> None:
+    """The best option's beds freed under every evidence set, the default marked, and
+    the oracle bound: drawn, inside the screen."""
+    seen = tours(size).design
+    assert inside(seen.get("best_box"), 0, size[0]), seen.get("best_box")
+    cells = seen.get("best_cells")
+    assert isinstance(cells, list) and all(label in cells for label in EVIDENCE_LABELS), cells
+    table = seen.get("best_table")  # every column in sight, none scrolled out of it
+    assert isinstance(table, dict) and table["right"] <= table["width"], table
+    assert table["hidden"] is False, table
+    assert seen.get("bound") is True
+
+
+@by_size
+def test_design_why_not_is_drawn_in_the_boxes_words(tours: Tours, size: tuple[int, int]) -> None:
+    seen = tours(size).design
+    assert inside(seen.get("why_not_box"), 0, size[0]), seen.get("why_not_box")
+    fit = seen.get("why_not_fit")
+    assert isinstance(fit, dict) and fit["wide"] == [], fit
+    lines = seen.get("why_not")
+    assert isinstance(lines, list) and lines, "the conflict and what to change are listed"
+    assert lines[0].startswith(
+        "No option keeps these together: ‘At most this many councils affected’ at 1;"
+    ), lines
+    assert not [line for line in lines if re.search(r"\b[a-z]+_[a-z_]+\b", line)], lines
 
 
 @by_size

@@ -1,12 +1,16 @@
 """Design: state the guarantees and the goal, see the efficient options of a shipped
-design, why no option keeps the guarantees when none does, and the oracle bound; load
-any efficient option as the current scenario."""
+design, the best option's beds under every evidence set beside the oracle bound, and why
+no option keeps the guarantees when none does (each guarantee named by its box); pick
+an efficient option on the chart or in its box and load it as the current scenario."""
 
 from __future__ import annotations
 
 import json
+import math
+import textwrap
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from app import charts, services, show, state
@@ -24,6 +28,7 @@ EXEMPT = "design:exempt"
 MIN_BEDS = "design:min_beds"
 MIN_BEDS_SET = "design:min_beds_set"
 PICK = "design:pick"
+CHART = "chart_design_frontier"  # the frontier chart's selection (show.chart's key)
 DEFAULT_GOAL = f"beds_per_gbpm:{DEFAULT_EVIDENCE_SET}"
 # The page's starting guarantees: the shipped design's own (at most 40 councils, all
 # money local); a limit of 0 in a box that says "0 = no limit" is none.
@@ -35,6 +40,26 @@ DEFAULTS: dict[str, Any] = {
     EXEMPT: [],
     MIN_BEDS: 0.0,
 }
+# The guarantees' boxes, named the same way wherever the page speaks of them ("why not").
+LABELS = {
+    LOCAL: "All money stays in local government",
+    MAX_COUNCILS: "At most this many councils affected",
+    MAX_LOSS_PCT: "No council loses more than this % of its allocation",
+    MAX_LOSS_GBP: "No council loses more than £",
+    EXEMPT: "Councils exempt",
+    MIN_BEDS: "Beds freed at least",
+}
+# A goal in the few words its box shows whole, on a phone too.
+GOAL_WORDS = {
+    "money_moved": "Least money conditioned or withheld",
+    "conditioned": "Least money conditioned",
+    "withheld": "Least money withheld",
+    "retained": "Least money retained by the centre",
+    "councils_affected": "Fewest councils affected",
+    "largest_loss_gbp": "Least lost by any one council (£)",
+    "largest_loss_pct": "Least lost by any one council (% of allocation)",
+}
+HOVER_WIDTH = 40  # characters a line of a chart's hover text holds
 
 
 def link_value() -> str:
@@ -145,20 +170,18 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
             "Best at",
             goals,
             key=GOAL,
-            format_func=lambda k: (
-                f"{objectives[k][0]} ({'most' if objectives[k][2] == 'max' else 'least'})"
-            ),
+            format_func=lambda k: goal_words(k, objectives),
         )
-        st.checkbox("All money stays in local government", key=LOCAL)
+        st.checkbox(LABELS[LOCAL], key=LOCAL)
         st.number_input(
-            "At most this many councils affected (0 = no limit)",
+            f"{LABELS[MAX_COUNCILS]} (0 = no limit)",
             min_value=0,
             max_value=152,
             step=1,
             key=MAX_COUNCILS,
         )
         st.number_input(
-            "No council loses more than this % of its allocation (0 = no limit)",
+            f"{LABELS[MAX_LOSS_PCT]} (0 = no limit)",
             min_value=0.0,
             max_value=100.0,
             step=0.5,
@@ -166,21 +189,21 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
         )
     with right:
         st.number_input(
-            "No council loses more than £ (0 = no limit)",
+            f"{LABELS[MAX_LOSS_GBP]} (0 = no limit)",
             min_value=0,
             max_value=1_499_000_000,
             step=100_000,
             key=MAX_LOSS_GBP,
         )
         st.multiselect(
-            "Councils exempt",
+            LABELS[EXEMPT],
             list(ctx.data.codes),
             key=EXEMPT,
             format_func=ctx.name,
             placeholder="none",
         )
         st.number_input(
-            "Beds freed at least (0 = no target)",
+            f"{LABELS[MIN_BEDS]} (0 = no target)",
             min_value=0.0,
             max_value=10_000.0,
             step=1.0,
@@ -213,43 +236,53 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
         help=None if best is None else best["option_words"],
     )
     if best is None:
-        _why_not(answer)
+        _why_not(ctx, answer)
     else:
         goal = st.session_state[GOAL]
         st.success(
             md(
                 f"Best at {objectives[goal][0].lower()}: {best['option_words']}. "
                 f"Money moved {gbp(best['money_moved'])}, {int(best['councils_affected'])} "
-                f"councils affected, {beds_figure(best[f'beds_freed:{DEFAULT_EVIDENCE_SET}'])} "
-                f"beds a day freed ({evidence_set(DEFAULT_EVIDENCE_SET).reading}, central path)."
+                "councils affected; the beds it frees under each evidence set are below."
             )
         )
+        _best_beds(ctx, answer)
     pool = table[from_rules] if kept else table
     shown = front[front["efficient"]]
+    reading = evidence_set(DEFAULT_EVIDENCE_SET).reading.removeprefix("the ")
     fig = charts.design_frontier(
         pool,
+        "options keeping the guarantees" if kept else "every option (none keeps them)",
         shown,
         "money_moved",
         f"beds_freed:{DEFAULT_EVIDENCE_SET}",
         "Money moved (£)",
-        "Beds freed a day",
+        f"Beds freed a day, {reading} (central path)",
+        [option_hover(row, answer.evidence) for row in shown.to_dict("records")],
     )
-    show.chart(fig, shown, ctx, "design_frontier", "efficient options")
+    show.chart(
+        fig,
+        shown,
+        ctx,
+        "design_frontier",
+        "efficient options",
+        on_select=_clicked,
+        selection_mode="points",
+    )
     st.caption(
-        "Beds on the central path of each evidence set are in the table; an option whose "
-        "rank by beds differs between evidence sets is marked 'ranking flips'."
+        f"The beds axis reads {reading}, the default. Hover over an option for its beds "
+        "under every evidence set; click it to pick it below. In the table, an option "
+        "whose rank by beds differs between evidence sets is ticked under ‘Rank flips’."
     )
-    if answer.oracle is not None:
-        st.info(md(answer.oracle.words.capitalize() + "."), icon=":material/functions:")
     _load(ctx, shown)
     columns = [
         "option",
-        "option_words",
+        "ranking_flips",
         "money_moved",
         "councils_affected",
         "largest_loss_pct",
         *[c for c in front.columns if c.startswith("beds_freed:")],
-        "ranking_flips",
+        "option_words",
     ]
     show.table(
         shown[columns],
@@ -258,6 +291,100 @@ def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) 
         "efficient options",
         column_config=objective_columns(columns, objectives),
     )
+
+
+def goal_words(key: str, objectives: dict[str, tuple[str, str, str]]) -> str:
+    """A goal in the few words its box shows whole.
+
+    >>> goal_words("beds_per_gbpm:fit_2017_18", {})
+    'Most beds per £1m, 2017/18 fit (optimistic reading)'
+    >>> goal_words("councils_affected", {}), goal_words("x", {"x": ("Spread", "£", "min")})
+    ('Fewest councils affected', 'Spread (least)')
+    """
+    kind, _, name = key.partition(":")
+    if kind in ("beds_freed", "beds_per_gbpm") and name:
+        what = "Most beds freed" if kind == "beds_freed" else "Most beds per £1m"
+        return f"{what}, {evidence_set(name).reading.removeprefix('the ')}"
+    if key in GOAL_WORDS:
+        return GOAL_WORDS[key]
+    label, _, sense = objectives[key]
+    return f"{label} ({'most' if sense == 'max' else 'least'})"
+
+
+def option_hover(row: dict[str, Any], evidence: list[str]) -> str:
+    """An efficient option on the chart: its number, money and councils, its beds under
+    every evidence set (the default marked), whether its rank by beds flips between
+    them, and the option in words; lines short enough for a phone.
+
+    >>> print(option_hover({"option": 7, "option_words": "condition share 10%",
+    ...     "money_moved": 4e6, "councils_affected": 11, "beds_freed:low": 0.16,
+    ...     "beds_freed:central": 0.33, "ranking_flips": True}, ["low", "central"]))
+    Option 7: money moved £4.0m, 11 councils
+    affected
+    Beds freed a day (central path):
+    low: 0.2
+    central (default): 0.3
+    Its rank by beds flips between sets
+    condition share 10%
+    """
+    lines = [
+        f"Option {int(row['option'])}: money moved {gbp(row['money_moved'])}, "
+        f"{int(row['councils_affected'])} councils affected",
+        "Beds freed a day (central path):",
+    ]
+    wrapped = textwrap.wrap(lines[0], HOVER_WIDTH) + lines[1:]
+    for name in evidence:
+        s = evidence_set(name)
+        mark = " (default)" if s.is_default else ""
+        wrapped.append(f"{s.label}{mark}: {beds_figure(float(row[f'beds_freed:{name}']))}")
+    if row.get("ranking_flips"):
+        wrapped.append("Its rank by beds flips between sets")
+    wrapped += textwrap.wrap(str(row["option_words"]), HOVER_WIDTH)
+    return "\n".join(wrapped)
+
+
+def _best_beds(ctx: Ctx, answer: Any) -> None:
+    """The best option's beds freed under every evidence set side by side, and the
+    oracle bound under each beside them."""
+    ss = st.session_state
+    values, _ = services.design_guarantees(_guarantees(ctx))
+    bound = None
+    if answer.oracle is not None and values is not None:
+        bound = services.design_bound(ss[SLUG], values, ss[GOAL])
+    with st.container(border=True, key="design-best-beds"):
+        st.markdown("**The best option's beds freed under every evidence set**")
+        # A small table drawn whole (every column on a phone too), figures side by side.
+        frame = best_beds_frame(answer.best, answer.evidence, bound)
+        st.table(frame, hide_index=True)
+        show.csv_button(frame, ctx, "design_best_beds", "beds freed by the best option")
+        if bound is not None:
+            st.info(
+                md(
+                    "A bound, not an option: under each evidence set, no rule conditioning "
+                    f"{bound.share_pct:g}% of the {bound.element} in each council it picks, "
+                    f"with at most {gbp(bound.budget)} in all, frees more beds a day than "
+                    "the bound in the table. The councils reaching it are picked by name, "
+                    "which no rule of the design does."
+                ),
+                icon=":material/functions:",
+            )
+
+
+def best_beds_frame(best: dict[str, Any], evidence: list[str], bound: Any) -> pd.DataFrame:
+    """One row per evidence set, the default marked: the best option's beds freed a day
+    (central path), per £1m moved, and the bound (when there is one)."""
+    rows = []
+    for name in evidence:
+        s = evidence_set(name)
+        row = {
+            "Evidence set": s.label + (" (default)" if s.is_default else ""),
+            "Beds freed a day (central path)": beds_figure(float(best[f"beds_freed:{name}"])),
+            "Beds a day per £1m moved": beds_figure(float(best[f"beds_per_gbpm:{name}"])),
+        }
+        if bound is not None:
+            row["Bound (beds a day)"] = beds_figure(bound.beds[name])
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def objective_columns(
@@ -276,20 +403,141 @@ def objective_columns(
                 else st.column_config.Column(heading)
             )
     config["option_words"] = st.column_config.Column("The option in words")
+    config["ranking_flips"] = st.column_config.CheckboxColumn(
+        "Rank flips",
+        help="Ticked where the option's rank by beds freed (central path) is not the same "
+        "under every evidence set that tells options apart.",
+    )
     return config
 
 
-def _why_not(answer: Any) -> None:
-    why = answer.why_not
-    st.error("No option of the design keeps every guarantee.", icon=":material/block:")
-    if why is None:
-        return
-    lines = []
-    for conflict in why.conflicts:
-        lines.append("These conflict: " + "; ".join(conflict) + ".")
-    for r in why.relaxations:
-        lines.append(f"{r.words}: {r.options:,} option(s) qualify.")
-    st.markdown("\n".join(f"- {md(line)}" for line in lines))
+def _why_not(ctx: Ctx, answer: Any) -> None:
+    with st.container(key="design-why-not"):
+        st.error("No option of the design keeps every guarantee.", icon=":material/block:")
+        if answer.why_not is not None:
+            st.markdown("\n".join(f"- {md(line)}" for line in why_not_lines(ctx, answer)))
+
+
+def why_not_lines(ctx: Ctx, answer: Any) -> list[str]:
+    """Which guarantees conflict and what would let options keep the rest: each
+    guarantee named by its box on this page, each change said as what to put in that
+    box, with the number of options that then keep the guarantees (as the page counts
+    them once the box is changed)."""
+    values = _guarantees(ctx)
+    beds = values.get("min_beds") or {"evidence_set": DEFAULT_EVIDENCE_SET, "beds": 0.0}
+    under = evidence_set(beds["evidence_set"]).reading.removeprefix("the ")
+    boxes = {
+        "money_stays_local": LOCAL,
+        "max_councils": MAX_COUNCILS,
+        "max_loss_pct": MAX_LOSS_PCT,
+        "max_loss_gbp": MAX_LOSS_GBP,
+        "min_beds": MIN_BEDS,
+    }
+
+    def box(key: str) -> str:
+        if key.startswith("exempt:"):
+            return f"‘{LABELS[EXEMPT]}’"
+        return f"‘{LABELS[boxes[key]]}’" if key in boxes else key
+
+    def said(key: str, value: float) -> str:
+        """A box's value as it is typed in, with its sign."""
+        if key == "max_loss_pct":
+            return f"{value:g}%"
+        if key == "max_loss_gbp":
+            return f"£{value:,.0f}"
+        return f"{value:g}"
+
+    def unit(key: str) -> str:
+        """What a box's number counts, where the box's words do not say it."""
+        return f"beds a day, {under}" if key == "min_beds" else ""
+
+    def as_set(key: str) -> str:
+        if key == "money_stays_local":
+            return f"{box(key)} ticked"
+        if key.startswith("exempt:"):
+            return f"{ctx.name(key.split(':', 1)[1])} in {box(key)}"
+        if key in boxes:
+            now = beds["beds"] if key == "min_beds" else values[key]
+            return f"{box(key)} at {said(key, now)}" + (f" ({unit(key)})" if unit(key) else "")
+        return key
+
+    lines = [
+        "No option keeps these together: " + "; ".join(as_set(k) for k in conflict) + "."
+        for conflict in answer.why_not.conflicts
+    ]
+    slug = st.session_state[SLUG]
+    for r in answer.why_not.relaxations:
+        if r.key not in boxes and not r.key.startswith("exempt:"):
+            words, n = r.words[:1].upper() + r.words[1:], r.options  # no box says it
+            lines.append(f"{words}: {n:,} option{' qualifies' if n == 1 else 's qualify'}.")
+            continue
+        if r.key == "min_beds" and r.bound is not None and math.floor(r.bound * 100 + 1e-6) <= 0:
+            lines.append(
+                f"With the other guarantees kept, no option frees more than "
+                f"{beds_figure(r.bound)} beds a day ({under})."
+            )
+            continue
+        change = _change(r.key, r.bound, values)
+        if change is None:
+            continue
+        if r.key == "money_stays_local":
+            words = f"Untick {box(r.key)}"
+        elif r.key.startswith("exempt:"):
+            words = f"Take {ctx.name(r.key.split(':', 1)[1])} out of {box(r.key)}"
+        elif r.bound is None:
+            words = f"Set {box(r.key)} to 0 ({'no target' if r.key == 'min_beds' else 'no limit'})"
+        else:
+            now = beds["beds"] if r.key == "min_beds" else values[r.key]
+            new = change["min_beds"]["beds"] if r.key == "min_beds" else change[r.key]
+            words = f"Set {box(r.key)} to {said(r.key, new)} instead of {said(r.key, now)}"
+            words += f" ({unit(r.key)})" if unit(r.key) else ""
+        relaxed, _ = services.design_guarantees(change)
+        n = r.options if relaxed is None else services.design_kept(slug, relaxed)
+        lines.append(f"{words}: {n:,} option{' qualifies' if n == 1 else 's qualify'}.")
+    return lines
+
+
+def _change(key: str, bound: float | None, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The page's guarantees with one changed as a relaxation says: dropped (``bound``
+    None) or set to the bound, rounded as its box takes it and so that the options the
+    bound lets through still qualify. None where the boxes cannot say it or a line says
+    it already (a council affected is its exemption dropped; the centre keeping money
+    is the box unticked; a target of no beds is no target)."""
+    out = dict(values)
+    if key == "money_stays_local":
+        if bound is not None:
+            return None
+        out["money_stays_local"] = False
+    elif key.startswith("exempt:"):
+        if bound is not None:
+            return None
+        out["exempt"] = [c for c in values.get("exempt", []) if c != key.split(":", 1)[1]]
+    elif bound is None:
+        out.pop(key, None)
+    elif key == "max_councils":
+        out[key] = math.ceil(bound - 1e-9)
+    elif key == "max_loss_pct":
+        out[key] = math.ceil(bound * 100 - 1e-6) / 100
+    elif key == "max_loss_gbp":
+        out[key] = math.ceil(bound - 1e-6)
+    elif key == "min_beds" and "min_beds" in values:
+        floor = math.floor(bound * 100 + 1e-6) / 100
+        if floor <= 0:
+            return None  # said as the most beds any option frees
+        out[key] = {**values[key], "beds": floor}
+    return out
+
+
+def _clicked() -> None:
+    """A click on an efficient option on the chart picks it in the box below."""
+    event = st.session_state.get(CHART) or {}
+    for point in event.get("selection", {}).get("points", []):
+        option = point.get("customdata")
+        if isinstance(option, list):
+            option = option[0] if option else None
+        if option is not None:
+            st.session_state[PICK] = int(option)
+            return
 
 
 def _load(ctx: Ctx, shown: Any) -> None:
