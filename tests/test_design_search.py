@@ -143,6 +143,40 @@ def test_why_not_three_way_conflict_lists_every_smallest_set() -> None:
     assert answer.conflicts == [["money_stays_local", "max_councils", "min_beds"]]
 
 
+def test_why_not_with_more_guarantees_than_it_can_combine_names_one_irreducible_conflict() -> None:
+    # The three-way conflict worked above ({local, ≤25 councils, ≥9 beds}: each pair is
+    # met, the three are not) with 120 councils exempt that no option affects: 123 rules.
+    # Their subsets up to size 2 number 123 + 7,503, more than are tried, so one
+    # irreducible conflict is named instead: a deletion filter in rule order keeps local
+    # (without it option 3 qualifies), ≤25 (option 2), ≥9 beds (option 1) and drops each
+    # exemption (the rest still conflict without it).
+    never = [f"E0{n:07d}" for n in range(120)]
+    table = pd.concat(
+        [HAND, pd.DataFrame({f"affected:{code}": 0.0 for code in never}, index=HAND.index)],
+        axis=1,
+    )
+    rules = constraints(
+        Guarantees(
+            money_stays_local=True,
+            max_councils=25,
+            min_beds=MinBeds(evidence_set="central", beds=9),
+        )
+    )
+    exempt = [Constraint(f"exempt:{c}", f"{c} exempt", f"affected:{c}", "<=", 0) for c in never]
+    answer = why_not(table, rules + exempt)
+    assert answer is not None and not answer.exhaustive
+    assert answer.conflicts == [["money_stays_local", "max_councils", "min_beds"]]
+    # What dropping each lets in: local, option 3; ≤25, option 2; ≥9 beds, options 0 and 1.
+    said = {(r.key, r.bound): r.options for r in answer.relaxations}
+    assert said[("money_stays_local", None)] == 1
+    assert said[("max_councils", None)] == 1
+    assert said[("min_beds", None)] == 2
+    # Twelve rules: every subset is tried, and the smallest conflict is the same triple.
+    few = why_not(table, rules + exempt[:9])
+    assert few is not None and few.exhaustive
+    assert few.conflicts == [["money_stays_local", "max_councils", "min_beds"]]
+
+
 def test_why_not_is_none_when_feasible() -> None:
     assert why_not(HAND, constraints(Guarantees(max_councils=30))) is None
 

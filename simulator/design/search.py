@@ -9,6 +9,7 @@ objective), so it is exact for the grid: no option is missed, none wrongly inclu
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -234,22 +235,40 @@ class Relaxation:
 class WhyNot:
     conflicts: list[list[str]]  # smallest sets of rules that no option keeps together
     relaxations: list[Relaxation]
+    # True: every smallest conflicting set is listed; False: too many guarantees to try
+    # every subset, so one set is listed that conflicts and keeps nothing it can spare.
+    exhaustive: bool = True
 
 
-def why_not(table: pd.DataFrame, rules: list[Constraint], *, max_rules: int = 12) -> WhyNot | None:
+# Subsets of the guarantees tried in search of the smallest conflicts before settling for
+# one irreducible conflict (12 guarantees have 4,095 subsets; 20 exempt councils more).
+SUBSETS_TRIED = 5_000
+
+
+def why_not(table: pd.DataFrame, rules: list[Constraint]) -> WhyNot | None:
     """For rules no option keeps together: the smallest conflicting sets (every set of
     that size no option keeps, found by enumeration) and, for each rule of a conflict,
     what restores feasibility: dropping it (and how many options then qualify) and the
     least relaxation of its bound that does (the best value any option keeping the other
-    rules reaches). None when some option keeps every rule."""
+    rules reaches). None when some option keeps every rule.
+
+    With so many rules (a long list of exempt councils) that the subsets up to the
+    smallest conflict outnumber :data:`SUBSETS_TRIED`, one irreducible conflict is given
+    instead (``exhaustive`` False): a set no option keeps, from which no rule can be
+    dropped without some option keeping the rest (a deletion filter)."""
     if feasible(table, rules).any():
         return None
-    if len(rules) > max_rules:
-        raise ValueError(f"at most {max_rules} guarantees and targets at once")
     masks = {r.key: r.mask(table) for r in rules}
     conflicts: list[list[str]] = []
+    tried = 0
+    exhaustive = True
     for size in range(1, len(rules) + 1):
+        if tried + math.comb(len(rules), size) > SUBSETS_TRIED:
+            exhaustive = False
+            conflicts = [_irreducible(rules, masks)]
+            break
         for combo in itertools.combinations(rules, size):
+            tried += 1
             joint = np.ones(len(table), dtype=bool)
             for r in combo:
                 joint &= masks[r.key]
@@ -270,7 +289,22 @@ def why_not(table: pd.DataFrame, rules: list[Constraint], *, max_rules: int = 12
             relaxed = rule.relaxed(bound)
             n = int((rest & relaxed.mask(table)).sum())
             relaxations.append(Relaxation(rule.key, _relax_words(rule, bound), bound, n))
-    return WhyNot(conflicts, relaxations)
+    return WhyNot(conflicts, relaxations, exhaustive)
+
+
+def _irreducible(rules: list[Constraint], masks: dict[str, np.ndarray]) -> list[str]:
+    """One set of ``rules`` no option keeps together from which none can be dropped: go
+    through the rules in turn, leaving out each one whose absence still keeps every
+    option out (the whole set keeps every option out to begin with)."""
+    kept = list(rules)
+    for rule in list(kept):
+        trial = [r for r in kept if r is not rule]
+        joint = np.ones(len(next(iter(masks.values()))), dtype=bool)
+        for r in trial:
+            joint &= masks[r.key]
+        if trial and not joint.any():
+            kept = trial
+    return [r.key for r in kept]
 
 
 def _relax_words(rule: Constraint, bound: float) -> str:

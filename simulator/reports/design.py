@@ -47,6 +47,7 @@ def design_summary(answer: DesignAnswer, data_hash: str) -> dict[str, Any]:
         if why is None
         else {
             "conflicts": why.conflicts,
+            "every_smallest_conflict": why.exhaustive,
             "relaxations": [
                 {"guarantee": r.key, "instead": r.words, "bound": r.bound, "options": r.options}
                 for r in why.relaxations
