@@ -175,3 +175,39 @@ def test_chart_with_no_option_kept_names_its_grey_points() -> None:
     (chart,) = [json.loads(e.proto.spec) for e in ok(at).main.get("plotly_chart")]
     # None keeps the guarantees: the grey points are every option, and say so.
     assert chart["data"][0]["name"] == "every option (none keeps them)"
+
+
+def test_the_most_deprived_fifth_guarantee_is_a_box_that_counts_and_travels() -> None:
+    """'At most this % … from the most deprived fifth' on the page: the options it keeps
+    are those of the evaluated grid with at most 10% on the fifth, at most 40 councils
+    and nothing retained (counted here from the grid's own columns), and the link
+    carries it."""
+    from app.services import design_grid
+
+    at = design_app()
+    at.number_input(key="design:max_most_deprived_fifth_pct").set_value(10.0).run()
+    ok(at)
+    table = design_grid("october-criteria-family").table
+    kept = (
+        (table["most_deprived_fifth_pct"] <= 10 + 1e-9)
+        & (table["councils_affected"] <= 40)
+        & (table["retained"] <= 0)
+    )
+    assert 0 < kept.sum() < 7_392
+    assert metrics(at)["Options keeping the guarantees"] == f"{int(kept.sum()):,}"
+    value = at.query_params["design"]
+    link = json.loads(value[0] if isinstance(value, list) else value)
+    assert link["max_most_deprived_fifth_pct"] == 10.0
+    again = design_app(design=json.dumps(link))
+    assert metrics(again)["Options keeping the guarantees"] == f"{int(kept.sum()):,}"
+
+
+def test_a_link_with_a_design_value_out_of_its_box_s_range_is_left_out() -> None:
+    """A hostile or mistyped link (a council limit of 9,999, a share of 250%) leaves those
+    boxes at their defaults instead of breaking the page."""
+    link = json.dumps({"max_councils": 9999, "max_most_deprived_fifth_pct": 250, "min_beds": -3})
+    at = design_app(design=link)
+    assert not at.exception
+    assert at.number_input(key="design:max_councils").value == 40
+    assert at.number_input(key="design:max_most_deprived_fifth_pct").value == 100.0
+    assert metrics(at)["Options keeping the guarantees"] == "7,392"

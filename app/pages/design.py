@@ -27,6 +27,7 @@ MAX_LOSS_GBP = "design:max_loss_gbp"
 EXEMPT = "design:exempt"
 MIN_BEDS = "design:min_beds"
 MIN_BEDS_SET = "design:min_beds_set"
+MAX_FIFTH = "design:max_most_deprived_fifth_pct"
 PICK = "design:pick"
 CHART = "chart_design_frontier"  # the frontier chart's selection (show.chart's key)
 DEFAULT_GOAL = f"beds_per_gbpm:{DEFAULT_EVIDENCE_SET}"
@@ -39,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     MAX_LOSS_GBP: 0,
     EXEMPT: [],
     MIN_BEDS: 0.0,
+    MAX_FIFTH: 100.0,
 }
 # The guarantees' boxes, named the same way wherever the page speaks of them ("why not").
 LABELS = {
@@ -48,6 +50,8 @@ LABELS = {
     MAX_LOSS_GBP: "No council loses more than £",
     EXEMPT: "Councils exempt",
     MIN_BEDS: "Beds freed at least",
+    MAX_FIFTH: "At most this % of the money conditioned or withheld from the most deprived "
+    "fifth of councils",
 }
 # A goal in the few words its box shows whole, on a phone too.
 GOAL_WORDS = {
@@ -58,6 +62,14 @@ GOAL_WORDS = {
     "councils_affected": "Fewest councils affected",
     "largest_loss_gbp": "Least lost by any one council (£)",
     "largest_loss_pct": "Least lost by any one council (% of allocation)",
+}
+# What each number box takes (a link's value outside it is left out).
+RANGES: dict[str, tuple[float, float]] = {
+    "max_councils": (0, 152),
+    "max_loss_pct": (0, 100),
+    "max_loss_gbp": (0, 1_499_000_000),
+    "min_beds": (0, 10_000),
+    "max_most_deprived_fifth_pct": (0, 100),
 }
 HOVER_WIDTH = 40  # characters a line of a chart's hover text holds
 
@@ -75,6 +87,7 @@ def link_value() -> str:
         EXEMPT,
         MIN_BEDS,
         MIN_BEDS_SET,
+        MAX_FIFTH,
     )
     values = {k: ss.get(k, DEFAULTS.get(k)) for k in keys}
     return json.dumps(
@@ -100,12 +113,16 @@ def from_link(text: str) -> None:
         "exempt": (list,),
         "min_beds": (int, float),
         "min_beds_set": (str,),
+        "max_most_deprived_fifth_pct": (int, float),
     }
     for key, value in values.items():
         if key not in kinds or not isinstance(value, kinds[key]):
             continue
         if isinstance(value, bool) != (kinds[key] == (bool,)):
             continue  # true is not a number, 1 is not true
+        low, high = RANGES.get(key, (-math.inf, math.inf))
+        if isinstance(value, int | float) and not low <= value <= high:
+            continue  # outside what its box takes: the box keeps its default
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             continue
         st.session_state[f"design:{key}"] = value
@@ -122,6 +139,8 @@ def _guarantees(ctx: Ctx) -> dict[str, Any]:
         out["max_loss_gbp"] = int(ss[MAX_LOSS_GBP])
     codes = set(ctx.data.codes)
     out["exempt"] = [c for c in ss.get(EXEMPT, []) if c in codes]
+    if float(ss.get(MAX_FIFTH, 100.0)) < 100.0:
+        out["max_most_deprived_fifth_pct"] = float(ss[MAX_FIFTH])
     if ss.get(MIN_BEDS):
         out["min_beds"] = {
             "evidence_set": ss.get(MIN_BEDS_SET, DEFAULT_EVIDENCE_SET),
@@ -175,23 +194,23 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
         st.checkbox(LABELS[LOCAL], key=LOCAL)
         st.number_input(
             f"{LABELS[MAX_COUNCILS]} (0 = no limit)",
-            min_value=0,
-            max_value=152,
+            min_value=int(RANGES["max_councils"][0]),
+            max_value=int(RANGES["max_councils"][1]),
             step=1,
             key=MAX_COUNCILS,
         )
         st.number_input(
             f"{LABELS[MAX_LOSS_PCT]} (0 = no limit)",
-            min_value=0.0,
-            max_value=100.0,
+            min_value=float(RANGES["max_loss_pct"][0]),
+            max_value=float(RANGES["max_loss_pct"][1]),
             step=0.5,
             key=MAX_LOSS_PCT,
         )
     with right:
         st.number_input(
             f"{LABELS[MAX_LOSS_GBP]} (0 = no limit)",
-            min_value=0,
-            max_value=1_499_000_000,
+            min_value=int(RANGES["max_loss_gbp"][0]),
+            max_value=int(RANGES["max_loss_gbp"][1]),
             step=100_000,
             key=MAX_LOSS_GBP,
         )
@@ -204,8 +223,8 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
         )
         st.number_input(
             f"{LABELS[MIN_BEDS]} (0 = no target)",
-            min_value=0.0,
-            max_value=10_000.0,
+            min_value=float(RANGES["min_beds"][0]),
+            max_value=float(RANGES["min_beds"][1]),
             step=1.0,
             key=MIN_BEDS,
         )
@@ -219,6 +238,16 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
             key=MIN_BEDS_SET,
             format_func=services.evidence_label,
         )
+        if "most_deprived_fifth_pct" in objectives:  # the data say who is most deprived
+            st.number_input(
+                f"{LABELS[MAX_FIFTH]} (100 = no limit)",
+                min_value=float(RANGES["max_most_deprived_fifth_pct"][0]),
+                max_value=float(RANGES["max_most_deprived_fifth_pct"][1]),
+                step=5.0,
+                key=MAX_FIFTH,
+                help="The most deprived fifth: councils in deciles 1 and 2 of the IoD2015 "
+                "average score, as in the Overview's 'Who bears it'.",
+            )
 
 
 def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) -> None:
@@ -432,6 +461,7 @@ def why_not_lines(ctx: Ctx, answer: Any) -> list[str]:
         "max_loss_pct": MAX_LOSS_PCT,
         "max_loss_gbp": MAX_LOSS_GBP,
         "min_beds": MIN_BEDS,
+        "max_most_deprived_fifth_pct": MAX_FIFTH,
     }
 
     def box(key: str) -> str:
@@ -441,7 +471,7 @@ def why_not_lines(ctx: Ctx, answer: Any) -> list[str]:
 
     def said(key: str, value: float) -> str:
         """A box's value as it is typed in, with its sign."""
-        if key == "max_loss_pct":
+        if key in ("max_loss_pct", "max_most_deprived_fifth_pct"):
             return f"{value:g}%"
         if key == "max_loss_gbp":
             return f"£{value:,.0f}"
@@ -465,6 +495,11 @@ def why_not_lines(ctx: Ctx, answer: Any) -> list[str]:
         "No option keeps these together: " + "; ".join(as_set(k) for k in conflict) + "."
         for conflict in answer.why_not.conflicts
     ]
+    if not answer.why_not.exhaustive:
+        lines.append(
+            "Too many guarantees to try every combination: this is one set that conflicts, "
+            "with nothing in it that could be left out; there may be others."
+        )
     slug = st.session_state[SLUG]
     for r in answer.why_not.relaxations:
         if r.key not in boxes and not r.key.startswith("exempt:"):
@@ -484,6 +519,8 @@ def why_not_lines(ctx: Ctx, answer: Any) -> list[str]:
             words = f"Untick {box(r.key)}"
         elif r.key.startswith("exempt:"):
             words = f"Take {ctx.name(r.key.split(':', 1)[1])} out of {box(r.key)}"
+        elif r.bound is None and r.key == "max_most_deprived_fifth_pct":
+            words = f"Set {box(r.key)} to 100 (no limit)"
         elif r.bound is None:
             words = f"Set {box(r.key)} to 0 ({'no target' if r.key == 'min_beds' else 'no limit'})"
         else:
@@ -516,7 +553,7 @@ def _change(key: str, bound: float | None, values: dict[str, Any]) -> dict[str, 
         out.pop(key, None)
     elif key == "max_councils":
         out[key] = math.ceil(bound - 1e-9)
-    elif key == "max_loss_pct":
+    elif key in ("max_loss_pct", "max_most_deprived_fifth_pct"):
         out[key] = math.ceil(bound * 100 - 1e-6) / 100
     elif key == "max_loss_gbp":
         out[key] = math.ceil(bound - 1e-6)
