@@ -211,3 +211,21 @@ def test_a_link_with_a_design_value_out_of_its_box_s_range_is_left_out() -> None
     assert at.number_input(key="design:max_councils").value == 40
     assert at.number_input(key="design:max_most_deprived_fifth_pct").value == 100.0
     assert metrics(at)["Options keeping the guarantees"] == "7,392"
+
+
+def test_why_not_with_a_dozen_exempt_councils_still_answers() -> None:
+    """Thirteen councils exempt besides the limits (15 guarantees, more than every subset
+    of which was ever tried): the page says why not instead of showing an error."""
+    at = design_app()
+    codes = [c for c in at.multiselect(key="design:exempt").options][:13]
+    at.multiselect(key="design:exempt").set_value(codes).run()
+    at.number_input(key="design:max_councils").set_value(1).run()
+    at.number_input(key="design:min_beds").set_value(1.0).run()
+    ok(at)
+    assert not at.exception
+    assert len(at.multiselect(key="design:exempt").value) == 13
+    value = at.query_params["design"]
+    chosen = at.multiselect(key="design:exempt").value
+    assert json.loads(value[0] if isinstance(value, list) else value)["exempt"] == chosen
+    assert metrics(at)["Best option"] == "none"
+    assert any("No option keeps these together" in m.value for m in at.markdown)
