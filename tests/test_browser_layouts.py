@@ -4,9 +4,10 @@ tour" below): nothing wider than the screen, with the who-bears-it panels drawn 
 Overview's, the council card's firmness box and Compare's equity table); workshop
 numbers larger than normal and above the fold, words never broken inside them, eight
 numbers and the levers on a projector's first screen; the sidebar's collapse freeing
-the main area; the map's 152 councils, labels, hover and click, anonymised in workshop
-mode; the Design view's frontier and its hover; a phone's title and council tables;
-Compare picks surviving a link; and a new visitor's headline before the chart library.
+the main area; the map's 152 councils, labels (never one over another: a phone's map
+has none), hover and click, anonymised in workshop mode; the Design view's frontier and
+its hover; a phone's title and council tables; Compare picks surviving a link; and a
+new visitor's headline before the chart library.
 
 Saves the first screen of every view at every size to ``test-artifacts/pages/``, each
 panel to ``test-artifacts/bears/`` and the checked details to ``test-artifacts/review/``;
@@ -303,6 +304,26 @@ def hexes(page):  # type: ignore[no-untyped-def]
     return chart
 
 
+# The map's hexagon labels a reader sees (drawn, with a size), and the first two whose
+# boxes overlap, if any (half a pixel allowed).
+MAP_LABELS_JS = """(chart) => {
+  const traces = chart.querySelectorAll('.scatterlayer .trace');
+  const texts = [...traces[traces.length - 1].querySelectorAll('.textpoint text')];
+  const shown = texts.map(t => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && r.height > 0);
+  for (let i = 0; i < shown.length; i++) {
+    for (let j = i + 1; j < shown.length; j++) {
+      const [a, p] = shown[i], [b, q] = shown[j];
+      if (p.left < q.right - 0.5 && q.left < p.right - 0.5
+          && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) {
+        return {shown: shown.length, overlap: [a, b]};
+      }
+    }
+  }
+  return {shown: shown.length, overlap: null};
+}"""
+
+
 def map_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
     chart = hexes(page)
     seen = tour.map
@@ -310,6 +331,9 @@ def map_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-unt
     labels = chart.locator(".scatterlayer .trace").last.locator(".textpoint")
     seen["labels"] = labels.count()
     seen["label_px"] = labels.first.locator("text").evaluate("e => parseFloat(e.style.fontSize)")
+    chart.scroll_into_view_if_needed()
+    seen["labels_shown"] = chart.evaluate(MAP_LABELS_JS)
+    seen["find"] = page.get_by_text("Find a council").first.is_visible()
     seen["chart"] = chart.bounding_box()
     codes = chart.evaluate("e => e.data[e.data.length - 1].customdata")
     seen["codes"] = codes
@@ -456,12 +480,22 @@ def test_collapsing_the_sidebar_frees_the_main_area(tours: Tours, size: tuple[in
 
 @by_size
 def test_map_hover_labels_and_fold(tours: Tours, size: tuple[int, int]) -> None:
+    """On a desk or a projector every hexagon shows its label, readable, and the map
+    starts above the fold; on a phone, whose hexagons are too small for a label, the
+    labels are left out (they overprinted each other) and hover and the search name a
+    council. At every size no label covers another, and hover reads in lines."""
     seen = tours(size).map
     assert seen["hexes"] == 152 and seen["labels"] == 152, "every hexagon drawn and labelled"
+    shown = seen["labels_shown"]
+    assert isinstance(shown, dict) and shown["overlap"] is None, shown
     if size[0] > 640:  # readable on a desk or a projector, and starting above the fold
+        assert shown["shown"] == 152, shown
         assert seen["label_px"] >= 9, seen["label_px"]
         chart = seen["chart"]
         assert isinstance(chart, dict) and chart["y"] < size[1] * 0.6, chart
+    else:
+        assert shown["shown"] == 0, shown
+        assert seen["find"] is True, "the search names a council instead"
     assert "<br>" not in str(seen["hover"]), "line breaks, not tags"
     assert seen["hover_lines"] == 3, "three lines"
 
