@@ -1,13 +1,14 @@
 """The app in a real browser at a desk (1440×900), a projector (1280×720) and a phone
 (390×844), on one tour of every view per size, in normal and workshop mode (see "the
 tour" below): nothing wider than the screen, with the who-bears-it panels drawn (the
-Overview's, the council card's firmness box and Compare's equity table); workshop
-numbers larger than normal and above the fold, words never broken inside them, eight
-numbers and the levers on a projector's first screen; the sidebar's collapse freeing
-the main area; the map's 152 councils, labels (never one over another: a phone's map
-has none), hover and click, anonymised in workshop mode; the Design view's frontier and
-its hover; a phone's title and council tables; Compare picks surviving a link; and a
-new visitor's headline before the chart library.
+Overview's, the council card's firmness box and Compare's equity table); Compare's
+tables with every cell's text whole; workshop numbers larger than normal and above the
+fold, words never broken inside them, eight numbers and the levers on a projector's
+first screen; the sidebar's collapse freeing the main area; the map's 152 councils,
+labels (never one over another: a phone's map has none), hover and click, anonymised
+in workshop mode; the Design view's frontier and its hover; a phone's title and council
+tables; Compare picks surviving a link; and a new visitor's headline before the chart
+library.
 
 Saves the first screen of every view at every size to ``test-artifacts/pages/``, each
 panel to ``test-artifacts/bears/`` and the checked details to ``test-artifacts/review/``;
@@ -196,6 +197,7 @@ class Tour:
     map: dict[str, object] = field(default_factory=dict)  # Map, normal
     workshop_map: dict[str, object] = field(default_factory=dict)  # Map, workshop
     design: dict[str, object] = field(default_factory=dict)  # Design, normal
+    compare: dict[str, object] = field(default_factory=dict)  # Compare, normal: its tables
     main_width: dict[str, float] = field(default_factory=dict)  # sidebar opened / closed
 
 
@@ -408,7 +410,42 @@ def design_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-
     to_top(page)
 
 
+# The first table after the heading that starts with ``heading``: whether the browser
+# lays its cells out ("table") or a grid draws them on a canvas ("grid"), its cells, and
+# those whose text does not fit their box (cut, or spilling over a neighbour).
+CUT_CELLS_JS = """(heading) => {
+  const blocks = [...document.querySelectorAll('[data-testid="stElementContainer"]')];
+  const at = blocks.findIndex(b => b.innerText.trim().startsWith(heading));
+  if (at < 0) return {kind: 'missing'};
+  const next = blocks.slice(at + 1).find(
+    b => b.querySelector('[data-testid="stTable"], [data-testid="stDataFrame"]'));
+  if (!next) return {kind: 'missing'};
+  if (next.querySelector('[data-testid="stDataFrame"]')) {
+    return {kind: 'grid', cells: next.querySelectorAll('td').length, cut: []};
+  }
+  const cells = [...next.querySelectorAll('th, td')];
+  const cut = cells.filter(e => e.scrollWidth > e.clientWidth + 1
+    || e.scrollHeight > e.clientHeight + 1).map(e => e.innerText.slice(0, 60));
+  return {kind: 'table', cells: cells.length, cut: cut.slice(0, 5)};
+}"""
+COMPARE_TABLES = {
+    "equity": "Who bears each option, and how firm its list is",
+    "councils": "Councils whose selection differs",
+}
+
+
+def compare_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    for name, heading in COMPARE_TABLES.items():
+        tour.compare[name] = page.evaluate(CUT_CELLS_JS, heading)
+    heading = page.get_by_text(COMPARE_TABLES["councils"]).first
+    heading.evaluate("e => e.scrollIntoView({block: 'start'})")
+    time.sleep(0.3)
+    review_shot(page, "compare-councils")
+    to_top(page)
+
+
 INSPECTIONS = {
+    ("Compare", "normal"): compare_view,
     ("Overview", "normal"): overview,
     ("Overview", "workshop"): workshop_overview,
     ("Map", "normal"): map_view,
@@ -507,6 +544,20 @@ def test_design_view_fits_and_hover_says_the_option(tours: Tours, size: tuple[in
     assert tour.design["frontier"] is True
     assert isinstance(tour.design["points"], int) and tour.design["points"] > 0
     assert "Option " in str(tour.design["hover"])
+
+
+@by_size
+def test_compare_tables_show_every_cell_whole(tours: Tours, size: tuple[int, int]) -> None:
+    """Compare's equity table (its "meaning" column) and its table of councils that differ
+    (its "What changed" column) were grids, which draw on a canvas and cut a cell's text
+    at the column's edge (at 1440x900 both were cut). Both are tables whose cells wrap:
+    every cell's text fits its box, at every size."""
+    seen = tours(size).compare
+    for name in COMPARE_TABLES:
+        table = seen[name]
+        assert isinstance(table, dict), (name, table)
+        assert table["kind"] == "table", (name, "a grid cuts its cells' text", table)
+        assert table["cells"] > 0 and table["cut"] == [], (name, table)
 
 
 def test_the_map_shows_152_councils_and_a_click_opens_a_card(
