@@ -123,6 +123,8 @@ bench-load: $(STAMP)
 check-wheel: $(STAMP)
 	PYTHON=$(PYTHON) scripts/check-wheel
 
+# What a user feels, in headless Chromium: CONDITIONS=idle,loaded (the default: each
+# figure as the machine is, then with a busy process per core), or one of them.
 bench-browser: $(STAMP)
 	$(BIN)/python -m benchmarks.browser
 

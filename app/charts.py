@@ -102,9 +102,9 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
 
 
 def room_on_top(fig: go.Figure) -> go.Figure:
-    """A top margin holding the title's lines and then the legend's, so neither sits on
-    the other (Plotly sizes the two separately). Legends of more than three entries
-    are allowed one line per entry, as on a narrow screen."""
+    """A top margin holding the title's lines, then the legend's, then any labels drawn
+    above the plot, so none sits on another (Plotly sizes them separately). Legends of
+    more than three entries are allowed one line per entry, as on a narrow screen."""
     font = fig.layout.font.size or 12
     title = fig.layout.title.font.size or 15
     text = str(fig.layout.title.text or "")
@@ -117,9 +117,25 @@ def room_on_top(fig: go.Figure) -> go.Figure:
     if fig.layout.showlegend is False:
         entries = 0
     rows = 0 if entries == 0 else (1 if entries <= 3 else entries)
-    top = 14 + round(lines * title * 1.35) + round(rows * font * 1.7)
+    top = 14 + round(lines * title * 1.35) + round(rows * font * 1.7) + labels_above(fig)
     fig.update_layout(title={"automargin": False}, margin={"t": top})
     return fig
+
+
+# One row of labels drawn above a plot (a histogram's P10, P50 and P90) at 12 px type.
+LABEL_ROW_PX = 20
+
+
+def labels_above(fig: go.Figure) -> int:
+    """The height the labels drawn above the plot need (those anchored on its top edge,
+    rows apart by their ``yshift``): the highest row's shift and one row of its type."""
+    font = fig.layout.font.size or 12
+    above = [
+        (a.yshift or 0) + round((a.font.size or font) * 1.5)
+        for a in fig.layout.annotations or ()
+        if a.yref == "paper" and a.y == 1 and a.yanchor == "bottom"
+    ]
+    return max(above, default=0)
 
 
 def presenting(fig: go.Figure) -> go.Figure:
@@ -135,12 +151,13 @@ def presenting(fig: go.Figure) -> go.Figure:
         title={"text": wrap_title(text, 34), "font": {"size": round(title * scale)}},
         height=round((out.layout.height or 380) * 1.25),
     )
-    room_on_top(out)
     for trace in out.data:
         if trace.type == "sankey":
             trace.textfont.size = round((trace.textfont.size or 12) * scale)
     for annotation in out.layout.annotations or ():
-        annotation.font.size = round((annotation.font.size or 12) * scale)
+        annotation.font.size = round((annotation.font.size or base) * scale)
+        annotation.yshift = round((annotation.yshift or 0) * scale)
+    room_on_top(out)
     return out
 
 
@@ -280,21 +297,29 @@ def fan_chart(history: pd.DataFrame, path: pd.DataFrame) -> go.Figure:
 
 
 def histogram(draws: pd.Series, p10: float, p50: float, p90: float, unit: str) -> go.Figure:
-    """Monte Carlo draws with the range and central value marked; the low end's label
-    sits left of its line and the others right, each at its own height, so they never
-    collide however close the values; figures by the one rule for beds."""
+    """Monte Carlo draws with the range and central value marked; figures by the one
+    rule for beds. Each line ends at the top of the plot and its label sits above it,
+    where no line reaches, in a row of its own: no line crosses a label and no label
+    covers another, however close the values. A label is centred on its line, or starts
+    at it (a line in the left third of the draws' range) or ends at it (the right
+    third), so that it stays within the chart."""
     fig = go.Figure(go.Histogram(x=draws, nbinsx=50, marker={"color": BLUE}, name="draws"))
-    for value, text, where, shift in (
-        (p50, "Central (P50)", "top right", 0),
-        (p10, "Low (P10)", "top left", -22),
-        (p90, "High (P90)", "top right", -44),
+    low, high = float(draws.min()), float(draws.max())
+    for row, (value, text) in enumerate(
+        ((p10, "Low (P10)"), (p50, "Central (P50)"), (p90, "High (P90)"))
     ):
-        fig.add_vline(
+        at = (value - low) / (high - low) if high > low else 0.5
+        fig.add_vline(x=value, line={"color": RED if "P50" in text else GREY, "dash": "dot"})
+        fig.add_annotation(
             x=value,
-            line={"color": RED if "P50" in text else GREY, "dash": "dot"},
-            annotation_text=f"{text} {services.beds_figure(value)}",
-            annotation_position=where,
-            annotation_yshift=shift,
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            xanchor="left" if at < 1 / 3 else "right" if at > 2 / 3 else "center",
+            yshift=row * LABEL_ROW_PX,
+            showarrow=False,
+            text=f"{text} {services.beds_figure(value)}",
         )
     fig.update_xaxes(title=unit)
     fig.update_yaxes(title="Number of draws")

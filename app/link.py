@@ -8,6 +8,7 @@ changed. Values are JSON (``40.0``, ``true``, ``null`` to remove an optional
 section, ``[...]`` for a whole list); a text value that is not JSON is kept as typed.
 
 A link is input from anyone: it is bounded before it is read (at most
+:data:`MAX_LINK_CHARS` characters, else refused whole: :func:`oversized`; at most
 :data:`MAX_CHANGES` changes, key paths of at most :data:`MAX_PATH_PARTS` parts, values
 of at most :data:`MAX_VALUE_CHARS` characters nested at most :data:`MAX_DEPTH` deep,
 integers of at most :data:`MAX_DIGITS` digits), and whatever is wrong with it is said
@@ -52,23 +53,25 @@ MAX_SNAPSHOTS = 8
 _SNAPSHOT_KEY = re.compile(rf"{SNAPSHOT}[1-9]\d?")
 STAMPS = ("model_version", "data_hash", "schema_version")
 MAX_CHANGES = 1_000
-# Streamlit itself ignores a whole query string of more than 1,000 fields or 512 KiB
-# (the script then sees none); the page says so in the browser (app.shell).
+# The most a link may hold: MAX_FIELDS parameters and MAX_LINK_CHARS characters of query
+# string once percent-encoded. A link the app writes stays within MAX_LINK_CHARS: free
+# texts longer than LINK_TEXT_CHARS, and then the longest ones until it fits, are left
+# out, said so in the text itself and in the ``cut`` key (the receiver is told, and the
+# sender can download the scenario file, which keeps them). A longer link is refused
+# with :func:`oversized` (app.state), the default scenario shown instead; so is one of
+# more than MAX_FIELDS parameters, which Streamlit drops whole before the script sees
+# it (the page says so in the browser: app.shell). Both servers carry a link well past
+# the limit, so the app is the one to answer: a worker refuses a request of about
+# 128 KiB (4 x MAX_LINK_CHARS), and `make serve`'s proxy is given a buffer as large
+# (scripts.serve), enough for the address twice over (a page's later requests may repeat
+# it as the Referer).
 MAX_FIELDS = 1_000
-MAX_QUERY_CHARS = 512 * 1024
+MAX_LINK_CHARS = 32 * 1024
 MAX_PATH_PARTS = 8
 MAX_PATH_CHARS = 200
 MAX_VALUE_CHARS = 20_000
 MAX_DEPTH = 8
 MAX_DIGITS = 30
-# What the web server carries: it resets a request whose address is more than about
-# 100 KiB, and a page's later requests repeat the address (as the Referer), so a page
-# opened from a link of more than about 60 KiB does not load. A link the app writes
-# stays within LINK_BUDGET characters once encoded: free texts longer than
-# LINK_TEXT_CHARS, and then the longest ones until it fits, are left out, said so in
-# the text itself and in the ``cut`` key (the receiver is told, and the sender can
-# download the scenario file, which keeps them).
-LINK_BUDGET = 32 * 1024
 LINK_TEXT_CHARS = 4_000
 LONG_TEXTS = ("notes", "description", "author")
 _DIGIT_RUN = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
@@ -233,8 +236,31 @@ def encoded_size(params: Mapping[str, str]) -> int:
     return len(urlencode(params))
 
 
+# What a link over the limit gets instead of being applied (the browser's notice fills
+# in the same words: app.shell).
+OVERSIZED = (
+    "The link could not be applied: it holds {fields} parameters ({chars} characters), "
+    f"more than the {MAX_FIELDS:,} parameters or {MAX_LINK_CHARS:,} characters a link may "
+    "carry. Showing the default scenario instead."
+)
+
+
+def oversized(params: Mapping[str, str]) -> str | None:
+    """The notice for a link over the limit, or None for one within it.
+
+    >>> oversized({"preset": "graduated"}) is None
+    True
+    >>> oversized({"preset": "graduated", "notes": "x" * 32_760})[:80]
+    'The link could not be applied: it holds 2 parameters (32,783 characters), more t'
+    """
+    chars = encoded_size(params)
+    if len(params) <= MAX_FIELDS and chars <= MAX_LINK_CHARS:
+        return None
+    return OVERSIZED.format(fields=f"{len(params):,}", chars=f"{chars:,}")
+
+
 def _fit(params: dict[str, str], texts: dict[str, Any]) -> dict[str, str]:
-    """``params`` within :data:`LINK_BUDGET`: each long free text replaced by
+    """``params`` within :data:`MAX_LINK_CHARS`: each long free text replaced by
     :func:`left_out_text` (longest first, those over :data:`LINK_TEXT_CHARS` always),
     the fields left out named in :data:`CUT`."""
     out = dict(params)
@@ -243,7 +269,7 @@ def _fit(params: dict[str, str], texts: dict[str, Any]) -> dict[str, str]:
         value = texts[field]
         if not isinstance(value, str):
             continue
-        if len(value) <= LINK_TEXT_CHARS and encoded_size(out) <= LINK_BUDGET:
+        if len(value) <= LINK_TEXT_CHARS and encoded_size(out) <= MAX_LINK_CHARS:
             continue
         out[field] = encode_value(left_out_text(field, len(value)))
         cut.append(field)

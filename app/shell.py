@@ -6,6 +6,7 @@ One run: the session's Scenario (already updated by any widget callback) -> the 
 
 from __future__ import annotations
 
+import json
 import time
 from string import Template
 
@@ -200,10 +201,8 @@ OVERSIZED_LINK_SCRIPT = Template("""
   var box = parent.document.createElement("div");
   box.setAttribute("role", "alert");
   box.setAttribute("data-testid", "oversizedLink");
-  box.textContent = "The link could not be applied: it holds " + fields.toLocaleString("en-GB")
-    + " parameters (" + query.length.toLocaleString("en-GB") + " characters), more than the "
-    + "$fields_text parameters or $chars_text characters a link may carry. Showing the "
-    + "default scenario instead. (Click to close.)";
+  box.textContent = $notice.replace("{fields}", fields.toLocaleString("en-GB"))
+    .replace("{chars}", query.length.toLocaleString("en-GB")) + " (Click to close.)";
   box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:1000000;padding:12px 24px;"
     + "background:#fdecea;color:#611a15;font:16px sans-serif;border-bottom:2px solid #b03a2e";
   box.onclick = function () { box.remove(); };
@@ -212,18 +211,18 @@ OVERSIZED_LINK_SCRIPT = Template("""
 </script>
 """).substitute(
     fields=link.MAX_FIELDS,
-    chars=link.MAX_QUERY_CHARS,
-    fields_text=f"{link.MAX_FIELDS:,}",
-    chars_text=f"{link.MAX_QUERY_CHARS:,}",
+    chars=link.MAX_LINK_CHARS,
+    notice=json.dumps(link.OVERSIZED),
 )
 
 
 def oversized_link_notice() -> None:
-    """Streamlit drops a whole query string of more than 1,000 fields (or 512 KiB) before
-    the script sees it, so such a link would open the default scenario silently. On a
-    session's first run with no query, a hidden component reads the address the page
-    was opened with and, when it is one of those, says so on the page (fixed text and
-    counts only: nothing from the link is shown)."""
+    """Streamlit drops a whole query string of more than 1,000 fields before the script
+    sees it, so such a link would open the default scenario silently. On a session's
+    first run with no query, a hidden component reads the address the page was opened
+    with and, when it is over the limit (:data:`app.link.MAX_LINK_CHARS` characters or
+    1,000 fields), says so on the page in the words the app uses for a link it refuses
+    itself (fixed text and counts only: nothing from the link is shown)."""
     components.html(OVERSIZED_LINK_SCRIPT, height=0)
 
 

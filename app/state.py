@@ -102,6 +102,10 @@ def init() -> None:
     data = services.dataset()
     params = st.query_params.to_dict()
     notes: list[tuple[str, list[str]]] = []
+    refused = link.oversized(params)
+    if refused:  # read nothing from it, not even the view
+        notes.append(("error", [refused]))
+        params = {}
     if link.PRESET in params:
         slug, scen, warnings, errors = services.scenario_from_link(
             params, presets, services.context(), data.data_hash
@@ -118,7 +122,8 @@ def init() -> None:
     else:
         slug = DEFAULT_PRESET if DEFAULT_PRESET in presets else next(iter(presets))
         scen = presets[slug]
-        ss[CHECK_LINK] = not params  # a link too long for Streamlit arrives empty
+        # A link too long for Streamlit arrives empty: the browser checks it.
+        ss[CHECK_LINK] = not params and not refused
     ss[SCENARIO] = scen
     ss[PRESET] = slug
     ss[PRESET_SELECT] = slug

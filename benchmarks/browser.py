@@ -1,7 +1,9 @@
 """Speed a user feels: the app in headless chromium, timed in the page itself.
 
 ``make bench-browser`` (a benchmark, not a test) starts ``streamlit run`` on a free
-port, warms it with one visit, then prints medians of:
+port, warms it with one visit, then measures, as the machine is ("idle") and then with
+one busy process per core beside it ("loaded", other work on the machine: a second app,
+a build; the busy processes of ``make bench-load``), the medians of:
 
 - ``keypress_to_headline_ms``: a key press on the Condition share slider until the
   "Conditioned" headline shows the new amount (target <= 250 ms);
@@ -13,13 +15,17 @@ port, warms it with one visit, then prints medians of:
   first headline (kB, decoded): what a new visitor waits for, steadier than a time on a
   busy machine;
 - ``sensitivity_step_ms``: one step of the Sensitivity page's slider until the list
-  of councils near the line follows (target <= 1 s);
-- ``load_average``: the machine's one-minute load average before and after, printed
-  beside the figures: a first paint measured under load is that figure, not the idle one.
+  of councils near the line follows (target <= 1 s).
+
+It prints each figure idle and loaded side by side, then the new visitor's first
+headline under both in one line with the machine's one-minute load average before and
+after each (an "idle" run on a machine already busy says so). ``--conditions idle`` or
+``--conditions loaded`` (or ``CONDITIONS=...``) measures one of them.
 
 Times run from the browser's input event (or navigation start) to the DOM change
 that shows the result, both measured with ``performance.now()`` in the page. The
-last line printed is one JSON object of the medians.
+last line printed is one JSON object: each condition's medians, load average and busy
+processes.
 """
 
 from __future__ import annotations
@@ -180,17 +186,101 @@ def sensitivity_step(page: Any, url: str, repeat: int) -> list[float]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+FIGURES = (
+    "keypress_to_headline_ms",
+    "page_switch_ms",
+    "sensitivity_step_ms",
+    "first_paint_s",
+    "first_paint_kb",
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line; ``conditions`` is a list, idle before loaded."""
+    from benchmarks.load import CONDITIONS
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="measurements per figure")
     parser.add_argument("--port", type=int, default=0, help="the server's port (default: any free)")
+    parser.add_argument(
+        "--conditions",
+        default=os.environ.get("CONDITIONS", ",".join(CONDITIONS)),
+        help="idle, loaded (one busy process per core beside the app) or both (default)",
+    )
     args = parser.parse_args(argv)
+    wanted = [c.strip() for c in args.conditions.split(",") if c.strip()]
+    if not wanted or any(c not in CONDITIONS for c in wanted) or len(set(wanted)) < len(wanted):
+        parser.error(f"--conditions: one or both of {', '.join(CONDITIONS)}")
+    args.conditions = [c for c in CONDITIONS if c in wanted]
+    return args
+
+
+def medians(figures: dict[str, list[float]]) -> dict[str, float | None]:
+    """Each figure's median, leaving out a -1 (no change seen within a minute).
+
+    >>> medians({"page_switch_ms": [210.4, -1, 190.0, 250.2], "first_paint_s": [1.612, 1.5]})
+    {'page_switch_ms': 210.0, 'first_paint_s': 1.56}
+    """
+    out: dict[str, float | None] = {}
+    for name, values in figures.items():
+        good = [v for v in values if v >= 0]
+        digits = 2 if name.endswith("_s") else 0
+        out[name] = round(statistics.median(good), digits) if good else None
+    return out
+
+
+def report(runs: dict[str, dict[str, Any]], cores: int) -> list[str]:
+    """The lines printed at the end: each figure's median under each condition side by
+    side, then the new visitor's first headline under each in one line. ``runs`` maps a
+    condition to its ``medians``, ``load`` (one-minute load average before and after)
+    and ``busy`` (busy processes started beside the app)."""
+    names = list(runs)
+    lines = ["figure".ljust(26) + "".join(n.rjust(10) for n in names)]
+    for figure in FIGURES:
+        cells = [runs[n]["medians"].get(figure) for n in names]
+        lines.append(figure.ljust(26) + "".join(str(c).rjust(10) for c in cells))
+    said = []
+    for name in names:
+        run = runs[name]
+        before, after = run["load"]
+        how = f"{run['busy']} busy processes, " if run["busy"] else ""
+        if name == "idle" and before >= 0.5 * cores:
+            how = "the machine was not idle: "
+        said.append(
+            f"{run['medians'].get('first_paint_s')} s {name} ({how}load average "
+            f"{before} before, {after} after)"
+        )
+    lines.append(
+        f"first headline for a new visitor: {'; '.join(said)}; {cores} cores; target <= 3 s idle"
+    )
+    return lines
+
+
+def measure(browser: Any, url: str, repeat: int) -> dict[str, list[float]]:
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    fetched: list[float] = []
+    figures = {
+        "keypress_to_headline_ms": keypress_to_headline(page, url, repeat),
+        "page_switch_ms": page_switch(page, url, repeat),
+        "sensitivity_step_ms": sensitivity_step(page, url, repeat),
+        "first_paint_s": first_paint(browser, url, max(3, repeat // 2), fetched),
+        "first_paint_kb": fetched,
+    }
+    page.close()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    before = os.getloadavg()[0]
+    from benchmarks.load import busy
+
+    cores = os.cpu_count() or 1
     port = args.port or free_port()
     proc = start_server(port, Path(tempfile.mkdtemp(prefix="bench-browser-")) / "server.log")
     url = f"http://127.0.0.1:{port}/?preset=october-2017-letter"
+    runs: dict[str, dict[str, Any]] = {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(chromium()), headless=True, args=ARGS)
@@ -198,34 +288,31 @@ def main(argv: list[str] | None = None) -> int:
             warm.goto(url)
             idle(warm, 120)
             warm.close()
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            fetched: list[float] = []
-            figures = {
-                "keypress_to_headline_ms": keypress_to_headline(page, url, args.repeat),
-                "page_switch_ms": page_switch(page, url, args.repeat),
-                "sensitivity_step_ms": sensitivity_step(page, url, args.repeat),
-                "first_paint_s": first_paint(browser, url, max(3, args.repeat // 2), fetched),
-                "first_paint_kb": fetched,
-            }
+            for condition in args.conditions:
+                with busy(cores if condition == "loaded" else 0) as extra:
+                    if extra:
+                        time.sleep(5)  # the busy processes under way
+                    before = os.getloadavg()[0]
+                    figures = measure(browser, url, args.repeat)
+                    load = (round(before, 2), round(os.getloadavg()[0], 2))
+                runs[condition] = {"medians": medians(figures), "load": load, "busy": extra}
+                for name, values in figures.items():
+                    digits = 2 if name.endswith("_s") else 0
+                    each = ", ".join(f"{v:.{digits}f}" for v in values)
+                    print(
+                        f"{condition} {name}: median {runs[condition]['medians'][name]} ({each})",
+                        flush=True,
+                    )
             browser.close()
     finally:
         stop_server(proc)
-    medians: dict[str, float | None] = {}
-    for name, values in figures.items():
-        good = [v for v in values if v >= 0]  # -1: no change seen within a minute
-        digits = 2 if name.endswith("_s") else 0
-        medians[name] = round(statistics.median(good), digits) if good else None
-        each = ", ".join(f"{v:.{digits}f}" for v in values)
-        print(f"{name}: median {medians[name]} over {len(good)} ({each})", flush=True)
-    load = (round(before, 2), round(os.getloadavg()[0], 2))
-    cores = os.cpu_count() or 1
-    state = "idle" if max(load) < 0.5 * cores else "loaded"
-    print(
-        f"first headline for a new visitor: {medians['first_paint_s']} s, on a {state} machine "
-        f"(load average {load[0]} before, {load[1]} after, {cores} cores; target <= 3 s idle)",
-        flush=True,
-    )
-    print(json.dumps({**medians, "load_average": max(load)}))
+    for line in report(runs, cores):
+        print(line, flush=True)
+    summary = {
+        name: {**run["medians"], "load_average": list(run["load"]), "busy_processes": run["busy"]}
+        for name, run in runs.items()
+    }
+    print(json.dumps({"cores": cores, **summary}))
     return 0
 
 

@@ -33,11 +33,13 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from app.link import MAX_LINK_CHARS
 from scripts.system_packages import apt_install_command
 
 ROOT = Path(__file__).resolve().parent.parent
 STREAMLIT = Path(sys.executable).parent / "streamlit"
 COOKIE = "IBCF_WORKER"
+PROXY_BUFFER = 4 * MAX_LINK_CHARS
 HAPROXY_HELP = "HAProxy is not installed: sudo apt-get install haproxy (Debian or Ubuntu)"
 
 
@@ -56,6 +58,11 @@ def haproxy_config(host: str, port: int, worker_ports: Sequence[int]) -> str:
 global
     maxconn 4096
     log stdout format raw local0 info
+    # A request's line and headers must fit one buffer. The default, 16 KiB, answered a
+    # link of more than about 15,000 characters with a bare 400; 128 KiB, what a worker
+    # takes, holds a link over the app's limit even with a Referer repeating it, so the
+    # app is the one to refuse it, in words.
+    tune.bufsize {PROXY_BUFFER}
 
 defaults
     mode http

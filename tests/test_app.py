@@ -23,6 +23,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import services
+from app.headings import headings
 from app.pages.overview import (
     AMBITION,
     BEDS,
@@ -255,7 +256,7 @@ def frame_with(at: AppTest, *columns: str) -> Any:
 
 def static_table_with(at: AppTest, *columns: str) -> Any:
     """The first static table (``st.table``) whose columns include ``columns``: Compare's
-    side-by-side numbers, not the interactive equity table below them."""
+    side-by-side numbers (its "measure" column), not the equity table below them."""
     for element in at.main.table:
         if all(c in element.value.columns for c in columns):
             return element.value
@@ -886,8 +887,10 @@ def test_workshop_mode_anonymises_and_locks(dataset: Dataset) -> None:
     assert f"{int(row['adults_18plus']):,}" not in captions
     assert str(row["authority_type"]) not in captions
     view(at, "Compare")
-    differs = frame_with(at, "council")
-    assert not set(IDENTIFYING) & set(differs.columns)
+    differs = frame_with(at, "Council", "What changed")
+    assert not set(headings(list(IDENTIFYING)).values()) & set(differs.columns)
+    assert "GSS code" in differs.columns and set(differs["GSS code"]) == {"hidden"}
+    assert set(differs["Council"]) <= set(anonymous_names(152))
     view(at, "Breakdowns")  # totals by region are aggregates and stay
     assert "region" in frame_with(at, "region", "councils").columns
     view(at, "Data and assumptions")  # published figures name their councils

@@ -59,10 +59,10 @@ def test_compare_sets_the_equity_measures_side_by_side(
     view(at, "Compare")
     at.multiselect(key="compare_pick").set_value(["current", "preset:graduated"]).run()
     ok(at)
-    equity = frame_with(at, "measure", "meaning").set_index("measure")
+    equity = frame_with(at, "Measure", "Meaning").set_index("Measure")
     graduated = evaluate(preset("graduated", context), dataset)
     gini = next(m for m in distribution.annex(graduated).measures if m.key == "gini")
-    column = [c for c in equity.columns if c != "meaning"][1]
+    column = [c for c in equity.columns if c != "Meaning"][1]
     assert float(equity.loc[gini.name, column]) == pytest.approx(gini.option, abs=1e-4)
     firm = stability.stability(graduated).overlap()
     overlap = "Mean overlap of plausible variants' lists with the option's own"

@@ -1,6 +1,8 @@
 """Links the app writes always open: long notes are left out (and said so) rather than
 making a link the app itself refuses, and every link the app writes is within what
-the web server carries (tested on a real server)."""
+the web server carries (tested on a real server). A link over the one limit a link may
+hold (``link.MAX_LINK_CHARS``) gets the app's notice, not a server error: the notice,
+the README and the servers (a worker alone, and ``make serve``'s proxy) agree on it."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -66,7 +68,7 @@ def test_long_notes_upload_then_reload_keeps_the_scenario(context: dict[str, Any
     assert "This link leaves out the scenario's notes: too long for a link" in said
     assert "leaves out the notes: too long for a link" in shown(at)  # the sender was told
     assert params[link.CUT] == "notes"
-    assert link.encoded_size(params) <= link.LINK_BUDGET
+    assert link.encoded_size(params) <= link.MAX_LINK_CHARS
 
 
 def test_short_notes_travel_in_the_link_whole(context: dict[str, Any]) -> None:
@@ -88,7 +90,7 @@ def test_every_link_the_app_writes_fits_the_budget(
     text = (alphabet * 20_000)[:20_000]
     scenario = base.model_copy(update={"notes": text, "description": text, "author": text})
     params = services.link_params("graduated", base, scenario, dataset.data_hash)
-    assert link.encoded_size(params) <= link.LINK_BUDGET
+    assert link.encoded_size(params) <= link.MAX_LINK_CHARS
     assert sorted(link.left_out(params)) == ["author", "description", "notes"]
 
 
@@ -119,16 +121,99 @@ def get(port: int, query: str, referer: bool) -> int:
         conn.close()
 
 
+def query_of(chars: int) -> str:
+    """A link's query string of exactly ``chars`` characters (the graduated scenario
+    with notes and a description of plain letters)."""
+    head = "preset=graduated&notes="
+    notes = (chars - len(head)) // 2
+    query = f"{head}{'x' * notes}&description="
+    query += "y" * (chars - len(query))
+    assert len(query) == chars
+    return query
+
+
 def test_links_of_the_app_budget_load_on_a_real_server(
     server: int,
 ) -> None:
-    """The web server resets a request line of about 100 KiB or more (so the app's
-    notice cannot show); a page's later requests carry the address again as the
-    Referer. A link of the app's whole budget, sent both ways, loads."""
-    query = urlencode({"preset": "graduated", "notes": "x" * link.LINK_BUDGET})
-    query = query[: link.LINK_BUDGET]
-    assert get(server, query, referer=False) == 200
-    assert get(server, query, referer=True) == 200
+    """A link of the whole limit loads, and so does one just over it (the page then
+    says the link could not be applied), sent both ways: a page's later requests can
+    carry the address again as the Referer. The web server itself refuses a request of
+    more than about 128 KiB, before the app can say anything."""
+    for chars in (link.MAX_LINK_CHARS, link.MAX_LINK_CHARS + 1):
+        query = query_of(chars)
+        assert get(server, query, referer=False) == 200, chars
+        assert get(server, query, referer=True) == 200, chars
+
+
+def test_a_link_just_over_the_limit_gets_the_apps_notice() -> None:
+    """32,768 characters is the most a link may hold: a link of that length is applied,
+    one of 32,769 is refused with the app's notice (the default scenario shown), in the
+    same words as the notice the browser shows for a link Streamlit drops."""
+    assert link.MAX_LINK_CHARS == 32_768
+    at = ok(new_app(**dict(parse_qsl(query_of(32_768)))))
+    assert "could not be applied" not in shown(at)
+    assert at.session_state["scenario"].name == "Graduated by margin"
+    assert len(at.session_state["scenario"].notes) == (32_768 - 23) // 2
+
+    over = ok(new_app(**dict(parse_qsl(query_of(32_769)))))
+    said = shown(over)
+    assert (
+        "The link could not be applied: it holds 3 parameters (32,769 characters), more "
+        "than the 1,000 parameters or 32,768 characters a link may carry. Showing the "
+        "default scenario instead."
+    ) in said
+    assert over.session_state["scenario"].name == "October 2017 letter"
+
+
+def test_the_notice_and_the_readme_state_the_one_limit() -> None:
+    """The browser's notice compares with, and states, the same limit as the app's own
+    check and the README."""
+    from app import shell
+
+    script = shell.OVERSIZED_LINK_SCRIPT
+    assert f"query.length <= {link.MAX_LINK_CHARS})" in script
+    assert "32,768 characters a link may carry" in script
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "A link holds at most 32,768 characters" in readme
+    for wrong in ("524,288", "100 KiB", "60 KiB"):
+        assert wrong not in script + readme
+
+
+@pytest.mark.process
+def test_a_link_just_over_the_limit_passes_make_serves_proxy(tmp_path: Path) -> None:
+    """``make serve`` puts HAProxy in front of the workers; its default buffer (16 KiB)
+    answered a link of more than about 15,200 characters with a bare "400 Bad request".
+    A link just over the limit, with the Referer a page's later requests may add, now
+    reaches the app."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from scripts.serve import stop
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scripts.serve", "--workers", "1", "--port", str(port),
+         "--host", "127.0.0.1", "--seconds", "240"],
+        cwd=ROOT, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=(tmp_path / "serve.log").open("wb"),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "make serve was not up in 180 s"
+                time.sleep(0.5)
+        query = query_of(link.MAX_LINK_CHARS + 1)
+        assert get(port, query, referer=False) == 200
+        assert get(port, query, referer=True) == 200
+    finally:
+        stop(proc, seconds=60)
 
 
 def test_undo_history_is_said_to_be_per_process() -> None:

@@ -319,3 +319,37 @@ def test_the_decile_chart_says_what_1_and_10_mean_on_its_axis() -> None:
     assert fig.layout.xaxis.title.text == (
         "Deprivation decile:<br>1 = most deprived,<br>10 = least deprived"
     )
+
+
+def test_histogram_labels_are_never_crossed_by_a_line() -> None:
+    """The Monte Carlo histogram at P10 2.0, P50 5.5 and P90 10 beds a day: the P90 line
+    ran through the "Central (P50) 5.5" label. Each line now ends at the top of the plot
+    and each label sits above it, in a row of its own, so no line crosses a label and no
+    label covers another. Over draws from 1 to 12, 2.0 lies in the left third of the
+    range (its label starts at its line), 5.5 in the middle (centred on it) and 10 in the
+    right third (its label ends at its line), so each stays within the chart."""
+    from app import charts
+
+    draws = pd.Series([1.0, 2.0, 5.0, 5.5, 6.0, 10.0, 12.0])
+    fig = charts.histogram(draws, 2.0, 5.5, 10.0, "beds a day")
+    lines = sorted((s.x0, s.x1, s.y0, s.y1, s.yref) for s in fig.layout.shapes)
+    assert lines == [(x, x, 0, 1, "y domain") for x in (2.0, 5.5, 10.0)]
+    notes = {a.text: a for a in fig.layout.annotations}
+    assert set(notes) == {"Low (P10) 2.0", "Central (P50) 5.5", "High (P90) 10"}
+    low, mid, high = notes["Low (P10) 2.0"], notes["Central (P50) 5.5"], notes["High (P90) 10"]
+    for note in (low, mid, high):  # above the plot, where no line reaches
+        assert (note.yref, note.y, note.yanchor, note.showarrow) == ("paper", 1, "bottom", False)
+    assert (low.x, low.xanchor) == (2.0, "left")
+    assert (mid.x, mid.xanchor) == (5.5, "center")
+    assert (high.x, high.xanchor) == (10.0, "right")
+    rows = sorted(n.yshift for n in (low, mid, high))
+    assert rows == [0, 20, 40], "a row each, 20 px apart: a 12 px label is about 17 px high"
+    # The page draws the title itself: the top margin still holds the three rows.
+    fig.update_layout(title={"text": ""})
+    charts.room_on_top(fig)
+    assert fig.layout.margin.t == 14 + 40 + 18
+    # Projected (workshop mode), type and rows grow alike: 17 px type, rows 28 px apart.
+    shown = charts.presenting(fig)
+    assert sorted(a.yshift for a in shown.layout.annotations) == [0, 28, 56]
+    assert {a.font.size for a in shown.layout.annotations} == {17}
+    assert shown.layout.margin.t == 14 + 56 + 26

@@ -1,14 +1,15 @@
 """The app in a real browser at a desk (1440×900), a projector (1280×720) and a phone
 (390×844), on one tour of every view per size, in normal and workshop mode (see "the
 tour" below): nothing wider than the screen, with the who-bears-it panels drawn (the
-Overview's, the council card's firmness box and Compare's equity table); workshop
-numbers larger than normal and above the fold, words never broken inside them, eight
-numbers and the levers on a projector's first screen; the sidebar's collapse freeing
-the main area; the map's 152 councils, labels, hover and click, anonymised in workshop
-mode; the Design view's goal in words shown whole, the best option's beds under every
-evidence set with the bound, the frontier, its hover and a click picking an option, and
-why not (conflicting guarantees); a phone's title and council tables; Compare picks
-surviving a link; and a new visitor's headline before the chart library.
+Overview's, the council card's firmness box and Compare's equity table); Compare's
+tables with every cell's text whole; workshop numbers larger than normal and above the
+fold, words never broken inside them, eight numbers and the levers on a projector's
+first screen; the sidebar's collapse freeing the main area; the map's 152 councils,
+labels (never one over another: a phone's map has none), hover and click, anonymised
+in workshop mode; the Design view's goal in words shown whole, the best option's beds
+under every evidence set with the bound, the frontier, its hover and a click picking an
+option, and why not (conflicting guarantees); a phone's title and council tables;
+Compare picks surviving a link; and a new visitor's headline before the chart library.
 
 Saves the first screen of every view at every size to ``test-artifacts/pages/``, each
 panel to ``test-artifacts/bears/`` and the checked details to ``test-artifacts/review/``;
@@ -210,6 +211,7 @@ class Tour:
     map: dict[str, object] = field(default_factory=dict)  # Map, normal
     workshop_map: dict[str, object] = field(default_factory=dict)  # Map, workshop
     design: dict[str, object] = field(default_factory=dict)  # Design, normal
+    compare: dict[str, object] = field(default_factory=dict)  # Compare, normal: its tables
     main_width: dict[str, float] = field(default_factory=dict)  # sidebar opened / closed
     # each panel's screenshot: its heading's box and the fixed app header's, as shot
     panels: dict[str, tuple[Box | None, Box | None]] = field(default_factory=dict)
@@ -320,6 +322,26 @@ def hexes(page):  # type: ignore[no-untyped-def]
     return chart
 
 
+# The map's hexagon labels a reader sees (drawn, with a size), and the first two whose
+# boxes overlap, if any (half a pixel allowed).
+MAP_LABELS_JS = """(chart) => {
+  const traces = chart.querySelectorAll('.scatterlayer .trace');
+  const texts = [...traces[traces.length - 1].querySelectorAll('.textpoint text')];
+  const shown = texts.map(t => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && r.height > 0);
+  for (let i = 0; i < shown.length; i++) {
+    for (let j = i + 1; j < shown.length; j++) {
+      const [a, p] = shown[i], [b, q] = shown[j];
+      if (p.left < q.right - 0.5 && q.left < p.right - 0.5
+          && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) {
+        return {shown: shown.length, overlap: [a, b]};
+      }
+    }
+  }
+  return {shown: shown.length, overlap: null};
+}"""
+
+
 def map_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
     chart = hexes(page)
     seen = tour.map
@@ -327,6 +349,9 @@ def map_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-unt
     labels = chart.locator(".scatterlayer .trace").last.locator(".textpoint")
     seen["labels"] = labels.count()
     seen["label_px"] = labels.first.locator("text").evaluate("e => parseFloat(e.style.fontSize)")
+    chart.scroll_into_view_if_needed()
+    seen["labels_shown"] = chart.evaluate(MAP_LABELS_JS)
+    seen["find"] = page.get_by_text("Find a council").first.is_visible()
     seen["chart"] = chart.bounding_box()
     codes = chart.evaluate("e => e.data[e.data.length - 1].customdata")
     seen["codes"] = codes
@@ -494,7 +519,42 @@ def workshop_design(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore
     tour.design["workshop_goal"] = goal_fit(page, choices=False)
 
 
+# The first table after the heading that starts with ``heading``: whether the browser
+# lays its cells out ("table") or a grid draws them on a canvas ("grid"), its cells, and
+# those whose text does not fit their box (cut, or spilling over a neighbour).
+CUT_CELLS_JS = """(heading) => {
+  const blocks = [...document.querySelectorAll('[data-testid="stElementContainer"]')];
+  const at = blocks.findIndex(b => b.innerText.trim().startsWith(heading));
+  if (at < 0) return {kind: 'missing'};
+  const next = blocks.slice(at + 1).find(
+    b => b.querySelector('[data-testid="stTable"], [data-testid="stDataFrame"]'));
+  if (!next) return {kind: 'missing'};
+  if (next.querySelector('[data-testid="stDataFrame"]')) {
+    return {kind: 'grid', cells: next.querySelectorAll('td').length, cut: []};
+  }
+  const cells = [...next.querySelectorAll('th, td')];
+  const cut = cells.filter(e => e.scrollWidth > e.clientWidth + 1
+    || e.scrollHeight > e.clientHeight + 1).map(e => e.innerText.slice(0, 60));
+  return {kind: 'table', cells: cells.length, cut: cut.slice(0, 5)};
+}"""
+COMPARE_TABLES = {
+    "equity": "Who bears each option, and how firm its list is",
+    "councils": "Councils whose selection differs",
+}
+
+
+def compare_view(page, tour: Tour, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    for name, heading in COMPARE_TABLES.items():
+        tour.compare[name] = page.evaluate(CUT_CELLS_JS, heading)
+    heading = page.get_by_text(COMPARE_TABLES["councils"]).first
+    heading.evaluate("e => e.scrollIntoView({block: 'start'})")
+    time.sleep(0.3)
+    review_shot(page, "compare-councils")
+    to_top(page)
+
+
 INSPECTIONS = {
+    ("Compare", "normal"): compare_view,
     ("Overview", "normal"): overview,
     ("Overview", "workshop"): workshop_overview,
     ("Map", "normal"): map_view,
@@ -579,12 +639,22 @@ def test_collapsing_the_sidebar_frees_the_main_area(tours: Tours, size: tuple[in
 
 @by_size
 def test_map_hover_labels_and_fold(tours: Tours, size: tuple[int, int]) -> None:
+    """On a desk or a projector every hexagon shows its label, readable, and the map
+    starts above the fold; on a phone, whose hexagons are too small for a label, the
+    labels are left out (they overprinted each other) and hover and the search name a
+    council. At every size no label covers another, and hover reads in lines."""
     seen = tours(size).map
     assert seen["hexes"] == 152 and seen["labels"] == 152, "every hexagon drawn and labelled"
+    shown = seen["labels_shown"]
+    assert isinstance(shown, dict) and shown["overlap"] is None, shown
     if size[0] > 640:  # readable on a desk or a projector, and starting above the fold
+        assert shown["shown"] == 152, shown
         assert seen["label_px"] >= 9, seen["label_px"]
         chart = seen["chart"]
         assert isinstance(chart, dict) and chart["y"] < size[1] * 0.6, chart
+    else:
+        assert shown["shown"] == 0, shown
+        assert seen["find"] is True, "the search names a council instead"
     assert "<br>" not in str(seen["hover"]), "line breaks, not tags"
     assert seen["hover_lines"] == 3, "three lines"
 
@@ -688,6 +758,20 @@ def test_each_panel_shot_shows_its_heading_below_the_header(
         or heading["y"] + heading["height"] > size[1]
     }
     assert hidden == {}
+
+
+@by_size
+def test_compare_tables_show_every_cell_whole(tours: Tours, size: tuple[int, int]) -> None:
+    """Compare's equity table (its "meaning" column) and its table of councils that differ
+    (its "What changed" column) were grids, which draw on a canvas and cut a cell's text
+    at the column's edge (at 1440x900 both were cut). Both are tables whose cells wrap:
+    every cell's text fits its box, at every size."""
+    seen = tours(size).compare
+    for name in COMPARE_TABLES:
+        table = seen[name]
+        assert isinstance(table, dict), (name, table)
+        assert table["kind"] == "table", (name, "a grid cuts its cells' text", table)
+        assert table["cells"] > 0 and table["cut"] == [], (name, table)
 
 
 def test_the_map_shows_152_councils_and_a_click_opens_a_card(

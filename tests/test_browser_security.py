@@ -156,3 +156,26 @@ def test_link_over_1000_keys_is_refused_with_a_message(server: str, browser) -> 
         assert page.locator('[data-testid="oversizedLink"]').count() == 0
     finally:
         context.close()
+
+
+def test_a_link_just_over_the_character_limit_gets_the_apps_notice(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """A link of 32,769 characters (the limit, ``link.MAX_LINK_CHARS``, is 32,768) opens
+    the page, which says the link was not applied and why, rather than the server's bare
+    error; the default scenario is shown."""
+    from tests.test_app_links import query_of
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        response = page.goto(f"{server}/?{query_of(32_769)}")
+        assert response is not None and response.status == 200
+        _ready(page)
+        alert = page.locator('[data-testid="stAlert"]').filter(has_text="could not be applied")
+        alert.first.wait_for()
+        said = alert.first.inner_text()
+        assert "it holds 3 parameters (32,769 characters)" in said
+        assert "more than the 1,000 parameters or 32,768 characters a link may carry" in said
+        assert "October 2017 letter" in _text(page)
+    finally:
+        context.close()

@@ -234,3 +234,45 @@ def test_bench_load_measures_idle_and_loaded() -> None:
     assert [pid for pid in spinning if alive(pid)] == []
     with load.busy(0) as count:
         assert count == 0
+
+
+def test_bench_browser_prints_idle_and_loaded_side_by_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`make bench-browser` measures as the machine is and with one busy process per core
+    by default (one of them on request), and prints each figure under both side by side,
+    then the new visitor's first headline under both in one line with the load averages."""
+    from benchmarks import browser
+
+    monkeypatch.delenv("CONDITIONS", raising=False)
+    assert browser.parse_args([]).conditions == ["idle", "loaded"]
+    assert browser.parse_args(["--conditions", "loaded"]).conditions == ["loaded"]
+    assert browser.parse_args(["--conditions", "loaded,idle"]).conditions == ["idle", "loaded"]
+    for wrong in ("busy", "idle,idle", ""):
+        with pytest.raises(SystemExit):
+            browser.parse_args(["--conditions", wrong])
+    monkeypatch.setenv("CONDITIONS", "idle")
+    assert browser.parse_args([]).conditions == ["idle"]
+
+    def run(paint: float, load: tuple[float, float], busy: int) -> dict[str, object]:
+        figures = {"keypress_to_headline_ms": 197.0, "page_switch_ms": 213.0}
+        figures |= {"sensitivity_step_ms": 134.0, "first_paint_s": paint, "first_paint_kb": 4600.0}
+        return {"medians": figures, "load": load, "busy": busy}
+
+    runs = {"idle": run(1.59, (0.5, 0.62), 0), "loaded": run(1.92, (1.1, 3.4), 2)}
+    lines = browser.report(runs, cores=2)
+    assert lines[0] == "figure" + " " * 20 + "      idle    loaded"
+    assert lines[4] == "first_paint_s" + " " * 13 + "      1.59      1.92"
+    assert len(lines) == 7
+    assert lines[-1] == (
+        "first headline for a new visitor: 1.59 s idle (load average 0.5 before, 0.62 after); "
+        "1.92 s loaded (2 busy processes, load average 1.1 before, 3.4 after); 2 cores; "
+        "target <= 3 s idle"
+    )
+    # An "idle" run on a machine already at half its cores or more says so.
+    busy_machine = browser.report({"idle": run(2.4, (1.2, 1.5), 0)}, cores=2)
+    assert busy_machine[0] == "figure" + " " * 20 + "      idle"
+    assert (
+        "2.4 s idle (the machine was not idle: load average 1.2 before, 1.5 after)"
+        in (busy_machine[-1])
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,7 @@ import streamlit as st
 from app import charts, link, services, show, state
 from app.context import Ctx
 from app.display import slug
+from app.headings import headings
 from app.services import (
     YEAR,
     Result,
@@ -206,6 +208,18 @@ def render(ctx: Ctx) -> None:
     _councils_differ(ctx, results, labels)
 
 
+def figure(value: object) -> str:
+    """An equity measure as the table shows it: whole numbers without decimals, the
+    rest as rounded (to four places), a missing one blank.
+
+    >>> [figure(v) for v in (2.9288, 0.0, 114.0, -0.0385, float("nan"))]
+    ['2.9288', '0', '114', '-0.0385', '']
+    """
+    if not isinstance(value, numbers.Real) or value != value:
+        return ""
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
 def _equity(ctx: Ctx, results: list[Result], labels: list[str]) -> None:
     """Each option's equity measures and stability, side by side."""
     st.markdown("**Who bears each option, and how firm its list is**")
@@ -219,13 +233,9 @@ def _equity(ctx: Ctx, results: list[Result], labels: list[str]) -> None:
     frame = pd.concat([frame, pd.DataFrame([firm])], ignore_index=True)[
         ["measure", *labels, "meaning"]
     ]
-    st.dataframe(
-        show.arrow_safe(frame),
-        hide_index=True,
-        width="stretch",
-        key="compare_equity",
-        column_config={"measure": st.column_config.Column("Measure", pinned=True)},
-    )
+    # A static table: its cells wrap, so every meaning reads whole at any width.
+    shown = frame.rename(columns={"measure": "Measure", "meaning": "Meaning"})
+    st.table(shown.style.format(figure, subset=pd.Index(labels)), hide_index=True)
     show.csv_button(frame, ctx, "compare_equity", "equity measures by scenario")
 
 
@@ -255,32 +265,37 @@ def what_changed(row: Mapping[Any, object], labels: list[str]) -> str:
     return "; ".join(parts) or "no change"
 
 
-def differs_view(
-    differs: pd.DataFrame, labels: list[str]
-) -> tuple[pd.DataFrame, dict[str, object]]:
-    """The councils that differ as people read them: name first (frozen), what changed
-    in words, each scenario's status in words and its money, headed by scenario."""
+MONEY_FIELDS = (
+    ("conditioned", "conditioned"),
+    ("final_allocation", "final allocation"),
+    ("change", "change"),
+)
+
+
+def differs_view(differs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """The councils that differ as the CSV holds them: what changed in words beside the
+    council's name, each scenario's status in words and its money (the page shows the
+    name first and headings in words: :func:`differs_headings`)."""
     view = differs.copy()
     view.insert(
         list(view.columns).index("council") + 1,
         "what_changed",
         [what_changed(row, labels) for row in differs.to_dict("records")],
     )
-    config: dict[str, object] = {
-        "what_changed": st.column_config.TextColumn("What changed", width="large")
-    }
-    for k, label in enumerate(labels, start=1):
+    for k in range(1, len(labels) + 1):
         view[f"s{k}_selected"] = view[f"s{k}_selected"].map(STATUS)
-        config[f"s{k}_selected"] = st.column_config.TextColumn(f"{label}: status")
-        for field, words in (
-            ("conditioned", "conditioned"),
-            ("final_allocation", "final allocation"),
-            ("change", "change"),
-        ):
-            config[f"s{k}_{field}"] = st.column_config.NumberColumn(
-                f"{label}: {words} (£)", format="localized"
-            )
-    return view, config
+    return view
+
+
+def differs_headings(columns: list[str], labels: list[str], ctx: Ctx) -> dict[str, str]:
+    """Each column of :func:`differs_view` headed by its label and unit, the scenarios'
+    columns by the scenario's name."""
+    names = {"what_changed": "What changed"}
+    for k, label in enumerate(labels, start=1):
+        names[f"s{k}_selected"] = f"{label}: status"
+        for field, words in MONEY_FIELDS:
+            names[f"s{k}_{field}"] = f"{label}: {words} (£)"
+    return {**headings(columns, show.scenario_test_labels(ctx)), **names}
 
 
 def _councils_differ(ctx: Ctx, results: list[Result], labels: list[str]) -> None:
@@ -301,12 +316,17 @@ def _councils_differ(ctx: Ctx, results: list[Result], labels: list[str]) -> None
     if only:
         chosen = differs[[f"s{k}_selected" for k in range(1, len(labels) + 1)]].to_numpy()
         differs = differs[(chosen != chosen[:, :1]).any(axis=1)]
-    view, config = differs_view(differs, labels)
-    show.table(
-        view,
-        ctx,
-        "compare_councils",
-        "councils that differ between scenarios",
-        height=360,
-        column_config=config,
+    view = differs_view(differs, labels)
+    shown = ctx.shown(view)  # workshop mode: neutral names, no identifying columns
+    shown = shown[["council", *(c for c in shown.columns if c != "council")]]  # name first
+    shown = shown.rename(columns=differs_headings(list(shown.columns), labels, ctx))
+    money = [c for c in shown.columns if c.endswith("(£)")]
+    # A static table in a box that scrolls: "What changed" wraps in its cells, at least
+    # 16 characters wide, so every sentence reads whole at any width.
+    styled = (
+        shown.style.format("{:,.0f}", subset=pd.Index(money))
+        .set_properties(subset=["What changed"], **{"min-width": "16em"})
+        .set_table_styles([{"selector": "th", "props": [("min-width", "6.5em")]}])
     )
+    st.table(styled, hide_index=True, height=560 if len(shown) > 8 else "content")
+    show.csv_button(view, ctx, "compare_councils", "councils that differ between scenarios")

@@ -28,6 +28,19 @@ STATUS_WORDS = {
     "no DToC data": "No DToC data",
 }
 FIND = "map_find"
+# A hexagon's label needs about 30 px: on a map narrower than 600 px (a phone) the
+# labels would print over each other, so the map drops them there, whatever the screen
+# (the map's own width decides); hover and "Find a council" still name each council.
+# The chart's container carries its key (show.chart names it chart_hex_map).
+NARROW_PX = 600
+MAP_CSS = f"""
+<style>
+.st-key-chart_hex_map {{ container-type: inline-size; container-name: hexmap; }}
+@container hexmap (max-width: {NARROW_PX}px) {{
+    .st-key-chart_hex_map .scatterlayer .textpoint {{ display: none !important; }}
+}}
+</style>
+"""
 WORKSHOP_NOTE = (
     "Workshop mode: councils carry neutral labels here and in every export; a hexagon's "
     "place is roughly where the council lies."
@@ -95,6 +108,7 @@ def render(ctx: Ctx) -> None:
     }
     hover = [hover_text(row) for row in frame.to_dict("records")]
     labels = short_labels(names)
+    st.html(MAP_CSS)
     figure = charts.hex_map(
         frame, colour, titles[colour], legends[colour], STATUS_WORDS, hover, labels, found,
         codes=not ctx.workshop,
@@ -111,8 +125,9 @@ def render(ctx: Ctx) -> None:
     st.caption(
         "One hexagon per council with adult social care duties in 2017/18, roughly where it "
         "lies (layout: Open Innovations' upper-tier hex map, adapted from 2019 to 2017/18 "
-        "for Bournemouth, Poole and Dorset), labelled with a short form of its name. Click "
-        "a council, or find it by name, to open its card below."
+        "for Bournemouth, Poole and Dorset), labelled with a short form of its name where "
+        "the map is wide enough to read it (on a phone, hover or find a council by name). "
+        "Click a council, or find it by name, to open its card below."
         + (f" {WORKSHOP_NOTE}" if ctx.workshop else "")
     )
     points = (event or {}).get("selection", {}).get("points", []) if event else []
