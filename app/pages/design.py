@@ -62,6 +62,8 @@ GOAL_WORDS = {
     "councils_affected": "Fewest councils affected",
     "largest_loss_gbp": "Least lost by any one council (£)",
     "largest_loss_pct": "Least lost by any one council (% of allocation)",
+    "most_deprived_fifth_pct": "Least on the most deprived fifth (%)",
+    "most_deprived_fifth_gbp": "Least on the most deprived fifth (£)",
 }
 # What each number box takes (a link's value outside it is left out).
 RANGES: dict[str, tuple[float, float]] = {
@@ -239,15 +241,19 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
             format_func=services.evidence_label,
         )
         if "most_deprived_fifth_pct" in objectives:  # the data say who is most deprived
-            st.number_input(
-                f"{LABELS[MAX_FIFTH]} (100 = no limit)",
-                min_value=float(RANGES["max_most_deprived_fifth_pct"][0]),
-                max_value=float(RANGES["max_most_deprived_fifth_pct"][1]),
-                step=5.0,
-                key=MAX_FIFTH,
-                help="The most deprived fifth: councils in deciles 1 and 2 of the IoD2015 "
-                "average score, as in the Overview's 'Who bears it'.",
-            )
+            _fifth_box()
+
+
+def _fifth_box() -> None:
+    st.number_input(
+        f"{LABELS[MAX_FIFTH]} (100 = no limit)",
+        min_value=float(RANGES["max_most_deprived_fifth_pct"][0]),
+        max_value=float(RANGES["max_most_deprived_fifth_pct"][1]),
+        step=5.0,
+        key=MAX_FIFTH,
+        help="The most deprived fifth: councils in deciles 1 and 2 of the IoD2015 "
+        "average score, as in the Overview's 'Who bears it'.",
+    )
 
 
 def _answer(ctx: Ctx, answer: Any, objectives: dict[str, tuple[str, str, str]]) -> None:
@@ -469,14 +475,6 @@ def why_not_lines(ctx: Ctx, answer: Any) -> list[str]:
             return f"‘{LABELS[EXEMPT]}’"
         return f"‘{LABELS[boxes[key]]}’" if key in boxes else key
 
-    def said(key: str, value: float) -> str:
-        """A box's value as it is typed in, with its sign."""
-        if key in ("max_loss_pct", "max_most_deprived_fifth_pct"):
-            return f"{value:g}%"
-        if key == "max_loss_gbp":
-            return f"£{value:,.0f}"
-        return f"{value:g}"
-
     def unit(key: str) -> str:
         """What a box's number counts, where the box's words do not say it."""
         return f"beds a day, {under}" if key == "min_beds" else ""
@@ -532,6 +530,19 @@ def why_not_lines(ctx: Ctx, answer: Any) -> list[str]:
         n = r.options if relaxed is None else services.design_kept(slug, relaxed)
         lines.append(f"{words}: {n:,} option{' qualifies' if n == 1 else 's qualify'}.")
     return lines
+
+
+def said(key: str, value: float) -> str:
+    """A guarantee's box value as it is typed in, with its sign.
+
+    >>> said("max_loss_pct", 2.5), said("max_loss_gbp", 1e6), said("max_councils", 20)
+    ('2.5%', '£1,000,000', '20')
+    """
+    if key in ("max_loss_pct", "max_most_deprived_fifth_pct"):
+        return f"{value:g}%"
+    if key == "max_loss_gbp":
+        return f"£{value:,.0f}"
+    return f"{value:g}"
 
 
 def _change(key: str, bound: float | None, values: dict[str, Any]) -> dict[str, Any] | None:
