@@ -194,28 +194,10 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
             format_func=lambda k: goal_words(k, objectives),
         )
         st.checkbox(LABELS[LOCAL], key=LOCAL)
-        st.number_input(
-            f"{LABELS[MAX_COUNCILS]} (0 = no limit)",
-            min_value=int(RANGES["max_councils"][0]),
-            max_value=int(RANGES["max_councils"][1]),
-            step=1,
-            key=MAX_COUNCILS,
-        )
-        st.number_input(
-            f"{LABELS[MAX_LOSS_PCT]} (0 = no limit)",
-            min_value=float(RANGES["max_loss_pct"][0]),
-            max_value=float(RANGES["max_loss_pct"][1]),
-            step=0.5,
-            key=MAX_LOSS_PCT,
-        )
+        _number_box(MAX_COUNCILS, 1, "0 = no limit")
+        _number_box(MAX_LOSS_PCT, 0.5, "0 = no limit")
     with right:
-        st.number_input(
-            f"{LABELS[MAX_LOSS_GBP]} (0 = no limit)",
-            min_value=int(RANGES["max_loss_gbp"][0]),
-            max_value=int(RANGES["max_loss_gbp"][1]),
-            step=100_000,
-            key=MAX_LOSS_GBP,
-        )
+        _number_box(MAX_LOSS_GBP, 100_000, "0 = no limit")
         st.multiselect(
             LABELS[EXEMPT],
             list(ctx.data.codes),
@@ -223,13 +205,7 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
             format_func=ctx.name,
             placeholder="none",
         )
-        st.number_input(
-            f"{LABELS[MIN_BEDS]} (0 = no target)",
-            min_value=float(RANGES["min_beds"][0]),
-            max_value=float(RANGES["min_beds"][1]),
-            step=1.0,
-            key=MIN_BEDS,
-        )
+        _number_box(MIN_BEDS, 1.0, "0 = no target")
         if ss.get(MIN_BEDS_SET) not in evidence:
             ss[MIN_BEDS_SET] = (
                 DEFAULT_EVIDENCE_SET if DEFAULT_EVIDENCE_SET in evidence else evidence[0]
@@ -241,18 +217,27 @@ def _controls(ctx: Ctx, grid: Any, objectives: dict[str, tuple[str, str, str]]) 
             format_func=services.evidence_label,
         )
         if "most_deprived_fifth_pct" in objectives:  # the data say who is most deprived
-            _fifth_box()
+            _number_box(
+                MAX_FIFTH,
+                5.0,
+                "100 = no limit",
+                help="The most deprived fifth: councils in deciles 1 and 2 of the IoD2015 "
+                "average score, as in the Overview's 'Who bears it'.",
+            )
 
 
-def _fifth_box() -> None:
+def _number_box(key: str, step: float, none: str, help: str | None = None) -> None:
+    """A guarantee's number box: its label, what value means none, and the range
+    :data:`RANGES` gives it (whole numbers where the step is whole)."""
+    kind = type(step)
+    low, high = RANGES[key.split(":", 1)[1]]
     st.number_input(
-        f"{LABELS[MAX_FIFTH]} (100 = no limit)",
-        min_value=float(RANGES["max_most_deprived_fifth_pct"][0]),
-        max_value=float(RANGES["max_most_deprived_fifth_pct"][1]),
-        step=5.0,
-        key=MAX_FIFTH,
-        help="The most deprived fifth: councils in deciles 1 and 2 of the IoD2015 "
-        "average score, as in the Overview's 'Who bears it'.",
+        f"{LABELS[key]} ({none})",
+        min_value=kind(low),
+        max_value=kind(high),
+        step=step,
+        key=key,
+        help=help,
     )
 
 

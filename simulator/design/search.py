@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -265,14 +266,11 @@ def why_not(table: pd.DataFrame, rules: list[Constraint]) -> WhyNot | None:
     for size in range(1, len(rules) + 1):
         if tried + math.comb(len(rules), size) > SUBSETS_TRIED:
             exhaustive = False
-            conflicts = [_irreducible(rules, masks)]
+            conflicts = [_irreducible(rules, masks, len(table))]
             break
         for combo in itertools.combinations(rules, size):
             tried += 1
-            joint = np.ones(len(table), dtype=bool)
-            for r in combo:
-                joint &= masks[r.key]
-            if not joint.any():
+            if not _joint(masks, combo, len(table)).any():
                 conflicts.append([r.key for r in combo])
         if conflicts:
             break
@@ -292,17 +290,22 @@ def why_not(table: pd.DataFrame, rules: list[Constraint]) -> WhyNot | None:
     return WhyNot(conflicts, relaxations, exhaustive)
 
 
-def _irreducible(rules: list[Constraint], masks: dict[str, np.ndarray]) -> list[str]:
+def _joint(masks: dict[str, np.ndarray], rules: Iterable[Constraint], rows: int) -> np.ndarray:
+    """The options (of ``rows``) that keep every one of ``rules``."""
+    joint = np.ones(rows, dtype=bool)
+    for r in rules:
+        joint &= masks[r.key]
+    return joint
+
+
+def _irreducible(rules: list[Constraint], masks: dict[str, np.ndarray], rows: int) -> list[str]:
     """One set of ``rules`` no option keeps together from which none can be dropped: go
     through the rules in turn, leaving out each one whose absence still keeps every
     option out (the whole set keeps every option out to begin with)."""
     kept = list(rules)
     for rule in list(kept):
         trial = [r for r in kept if r is not rule]
-        joint = np.ones(len(next(iter(masks.values()))), dtype=bool)
-        for r in trial:
-            joint &= masks[r.key]
-        if trial and not joint.any():
+        if trial and not _joint(masks, trial, rows).any():
             kept = trial
     return [r.key for r in kept]
 

@@ -302,13 +302,23 @@ def _council_beds_by_set(
     effect is what it adds to the status quo's, which saturates faster as θ rises, so a
     council's figure need not rise with θ: these are the figures at those two θ, not a
     band of the council's figure."""
+    at: dict[float, np.ndarray] = {}  # a point set's three θ are one: worked out once
+
+    def beds(theta: float) -> np.ndarray:
+        if theta not in at:
+            c = {**central, "theta": np.array([theta])}
+            _, cg, _, _ = _shares(inp, c, money, sq, incentive)
+            at[theta] = _council_beds(inp, c, cg)
+        return at[theta]
+
     out = {}
     for s in evidence_sets():
         low, high = s.interval()
-        for key, theta in ((s.name, s.median()), (f"{s.name}:p10", low), (f"{s.name}:p90", high)):
-            c = {**central, "theta": np.array([theta])}
-            _, cg, _, _ = _shares(inp, c, money, sq, incentive)
-            out[key] = _council_beds(inp, c, cg)
+        out[s.name], out[f"{s.name}:p10"], out[f"{s.name}:p90"] = (
+            beds(s.median()),
+            beds(low),
+            beds(high),
+        )
     return out
 
 
